@@ -1,0 +1,130 @@
+import type { Settings } from "./schema";
+
+/** One environment (staging, prod, ...) as every layer and devctl see it: typed, validated and frozen. */
+export interface Environment {
+  /** Environment (and stack) name, e.g. "staging". */
+  readonly name: string;
+  /** Absolute path of the environment file it was read from. */
+  readonly file: string;
+  readonly tier: Settings["tier"];
+  /** True for tier production: the high-availability rules hold and destructive actions need confirmation. */
+  readonly isProduction: boolean;
+  readonly awsRegion: string;
+  readonly drRegion: string;
+  readonly network: {
+    readonly azCount: number;
+    readonly vpcCidr: string;
+    readonly natGateways: Settings["natGateways"];
+  };
+  readonly dns: {
+    readonly domainName: string;
+    readonly hostedZoneName: string;
+  };
+  readonly database: {
+    readonly instanceClass: string;
+    readonly engineVersion: string;
+    readonly allocatedStorageGb: number;
+    readonly maxAllocatedStorageGb: number;
+    readonly multiAz: boolean;
+    readonly backupRetentionDays: number;
+    readonly deletionProtection: boolean;
+    readonly replicateBackupsToDr: boolean;
+  };
+  readonly cache: {
+    readonly nodeType: string;
+    readonly engineVersion: string;
+    readonly replicaCount: number;
+    readonly snapshotRetentionDays: number;
+  };
+  readonly service: {
+    readonly cpu: number;
+    readonly memoryMb: number;
+    readonly minTasks: number;
+    readonly maxTasks: number;
+    readonly port: number;
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly deployment: {
+    readonly strategy: Settings["deploymentStrategy"];
+    readonly canaryPercent: number;
+    readonly linearStepPercent: number;
+    readonly bakeMinutes: number;
+    readonly alarm5xxRatePercent: number;
+    readonly alarmP99LatencyMs: number;
+  };
+  readonly waf: { readonly rateLimitPer5Min: number };
+  readonly logRetentionDays: number;
+  readonly alertEmails: readonly string[];
+  /** Tags every resource carries: Environment, Owner, CostCenter, ManagedBy and the extra tags. Layers add Layer. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Shapes validated settings into the Environment every consumer uses. */
+export function toEnvironment(name: string, file: string, s: Settings): Environment {
+  const extra = Object.fromEntries(
+    s.extraTags.map((entry) => {
+      const at = entry.indexOf("=");
+      return [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
+  return deepFreeze({
+    name,
+    file,
+    tier: s.tier,
+    isProduction: s.tier === "production",
+    awsRegion: s.awsRegion,
+    drRegion: s.drRegion,
+    network: { azCount: s.azCount, vpcCidr: s.vpcCidr, natGateways: s.natGateways },
+    dns: { domainName: s.domainName, hostedZoneName: s.hostedZoneName },
+    database: {
+      instanceClass: s.dbInstanceClass,
+      engineVersion: s.dbEngineVersion,
+      allocatedStorageGb: s.dbAllocatedStorageGb,
+      maxAllocatedStorageGb: s.dbMaxAllocatedStorageGb,
+      multiAz: s.dbMultiAz,
+      backupRetentionDays: s.dbBackupRetentionDays,
+      deletionProtection: s.dbDeletionProtection,
+      replicateBackupsToDr: s.dbReplicateBackupsToDr,
+    },
+    cache: {
+      nodeType: s.redisNodeType,
+      engineVersion: s.redisEngineVersion,
+      replicaCount: s.redisReplicaCount,
+      snapshotRetentionDays: s.redisSnapshotRetentionDays,
+    },
+    service: {
+      cpu: s.serviceCpu,
+      memoryMb: s.serviceMemoryMb,
+      minTasks: s.serviceMinTasks,
+      maxTasks: s.serviceMaxTasks,
+      port: s.servicePort,
+      shutdownTimeoutMs: s.serviceShutdownTimeoutMs,
+    },
+    deployment: {
+      strategy: s.deploymentStrategy,
+      canaryPercent: s.canaryPercent,
+      linearStepPercent: s.linearStepPercent,
+      bakeMinutes: s.deploymentBakeMinutes,
+      alarm5xxRatePercent: s.alarm5xxRatePercent,
+      alarmP99LatencyMs: s.alarmP99LatencyMs,
+    },
+    waf: { rateLimitPer5Min: s.wafRateLimitPer5Min },
+    logRetentionDays: s.logRetentionDays,
+    alertEmails: [...s.alertEmails],
+    tags: {
+      ...extra,
+      Environment: name,
+      Owner: s.owner,
+      CostCenter: s.costCenter,
+      ManagedBy: "pulumi",
+    },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,14 @@
+export type { Environment } from "./environment";
+export {
+  EnvironmentError,
+  listEnvironments,
+  loadEnvironment,
+  readDeclarations,
+  REPOSITORY_ROOT,
+  ROOT_PROJECT,
+  type EnvironmentErrorCode,
+  type EnvironmentProblem,
+  type LoadOptions,
+} from "./load";
+export { FARGATE_MEMORY_BY_CPU, LOG_RETENTION_DAYS, RESERVED_TAG_KEYS, vpcCidrProblem } from "./rules";
+export { settingsSchema, type Settings } from "./schema";

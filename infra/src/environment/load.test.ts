@@ -1,0 +1,302 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { EnvironmentError, listEnvironments, loadEnvironment, readDeclarations, REPOSITORY_ROOT } from "./load";
+import { settingsSchema } from "./schema";
+
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A scratch repository root holding the real Pulumi.yaml and one environment file built from prod's. */
+function scratch(edit: (config: Record<string, unknown>) => void, name = "prod"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "env-"));
+  temps.push(dir);
+  fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const prod = parse(fs.readFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  };
+  edit(prod.config);
+  fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify(prod));
+  return dir;
+}
+
+function failure(fn: () => unknown): EnvironmentError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof EnvironmentError) return error;
+    throw error;
+  }
+  throw new Error("expected an EnvironmentError");
+}
+
+describe("the real environment files", () => {
+  it("lists staging and prod", () => {
+    expect(listEnvironments()).toEqual(expect.arrayContaining(["prod", "staging"]));
+  });
+
+  it("loads staging as a cheap, non-production environment", () => {
+    const env = loadEnvironment("staging");
+    expect(env.name).toBe("staging");
+    expect(env.isProduction).toBe(false);
+    expect(env.network.natGateways).toBe("single");
+    expect(env.database.multiAz).toBe(false);
+    expect(env.deployment.strategy).toBe("rolling");
+    expect(env.tags).toMatchObject({ Environment: "staging", Owner: "platform-team", CostCenter: "CC-1042" });
+    // Declared defaults fill what the file leaves out.
+    expect(env.service.port).toBe(8080);
+    expect(env.service.shutdownTimeoutMs).toBe(20000);
+  });
+
+  it("loads prod as highly available", () => {
+    const env = loadEnvironment("prod");
+    expect(env.isProduction).toBe(true);
+    expect(env.network.azCount).toBeGreaterThanOrEqual(3);
+    expect(env.network.natGateways).toBe("perAz");
+    expect(env.database).toMatchObject({ multiAz: true, deletionProtection: true, replicateBackupsToDr: true });
+    expect(env.cache.replicaCount).toBeGreaterThanOrEqual(1);
+    expect(env.deployment.strategy).not.toBe("rolling");
+    expect(env.alertEmails.length).toBeGreaterThan(0);
+  });
+
+  it("returns a frozen object, all the way down", () => {
+    const env = loadEnvironment("staging");
+    expect(Object.isFrozen(env)).toBe(true);
+    expect(Object.isFrozen(env.database)).toBe(true);
+    expect(Object.isFrozen(env.alertEmails)).toBe(true);
+    expect(() => {
+      (env.database as { multiAz: boolean }).multiAz = true;
+    }).toThrow(TypeError);
+  });
+
+  it("declares in Pulumi.yaml exactly the settings the schema validates", () => {
+    const declared = [...readDeclarations(path.join(REPOSITORY_ROOT, "Pulumi.yaml")).keys()].sort();
+    expect(declared).toEqual(Object.keys(settingsSchema.shape).sort());
+  });
+
+  it("gives every declaration a type and a description", () => {
+    for (const [key, d] of readDeclarations(path.join(REPOSITORY_ROOT, "Pulumi.yaml"))) {
+      expect(d.type, key).toMatch(/^(string|integer|boolean|array)$/);
+      expect(d.description, key).toBeTruthy();
+    }
+  });
+});
+
+describe("bad input", () => {
+  it("names the known environments for an unknown one", () => {
+    const error = failure(() => loadEnvironment("qa"));
+    expect(error.code).toBe("ENVIRONMENT_UNKNOWN");
+    expect(error.message).toContain('unknown environment "qa"');
+    expect(error.message).toMatch(/known environments: .*prod.*staging/);
+  });
+
+  it("rejects an unknown key, naming it and suggesting the closest", () => {
+    const dir = scratch((c) => {
+      c["platform:azCuont"] = 3;
+    });
+    const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
+    expect(error.file).toBe(path.join(dir, "Pulumi.prod.yaml"));
+    expect(error.message).toContain("Pulumi.prod.yaml");
+    expect(error.message).toContain("platform:azCuont = 3: unknown key");
+    expect(error.message).toContain("did you mean platform:azCount?");
+  });
+
+  it("rejects a key outside the platform namespace", () => {
+    const dir = scratch((c) => {
+      c["aws:region"] = "eu-west-1";
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).message).toContain("aws:region");
+  });
+
+  it("rejects a value of the wrong type, naming the declared type", () => {
+    const dir = scratch((c) => {
+      c["platform:azCount"] = "three";
+    });
+    const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
+    expect(error.problems).toEqual([
+      { key: "platform:azCount", value: '"three"', message: "must be of type integer (declared in Pulumi.yaml)" },
+    ]);
+  });
+
+  it("rejects a wrongly typed list item", () => {
+    const dir = scratch((c) => {
+      c["platform:alertEmails"] = ["oncall@example.com", 7];
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).message).toContain("item 1 must be of type string");
+  });
+
+  it.each([
+    ["10.30.0.0", "is not an IPv4 CIDR"],
+    ["10.300.0.0/16", "is not an IPv4 CIDR"],
+    ["10.30.1.0/16", "has host bits set; the network address for /16 is 10.30.0.0/16"],
+    ["10.30.0.0/24", "has prefix /24"],
+    ["8.8.0.0/16", "is not a private (RFC 1918) range"],
+  ])("rejects the malformed VPC CIDR %s", (cidr, message) => {
+    const dir = scratch((c) => {
+      c["platform:vpcCidr"] = cidr;
+    });
+    const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatchObject({ key: "platform:vpcCidr", value: JSON.stringify(cidr) });
+    expect(error.problems[0]?.message).toContain(message);
+  });
+
+  it("rejects too few AZs for production, saying how many are needed", () => {
+    const dir = scratch((c) => {
+      c["platform:azCount"] = 2;
+    });
+    const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
+    expect(error.problems).toEqual([
+      {
+        key: "platform:azCount",
+        value: "2",
+        message: "is too few for production; production needs at least 3 availability zones",
+      },
+    ]);
+  });
+
+  it("allows two AZs outside production", () => {
+    const dir = scratch((c) => {
+      c["platform:azCount"] = 2;
+    }, "staging");
+    const yaml = fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8").replace("tier: production", "tier: staging");
+    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), yaml);
+    expect(loadEnvironment("staging", { rootDir: dir }).network.azCount).toBe(2);
+  });
+
+  it("rejects min tasks above max tasks", () => {
+    const dir = scratch((c) => {
+      c["platform:serviceMinTasks"] = 8;
+      c["platform:serviceMaxTasks"] = 4;
+    });
+    const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
+    expect(error.problems).toEqual([
+      { key: "platform:serviceMinTasks", value: "8", message: "is more than serviceMaxTasks (4); make it at most 4" },
+    ]);
+  });
+
+  it("rejects an out-of-range number with the allowed range", () => {
+    const dir = scratch((c) => {
+      c["platform:azCount"] = 9;
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]).toEqual({
+      key: "platform:azCount",
+      value: "9",
+      message: "must be from 2 to 6",
+    });
+  });
+
+  it("rejects a value outside an enumeration, listing the allowed ones", () => {
+    const dir = scratch((c) => {
+      c["platform:deploymentStrategy"] = "bluegreen";
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toBe(
+      "must be one of: rolling, canary, linear",
+    );
+  });
+
+  it("rejects a log retention CloudWatch does not accept", () => {
+    const dir = scratch((c) => {
+      c["platform:logRetentionDays"] = 45;
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toContain(
+      "must be one of the values CloudWatch accepts: 1, 3, 5, 7, 14, 30, 60",
+    );
+  });
+
+  it("rejects an invalid Fargate CPU/memory pair, listing valid memory sizes", () => {
+    const dir = scratch((c) => {
+      c["platform:serviceMemoryMb"] = 512;
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]).toEqual({
+      key: "platform:serviceMemoryMb",
+      value: "512",
+      message: "is not a Fargate size for serviceCpu 1024; allowed: 2048, 3072, 4096, 5120, 6144, 7168, 8192",
+    });
+  });
+
+  it("rejects a bad e-mail address, naming its position", () => {
+    const dir = scratch((c) => {
+      c["platform:alertEmails"] = ["oncall@example.com", "not-an-address"];
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]).toMatchObject({
+      key: "platform:alertEmails[1]",
+      value: '"not-an-address"',
+    });
+  });
+
+  it("rejects a domain outside its hosted zone", () => {
+    const dir = scratch((c) => {
+      c["platform:domainName"] = "ledger.other.example.org";
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toContain(
+      "is not inside hostedZoneName (platform.example.com)",
+    );
+  });
+
+  it("rejects an extra tag that overrides a platform tag", () => {
+    const dir = scratch((c) => {
+      c["platform:extraTags"] = ["Environment=dev"];
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toContain(
+      "sets a tag the platform sets itself",
+    );
+  });
+
+  it("requires settings that have no default", () => {
+    const dir = scratch((c) => {
+      delete c["platform:domainName"];
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]).toMatchObject({
+      key: "platform:domainName",
+      message: expect.stringContaining("is required"),
+    });
+  });
+
+  it("lists every production rule a non-HA file breaks at once", () => {
+    const dir = scratch((c) => {
+      c["platform:natGateways"] = "single";
+      c["platform:dbMultiAz"] = false;
+      c["platform:dbDeletionProtection"] = false;
+      c["platform:dbBackupRetentionDays"] = 3;
+      c["platform:redisReplicaCount"] = 0;
+      c["platform:deploymentStrategy"] = "rolling";
+    });
+    const keys = failure(() => loadEnvironment("prod", { rootDir: dir })).problems.map((p) => p.key);
+    expect(keys.sort()).toEqual(
+      [
+        "platform:dbBackupRetentionDays",
+        "platform:dbDeletionProtection",
+        "platform:dbMultiAz",
+        "platform:deploymentStrategy",
+        "platform:natGateways",
+        "platform:redisReplicaCount",
+      ].sort(),
+    );
+  });
+
+  it("rejects a secret value: the environment file holds none", () => {
+    const dir = scratch((c) => {
+      c["platform:owner"] = { secure: "v1:abc" };
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toContain("is a secret");
+  });
+
+  it("reports YAML syntax errors with the file name", () => {
+    const dir = scratch(() => undefined);
+    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  platform:tier: [production\n");
+    const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
+    expect(error.message).toMatch(/^Pulumi\.prod\.yaml: 1 problem/);
+    expect(error.message).toContain("is not valid YAML");
+  });
+
+  it("rejects a file without a config mapping", () => {
+    const dir = scratch(() => undefined);
+    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "platform:tier: production\n");
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.key).toBe("config");
+  });
+});

@@ -1,0 +1,61 @@
+import * as ipaddr from "ipaddr.js";
+
+/** Values CloudWatch Logs accepts for a log group's retention, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Fargate task sizes: memory (MiB) allowed for each CPU value. */
+export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+const PRIVATE_RANGES: ReadonlyArray<[string, number]> = [
+  ["10.0.0.0", 8],
+  ["172.16.0.0", 12],
+  ["192.168.0.0", 16],
+];
+
+/**
+ * Checks a VPC CIDR: dotted IPv4 with a prefix, host bits zero, inside an RFC 1918 range, /16 to /20.
+ * Returns a problem description, or undefined when the CIDR is good.
+ */
+export function vpcCidrProblem(cidr: string): string | undefined {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) || !ipaddr.IPv4.isValidCIDR(cidr)) {
+    return "is not an IPv4 CIDR; write it as a.b.c.d/nn, e.g. 10.20.0.0/16";
+  }
+  const [address, prefix] = ipaddr.IPv4.parseCIDR(cidr);
+  const network = ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
+  if (network !== address.toString()) {
+    return `has host bits set; the network address for /${prefix} is ${network}/${prefix}`;
+  }
+  if (prefix < 16 || prefix > 20) {
+    return `has prefix /${prefix}; a VPC here must be /16 to /20 (AWS allows /16-/28, the subnet plan needs room)`;
+  }
+  const isPrivate = PRIVATE_RANGES.some(([base, bits]) => address.match(ipaddr.IPv4.parse(base), bits));
+  if (!isPrivate) {
+    return "is not a private (RFC 1918) range; use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16";
+  }
+  return undefined;
+}
+
+/** An AWS region name such as eu-west-1 or us-gov-west-1. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+/** A DNS host name: labels of letters, digits and hyphens, at least two labels, lower case. */
+export const HOST_NAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** Tag keys the platform sets itself; an extra tag may not override them. */
+export const RESERVED_TAG_KEYS = ["Environment", "Layer", "Owner", "CostCenter", "ManagedBy"] as const;

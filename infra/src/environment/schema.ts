@@ -1,0 +1,146 @@
+import { z } from "zod";
+import {
+  AWS_REGION_PATTERN,
+  FARGATE_MEMORY_BY_CPU,
+  HOST_NAME_PATTERN,
+  LOG_RETENTION_DAYS,
+  RESERVED_TAG_KEYS,
+  vpcCidrProblem,
+} from "./rules";
+
+/**
+ * The raw settings of one environment file, after Pulumi.yaml's defaults are applied: one field per key
+ * declared in the root Pulumi.yaml `config:` block (a test keeps the two in step).
+ * Each field's message says what is allowed, because it is shown to the person who edits the file.
+ */
+const int = (min: number, max: number) =>
+  z
+    .number({ error: "must be a whole number" })
+    .int({ error: `must be a whole number from ${min} to ${max}` })
+    .min(min, { error: `must be from ${min} to ${max}` })
+    .max(max, { error: `must be from ${min} to ${max}` });
+
+const str = (pattern: RegExp, allowed: string) =>
+  z.string({ error: "must be a string" }).regex(pattern, { error: `must be ${allowed}` });
+
+const bool = () => z.boolean({ error: "must be true or false" });
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of: ${values.join(", ")}` });
+
+export const settingsSchema = z
+  .object({
+    tier: oneOf(["production", "staging", "development"] as const),
+    awsRegion: str(AWS_REGION_PATTERN, "an AWS region name such as eu-west-1"),
+    drRegion: str(AWS_REGION_PATTERN, "an AWS region name such as eu-central-1"),
+    azCount: int(2, 6),
+    vpcCidr: z.string({ error: "must be a string such as 10.20.0.0/16" }).superRefine((cidr, ctx) => {
+      const problem = vpcCidrProblem(cidr);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    natGateways: oneOf(["single", "perAz"] as const),
+    domainName: str(HOST_NAME_PATTERN, "a lower-case DNS name such as ledger.example.com"),
+    hostedZoneName: str(HOST_NAME_PATTERN, "a lower-case DNS zone name such as example.com"),
+    dbInstanceClass: str(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.micro"),
+    dbEngineVersion: str(/^\d{2}(\.\d+)?$/, "a PostgreSQL version such as 16.4"),
+    dbAllocatedStorageGb: int(20, 65536),
+    dbMaxAllocatedStorageGb: int(20, 65536),
+    dbMultiAz: bool(),
+    dbBackupRetentionDays: int(1, 35),
+    dbDeletionProtection: bool(),
+    dbReplicateBackupsToDr: bool(),
+    redisNodeType: str(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.micro"),
+    redisEngineVersion: str(/^\d+\.\d+$/, "a Redis version such as 7.1"),
+    redisReplicaCount: int(0, 5),
+    redisSnapshotRetentionDays: int(0, 35),
+    serviceCpu: z.union(
+      Object.keys(FARGATE_MEMORY_BY_CPU).map((cpu) => z.literal(Number(cpu))) as unknown as [
+        z.ZodLiteral<number>,
+        z.ZodLiteral<number>,
+      ],
+      { error: `must be one of the Fargate CPU sizes: ${Object.keys(FARGATE_MEMORY_BY_CPU).join(", ")}` },
+    ),
+    serviceMemoryMb: int(512, 122880),
+    serviceMinTasks: int(1, 100),
+    serviceMaxTasks: int(1, 100),
+    servicePort: int(1024, 65535),
+    serviceShutdownTimeoutMs: int(1000, 110000),
+    deploymentStrategy: oneOf(["rolling", "canary", "linear"] as const),
+    canaryPercent: int(1, 99),
+    linearStepPercent: int(1, 99),
+    deploymentBakeMinutes: int(0, 1440),
+    alarm5xxRatePercent: int(1, 100),
+    alarmP99LatencyMs: int(10, 60000),
+    wafRateLimitPer5Min: int(100, 2_000_000_000),
+    logRetentionDays: z
+      .number({ error: "must be a whole number" })
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+        error: `must be one of the values CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+      }),
+    alertEmails: z
+      .array(z.email({ error: "must be an e-mail address such as oncall@example.com" }), {
+        error: "must be a list of e-mail addresses",
+      })
+      .min(1, { error: "must list at least one e-mail address" }),
+    owner: str(/^[A-Za-z0-9][A-Za-z0-9 ._:/=+@-]{0,255}$/, "a team name usable as a tag value"),
+    costCenter: str(/^[A-Za-z0-9][A-Za-z0-9 ._:/=+@-]{0,255}$/, "a cost-centre code usable as a tag value"),
+    extraTags: z.array(
+      z
+        .string({ error: "must be a string Key=Value" })
+        .regex(/^[A-Za-z0-9 ._:/+@-]{1,128}=[A-Za-z0-9 ._:/=+@-]{0,256}$/, {
+          error: "must be Key=Value with a tag-safe key (up to 128 characters) and value",
+        })
+        .refine((entry) => !entry.toLowerCase().startsWith("aws:"), {
+          error: "uses the aws: prefix, which AWS reserves",
+        })
+        .refine((entry) => !(RESERVED_TAG_KEYS as readonly string[]).includes(entry.split("=")[0] ?? ""), {
+          error: `sets a tag the platform sets itself (${RESERVED_TAG_KEYS.join(", ")})`,
+        }),
+      { error: "must be a list of Key=Value strings" },
+    ),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const problem = (key: keyof typeof s, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
+
+    if (s.serviceMinTasks > s.serviceMaxTasks) {
+      problem("serviceMinTasks", `is more than serviceMaxTasks (${s.serviceMaxTasks}); make it at most ${s.serviceMaxTasks}`);
+    }
+    if (s.dbMaxAllocatedStorageGb < s.dbAllocatedStorageGb) {
+      problem(
+        "dbMaxAllocatedStorageGb",
+        `is less than dbAllocatedStorageGb (${s.dbAllocatedStorageGb}); make it at least ${s.dbAllocatedStorageGb}`,
+      );
+    }
+    if (s.drRegion === s.awsRegion) {
+      problem("drRegion", "is the same as awsRegion; a disaster-recovery copy must live in another region");
+    }
+    if (s.domainName !== s.hostedZoneName && !s.domainName.endsWith(`.${s.hostedZoneName}`)) {
+      problem("domainName", `is not inside hostedZoneName (${s.hostedZoneName}); use a name ending in .${s.hostedZoneName}`);
+    }
+    const memories = FARGATE_MEMORY_BY_CPU[s.serviceCpu];
+    if (memories && !memories.includes(s.serviceMemoryMb)) {
+      problem(
+        "serviceMemoryMb",
+        `is not a Fargate size for serviceCpu ${s.serviceCpu}; allowed: ${memories.join(", ")}`,
+      );
+    }
+
+    if (s.tier !== "production") return;
+    // Production rules: what "highly available" and "RPO 15 min / RTO 1 h" mean in settings.
+    if (s.azCount < 3) problem("azCount", "is too few for production; production needs at least 3 availability zones");
+    if (s.natGateways !== "perAz") problem("natGateways", "must be perAz in production, so losing one AZ keeps egress");
+    if (!s.dbMultiAz) problem("dbMultiAz", "must be true in production (a standby in a second AZ)");
+    if (!s.dbDeletionProtection) problem("dbDeletionProtection", "must be true in production");
+    if (s.dbBackupRetentionDays < 7) problem("dbBackupRetentionDays", "is too short for production; keep at least 7 days");
+    if (!s.dbReplicateBackupsToDr) {
+      problem("dbReplicateBackupsToDr", "must be true in production; the DR restore (RTO 1 h) needs backups in drRegion");
+    }
+    if (s.redisReplicaCount < 1) problem("redisReplicaCount", "must be at least 1 in production for automatic failover");
+    if (s.serviceMinTasks < 2) problem("serviceMinTasks", "must be at least 2 in production so one task can fail");
+    if (s.deploymentStrategy === "rolling") {
+      problem("deploymentStrategy", "must be canary or linear in production (progressive, with alarm rollback)");
+    }
+  });
+
+export type Settings = z.infer<typeof settingsSchema>;

@@ -1,0 +1,4 @@
+export * from "./environment";
+export * from "./layers";
+export { layerStackName, readUpstream, type Upstream, type UpstreamOutputs } from "./layers/stack-reference";
+export { awsProvider } from "./layers/provider";

@@ -1,0 +1,144 @@
+/**
+ * The contract between the layers: which Pulumi project each layer is, what it depends on, and the
+ * flat, named outputs each one exports. Upstream outputs are read only through these types, so a renamed
+ * output breaks the build instead of a deploy.
+ */
+
+export const LAYERS = ["network", "data", "compute"] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** Pulumi project name of each layer (stacks/<layer>/Pulumi.yaml). */
+export const LAYER_PROJECTS: Readonly<Record<Layer, string>> = {
+  network: "platform-network",
+  data: "platform-data",
+  compute: "platform-compute",
+};
+
+/** Layers whose outputs each layer reads; deploy order follows from it (network -> data -> compute). */
+export const LAYER_UPSTREAMS: Readonly<Record<Layer, readonly Layer[]>> = {
+  network: [],
+  data: ["network"],
+  compute: ["network", "data"],
+};
+
+export interface NetworkOutputs {
+  vpcId: string;
+  vpcCidr: string;
+  availabilityZones: string[];
+  publicSubnetIds: string[];
+  privateSubnetIds: string[];
+  /** Subnets with no route to the internet, for the data stores. */
+  isolatedSubnetIds: string[];
+  albSecurityGroupId: string;
+  serviceSecurityGroupId: string;
+  databaseSecurityGroupId: string;
+  cacheSecurityGroupId: string;
+  /** Security group of the interface VPC endpoints (ECR, Logs, Secrets Manager). */
+  endpointSecurityGroupId: string;
+  /** Customer-managed KMS key (rotation on) for logs, secrets and data at rest. */
+  kmsKeyArn: string;
+  /** Encrypted SNS topic every alarm notifies. */
+  alertTopicArn: string;
+  flowLogGroupName: string;
+}
+
+export interface DataOutputs {
+  /** Host name of the PostgreSQL writer. */
+  dbEndpoint: string;
+  dbPort: number;
+  dbName: string;
+  dbInstanceIdentifier: string;
+  /** Secrets Manager secret managed by RDS: JSON {username, password}. */
+  dbMasterSecretArn: string;
+  /** Host name of the Redis primary endpoint (TLS). */
+  redisEndpoint: string;
+  redisPort: number;
+  redisReplicationGroupId: string;
+  /** Secrets Manager secret holding the Redis AUTH token as a plain string. */
+  redisAuthSecretArn: string;
+}
+
+export interface ComputeOutputs {
+  /** Public https URL of the service (the environment's domain). */
+  serviceUrl: string;
+  /** Image deployed, pinned by digest: <repository>@sha256:<64 hex>. */
+  imageRef: string;
+  /** The digest alone: sha256:<64 hex>. */
+  imageDigest: string;
+  ecrRepositoryUrl: string;
+  clusterName: string;
+  serviceName: string;
+  albArn: string;
+  albDnsName: string;
+  /** Target groups the deployment shifts traffic between (one for rolling, two for canary/linear). */
+  targetGroupArns: string[];
+  logGroupName: string;
+  cdnDomainName: string;
+  dashboardName: string;
+  /** Every alarm of the service; devctl's soak gate checks these stayed OK. */
+  alarmNames: string[];
+  /** The alarms that roll a deployment back. */
+  deploymentAlarmNames: string[];
+}
+
+export interface LayerOutputMap {
+  network: NetworkOutputs;
+  data: DataOutputs;
+  compute: ComputeOutputs;
+}
+
+/** Each layer's output names, listed once for code that needs them at run time (devctl, plan, tests). */
+export const LAYER_OUTPUT_NAMES = {
+  network: [
+    "vpcId",
+    "vpcCidr",
+    "availabilityZones",
+    "publicSubnetIds",
+    "privateSubnetIds",
+    "isolatedSubnetIds",
+    "albSecurityGroupId",
+    "serviceSecurityGroupId",
+    "databaseSecurityGroupId",
+    "cacheSecurityGroupId",
+    "endpointSecurityGroupId",
+    "kmsKeyArn",
+    "alertTopicArn",
+    "flowLogGroupName",
+  ],
+  data: [
+    "dbEndpoint",
+    "dbPort",
+    "dbName",
+    "dbInstanceIdentifier",
+    "dbMasterSecretArn",
+    "redisEndpoint",
+    "redisPort",
+    "redisReplicationGroupId",
+    "redisAuthSecretArn",
+  ],
+  compute: [
+    "serviceUrl",
+    "imageRef",
+    "imageDigest",
+    "ecrRepositoryUrl",
+    "clusterName",
+    "serviceName",
+    "albArn",
+    "albDnsName",
+    "targetGroupArns",
+    "logGroupName",
+    "cdnDomainName",
+    "dashboardName",
+    "alarmNames",
+    "deploymentAlarmNames",
+  ],
+} as const satisfies { [L in Layer]: readonly (keyof LayerOutputMap[L])[] };
+
+// Compile-time check that every interface field is listed above (and nothing else).
+type Missing<L extends Layer> = Exclude<keyof LayerOutputMap[L], (typeof LAYER_OUTPUT_NAMES)[L][number]>;
+const allListed: { [L in Layer]: Missing<L> extends never ? true : Missing<L> } = {
+  network: true,
+  data: true,
+  compute: true,
+};
+void allListed;

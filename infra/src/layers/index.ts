@@ -1,0 +1,3 @@
+// Pure layer contracts: safe to import from devctl without loading the Pulumi SDK.
+export * from "./contracts";
+export { layerTags } from "./tags";
