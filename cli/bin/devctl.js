@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 "use strict";
-// devctl's executable: compiled code only, so `devctl --help` starts as fast as Node itself.
-// `pnpm install` builds it (root "prepare" script); after an edit run `pnpm --filter @platform/devctl build`.
+// devctl's executable: compiled code only, so `devctl --help` starts about as fast as Node itself.
+// `pnpm install` builds it (root "prepare" script); `pnpm devctl` rebuilds it when a source changed.
 let main;
 try {
   ({ main } = require("../dist/main.js"));

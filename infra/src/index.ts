@@ -2,3 +2,4 @@ export * from "./environment";
 export * from "./layers";
 export { layerStackName, readUpstream, type Upstream, type UpstreamOutputs } from "./layers/stack-reference";
 export { awsProvider } from "./layers/provider";
+export { alarmDescription, RUNBOOK_DOCUMENT, RUNBOOK_ENTRIES, runbookLink, type RunbookKey } from "./observability/runbooks";

@@ -1,0 +1,34 @@
+/**
+ * Where devctl writes. Results go to stdout (and with --json nothing else does); logs, progress, warnings
+ * and errors go to stderr. Tests pass a recording Io.
+ */
+export interface Io {
+  /** Results: human text, or exactly one JSON document with --json. */
+  out(text: string): void;
+  /** Progress, warnings and errors. */
+  err(text: string): void;
+  /** True when a person can answer a prompt (stdin and stderr are terminals, not CI). */
+  readonly interactive: boolean;
+  /** Asks a question on stderr and resolves to the answer; only called when interactive. */
+  ask(question: string): Promise<string>;
+  /** Environment variables devctl reads (PULUMI_BACKEND_URL, DEVCTL_LEDGER_URL, ...). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export function processIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env.CI,
+    ask: async (question) => {
+      const { createInterface } = await import("node:readline/promises");
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+    env: process.env,
+  };
+}
