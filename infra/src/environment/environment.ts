@@ -53,6 +53,8 @@ export interface Environment {
     readonly alarmP99LatencyMs: number;
   };
   readonly waf: { readonly rateLimitPer5Min: number };
+  /** How the service accepts people's logins; an empty issuer means API keys only. */
+  readonly oidc: { readonly issuer: string; readonly audience: string; readonly rolesClaim: string };
   readonly logRetentionDays: number;
   readonly alertEmails: readonly string[];
   /** Tags every resource carries: Environment, Owner, CostCenter, ManagedBy and the extra tags. Layers add Layer. */
@@ -109,6 +111,7 @@ export function toEnvironment(name: string, file: string, s: Settings): Environm
       alarmP99LatencyMs: s.alarmP99LatencyMs,
     },
     waf: { rateLimitPer5Min: s.wafRateLimitPer5Min },
+    oidc: { issuer: s.oidcIssuer, audience: s.oidcAudience, rolesClaim: s.oidcRolesClaim },
     logRetentionDays: s.logRetentionDays,
     alertEmails: [...s.alertEmails],
     tags: {

@@ -98,6 +98,11 @@ export const settingsSchema = z
         }),
       { error: "must be a list of Key=Value strings" },
     ),
+    oidcIssuer: z.union([z.literal(""), z.url({ protocol: /^https$/, error: "must be an https URL or empty" })], {
+      error: "must be an https URL such as https://login.example.com/ or empty for API keys only",
+    }),
+    oidcAudience: str(/^\S{1,256}$/, "a non-empty audience without spaces"),
+    oidcRolesClaim: str(/^[A-Za-z0-9_:./-]{1,128}$/, "a claim name such as roles"),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -4,6 +4,8 @@
  * output breaks the build instead of a deploy.
  */
 
+import type { Input } from "@pulumi/pulumi";
+
 export const LAYERS = ["network", "data", "compute"] as const;
 export type Layer = (typeof LAYERS)[number];
 
@@ -86,6 +88,9 @@ export interface LayerOutputMap {
   data: DataOutputs;
   compute: ComputeOutputs;
 }
+
+/** What a layer's program function returns: its flat, named stack outputs. */
+export type LayerProgramOutputs<L extends Layer> = { [K in keyof LayerOutputMap[L]]: Input<LayerOutputMap[L][K]> };
 
 /** Each layer's output names, listed once for code that needs them at run time (devctl, plan, tests). */
 export const LAYER_OUTPUT_NAMES = {
