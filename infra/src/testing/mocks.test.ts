@@ -1,0 +1,18 @@
+import * as aws from "@pulumi/aws";
+import { describe, expect, it } from "vitest";
+import { fakeLayerOutputs, installMocks, promiseOf } from "./mocks";
+
+describe("installMocks", () => {
+  it("records inputs and answers upstream stack references", async () => {
+    const recorder = await installMocks({ project: "platform-data", stack: "staging", upstream: { network: { vpcId: "vpc-9" } } });
+    const { readUpstream } = await import("../layers/stack-reference.js");
+    const network = readUpstream("network");
+    new aws.s3.Bucket("logs", { forceDestroy: false, tags: { Layer: "data" } });
+    expect(await promiseOf(network.outputs.vpcId)).toBe("vpc-9");
+    expect(await promiseOf(network.outputs.kmsKeyArn)).toBe(fakeLayerOutputs("network", "staging").kmsKeyArn);
+    expect(recorder.references).toEqual(["organization/platform-network/staging"]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(recorder.one("aws:s3/bucket:Bucket", "logs").inputs).toMatchObject({ tags: { Layer: "data" } });
+    expect(() => recorder.one("aws:rds/instance:Instance")).toThrow(/expected one aws:rds\/instance:Instance.*found 0/);
+  });
+});
