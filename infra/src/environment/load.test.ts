@@ -279,6 +279,20 @@ describe("bad input", () => {
     );
   });
 
+  it("accepts an https OIDC issuer and rejects a plain-http one", () => {
+    const good = scratch((c) => {
+      c["platform:oidcIssuer"] = "https://login.example.com/";
+    });
+    expect(loadEnvironment("prod", { rootDir: good }).oidc.issuer).toBe("https://login.example.com/");
+    const bad = scratch((c) => {
+      c["platform:oidcIssuer"] = "http://login.example.com/";
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: bad })).problems[0]).toMatchObject({
+      key: "platform:oidcIssuer",
+      message: expect.stringContaining("https URL"),
+    });
+  });
+
   it("rejects a secret value: the environment file holds none", () => {
     const dir = scratch((c) => {
       c["platform:owner"] = { secure: "v1:abc" };
