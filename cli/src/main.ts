@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { DevctlError, ExitCode } from "./errors";
 import { processIo, type Io } from "./io";
+import { registerSmoke } from "./commands/smoke";
 
 /**
  * What every command file receives. A command file only parses and validates its flags into a typed
@@ -14,7 +15,9 @@ export interface CommandContext {
 export type RegisterCommand = (program: Command, context: CommandContext) => void;
 
 /** Command files, in the order `devctl --help` lists them. Each issue adds its own line. */
-const COMMANDS: readonly RegisterCommand[] = [];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerSmoke,
+];
 
 const EXIT_CODES_HELP = `
 Exit codes:
