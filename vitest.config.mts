@@ -7,6 +7,7 @@ const at = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = [
   { find: /^@platform\/infra$/, replacement: at("./infra/src/index.ts") },
   { find: /^@platform\/infra\/(environment|layers)$/, replacement: at("./infra/src/$1/index.ts") },
+  { find: /^@platform\/policy$/, replacement: at("./policy/src/rules/index.ts") },
 ];
 
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
@@ -25,6 +26,7 @@ export default defineConfig({
       project("infra", "./infra"),
       project("service", "./service"),
       project("cli", "./cli"),
+      project("policy", "./policy"),
       project("stack-network", "./stacks/network"),
       project("stack-data", "./stacks/data"),
       project("stack-compute", "./stacks/compute"),

@@ -1,0 +1,89 @@
+import type { ResourceRule } from "./types";
+import { asArray, asNumber, asRecord, isTrue } from "./values";
+
+const RDS_INSTANCE = "aws:rds/instance:Instance";
+const RDS_CLUSTER = "aws:rds/cluster:Cluster";
+const RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
+const RDS_CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup";
+const REDIS_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+
+const isPostgres = (engine: unknown): boolean => typeof engine === "string" && engine.includes("postgres");
+
+/** Data at rest is encrypted: RDS storage, ElastiCache at rest and in transit. */
+export const dataStoreEncryption: ResourceRule = {
+  kind: "resource",
+  name: "data-store-encryption",
+  description: "Databases and caches encrypt data at rest and in transit.",
+  level: "mandatory",
+  types: [RDS_INSTANCE, RDS_CLUSTER, REDIS_GROUP],
+  validate({ type, props }) {
+    if (type === REDIS_GROUP) {
+      return [
+        ...(isTrue(props.atRestEncryptionEnabled) ? [] : ["ElastiCache replication group must set atRestEncryptionEnabled: true"]),
+        ...(isTrue(props.transitEncryptionEnabled) ? [] : ["ElastiCache replication group must set transitEncryptionEnabled: true (TLS)"]),
+      ];
+    }
+    return isTrue(props.storageEncrypted) ? [] : ["RDS storage must be encrypted (storageEncrypted: true)"];
+  },
+};
+
+/** A database is reachable only from inside the VPC. */
+export const dataStorePrivate: ResourceRule = {
+  kind: "resource",
+  name: "data-store-private",
+  description: "Databases are never publicly accessible.",
+  level: "mandatory",
+  types: [RDS_INSTANCE, RDS_CLUSTER],
+  validate({ props }) {
+    return isTrue(props.publiclyAccessible) ? ["RDS must not be publicly accessible (publiclyAccessible: false)"] : [];
+  },
+};
+
+/**
+ * PostgreSQL refuses unencrypted connections: its parameter group sets rds.force_ssl = 1, and the instance
+ * uses its own parameter group (the AWS default group cannot be changed).
+ */
+export const databaseForceSsl: ResourceRule = {
+  kind: "resource",
+  name: "database-force-ssl",
+  description: "PostgreSQL accepts only TLS connections (rds.force_ssl = 1 in its own parameter group).",
+  level: "mandatory",
+  types: [RDS_INSTANCE, RDS_PARAMETER_GROUP, RDS_CLUSTER_PARAMETER_GROUP],
+  validate({ type, props }) {
+    if (type === RDS_INSTANCE) {
+      if (!isPostgres(props.engine)) return [];
+      const group = props.parameterGroupName;
+      if (group === undefined || (typeof group === "string" && group.startsWith("default."))) {
+        return ["PostgreSQL instance must use its own parameter group with rds.force_ssl = 1 (set parameterGroupName)"];
+      }
+      return [];
+    }
+    if (typeof props.family === "string" && !props.family.includes("postgres")) return [];
+    const forced = asArray(props.parameters)
+      .map(asRecord)
+      .some((p) => p?.name === "rds.force_ssl" && String(p.value) === "1");
+    return forced ? [] : ["PostgreSQL parameter group must set rds.force_ssl = 1"];
+  },
+};
+
+/** Production data survives an AZ loss, a mistaken delete and a bad week. */
+export const productionDatabaseResilience: ResourceRule = {
+  kind: "resource",
+  name: "prod-database-resilience",
+  description: "In production the database is Multi-AZ, has deletion protection and keeps backups at least 7 days.",
+  level: "mandatory",
+  types: [RDS_INSTANCE, RDS_CLUSTER],
+  validate({ type, props }, environment) {
+    if (!environment.isProduction) return [];
+    // A read replica inherits backups and protection from its source.
+    if (type === RDS_INSTANCE && props.replicateSourceDb !== undefined) return [];
+    const problems: string[] = [];
+    if (type === RDS_INSTANCE && !isTrue(props.multiAz)) problems.push("production database must be Multi-AZ (multiAz: true)");
+    if (!isTrue(props.deletionProtection)) problems.push("production database must have deletionProtection: true");
+    const retention = asNumber(props.backupRetentionPeriod);
+    if (retention === undefined || retention < 7) {
+      problems.push(`production database must keep backups at least 7 days (backupRetentionPeriod is ${retention ?? "unset"})`);
+    }
+    return problems;
+  },
+};

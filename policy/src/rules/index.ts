@@ -1,0 +1,71 @@
+/**
+ * The platform's rules, as plain functions. Both `pulumi preview --policy-pack policy` (through
+ * ../pulumi-policies.ts) and `devctl plan` run exactly this list.
+ */
+import { cdnWaf, httpsOnly } from "./edge";
+import { containerNoPlainSecrets, containerNonRoot, containerReadOnlyRoot, imagePinnedByDigest, productionProgressiveDeploys } from "./containers";
+import { dataStoreEncryption, dataStorePrivate, databaseForceSsl, productionDatabaseResilience } from "./data-stores";
+import { securityGroupIngress, vpcFlowLogs } from "./network";
+import { alarmsNotify, kmsKeyRotation, logGroupRetention } from "./observability";
+import { requiredTags } from "./tagging";
+import type { PolicyEnvironment, PolicyResource, Rule, RuleViolation } from "./types";
+
+export * from "./types";
+export { CURRENT_ALB_TLS_POLICIES, CURRENT_CLOUDFRONT_TLS } from "./edge";
+export { DATA_PORTS, INTERNET_PORTS } from "./network";
+export { REQUIRED_TAGS } from "./tagging";
+export { SECRET_NAME } from "./containers";
+
+export const RULES: readonly Rule[] = [
+  dataStoreEncryption,
+  dataStorePrivate,
+  databaseForceSsl,
+  productionDatabaseResilience,
+  securityGroupIngress,
+  vpcFlowLogs,
+  logGroupRetention,
+  httpsOnly,
+  cdnWaf,
+  containerNonRoot,
+  containerReadOnlyRoot,
+  containerNoPlainSecrets,
+  imagePinnedByDigest,
+  productionProgressiveDeploys,
+  alarmsNotify,
+  requiredTags,
+  kmsKeyRotation,
+];
+
+/** Runs every rule (or the given ones) over a stack's resources; violations in resource order, then stack rules. */
+export function evaluateRules(
+  resources: readonly PolicyResource[],
+  environment: PolicyEnvironment,
+  rules: readonly Rule[] = RULES,
+): RuleViolation[] {
+  const violations: RuleViolation[] = [];
+  for (const resource of resources) {
+    for (const rule of rules) {
+      if (rule.kind !== "resource" || (rule.types && !rule.types.includes(resource.type))) continue;
+      for (const message of rule.validate(resource, environment)) {
+        violations.push({ policy: rule.name, level: rule.level, urn: resource.urn, message });
+      }
+    }
+  }
+  for (const rule of rules) {
+    if (rule.kind !== "stack") continue;
+    for (const v of rule.validate(resources, environment)) {
+      violations.push({ policy: rule.name, level: rule.level, urn: v.urn ?? "", message: v.message });
+    }
+  }
+  return violations;
+}
+
+/** Environment info from a stack name when no environment file says otherwise. */
+export function environmentFromStackName(stack: string): PolicyEnvironment {
+  return { stack, isProduction: /^prod(uction)?(-|$)/.test(stack) };
+}
+
+/** The stack name inside a URN: urn:pulumi:<stack>::<project>::<type>::<name>. */
+export function stackOfUrn(urn: string): string {
+  return /^urn:pulumi:([^:]+)::/.exec(urn)?.[1] ?? "";
+}
