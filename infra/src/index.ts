@@ -3,3 +3,4 @@ export * from "./layers";
 export { layerStackName, readUpstream, type Upstream, type UpstreamOutputs } from "./layers/stack-reference";
 export { awsProvider } from "./layers/provider";
 export { alarmDescription, RUNBOOK_DOCUMENT, RUNBOOK_ENTRIES, runbookLink, type RunbookKey } from "./observability/runbooks";
+export { ContainerImage, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";

@@ -1,0 +1,17 @@
+export { serviceContainerDefinition, serviceEnvironment, serviceSecrets, CONTAINER_USER, SECRET_VARIABLES, type ServiceContainerSpec } from "./container-definition";
+export { ContainerImage, ecrLifecyclePolicy, type ContainerImageArgs, type ContainerImageBuild } from "./container-image";
+export { deploymentPlan, DeploymentPlanError, MIN_LINEAR_STEP_PERCENT, type DeploymentPlan } from "./deployment-plan";
+export { albLogBucketPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, type PolicyDocument } from "./iam-policies";
+export { digestOf, ImageReferenceError, parseImageReference, repositoryArnOf, type ImageReference } from "./image-reference";
+export { imageInputsHash, imageTag, SERVICE_IMAGE_INPUTS } from "./image-tag";
+export {
+  DEPLOYMENT_ALARM_KEYS,
+  SERVICE_ALARM_KEYS,
+  ServiceAlarms,
+  serviceAlarmName,
+  serviceAlarmThresholds,
+  type ServiceAlarmKey,
+  type ServiceAlarmsArgs,
+} from "./service-alarms";
+export { deregistrationDelaySeconds, stopTimeoutSeconds } from "./shutdown-timing";
+export { ALB_TLS_POLICY, originDomainName, READINESS_PATH, WebService, type WebServiceArgs } from "./web-service";

@@ -1,0 +1,181 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../environment/environment";
+import { alarmDescription, type RunbookKey } from "../observability/runbooks";
+
+/** The service's alarms, by runbook key. */
+export const SERVICE_ALARM_KEYS = [
+  "service-5xx-rate",
+  "service-p99-latency",
+  "service-unhealthy-hosts",
+  "service-running-tasks-low",
+] as const satisfies readonly RunbookKey[];
+export type ServiceAlarmKey = (typeof SERVICE_ALARM_KEYS)[number];
+
+/** The alarms that roll a deployment back: a bad release shows as errors or slowness first. */
+export const DEPLOYMENT_ALARM_KEYS = ["service-5xx-rate", "service-p99-latency"] as const satisfies readonly ServiceAlarmKey[];
+
+/** CloudWatch alarm name: environment-prefixed, so staging and prod can share an account. */
+export function serviceAlarmName(environmentName: string, key: ServiceAlarmKey): string {
+  return `${environmentName}-${key}`;
+}
+
+/** Thresholds from the environment file, in the units CloudWatch compares in. */
+export function serviceAlarmThresholds(environment: Pick<Environment, "deployment" | "service">): {
+  fiveXxRatePercent: number;
+  p99LatencySeconds: number;
+  minRunningTasks: number;
+} {
+  return {
+    fiveXxRatePercent: environment.deployment.alarm5xxRatePercent,
+    p99LatencySeconds: environment.deployment.alarmP99LatencyMs / 1000,
+    minRunningTasks: environment.service.minTasks,
+  };
+}
+
+export interface ServiceAlarmsArgs {
+  readonly environment: Environment;
+  /** SNS topic every alarm notifies, on ALARM and on OK. */
+  readonly alertTopicArn: pulumi.Input<string>;
+  /** ALB ARN suffix (app/<name>/<id>): dimension LoadBalancer. */
+  readonly albArnSuffix: pulumi.Input<string>;
+  /** Target group ARN suffixes; one per target group the deployment uses (their count is fixed). */
+  readonly targetGroupArnSuffixes: readonly pulumi.Input<string>[];
+  readonly clusterName: pulumi.Input<string>;
+  readonly serviceName: pulumi.Input<string>;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * 5xx rate, p99 latency, unhealthy targets and running task count, each paging the alert topic. The first
+ * two are measured on the whole load balancer, so a canary that fails its share of requests moves them.
+ */
+export class ServiceAlarms extends pulumi.ComponentResource {
+  readonly alarms: Readonly<Record<ServiceAlarmKey, aws.cloudwatch.MetricAlarm>>;
+  readonly alarmNames: pulumi.Output<string[]>;
+  readonly deploymentAlarmNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ServiceAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:compute:ServiceAlarms", name, {}, opts);
+    const env = args.environment;
+    const t = serviceAlarmThresholds(env);
+    if (args.targetGroupArnSuffixes.length === 0) {
+      throw new pulumi.ResourceError("ServiceAlarms needs at least one target group ARN suffix.", this);
+    }
+    const common = {
+      alarmActions: [args.alertTopicArn],
+      okActions: [args.alertTopicArn],
+      tags: args.tags,
+    };
+    const lb = { LoadBalancer: args.albArnSuffix };
+    const alb = (id: string, metricName: string, stat = "Sum") => ({
+      id,
+      returnData: false,
+      metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: lb, period: 60, stat },
+    });
+    const alarm = (key: ServiceAlarmKey, alarmArgs: aws.cloudwatch.MetricAlarmArgs) =>
+      new aws.cloudwatch.MetricAlarm(`${name}-${key}`, { name: serviceAlarmName(env.name, key), ...common, ...alarmArgs }, { parent: this });
+
+    const fiveXx = alarm("service-5xx-rate", {
+      alarmDescription: alarmDescription(
+        "service-5xx-rate",
+        `${env.name}: more than ${t.fiveXxRatePercent}% of requests through the load balancer answered 5xx (targets and ALB) in 2 of 3 minutes. Rolls back a deployment in progress.`,
+      ),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.fiveXxRatePercent,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      // No traffic is not an error rate.
+      treatMissingData: "notBreaching",
+      metricQueries: [
+        alb("requests", "RequestCount"),
+        alb("target5xx", "HTTPCode_Target_5XX_Count"),
+        alb("elb5xx", "HTTPCode_ELB_5XX_Count"),
+        {
+          id: "rate",
+          label: "5xx % of requests",
+          returnData: true,
+          expression: "IF(requests > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests, 0)",
+        },
+      ],
+    });
+
+    const p99 = alarm("service-p99-latency", {
+      alarmDescription: alarmDescription(
+        "service-p99-latency",
+        `${env.name}: p99 target response time above ${env.deployment.alarmP99LatencyMs} ms in 2 of 3 minutes. Rolls back a deployment in progress.`,
+      ),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.p99LatencySeconds,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: "notBreaching",
+      namespace: "AWS/ApplicationELB",
+      metricName: "TargetResponseTime",
+      dimensions: lb,
+      period: 60,
+      extendedStatistic: "p99",
+    });
+
+    // During a blue/green deployment either target group may hold the tasks: count unhealthy ones in all.
+    const unhealthyQueries = args.targetGroupArnSuffixes.map((suffix, i) => ({
+      id: `tg${i}`,
+      returnData: false,
+      metric: {
+        namespace: "AWS/ApplicationELB",
+        metricName: "UnHealthyHostCount",
+        dimensions: { LoadBalancer: args.albArnSuffix, TargetGroup: suffix },
+        period: 60,
+        stat: "Maximum",
+      },
+    }));
+    const unhealthy = alarm("service-unhealthy-hosts", {
+      alarmDescription: alarmDescription(
+        "service-unhealthy-hosts",
+        `${env.name}: at least one target failed its /readyz health check for 3 minutes in a row.`,
+      ),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: "notBreaching",
+      metricQueries: [
+        ...unhealthyQueries,
+        {
+          id: "unhealthy",
+          label: "Unhealthy targets",
+          returnData: true,
+          expression: unhealthyQueries.map((q) => `FILL(${q.id}, 0)`).join(" + "),
+        },
+      ],
+    });
+
+    const running = alarm("service-running-tasks-low", {
+      alarmDescription: alarmDescription(
+        "service-running-tasks-low",
+        `${env.name}: fewer than ${t.minRunningTasks} tasks running for 5 minutes (the autoscaling minimum).`,
+      ),
+      comparisonOperator: "LessThanThreshold",
+      threshold: t.minRunningTasks,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 5,
+      // No data means the service (or Container Insights) is gone: that is an outage, not a quiet night.
+      treatMissingData: "breaching",
+      namespace: "ECS/ContainerInsights",
+      metricName: "RunningTaskCount",
+      dimensions: { ClusterName: args.clusterName, ServiceName: args.serviceName },
+      period: 60,
+      statistic: "Minimum",
+    });
+
+    this.alarms = {
+      "service-5xx-rate": fiveXx,
+      "service-p99-latency": p99,
+      "service-unhealthy-hosts": unhealthy,
+      "service-running-tasks-low": running,
+    };
+    this.alarmNames = pulumi.all(SERVICE_ALARM_KEYS.map((k) => this.alarms[k].name));
+    this.deploymentAlarmNames = pulumi.all(DEPLOYMENT_ALARM_KEYS.map((k) => this.alarms[k].name));
+    this.registerOutputs({ alarmNames: this.alarmNames, deploymentAlarmNames: this.deploymentAlarmNames });
+  }
+}

@@ -1,0 +1,584 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../environment/environment";
+import { serviceContainerDefinition, TMP_VOLUME_NAME } from "./container-definition";
+import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
+import { albLogBucketPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy } from "./iam-policies";
+import { ServiceAlarms } from "./service-alarms";
+import { deregistrationDelaySeconds } from "./shutdown-timing";
+
+/** TLS policy of the HTTPS listener: TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
+export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Path the target groups health-check: readiness (database reachable, migrations applied). */
+export const READINESS_PATH = "/readyz";
+/** Host name the ALB answers on (CloudFront's origin): origin.<domainName>. */
+export function originDomainName(domainName: string): string {
+  return `origin.${domainName}`;
+}
+/** Prefix of the ALB access logs in their bucket. */
+const ALB_LOG_PREFIX = "alb";
+
+export interface WebServiceArgs {
+  readonly environment: Environment;
+  /** Image to run, pinned by digest (<repository>@sha256:<hex>). */
+  readonly imageRef: pulumi.Input<string>;
+  /** ECR repositories the execution role may pull from (the image's). */
+  readonly pullRepositoryArns: pulumi.Input<string[]>;
+  readonly vpcId: pulumi.Input<string>;
+  /** Subnets of the internet-facing ALB. */
+  readonly publicSubnetIds: pulumi.Input<string[]>;
+  /** Subnets of the tasks (no public IP; egress through NAT and VPC endpoints). */
+  readonly privateSubnetIds: pulumi.Input<string[]>;
+  readonly albSecurityGroupId: pulumi.Input<string>;
+  readonly serviceSecurityGroupId: pulumi.Input<string>;
+  /** Customer-managed key: log group encryption and the secrets' decryption. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** SNS topic every alarm notifies. */
+  readonly alertTopicArn: pulumi.Input<string>;
+  readonly database: {
+    readonly host: pulumi.Input<string>;
+    readonly port: pulumi.Input<number>;
+    readonly name: pulumi.Input<string>;
+    /** RDS-managed secret (JSON username/password). */
+    readonly masterSecretArn: pulumi.Input<string>;
+  };
+  readonly redis: {
+    readonly host: pulumi.Input<string>;
+    readonly port: pulumi.Input<number>;
+    /** Secret whose string is the AUTH token. */
+    readonly authSecretArn: pulumi.Input<string>;
+  };
+  /** ECS service name (fixed, so alarms can name it before it exists). Default: release-ledger. */
+  readonly serviceName?: string;
+  /** Container name. Default: service. */
+  readonly containerName?: string;
+  /** Average CPU autoscaling keeps the tasks at. Default: 60 %. */
+  readonly cpuTargetPercent?: number;
+  /** ALB requests per task per minute autoscaling aims for. Default: 600. */
+  readonly requestsPerTaskPerMinute?: number;
+  /** Time a new task has before failing ALB health checks counts. Default: 60 s. */
+  readonly healthCheckGracePeriodSeconds?: number;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The service on ECS Fargate behind an internet-facing ALB: cluster, task definition, service with
+ * circuit breaker and alarm rollback, rolling or progressive (canary/linear, blue/green target groups)
+ * delivery, target-tracking autoscaling, the HTTPS origin (certificate, DNS) and the service alarms.
+ */
+export class WebService extends pulumi.ComponentResource {
+  readonly plan: DeploymentPlan;
+  readonly cluster: aws.ecs.Cluster;
+  readonly service: aws.ecs.Service;
+  readonly taskDefinition: aws.ecs.TaskDefinition;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly executionRole: aws.iam.Role;
+  readonly taskRole: aws.iam.Role;
+  readonly loadBalancer: aws.lb.LoadBalancer;
+  readonly targetGroups: aws.lb.TargetGroup[];
+  readonly httpsListener: aws.lb.Listener;
+  readonly httpListener: aws.lb.Listener;
+  readonly alarms: ServiceAlarms;
+
+  readonly clusterName: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+  readonly albArn: pulumi.Output<string>;
+  readonly albArnSuffix: pulumi.Output<string>;
+  readonly albDnsName: pulumi.Output<string>;
+  readonly targetGroupArns: pulumi.Output<string[]>;
+  readonly targetGroupArnSuffixes: pulumi.Output<string[]>;
+  readonly logGroupName: pulumi.Output<string>;
+  /** origin.<domainName>: the name CloudFront reaches the ALB by. */
+  readonly originDomainName: pulumi.Output<string>;
+  readonly alarmNames: pulumi.Output<string[]>;
+  readonly deploymentAlarmNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:compute:WebService", name, {}, opts);
+    const env = args.environment;
+    const parent = { parent: this };
+    const tags = args.tags;
+    const containerName = args.containerName ?? "service";
+    const serviceName = args.serviceName ?? "release-ledger";
+    const port = env.service.port;
+    try {
+      this.plan = deploymentPlan(env);
+    } catch (error) {
+      throw new pulumi.ResourceError((error as Error).message, this);
+    }
+    const progressive = this.plan.targetGroupCount === 2;
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent);
+
+    // ---- Logs, cluster, roles, task definition ----
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/platform/${env.name}/${serviceName}`, retentionInDays: env.logRetentionDays, kmsKeyId: args.kmsKeyArn, tags },
+      parent,
+    );
+    this.cluster = new aws.ecs.Cluster(
+      `${name}-cluster`,
+      { settings: [{ name: "containerInsights", value: "enabled" }], tags },
+      parent,
+    );
+
+    const trust = pulumi
+      .all([identity.accountId, partition.partition])
+      .apply(([account, part]) => JSON.stringify(ecsTasksTrustPolicy(account, part, env.awsRegion)));
+    this.executionRole = new aws.iam.Role(
+      `${name}-execution-role`,
+      { description: `ECS agent for ${serviceName} (${env.name}): image pull, logs, secrets`, assumeRolePolicy: trust, tags },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-execution-policy`,
+      {
+        role: this.executionRole.id,
+        policy: pulumi
+          .all([args.pullRepositoryArns, this.logGroup.arn, args.database.masterSecretArn, args.redis.authSecretArn, args.kmsKeyArn])
+          .apply(([repositoryArns, logGroupArn, dbSecret, redisSecret, kmsKeyArn]) =>
+            JSON.stringify(executionRolePolicy({ repositoryArns, logGroupArn, secretArns: [dbSecret, redisSecret], kmsKeyArn })),
+          ),
+      },
+      parent,
+    );
+    // The service calls no AWS API (metrics leave as EMF on stdout), so its task role has no policy.
+    this.taskRole = new aws.iam.Role(
+      `${name}-task-role`,
+      { description: `Task role of ${serviceName} (${env.name}): deliberately no permissions`, assumeRolePolicy: trust, tags },
+      parent,
+    );
+
+    const containerDefinitions = pulumi
+      .output({
+        image: args.imageRef,
+        dbHost: args.database.host,
+        dbPort: args.database.port,
+        dbName: args.database.name,
+        dbSecret: args.database.masterSecretArn,
+        redisHost: args.redis.host,
+        redisPort: args.redis.port,
+        redisSecret: args.redis.authSecretArn,
+        logGroupName: this.logGroup.name,
+      })
+      .apply((v) =>
+        JSON.stringify([
+          serviceContainerDefinition({
+            containerName,
+            image: v.image,
+            port,
+            environmentName: env.name,
+            shutdownTimeoutMs: env.service.shutdownTimeoutMs,
+            oidc: env.oidc,
+            database: { host: v.dbHost, port: v.dbPort, name: v.dbName, secretArn: v.dbSecret },
+            redis: { host: v.redisHost, port: v.redisPort, authSecretArn: v.redisSecret },
+            logGroupName: v.logGroupName,
+            region: env.awsRegion,
+          }),
+        ]),
+      );
+    this.taskDefinition = new aws.ecs.TaskDefinition(
+      `${name}-task`,
+      {
+        family: `${env.name}-${serviceName}`,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(env.service.cpu),
+        memory: String(env.service.memoryMb),
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: this.executionRole.arn,
+        taskRoleArn: this.taskRole.arn,
+        volumes: [{ name: TMP_VOLUME_NAME }],
+        containerDefinitions,
+        tags,
+      },
+      parent,
+    );
+
+    // ---- Load balancer ----
+    const logBucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: !env.isProduction, tags }, parent);
+    const ownership = new aws.s3.BucketOwnershipControls(
+      `${name}-alb-logs-ownership`,
+      { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      parent,
+    );
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-alb-logs-public-access`,
+      { bucket: logBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      parent,
+    );
+    // ALB log delivery supports SSE-S3 only, not SSE-KMS.
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-alb-logs-encryption`,
+      { bucket: logBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      parent,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-alb-logs-lifecycle`,
+      {
+        bucket: logBucket.id,
+        rules: [
+          {
+            id: "expire-access-logs",
+            status: "Enabled",
+            filter: { prefix: `${ALB_LOG_PREFIX}/` },
+            expiration: { days: env.logRetentionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      parent,
+    );
+    const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
+    const logBucketPolicy = new aws.s3.BucketPolicy(
+      `${name}-alb-logs-policy`,
+      {
+        bucket: logBucket.id,
+        policy: pulumi
+          .all([logBucket.arn, identity.accountId, elbAccount.arn])
+          .apply(([bucketArn, accountId, elbAccountArn]) =>
+            JSON.stringify(albLogBucketPolicy({ bucketArn, accountId, prefix: ALB_LOG_PREFIX, elbAccountArn })),
+          ),
+      },
+      { parent: this, dependsOn: [publicAccess, ownership] },
+    );
+
+    this.loadBalancer = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: "application",
+        internal: false,
+        subnets: args.publicSubnetIds,
+        securityGroups: [args.albSecurityGroupId],
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: env.isProduction,
+        accessLogs: { bucket: logBucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
+        tags,
+      },
+      // ELB checks it can write to the bucket when access logs are turned on.
+      { parent: this, dependsOn: [logBucketPolicy, encryption] },
+    );
+
+    const targetGroupArgs: aws.lb.TargetGroupArgs = {
+      vpcId: args.vpcId,
+      targetType: "ip",
+      protocol: "HTTP",
+      port,
+      deregistrationDelay: deregistrationDelaySeconds(env.service.shutdownTimeoutMs),
+      healthCheck: {
+        enabled: true,
+        path: READINESS_PATH,
+        protocol: "HTTP",
+        matcher: "200",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+      tags,
+    };
+    // "blue" serves in every strategy, so switching rolling <-> canary renames nothing.
+    const roles = progressive ? ["blue", "green"] : ["blue"];
+    this.targetGroups = roles.map((role) => new aws.lb.TargetGroup(`${name}-${role}`, targetGroupArgs, parent));
+    const blue = this.targetGroups[0]!;
+    const green = this.targetGroups[1];
+
+    // ---- Origin certificate and DNS ----
+    const origin = originDomainName(env.dns.domainName);
+    const zone = aws.route53.getZoneOutput({ name: env.dns.hostedZoneName, privateZone: false }, parent);
+    const certificate = new aws.acm.Certificate(
+      `${name}-origin-cert`,
+      { domainName: origin, validationMethod: "DNS", tags },
+      { parent: this },
+    );
+    const validationOption = certificate.domainValidationOptions.apply((options) => {
+      const first = options?.[0];
+      if (!first) throw new pulumi.ResourceError(`ACM returned no DNS validation record for ${origin}.`, certificate);
+      return first;
+    });
+    const validationRecord = new aws.route53.Record(
+      `${name}-origin-cert-record`,
+      {
+        zoneId: zone.zoneId,
+        name: validationOption.resourceRecordName,
+        type: validationOption.resourceRecordType,
+        records: [validationOption.resourceRecordValue],
+        ttl: 300,
+        allowOverwrite: true,
+      },
+      parent,
+    );
+    const validation = new aws.acm.CertificateValidation(
+      `${name}-origin-cert-validation`,
+      { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+      parent,
+    );
+
+    // ---- Listeners ----
+    this.httpListener = new aws.lb.Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        tags,
+      },
+      parent,
+    );
+    this.httpsListener = new aws.lb.Listener(
+      `${name}-https`,
+      {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: ALB_TLS_POLICY,
+        certificateArn: validation.certificateArn,
+        // Progressive delivery routes through the production rule, whose weights ECS moves; nothing else matches.
+        defaultActions: progressive
+          ? [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not found", statusCode: "404" } }]
+          : [{ type: "forward", targetGroupArn: blue.arn }],
+        tags,
+      },
+      parent,
+    );
+
+    let productionRule: aws.lb.ListenerRule | undefined;
+    let infrastructureRole: aws.iam.Role | undefined;
+    if (progressive && green) {
+      productionRule = new aws.lb.ListenerRule(
+        `${name}-production-rule`,
+        {
+          listenerArn: this.httpsListener.arn,
+          priority: 100,
+          conditions: [{ pathPattern: { values: ["/*"] } }],
+          actions: [
+            {
+              type: "forward",
+              forward: {
+                targetGroups: [
+                  { arn: blue.arn, weight: 100 },
+                  { arn: green.arn, weight: 0 },
+                ],
+              },
+            },
+          ],
+          tags,
+        },
+        // ECS owns the weights once deployments start; Pulumi must not put them back.
+        { parent: this, ignoreChanges: ["actions"] },
+      );
+      infrastructureRole = new aws.iam.Role(
+        `${name}-ecs-infrastructure-role`,
+        {
+          description: `Lets ECS shift ${serviceName} (${env.name}) traffic between target groups during deployments`,
+          assumeRolePolicy: identity.accountId.apply((account) => JSON.stringify(ecsInfrastructureTrustPolicy(account))),
+          tags,
+        },
+        parent,
+      );
+      new aws.iam.RolePolicyAttachment(
+        `${name}-ecs-infrastructure-policy`,
+        {
+          role: infrastructureRole.name,
+          policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers`,
+        },
+        parent,
+      );
+    }
+
+    new aws.route53.Record(
+      `${name}-origin-record`,
+      {
+        zoneId: zone.zoneId,
+        name: origin,
+        type: "A",
+        aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+      },
+      parent,
+    );
+
+    // ---- Alarms (before the service: the deployment alarms are part of its definition) ----
+    this.albArnSuffix = this.loadBalancer.arnSuffix;
+    this.alarms = new ServiceAlarms(
+      `${name}-alarms`,
+      {
+        environment: env,
+        alertTopicArn: args.alertTopicArn,
+        albArnSuffix: this.albArnSuffix,
+        targetGroupArnSuffixes: this.targetGroups.map((tg) => tg.arnSuffix),
+        clusterName: this.cluster.name,
+        serviceName,
+        tags,
+      },
+      parent,
+    );
+
+    // ---- Service ----
+    const loadBalancers: aws.types.input.ecs.ServiceLoadBalancer[] = [
+      {
+        targetGroupArn: blue.arn,
+        containerName,
+        containerPort: port,
+        ...(productionRule && infrastructureRole && green
+          ? {
+              advancedConfiguration: {
+                alternateTargetGroupArn: green.arn,
+                productionListenerRule: productionRule.arn,
+                roleArn: infrastructureRole.arn,
+              },
+            }
+          : {}),
+      },
+    ];
+    this.service = new aws.ecs.Service(
+      name,
+      {
+        name: serviceName,
+        cluster: this.cluster.arn,
+        taskDefinition: this.taskDefinition.arn,
+        launchType: "FARGATE",
+        platformVersion: "LATEST",
+        desiredCount: env.service.minTasks,
+        deploymentMinimumHealthyPercent: 100,
+        deploymentMaximumPercent: 200,
+        healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds ?? 60,
+        networkConfiguration: {
+          subnets: args.privateSubnetIds,
+          securityGroups: [args.serviceSecurityGroupId],
+          assignPublicIp: false,
+        },
+        loadBalancers,
+        deploymentController: { type: "ECS" },
+        deploymentConfiguration: this.plan.deploymentConfiguration,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        alarms: { alarmNames: this.alarms.deploymentAlarmNames, enable: true, rollback: true },
+        availabilityZoneRebalancing: "ENABLED",
+        enableEcsManagedTags: true,
+        propagateTags: "SERVICE",
+        enableExecuteCommand: false,
+        tags,
+      },
+      {
+        parent: this,
+        // Autoscaling owns the running count after creation.
+        ignoreChanges: ["desiredCount"],
+        dependsOn: [this.httpsListener, ...(productionRule ? [productionRule] : [])],
+      },
+    );
+
+    // ---- Autoscaling ----
+    const scaling = new aws.appautoscaling.Target(
+      `${name}-scaling`,
+      {
+        serviceNamespace: "ecs",
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId: pulumi.interpolate`service/${this.cluster.name}/${this.service.name}`,
+        minCapacity: env.service.minTasks,
+        maxCapacity: env.service.maxTasks,
+        tags,
+      },
+      parent,
+    );
+    const scalingBase = {
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: scaling.serviceNamespace,
+      scalableDimension: scaling.scalableDimension,
+      resourceId: scaling.resourceId,
+    };
+    new aws.appautoscaling.Policy(
+      `${name}-scale-cpu`,
+      {
+        ...scalingBase,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+          targetValue: args.cpuTargetPercent ?? 60,
+          scaleInCooldown: 300,
+          scaleOutCooldown: 60,
+        },
+      },
+      parent,
+    );
+    const requestsPerTask = args.requestsPerTaskPerMinute ?? 600;
+    new aws.appautoscaling.Policy(
+      `${name}-scale-requests`,
+      {
+        ...scalingBase,
+        targetTrackingScalingPolicyConfiguration: progressive
+          ? {
+              // Blue/green swaps which target group serves after every release, so a per-target-group metric
+              // would point at an empty group half the time: requests on the whole ALB per running task.
+              customizedMetricSpecification: {
+                metrics: [
+                  {
+                    id: "requests",
+                    returnData: false,
+                    metricStat: {
+                      stat: "Sum",
+                      metric: {
+                        namespace: "AWS/ApplicationELB",
+                        metricName: "RequestCount",
+                        dimensions: [{ name: "LoadBalancer", value: this.albArnSuffix }],
+                      },
+                    },
+                  },
+                  {
+                    id: "tasks",
+                    returnData: false,
+                    metricStat: {
+                      stat: "Average",
+                      metric: {
+                        namespace: "ECS/ContainerInsights",
+                        metricName: "RunningTaskCount",
+                        dimensions: [
+                          { name: "ClusterName", value: this.cluster.name },
+                          { name: "ServiceName", value: this.service.name },
+                        ],
+                      },
+                    },
+                  },
+                  { id: "perTask", label: "ALB requests per task", returnData: true, expression: "IF(tasks > 0, requests / tasks, requests)" },
+                ],
+              },
+              targetValue: requestsPerTask,
+              scaleInCooldown: 300,
+              scaleOutCooldown: 60,
+            }
+          : {
+              predefinedMetricSpecification: {
+                predefinedMetricType: "ALBRequestCountPerTarget",
+                resourceLabel: pulumi.interpolate`${this.albArnSuffix}/${blue.arnSuffix}`,
+              },
+              targetValue: requestsPerTask,
+              scaleInCooldown: 300,
+              scaleOutCooldown: 60,
+            },
+      },
+      parent,
+    );
+
+    this.clusterName = this.cluster.name;
+    this.serviceName = this.service.name;
+    this.albArn = this.loadBalancer.arn;
+    this.albDnsName = this.loadBalancer.dnsName;
+    this.targetGroupArns = pulumi.all(this.targetGroups.map((tg) => tg.arn));
+    this.targetGroupArnSuffixes = pulumi.all(this.targetGroups.map((tg) => tg.arnSuffix));
+    this.logGroupName = this.logGroup.name;
+    this.originDomainName = pulumi.output(origin);
+    this.alarmNames = this.alarms.alarmNames;
+    this.deploymentAlarmNames = this.alarms.deploymentAlarmNames;
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      serviceName: this.serviceName,
+      albArn: this.albArn,
+      albArnSuffix: this.albArnSuffix,
+      albDnsName: this.albDnsName,
+      targetGroupArns: this.targetGroupArns,
+      targetGroupArnSuffixes: this.targetGroupArnSuffixes,
+      logGroupName: this.logGroupName,
+      originDomainName: this.originDomainName,
+      alarmNames: this.alarmNames,
+      deploymentAlarmNames: this.deploymentAlarmNames,
+    });
+  }
+}

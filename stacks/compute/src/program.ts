@@ -1,0 +1,104 @@
+import * as pulumi from "@pulumi/pulumi";
+import { awsProvider, ContainerImage, Edge, layerTags, Observability, parseImageReference, readUpstream, WebService } from "@platform/infra";
+import type { Environment } from "@platform/infra/environment";
+import type { LayerProgramOutputs } from "@platform/infra/layers";
+
+export interface ComputeProgramOptions {
+  /**
+   * Image to deploy instead of building one: <registry>/<repository>@sha256:<64 hex>, from stack config
+   * platform-compute:image (devctl promote/rollback set it). Unset = build service/ and deploy that.
+   */
+  readonly image?: string | undefined;
+}
+
+/** The compute layer: image, ECS service behind the ALB, CloudFront/WAF edge, dashboard and alarms. */
+export function computeProgram(environment: Environment, options: ComputeProgramOptions = {}): LayerProgramOutputs<"compute"> {
+  // Validate before anything is registered: a bad reference must not half-build a stack.
+  const image = options.image === undefined ? undefined : parseImageReference(options.image, "platform-compute:image").ref;
+
+  const provider = awsProvider(environment);
+  const usEast1Provider = awsProvider(environment, "aws-us-east-1", "us-east-1");
+  const network = readUpstream("network", environment.name).outputs;
+  const data = readUpstream("data", environment.name).outputs;
+  const tags = layerTags(environment, "compute");
+
+  const containerImage = new ContainerImage(
+    "service-image",
+    { repositoryName: `${environment.name}-release-ledger`, kmsKeyArn: network.kmsKeyArn, image, tags },
+    { provider },
+  );
+
+  const web = new WebService(
+    "service",
+    {
+      environment,
+      imageRef: containerImage.imageRef,
+      pullRepositoryArns: containerImage.pullRepositoryArns,
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      albSecurityGroupId: network.albSecurityGroupId,
+      serviceSecurityGroupId: network.serviceSecurityGroupId,
+      kmsKeyArn: network.kmsKeyArn,
+      alertTopicArn: network.alertTopicArn,
+      database: {
+        host: data.dbEndpoint,
+        port: data.dbPort,
+        name: data.dbName,
+        masterSecretArn: data.dbMasterSecretArn,
+      },
+      redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
+      tags,
+    },
+    { provider },
+  );
+
+  const edge = new Edge(
+    "edge",
+    {
+      environment,
+      originDomainName: web.originDomainName,
+      albArn: web.albArn,
+      alertTopicArn: network.alertTopicArn,
+      tags,
+    },
+    { provider, usEast1Provider },
+  );
+
+  const observability = new Observability(
+    "observability",
+    {
+      environment,
+      alertTopicArn: network.alertTopicArn,
+      clusterName: web.clusterName,
+      serviceName: web.serviceName,
+      albArnSuffix: web.albArnSuffix,
+      targetGroupArnSuffixes: web.targetGroupArnSuffixes,
+      dbInstanceIdentifier: data.dbInstanceIdentifier,
+      redisReplicationGroupId: data.redisReplicationGroupId,
+      logGroupName: web.logGroupName,
+      distributionId: edge.distributionId,
+      tags,
+    },
+    { provider },
+  );
+
+  return {
+    serviceUrl: edge.serviceUrl,
+    imageRef: containerImage.imageRef,
+    imageDigest: containerImage.imageDigest,
+    ecrRepositoryUrl: containerImage.repositoryUrl,
+    clusterName: web.clusterName,
+    serviceName: web.serviceName,
+    albArn: web.albArn,
+    albDnsName: web.albDnsName,
+    targetGroupArns: web.targetGroupArns,
+    logGroupName: web.logGroupName,
+    cdnDomainName: edge.domainName,
+    dashboardName: observability.dashboardName,
+    alarmNames: pulumi
+      .all([web.alarmNames, edge.cdnAlarmName, observability.alarmNames])
+      .apply(([service, cdn, dashboard]) => [...new Set([...service, cdn, ...dashboard])]),
+    deploymentAlarmNames: web.deploymentAlarmNames,
+  };
+}
