@@ -4,3 +4,4 @@ export { layerStackName, readUpstream, type Upstream, type UpstreamOutputs } fro
 export { awsProvider } from "./layers/provider";
 export { alarmDescription, RUNBOOK_DOCUMENT, RUNBOOK_ENTRIES, runbookLink, type RunbookKey } from "./observability/runbooks";
 export { ContainerImage, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
+export { Cache, Database, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs } from "./data";

@@ -1,0 +1,278 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { databaseAlarmSpecs } from "./alarm-specs";
+import { postgresMajorVersion, postgresParameterFamily } from "./engine-versions";
+import { DATA_WINDOWS, validateDataWindows } from "./maintenance-windows";
+import { createDataAlarms } from "./metric-alarms";
+import { recoveryObjectiveProblems } from "./sizing";
+
+export interface DatabaseSettings {
+  /** RDS instance class, e.g. db.t4g.micro. */
+  readonly instanceClass: string;
+  /** PostgreSQL major.minor version; RDS gets the major only (see postgresMajorVersion). */
+  readonly engineVersion: string;
+  /** Initial gp3 storage (GiB). */
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling (GiB). */
+  readonly maxAllocatedStorageGb: number;
+  /** Synchronous standby in a second AZ. */
+  readonly multiAz: boolean;
+  /** Automated backup (and point-in-time recovery) retention, 1-35 days. */
+  readonly backupRetentionDays: number;
+  readonly deletionProtection: boolean;
+  /** Replicate automated backups to the DR region (needs `drProvider`). */
+  readonly replicateBackupsToDr: boolean;
+}
+
+export interface DatabaseArgs {
+  /** Sizing and protection, usually `environment.database`. */
+  readonly settings: DatabaseSettings;
+  /** Production: settings must meet RPO 15 min / RTO 1 h, and the instance is protected from `pulumi destroy`. */
+  readonly production: boolean;
+  /** RDS instance identifier; the final snapshot is `${identifier}-final`. */
+  readonly identifier: string;
+  /** Snapshot taken when the instance is deleted. */
+  readonly finalSnapshotIdentifier: string;
+  /** Database created in the instance. Default "ledger". */
+  readonly dbName?: string;
+  /** Master user name; its password is generated and rotated by RDS in Secrets Manager. Default "ledger_admin". */
+  readonly masterUsername?: string;
+  /** Subnets with no route to the internet (at least two AZs). */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Security group that admits only the service on 5432. */
+  readonly securityGroupId: pulumi.Input<string>;
+  /** Customer-managed KMS key for storage, Performance Insights, the master secret and the log groups. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Queries slower than this are logged (log_min_duration_statement, ms). Default 1000. */
+  readonly slowQueryMs?: number;
+  /** Enhanced monitoring interval (s). Default 60. */
+  readonly monitoringIntervalSeconds?: 1 | 5 | 10 | 15 | 30 | 60;
+  /** Retention of the exported PostgreSQL logs (days; a CloudWatch-accepted value). */
+  readonly logRetentionDays: number;
+  /** Provider in the DR region; required when settings.replicateBackupsToDr. */
+  readonly drProvider?: aws.Provider;
+  /** SNS topic every alarm notifies. */
+  readonly alertTopicArn: pulumi.Input<string>;
+  /** Tags on every taggable resource. */
+  readonly tags: Record<string, string>;
+}
+
+/** PostgreSQL logs RDS exports to CloudWatch Logs. */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
+/**
+ * The platform's PostgreSQL: a private, encrypted RDS instance whose master password RDS keeps in Secrets Manager,
+ * with point-in-time recovery, optional backup replication to the DR region, and its alarms.
+ */
+export class Database extends pulumi.ComponentResource {
+  readonly instance: aws.rds.Instance;
+  /** Host name of the writer. */
+  readonly address: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly dbName: pulumi.Output<string>;
+  readonly identifier: pulumi.Output<string>;
+  /** ARN of the RDS-managed secret holding {username, password}. */
+  readonly masterSecretArn: pulumi.Output<string>;
+  /** Backup replication to the DR region, when enabled. */
+  readonly drBackupReplication?: aws.rds.InstanceAutomatedBackupsReplication;
+  /** ARN of the KMS key that encrypts the replicated backups in the DR region, when enabled. */
+  readonly drKmsKeyArn?: pulumi.Output<string>;
+  readonly alarms: aws.cloudwatch.MetricAlarm[];
+
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:data:Database", name, {}, opts);
+    const s = args.settings;
+    const problems = recoveryObjectiveProblems(s, args.production);
+    if (problems.length > 0) {
+      throw new pulumi.ResourceError(`Database ${name} cannot be built:\n  - ${problems.join("\n  - ")}`, this);
+    }
+    if (s.replicateBackupsToDr && !args.drProvider) {
+      throw new pulumi.ResourceError(`Database ${name}: settings.replicateBackupsToDr needs drProvider (an AWS provider in the DR region).`, this);
+    }
+    if (s.maxAllocatedStorageGb < s.allocatedStorageGb) {
+      throw new pulumi.ResourceError(
+        `Database ${name}: maxAllocatedStorageGb (${s.maxAllocatedStorageGb}) is below allocatedStorageGb (${s.allocatedStorageGb}); raise dbMaxAllocatedStorageGb.`,
+        this,
+      );
+    }
+    const windows = validateDataWindows(DATA_WINDOWS);
+    const tags = args.tags;
+    const dbName = args.dbName ?? "ledger";
+    const protect = args.production;
+
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      { description: `Isolated subnets of ${args.identifier}`, subnetIds: args.subnetIds, tags },
+      { parent: this },
+    );
+
+    const parameterGroup = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        family: postgresParameterFamily(s.engineVersion),
+        description: `${args.identifier}: TLS only, slow queries logged`,
+        parameters: [
+          // Refuse unencrypted connections, whatever the client asks for.
+          { name: "rds.force_ssl", value: "1" },
+          { name: "log_min_duration_statement", value: String(args.slowQueryMs ?? 1000) },
+        ],
+        tags,
+      },
+      { parent: this },
+    );
+
+    const monitoringRole = new aws.iam.Role(
+      `${name}-monitoring`,
+      {
+        description: `Enhanced monitoring of ${args.identifier}`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+        tags,
+      },
+      { parent: this },
+    );
+    const monitoringPolicy = new aws.iam.RolePolicyAttachment(
+      `${name}-monitoring`,
+      { role: monitoringRole.name, policyArn: aws.iam.ManagedPolicy.AmazonRDSEnhancedMonitoringRole },
+      { parent: this },
+    );
+
+    // Created before the instance so RDS writes into groups with a retention and our key, instead of
+    // creating never-expiring, unencrypted ones itself.
+    const logGroups = POSTGRES_LOG_EXPORTS.map(
+      (log) =>
+        new aws.cloudwatch.LogGroup(
+          `${name}-log-${log}`,
+          {
+            name: `/aws/rds/instance/${args.identifier}/${log}`,
+            retentionInDays: args.logRetentionDays,
+            kmsKeyId: args.kmsKeyArn,
+            tags,
+          },
+          { parent: this },
+        ),
+    );
+
+    this.instance = new aws.rds.Instance(
+      name,
+      {
+        identifier: args.identifier,
+        engine: "postgres",
+        engineVersion: postgresMajorVersion(s.engineVersion),
+        instanceClass: s.instanceClass,
+        dbName,
+        username: args.masterUsername ?? "ledger_admin",
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: args.kmsKeyArn,
+        port: 5432,
+        storageType: "gp3",
+        allocatedStorage: s.allocatedStorageGb,
+        maxAllocatedStorage: s.maxAllocatedStorageGb,
+        storageEncrypted: true,
+        kmsKeyId: args.kmsKeyArn,
+        dbSubnetGroupName: subnetGroup.name,
+        vpcSecurityGroupIds: [args.securityGroupId],
+        publiclyAccessible: false,
+        multiAz: s.multiAz,
+        parameterGroupName: parameterGroup.name,
+        caCertIdentifier: "rds-ca-rsa2048-g1",
+        enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: args.kmsKeyArn,
+        performanceInsightsRetentionPeriod: 7,
+        monitoringInterval: args.monitoringIntervalSeconds ?? 60,
+        monitoringRoleArn: monitoringRole.arn,
+        autoMinorVersionUpgrade: true,
+        allowMajorVersionUpgrade: false,
+        copyTagsToSnapshot: true,
+        backupRetentionPeriod: s.backupRetentionDays,
+        backupWindow: windows.dbBackupWindow,
+        maintenanceWindow: windows.dbMaintenanceWindow,
+        // Keep the automated backups (and their point-in-time window) if the instance is ever deleted.
+        deleteAutomatedBackups: false,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: args.finalSnapshotIdentifier,
+        deletionProtection: s.deletionProtection,
+        tags,
+      },
+      { parent: this, protect, dependsOn: [monitoringPolicy, ...logGroups] },
+    );
+
+    const identifier = args.identifier;
+    this.address = this.instance.address;
+    this.port = this.instance.port;
+    this.dbName = this.instance.dbName;
+    this.identifier = this.instance.identifier;
+    this.masterSecretArn = this.instance.masterUserSecrets.apply((secrets) => managedMasterSecretArn(secrets, identifier));
+
+    if (s.replicateBackupsToDr && args.drProvider) {
+      // Replicated backups must be encrypted with a key in the DR region: the environment's key lives in the primary.
+      const drKey = new aws.kms.Key(
+        `${name}-dr-key`,
+        {
+          description: `Backups of ${args.identifier} replicated to the DR region`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          tags,
+        },
+        { parent: this, provider: args.drProvider, protect },
+      );
+      new aws.kms.Alias(
+        `${name}-dr-key`,
+        { name: `alias/${args.identifier}-dr-backups`, targetKeyId: drKey.keyId },
+        { parent: this, provider: args.drProvider },
+      );
+      this.drKmsKeyArn = drKey.arn;
+      this.drBackupReplication = new aws.rds.InstanceAutomatedBackupsReplication(
+        `${name}-dr-backups`,
+        { sourceDbInstanceArn: this.instance.arn, kmsKeyId: drKey.arn, retentionPeriod: s.backupRetentionDays },
+        { parent: this, provider: args.drProvider, protect },
+      );
+    }
+
+    this.alarms = createDataAlarms(
+      databaseAlarmSpecs({ instanceClass: s.instanceClass, allocatedStorageGb: s.allocatedStorageGb }),
+      {
+        component: name,
+        alarmNamePrefix: `${args.identifier}-postgres`,
+        dimension: { name: "DBInstanceIdentifier", values: [args.identifier] },
+        combineNodes: false,
+        alertTopicArn: args.alertTopicArn,
+        tags,
+      },
+      this,
+    );
+
+    this.registerOutputs({
+      address: this.address,
+      port: this.port,
+      dbName: this.dbName,
+      identifier: this.identifier,
+      masterSecretArn: this.masterSecretArn,
+      drKmsKeyArn: this.drKmsKeyArn,
+      alarmNames: this.alarms.map((a) => a.name),
+    });
+  }
+}
+
+/**
+ * The ARN of the secret RDS manages for the master user. RDS returns none if the password is not managed
+ * (manageMasterUserPassword off, or changed outside Pulumi); the compute layer could not connect then, so
+ * the update fails here, naming the instance and the fix.
+ */
+export function managedMasterSecretArn(
+  secrets: readonly { readonly secretArn?: string }[] | undefined,
+  identifier: string,
+): string {
+  const arn = secrets?.[0]?.secretArn;
+  if (!arn) {
+    throw new Error(
+      `RDS returned no managed master user secret for ${identifier}: its password must be managed by RDS ` +
+        `(manageMasterUserPassword: true). Check the instance in the RDS console, turn "Manage master credentials in ` +
+        `AWS Secrets Manager" back on, then run \`pulumi refresh\` and \`pulumi up\` for the data layer.`,
+    );
+  }
+  return arn;
+}

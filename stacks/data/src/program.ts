@@ -1,0 +1,63 @@
+import { awsProvider, Cache, Database, dataStoreNames, monitoringIntervalSeconds, readUpstream } from "@platform/infra";
+import { type Environment } from "@platform/infra/environment";
+import { layerTags, type LayerProgramOutputs } from "@platform/infra/layers";
+
+/**
+ * The data layer: PostgreSQL and Redis in the network's isolated subnets, encrypted with its KMS key, alarming
+ * to its alert topic. Production also copies the database's automated backups to the DR region.
+ */
+export function dataProgram(environment: Environment): LayerProgramOutputs<"data"> {
+  const provider = awsProvider(environment);
+  const drProvider = environment.database.replicateBackupsToDr
+    ? awsProvider(environment, "aws-dr", environment.drRegion)
+    : undefined;
+  const network = readUpstream("network", environment.name).outputs;
+  const names = dataStoreNames(environment.name);
+  const tags = layerTags(environment, "data");
+
+  const database = new Database(
+    "postgres",
+    {
+      settings: environment.database,
+      production: environment.isProduction,
+      identifier: names.dbInstanceIdentifier,
+      finalSnapshotIdentifier: names.dbFinalSnapshotIdentifier,
+      subnetIds: network.isolatedSubnetIds,
+      securityGroupId: network.databaseSecurityGroupId,
+      kmsKeyArn: network.kmsKeyArn,
+      monitoringIntervalSeconds: monitoringIntervalSeconds(environment.isProduction),
+      logRetentionDays: environment.logRetentionDays,
+      drProvider,
+      alertTopicArn: network.alertTopicArn,
+      tags,
+    },
+    { providers: { aws: provider } },
+  );
+
+  const cache = new Cache(
+    "redis",
+    {
+      settings: environment.cache,
+      replicationGroupId: names.redisReplicationGroupId,
+      finalSnapshotName: names.redisFinalSnapshotName,
+      subnetIds: network.isolatedSubnetIds,
+      securityGroupId: network.cacheSecurityGroupId,
+      kmsKeyArn: network.kmsKeyArn,
+      alertTopicArn: network.alertTopicArn,
+      tags,
+    },
+    { providers: { aws: provider } },
+  );
+
+  return {
+    dbEndpoint: database.address,
+    dbPort: database.port,
+    dbName: database.dbName,
+    dbInstanceIdentifier: database.identifier,
+    dbMasterSecretArn: database.masterSecretArn,
+    redisEndpoint: cache.primaryEndpoint,
+    redisPort: cache.port,
+    redisReplicationGroupId: cache.replicationGroupId,
+    redisAuthSecretArn: cache.authSecretArn,
+  };
+}
