@@ -1,7 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadEnvironment } from "@platform/infra/environment";
-
-// Skeleton: the network layer's resources are composed here (see its issue).
-const environment = loadEnvironment(pulumi.getStack());
-
-export const environmentName = environment.name;
+import { networkProgram } from "./src/program";
+export = networkProgram(loadEnvironment(pulumi.getStack()));

@@ -125,3 +125,17 @@ export async function settle(outputs: Record<string, pulumi.Input<unknown>>): Pr
   const entries = await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, await promiseOf(v)] as const));
   return Object.fromEntries(entries);
 }
+
+/**
+ * Waits until the program has stopped registering resources: a resource registers only once its inputs'
+ * Outputs resolve, so some arrive after the stack outputs do. Resolves after `quietMs` without a new one.
+ */
+export async function settleResources(recorder: MockRecorder, quietMs = 60, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  let count = -1;
+  while (count !== recorder.resources.length) {
+    if (Date.now() - started > timeoutMs) throw new Error(`resources still registering after ${timeoutMs} ms (${recorder.resources.length} so far)`);
+    count = recorder.resources.length;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}
