@@ -1,0 +1,357 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../environment/environment";
+import { alarmDescription } from "../observability/runbooks";
+import {
+  CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID,
+  MANAGED_CACHE_POLICY_CACHING_DISABLED,
+  MANAGED_ORIGIN_REQUEST_POLICY_ALL_VIEWER_EXCEPT_HOST,
+  ORIGIN_SSL_PROTOCOLS,
+  securityHeadersConfig,
+  subscriptionSuffix,
+  VIEWER_MINIMUM_PROTOCOL,
+  wafMetricName,
+  wafRules,
+} from "./edge-policy";
+
+export interface EdgeArgs {
+  /** The environment: its domain, hosted zone, WAF rate limit, alert e-mails and log retention. */
+  readonly environment: Environment;
+  /** Host name CloudFront connects to: origin.<domainName>, the ALB, serving HTTPS with its own regional certificate. */
+  readonly originDomainName: pulumi.Input<string>;
+  /** ARN of the ALB behind the origin name. Optional and currently informational: the edge addresses its origin by name. */
+  readonly albArn?: pulumi.Input<string>;
+  /**
+   * The environment's regional alert topic. Accepted for symmetry with the other components; the one edge
+   * alarm lives in us-east-1 and cannot notify a topic in another region (see cdnAlertTopicArn).
+   */
+  readonly alertTopicArn: pulumi.Input<string>;
+  /** Tags for every taggable resource (layerTags(environment, "compute")). */
+  readonly tags: Record<string, string>;
+}
+
+export interface EdgeOptions extends pulumi.ComponentResourceOptions {
+  /** Provider in us-east-1: CloudFront certificates, CLOUDFRONT-scope web ACLs and CloudFront metrics live there. */
+  readonly usEast1Provider: aws.Provider;
+}
+
+/**
+ * The public front door of one environment: CloudFront with the environment's domain and a us-east-1 ACM
+ * certificate validated by DNS, a WAF web ACL (managed rule groups + a per-IP rate limit), a security
+ * headers policy, standard access logs to S3, Route 53 alias records and an alarm on CloudFront's 5xx rate.
+ */
+export class Edge extends pulumi.ComponentResource {
+  readonly distributionId: pulumi.Output<string>;
+  readonly distributionArn: pulumi.Output<string>;
+  /** The distribution's own name, <id>.cloudfront.net. */
+  readonly domainName: pulumi.Output<string>;
+  readonly webAclArn: pulumi.Output<string>;
+  /** https://<environment.dns.domainName> */
+  readonly serviceUrl: pulumi.Output<string>;
+  /** The viewer certificate (us-east-1). */
+  readonly certificateArn: pulumi.Output<string>;
+  /** Bucket holding CloudFront's access logs. */
+  readonly accessLogBucketName: pulumi.Output<string>;
+  /** The CloudFront 5xx-rate alarm; it lives in us-east-1, not in the environment's region. */
+  readonly cdnAlarmName: pulumi.Output<string>;
+  /** us-east-1 topic the CloudFront alarm notifies (an alarm can only notify a topic in its own region). */
+  readonly cdnAlertTopicArn: pulumi.Output<string>;
+
+  constructor(name: string, args: EdgeArgs, opts: EdgeOptions) {
+    const { usEast1Provider, ...componentOpts } = opts;
+    super("platform:edge:Edge", name, {}, componentOpts);
+    const { environment, tags } = args;
+    const { domainName, hostedZoneName } = environment.dns;
+    if (!usEast1Provider) {
+      throw new pulumi.ResourceError("Edge needs opts.usEast1Provider: CloudFront certificates and web ACLs must be created in us-east-1.", this);
+    }
+    if (environment.alertEmails.length === 0) {
+      throw new pulumi.ResourceError(`Environment ${environment.name} has no alertEmails; the CloudFront alarm would notify nobody. Add platform:alertEmails.`, this);
+    }
+    const here = { parent: this };
+    const usEast1 = { parent: this, provider: usEast1Provider };
+
+    const zone = aws.route53.getZoneOutput({ name: hostedZoneName, privateZone: false }, here);
+
+    // --- Viewer certificate: CloudFront only accepts ACM certificates from us-east-1.
+    const certificate = new aws.acm.Certificate(
+      `${name}-certificate`,
+      { domainName, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1", tags: { ...tags, Name: domainName } },
+      usEast1,
+    );
+    // One name on the certificate, so exactly one validation record (no resources created inside apply()).
+    const validationOption = certificate.domainValidationOptions.apply((options) => {
+      const option = options.find((o) => o.domainName === domainName) ?? options[0];
+      if (!option) throw new Error(`ACM returned no DNS validation record for ${domainName}.`);
+      return option;
+    });
+    const validationRecord = new aws.route53.Record(
+      `${name}-certificate-validation`,
+      {
+        zoneId: zone.zoneId,
+        name: validationOption.resourceRecordName,
+        type: validationOption.resourceRecordType,
+        records: [validationOption.resourceRecordValue],
+        ttl: 300,
+        // The record is deterministic per name: re-creating the certificate reuses it instead of failing.
+        allowOverwrite: true,
+      },
+      here,
+    );
+    const validation = new aws.acm.CertificateValidation(
+      `${name}-certificate`,
+      { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+      usEast1,
+    );
+
+    // --- WAF: CLOUDFRONT scope is only available in us-east-1.
+    const metricPrefix = `${environment.name}-edge`;
+    const webAcl = new aws.wafv2.WebAcl(
+      `${name}-waf`,
+      {
+        scope: "CLOUDFRONT",
+        description: `Managed rule groups and a per-IP rate limit in front of ${domainName}`,
+        defaultAction: { allow: {} },
+        rules: wafRules(environment.waf.rateLimitPer5Min, metricPrefix),
+        visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: wafMetricName(metricPrefix, "web-acl") },
+        tags,
+      },
+      usEast1,
+    );
+
+    const headers = new aws.cloudfront.ResponseHeadersPolicy(
+      `${name}-security-headers`,
+      { comment: `Security headers for ${domainName}`, securityHeadersConfig: securityHeadersConfig() },
+      here,
+    );
+
+    // --- Access logs. CloudFront standard logging delivers through an S3 ACL grant to its log delivery
+    // account, so this bucket keeps ACLs enabled (BucketOwnerPreferred: the bucket owner still owns every
+    // object). Standard logging does not write to SSE-KMS buckets without key-policy changes, so SSE-S3.
+    const logs = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !environment.isProduction, tags }, here);
+    const ownership = new aws.s3.BucketOwnershipControls(
+      `${name}-logs`,
+      { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" } },
+      here,
+    );
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-logs`,
+      { bucket: logs.id, blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
+      here,
+    );
+    const owner = aws.s3.getCanonicalUserIdOutput(here);
+    const acl = new aws.s3.BucketAcl(
+      `${name}-logs`,
+      {
+        bucket: logs.id,
+        accessControlPolicy: {
+          owner: { id: owner.id },
+          grants: [
+            { grantee: { type: "CanonicalUser", id: owner.id }, permission: "FULL_CONTROL" },
+            { grantee: { type: "CanonicalUser", id: CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID }, permission: "FULL_CONTROL" },
+          ],
+        },
+      },
+      { ...here, dependsOn: [ownership, publicAccess] },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-logs`,
+      { bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      here,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-logs`,
+      {
+        bucket: logs.id,
+        rules: [
+          {
+            id: "expire-access-logs",
+            status: "Enabled",
+            filter: {},
+            expiration: { days: environment.logRetentionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      here,
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-logs`,
+      {
+        bucket: logs.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [logs.arn, pulumi.interpolate`${logs.arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+      { ...here, dependsOn: [publicAccess] },
+    );
+
+    // --- The distribution. The API is dynamic: nothing is cached, every viewer header but Host goes to
+    // the origin, and CloudFront talks to origin.<domain> over TLS 1.2 only.
+    const originId = "alb";
+    const distribution = new aws.cloudfront.Distribution(
+      name,
+      {
+        enabled: true,
+        comment: `${environment.name}: ${domainName}`,
+        aliases: [domainName],
+        isIpv6Enabled: true,
+        httpVersion: "http2and3",
+        // North America and Europe only: the service's users and its region are there.
+        priceClass: "PriceClass_100",
+        origins: [
+          {
+            originId,
+            domainName: args.originDomainName,
+            customOriginConfig: {
+              httpPort: 80,
+              httpsPort: 443,
+              originProtocolPolicy: "https-only",
+              originSslProtocols: [...ORIGIN_SSL_PROTOCOLS],
+              originReadTimeout: 30,
+              originKeepaliveTimeout: 5,
+            },
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: originId,
+          viewerProtocolPolicy: "redirect-to-https",
+          allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+          cachedMethods: ["GET", "HEAD"],
+          cachePolicyId: MANAGED_CACHE_POLICY_CACHING_DISABLED,
+          originRequestPolicyId: MANAGED_ORIGIN_REQUEST_POLICY_ALL_VIEWER_EXCEPT_HOST,
+          responseHeadersPolicyId: headers.id,
+          compress: true,
+        },
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: {
+          acmCertificateArn: validation.certificateArn,
+          sslSupportMethod: "sni-only",
+          minimumProtocolVersion: VIEWER_MINIMUM_PROTOCOL,
+        },
+        loggingConfig: { bucket: logs.bucketDomainName, prefix: "cloudfront/", includeCookies: false },
+        webAclId: webAcl.arn,
+        tags,
+      },
+      { ...here, dependsOn: [acl] },
+    );
+
+    for (const type of ["A", "AAAA"] as const) {
+      new aws.route53.Record(
+        `${name}-alias-${type.toLowerCase()}`,
+        {
+          zoneId: zone.zoneId,
+          name: domainName,
+          type,
+          aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
+        },
+        here,
+      );
+    }
+
+    // --- CloudFront publishes its metrics only in us-east-1, and an alarm can only notify an SNS topic in
+    // its own region, so the environment's regional alert topic cannot be the action here. A small
+    // encrypted us-east-1 topic with the same e-mail subscribers carries this one alarm instead.
+    const caller = aws.getCallerIdentityOutput({}, usEast1);
+    const partition = aws.getPartitionOutput({}, usEast1);
+    const alertKey = new aws.kms.Key(
+      `${name}-alerts`,
+      {
+        description: `Encrypts the ${environment.name} CloudFront alarm topic (us-east-1)`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "AccountAdministersKey",
+              Effect: "Allow",
+              Principal: { AWS: pulumi.interpolate`arn:${partition.partition}:iam::${caller.accountId}:root` },
+              Action: "kms:*",
+              Resource: "*",
+            },
+            {
+              Sid: "CloudWatchAlarmsPublish",
+              Effect: "Allow",
+              Principal: { Service: "cloudwatch.amazonaws.com" },
+              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+              Resource: "*",
+            },
+          ],
+        }),
+        tags,
+      },
+      usEast1,
+    );
+    const alertTopic = new aws.sns.Topic(
+      `${name}-alerts`,
+      { displayName: `${environment.name} CloudFront alarms`, kmsMasterKeyId: alertKey.arn, tags },
+      usEast1,
+    );
+    for (const email of environment.alertEmails) {
+      // Each recipient confirms once (SNS e-mail subscriptions start as PendingConfirmation).
+      new aws.sns.TopicSubscription(
+        `${name}-alerts-${subscriptionSuffix(email)}`,
+        { topic: alertTopic.arn, protocol: "email", endpoint: email },
+        usEast1,
+      );
+    }
+    const threshold = environment.deployment.alarm5xxRatePercent;
+    const cdnAlarm = new aws.cloudwatch.MetricAlarm(
+      `${name}-5xx-rate`,
+      {
+        name: `${environment.name}-release-ledger-cdn-5xx-rate`,
+        alarmDescription: alarmDescription(
+          "cdn-5xx-rate",
+          `CloudFront 5xx error rate for ${domainName} above ${threshold}% in 2 of 3 five-minute periods. This alarm lives in us-east-1.`,
+        ),
+        namespace: "AWS/CloudFront",
+        metricName: "5xxErrorRate",
+        dimensions: { DistributionId: distribution.id, Region: "Global" },
+        statistic: "Average",
+        period: 300,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        threshold,
+        comparisonOperator: "GreaterThanThreshold",
+        // No requests is not an error; an outage with traffic still produces 5xx datapoints.
+        treatMissingData: "notBreaching",
+        alarmActions: [alertTopic.arn],
+        okActions: [alertTopic.arn],
+        tags,
+      },
+      usEast1,
+    );
+
+    this.distributionId = distribution.id;
+    this.distributionArn = distribution.arn;
+    this.domainName = distribution.domainName;
+    this.webAclArn = webAcl.arn;
+    this.serviceUrl = pulumi.output(`https://${domainName}`);
+    this.certificateArn = validation.certificateArn;
+    this.accessLogBucketName = logs.bucket;
+    this.cdnAlarmName = cdnAlarm.name;
+    this.cdnAlertTopicArn = alertTopic.arn;
+    this.registerOutputs({
+      distributionId: this.distributionId,
+      distributionArn: this.distributionArn,
+      domainName: this.domainName,
+      webAclArn: this.webAclArn,
+      serviceUrl: this.serviceUrl,
+      certificateArn: this.certificateArn,
+      accessLogBucketName: this.accessLogBucketName,
+      cdnAlarmName: this.cdnAlarmName,
+      cdnAlertTopicArn: this.cdnAlertTopicArn,
+    });
+  }
+}
