@@ -1,0 +1,356 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- recorded mock inputs are untyped JSON; the assertions give them shape. */
+/**
+ * The compute layer's mock tests, run once per environment (staging.test.ts, prod.test.ts). Every
+ * assertion reads the inputs the program actually sent under Pulumi's mocks.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
+import { REPOSITORY_ROOT } from "@platform/infra/environment";
+import { isTaggable } from "../../../infra/src/testing/taggable";
+import { BUILT_DIGEST, containerOf, DATA, NETWORK, REGISTRY, runComputeProgram, TYPES, type ComputeRun } from "./compute-harness";
+
+export interface Expectations {
+  /** ECS deployment strategy. */
+  readonly strategy: "ROLLING" | "CANARY";
+  readonly targetGroups: number;
+  readonly deletionProtection: boolean;
+}
+
+/** How Pulumi marks a secret value on the wire (and so in recorded mock inputs). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+const SECRET_NAMES = ["PGUSER", "PGPASSWORD", "REDIS_AUTH_TOKEN"];
+
+export function computeLayerSuite(environmentName: string, expected: Expectations): void {
+  let run: ComputeRun;
+  const one = (type: string, name?: string) => run.recorder.one(type, name);
+  const all = (type: string) => run.resources.filter((r) => r.type === type);
+
+  beforeAll(async () => {
+    run = await runComputeProgram(environmentName);
+  });
+
+  describe(`compute layer, ${environmentName}: image`, () => {
+    it("builds service/ from the repository root for linux/amd64 and pushes it to the layer's ECR repository", () => {
+      const image = one(TYPES.image);
+      const repositoryUrl = `${REGISTRY}/${environmentName}-release-ledger`;
+      expect(image.inputs.imageName).toMatch(new RegExp(`^${repositoryUrl.replace(/\./g, "\\.")}:build-[0-9a-f]{20}$`));
+      expect(image.inputs.build).toMatchObject({ context: REPOSITORY_ROOT, dockerfile: "service/Dockerfile", platform: "linux/amd64" });
+      // The registry block carries the ECR password, so Pulumi sends it as a secret.
+      const registry = image.inputs.registry as any;
+      expect(registry[SECRET_SIG]).toBe(SECRET_VALUE_SIG);
+      expect(registry.value).toMatchObject({ server: repositoryUrl });
+    });
+
+    it("exports the pushed digest, never a tag, and the task definition runs exactly that", () => {
+      const ref = `${REGISTRY}/${environmentName}-release-ledger@${BUILT_DIGEST}`;
+      expect(run.outputs.imageRef).toBe(ref);
+      expect(run.outputs.imageDigest).toBe(BUILT_DIGEST);
+      expect(containerOf(one(TYPES.taskDefinition)).image).toBe(ref);
+    });
+
+    it("ECR: scan on push, immutable tags, KMS encryption, lifecycle policy", () => {
+      expect(one(TYPES.repository).inputs).toMatchObject({
+        name: `${environmentName}-release-ledger`,
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: NETWORK.kmsKeyArn }],
+      });
+      const rules = JSON.parse(String(one(TYPES.lifecycle).inputs.policy)).rules;
+      expect(rules.map((r: any) => r.selection.tagStatus)).toEqual(["untagged", "any"]);
+    });
+  });
+
+  describe(`compute layer, ${environmentName}: task`, () => {
+    it("hardened container: read-only root, non-root user, /tmp volume, health check", () => {
+      const task = one(TYPES.taskDefinition);
+      const container = containerOf(task);
+      expect(container.readonlyRootFilesystem).toBe(true);
+      expect(container.user).toBe("1000:1000");
+      expect(container.mountPoints).toEqual([{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
+      expect(task.inputs.volumes).toEqual([{ name: "tmp" }]);
+      expect(container.healthCheck.command).toEqual(["CMD", "node", "dist/healthcheck.js"]);
+      expect(task.inputs).toMatchObject({
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(run.environment.service.cpu),
+        memory: String(run.environment.service.memoryMb),
+      });
+    });
+
+    it("stop timeout is longer than the service's shutdown timeout", () => {
+      const container = containerOf(one(TYPES.taskDefinition));
+      const shutdownSeconds = run.environment.service.shutdownTimeoutMs / 1000;
+      expect(container.stopTimeout).toBeGreaterThan(shutdownSeconds);
+      expect(container.stopTimeout).toBeLessThanOrEqual(120);
+      expect(container.environment).toContainEqual({ name: "SHUTDOWN_TIMEOUT_MS", value: String(run.environment.service.shutdownTimeoutMs) });
+    });
+
+    it("no secret in plain environment: credentials only through `secrets`, from the data layer's ARNs", () => {
+      const container = containerOf(one(TYPES.taskDefinition));
+      const plain = container.environment as { name: string; value: string }[];
+      for (const name of SECRET_NAMES) expect(plain.map((v) => v.name)).not.toContain(name);
+      for (const v of plain) {
+        expect(v.value).not.toContain("secretsmanager");
+        expect(v.name).not.toMatch(/PASSWORD|TOKEN|SECRET/);
+      }
+      expect(container.secrets).toEqual([
+        { name: "PGUSER", valueFrom: `${DATA.dbMasterSecretArn}:username::` },
+        { name: "PGPASSWORD", valueFrom: `${DATA.dbMasterSecretArn}:password::` },
+        { name: "REDIS_AUTH_TOKEN", valueFrom: DATA.redisAuthSecretArn },
+      ]);
+      expect(Object.fromEntries(plain.map((v) => [v.name, v.value]))).toMatchObject({
+        PGHOST: DATA.dbEndpoint,
+        PGPORT: "5432",
+        PGDATABASE: DATA.dbName,
+        PGSSLMODE: "verify-full",
+        REDIS_HOST: DATA.redisEndpoint,
+        REDIS_TLS: "true",
+        PLATFORM_ENVIRONMENT: environmentName,
+        PORT: String(run.environment.service.port),
+      });
+    });
+
+    it("logs to an encrypted log group with the environment's retention", () => {
+      const logGroup = one(TYPES.logGroup);
+      expect(logGroup.inputs).toMatchObject({ retentionInDays: run.environment.logRetentionDays, kmsKeyId: NETWORK.kmsKeyArn });
+      expect(containerOf(one(TYPES.taskDefinition)).logConfiguration.options["awslogs-group"]).toBe(logGroup.inputs.name);
+      expect(run.outputs.logGroupName).toBe(logGroup.inputs.name);
+    });
+
+    it("execution role: pull from the repository, write the log group, read exactly the two secrets, decrypt with the key", () => {
+      const policy = JSON.parse(String(one(TYPES.rolePolicy, "service-execution-policy").inputs.policy));
+      const byId = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
+      expect(byId.EcrPull.Resource).toEqual([run.arnOf(one(TYPES.repository))]);
+      expect(byId.WriteLogs.Resource).toBe(`${run.arnOf(one(TYPES.logGroup))}:*`);
+      expect(byId.ReadSecrets.Resource).toEqual([DATA.dbMasterSecretArn, DATA.redisAuthSecretArn]);
+      expect(byId.DecryptSecrets).toMatchObject({ Action: "kms:Decrypt", Resource: NETWORK.kmsKeyArn });
+      const task = one(TYPES.taskDefinition);
+      expect(task.inputs.executionRoleArn).toBe(run.arnOf(one(TYPES.role, "service-execution-role")));
+      expect(task.inputs.taskRoleArn).toBe(run.arnOf(one(TYPES.role, "service-task-role")));
+    });
+
+    it("task role: separate and with no permissions at all", () => {
+      const taskRole = "service-task-role-id";
+      const grants = [...all(TYPES.rolePolicy), ...all(TYPES.attachment)].filter((p) => p.inputs.role === taskRole || p.inputs.role === "service-task-role");
+      expect(grants).toEqual([]);
+      expect(JSON.parse(String(one(TYPES.role, "service-task-role").inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({
+        Service: "ecs-tasks.amazonaws.com",
+      });
+    });
+  });
+
+  describe(`compute layer, ${environmentName}: service and delivery`, () => {
+    it("private subnets, no public IP, the service security group, grace period, desired count from minTasks (ignored later)", () => {
+      const service = one(TYPES.service);
+      expect(service.inputs).toMatchObject({
+        launchType: "FARGATE",
+        desiredCount: run.environment.service.minTasks,
+        healthCheckGracePeriodSeconds: 60,
+        networkConfiguration: { subnets: NETWORK.privateSubnetIds, securityGroups: [NETWORK.serviceSecurityGroupId], assignPublicIp: false },
+      });
+      expect(run.options.get(`${TYPES.service}::service`)?.ignoreChanges).toContain("desiredCount");
+    });
+
+    it("circuit breaker with rollback, and the 5xx and p99 alarms roll a deployment back", () => {
+      const service = one(TYPES.service);
+      expect(service.inputs.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
+      expect(service.inputs.alarms).toEqual({
+        alarmNames: [`${environmentName}-service-5xx-rate`, `${environmentName}-service-p99-latency`],
+        enable: true,
+        rollback: true,
+      });
+      expect(run.outputs.deploymentAlarmNames).toEqual([`${environmentName}-service-5xx-rate`, `${environmentName}-service-p99-latency`]);
+    });
+
+    it(`deploys ${expected.strategy} with ${expected.targetGroups} target group(s), settings from the environment file`, () => {
+      const service = one(TYPES.service);
+      const d = run.environment.deployment;
+      const groups = all(TYPES.targetGroup);
+      expect(groups).toHaveLength(expected.targetGroups);
+      expect(run.outputs.targetGroupArns).toEqual(groups.map((g) => run.arnOf(g)));
+      const [lb] = service.inputs.loadBalancers as any[];
+      expect(lb).toMatchObject({ targetGroupArn: run.arnOf(one(TYPES.targetGroup, "service-blue")), containerName: "service", containerPort: 8080 });
+      if (expected.strategy === "CANARY") {
+        expect(service.inputs.deploymentConfiguration).toEqual({
+          strategy: "CANARY",
+          bakeTimeInMinutes: String(d.bakeMinutes),
+          canaryConfiguration: { canaryPercent: d.canaryPercent, canaryBakeTimeInMinutes: String(d.bakeMinutes) },
+        });
+        const rule = one(TYPES.listenerRule);
+        const infraRole = one(TYPES.role, "service-ecs-infrastructure-role");
+        expect(lb.advancedConfiguration).toEqual({
+          alternateTargetGroupArn: run.arnOf(one(TYPES.targetGroup, "service-green")),
+          productionListenerRule: run.arnOf(rule),
+          roleArn: run.arnOf(infraRole),
+        });
+        expect(rule.inputs.actions[0].forward.targetGroups).toEqual([
+          { arn: run.arnOf(one(TYPES.targetGroup, "service-blue")), weight: 100 },
+          { arn: run.arnOf(one(TYPES.targetGroup, "service-green")), weight: 0 },
+        ]);
+        expect(run.options.get(`${TYPES.listenerRule}::service-production-rule`)?.ignoreChanges).toContain("actions");
+        expect(one(TYPES.attachment, "service-ecs-infrastructure-policy").inputs.policyArn).toBe(
+          "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers",
+        );
+      } else {
+        expect(service.inputs.deploymentConfiguration).toEqual({ strategy: "ROLLING" });
+        expect(lb.advancedConfiguration).toBeUndefined();
+        expect(all(TYPES.listenerRule)).toEqual([]);
+      }
+    });
+
+    it("autoscaling between minTasks and maxTasks on CPU and on ALB requests", () => {
+      expect(one(TYPES.scalingTarget).inputs).toMatchObject({
+        minCapacity: run.environment.service.minTasks,
+        maxCapacity: run.environment.service.maxTasks,
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId: "service/service-cluster/release-ledger",
+      });
+      const policies = all(TYPES.scalingPolicy).map((p) => p.inputs.targetTrackingScalingPolicyConfiguration);
+      expect(policies).toHaveLength(2);
+      expect(policies[0].predefinedMetricSpecification.predefinedMetricType).toBe("ECSServiceAverageCPUUtilization");
+      const requests = policies[1];
+      if (expected.targetGroups === 1) {
+        expect(requests.predefinedMetricSpecification).toEqual({
+          predefinedMetricType: "ALBRequestCountPerTarget",
+          resourceLabel: "app/service-alb/50dc6c495c0c9188/targetgroup/service-blue/6d0ecf831eec9f09",
+        });
+      } else {
+        // Blue/green swaps the serving target group, so it scales on ALB requests per running task.
+        const metrics = requests.customizedMetricSpecification.metrics;
+        expect(metrics.find((m: any) => m.id === "requests").metricStat.metric).toMatchObject({ metricName: "RequestCount", namespace: "AWS/ApplicationELB" });
+        expect(metrics.find((m: any) => m.returnData).expression).toMatch(/requests \/ tasks/);
+      }
+    });
+  });
+
+  describe(`compute layer, ${environmentName}: load balancer`, () => {
+    it(`internet-facing in public subnets, drops invalid headers, access logs on, deletion protection ${expected.deletionProtection}`, () => {
+      const alb = one(TYPES.loadBalancer);
+      expect(alb.inputs).toMatchObject({
+        internal: false,
+        loadBalancerType: "application",
+        subnets: NETWORK.publicSubnetIds,
+        securityGroups: [NETWORK.albSecurityGroupId],
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: expected.deletionProtection,
+        accessLogs: { enabled: true, prefix: "alb", bucket: "service-alb-logs-id" },
+      });
+      expect(run.outputs.albArn).toBe(run.arnOf(alb));
+      expect(run.outputs.albDnsName).toBe("service-alb-123.eu-west-1.elb.amazonaws.com");
+    });
+
+    it("access log bucket: SSE-S3, no public access, expiry, ELB log delivery may write under its prefix", () => {
+      const bucketId = "service-alb-logs-id";
+      expect(one(TYPES.bucketEncryption).inputs).toMatchObject({ bucket: bucketId, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+      expect(one(TYPES.bucketPublicAccess).inputs).toMatchObject({
+        bucket: bucketId,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      expect((one(TYPES.bucketLifecycle).inputs.rules as any[])[0].expiration).toEqual({ days: run.environment.logRetentionDays });
+      const policy = JSON.parse(String(one(TYPES.bucketPolicy, "service-alb-logs-policy").inputs.policy));
+      expect(policy.Statement[0]).toMatchObject({
+        Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${run.arnOf(one(TYPES.bucket, "service-alb-logs"))}/alb/AWSLogs/123456789012/*`,
+      });
+    });
+
+    it("HTTP redirects to HTTPS with 301", () => {
+      expect(one(TYPES.listener, "service-http").inputs).toMatchObject({
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      });
+    });
+
+    it("HTTPS with a TLS 1.3 policy and the DNS-validated origin certificate", () => {
+      const https = one(TYPES.listener, "service-https");
+      expect(https.inputs).toMatchObject({ port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+      const cert = one(TYPES.certificate, "service-origin-cert");
+      expect(cert.inputs).toMatchObject({ domainName: `origin.${run.environment.dns.domainName}`, validationMethod: "DNS" });
+      expect(https.inputs.certificateArn).toBe(run.arnOf(cert));
+      expect(one(TYPES.record, "service-origin-cert-record").inputs).toMatchObject({
+        type: "CNAME",
+        name: `_a1b2.origin.${run.environment.dns.domainName}.`,
+      });
+    });
+
+    it("Route 53 alias origin.<domain> points at the ALB", () => {
+      expect(one(TYPES.record, "service-origin-record").inputs).toMatchObject({
+        name: `origin.${run.environment.dns.domainName}`,
+        type: "A",
+        aliases: [{ name: "service-alb-123.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2", evaluateTargetHealth: true }],
+      });
+    });
+
+    it("target groups health-check /readyz and wait shutdown + 5 s before forgetting a target", () => {
+      for (const tg of all(TYPES.targetGroup)) {
+        expect(tg.inputs).toMatchObject({
+          targetType: "ip",
+          port: 8080,
+          deregistrationDelay: run.environment.service.shutdownTimeoutMs / 1000 + 5,
+          healthCheck: { path: "/readyz", matcher: "200" },
+        });
+      }
+    });
+  });
+
+  describe(`compute layer, ${environmentName}: alarms, outputs, tags`, () => {
+    it("every alarm of the layer notifies the alert topic on ALARM and OK and links its runbook", () => {
+      const alarms = all(TYPES.alarm);
+      expect(alarms.length).toBeGreaterThanOrEqual(4);
+      for (const alarm of alarms) {
+        expect(alarm.inputs.alarmActions, alarm.name).toContain(NETWORK.alertTopicArn);
+        expect(alarm.inputs.okActions, alarm.name).toContain(NETWORK.alertTopicArn);
+        expect(alarm.inputs.alarmDescription, alarm.name).toMatch(/Runbook: docs\/runbooks\.md#/);
+      }
+    });
+
+    it("service alarms measure what they say, with the environment's thresholds", () => {
+      const d = run.environment.deployment;
+      const fiveXx = one(TYPES.alarm, "service-alarms-service-5xx-rate").inputs;
+      expect(fiveXx.threshold).toBe(d.alarm5xxRatePercent);
+      expect((fiveXx.metricQueries as any[]).find((q) => q.returnData).expression).toMatch(/100 \* .*target5xx.*\/ requests/);
+      const p99 = one(TYPES.alarm, "service-alarms-service-p99-latency").inputs;
+      expect(p99).toMatchObject({ extendedStatistic: "p99", metricName: "TargetResponseTime", threshold: d.alarmP99LatencyMs / 1000 });
+      const unhealthy = one(TYPES.alarm, "service-alarms-service-unhealthy-hosts").inputs;
+      expect((unhealthy.metricQueries as any[]).filter((q) => q.metric?.metricName === "UnHealthyHostCount")).toHaveLength(expected.targetGroups);
+      const running = one(TYPES.alarm, "service-alarms-service-running-tasks-low").inputs;
+      expect(running).toMatchObject({
+        comparisonOperator: "LessThanThreshold",
+        threshold: run.environment.service.minTasks,
+        dimensions: { ClusterName: "service-cluster", ServiceName: "release-ledger" },
+      });
+    });
+
+    it("alarmNames lists every alarm of the layer", () => {
+      const names = all(TYPES.alarm).map((a) => a.inputs.name ?? a.name);
+      expect([...(run.outputs.alarmNames as string[])].sort()).toEqual([...new Set(names)].sort());
+    });
+
+    it("outputs exactly the contract's keys", () => {
+      expect(Object.keys(run.outputs).sort()).toEqual([...LAYER_OUTPUT_NAMES.compute].sort());
+      expect(run.outputs).toMatchObject({
+        ecrRepositoryUrl: `${REGISTRY}/${environmentName}-release-ledger`,
+        clusterName: "service-cluster",
+        serviceName: "release-ledger",
+      });
+      expect(run.outputs.serviceUrl).toBe(`https://${run.environment.dns.domainName}`);
+    });
+
+    it("every taggable resource carries the layer's tags; every AWS resource uses an explicit provider", () => {
+      const tags = layerTags(run.environment, "compute");
+      const taggable = run.resources.filter((r) => isTaggable(r.type));
+      expect(taggable.length).toBeGreaterThan(15);
+      for (const r of taggable) expect(r.inputs.tags, `${r.type} ${r.name}`).toMatchObject(tags);
+      for (const r of run.resources.filter((x) => x.type.startsWith("aws:"))) {
+        expect(r.provider, `${r.type} ${r.name}`).toMatch(/pulumi:providers:aws::aws(-us-east-1)?::/);
+      }
+    });
+  });
+}
