@@ -1,7 +1,16 @@
 import { Command, CommanderError } from "commander";
 import { DevctlError, ExitCode } from "./errors";
 import { processIo, type Io } from "./io";
+import { registerPlan } from "./commands/plan";
 import { registerSmoke } from "./commands/smoke";
+import { registerDestroy } from "./commands/destroy";
+import { registerDrift } from "./commands/drift";
+import { registerHistory, registerOutputs, registerStatus } from "./commands/inspect";
+import { registerPreview } from "./commands/preview";
+import { registerPromote } from "./commands/promote";
+import { registerRollback } from "./commands/rollback";
+import { registerUp } from "./commands/up";
+import type { ServicesFactory } from "./services/services";
 
 /**
  * What every command file receives. A command file only parses and validates its flags into a typed
@@ -9,6 +18,18 @@ import { registerSmoke } from "./commands/smoke";
  */
 export interface CommandContext {
   readonly io: Io;
+  /**
+   * Builds the engine, AWS watchers and clock for an environment. Tests inject in-memory ones; when absent
+   * the real adapters (Automation API, AWS SDK) are loaded on first use.
+   */
+  readonly services?: ServicesFactory;
+  /** Program-wide options (before or after the command name), filled in as the command line is parsed. */
+  readonly globals?: GlobalOptions;
+}
+
+export interface GlobalOptions {
+  /** --secrets-provider: Pulumi secrets provider for new stacks (default passphrase). */
+  secretsProvider?: string;
 }
 
 /** A command file's one export: adds its command to the program. */
@@ -16,6 +37,16 @@ export type RegisterCommand = (program: Command, context: CommandContext) => voi
 
 /** Command files, in the order `devctl --help` lists them. Each issue adds its own line. */
 const COMMANDS: readonly RegisterCommand[] = [
+  registerPlan,
+  registerPreview,
+  registerUp,
+  registerPromote,
+  registerRollback,
+  registerStatus,
+  registerHistory,
+  registerOutputs,
+  registerDrift,
+  registerDestroy,
   registerSmoke,
 ];
 
@@ -27,7 +58,9 @@ Exit codes:
   3  changes or drift found where none were expected`;
 
 /** Builds the devctl command tree. */
-export function buildProgram(context: CommandContext): Command {
+export function buildProgram(baseContext: CommandContext): Command {
+  const globals: GlobalOptions = { ...baseContext.globals };
+  const context: CommandContext = { ...baseContext, globals };
   const program = new Command("devctl")
     .description("Preview, deploy, promote and roll back whole environments (network -> data -> compute).")
     .addHelpText("after", EXIT_CODES_HELP)
@@ -36,16 +69,23 @@ export function buildProgram(context: CommandContext): Command {
       writeOut: (text) => context.io.out(text),
       writeErr: (text) => context.io.err(text),
     })
+    .option("--secrets-provider <provider>", "Pulumi secrets provider for new stacks: passphrase (default; needs PULUMI_CONFIG_PASSPHRASE) or e.g. awskms://alias/<key>")
+    .hook("preAction", () => {
+      globals.secretsProvider = program.opts<{ secretsProvider?: string }>().secretsProvider;
+    })
     .exitOverride();
   for (const register of COMMANDS) register(program, context);
-  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError(`(run devctl ${command.name()} --help for usage)`);
+    if (command.name() !== "smoke") command.addHelpText("after", EXIT_CODES_HELP);
+  }
   return program;
 }
 
 /** Runs devctl and resolves to the process exit code; never throws. */
-export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo(), services?: ServicesFactory): Promise<number> {
   try {
-    await buildProgram({ io }).parseAsync([...argv], { from: "user" });
+    await buildProgram({ io, services }).parseAsync([...argv], { from: "user" });
     return ExitCode.Success;
   } catch (error) {
     return handleError(error, io);

@@ -1,0 +1,83 @@
+import { DevctlError } from "../errors";
+import { IMAGE_CONFIG_KEY } from "../engine/engine";
+import type { CommandContext } from "../main";
+import { riskFlags } from "../report/risk-flags";
+import { printPreviewReport, collectPreviewReport, previewJson } from "../report/preview-report";
+import { confirmProduction } from "./confirm";
+import { prepare, printResult, progressFor } from "./context";
+import { digestOf, releaseCompute } from "./release";
+
+export interface PromoteOptions {
+  readonly to: string;
+  readonly from: string;
+  readonly yes: boolean;
+  readonly json: boolean;
+  /** Show what the promotion would change, apply nothing. */
+  readonly preview: boolean;
+  /** Require the source's alarms to have stayed OK this long (0: no soak gate). */
+  readonly soakMinutes: number;
+}
+
+/**
+ * Deploys the exact image the source environment runs (its compute output imageRef, pinned by digest) to
+ * the target's compute layer, after the optional soak gate, and waits for the rollout.
+ */
+export async function runPromote(options: PromoteOptions, context: CommandContext): Promise<void> {
+  if (options.from === options.to) {
+    throw new DevctlError("USAGE", `cannot promote ${options.to} to itself`, "name a different source with --from");
+  }
+  const source = await prepare(options.from, context);
+  const target = await prepare(options.to, context);
+  const { io } = target;
+  const sourceOutputs = await source.services.engine.outputs({ environment: source.environment.name, layer: "compute" });
+  const image = sourceOutputs.imageRef;
+  const digest = digestOf(image);
+  if (typeof image !== "string" || !digest) {
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `${source.environment.name} runs no image pinned by digest (compute output imageRef is ${JSON.stringify(image ?? null)})`,
+      `deploy ${source.environment.name} first: devctl up ${source.environment.name}`,
+    );
+  }
+  const ref = { environment: target.environment.name, layer: "compute" as const };
+  if (!(await target.services.engine.isDeployed({ environment: target.environment.name, layer: "data" }))) {
+    throw new DevctlError("UPSTREAM_NOT_DEPLOYED", `${target.environment.name} has no data layer yet; a promotion only changes the compute layer`, `run devctl up ${target.environment.name} first`);
+  }
+  const current = await target.services.engine.getConfig(ref, IMAGE_CONFIG_KEY);
+  io.err(`promoting ${image} from ${source.environment.name} to ${target.environment.name}${current ? ` (now ${current})` : ""}`);
+
+  if (options.preview) {
+    const preview = await target.services.engine.preview(ref, { configOverrides: { [IMAGE_CONFIG_KEY]: image }, onProgress: progressFor(io, `${ref.environment}/compute`) });
+    const report = collectPreviewReport("preview", [
+      { environment: target.environment.name, production: target.environment.isProduction, layers: [{ layer: "compute", status: "ok", counts: preview.counts, steps: preview.steps, risks: riskFlags(preview.steps) }] },
+    ]);
+    printResult(io, options.json, { ...(previewJson(report) as object), promotion: { from: source.environment.name, to: target.environment.name, image, digest, applied: false } }, () =>
+      `Promotion of ${image} from ${source.environment.name} to ${target.environment.name} (preview, nothing applied)\n${printPreviewReport(report)}`,
+    );
+    return;
+  }
+
+  await confirmProduction(target.environment, io, { yes: options.yes, action: `promote ${digest} to` });
+  if (options.soakMinutes > 0) {
+    const alarmNames = Array.isArray(sourceOutputs.alarmNames) ? sourceOutputs.alarmNames.filter((n): n is string => typeof n === "string") : [];
+    if (alarmNames.length === 0) {
+      throw new DevctlError("OPERATION_FAILED", `${source.environment.name} exports no alarmNames, so the soak gate cannot check it`, "deploy the compute layer with its alarms, or promote with --soak-minutes 0");
+    }
+    io.err(`soak gate: checking that ${alarmNames.length} alarm(s) of ${source.environment.name} stayed OK for ${options.soakMinutes} minute(s)`);
+    const soak = await source.services.soak.check({ region: source.environment.awsRegion, alarmNames, minutes: options.soakMinutes });
+    if (!soak.ok) {
+      throw new DevctlError(
+        "OPERATION_FAILED",
+        `soak gate failed: ${source.environment.name} was not healthy for ${options.soakMinutes} minute(s):\n${soak.problems.map((p) => `  - ${p}`).join("\n")}`,
+        `fix ${source.environment.name} (or wait until its alarms have been OK long enough) and promote again`,
+      );
+    }
+  }
+  const outcome = await releaseCompute(target, {
+    action: "promote",
+    image,
+    message: `devctl promote ${target.environment.name} --from ${source.environment.name} ${image}`,
+  });
+  const result = { command: "promote", from: source.environment.name, to: target.environment.name, image, digest, applied: true, deployment: outcome.deployment, backup: outcome.backup };
+  printResult(io, options.json, result, () => `promoted ${image} from ${source.environment.name} to ${target.environment.name} (ECS deployment ${outcome.deployment})\n`);
+}

@@ -1,0 +1,129 @@
+import { DevctlError } from "../errors";
+import { IMAGE_CONFIG_KEY, type StackRef, type UpdateOutcome } from "../engine/engine";
+import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger/ledger-client";
+import type { DeploymentResult } from "../services/services";
+import { backupStack } from "./backup";
+import { progressFor, type ActionContext } from "./context";
+
+export type ReleaseAction = "up" | "promote" | "rollback";
+
+export interface ReleaseRequest {
+  readonly action: ReleaseAction;
+  /** The image to pin (`<repo>@sha256:…`); null clears the pin so the layer builds from source; undefined keeps it. */
+  readonly image: string | null | undefined;
+  /** Further compute stack config to set first (rollback restores the release's settings). */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Attached to the update in the stack's history. */
+  readonly message: string;
+}
+
+export interface ReleaseOutcome {
+  readonly update: UpdateOutcome;
+  readonly backup: string;
+  readonly imageRef?: string;
+  readonly imageDigest?: string;
+  /** How the ECS rollout ended; "not-watched" when the compute layer exports no cluster/service yet. */
+  readonly deployment: "completed" | "not-watched";
+}
+
+const IMAGE_REF = /^[^@\s]+@(sha256:[0-9a-f]{64})$/;
+
+/** The digest part of `<repository>@sha256:<hex>`, or undefined when the ref is not pinned by digest. */
+export function digestOf(imageRef: unknown): string | undefined {
+  return typeof imageRef === "string" ? IMAGE_REF.exec(imageRef)?.[1] : undefined;
+}
+
+/**
+ * Updates the compute layer and waits for ECS to finish rolling it out. When ECS fails the rollout or
+ * rolls it back, devctl pins the image that was running before and updates the stack again, so Pulumi's
+ * state matches what runs, then fails with DEPLOYMENT_ROLLED_BACK. Records the release in the ledger.
+ */
+export async function releaseCompute(context: ActionContext, request: ReleaseRequest): Promise<ReleaseOutcome> {
+  const { io, environment, services } = context;
+  const { engine } = services;
+  const ref: StackRef = { environment: environment.name, layer: "compute" };
+  const before = await engine.outputs(ref);
+  const lastGoodImage = digestOf(before.imageRef) ? String(before.imageRef) : undefined;
+
+  for (const [key, value] of Object.entries(request.settings ?? {})) await engine.setConfig(ref, key, value);
+  if (request.image === null) await engine.removeConfig(ref, IMAGE_CONFIG_KEY);
+  else if (request.image !== undefined) await engine.setConfig(ref, IMAGE_CONFIG_KEY, request.image);
+
+  const ledger = LedgerClient.fromEnv(io, services.now);
+  let releaseId: string | undefined;
+  const startLedger = async (imageDigest: string | undefined): Promise<void> => {
+    if (!ledger) return;
+    const commitSha = await services.commitSha();
+    if (!imageDigest || !commitSha) {
+      io.err(`warning: not recording this release in the ledger: ${!imageDigest ? "no image digest is known" : "the commit is unknown (set GITHUB_SHA or run inside the git checkout)"}`);
+      return;
+    }
+    releaseId = await ledger.start({ environment: environment.name, version: releaseVersion(commitSha, imageDigest), imageDigest, commitSha });
+  };
+  const finishLedger = async (status: ReleaseFinalStatus): Promise<void> => {
+    await ledger?.finish(releaseId, status);
+  };
+
+  // A pinned image is known before the update; one built from source only after it.
+  const knownDigest = request.image ? digestOf(request.image) : undefined;
+  if (knownDigest) await startLedger(knownDigest);
+
+  const backup = await backupStack(services, ref);
+  io.err(`saved ${environment.name}/compute state to ${backup}`);
+  let update: UpdateOutcome;
+  try {
+    update = await engine.up(ref, { message: request.message, onProgress: progressFor(io, `${environment.name}/compute`) });
+  } catch (error) {
+    await finishLedger("failed");
+    throw error;
+  }
+  const imageRef = typeof update.outputs.imageRef === "string" ? update.outputs.imageRef : undefined;
+  const imageDigest = digestOf(imageRef) ?? (typeof update.outputs.imageDigest === "string" ? update.outputs.imageDigest : undefined);
+  if (!knownDigest) await startLedger(imageDigest);
+
+  const cluster = update.outputs.clusterName;
+  const service = update.outputs.serviceName;
+  if (typeof cluster !== "string" || typeof service !== "string") {
+    io.err(`warning: the compute layer of ${environment.name} exports no clusterName/serviceName; not waiting for an ECS deployment`);
+    await finishLedger("succeeded");
+    return { update, backup, imageRef, imageDigest, deployment: "not-watched" };
+  }
+
+  io.err(`waiting for the ECS deployment of ${service} in ${cluster} to finish`);
+  let result: DeploymentResult;
+  try {
+    result = await services.deployments.waitForDeployment(
+      { region: environment.awsRegion, cluster, service },
+      { onProgress: progressFor(io, `${environment.name}/ecs`) },
+    );
+  } catch (error) {
+    await finishLedger("failed");
+    throw error;
+  }
+  if (result.state === "COMPLETED") {
+    await finishLedger("succeeded");
+    io.err(`ECS deployment of ${service} completed`);
+    return { update, backup, imageRef, imageDigest, deployment: "completed" };
+  }
+
+  await finishLedger("rolled_back");
+  const what = `ECS ${result.state === "ROLLED_BACK" ? "rolled back" : "failed"} the deployment of ${imageRef ?? "the new image"} to ${environment.name} (${result.reason})`;
+  if (!lastGoodImage) {
+    throw new DevctlError(
+      "DEPLOYMENT_ROLLED_BACK",
+      `${what}; there is no earlier image pinned by digest to put back, so the compute stack still names the failed image`,
+      `look at the ECS service events and the logs, fix the release, then run devctl up ${environment.name} --layer compute`,
+    );
+  }
+  io.err(`${what}; putting the compute stack back to ${lastGoodImage} so its state matches what runs`);
+  await engine.setConfig(ref, IMAGE_CONFIG_KEY, lastGoodImage);
+  await engine.up(ref, {
+    message: `devctl reconcile: ECS rolled back ${imageRef ?? "unknown"}; image back to ${lastGoodImage}`,
+    onProgress: progressFor(io, `${environment.name}/compute reconcile`),
+  });
+  throw new DevctlError(
+    "DEPLOYMENT_ROLLED_BACK",
+    `${what}; the compute stack now pins the last good image ${lastGoodImage} again`,
+    "look at the ECS service events, the logs and the deployment alarms; fix the release and deploy again",
+  );
+}

@@ -1,0 +1,90 @@
+import type { Layer } from "@platform/infra/layers";
+import type { ChangeCounts } from "../engine/engine";
+import type { CommandContext } from "../main";
+import { backupStack } from "./backup";
+import { confirmProduction } from "./confirm";
+import { elapsed, prepare, printResult, progressFor } from "./context";
+import { missingUpstreams, selectLayers, upstreamNotDeployed } from "./layer-order";
+import { releaseCompute } from "./release";
+
+export interface UpOptions {
+  readonly environment: string;
+  readonly layers: readonly Layer[];
+  readonly yes: boolean;
+  readonly json: boolean;
+  /** Pin this image (`<repo>@sha256:…`) instead of building from source. */
+  readonly image?: string;
+  /** Keep the image the compute stack pins now (from a promote or rollback) instead of building from source. */
+  readonly keepImage: boolean;
+}
+
+export interface AppliedLayer {
+  readonly layer: Layer;
+  readonly counts: ChangeCounts;
+  readonly durationMs: number;
+  readonly backup: string;
+  readonly imageRef?: string;
+  readonly deployment?: "completed" | "not-watched";
+}
+
+export interface UpReport {
+  readonly command: "up";
+  readonly environment: string;
+  readonly ok: boolean;
+  readonly applied: AppliedLayer[];
+  readonly failed?: { readonly layer: Layer; readonly error: string };
+  readonly notApplied: Layer[];
+}
+
+/** network -> data -> compute, one at a time; stops at the first failure and reports what was applied. */
+export async function runUp(options: UpOptions, context: CommandContext): Promise<void> {
+  const action = await prepare(options.environment, context);
+  const { io, environment, services } = action;
+  await confirmProduction(environment, io, { yes: options.yes, action: "deploy to" });
+  const layers = selectLayers(options.layers);
+  const report: UpReport = { command: "up", environment: environment.name, ok: true, applied: [], notApplied: [] };
+
+  for (const [index, layer] of layers.entries()) {
+    const ref = { environment: environment.name, layer };
+    try {
+      const missing = await missingUpstreams(services.engine, environment.name, layer, layers.slice(0, index));
+      if (missing.length > 0) throw upstreamNotDeployed(environment.name, layer, missing);
+      io.err(`== ${environment.name}/${layer}: updating`);
+      if (layer === "compute") {
+        const image = options.image ?? (options.keepImage ? undefined : null);
+        const outcome = await releaseCompute(action, {
+          action: "up",
+          image,
+          message: `devctl up ${environment.name}${options.image ? ` --image ${options.image}` : options.keepImage ? " --keep-image" : ""}`,
+        });
+        report.applied.push({ layer, counts: outcome.update.counts, durationMs: outcome.update.durationMs, backup: outcome.backup, imageRef: outcome.imageRef, deployment: outcome.deployment });
+      } else {
+        const backup = await backupStack(services, ref);
+        io.err(`saved ${environment.name}/${layer} state to ${backup}`);
+        const update = await services.engine.up(ref, { message: `devctl up ${environment.name}`, onProgress: progressFor(io, `${environment.name}/${layer}`) });
+        report.applied.push({ layer, counts: update.counts, durationMs: update.durationMs, backup });
+      }
+    } catch (error) {
+      const failed = { layer, error: error instanceof Error ? error.message : String(error) };
+      const stopped: UpReport = { ...report, ok: false, failed, notApplied: layers.slice(index + 1) };
+      printResult(io, options.json, stopped, () => renderUp(stopped));
+      throw error;
+    }
+  }
+  printResult(io, options.json, report, () => renderUp(report));
+}
+
+export function renderUp(report: UpReport): string {
+  const lines = [`devctl up ${report.environment}: ${report.ok ? "done" : "STOPPED"}`];
+  for (const applied of report.applied) {
+    const c = applied.counts;
+    lines.push(
+      `  applied      ${applied.layer.padEnd(8)} +${c.create} ~${c.update} +-${c.replace} -${c.delete} in ${elapsed(applied.durationMs)}` +
+        (applied.imageRef ? `  image ${applied.imageRef}` : "") +
+        (applied.deployment === "completed" ? "  (ECS deployment completed)" : ""),
+    );
+  }
+  if (report.failed) lines.push(`  FAILED       ${report.failed.layer.padEnd(8)} ${report.failed.error.split("\n")[0] ?? ""}`);
+  for (const layer of report.notApplied) lines.push(`  not applied  ${layer}`);
+  return `${lines.join("\n")}\n`;
+}

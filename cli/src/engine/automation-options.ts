@@ -1,0 +1,134 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LAYER_PROJECTS, type Layer } from "@platform/infra/layers";
+import { DevctlError } from "../errors";
+import type { StackRef } from "./engine";
+
+/** How devctl runs the Pulumi CLI: decided once from the environment variables, pure and tested. */
+export interface AutomationSettings {
+  readonly repositoryRoot: string;
+  /** PULUMI_BACKEND_URL, else file://<repo>/.devctl/state (git-ignored). */
+  readonly backendUrl: string;
+  /** The local folder of a file backend devctl chose, to create before first use. */
+  readonly localStateDir?: string;
+  /** --secrets-provider / DEVCTL_SECRETS_PROVIDER, default "passphrase". */
+  readonly secretsProvider: string;
+  /** Passed to every Pulumi command. */
+  readonly envVars: Readonly<Record<string, string>>;
+}
+
+export const INSTALL_PULUMI =
+  "install the Pulumi CLI (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi; see https://www.pulumi.com/docs/install/) and make sure `pulumi` is on PATH";
+
+export function automationSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  repositoryRoot: string,
+  options: { secretsProvider?: string } = {},
+): AutomationSettings {
+  const localStateDir = env.PULUMI_BACKEND_URL ? undefined : path.join(repositoryRoot, ".devctl", "state");
+  const backendUrl = env.PULUMI_BACKEND_URL || `file://${localStateDir ?? ""}`;
+  const secretsProvider = options.secretsProvider || env.DEVCTL_SECRETS_PROVIDER || "passphrase";
+  const envVars: Record<string, string> = { PULUMI_BACKEND_URL: backendUrl, PULUMI_SKIP_UPDATE_CHECK: "true" };
+  if (secretsProvider === "passphrase") {
+    if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) envVars.PULUMI_CONFIG_PASSPHRASE = env.PULUMI_CONFIG_PASSPHRASE;
+    else if (env.PULUMI_CONFIG_PASSPHRASE_FILE) envVars.PULUMI_CONFIG_PASSPHRASE_FILE = env.PULUMI_CONFIG_PASSPHRASE_FILE;
+    else {
+      throw new DevctlError(
+        "USAGE",
+        "the stacks' secrets are encrypted with a passphrase and PULUMI_CONFIG_PASSPHRASE is not set",
+        "export PULUMI_CONFIG_PASSPHRASE=<the team's passphrase> (or PULUMI_CONFIG_PASSPHRASE_FILE), or choose another provider with --secrets-provider awskms://alias/<key>",
+      );
+    }
+  }
+  return { repositoryRoot, backendUrl, localStateDir, secretsProvider, envVars };
+}
+
+/** The arguments for LocalWorkspace.createOrSelectStack / selectStack of one layer's stack. */
+export function stackArgs(settings: AutomationSettings, ref: StackRef): { workDir: string; stackName: string } {
+  return { workDir: layerDir(settings.repositoryRoot, ref.layer), stackName: ref.environment };
+}
+
+/** LocalWorkspaceOptions: each layer is a local program in its own folder, run by its own engine process. */
+export function workspaceOptions(settings: AutomationSettings, ref: StackRef): { workDir: string; envVars: Record<string, string>; secretsProvider: string } {
+  return { workDir: layerDir(settings.repositoryRoot, ref.layer), envVars: { ...settings.envVars }, secretsProvider: settings.secretsProvider };
+}
+
+export function layerDir(repositoryRoot: string, layer: Layer): string {
+  return path.join(repositoryRoot, "stacks", layer);
+}
+
+/** The executable's path when it is on PATH, else undefined. */
+export function findOnPath(command: string, pathVariable: string | undefined, isExecutable: (file: string) => boolean = defaultIsExecutable): string | undefined {
+  for (const dir of (pathVariable ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, command);
+    if (isExecutable(file)) return file;
+  }
+  return undefined;
+}
+
+function defaultIsExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Fails fast, before any stack is touched, when the Pulumi CLI the Automation API drives is missing. */
+export function requirePulumiCli(env: Readonly<Record<string, string | undefined>>, isExecutable?: (file: string) => boolean): string {
+  const found = findOnPath("pulumi", env.PATH, isExecutable);
+  if (!found) throw new DevctlError("PULUMI_CLI_MISSING", "the Pulumi CLI (`pulumi`) is not on PATH; devctl drives it through the Automation API", INSTALL_PULUMI);
+  return found;
+}
+
+const PROJECT_LAYER = new Map(Object.entries(LAYER_PROJECTS).map(([layer, project]) => [project, layer as Layer]));
+
+/**
+ * Turns what the Automation API throws into devctl's typed errors, each naming its fix. Unknown errors
+ * become OPERATION_FAILED carrying the CLI's own error lines.
+ */
+export function mapAutomationError(error: unknown, ref: StackRef): Error {
+  if (error instanceof DevctlError) return error;
+  const name = error instanceof Error ? error.name : "";
+  const text = error instanceof Error ? error.message : String(error);
+  const stack = `${ref.layer}/${ref.environment}`;
+  if (/spawn pulumi ENOENT|Command failed with ENOENT: pulumi/.test(text)) {
+    return new DevctlError("PULUMI_CLI_MISSING", "the Pulumi CLI (`pulumi`) is not installed or not on PATH", INSTALL_PULUMI, { cause: error });
+  }
+  if (name === "ConcurrentUpdateError" || text.includes("the stack is currently locked") || text.includes("[409] Conflict")) {
+    return new DevctlError(
+      "STACK_LOCKED",
+      `another update holds the lock of stack ${stack}`,
+      `wait for it to finish; if it crashed, run \`pulumi cancel --stack ${ref.environment}\` (file backend: \`pulumi stack export | pulumi stack import\` clears a stale lock) in stacks/${ref.layer}`,
+      { cause: error },
+    );
+  }
+  const upstream = /(?:unknown stack|no stack named|stack not found)[^\n]*?(platform-(?:network|data|compute))/i.exec(text);
+  const upstreamLayer = upstream?.[1] ? PROJECT_LAYER.get(upstream[1]) : undefined;
+  if (upstreamLayer && upstreamLayer !== ref.layer) {
+    return new DevctlError(
+      "UPSTREAM_NOT_DEPLOYED",
+      `the ${ref.layer} layer of ${ref.environment} reads the ${upstreamLayer} layer, which has never been deployed to ${ref.environment}`,
+      `run devctl up ${ref.environment} --layer ${upstreamLayer} first`,
+      { cause: error },
+    );
+  }
+  if (/No valid credential sources found|NoCredentialProviders|Could not load credentials|failed to refresh cached credentials|ExpiredToken|InvalidClientTokenId|UnrecognizedClientException/i.test(text) || name === "CredentialsProviderError") {
+    return new DevctlError(
+      "AWS_CREDENTIALS_MISSING",
+      `no valid AWS credentials for ${stack}`,
+      "sign in (aws sso login --profile <profile> and export AWS_PROFILE) or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; in CI use the OIDC role",
+      { cause: error },
+    );
+  }
+  if (/passphrase must be set|incorrect passphrase|failed to decrypt/i.test(text)) {
+    return new DevctlError("USAGE", `cannot decrypt the secrets of ${stack}: the passphrase is missing or wrong`, "export the right PULUMI_CONFIG_PASSPHRASE", { cause: error });
+  }
+  const errorLines = text.split("\n").filter((l) => /^\s*error:/.test(l)).map((l) => l.trim());
+  const summary = errorLines.length > 0 ? errorLines.slice(0, 5).join("; ") : (text.split("\n").find((l) => l.trim() !== "") ?? text).trim();
+  return new DevctlError("OPERATION_FAILED", `${stack}: ${summary}`, "read the engine output above; fix the program, its configuration or the cloud resource, then run it again", {
+    cause: error,
+  });
+}

@@ -1,0 +1,248 @@
+import * as fs from "node:fs";
+// A CommonJS folder without an exports map: ESM import() needs the file itself.
+import type * as automation from "@pulumi/pulumi/automation/index.js";
+import { mapAutomationError, stackArgs, workspaceOptions, type AutomationSettings } from "./automation-options";
+import {
+  countSteps,
+  type Engine,
+  type LayerPreview,
+  type OperationOptions,
+  type PreviewOptions,
+  type PreviewStep,
+  type StackOutputs,
+  type StackRef,
+  type StepOp,
+  type UpdateOutcome,
+  type UpdateRecord,
+} from "./engine";
+
+type Automation = typeof automation;
+
+/**
+ * The Engine on the Pulumi Automation API: each layer is a local program (stacks/<layer>) in its own
+ * workspace, so each operation runs in its own engine process and layers can preview concurrently.
+ * The only module that touches `@pulumi/pulumi/automation`; it is loaded on first use.
+ */
+export class AutomationEngine implements Engine {
+  private api: Promise<Automation> | undefined;
+
+  constructor(
+    private readonly settings: AutomationSettings,
+    /** Raw engine output (DEVCTL_DEBUG); the resource events become progress lines either way. */
+    private readonly rawOutput?: (text: string) => void,
+  ) {
+    if (settings.localStateDir) fs.mkdirSync(settings.localStateDir, { recursive: true });
+  }
+
+  private load(): Promise<Automation> {
+    this.api ??= import("@pulumi/pulumi/automation/index.js");
+    return this.api;
+  }
+
+  private async stack(ref: StackRef, create: boolean): Promise<automation.Stack | undefined> {
+    const api = await this.load();
+    try {
+      const args = stackArgs(this.settings, ref);
+      const opts = workspaceOptions(this.settings, ref);
+      return create ? await api.LocalWorkspace.createOrSelectStack(args, opts) : await api.LocalWorkspace.selectStack(args, opts);
+    } catch (error) {
+      if (!create && error instanceof Error && error.name === "StackNotFoundError") return undefined;
+      throw mapAutomationError(error, ref);
+    }
+  }
+
+  private async run<T>(ref: StackRef, operation: (stack: automation.Stack) => Promise<T>): Promise<T> {
+    const stack = await this.stack(ref, true);
+    if (!stack) throw new Error(`stack ${ref.layer}/${ref.environment} could not be created`);
+    try {
+      return await operation(stack);
+    } catch (error) {
+      throw mapAutomationError(error, ref);
+    }
+  }
+
+  async isDeployed(ref: StackRef): Promise<boolean> {
+    const stack = await this.stack(ref, false);
+    if (!stack) return false;
+    try {
+      return Object.keys(await stack.outputs()).length > 0;
+    } catch (error) {
+      throw mapAutomationError(error, ref);
+    }
+  }
+
+  preview(ref: StackRef, options: PreviewOptions = {}): Promise<LayerPreview> {
+    return this.run(ref, async (stack) => {
+      const overrides = Object.entries(options.configOverrides ?? {});
+      const previous = new Map<string, automation.ConfigValue | undefined>();
+      for (const [key] of overrides) previous.set(key, await stack.getConfig(key).catch(() => undefined));
+      try {
+        for (const [key, value] of overrides) await stack.setConfig(key, { value });
+        const events = new StepCollector(options.onProgress);
+        await stack.preview({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput, diff: false });
+        return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps() };
+      } finally {
+        for (const [key, value] of previous) {
+          if (value === undefined) await stack.removeConfig(key);
+          else await stack.setConfig(key, value);
+        }
+      }
+    });
+  }
+
+  previewRefresh(ref: StackRef, options: OperationOptions = {}): Promise<LayerPreview> {
+    // previewRefresh lists only what differs between state and the cloud; preview({ refresh: true })
+    // would mix drift with the code changes not yet deployed.
+    return this.run(ref, async (stack) => {
+      const events = new StepCollector(options.onProgress, true);
+      await stack.previewRefresh({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput });
+      return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps() };
+    });
+  }
+
+  up(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
+    return this.run(ref, async (stack) => {
+      const events = new StepCollector(options.onProgress);
+      const started = Date.now();
+      const result = await stack.up({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput });
+      return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: plainOutputs(result.outputs), durationMs: Date.now() - started };
+    });
+  }
+
+  destroy(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
+    return this.run(ref, async (stack) => {
+      const events = new StepCollector(options.onProgress);
+      const started = Date.now();
+      await stack.destroy({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput });
+      return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: {}, durationMs: Date.now() - started };
+    });
+  }
+
+  async outputs(ref: StackRef): Promise<StackOutputs> {
+    const stack = await this.stack(ref, false);
+    if (!stack) return {};
+    try {
+      return plainOutputs(await stack.outputs());
+    } catch (error) {
+      throw mapAutomationError(error, ref);
+    }
+  }
+
+  async history(ref: StackRef, limit?: number): Promise<UpdateRecord[]> {
+    const stack = await this.stack(ref, false);
+    if (!stack) return [];
+    try {
+      const updates = await stack.history(limit);
+      return updates.map((u) => ({
+        version: u.version,
+        kind: u.kind,
+        result: u.result,
+        startTime: new Date(u.startTime),
+        endTime: u.endTime ? new Date(u.endTime) : undefined,
+        message: u.message ?? "",
+        config: Object.fromEntries(Object.entries(u.config ?? {}).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
+        resourceChanges: u.resourceChanges,
+      }));
+    } catch (error) {
+      throw mapAutomationError(error, ref);
+    }
+  }
+
+  async getConfig(ref: StackRef, key: string): Promise<string | undefined> {
+    const stack = await this.stack(ref, false);
+    if (!stack) return undefined;
+    const all = await stack.getAllConfig().catch((error: unknown) => {
+      throw mapAutomationError(error, ref);
+    });
+    return all[key]?.value;
+  }
+
+  setConfig(ref: StackRef, key: string, value: string): Promise<void> {
+    return this.run(ref, (stack) => stack.setConfig(key, { value }));
+  }
+
+  async removeConfig(ref: StackRef, key: string): Promise<void> {
+    const stack = await this.stack(ref, false);
+    if (!stack) return;
+    const all = await stack.getAllConfig();
+    if (key in all) await stack.removeConfig(key).catch((error: unknown) => Promise.reject(mapAutomationError(error, ref)));
+  }
+
+  async exportState(ref: StackRef): Promise<unknown> {
+    const stack = await this.stack(ref, false);
+    if (!stack) return { version: 3, deployment: {}, note: `stack ${ref.layer}/${ref.environment} did not exist yet` };
+    try {
+      return await stack.exportStack();
+    } catch (error) {
+      throw mapAutomationError(error, ref);
+    }
+  }
+}
+
+/** Outputs as plain values; secrets stay hidden. */
+export function plainOutputs(outputs: automation.OutputMap): StackOutputs {
+  return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.secret ? "[secret]" : (output.value as unknown)]));
+}
+
+const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced", "read-replacement", "import-replacement", "discard-replaced"]);
+
+/** Maps an engine op to devctl's: the halves of a replacement count once as "replace". */
+export function normaliseOp(op: string): StepOp {
+  if (REPLACE_OPS.has(op)) return "replace";
+  if (op === "discard") return "delete";
+  if (op === "create" || op === "update" || op === "delete" || op === "same" || op === "read" || op === "refresh" || op === "import") return op;
+  return "update";
+}
+
+/** Collects resource steps from engine events and turns them into progress lines. */
+export class StepCollector {
+  private readonly byUrn = new Map<string, PreviewStep>();
+  same = 0;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly onProgress?: (line: string) => void,
+    private readonly refresh = false,
+  ) {}
+
+  readonly onEvent = (event: automation.EngineEvent): void => {
+    const pre = event.resourcePreEvent?.metadata;
+    if (pre) {
+      if (pre.type === "pulumi:pulumi:Stack" || pre.type.startsWith("pulumi:providers:")) return;
+      let op = normaliseOp(pre.op);
+      // A refresh preview reports drift as "refresh" steps whose old and new state differ.
+      if (this.refresh && pre.op === "refresh") op = pre.new === undefined ? "delete" : (pre.diffs?.length ?? 0) > 0 ? "update" : "same";
+      if (op === "same") {
+        this.same += 1;
+        return;
+      }
+      const existing = this.byUrn.get(pre.urn);
+      if (existing && existing.op === "replace") return;
+      this.byUrn.set(pre.urn, {
+        op,
+        urn: pre.urn,
+        type: pre.type,
+        name: pre.urn.slice(pre.urn.lastIndexOf("::") + 2),
+        diffs: pre.diffs,
+        oldInputs: pre.old?.inputs as Record<string, unknown> | undefined,
+        newInputs: pre.new?.inputs as Record<string, unknown> | undefined,
+      });
+      if (!event.resourcePreEvent?.planning) this.onProgress?.(`${op} ${pre.type} ${pre.urn.slice(pre.urn.lastIndexOf("::") + 2)}`);
+      return;
+    }
+    const done = event.resOutputsEvent?.metadata;
+    if (done && done.op !== "same" && !done.type.startsWith("pulumi:")) {
+      this.onProgress?.(`${normaliseOp(done.op)} ${done.type} ${done.urn.slice(done.urn.lastIndexOf("::") + 2)} done (${Math.round((Date.now() - this.started) / 1000)}s)`);
+    }
+    const failed = event.resOpFailedEvent?.metadata;
+    if (failed) this.onProgress?.(`FAILED ${failed.op} ${failed.type} ${failed.urn.slice(failed.urn.lastIndexOf("::") + 2)}`);
+    const diagnostic = event.diagnosticEvent;
+    if (diagnostic && (diagnostic.severity === "error" || diagnostic.severity === "warning") && !diagnostic.ephemeral) {
+      this.onProgress?.(`${diagnostic.severity}: ${diagnostic.message.trim()}`);
+    }
+  };
+
+  steps(): PreviewStep[] {
+    return [...this.byUrn.values()];
+  }
+}

@@ -1,0 +1,121 @@
+import type { Layer } from "@platform/infra/layers";
+
+/**
+ * What devctl's orchestration needs from a deployment engine, one layer stack at a time. The Automation API
+ * adapter (automation.ts) implements it against real stacks; the in-memory engine (memory.ts) backs the tests.
+ * Stack name = environment name; the layer decides the project (stacks/<layer>).
+ */
+export interface StackRef {
+  readonly environment: string;
+  readonly layer: Layer;
+}
+
+/** A resource operation, normalised: a replacement's create/delete halves count once as "replace". */
+export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "read" | "refresh" | "import";
+
+export interface PreviewStep {
+  readonly op: StepOp;
+  readonly urn: string;
+  /** Type token, e.g. aws:rds/instance:Instance. */
+  readonly type: string;
+  /** Logical name (the URN's last segment). */
+  readonly name: string;
+  /** Top-level properties that change. */
+  readonly diffs?: readonly string[];
+  /** Inputs before and after, when the engine reports them (used by the risk rules). */
+  readonly oldInputs?: Readonly<Record<string, unknown>>;
+  readonly newInputs?: Readonly<Record<string, unknown>>;
+}
+
+export interface ChangeCounts {
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+  same: number;
+}
+
+export interface LayerPreview {
+  readonly layer: Layer;
+  readonly counts: ChangeCounts;
+  /** Every step except "same". */
+  readonly steps: readonly PreviewStep[];
+}
+
+export type UpdateResultState = "succeeded" | "failed" | "in-progress" | "not-started";
+export type UpdateKind = "update" | "preview" | "refresh" | "rename" | "destroy" | "import";
+
+/** One entry of a stack's update history. */
+export interface UpdateRecord {
+  readonly version: number;
+  readonly kind: UpdateKind;
+  readonly result: UpdateResultState;
+  readonly startTime: Date;
+  readonly endTime?: Date;
+  /** The message devctl attached (e.g. "devctl promote prod from staging"). */
+  readonly message: string;
+  /** The stack configuration the update ran with (key -> plain value; secrets are "[secret]"). */
+  readonly config: Readonly<Record<string, string>>;
+  readonly resourceChanges?: Readonly<Partial<Record<string, number>>>;
+}
+
+export type StackOutputs = Readonly<Record<string, unknown>>;
+
+export interface OperationOptions {
+  /** One human-readable line per resource event; devctl writes them to stderr. */
+  readonly onProgress?: (line: string) => void;
+  /** Attached to the update in the stack's history (rollback reads it back). */
+  readonly message?: string;
+}
+
+export interface PreviewOptions extends OperationOptions {
+  /** Preview as if these stack config values were set (e.g. promote --preview); the stack is left as it was. */
+  readonly configOverrides?: Readonly<Record<string, string>>;
+}
+
+export interface UpdateOutcome {
+  readonly layer: Layer;
+  readonly counts: ChangeCounts;
+  readonly outputs: StackOutputs;
+  readonly durationMs: number;
+}
+
+export interface Engine {
+  /** True when the layer's stack exists and at least one update of it succeeded (its outputs can be read). */
+  isDeployed(ref: StackRef): Promise<boolean>;
+  preview(ref: StackRef, options?: PreviewOptions): Promise<LayerPreview>;
+  /** Refresh-preview: the steps are the drift between state and the cloud. */
+  previewRefresh(ref: StackRef, options?: OperationOptions): Promise<LayerPreview>;
+  up(ref: StackRef, options?: OperationOptions): Promise<UpdateOutcome>;
+  destroy(ref: StackRef, options?: OperationOptions): Promise<UpdateOutcome>;
+  /** Outputs of the last update; an empty object for a stack that does not exist. */
+  outputs(ref: StackRef): Promise<StackOutputs>;
+  /** Newest first. */
+  history(ref: StackRef, limit?: number): Promise<UpdateRecord[]>;
+  getConfig(ref: StackRef, key: string): Promise<string | undefined>;
+  setConfig(ref: StackRef, key: string, value: string): Promise<void>;
+  removeConfig(ref: StackRef, key: string): Promise<void>;
+  /** The stack's state as `pulumi stack export` writes it. */
+  exportState(ref: StackRef): Promise<unknown>;
+}
+
+/** Stack config key the compute layer reads its promoted image from: `<repository>@sha256:<64 hex>`. */
+export const IMAGE_CONFIG_KEY = "platform-compute:image";
+
+export function emptyCounts(): ChangeCounts {
+  return { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+}
+
+export function countSteps(steps: readonly PreviewStep[], same = 0): ChangeCounts {
+  const counts = emptyCounts();
+  counts.same = same;
+  for (const step of steps) {
+    if (step.op === "create" || step.op === "update" || step.op === "replace" || step.op === "delete") counts[step.op] += 1;
+    else if (step.op === "same") counts.same += 1;
+  }
+  return counts;
+}
+
+export function hasChanges(counts: ChangeCounts): boolean {
+  return counts.create + counts.update + counts.replace + counts.delete > 0;
+}

@@ -1,0 +1,184 @@
+import { DevctlError } from "../errors";
+import {
+  countSteps,
+  type Engine,
+  type LayerPreview,
+  type OperationOptions,
+  type PreviewOptions,
+  type PreviewStep,
+  type StackOutputs,
+  type StackRef,
+  type UpdateOutcome,
+  type UpdateRecord,
+} from "./engine";
+
+/** One stack as the in-memory engine keeps it. */
+export interface MemoryStack {
+  config: Record<string, string>;
+  outputs: Record<string, unknown>;
+  /** Oldest first (the engine returns it newest first, like Pulumi). */
+  history: UpdateRecord[];
+  resources: number;
+}
+
+type Operation = "preview" | "previewRefresh" | "up" | "destroy";
+
+/**
+ * An Engine that keeps stacks in memory, for tests of the orchestration. Tests script it: the steps a
+ * preview/up would take, drift, failures per operation and layer, and the outputs an update produces.
+ */
+export class MemoryEngine implements Engine {
+  /** Every operation in call order, e.g. "up staging/network". */
+  readonly calls: string[] = [];
+  readonly stacks = new Map<string, MemoryStack>();
+  /** Steps a preview (and the next up) of a stack would take; default none. */
+  readonly planned = new Map<string, PreviewStep[]>();
+  /** Steps a refresh-preview finds (drift). */
+  readonly drift = new Map<string, PreviewStep[]>();
+  /** Errors to throw, keyed "<operation> <env>/<layer>". */
+  readonly failures = new Map<string, Error>();
+  private clock = Date.parse("2026-11-01T10:00:00Z");
+
+  /** How an update's outputs follow from the stack's config (e.g. compute's imageRef from its image). */
+  constructor(private readonly outputsFor: (ref: StackRef, config: Readonly<Record<string, string>>) => Record<string, unknown> = () => ({})) {}
+
+  static key(ref: StackRef): string {
+    return `${ref.environment}/${ref.layer}`;
+  }
+
+  stack(ref: StackRef): MemoryStack {
+    const key = MemoryEngine.key(ref);
+    let stack = this.stacks.get(key);
+    if (!stack) {
+      stack = { config: {}, outputs: {}, history: [], resources: 0 };
+      this.stacks.set(key, stack);
+    }
+    return stack;
+  }
+
+  /** Seeds a deployed stack: its config, outputs and (oldest-first) history. */
+  seed(ref: StackRef, stack: Partial<MemoryStack>): MemoryStack {
+    const target = this.stack(ref);
+    Object.assign(target, { resources: 1, ...stack });
+    return target;
+  }
+
+  isDeployed(ref: StackRef): Promise<boolean> {
+    const stack = this.stacks.get(MemoryEngine.key(ref));
+    return Promise.resolve(stack !== undefined && stack.history.some((u) => u.kind === "update" && u.result === "succeeded"));
+  }
+
+  async preview(ref: StackRef, options: PreviewOptions = {}): Promise<LayerPreview> {
+    this.record("preview", ref, options.configOverrides ? ` ${JSON.stringify(options.configOverrides)}` : "");
+    await this.fail("preview", ref);
+    const steps = [...(this.planned.get(MemoryEngine.key(ref)) ?? [])];
+    const image = options.configOverrides?.["platform-compute:image"];
+    if (image !== undefined && image !== this.stacks.get(MemoryEngine.key(ref))?.config["platform-compute:image"]) {
+      steps.push({ op: "update", urn: `urn:pulumi:${ref.environment}::platform-compute::aws:ecs/taskDefinition:TaskDefinition::service`, type: "aws:ecs/taskDefinition:TaskDefinition", name: "service", diffs: ["containerDefinitions"] });
+    }
+    for (const step of steps) options.onProgress?.(`${step.op} ${step.type} ${step.name}`);
+    return { layer: ref.layer, counts: countSteps(steps), steps };
+  }
+
+  async previewRefresh(ref: StackRef, options: OperationOptions = {}): Promise<LayerPreview> {
+    this.record("previewRefresh", ref);
+    await this.fail("previewRefresh", ref);
+    const steps = [...(this.drift.get(MemoryEngine.key(ref)) ?? [])];
+    for (const step of steps) options.onProgress?.(`drift ${step.type} ${step.name}`);
+    return { layer: ref.layer, counts: countSteps(steps), steps };
+  }
+
+  async up(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
+    this.record("up", ref);
+    const stack = this.stack(ref);
+    const failure = this.failures.get(`up ${MemoryEngine.key(ref)}`);
+    if (failure) {
+      this.pushHistory(stack, "update", "failed", options.message);
+      throw failure;
+    }
+    const steps = this.planned.get(MemoryEngine.key(ref)) ?? [];
+    for (const step of steps) options.onProgress?.(`${step.op} ${step.type} ${step.name}`);
+    this.planned.delete(MemoryEngine.key(ref));
+    stack.outputs = this.outputsFor(ref, stack.config);
+    stack.resources = Math.max(1, stack.resources);
+    this.pushHistory(stack, "update", "succeeded", options.message);
+    await Promise.resolve();
+    return { layer: ref.layer, counts: countSteps(steps), outputs: { ...stack.outputs }, durationMs: 1000 };
+  }
+
+  async destroy(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
+    this.record("destroy", ref);
+    await this.fail("destroy", ref);
+    const stack = this.stack(ref);
+    const deleted = stack.resources;
+    stack.resources = 0;
+    stack.outputs = {};
+    this.pushHistory(stack, "destroy", "succeeded", options.message);
+    return { layer: ref.layer, counts: { create: 0, update: 0, replace: 0, delete: deleted, same: 0 }, outputs: {}, durationMs: 1000 };
+  }
+
+  outputs(ref: StackRef): Promise<StackOutputs> {
+    return Promise.resolve({ ...(this.stacks.get(MemoryEngine.key(ref))?.outputs ?? {}) });
+  }
+
+  history(ref: StackRef, limit?: number): Promise<UpdateRecord[]> {
+    const all = [...(this.stacks.get(MemoryEngine.key(ref))?.history ?? [])].reverse();
+    return Promise.resolve(limit === undefined ? all : all.slice(0, limit));
+  }
+
+  getConfig(ref: StackRef, key: string): Promise<string | undefined> {
+    return Promise.resolve(this.stacks.get(MemoryEngine.key(ref))?.config[key]);
+  }
+
+  setConfig(ref: StackRef, key: string, value: string): Promise<void> {
+    this.record("setConfig", ref, ` ${key}=${value}`);
+    this.stack(ref).config[key] = value;
+    return Promise.resolve();
+  }
+
+  removeConfig(ref: StackRef, key: string): Promise<void> {
+    const stack = this.stacks.get(MemoryEngine.key(ref));
+    if (stack && key in stack.config) {
+      this.record("removeConfig", ref, ` ${key}`);
+      delete stack.config[key];
+    }
+    return Promise.resolve();
+  }
+
+  exportState(ref: StackRef): Promise<unknown> {
+    const stack = this.stacks.get(MemoryEngine.key(ref));
+    return Promise.resolve({ version: 3, deployment: { stack: MemoryEngine.key(ref), resources: stack?.resources ?? 0 } });
+  }
+
+  private record(operation: Operation | "setConfig" | "removeConfig", ref: StackRef, extra = ""): void {
+    this.calls.push(`${operation} ${MemoryEngine.key(ref)}${extra}`);
+  }
+
+  private async fail(operation: Operation, ref: StackRef): Promise<void> {
+    await Promise.resolve();
+    const failure = this.failures.get(`${operation} ${MemoryEngine.key(ref)}`);
+    if (failure) throw failure;
+  }
+
+  private pushHistory(stack: MemoryStack, kind: UpdateRecord["kind"], result: UpdateRecord["result"], message = ""): void {
+    this.clock += 60_000;
+    stack.history.push({
+      version: stack.history.length + 1,
+      kind,
+      result,
+      startTime: new Date(this.clock - 30_000),
+      endTime: new Date(this.clock),
+      message,
+      config: { ...stack.config },
+    });
+  }
+}
+
+/** A lock error as the Automation adapter maps it, for tests that need one. */
+export function stackLockedError(ref: StackRef): DevctlError {
+  return new DevctlError(
+    "STACK_LOCKED",
+    `another update holds the lock of stack ${ref.layer}/${ref.environment}`,
+    `wait for it to finish; if it crashed, run \`pulumi cancel --stack ${ref.environment}\` in stacks/${ref.layer}`,
+  );
+}

@@ -1,0 +1,81 @@
+import type { Layer } from "@platform/infra/layers";
+import { hasChanges, type ChangeCounts, type PreviewStep } from "../engine/engine";
+import type { RiskFlag } from "./risk-flags";
+
+export interface LayerPreviewResult {
+  readonly layer: Layer;
+  readonly status: "ok" | "skipped" | "failed";
+  readonly counts?: ChangeCounts;
+  readonly risks: readonly RiskFlag[];
+  readonly steps: readonly PreviewStep[];
+  /** Why the layer was skipped or failed. */
+  readonly reason?: string;
+}
+
+export interface EnvironmentPreview {
+  readonly environment: string;
+  readonly production: boolean;
+  readonly layers: readonly LayerPreviewResult[];
+}
+
+export interface PreviewReport {
+  readonly command: "preview" | "drift";
+  /** True when any layer would change (preview) or has drifted (drift). */
+  readonly changes: boolean;
+  readonly riskCount: number;
+  readonly environments: readonly EnvironmentPreview[];
+}
+
+export function collectPreviewReport(command: PreviewReport["command"], environments: readonly EnvironmentPreview[]): PreviewReport {
+  const layers = environments.flatMap((e) => e.layers);
+  return {
+    command,
+    changes: layers.some((l) => l.counts !== undefined && hasChanges(l.counts)),
+    riskCount: layers.reduce((n, l) => n + l.risks.length, 0),
+    environments,
+  };
+}
+
+/** The same data as --json, with the inputs left out (they can be large and hold configuration values). */
+export function previewJson(report: PreviewReport): unknown {
+  return {
+    ...report,
+    environments: report.environments.map((e) => ({
+      ...e,
+      layers: e.layers.map((l) => ({ ...l, steps: l.steps.map(({ op, urn, type, name, diffs }) => ({ op, urn, type, name, diffs })) })),
+    })),
+  };
+}
+
+const SYMBOL: Record<string, string> = { create: "+", update: "~", replace: "+-", delete: "-", read: ">", refresh: "~", import: "=" };
+
+export function stepLine(step: PreviewStep): string {
+  return `${SYMBOL[step.op] ?? step.op} ${step.type} ${step.name}${step.diffs && step.diffs.length > 0 ? ` [${step.diffs.join(", ")}]` : ""}`;
+}
+
+export function countsCell(layer: LayerPreviewResult): string {
+  if (layer.status !== "ok" || !layer.counts) return layer.status;
+  const c = layer.counts;
+  return `+${c.create} ~${c.update} +-${c.replace} -${c.delete}`;
+}
+
+/** Terminal text: one block per environment, a line per layer, risk flags and steps under it. */
+export function printPreviewReport(report: PreviewReport): string {
+  const lines: string[] = [];
+  for (const env of report.environments) {
+    lines.push(`${report.command === "drift" ? "Drift" : "Preview"} of ${env.environment}${env.production ? " (production)" : ""}`);
+    for (const layer of env.layers) {
+      const c = layer.counts;
+      const counts = c ? `create ${c.create}  update ${c.update}  replace ${c.replace}  delete ${c.delete}` : layer.status.toUpperCase();
+      lines.push(`  ${layer.layer.padEnd(8)} ${counts}${layer.reason ? `  (${layer.reason})` : ""}`);
+      for (const risk of layer.risks) lines.push(`    ! RISK ${risk.message}`);
+      for (const step of layer.steps) lines.push(`      ${stepLine(step)}`);
+    }
+  }
+  lines.push(
+    report.command === "drift"
+      ? report.changes ? "Drift found." : "No drift."
+      : `${report.changes ? "Changes pending" : "No changes"}; ${report.riskCount} risk flag${report.riskCount === 1 ? "" : "s"}.`,
+  );
+  return `${lines.join("\n")}\n`;
+}

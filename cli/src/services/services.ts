@@ -1,0 +1,57 @@
+import type { Environment } from "@platform/infra/environment";
+import type { Engine } from "../engine/engine";
+import type { Io } from "../io";
+
+/** Where to find the ECS service a compute update rolled out. */
+export interface DeploymentTarget {
+  readonly region: string;
+  readonly cluster: string;
+  readonly service: string;
+}
+
+export type DeploymentResult =
+  | { readonly state: "COMPLETED"; readonly deploymentId?: string }
+  | { readonly state: "FAILED" | "ROLLED_BACK"; readonly reason: string; readonly deploymentId?: string };
+
+/** Waits for the ECS deployment an update started to finish. */
+export interface DeploymentWatcher {
+  waitForDeployment(target: DeploymentTarget, options: { readonly onProgress: (line: string) => void }): Promise<DeploymentResult>;
+}
+
+export interface SoakRequest {
+  readonly region: string;
+  readonly alarmNames: readonly string[];
+  readonly minutes: number;
+}
+
+export interface SoakResult {
+  readonly ok: boolean;
+  /** One line per alarm that is not OK now or went to ALARM during the soak window. */
+  readonly problems: readonly string[];
+}
+
+/** Checks that a set of CloudWatch alarms stayed OK for a while (the promotion soak gate). */
+export interface SoakGate {
+  check(request: SoakRequest): Promise<SoakResult>;
+}
+
+/** Everything an action needs from the outside world; tests inject in-memory versions. */
+export interface Services {
+  readonly engine: Engine;
+  readonly deployments: DeploymentWatcher;
+  readonly soak: SoakGate;
+  /** Folder for devctl's local state: backups/<env>/<layer>-<timestamp>.json (and the file backend). */
+  readonly stateDir: string;
+  readonly now: () => Date;
+  /** The commit being released (GITHUB_SHA or `git rev-parse HEAD`); undefined when unknown. */
+  readonly commitSha: () => Promise<string | undefined>;
+}
+
+/** Options set on the command line that the real services need. */
+export interface ServiceOptions {
+  /** Pulumi secrets provider (--secrets-provider); default passphrase. */
+  readonly secretsProvider?: string;
+}
+
+/** Builds the services for one environment; called only after flags are validated. */
+export type ServicesFactory = (environment: Environment, io: Io, options?: ServiceOptions) => Promise<Services>;
