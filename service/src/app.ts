@@ -1,8 +1,104 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import { randomUUID } from "node:crypto";
+import { type IncomingMessage } from "node:http";
+import swagger from "@fastify/swagger";
+import { type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import fp from "fastify-plugin";
+import { type Config } from "./config";
+import { type Metrics } from "./observability/metrics";
+import apiKeysRepository from "./repositories/api-keys";
+import releasesRepository from "./repositories/releases";
+import auth from "./plugins/auth";
+import errors from "./plugins/errors";
+import metricsPlugin from "./plugins/metrics";
+import postgres from "./plugins/postgres";
+import rateLimit from "./plugins/rate-limit";
+import redis from "./plugins/redis";
+import apiKeyRoutes from "./routes/api-keys";
+import environmentRoutes from "./routes/environments";
+import healthRoutes from "./routes/health";
+import releaseRoutes from "./routes/releases";
 
-/** Builds the service. Routes and plugins are added by the service issue. */
-export function buildApp(): FastifyInstance {
-  const app = Fastify();
-  app.get("/healthz", () => ({ status: "ok" }));
-  return app;
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  config: Config;
+  /** Tests pass their own to read what would be emitted. */
+  metrics?: Metrics;
+}
+
+/** The whole service as one plugin: connections, repositories, cross-cutting hooks, then routes. */
+export const app = fp(
+  async (instance: FastifyInstance, opts: AppOptions) => {
+    const { config } = opts;
+    instance.addHook("onRequest", async (request, reply) => {
+      reply.header("x-request-id", request.id);
+    });
+    await instance.register(errors);
+    await instance.register(swagger, {
+      openapi: {
+        info: { title: "Release ledger", version: "1.0.0", description: "Every deployment of every service to every environment." },
+        components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API key (rlk_…) or OIDC JWT" } } },
+        security: [{ bearer: [] }],
+      },
+    });
+    await instance.register(metricsPlugin, { config, ...(opts.metrics ? { metrics: opts.metrics } : {}) });
+    await instance.register(postgres, { config });
+    await instance.register(redis, { config });
+    await instance.register(apiKeysRepository);
+    await instance.register(releasesRepository, { cacheTtlSeconds: config.cacheTtlSeconds });
+    await instance.register(auth, { config });
+    await instance.register(rateLimit, { config });
+    await instance.register(healthRoutes);
+    await instance.register(
+      async (v1) => {
+        await v1.register(releaseRoutes);
+        await v1.register(environmentRoutes);
+        await v1.register(apiKeyRoutes);
+      },
+      { prefix: "/v1" },
+    );
+    instance.get("/docs/json", { schema: { hide: true } }, () => instance.swagger());
+  },
+  { name: "release-ledger" },
+);
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function serverOptions(config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.logLevel,
+      redact: {
+        paths: ["req.headers.authorization", "req.headers.cookie", "*.key", "*.token", "*.password", "*.authorization"],
+        censor: "[redacted]",
+      },
+    },
+    // One line per request from our own hook rather than two from Fastify's.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: config.requestTimeoutMs,
+    // Longer than the load balancer's idle timeout (60 s), so the ALB closes idle connections, not us.
+    keepAliveTimeout: 65_000,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: "array", useDefaults: true } },
+  };
+}
+
+export async function buildApp(opts: AppOptions & { logger?: FastifyServerOptions["logger"] }): Promise<FastifyInstance> {
+  const instance = Fastify({ ...serverOptions(opts.config), ...(opts.logger !== undefined ? { logger: opts.logger } : {}) }).withTypeProvider<TypeBoxTypeProvider>();
+  instance.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, principal: request.principal?.id },
+      "request",
+    );
+  });
+  await instance.register(app, opts);
+  await instance.ready();
+  return instance;
 }

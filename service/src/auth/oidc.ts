@@ -1,0 +1,60 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import { type OidcConfig } from "../config";
+import { DependencyUnavailableError } from "../errors";
+import { strongestRole, type Principal } from "./roles";
+
+/** Reads a claim by its exact name first (URLs contain dots), then as a dotted path (`realm_access.roles`). */
+export function readClaim(payload: JWTPayload, claim: string): unknown {
+  if (claim in payload) return payload[claim];
+  let value: unknown = payload;
+  for (const part of claim.split(".")) {
+    if (typeof value !== "object" || value === null || !(part in value)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+export type OidcResult = { principal: Principal } | { error: "invalid" | "no-role"; reason: string };
+
+export function createOidcVerifier(config: OidcConfig, fetchImpl: typeof fetch = fetch) {
+  let jwks: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+
+  // Discovery is lazy and retried: an identity provider that is down at boot must not keep the service down.
+  async function keySet() {
+    if (config.jwksUrl !== undefined) return createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 3_000 });
+    const response = await fetchImpl(new URL(".well-known/openid-configuration", config.issuer.endsWith("/") ? config.issuer : `${config.issuer}/`), {
+      signal: AbortSignal.timeout(3_000),
+    });
+    if (!response.ok) throw new Error(`OIDC discovery returned ${response.status}`);
+    const document = (await response.json()) as { jwks_uri?: unknown };
+    if (typeof document.jwks_uri !== "string") throw new Error("OIDC discovery document has no jwks_uri");
+    return createRemoteJWKSet(new URL(document.jwks_uri), { timeoutDuration: 3_000 });
+  }
+
+  return async function verify(token: string): Promise<OidcResult> {
+    jwks ??= keySet().catch((error: unknown) => {
+      jwks = undefined;
+      throw error;
+    });
+    let getKey: Awaited<typeof jwks>;
+    try {
+      getKey = await jwks;
+    } catch (error) {
+      throw new DependencyUnavailableError("the identity provider's signing keys could not be fetched; retry shortly", { cause: error });
+    }
+    try {
+      const { payload } = await jwtVerify(token, getKey, { issuer: config.issuer, audience: config.audience, clockTolerance: 5 });
+      const raw = readClaim(payload, config.rolesClaim);
+      const role = strongestRole(Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(/[\s,]+/) : []);
+      const subject = payload.sub ?? "unknown";
+      if (!role) return { error: "no-role", reason: `the token's "${config.rolesClaim}" claim grants none of viewer, deployer, admin` };
+      const name = typeof payload.email === "string" ? payload.email : subject;
+      return { principal: { id: `oidc:${subject}`, actor: `user:${name}`, role, kind: "oidc" } };
+    } catch (error) {
+      if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+        throw new DependencyUnavailableError("the identity provider did not answer in time; retry shortly", { cause: error });
+      }
+      return { error: "invalid", reason: error instanceof joseErrors.JWTExpired ? "the token has expired" : "the token is not valid for this service" };
+    }
+  };
+}

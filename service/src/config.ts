@@ -1,0 +1,217 @@
+import { type ConnectionOptions } from "node:tls";
+import { type PoolConfig } from "pg";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface DatabaseConfig {
+  /** Connection settings handed to pg (a URL or discrete PG* values). */
+  readonly connection: Pick<PoolConfig, "connectionString" | "host" | "port" | "database" | "user" | "password" | "ssl">;
+  /** Safe to log: the URL or host without any password. */
+  readonly description: string;
+  readonly poolMax: number;
+  readonly statementTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+}
+
+export interface RedisConfig {
+  readonly url?: string;
+  readonly host?: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly password?: string;
+  readonly keyPrefix: string;
+  readonly commandTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** Safe to log. */
+  readonly description: string;
+}
+
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly rolesClaim: string;
+  /** Explicit JWKS URL; otherwise discovered from the issuer's openid-configuration. */
+  readonly jwksUrl?: string;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+  readonly environment: string;
+  readonly database: DatabaseConfig;
+  /** Undefined: run without a cache (every read goes to PostgreSQL). */
+  readonly redis?: RedisConfig;
+  /** Undefined: API keys only. */
+  readonly oidc?: OidcConfig;
+  /** Requests per principal per minute; 0 disables the limit. */
+  readonly rateLimitPerMinute: number;
+  readonly shutdownTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly cacheTtlSeconds: number;
+  readonly metricsFlushIntervalMs: number;
+  readonly trustProxy: boolean;
+}
+
+/** One message listing every bad variable, so an operator fixes them all in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid service configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  str(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.str(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problems.push(`${name}=${JSON.stringify(raw)} is not valid: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.str(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (["true", "1", "yes"].includes(raw)) return true;
+    if (["false", "0", "no"].includes(raw)) return false;
+    this.problems.push(`${name}=${JSON.stringify(raw)} is not valid: expected true or false`);
+    return fallback;
+  }
+
+  url(name: string, protocols: readonly string[]): URL | undefined {
+    const raw = this.str(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (!protocols.includes(url.protocol)) {
+        this.problems.push(`${name} must use ${protocols.join(" or ")} (got ${url.protocol})`);
+        return undefined;
+      }
+      return url;
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+      return undefined;
+    }
+  }
+}
+
+function redactUrl(url: URL): string {
+  const copy = new URL(url.href);
+  if (copy.password) copy.password = "***";
+  return copy.href;
+}
+
+const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
+
+function sslFor(mode: string | undefined, r: Reader): ConnectionOptions | false | undefined {
+  if (mode === undefined) return undefined;
+  if (!(SSL_MODES as readonly string[]).includes(mode)) {
+    r.problems.push(`PGSSLMODE=${JSON.stringify(mode)} is not valid: expected one of ${SSL_MODES.join(", ")}`);
+    return undefined;
+  }
+  if (mode === "disable") return false;
+  // libpq's require/prefer encrypt without checking the certificate; verify-* check it against the
+  // system store plus NODE_EXTRA_CA_CERTS (the image adds the RDS bundle there).
+  if (mode === "verify-ca" || mode === "verify-full") return { rejectUnauthorized: true };
+  return { rejectUnauthorized: false };
+}
+
+function readDatabase(r: Reader): DatabaseConfig {
+  const common = {
+    poolMax: r.int("DB_POOL_MAX", 10, 1, 200),
+    statementTimeoutMs: r.int("DB_STATEMENT_TIMEOUT_MS", 5_000, 100, 600_000),
+    connectTimeoutMs: r.int("DB_CONNECT_TIMEOUT_MS", 3_000, 100, 60_000),
+  };
+  const url = r.url("DATABASE_URL", ["postgres:", "postgresql:"]);
+  if (url) return { connection: { connectionString: url.href }, description: redactUrl(url), ...common };
+  if (r.str("DATABASE_URL") !== undefined) return { connection: {}, description: "invalid", ...common };
+  const host = r.str("PGHOST");
+  if (host === undefined) {
+    r.problems.push(
+      "no database configured: set DATABASE_URL (postgres://user:password@host:5432/db) or PGHOST with PGPORT, PGDATABASE, PGUSER, PGPASSWORD " +
+        "(for local development, `pnpm --filter @platform/service dev` starts an embedded PostgreSQL)",
+    );
+    return { connection: {}, description: "none", ...common };
+  }
+  const port = r.int("PGPORT", 5432, 1, 65_535);
+  const database = r.str("PGDATABASE") ?? "postgres";
+  const user = r.str("PGUSER");
+  if (user === undefined) r.problems.push("PGUSER is required when PGHOST is set");
+  return {
+    connection: { host, port, database, user, password: r.str("PGPASSWORD"), ssl: sslFor(r.str("PGSSLMODE"), r) },
+    description: `postgres://${user ?? "?"}@${host}:${port}/${database}`,
+    ...common,
+  };
+}
+
+function readRedis(r: Reader): RedisConfig | undefined {
+  const common = {
+    keyPrefix: r.str("REDIS_KEY_PREFIX") ?? "ledger:",
+    commandTimeoutMs: r.int("REDIS_COMMAND_TIMEOUT_MS", 250, 10, 60_000),
+    connectTimeoutMs: r.int("REDIS_CONNECT_TIMEOUT_MS", 2_000, 100, 60_000),
+  };
+  const url = r.url("REDIS_URL", ["redis:", "rediss:"]);
+  if (url) return { url: url.href, port: Number(url.port || 6379), tls: url.protocol === "rediss:", description: redactUrl(url), ...common };
+  const host = r.str("REDIS_HOST");
+  if (host === undefined) return undefined;
+  const port = r.int("REDIS_PORT", 6379, 1, 65_535);
+  const tls = r.bool("REDIS_TLS", false);
+  return { host, port, tls, password: r.str("REDIS_AUTH_TOKEN"), description: `${tls ? "rediss" : "redis"}://${host}:${port}`, ...common };
+}
+
+function readOidc(r: Reader): OidcConfig | undefined {
+  const issuer = r.str("OIDC_ISSUER");
+  if (issuer === undefined) return undefined;
+  const issuerUrl = r.url("OIDC_ISSUER", ["https:", "http:"]);
+  const audience = r.str("OIDC_AUDIENCE");
+  if (audience === undefined) r.problems.push("OIDC_AUDIENCE is required when OIDC_ISSUER is set (the audience your tokens are issued for)");
+  const jwks = r.url("OIDC_JWKS_URL", ["https:", "http:"]);
+  if (!issuerUrl || audience === undefined) return undefined;
+  return { issuer, audience, rolesClaim: r.str("OIDC_ROLES_CLAIM") ?? "roles", ...(jwks ? { jwksUrl: jwks.href } : {}) };
+}
+
+/** Reads and checks every setting; throws one ConfigError naming each bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const r = new Reader(env);
+  const logLevel = (r.str("LOG_LEVEL") ?? "info").toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    r.problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)} is not valid: expected one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const config: Config = {
+    port: r.int("PORT", 8080, 0, 65_535),
+    host: r.str("HOST") ?? "0.0.0.0",
+    logLevel: logLevel as LogLevel,
+    environment: r.str("PLATFORM_ENVIRONMENT") ?? "local",
+    database: readDatabase(r),
+    redis: readRedis(r),
+    oidc: readOidc(r),
+    rateLimitPerMinute: r.int("RATE_LIMIT_PER_MINUTE", 600, 0, 100_000_000),
+    shutdownTimeoutMs: r.int("SHUTDOWN_TIMEOUT_MS", 20_000, 1_000, 120_000),
+    requestTimeoutMs: r.int("REQUEST_TIMEOUT_MS", 15_000, 1_000, 300_000),
+    cacheTtlSeconds: r.int("CACHE_TTL_SECONDS", 300, 1, 86_400),
+    metricsFlushIntervalMs: r.int("METRICS_FLUSH_INTERVAL_MS", 60_000, 1_000, 3_600_000),
+    trustProxy: r.bool("TRUST_PROXY", false),
+  };
+  if (config.requestTimeoutMs >= config.shutdownTimeoutMs) {
+    r.problems.push(
+      `REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}) must be below SHUTDOWN_TIMEOUT_MS (${config.shutdownTimeoutMs}) so in-flight requests can finish during shutdown`,
+    );
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

@@ -1,0 +1,33 @@
+import { DependencyUnavailableError } from "../errors";
+
+// Node network errors and the PostgreSQL SQLSTATE classes that mean "the database is not usable right now"
+// (as opposed to "this request is wrong").
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "ENETUNREACH"]);
+const UNAVAILABLE_SQLSTATE_PREFIXES = ["08", "53", "57P"];
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string") return error.code;
+  return undefined;
+}
+
+/** Maps a pg failure that is about availability to a 503 the caller can act on; returns other errors unchanged. */
+export function toAvailabilityError(error: unknown): unknown {
+  if (error instanceof DependencyUnavailableError) return error;
+  const code = codeOf(error);
+  const message = error instanceof Error ? error.message : "";
+  if (code === "57014") {
+    return new DependencyUnavailableError("the database did not answer in time; retry shortly", { cause: error });
+  }
+  if (code === "42P01") {
+    return new DependencyUnavailableError("the database schema is not migrated yet; retry shortly", { cause: error });
+  }
+  if (
+    (code !== undefined && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE_PREFIXES.some((p) => code.startsWith(p)))) ||
+    /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|Client has encountered a connection error/i.test(
+      message,
+    )
+  ) {
+    return new DependencyUnavailableError("the database is unavailable; retry shortly", { cause: error });
+  }
+  return error;
+}

@@ -1,0 +1,58 @@
+import fp from "fastify-plugin";
+import { type FastifyRequest } from "fastify";
+import { looksLikeApiKey } from "../auth/api-key-secret";
+import { createOidcVerifier } from "../auth/oidc";
+import { hasRole, type Principal, type Role } from "../auth/roles";
+import { type Config } from "../config";
+import { forbidden, unauthorized } from "../errors";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** The least role a route needs; routes without it are public. */
+    role?: Role;
+  }
+}
+
+/** Requires `Authorization: Bearer <api key | OIDC JWT>` on every route that declares a role. */
+export default fp(
+  (app, opts: { config: Config }, done) => {
+    const verifyJwt = opts.config.oidc ? createOidcVerifier(opts.config.oidc) : undefined;
+    app.decorateRequest("principal", null);
+
+    async function authenticate(request: FastifyRequest): Promise<Principal> {
+      const header = request.headers.authorization;
+      if (header === undefined) throw unauthorized("missing Authorization header: send `Authorization: Bearer <api key or OIDC token>`");
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!match) throw unauthorized("the Authorization header must be `Bearer <api key or OIDC token>`");
+      const token = match[1]!;
+      if (looksLikeApiKey(token)) {
+        const key = await app.apiKeys.findActive(token);
+        if (!key) throw unauthorized("the API key is unknown or has been revoked");
+        return { id: `api-key:${key.id}`, actor: `api-key:${key.name}`, role: key.role, kind: "api-key" };
+      }
+      if (token.split(".").length === 3) {
+        if (!verifyJwt) throw unauthorized("OIDC tokens are not accepted here (OIDC is not configured); use an API key");
+        const result = await verifyJwt(token);
+        if ("principal" in result) return result.principal;
+        if (result.error === "no-role") throw forbidden(result.reason);
+        throw unauthorized(result.reason);
+      }
+      throw unauthorized("the bearer token is neither an API key nor a JWT");
+    }
+
+    app.addHook("onRequest", async (request) => {
+      const required = request.routeOptions.config.role;
+      if (required === undefined) return;
+      const principal = await authenticate(request);
+      if (!hasRole(principal.role, required)) {
+        throw forbidden(`this needs the ${required} role; the caller has ${principal.role}`);
+      }
+      request.principal = principal;
+    });
+    done();
+  },
+  { name: "auth", dependencies: ["api-keys-repository"] },
+);

@@ -1,0 +1,155 @@
+import fp from "fastify-plugin";
+import { Redis } from "ioredis";
+import { type FastifyBaseLogger } from "fastify";
+import { type Config, type RedisConfig } from "../config";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    cache: Cache;
+  }
+}
+
+export type CacheStatus = "ok" | "degraded" | "disabled";
+
+// Stores a value only if the key's generation has not moved since the reader fetched it: a reader that
+// raced a write can never put an older answer back after the writer's invalidation.
+const SET_IF_GENERATION = `
+local current = redis.call('GET', KEYS[2])
+if (current == false and ARGV[1] == '') or current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0`;
+
+const INCR_WINDOW = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+interface LedgerCommands {
+  ledgerSetIfGeneration(key: string, genKey: string, generation: string, value: string, ttl: number): Promise<number>;
+  ledgerIncrWindow(key: string, windowMs: number): Promise<number>;
+}
+
+/**
+ * Redis as an optional accelerator. Every method swallows Redis failures (reporting `undefined` or `false`)
+ * so a caller always has a PostgreSQL fallback and no request fails because of the cache.
+ */
+export class Cache {
+  private lastWarning = 0;
+
+  constructor(
+    private readonly redis: (Redis & LedgerCommands) | undefined,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  get enabled(): boolean {
+    return this.redis !== undefined;
+  }
+
+  async status(): Promise<CacheStatus> {
+    if (!this.redis) return "disabled";
+    try {
+      return (await this.redis.ping()) === "PONG" ? "ok" : "degraded";
+    } catch {
+      return "degraded";
+    }
+  }
+
+  /** The cached value and the generation it must still match to be refreshed; undefined when Redis failed. */
+  async read(key: string): Promise<{ value: string | null; generation: string } | undefined> {
+    if (!this.redis) return undefined;
+    try {
+      const [value, generation] = await this.redis.mget(key, `${key}:gen`);
+      return { value: value ?? null, generation: generation ?? "" };
+    } catch (error) {
+      this.warn(error, "read");
+      return undefined;
+    }
+  }
+
+  async fill(key: string, generation: string, value: string, ttlSeconds: number): Promise<void> {
+    if (!this.redis) return;
+    try {
+      await this.redis.ledgerSetIfGeneration(key, `${key}:gen`, generation, value, ttlSeconds);
+    } catch (error) {
+      this.warn(error, "fill");
+    }
+  }
+
+  /** Bumps the generation and drops the value; false when Redis could not be reached. */
+  async invalidate(key: string): Promise<boolean> {
+    if (!this.redis) return true;
+    try {
+      await this.redis.multi().incr(`${key}:gen`).del(key).exec();
+      return true;
+    } catch (error) {
+      this.warn(error, "invalidate");
+      return false;
+    }
+  }
+
+  /** Counts one hit in a fixed window; undefined when Redis failed. */
+  async incrementWindow(key: string, windowMs: number): Promise<number | undefined> {
+    if (!this.redis) return undefined;
+    try {
+      return await this.redis.ledgerIncrWindow(key, windowMs);
+    } catch (error) {
+      this.warn(error, "rate limit");
+      return undefined;
+    }
+  }
+
+  // A Redis outage would otherwise log once per request.
+  private warn(error: unknown, operation: string): void {
+    const now = Date.now();
+    if (now - this.lastWarning < 10_000) return;
+    this.lastWarning = now;
+    this.log.warn({ err: error }, `Redis ${operation} failed; answering without the cache`);
+  }
+}
+
+export function createRedis(config: RedisConfig, log: FastifyBaseLogger): Redis & LedgerCommands {
+  const options = {
+    keyPrefix: config.keyPrefix,
+    // Fail commands at once while disconnected instead of queueing them behind a reconnect.
+    enableOfflineQueue: false,
+    commandTimeout: config.commandTimeoutMs,
+    connectTimeout: config.connectTimeoutMs,
+    maxRetriesPerRequest: 0,
+    enableAutoPipelining: true,
+    // Keep trying for ever, at most every 2 s: the cache comes back by itself after an outage.
+    retryStrategy: (times: number) => Math.min(times * 100, 2_000),
+    ...(config.password !== undefined ? { password: config.password } : {}),
+    ...(config.tls ? { tls: {} } : {}),
+  };
+  const redis = config.url !== undefined ? new Redis(config.url, options) : new Redis(config.port, config.host ?? "127.0.0.1", options);
+  let down = false;
+  redis.on("error", (error: Error) => {
+    if (!down) log.warn({ err: error }, "Redis unavailable; serving from PostgreSQL until it is back");
+    down = true;
+  });
+  redis.on("ready", () => {
+    if (down) log.info("Redis connection restored");
+    down = false;
+  });
+  redis.defineCommand("ledgerSetIfGeneration", { numberOfKeys: 2, lua: SET_IF_GENERATION });
+  redis.defineCommand("ledgerIncrWindow", { numberOfKeys: 1, lua: INCR_WINDOW });
+  return redis as Redis & LedgerCommands;
+}
+
+export default fp(
+  (app, opts: { config: Config }, done) => {
+    const redis = opts.config.redis ? createRedis(opts.config.redis, app.log) : undefined;
+    app.decorate("cache", new Cache(redis, app.log));
+    if (redis) {
+      app.addHook("onClose", async () => {
+        // QUIT waits for Redis; a dead server must not hold up shutdown.
+        await Promise.race([redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+        redis.disconnect();
+      });
+    }
+    done();
+  },
+  { name: "redis" },
+);

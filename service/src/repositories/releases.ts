@@ -1,0 +1,342 @@
+import { createHash } from "node:crypto";
+import fp from "fastify-plugin";
+import { type PoolClient } from "pg";
+import { type Database } from "../db/database";
+import { badRequest, conflict, notFound } from "../errors";
+import { type Metrics } from "../observability/metrics";
+import { type Cache } from "../plugins/redis";
+
+export const RELEASE_STATUSES = ["started", "succeeded", "failed", "rolled_back"] as const;
+export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
+
+/** Which states a release may come from to reach each target state. */
+export const ALLOWED_FROM: Record<ReleaseStatus, readonly ReleaseStatus[]> = {
+  started: [],
+  succeeded: ["started"],
+  failed: ["started"],
+  rolled_back: ["started", "succeeded"],
+};
+
+export interface Release {
+  id: string;
+  service: string;
+  environment: string;
+  version: string;
+  imageDigest: string;
+  commitSha: string;
+  committedAt: string | null;
+  status: ReleaseStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  rolledBackAt: string | null;
+  actor: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewRelease {
+  service: string;
+  environment: string;
+  version: string;
+  imageDigest: string;
+  commitSha: string;
+  committedAt?: string;
+  status?: ReleaseStatus;
+  startedAt?: string;
+}
+
+export interface CurrentService {
+  service: string;
+  version: string;
+  imageDigest: string;
+  releaseId: string;
+  releasedAt: string;
+}
+
+export interface DoraMetrics {
+  environment: string | null;
+  days: number;
+  from: string;
+  to: string;
+  deployments: number;
+  successfulDeployments: number;
+  failedDeployments: number;
+  deploymentFrequencyPerDay: number;
+  changeFailureRate: number | null;
+  medianLeadTimeSeconds: number | null;
+  medianTimeToRestoreSeconds: number | null;
+}
+
+interface ReleaseRow {
+  id: string;
+  service: string;
+  environment: string;
+  version: string;
+  image_digest: string;
+  commit_sha: string;
+  committed_at: Date | null;
+  status: ReleaseStatus;
+  started_at: Date;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+  actor: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS =
+  "id, service, environment, version, image_digest, commit_sha, committed_at, status, started_at, finished_at, rolled_back_at, actor, created_at, updated_at";
+
+const toRelease = (row: ReleaseRow): Release => ({
+  id: row.id,
+  service: row.service,
+  environment: row.environment,
+  version: row.version,
+  imageDigest: row.image_digest,
+  commitSha: row.commit_sha,
+  committedAt: row.committed_at?.toISOString() ?? null,
+  status: row.status,
+  startedAt: row.started_at.toISOString(),
+  finishedAt: row.finished_at?.toISOString() ?? null,
+  rolledBackAt: row.rolled_back_at?.toISOString() ?? null,
+  actor: row.actor,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+/** Opaque to clients: the exact (microsecond) position of the last row, so no row is skipped or repeated. */
+export function encodeCursor(createdMicros: string, id: string): string {
+  return Buffer.from(`${createdMicros}:${id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { createdMicros: string; id: string } {
+  const match = /^(\d{1,20}):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw badRequest("querystring/cursor is not a cursor returned by this API; start again without it");
+  return { createdMicros: match[1]!, id: match[2]! };
+}
+
+/** Canonical JSON (sorted keys), so the same body in another key order is the same request. */
+function requestHash(body: NewRelease): Buffer {
+  const canonical = JSON.stringify(Object.fromEntries(Object.entries(body).sort(([a], [b]) => a.localeCompare(b))));
+  return createHash("sha256").update(canonical).digest();
+}
+
+const currentKey = (environment: string) => `current:${environment}`;
+
+export function createReleasesRepository(deps: { db: Database; cache: Cache; metrics: Metrics; cacheTtlSeconds: number }) {
+  const { db, cache, metrics } = deps;
+
+  async function insert(client: PoolClient, input: NewRelease, actor: string): Promise<Release> {
+    const status = input.status ?? "started";
+    const { rows } = await client.query<ReleaseRow>(
+      `INSERT INTO releases (service, environment, version, image_digest, commit_sha, committed_at, status, started_at, finished_at, rolled_back_at, actor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text, COALESCE($8::timestamptz, now()),
+               CASE WHEN $7::text = 'started' THEN NULL ELSE now() END,
+               CASE WHEN $7::text = 'rolled_back' THEN now() ELSE NULL END, $9)
+       RETURNING ${COLUMNS}`,
+      [input.service, input.environment, input.version, input.imageDigest, input.commitSha, input.committedAt ?? null, status, input.startedAt ?? null, actor],
+    );
+    return toRelease(rows[0]!);
+  }
+
+  async function afterWrite(environment: string): Promise<void> {
+    // After the commit, never before: a reader must not refill the cache from the old snapshot.
+    await cache.invalidate(currentKey(environment));
+  }
+
+  return {
+    /**
+     * With an idempotency key, the first request stores the release and its response; a retry with the same
+     * body gets that response again, a different body is refused. Concurrent retries serialise on the key's row.
+     */
+    async create(
+      input: NewRelease,
+      principal: { id: string; actor: string },
+      idempotencyKey?: string,
+    ): Promise<{ release: Release; replayed: boolean }> {
+      const result = await db.transaction(async (client) => {
+        if (idempotencyKey === undefined) return { release: await insert(client, input, principal.actor), replayed: false };
+        const hash = requestHash(input);
+        const claimed = await client.query(
+          "INSERT INTO idempotency_keys (principal_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1",
+          [principal.id, idempotencyKey, hash],
+        );
+        if (claimed.rowCount === 0) {
+          const { rows } = await client.query<{ request_hash: Buffer; response: Release | null }>(
+            "SELECT request_hash, response FROM idempotency_keys WHERE principal_id = $1 AND key = $2",
+            [principal.id, idempotencyKey],
+          );
+          const previous = rows[0];
+          if (!previous?.response || !previous.request_hash.equals(hash)) {
+            throw conflict("this Idempotency-Key was already used with a different request body; use a new key for a new release");
+          }
+          return { release: previous.response, replayed: true };
+        }
+        const release = await insert(client, input, principal.actor);
+        await client.query("UPDATE idempotency_keys SET response = $3 WHERE principal_id = $1 AND key = $2", [principal.id, idempotencyKey, release]);
+        return { release, replayed: false };
+      });
+      if (!result.replayed) {
+        metrics.count("ReleasesRecorded");
+        await afterWrite(input.environment);
+      }
+      return result;
+    },
+
+    async transition(id: string, status: ReleaseStatus, finishedAt?: string): Promise<Release> {
+      const from = ALLOWED_FROM[status];
+      const { rows } = await db.query<ReleaseRow>(
+        `UPDATE releases SET status = $2::text,
+           finished_at = CASE WHEN status = 'started' THEN COALESCE($3::timestamptz, now()) ELSE finished_at END,
+           rolled_back_at = CASE WHEN $2::text = 'rolled_back' THEN COALESCE($3::timestamptz, now()) ELSE rolled_back_at END,
+           updated_at = now()
+         WHERE id = $1 AND status = ANY($4::text[])
+         RETURNING ${COLUMNS}`,
+        [id, status, finishedAt ?? null, from],
+      );
+      const updated = rows[0];
+      if (!updated) {
+        const existing = await db.query<{ status: ReleaseStatus }>("SELECT status FROM releases WHERE id = $1", [id]);
+        const current = existing.rows[0];
+        if (!current) throw notFound(`release ${id} does not exist`);
+        throw conflict(
+          `release ${id} is ${current.status}; it cannot become ${status} ` +
+            `(allowed: started → succeeded, failed or rolled_back; succeeded → rolled_back)`,
+        );
+      }
+      metrics.count("ReleaseTransitions");
+      await afterWrite(updated.environment);
+      return toRelease(updated);
+    },
+
+    async get(id: string): Promise<Release | undefined> {
+      const { rows } = await db.query<ReleaseRow>({ name: "release-by-id", text: `SELECT ${COLUMNS} FROM releases WHERE id = $1`, values: [id] });
+      return rows[0] && toRelease(rows[0]);
+    },
+
+    async list(filter: { service?: string; environment?: string; status?: ReleaseStatus; limit: number; cursor?: string }) {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      const add = (sql: (placeholder: string) => string, value: unknown) => {
+        values.push(value);
+        where.push(sql(`$${values.length}`));
+      };
+      if (filter.service !== undefined) add((p) => `service = ${p}`, filter.service);
+      if (filter.environment !== undefined) add((p) => `environment = ${p}`, filter.environment);
+      if (filter.status !== undefined) add((p) => `status = ${p}`, filter.status);
+      if (filter.cursor !== undefined) {
+        const { createdMicros, id } = decodeCursor(filter.cursor);
+        values.push(createdMicros, id);
+        where.push(`(created_at, id) < (timestamptz 'epoch' + $${values.length - 1}::bigint * interval '1 microsecond', $${values.length}::uuid)`);
+      }
+      values.push(filter.limit + 1);
+      const { rows } = await db.query<ReleaseRow & { created_us: string }>(
+        `SELECT ${COLUMNS}, (extract(epoch FROM created_at) * 1000000)::bigint AS created_us FROM releases
+         ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
+        values,
+      );
+      const page = rows.slice(0, filter.limit);
+      const last = page.at(-1);
+      return { items: page.map(toRelease), nextCursor: rows.length > filter.limit && last ? encodeCursor(last.created_us, last.id) : null };
+    },
+
+    /** The serialized answer (so a cache hit is sent without re-serialising) and whether it came from Redis. */
+    async current(environment: string): Promise<{ body: string; hit: boolean }> {
+      const key = currentKey(environment);
+      const cached = await cache.read(key);
+      if (cached?.value) {
+        metrics.count("CacheHits");
+        return { body: cached.value, hit: true };
+      }
+      if (cache.enabled) metrics.count("CacheMisses");
+      const { rows } = await db.query<{ service: string; version: string; image_digest: string; id: string; released_at: Date }>({
+        name: "current-by-environment",
+        text: `SELECT DISTINCT ON (service) service, version, image_digest, id, COALESCE(finished_at, created_at) AS released_at
+               FROM releases WHERE environment = $1 AND status = 'succeeded'
+               ORDER BY service, created_at DESC, id DESC`,
+        values: [environment],
+      });
+      const services: CurrentService[] = rows.map((r) => ({
+        service: r.service,
+        version: r.version,
+        imageDigest: r.image_digest,
+        releaseId: r.id,
+        releasedAt: r.released_at.toISOString(),
+      }));
+      const body = JSON.stringify({ environment, services });
+      if (cached) await cache.fill(key, cached.generation, body, deps.cacheTtlSeconds);
+      return { body, hit: false };
+    },
+
+    async dora(environment: string | undefined, days: number): Promise<DoraMetrics> {
+      const { rows } = await db.query<{
+        deployments: number;
+        successful: number;
+        failures: number;
+        lead: number | null;
+        restore: number | null;
+        from: Date;
+        to: Date;
+      }>(
+        `WITH win AS (
+           SELECT * FROM releases
+           WHERE ($1::text IS NULL OR environment = $1) AND status <> 'started'
+             AND started_at >= now() - make_interval(days => $2::int)
+         ),
+         failures AS (
+           SELECT f.status, f.service, f.environment, f.finished_at, f.rolled_back_at FROM win f WHERE f.status IN ('failed', 'rolled_back')
+         ),
+         restores AS (
+           -- A rollback restores service itself; a failed deploy is restored by the next deploy that succeeds.
+           SELECT CASE WHEN f.status = 'rolled_back' THEN extract(epoch FROM f.rolled_back_at - f.finished_at)::float8
+                       ELSE (SELECT extract(epoch FROM min(s.finished_at) - f.finished_at)::float8 FROM releases s
+                             WHERE s.service = f.service AND s.environment = f.environment
+                               AND s.status IN ('succeeded', 'rolled_back') AND s.finished_at > f.finished_at)
+                  END AS seconds
+           FROM failures f
+         )
+         SELECT
+           (SELECT count(*)::int FROM win) AS deployments,
+           (SELECT count(*)::int FROM win WHERE status IN ('succeeded', 'rolled_back')) AS successful,
+           (SELECT count(*)::int FROM failures) AS failures,
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
+              FROM win WHERE status IN ('succeeded', 'rolled_back') AND committed_at IS NOT NULL AND finished_at IS NOT NULL) AS lead,
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM restores WHERE seconds IS NOT NULL) AS restore,
+           now() - make_interval(days => $2::int) AS "from",
+           now() AS "to"`,
+        [environment ?? null, days],
+      );
+      const r = rows[0]!;
+      return {
+        environment: environment ?? null,
+        days,
+        from: r.from.toISOString(),
+        to: r.to.toISOString(),
+        deployments: r.deployments,
+        successfulDeployments: r.successful,
+        failedDeployments: r.failures,
+        deploymentFrequencyPerDay: Math.round((r.successful / days) * 1000) / 1000,
+        changeFailureRate: r.deployments > 0 ? Math.round((r.failures / r.deployments) * 1000) / 1000 : null,
+        medianLeadTimeSeconds: r.lead === null ? null : Math.round(r.lead),
+        medianTimeToRestoreSeconds: r.restore === null ? null : Math.round(r.restore),
+      };
+    },
+  };
+}
+
+export type ReleasesRepository = ReturnType<typeof createReleasesRepository>;
+
+declare module "fastify" {
+  interface FastifyInstance {
+    releases: ReleasesRepository;
+  }
+}
+
+export default fp(
+  (app, opts: { cacheTtlSeconds: number }, done) => {
+    app.decorate("releases", createReleasesRepository({ db: app.db, cache: app.cache, metrics: app.metrics, cacheTtlSeconds: opts.cacheTtlSeconds }));
+    done();
+  },
+  { name: "releases-repository", dependencies: ["postgres", "redis", "metrics"] },
+);

@@ -1,0 +1,42 @@
+import { type FastifyPluginCallbackTypebox, type Static } from "@fastify/type-provider-typebox";
+import { authErrors } from "../schemas/common";
+import { CurrentEnvironment, DoraMetrics, DoraQuery, EnvironmentParams } from "../schemas/releases";
+
+const environments: FastifyPluginCallbackTypebox = (app, _opts, done) => {
+  app.get(
+    "/environments/:environment/current",
+    {
+      config: { role: "viewer" },
+      schema: {
+        summary: "What runs in an environment: the latest succeeded release of each service",
+        tags: ["environments"],
+        params: EnvironmentParams,
+        response: { 200: CurrentEnvironment, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const { body, hit } = await app.releases.current(request.params.environment);
+      // Already JSON (built from the same shape): Fastify sends a JSON string as is, so a cache hit costs no
+      // parse and no serialisation.
+      const json = body as unknown as Static<typeof CurrentEnvironment>;
+      return reply.header("x-cache", hit ? "hit" : "miss").type("application/json; charset=utf-8").send(json);
+    },
+  );
+
+  app.get(
+    "/metrics/dora",
+    {
+      config: { role: "viewer" },
+      schema: {
+        summary: "DORA delivery metrics over a window of days",
+        tags: ["metrics"],
+        querystring: DoraQuery,
+        response: { 200: DoraMetrics, ...authErrors },
+      },
+    },
+    async (request) => app.releases.dora(request.query.environment, request.query.days),
+  );
+  done();
+};
+
+export default environments;

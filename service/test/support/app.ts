@@ -1,0 +1,34 @@
+import { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from "fastify";
+import { buildApp } from "../../src/app";
+import { loadConfig } from "../../src/config";
+import { createApiKeysRepository } from "../../src/repositories/api-keys";
+import { Database } from "../../src/db/database";
+import { Pool } from "pg";
+import { type Role } from "../../src/auth/roles";
+import { Metrics } from "../../src/observability/metrics";
+
+export async function testApp(env: Record<string, string | undefined>) {
+  const lines: string[] = [];
+  const metrics = new Metrics(env.PLATFORM_ENVIRONMENT ?? "test", (line) => lines.push(line));
+  const config = loadConfig({ LOG_LEVEL: "silent", RATE_LIMIT_PER_MINUTE: "0", ...env });
+  const app = await buildApp({ config, metrics });
+  return { app, config, metrics, emitted: lines };
+}
+
+/** Creates a key straight in the database, as the admin command does. */
+export async function createKey(databaseUrl: string, role: Role, name = `${role}-key`): Promise<{ id: string; key: string }> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const created = await createApiKeysRepository(new Database(pool)).create({ name, role, createdBy: "test" });
+    return { id: created.id, key: created.key };
+  } finally {
+    await pool.end();
+  }
+}
+
+export function call(app: FastifyInstance, key: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse> {
+  return app.inject({ ...options, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...options.headers } });
+}
+
+export const digest = (n: number) => `sha256:${n.toString(16).padStart(64, "0")}`;
+export const sha = (n: number) => n.toString(16).padStart(40, "0");

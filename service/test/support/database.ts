@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+import { Client } from "pg";
+import { loadConfig } from "../../src/config";
+import { runMigrations } from "../../src/db/migrate";
+
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** A fresh, migrated database with a random name on the shared PostgreSQL; `drop()` removes it. */
+export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const name = `ledger_test_${randomBytes(6).toString("hex")}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  await runMigrations(loadConfig({ DATABASE_URL: url.href }).database, () => undefined);
+  return {
+    url: url.href,
+    name,
+    drop: async () => {
+      const client = new Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export const randomPrefix = () => `ledger-test-${randomBytes(4).toString("hex")}:`;

@@ -1,0 +1,50 @@
+import { createServer, connect, type Server, type Socket } from "node:net";
+import { type AddressInfo } from "node:net";
+
+/**
+ * A loopback TCP proxy to a real server that a test can cut (`close`: refuse and drop every connection)
+ * and restore (`open`) on the same port, to play "the database is unreachable, then back".
+ */
+export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1") {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = connect(targetPort, targetHost);
+        sockets.add(client).add(upstream);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        client.on("error", drop).on("close", drop);
+        upstream.on("error", drop).on("close", drop);
+        client.pipe(upstream).pipe(client);
+      });
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        port = (server!.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+
+  await listen();
+  return {
+    get port() {
+      return port;
+    },
+    open: listen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        sockets.clear();
+        if (!server) return resolve();
+        server.close(() => resolve());
+        server = undefined;
+      }),
+  };
+}
