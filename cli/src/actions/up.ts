@@ -5,7 +5,7 @@ import { backupStack } from "./backup";
 import { confirmProduction } from "./confirm";
 import { elapsed, prepare, printResult, progressFor } from "./context";
 import { missingUpstreams, selectLayers, upstreamNotDeployed } from "./layer-order";
-import { releaseCompute } from "./release";
+import { digestOf, releaseCompute } from "./release";
 
 export interface UpOptions {
   readonly environment: string;
@@ -14,7 +14,7 @@ export interface UpOptions {
   readonly json: boolean;
   /** Pin this image (`<repo>@sha256:…`) instead of building from source. */
   readonly image?: string;
-  /** Keep the image the compute stack pins now (from a promote or rollback) instead of building from source. */
+  /** Keep the image that runs now (the compute output imageRef) instead of building from source. */
   readonly keepImage: boolean;
 }
 
@@ -51,7 +51,9 @@ export async function runUp(options: UpOptions, context: CommandContext): Promis
       if (missing.length > 0) throw upstreamNotDeployed(environment.name, layer, missing);
       io.err(`== ${environment.name}/${layer}: updating`);
       if (layer === "compute") {
-        const image = options.image ?? (options.keepImage ? undefined : null);
+        // --keep-image pins what runs now (read from state, so it also works in a fresh checkout).
+        const running = options.keepImage ? (await services.engine.outputs(ref)).imageRef : undefined;
+        const image = options.image ?? (options.keepImage ? (digestOf(running) ? String(running) : undefined) : null);
         const outcome = await releaseCompute(action, {
           action: "up",
           image,

@@ -20,7 +20,7 @@ export const registerUp: RegisterCommand = (program, context) => {
     .option("-y, --yes", "do not ask for confirmation (required for production without a terminal)")
     .option("--json", "print one JSON document on stdout (progress stays on stderr)")
     .addOption(new Option("--image <ref>", "deploy this image (<repo>@sha256:<digest>) instead of building from source").argParser(imageRef).conflicts("keepImage"))
-    .option("--keep-image", "keep the image the compute stack pins now (from promote/rollback) instead of building from source")
+    .option("--keep-image", "keep the image that runs now (compute output imageRef) instead of building from source")
     .addHelpText("after", "\nBy default the compute layer builds the image from source: `up` clears the pinned image (platform-compute:image).")
     .action(async (environment: string, flags: Flags) => {
       const { runUp } = await import("../actions/up.js");

@@ -1,0 +1,154 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { harness, image } from "../../test/memory-services";
+import { stackLockedError } from "../engine/memory";
+import { IMAGE_CONFIG_KEY } from "../engine/engine";
+import { DevctlError, ExitCode } from "../errors";
+
+describe("devctl up", () => {
+  it("deploys network -> data -> compute in order, saving a state export before each, and waits for ECS", async () => {
+    const h = harness();
+    const { code, stdout, stderr } = await h.run(["up", "staging"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual(["up staging/network", "up staging/data", "up staging/compute"]);
+    const backups = fs.readdirSync(path.join(h.stateDir, "backups", "staging")).sort();
+    expect(backups).toHaveLength(3);
+    expect(backups.map((f) => f.split("-")[0])).toEqual(["compute", "data", "network"]);
+    expect(JSON.parse(fs.readFileSync(path.join(h.stateDir, "backups", "staging", backups[0]!), "utf8"))).toMatchObject({ version: 3 });
+    expect(h.watcher.watched).toEqual([{ region: "eu-west-1", cluster: "staging-cluster", service: "staging-service" }]);
+    expect(stdout).toContain("devctl up staging: done");
+    expect(stdout).toMatch(/applied\s+compute/);
+    expect(stderr).toMatch(/\[staging\/ecs \d+s\] deployment/);
+  });
+
+  it("stops at the first failure and reports what was and was not applied", async () => {
+    const h = harness();
+    h.engine.failures.set("up staging/data", new DevctlError("OPERATION_FAILED", "staging/data: error: creating RDS instance: InvalidParameterCombination"));
+    const { code, stdout, stderr } = await h.run(["up", "staging"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual(["up staging/network", "up staging/data"]);
+    expect(stdout).toMatch(/applied\s+network/);
+    expect(stdout).toMatch(/FAILED\s+data\s+staging\/data: error: creating RDS instance/);
+    expect(stdout).toMatch(/not applied\s+compute/);
+    expect(stderr).toContain("error: staging/data: error: creating RDS instance");
+  });
+
+  it("--json prints exactly one JSON document on stdout, also when it fails", async () => {
+    const h = harness();
+    h.engine.failures.set("up staging/compute", new Error("boom"));
+    const { code, io } = await h.run(["up", "staging", "--json"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(io.stdout).toHaveLength(1);
+    const report = JSON.parse(io.stdout.join(""));
+    expect(report).toMatchObject({ command: "up", ok: false, failed: { layer: "compute", error: "boom" }, notApplied: [] });
+    expect(report.applied.map((a: { layer: string }) => a.layer)).toEqual(["network", "data"]);
+    expect(io.stderr.join("\n")).toContain("error: boom");
+  });
+
+  it("refuses production without --yes when there is no terminal, before touching any stack", async () => {
+    const h = harness();
+    const { code, stderr } = await h.run(["up", "prod"]);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain("needs confirmation and there is no terminal");
+    expect(stderr).toContain("--yes");
+    expect(h.engine.calls).toEqual([]);
+  });
+
+  it("asks for the environment name on a terminal: the right name deploys, a wrong one changes nothing", async () => {
+    const wrong = harness();
+    const refused = await wrong.run(["up", "prod"], { interactive: true, answers: ["staging"] });
+    expect(refused.code).toBe(ExitCode.Usage);
+    expect(refused.io.questions[0]).toContain("Type the environment name");
+    expect(refused.stderr).toContain('confirmation did not match "prod"');
+    expect(wrong.engine.calls).toEqual([]);
+
+    const right = harness();
+    const accepted = await right.run(["up", "prod"], { interactive: true, answers: ["prod"] });
+    expect(accepted.code).toBe(ExitCode.Success);
+    expect(right.engine.calls.filter((c) => c.startsWith("up "))).toHaveLength(3);
+  });
+
+  it("does not ask for a staging deploy or with --yes on production", async () => {
+    const h = harness();
+    expect((await h.run(["up", "prod", "--yes"])).code).toBe(ExitCode.Success);
+    expect((await h.run(["up", "staging"])).io.questions).toEqual([]);
+  });
+
+  it("names the layer to deploy first when an upstream was never deployed", async () => {
+    const h = harness();
+    const { code, stderr } = await h.run(["up", "staging", "--layer", "compute"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain("reads network and data, which have never been deployed to staging");
+    expect(stderr).toContain("fix: run devctl up staging --layer network first");
+    expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual([]);
+  });
+
+  it("--layer runs only the named layers, in deploy order", async () => {
+    const h = harness();
+    h.deploy("staging", "network");
+    const { code } = await h.run(["up", "staging", "--layer", "compute", "--layer", "data"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual(["up staging/data", "up staging/compute"]);
+  });
+
+  it("rejects an unknown layer with exit 2", async () => {
+    const { code, stderr } = await harness().run(["up", "staging", "--layer", "edge"]);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain('unknown layer "edge"; use one of: network, data, compute');
+  });
+
+  it("builds from source by default (clears the pinned image); --image pins a digest; --keep-image keeps what runs", async () => {
+    const h = harness();
+    h.deploy("staging", "network");
+    h.deploy("staging", "data");
+    h.deploy("staging", "compute", { [IMAGE_CONFIG_KEY]: image("old") });
+    await h.run(["up", "staging", "--layer", "compute"]);
+    expect(h.engine.stack({ environment: "staging", layer: "compute" }).config[IMAGE_CONFIG_KEY]).toBeUndefined();
+
+    expect((await h.run(["up", "staging", "--layer", "compute", "--image", image("new")])).code).toBe(0);
+    expect(h.engine.stack({ environment: "staging", layer: "compute" }).config[IMAGE_CONFIG_KEY]).toBe(image("new"));
+
+    // A fresh checkout has no pin in its stack settings: --keep-image reads what runs from the state.
+    delete h.engine.stack({ environment: "staging", layer: "compute" }).config[IMAGE_CONFIG_KEY];
+    expect((await h.run(["up", "staging", "--layer", "compute", "--keep-image"])).code).toBe(0);
+    expect(h.engine.stack({ environment: "staging", layer: "compute" }).config[IMAGE_CONFIG_KEY]).toBe(image("new"));
+
+    const bad = await h.run(["up", "staging", "--image", "release-ledger:latest"]);
+    expect(bad.code).toBe(ExitCode.Usage);
+    expect(bad.stderr).toContain("is not an image pinned by digest");
+  });
+
+  it("when ECS rolls the deployment back, pins the last good image again and updates the stack to match", async () => {
+    const h = harness();
+    h.deploy("staging", "network");
+    h.deploy("staging", "data");
+    h.deploy("staging", "compute", { [IMAGE_CONFIG_KEY]: image("good") });
+    h.watcher.results.push({ state: "ROLLED_BACK", reason: "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1" });
+    const { code, stderr } = await h.run(["up", "staging", "--layer", "compute", "--image", image("bad")]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain("ECS rolled back the deployment of");
+    expect(stderr).toContain(`the compute stack now pins the last good image ${image("good")}`);
+    const compute = h.engine.stack({ environment: "staging", layer: "compute" });
+    expect(compute.config[IMAGE_CONFIG_KEY]).toBe(image("good"));
+    expect(compute.outputs.imageRef).toBe(image("good"));
+    const last = compute.history.at(-1)!;
+    expect(last.message).toBe(`devctl reconcile: ECS rolled back ${image("bad")}; image back to ${image("good")}`);
+    expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual(["up staging/compute", "up staging/compute"]);
+  });
+
+  it("reports a locked stack with the command that clears it", async () => {
+    const h = harness();
+    h.engine.failures.set("up staging/network", stackLockedError({ environment: "staging", layer: "network" }));
+    const { code, stderr } = await h.run(["up", "staging"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain("another update holds the lock of stack network/staging");
+    expect(stderr).toContain("pulumi cancel --stack staging");
+  });
+
+  it("lists the known environments for an unknown one (exit 2)", async () => {
+    const { code, stderr } = await harness().run(["up", "qa"]);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain('unknown environment "qa"; known environments: prod, staging');
+  });
+});
