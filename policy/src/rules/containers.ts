@@ -1,5 +1,5 @@
 import type { ResourceRule } from "./types";
-import { asArray, asRecord, containerDefinitions, isTrue } from "./values";
+import { asArray, asRecord, containerDefinitions, isTrue, show } from "./values";
 
 const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 const SERVICE = "aws:ecs/service:Service";
@@ -10,7 +10,7 @@ const DIGEST = /@sha256:[0-9a-f]{64}$/;
 const ROOT_USERS = new Set(["root", "0", "0:0", "root:root"]);
 
 const eachContainer = (props: Readonly<Record<string, unknown>>, check: (c: Record<string, unknown>, name: string) => string[]) =>
-  containerDefinitions(props.containerDefinitions).flatMap((c) => check(c, String(c.name ?? "(unnamed)")));
+  containerDefinitions(props.containerDefinitions).flatMap((c) => check(c, show(c.name, "(unnamed)")));
 
 export const containerNonRoot: ResourceRule = {
   kind: "resource",
@@ -62,7 +62,7 @@ export const imagePinnedByDigest: ResourceRule = {
   types: [TASK_DEFINITION],
   validate({ props }) {
     return eachContainer(props, (c, name) =>
-      typeof c.image === "string" && DIGEST.test(c.image) ? [] : [`container ${name} image ${String(c.image)} is not pinned by digest (@sha256:...)`],
+      typeof c.image === "string" && DIGEST.test(c.image) ? [] : [`container ${name} image ${show(c.image)} is not pinned by digest (@sha256:...)`],
     );
   },
 };
@@ -79,7 +79,7 @@ export const productionProgressiveDeploys: ResourceRule = {
     const problems: string[] = [];
     const strategy = asRecord(props.deploymentConfiguration)?.strategy;
     if (strategy !== "CANARY" && strategy !== "LINEAR" && strategy !== "BLUE_GREEN") {
-      problems.push(`production service must deploy progressively (deploymentConfiguration.strategy CANARY, LINEAR or BLUE_GREEN, not ${String(strategy ?? "ROLLING")})`);
+      problems.push(`production service must deploy progressively (deploymentConfiguration.strategy CANARY, LINEAR or BLUE_GREEN, not ${show(strategy, "ROLLING")})`);
     }
     const alarms = asRecord(props.alarms);
     if (!alarms || !isTrue(alarms.enable) || !isTrue(alarms.rollback) || asArray(alarms.alarmNames).length === 0) {

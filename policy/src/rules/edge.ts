@@ -1,5 +1,5 @@
 import type { ResourceRule } from "./types";
-import { asArray, asRecord } from "./values";
+import { asArray, asRecord, show } from "./values";
 
 const LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
@@ -32,28 +32,28 @@ export const httpsOnly: ResourceRule = {
       const certificate = asRecord(props.viewerCertificate);
       const floor = certificate?.minimumProtocolVersion;
       if (typeof floor !== "string" || !CURRENT_CLOUDFRONT_TLS.includes(floor)) {
-        problems.push(`CloudFront minimumProtocolVersion is ${String(floor ?? "unset")}; use ${CURRENT_CLOUDFRONT_TLS.join(" or ")} with your own certificate`);
+        problems.push(`CloudFront minimumProtocolVersion is ${show(floor)}; use ${CURRENT_CLOUDFRONT_TLS.join(" or ")} with your own certificate`);
       }
       const behaviours = [asRecord(props.defaultCacheBehavior), ...asArray(props.orderedCacheBehaviors).map(asRecord)];
       for (const behaviour of behaviours) {
         const policy = behaviour?.viewerProtocolPolicy;
         if (behaviour && policy !== "redirect-to-https" && policy !== "https-only") {
-          problems.push(`CloudFront cache behaviour ${String(behaviour.pathPattern ?? "default")} allows plain HTTP (viewerProtocolPolicy ${String(policy)})`);
+          problems.push(`CloudFront cache behaviour ${show(behaviour.pathPattern, "default")} allows plain HTTP (viewerProtocolPolicy ${show(policy)})`);
         }
       }
       return problems;
     }
-    const protocol = String(props.protocol ?? "").toUpperCase();
+    const protocol = show(props.protocol, "").toUpperCase();
     if (protocol === "HTTP") {
       const actions = asArray(props.defaultActions).map(asRecord);
-      const redirects = actions.length > 0 && actions.every((a) => a?.type === "redirect" && String(asRecord(a.redirect)?.protocol).toUpperCase() === "HTTPS");
+      const redirects = actions.length > 0 && actions.every((a) => a?.type === "redirect" && show(asRecord(a.redirect)?.protocol).toUpperCase() === "HTTPS");
       return redirects ? [] : ["HTTP listener must only redirect to HTTPS (defaultActions: redirect, protocol HTTPS)"];
     }
     if (protocol === "HTTPS" || protocol === "TLS") {
       const policy = props.sslPolicy;
       return typeof policy === "string" && CURRENT_ALB_TLS_POLICIES.includes(policy)
         ? []
-        : [`listener sslPolicy is ${String(policy ?? "unset (AWS default, TLS 1.0+)")}; use one of ${CURRENT_ALB_TLS_POLICIES.slice(0, 2).join(", ")}, ...`];
+        : [`listener sslPolicy is ${show(policy, "unset (AWS default, TLS 1.0+)")}; use one of ${CURRENT_ALB_TLS_POLICIES.slice(0, 2).join(", ")}, ...`];
     }
     return [];
   },

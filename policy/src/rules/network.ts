@@ -1,5 +1,5 @@
 import type { ResourceRule, StackRule, Violation } from "./types";
-import { asArray, asNumber, asRecord, asStringArray } from "./values";
+import { asArray, asNumber, asRecord, asStringArray, show } from "./values";
 
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -23,7 +23,7 @@ interface Ingress {
 
 function ingressOf(type: string, props: Readonly<Record<string, unknown>>): Ingress[] {
   const range = (protocol: unknown, from: unknown, to: unknown) => {
-    const p = String(protocol ?? "tcp").toLowerCase();
+    const p = show(protocol, "tcp").toLowerCase();
     // Protocol -1 (all) ignores the ports: it opens everything.
     const all = p === "-1" || p === "all";
     return { protocol: p, from: all ? 0 : (asNumber(from) ?? 0), to: all ? 65535 : (asNumber(to) ?? asNumber(from) ?? 65535) };

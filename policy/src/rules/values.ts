@@ -37,3 +37,9 @@ export function containerDefinitions(value: unknown): Record<string, unknown>[] 
     .map(asRecord)
     .filter((c): c is Record<string, unknown> => c !== undefined);
 }
+
+/** A value as a message shows it: strings as they are, anything else as JSON; `fallback` when absent. */
+export function show(value: unknown, fallback = "unset"): string {
+  if (value === undefined || value === null) return fallback;
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? fallback);
+}

@@ -1,0 +1,137 @@
+/**
+ * `devctl plan`'s orchestration: evaluates the chosen layers in dependency order under mocks, feeding each
+ * downstream layer's stack references with what its upstream produced in this plan, then runs the policy
+ * rules over each layer's resources. collectPlan() returns data; print-plan.ts renders it.
+ */
+import { loadEnvironment, type Environment } from "@platform/infra/environment";
+import { LAYER_OUTPUT_NAMES, LAYER_PROJECTS, LAYER_UPSTREAMS, LAYERS, type Layer } from "@platform/infra/layers";
+import { evaluateRules, type RuleViolation } from "@platform/policy";
+import { DevctlError } from "../errors";
+import { evaluateLayer, type PlannedResource } from "./evaluate-layer";
+import { loadLayerProgram } from "./load-program";
+import { fakeDigest, FAKE_ACCOUNT_ID } from "./mock-state";
+
+/** The backend organisation the plan pretends to run in (what self-managed backends use). */
+export const PLAN_ORGANIZATION = "organization";
+
+export interface PlannedLayer {
+  readonly layer: Layer;
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: readonly PlannedResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly violations: readonly RuleViolation[];
+}
+
+export interface SkippedLayer {
+  readonly layer: Layer;
+  readonly reason: string;
+}
+
+export interface Plan {
+  readonly environment: Environment;
+  readonly layers: readonly PlannedLayer[];
+  /** Layers asked for that have no program yet: planned as absent, downstream got placeholder outputs. */
+  readonly skipped: readonly SkippedLayer[];
+  readonly violations: readonly RuleViolation[];
+}
+
+export interface CollectPlanOptions {
+  readonly environment: string;
+  /** Layers to show; default all. Upstream layers they need are evaluated too (not shown). */
+  readonly layers?: readonly Layer[];
+  /** Repository root holding stacks/<layer>/src/program.ts; default the repository's. */
+  readonly programRoot: string;
+  /** Where the environment files are; default the repository root. */
+  readonly environmentRoot?: string;
+  readonly progress?: (message: string) => void;
+}
+
+/** Layers to evaluate: the requested ones and every layer upstream of them, in deploy order. */
+export function layersToEvaluate(requested: readonly Layer[]): Layer[] {
+  const needed = new Set<Layer>();
+  const add = (layer: Layer) => {
+    if (needed.has(layer)) return;
+    needed.add(layer);
+    LAYER_UPSTREAMS[layer].forEach(add);
+  };
+  requested.forEach(add);
+  return LAYERS.filter((l) => needed.has(l));
+}
+
+export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
+  const progress = options.progress ?? (() => undefined);
+  const environment = loadEnvironment(options.environment, options.environmentRoot ? { rootDir: options.environmentRoot } : {});
+  const requested = options.layers && options.layers.length > 0 ? options.layers : LAYERS;
+  const stackOutputs = new Map<string, Record<string, unknown>>();
+  const planned: PlannedLayer[] = [];
+  const skipped: SkippedLayer[] = [];
+
+  for (const layer of layersToEvaluate(requested)) {
+    const project = LAYER_PROJECTS[layer];
+    const reference = `${PLAN_ORGANIZATION}/${project}/${environment.name}`;
+    const lookup = await loadLayerProgram(options.programRoot, layer);
+    if (!lookup.found) {
+      progress(`${layer}: no program yet (${lookup.reason}); downstream layers get placeholder ${layer} outputs`);
+      skipped.push({ layer, reason: lookup.reason });
+      stackOutputs.set(reference, placeholderOutputs(layer, environment));
+      continue;
+    }
+    const started = Date.now();
+    progress(`${layer}: evaluating ${project} (${environment.name}) under mocks`);
+    const programOptions = layer === "compute" ? { image: planImage(environment) } : undefined;
+    let evaluation;
+    try {
+      evaluation = await evaluateLayer({
+        project,
+        stack: environment.name,
+        organization: PLAN_ORGANIZATION,
+        region: environment.awsRegion,
+        stackOutputs,
+        run: () => lookup.program(environment, programOptions),
+      });
+    } catch (error) {
+      throw new DevctlError(
+        "OPERATION_FAILED",
+        `the ${layer} program (${lookup.file}) failed under mocks: ${error instanceof Error ? error.message : String(error)}`,
+        "Run its mock tests (npx vitest run --project stack-" + layer + ") to see where; set DEVCTL_DEBUG=1 for the stack.",
+        { cause: error },
+      );
+    }
+    stackOutputs.set(reference, evaluation.revealedOutputs);
+    const violations = evaluateRules(
+      evaluation.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, ...(r.id === undefined ? {} : { id: r.id }) })),
+      { stack: environment.name, isProduction: environment.isProduction },
+    );
+    progress(`${layer}: ${evaluation.resources.length} resources, ${violations.length} findings in ${Date.now() - started} ms`);
+    if (requested.includes(layer)) {
+      planned.push({ layer, project, stack: environment.name, resources: evaluation.resources, outputs: evaluation.outputs, violations });
+    }
+  }
+  return { environment, layers: planned, skipped, violations: planned.flatMap((l) => l.violations) };
+}
+
+/**
+ * The image the plan deploys: the one `devctl promote` would set is unknown offline, so a digest-pinned
+ * reference to the environment's repository stands in for it.
+ */
+export function planImage(environment: Environment): string {
+  return `${FAKE_ACCOUNT_ID}.dkr.ecr.${environment.awsRegion}.amazonaws.com/release-ledger@${fakeDigest(`plan:${environment.name}`)}`;
+}
+
+/** Outputs of a layer with no program yet, shaped like the contract, so downstream layers can still be planned. */
+export function placeholderOutputs(layer: Layer, environment: Environment): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  const region = environment.awsRegion;
+  for (const key of LAYER_OUTPUT_NAMES[layer] as readonly string[]) {
+    if (/Ids$|Names$|Arns$|Zones$/.test(key)) {
+      values[key] = Array.from({ length: environment.network.azCount }, (_, i) =>
+        key === "availabilityZones" ? `${region}${"abcdef"[i] ?? "a"}` : `placeholder-${key}-${i + 1}`,
+      );
+    } else if (/Port$/.test(key)) values[key] = key.startsWith("db") ? 5432 : 6379;
+    else if (/Arn$/.test(key)) values[key] = `arn:aws:placeholder:${region}:${FAKE_ACCOUNT_ID}:${key}`;
+    else if (key === "vpcCidr") values[key] = environment.network.vpcCidr;
+    else values[key] = `placeholder-${key}`;
+  }
+  return values;
+}

@@ -1,0 +1,45 @@
+import { REPOSITORY_ROOT } from "@platform/infra/environment";
+import type { PlanContext } from "../commands/plan";
+import { DevctlError } from "../errors";
+import type { Io } from "../io";
+import { collectPlan } from "./collect-plan";
+import { planDocument, printPlan } from "./print-plan";
+
+/**
+ * Runs `devctl plan`. DEVCTL_PLAN_ROOT points at another tree of stacks/<layer>/src/program.ts (tests use
+ * fixture programs); environment files always come from the repository.
+ */
+export async function runPlan(context: PlanContext, io: Io): Promise<void> {
+  const started = Date.now();
+  // Pulumi's runtime logs with console.log when no engine is attached: keep stdout for the plan alone.
+  const restore = redirectConsole(io);
+  let plan;
+  try {
+    plan = await collectPlan({
+      environment: context.environment,
+      layers: context.layers,
+      programRoot: io.env.DEVCTL_PLAN_ROOT ?? REPOSITORY_ROOT,
+      progress: (message) => io.err(`plan: ${message}`),
+    });
+  } finally {
+    restore();
+  }
+  io.out(context.json ? JSON.stringify(planDocument(plan), null, 2) : printPlan(plan));
+  io.err(`plan: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const mandatory = plan.violations.filter((v) => v.level === "mandatory");
+  if (mandatory.length > 0) {
+    const policies = [...new Set(mandatory.map((v) => v.policy))];
+    throw new DevctlError(
+      "POLICY_VIOLATION",
+      `${mandatory.length} mandatory policy violation(s) in ${plan.environment.name}: ${policies.join(", ")}`,
+      "Fix the resources listed above (the rules live in policy/src/rules/), then run devctl plan again.",
+    );
+  }
+}
+
+function redirectConsole(io: Io): () => void {
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const toErr = (...args: unknown[]) => io.err(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+  console.log = console.info = console.warn = console.error = console.debug = toErr;
+  return () => Object.assign(console, saved);
+}
