@@ -8,7 +8,7 @@ export interface RollbackTarget {
   readonly settings: Readonly<Record<string, string>>;
 }
 
-const ROLLED_BACK = /^devctl reconcile: ECS rolled back (\S+)/;
+const ROLLED_BACK = /^devctl reconcile: ECS rolled back ([^\s;]+)/;
 
 /**
  * Chooses the release to roll back to from the compute stack's history (newest first): the newest update

@@ -1,0 +1,149 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { harness, type Harness } from "../../test/memory-services";
+import type { PreviewStep } from "../engine/engine";
+import { ExitCode } from "../errors";
+import { PR_COMMENT_LIMIT, PR_COMMENT_MARKER } from "../report/pr-comment";
+
+const step = (op: PreviewStep["op"], type: string, name: string, extra: Partial<PreviewStep> = {}): PreviewStep => ({
+  op,
+  type,
+  name,
+  urn: `urn:pulumi:staging::p::${type}::${name}`,
+  ...extra,
+});
+
+function deployedEverywhere(): Harness {
+  const h = harness();
+  for (const env of ["staging", "prod"]) for (const layer of ["network", "data", "compute"] as const) h.deploy(env, layer);
+  return h;
+}
+
+const tmpFile = (name: string): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "devctl-comment-")), name);
+
+describe("devctl preview", () => {
+  it("previews every layer and summarises creates/updates/replaces/deletes with risk flags", async () => {
+    const h = deployedEverywhere();
+    h.engine.planned.set("staging/data", [step("replace", "aws:rds/instance:Instance", "db"), step("update", "aws:elasticache/replicationGroup:ReplicationGroup", "cache")]);
+    h.engine.planned.set("staging/network", [step("create", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "alb-https", { newInputs: { cidrIpv4: "0.0.0.0/0" } })]);
+    const { code, stdout } = await h.run(["preview", "staging"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(h.engine.calls.filter((c) => c.startsWith("preview ")).sort()).toEqual(["preview staging/compute", "preview staging/data", "preview staging/network"]);
+    expect(stdout).toMatch(/data\s+create 0 {2}update 1 {2}replace 1 {2}delete 0/);
+    expect(stdout).toContain("! RISK replaces database db (aws:rds/instance:Instance)");
+    expect(stdout).toContain("! RISK adds ingress rule alb-https open to the internet (0.0.0.0/0)");
+    expect(stdout).toContain("Changes pending; 2 risk flags.");
+    expect(h.engine.calls.some((c) => c.startsWith("up "))).toBe(false);
+  });
+
+  it("runs the layers' previews concurrently (they read deployed upstream outputs only)", async () => {
+    const h = deployedEverywhere();
+    let running = 0;
+    let most = 0;
+    const original = h.engine.preview.bind(h.engine);
+    h.engine.preview = async (ref, options) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      return original(ref, options);
+    };
+    expect((await h.run(["preview", "staging"])).code).toBe(ExitCode.Success);
+    expect(most).toBe(3);
+  });
+
+  it("--expect-no-changes exits 3 on changes and 0 without", async () => {
+    const h = deployedEverywhere();
+    expect((await h.run(["preview", "staging", "--expect-no-changes"])).code).toBe(ExitCode.Success);
+    h.engine.planned.set("staging/compute", [step("update", "aws:ecs/service:Service", "service")]);
+    const changed = await h.run(["preview", "staging", "--expect-no-changes"]);
+    expect(changed.code).toBe(ExitCode.Changes);
+    expect(changed.stderr).toContain("changes found where none were expected");
+  });
+
+  it("--json prints one JSON document and nothing else on stdout", async () => {
+    const h = deployedEverywhere();
+    h.engine.planned.set("prod/data", [step("delete", "aws:route53/record:Record", "www")]);
+    const { code, io } = await h.run(["preview", "staging", "prod", "--json", "--expect-no-changes"]);
+    expect(code).toBe(ExitCode.Changes);
+    expect(io.stdout).toHaveLength(1);
+    const report = JSON.parse(io.stdout[0]!);
+    expect(report.environments.map((e: { environment: string }) => e.environment)).toEqual(["staging", "prod"]);
+    expect(report).toMatchObject({ command: "preview", changes: true, riskCount: 1 });
+    expect(io.stderr.some((l) => l.includes("changes found"))).toBe(true);
+  });
+
+  it("skips a layer whose upstream was never deployed and names what to deploy", async () => {
+    const h = harness();
+    h.deploy("staging", "network");
+    const { code, stdout } = await h.run(["preview", "staging"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(stdout).toMatch(/compute\s+SKIPPED\s+\(needs data deployed first \(devctl up staging --layer data\)\)/);
+    expect(h.engine.calls.filter((c) => c.startsWith("preview ")).sort()).toEqual(["preview staging/data", "preview staging/network"]);
+  });
+
+  it("writes a PR comment: marker, summary table first, risks, details folded, a heading per environment", async () => {
+    const h = deployedEverywhere();
+    h.engine.planned.set("staging/data", [step("replace", "aws:rds/instance:Instance", "db", { diffs: ["engineVersion"] })]);
+    h.engine.planned.set("prod/compute", [step("update", "aws:ecs/service:Service", "service")]);
+    const file = tmpFile("preview.md");
+    expect((await h.run(["preview", "staging", "prod", "--comment-file", file])).code).toBe(ExitCode.Success);
+    const comment = fs.readFileSync(file, "utf8");
+    expect(comment.startsWith(`${PR_COMMENT_MARKER}\n## devctl preview`)).toBe(true);
+    const table = comment.indexOf("| Environment | Layer | Changes | Risks |");
+    expect(table).toBeGreaterThan(0);
+    expect(comment.indexOf("### staging")).toBeGreaterThan(table);
+    expect(comment.indexOf("### prod (production)")).toBeGreaterThan(comment.indexOf("### staging"));
+    expect(comment).toContain("| staging | data | +0 ~0 +-1 -0 | ⚠️ 1 |");
+    expect(comment).toContain("- ⚠️ **data**: replaces database db");
+    expect(comment).toContain("<details><summary>data: 1 change</summary>");
+    expect(comment).toContain("+- aws:rds/instance:Instance db [engineVersion]");
+    expect(fs.readFileSync(`${file}.full.md`, "utf8")).toBe(comment);
+  });
+
+  it("caps the comment's size with a note and keeps the full diff beside it", async () => {
+    const h = deployedEverywhere();
+    const many = Array.from({ length: 3000 }, (_, i) => step("create", "aws:cloudwatch/metricAlarm:MetricAlarm", `alarm-with-a-long-name-${i}`));
+    h.engine.planned.set("staging/compute", many);
+    h.engine.planned.set("prod/compute", [step("update", "aws:ecs/service:Service", "service")]);
+    const file = tmpFile("preview.md");
+    const { stderr } = await h.run(["preview", "staging", "prod", "--comment-file", file]);
+    const comment = fs.readFileSync(file, "utf8");
+    const full = fs.readFileSync(`${file}.full.md`, "utf8");
+    expect(comment.length).toBeLessThanOrEqual(PR_COMMENT_LIMIT);
+    expect(full.length).toBeGreaterThan(PR_COMMENT_LIMIT);
+    expect(full).toContain("alarm-with-a-long-name-2999");
+    expect(comment).toContain("too long for one comment");
+    expect(comment).toContain("preview.md.full.md");
+    // The summary survives the cut, the folded details of the big environment do not, smaller ones do.
+    expect(comment).toContain("| staging | compute | +3000 ~0 +-0 -0 | – |");
+    expect(comment).not.toContain("alarm-with-a-long-name-2999");
+    expect(comment).toContain("### prod (production)");
+    expect(comment).toContain("<details><summary>compute: 1 change</summary>");
+    expect((comment.match(/<details>/g) ?? []).length).toBe((comment.match(/<\/details>/g) ?? []).length);
+    expect(stderr).toContain("cut to fit");
+  });
+});
+
+describe("devctl drift", () => {
+  it("lists drifted resources and exits 3", async () => {
+    const h = deployedEverywhere();
+    h.engine.drift.set("staging/network", [step("update", "aws:ec2/securityGroup:SecurityGroup", "alb", { diffs: ["ingress"] })]);
+    const { code, stdout } = await h.run(["drift", "staging"]);
+    expect(code).toBe(ExitCode.Changes);
+    expect(stdout).toContain("~ aws:ec2/securityGroup:SecurityGroup alb [ingress]");
+    expect(stdout).toContain("Drift found.");
+    expect(h.engine.calls.filter((c) => c.startsWith("previewRefresh")).sort()).toEqual(["previewRefresh staging/compute", "previewRefresh staging/data", "previewRefresh staging/network"]);
+  });
+
+  it("exits 0 without drift and skips layers that were never deployed", async () => {
+    const h = harness();
+    h.deploy("staging", "network");
+    const { code, stdout } = await h.run(["drift", "staging"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(stdout).toContain("No drift.");
+    expect(stdout).toMatch(/data\s+SKIPPED\s+\(never deployed/);
+  });
+});
