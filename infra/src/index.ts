@@ -7,3 +7,4 @@ export { Foundations, Network, SecurityGroups, VpcEndpoints, type FoundationsArg
 export { Cache, Database, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs } from "./data";
 export { ContainerImage, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
 export { Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
+export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
