@@ -1,0 +1,140 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { DevctlError, ExitCode } from "../errors";
+import { AutomationEngine, StepCollector, normaliseOp, plainOutputs } from "./automation";
+import { automationSettings, findOnPath, mapAutomationError, requirePulumiCli, stackArgs, workspaceOptions } from "./automation-options";
+
+const ref = { environment: "staging", layer: "data" as const };
+
+describe("automationSettings", () => {
+  it("defaults to a file backend inside the repository and the passphrase provider", () => {
+    const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "" }, "/repo");
+    expect(settings.backendUrl).toBe("file:///repo/.devctl/state");
+    expect(settings.localStateDir).toBe("/repo/.devctl/state");
+    expect(settings.secretsProvider).toBe("passphrase");
+    expect(settings.envVars).toEqual({ PULUMI_BACKEND_URL: "file:///repo/.devctl/state", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_CONFIG_PASSPHRASE: "" });
+  });
+
+  it("uses PULUMI_BACKEND_URL when set and a chosen secrets provider without a passphrase", () => {
+    const settings = automationSettings({ PULUMI_BACKEND_URL: "s3://state-bucket" }, "/repo", { secretsProvider: "awskms://alias/pulumi" });
+    expect(settings.backendUrl).toBe("s3://state-bucket");
+    expect(settings.localStateDir).toBeUndefined();
+    expect(settings.envVars).toEqual({ PULUMI_BACKEND_URL: "s3://state-bucket", PULUMI_SKIP_UPDATE_CHECK: "true" });
+    expect(automationSettings({ DEVCTL_SECRETS_PROVIDER: "awskms://alias/x" }, "/repo").secretsProvider).toBe("awskms://alias/x");
+  });
+
+  it("requires PULUMI_CONFIG_PASSPHRASE (or a passphrase file) for the passphrase provider, naming the fix", () => {
+    expect(() => automationSettings({}, "/repo")).toThrow(/PULUMI_CONFIG_PASSPHRASE is not set/);
+    expect(automationSettings({ PULUMI_CONFIG_PASSPHRASE_FILE: "/run/pass" }, "/repo").envVars.PULUMI_CONFIG_PASSPHRASE_FILE).toBe("/run/pass");
+  });
+
+  it("builds a local-program workspace per layer folder, stack name = environment", () => {
+    const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "x" }, "/repo");
+    expect(stackArgs(settings, ref)).toEqual({ workDir: "/repo/stacks/data", stackName: "staging" });
+    expect(workspaceOptions(settings, { environment: "prod", layer: "compute" })).toEqual({
+      workDir: "/repo/stacks/compute",
+      secretsProvider: "passphrase",
+      envVars: { PULUMI_BACKEND_URL: "file:///repo/.devctl/state", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_CONFIG_PASSPHRASE: "x" },
+    });
+  });
+});
+
+describe("the Pulumi CLI check", () => {
+  it("finds an executable on PATH and fails with install instructions otherwise", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-path-"));
+    expect(findOnPath("pulumi", dir)).toBeUndefined();
+    const error = (() => {
+      try {
+        requirePulumiCli({ PATH: dir });
+      } catch (e) {
+        return e as DevctlError;
+      }
+      throw new Error("no error");
+    })();
+    expect(error.code).toBe("PULUMI_CLI_MISSING");
+    expect(error.exitCode).toBe(ExitCode.Usage);
+    expect(error.suggestion).toContain("https://www.pulumi.com/docs/install/");
+    fs.writeFileSync(path.join(dir, "pulumi"), "#!/bin/sh\n", { mode: 0o755 });
+    expect(requirePulumiCli({ PATH: `/nonexistent${path.delimiter}${dir}` })).toBe(path.join(dir, "pulumi"));
+  });
+
+  it("maps the Automation API's real `spawn pulumi ENOENT` to PULUMI_CLI_MISSING", async () => {
+    // The real Automation API, with a PATH where no pulumi can be found: it spawns and fails like on a fresh machine.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-repo-"));
+    fs.mkdirSync(path.join(root, "stacks", "data"), { recursive: true });
+    const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "x" }, root);
+    const engine = new AutomationEngine({ ...settings, envVars: { ...settings.envVars, PATH: path.join(root, "empty-bin") } });
+    expect(fs.existsSync(path.join(root, ".devctl", "state"))).toBe(true);
+    await expect(engine.preview(ref)).rejects.toMatchObject({ code: "PULUMI_CLI_MISSING", message: expect.stringContaining("not installed") });
+  });
+});
+
+describe("mapAutomationError", () => {
+  const commandError = (name: string, stderr: string): Error => Object.assign(new Error(`code: 255\n stdout: \n stderr: ${stderr}\n`), { name });
+
+  it("turns a held lock into STACK_LOCKED with the cancel command", () => {
+    const error = mapAutomationError(
+      commandError("ConcurrentUpdateError", "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file"),
+      ref,
+    ) as DevctlError;
+    expect(error.code).toBe("STACK_LOCKED");
+    expect(error.suggestion).toContain("pulumi cancel --stack staging");
+    expect((mapAutomationError(commandError("CommandError", "[409] Conflict: Another update is currently in progress."), ref) as DevctlError).code).toBe("STACK_LOCKED");
+  });
+
+  it("turns a missing upstream stack reference into UPSTREAM_NOT_DEPLOYED naming the layer to deploy", () => {
+    const error = mapAutomationError(
+      commandError("CommandError", "error: Preview failed: unknown stack \"organization/platform-network/staging\""),
+      ref,
+    ) as DevctlError;
+    expect(error.code).toBe("UPSTREAM_NOT_DEPLOYED");
+    expect(error.suggestion).toBe("run devctl up staging --layer network first");
+  });
+
+  it("recognises missing AWS credentials", () => {
+    const error = mapAutomationError(commandError("CommandError", "error: No valid credential sources found for AWS Provider."), ref) as DevctlError;
+    expect(error.code).toBe("AWS_CREDENTIALS_MISSING");
+    expect(error.exitCode).toBe(ExitCode.Usage);
+  });
+
+  it("keeps the CLI's own error lines for anything else", () => {
+    const error = mapAutomationError(commandError("CommandError", "Updating (staging)\n    error: aws:rds/instance:Instance resource 'db' has a problem: bad class\n"), ref) as DevctlError;
+    expect(error.code).toBe("OPERATION_FAILED");
+    expect(error.message).toBe("data/staging: error: aws:rds/instance:Instance resource 'db' has a problem: bad class");
+  });
+});
+
+describe("engine events", () => {
+  const pre = (op: string, type: string, name: string, extra: Record<string, unknown> = {}) => ({
+    sequence: 1,
+    timestamp: 0,
+    resourcePreEvent: { metadata: { op, type, urn: `urn:pulumi:staging::platform-data::${type}::${name}`, provider: "", ...extra } },
+  });
+
+  it("counts a replacement's create and delete halves once and streams a line per step", () => {
+    const lines: string[] = [];
+    const collector = new StepCollector((line) => lines.push(line));
+    for (const event of [
+      pre("same", "pulumi:pulumi:Stack", "platform-data-staging"),
+      pre("create-replacement", "aws:rds/instance:Instance", "db", { diffs: ["engineVersion"] }),
+      pre("replace", "aws:rds/instance:Instance", "db"),
+      pre("delete-replaced", "aws:rds/instance:Instance", "db"),
+      pre("same", "aws:kms/key:Key", "key"),
+      pre("create", "aws:iam/role:Role", "role", { new: { type: "aws:iam/role:Role", urn: "u", id: "", parent: "", inputs: { name: "r" }, outputs: {}, provider: "" } }),
+    ]) {
+      collector.onEvent(event as never);
+    }
+    expect(collector.steps().map((s) => `${s.op} ${s.name}`)).toEqual(["replace db", "create role"]);
+    expect(collector.steps()[0]!.diffs).toEqual(["engineVersion"]);
+    expect(collector.steps()[1]!.newInputs).toEqual({ name: "r" });
+    expect(collector.same).toBe(1);
+    expect(lines).toEqual(["replace aws:rds/instance:Instance db", "create aws:iam/role:Role role"]);
+  });
+
+  it("normalises engine ops and hides secret outputs", () => {
+    expect(["create", "delete-replaced", "discard", "update", "read-replacement"].map(normaliseOp)).toEqual(["create", "replace", "delete", "update", "replace"]);
+    expect(plainOutputs({ url: { value: "https://x", secret: false }, token: { value: "s3cr3t", secret: true } })).toEqual({ url: "https://x", token: "[secret]" });
+  });
+});
