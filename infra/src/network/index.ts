@@ -6,4 +6,5 @@ export * from "./policies";
 export * from "./security-group-rules";
 export { SecurityGroups, type SecurityGroupsArgs } from "./security-groups";
 export * from "./subnet-plan";
-export { DEFAULT_INTERFACE_ENDPOINTS, endpointKey, VpcEndpoints, type VpcEndpointsArgs } from "./vpc-endpoints";
+export { DEFAULT_INTERFACE_ENDPOINTS, endpointKey } from "./endpoint-services";
+export { VpcEndpoints, type VpcEndpointsArgs } from "./vpc-endpoints";
