@@ -1,6 +1,7 @@
 export { cacheAlarmSpecs, databaseAlarmSpecs, type DataAlarmSpec, type DatabaseAlarmOptions } from "./alarm-specs";
 export { Cache, REDIS_PORT, type CacheArgs, type CacheSettings } from "./cache";
-export { Database, managedMasterSecretArn, POSTGRES_LOG_EXPORTS, type DatabaseArgs, type DatabaseSettings } from "./database";
+export { Database, POSTGRES_LOG_EXPORTS, type DatabaseArgs, type DatabaseSettings } from "./database";
+export { managedMasterSecretArn } from "./master-secret";
 export { postgresMajorVersion, postgresParameterFamily, redisParameterFamily } from "./engine-versions";
 export { DATA_WINDOWS, dailyOverlapsWeekly, validateDataWindows, type DataWindows } from "./maintenance-windows";
 export { createDataAlarms, type DataAlarmTarget } from "./metric-alarms";

@@ -19,6 +19,11 @@ export const NETWORK = {
 /** The secret RDS creates for the master user (absent from the mocks' inputs, so supplied as state). */
 export const RDS_MANAGED_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-abcdef";
 
+/** The AUTH token the mocked RandomPassword "generates" for a resource name. */
+export function generatedToken(name: string): string {
+  return `tok${name.replace(/[^A-Za-z0-9]/g, "")}`.padEnd(64, "x0");
+}
+
 export interface DataRun {
   readonly recorder: MockRecorder;
   readonly outputs: Record<string, pulumi.Input<unknown>>;
@@ -28,25 +33,20 @@ export interface DataRun {
   readonly resources: RecordedResource[];
 }
 
-export interface RunOptions {
-  /** Whether RDS "returns" a managed master secret (default true). */
-  readonly managedSecret?: boolean;
-}
-
 /** Builds the data layer for an environment and waits until every resource is registered. */
-export async function runDataProgram(environment: Environment, run: RunOptions = {}): Promise<DataRun> {
+export async function runDataProgram(environment: Environment): Promise<DataRun> {
   const recorder = await installMocks({
     project: "platform-data",
     stack: environment.name,
     upstream: { network: NETWORK },
-    state: (type, _name, inputs) => {
+    state: (type, name, inputs) => {
       if (type === "aws:rds/instance:Instance") {
         return {
           address: `${String(inputs.identifier)}.c0ffee.eu-west-1.rds.amazonaws.com`,
-          masterUserSecrets:
-            run.managedSecret === false ? [] : [{ secretArn: RDS_MANAGED_SECRET_ARN, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }],
+          masterUserSecrets: [{ secretArn: RDS_MANAGED_SECRET_ARN, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }],
         };
       }
+      if (type === "random:index/randomPassword:RandomPassword") return { result: generatedToken(name) };
       if (type === "aws:elasticache/replicationGroup:ReplicationGroup") {
         return { primaryEndpointAddress: `master.${String(inputs.replicationGroupId)}.c0ffee.euw1.cache.amazonaws.com` };
       }
@@ -65,7 +65,7 @@ export async function runDataProgram(environment: Environment, run: RunOptions =
     outputs = dataProgram(environment);
     return Promise.resolve(undefined);
   });
-  if (run.managedSecret !== false) await settle(outputs);
+  await settle(outputs);
   // Let the last registrations (alarms, secret versions) reach the mock monitor.
   await new Promise((resolve) => setTimeout(resolve, 50));
   return { recorder, outputs, options, resources: recorder.resources.filter((r) => r.type !== "pulumi:pulumi:Stack") };
