@@ -3,7 +3,8 @@ import { DependencyUnavailableError } from "../errors";
 // Node network errors and the PostgreSQL SQLSTATE classes that mean "the database is not usable right now"
 // (as opposed to "this request is wrong").
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "ENETUNREACH"]);
-const UNAVAILABLE_SQLSTATE_PREFIXES = ["08", "53", "57P"];
+// 08 connection, 53 resources, 57P shutdown, 3D000 database missing, 28 authentication (a rotated secret).
+const UNAVAILABLE_SQLSTATE_PREFIXES = ["08", "53", "57P", "3D000", "28"];
 
 function codeOf(error: unknown): string | undefined {
   if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string") return error.code;

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { type AddressInfo } from "node:net";
-import { Redis } from "ioredis";
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -11,27 +10,32 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 /** A throwaway redis-server this test may kill, so the shared one on 6379 is never touched. */
 export async function startRedis(): Promise<{ url: string; port: number; kill: () => Promise<void> }> {
   const port = await freePort();
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  const deadline = Date.now() + 5_000;
+  while (!(await accepts(port))) {
+    if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
-  probe.disconnect();
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     kill: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGKILL");
       }),

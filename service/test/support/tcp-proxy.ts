@@ -3,12 +3,14 @@ import { type AddressInfo } from "node:net";
 
 /**
  * A loopback TCP proxy to a real server that a test can cut (`close`: refuse and drop every connection)
- * and restore (`open`) on the same port, to play "the database is unreachable, then back".
+ * and restore (`open`) on the same port, to play "the database is unreachable, then back", or `freeze` to
+ * play a server that stops answering.
  */
 export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1") {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
+  let frozen = false;
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
@@ -23,7 +25,9 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
         };
         client.on("error", drop).on("close", drop);
         upstream.on("error", drop).on("close", drop);
-        client.pipe(upstream).pipe(client);
+        // Forwarded by hand so `freeze` can swallow traffic while keeping both connections open.
+        client.on("data", (chunk: Buffer) => frozen || upstream.write(chunk));
+        upstream.on("data", (chunk: Buffer) => frozen || client.write(chunk));
       });
       server.once("error", reject);
       server.listen(port, "127.0.0.1", () => {
@@ -38,6 +42,10 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
       return port;
     },
     open: listen,
+    /** Connections stay up but nothing gets through: a server that has stopped answering. */
+    freeze: (value: boolean) => {
+      frozen = value;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { request } from "node:http";
+import { connect, createServer, type AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKey, digest, sha } from "./support/app";
+import { createTestDatabase } from "./support/database";
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  await db?.drop();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function send(port: number, options: { method?: string; path: string; key: string; chunks?: string[]; gapMs?: number }) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, agent: false, headers: { authorization: `Bearer ${options.key}`, "content-type": "application/json" } },
+      (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    const chunks = options.chunks ?? [];
+    if (chunks.length === 0) return void req.end();
+    // A body trickled in over time: the request is in flight when the signal arrives.
+    let i = 0;
+    const next = () => {
+      req.write(chunks[i++]);
+      if (i < chunks.length) setTimeout(next, options.gapMs ?? 300);
+      else req.end();
+    };
+    next();
+  });
+}
+
+describe("SIGTERM", () => {
+  it("stops accepting, finishes every in-flight request, and exits 0 within SHUTDOWN_TIMEOUT_MS", async () => {
+    const key = (await createKey(db.url, "deployer")).key;
+    const port = await freePort();
+    let stdout = "";
+    child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "src", "server.ts")], {
+      cwd: join(__dirname, ".."),
+      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: "8000", REQUEST_TIMEOUT_MS: "5000", RATE_LIMIT_PER_MINUTE: "0", REDIS_URL: "", REDIS_HOST: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child!.once("exit", (code) => resolve({ code, at: Date.now() })));
+
+    for (let i = 0; i < 200 && !/database schema is up to date/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stdout).toMatch(/database schema is up to date/);
+
+    const body = JSON.stringify({ service: "drain", environment: "prod", version: "1.0.0", imageDigest: digest(7), commitSha: sha(7) });
+    const third = Math.ceil(body.length / 3);
+    const slow = send(port, { method: "POST", path: "/v1/releases", key, chunks: [body.slice(0, third), body.slice(third, 2 * third), body.slice(2 * third)], gapMs: 400 });
+    const quick = Array.from({ length: 20 }, () => send(port, { path: "/v1/releases?limit=5", key }));
+    await new Promise((r) => setTimeout(r, 150));
+
+    const signalledAt = Date.now();
+    child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 100));
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once("error", () => resolve(true));
+    });
+
+    const [slowResult, ...quickResults] = await Promise.all([slow, ...quick]);
+    const { code, at } = await exited;
+    expect(refused).toBe(true);
+    expect(slowResult.status).toBe(201);
+    expect(JSON.parse(slowResult.body)).toMatchObject({ service: "drain", status: "started" });
+    expect(quickResults.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(code).toBe(0);
+    expect(at - signalledAt).toBeLessThan(8000);
+    // The last metrics are flushed on the way out.
+    expect(stdout).toMatch(/"_aws":\{"Timestamp":\d+,"CloudWatchMetrics":\[\{"Namespace":"ReleaseLedger"/);
+    expect(stdout).toMatch(/shutdown complete/);
+  });
+});
