@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DevctlError, ExitCode } from "../errors";
+import { type DevctlError, ExitCode } from "../errors";
 import { AutomationEngine, StepCollector, normaliseOp, plainOutputs } from "./automation";
 import { automationSettings, findOnPath, mapAutomationError, requirePulumiCli, stackArgs, workspaceOptions } from "./automation-options";
 
