@@ -109,6 +109,7 @@ export class Edge extends pulumi.ComponentResource {
     const webAcl = new aws.wafv2.WebAcl(
       `${name}-waf`,
       {
+        name: `${environment.name}-release-ledger-edge`,
         scope: "CLOUDFRONT",
         description: `Managed rule groups and a per-IP rate limit in front of ${domainName}`,
         defaultAction: { allow: {} },
