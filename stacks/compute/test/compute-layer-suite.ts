@@ -185,7 +185,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
           productionListenerRule: run.arnOf(rule),
           roleArn: run.arnOf(infraRole),
         });
-        expect(rule.inputs.actions[0].forward.targetGroups).toEqual([
+        expect((rule.inputs.actions as any)[0].forward.targetGroups).toEqual([
           { arn: run.arnOf(one(TYPES.targetGroup, "service-blue")), weight: 100 },
           { arn: run.arnOf(one(TYPES.targetGroup, "service-green")), weight: 0 },
         ]);
@@ -207,7 +207,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
         scalableDimension: "ecs:service:DesiredCount",
         resourceId: "service/service-cluster/release-ledger",
       });
-      const policies = all(TYPES.scalingPolicy).map((p) => p.inputs.targetTrackingScalingPolicyConfiguration);
+      const policies = all(TYPES.scalingPolicy).map((p) => p.inputs.targetTrackingScalingPolicyConfiguration as any);
       expect(policies).toHaveLength(2);
       expect(policies[0].predefinedMetricSpecification.predefinedMetricType).toBe("ECSServiceAverageCPUUtilization");
       const requests = policies[1];
