@@ -8,7 +8,7 @@ import { LAYER_OUTPUT_NAMES, LAYER_PROJECTS, LAYER_UPSTREAMS, LAYERS, type Layer
 import { evaluateRules, type RuleViolation } from "@platform/policy";
 import { DevctlError } from "../errors";
 import { evaluateLayer, type PlannedResource } from "./evaluate-layer";
-import { loadLayerProgram } from "./load-program";
+import { loadLayerPrograms } from "./load-program";
 import { fakeDigest, FAKE_ACCOUNT_ID } from "./mock-state";
 
 /** The backend organisation the plan pretends to run in (what self-managed backends use). */
@@ -67,10 +67,13 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
   const planned: PlannedLayer[] = [];
   const skipped: SkippedLayer[] = [];
 
-  for (const layer of layersToEvaluate(requested)) {
+  const layers = layersToEvaluate(requested);
+  const programs = await loadLayerPrograms(options.programRoot, layers);
+  for (const layer of layers) {
     const project = LAYER_PROJECTS[layer];
     const reference = `${PLAN_ORGANIZATION}/${project}/${environment.name}`;
-    const lookup = await loadLayerProgram(options.programRoot, layer);
+    const lookup = programs.get(layer);
+    if (!lookup) continue;
     if (!lookup.found) {
       progress(`${layer}: no program yet (${lookup.reason}); downstream layers get placeholder ${layer} outputs`);
       skipped.push({ layer, reason: lookup.reason });

@@ -13,6 +13,10 @@ export async function runPlan(context: PlanContext, io: Io): Promise<void> {
   const started = Date.now();
   // Pulumi's runtime logs with console.log when no engine is attached: keep stdout for the plan alone.
   const restore = redirectConsole(io);
+  // Pulumi captures a stack trace for every promise it makes (leak diagnostics): about a third of a plan's
+  // time. Programs' errors keep their messages; DEVCTL_DEBUG=1 brings the traces back.
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (!io.env.DEVCTL_DEBUG) Error.stackTraceLimit = 0;
   let plan;
   try {
     plan = await collectPlan({
@@ -22,6 +26,7 @@ export async function runPlan(context: PlanContext, io: Io): Promise<void> {
       progress: (message) => io.err(`plan: ${message}`),
     });
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     restore();
   }
   io.out(context.json ? JSON.stringify(planDocument(plan), null, 2) : printPlan(plan));

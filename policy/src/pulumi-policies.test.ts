@@ -1,0 +1,68 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { describe, expect, it } from "vitest";
+import { resolvePackEnvironment } from "./pack-environment";
+import { toPulumiPolicies } from "./pulumi-policies";
+import { environmentFromStackName, RULES } from "./rules";
+
+const policies = toPulumiPolicies((stack) => ({ stack, isProduction: stack === "prod" }));
+const byName = (name: string) => policies.find((p) => p.name === name)!;
+
+class NotApplicable extends Error {}
+function resourceArgs(type: string, props: Record<string, unknown>, stack = "prod"): ResourceValidationArgs {
+  return {
+    type,
+    props,
+    urn: `urn:pulumi:${stack}::platform-data::${type}::db`,
+    name: "db",
+    notApplicable: (reason?: string) => {
+      throw new NotApplicable(reason);
+    },
+  } as unknown as ResourceValidationArgs;
+}
+
+describe("the @pulumi/policy adapter", () => {
+  it("turns every rule into a policy with its name, description and enforcement level", () => {
+    expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual(RULES.map((r) => [r.name, r.level]));
+  });
+
+  it("reports a resource rule's violations, judging production from the stack in the URN", async () => {
+    const policy = byName("prod-database-resilience") as ResourceValidationPolicy;
+    const validate = policy.validateResource as (args: ResourceValidationArgs, report: (m: string) => void) => void;
+    const prod: string[] = [];
+    validate(resourceArgs("aws:rds/instance:Instance", { multiAz: false, deletionProtection: true, backupRetentionPeriod: 7 }), (m) => prod.push(m));
+    expect(prod).toEqual([expect.stringContaining("Multi-AZ")]);
+    const staging: string[] = [];
+    validate(resourceArgs("aws:rds/instance:Instance", { multiAz: false }, "staging"), (m) => staging.push(m));
+    expect(staging).toEqual([]);
+    expect(() => validate(resourceArgs("aws:s3/bucket:Bucket", {}), () => undefined)).toThrow(NotApplicable);
+  });
+
+  it("runs stack rules over the stack's resources", async () => {
+    const policy = byName("vpc-flow-logs") as StackValidationPolicy;
+    const found: [string, string | undefined][] = [];
+    const args = {
+      resources: [{ type: "aws:ec2/vpc:Vpc", name: "vpc", urn: "urn:pulumi:prod::platform-network::aws:ec2/vpc:Vpc::vpc", props: { id: "vpc-1" } }],
+    } as unknown as StackValidationArgs;
+    await policy.validateStack(args, (message, urn) => found.push([message, urn]));
+    expect(found).toEqual([[expect.stringContaining("no flow log"), "urn:pulumi:prod::platform-network::aws:ec2/vpc:Vpc::vpc"]]);
+  });
+});
+
+describe("resolvePackEnvironment", () => {
+  it("reads the tier from Pulumi.<stack>.yaml, falling back to the stack name", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pack-env-"));
+    fs.writeFileSync(path.join(root, "Pulumi.live.yaml"), "config:\n  platform:tier: production\n");
+    fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), "config:\n  platform:tier: staging\n");
+    expect(resolvePackEnvironment("live", environmentFromStackName, root)).toEqual({ stack: "live", isProduction: true });
+    expect(resolvePackEnvironment("prod", environmentFromStackName, root)).toEqual({ stack: "prod", isProduction: false });
+    expect(resolvePackEnvironment("production", environmentFromStackName, root)).toEqual({ stack: "production", isProduction: true });
+  });
+
+  it("finds the repository's own environment files by default", () => {
+    expect(resolvePackEnvironment("prod", environmentFromStackName).isProduction).toBe(true);
+    expect(resolvePackEnvironment("staging", environmentFromStackName).isProduction).toBe(false);
+  });
+});
