@@ -67,7 +67,8 @@ export const settingsSchema = z
     serviceShutdownTimeoutMs: int(1000, 110000),
     deploymentStrategy: oneOf(["rolling", "canary", "linear"] as const),
     canaryPercent: int(1, 99),
-    linearStepPercent: int(1, 99),
+    // ECS LINEAR deployments move at least 3 % of traffic per step.
+    linearStepPercent: int(3, 99),
     deploymentBakeMinutes: int(0, 1440),
     alarm5xxRatePercent: int(1, 100),
     alarmP99LatencyMs: int(10, 60000),
