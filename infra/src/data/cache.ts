@@ -119,7 +119,8 @@ export class Cache extends pulumi.ComponentResource {
         atRestEncryptionEnabled: true,
         kmsKeyId: args.kmsKeyArn,
         transitEncryptionEnabled: true,
-        transitEncryptionMode: "required",
+        // Redis 6 knows only "TLS on"; 7 can also be told to refuse plain-text clients outright.
+        transitEncryptionMode: redisParameterFamily(s.engineVersion) === "redis6.x" ? undefined : "required",
         authToken: token.result,
         autoMinorVersionUpgrade: true,
         snapshotRetentionLimit: s.snapshotRetentionDays,
