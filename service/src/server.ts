@@ -6,7 +6,10 @@ import { runMigrations } from "./db/migrate";
  * Listens first (so /healthz answers and /readyz says why it is not ready), then applies migrations under
  * the advisory lock, retrying until PostgreSQL answers. Resolves once listening.
  */
-export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startServer(
+  config: Config,
+  options: { afterClose?: () => Promise<void> } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const app = await buildApp({ config });
   const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ database: config.database.description, cache: config.redis?.description ?? "disabled", oidc: config.oidc?.issuer ?? "disabled" }, `listening on ${url}`);
@@ -28,7 +31,7 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   let closing: Promise<void> | undefined;
   const close = () => {
     stopping = true;
-    closing ??= app.close();
+    closing ??= app.close().then(() => options.afterClose?.());
     return closing;
   };
 
