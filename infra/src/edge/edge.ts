@@ -76,7 +76,7 @@ export class Edge extends pulumi.ComponentResource {
     // --- Viewer certificate: CloudFront only accepts ACM certificates from us-east-1.
     const certificate = new aws.acm.Certificate(
       `${name}-certificate`,
-      { domainName, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1", tags: { ...tags, Name: domainName } },
+      { domainName, validationMethod: "DNS", tags: { ...tags, Name: domainName } },
       usEast1,
     );
     // One name on the certificate, so exactly one validation record (no resources created inside apply()).
