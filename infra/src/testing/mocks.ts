@@ -128,9 +128,13 @@ export async function settle(outputs: Record<string, pulumi.Input<unknown>>): Pr
 
 /**
  * Waits until the program has stopped registering resources: a resource registers only once its inputs'
- * Outputs resolve, so some arrive after the stack outputs do. Resolves after `quietMs` without a new one.
+ * Outputs resolve, so some arrive after the stack outputs do. The runtime counts every registration from
+ * the moment its constructor runs; its (internal, untyped) waitForRPCs drains that queue. A quiet period
+ * of `quietMs` without a new record follows, as a fallback should that function ever go away.
  */
-export async function settleResources(recorder: MockRecorder, quietMs = 60, timeoutMs = 15_000): Promise<void> {
+export async function settleResources(recorder: MockRecorder, quietMs = 30, timeoutMs = 15_000): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (typeof runtime.waitForRPCs === "function") await runtime.waitForRPCs();
   const started = Date.now();
   let count = -1;
   while (count !== recorder.resources.length) {
