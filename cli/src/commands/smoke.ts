@@ -3,7 +3,7 @@ import { InvalidArgumentError } from "commander";
 import { DevctlError } from "../errors";
 import type { RegisterCommand } from "../main";
 
-const positiveInt = (flag: string, max: number) => (raw: string) => {
+const wholeNumber = (flag: string, max: number) => (raw: string) => {
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 0 || value > max) {
     throw new InvalidArgumentError(`${flag} takes a whole number from 0 to ${max}, got "${raw}".`);
@@ -11,7 +11,7 @@ const positiveInt = (flag: string, max: number) => (raw: string) => {
   return value;
 };
 
-export const registerSmoke: RegisterCommand = (program, { io }) => {
+export const registerSmoke: RegisterCommand = (program, context) => {
   program
     .command("smoke")
     .description("Check a running service: GET /healthz, /readyz, the OpenAPI document and one authenticated read.")
@@ -19,8 +19,8 @@ export const registerSmoke: RegisterCommand = (program, { io }) => {
     .option("--url <url>", "check this base URL instead of the environment's (e.g. http://127.0.0.1:8080)")
     .option("--json", "print the report as one JSON document on stdout")
     .option("--require-auth", "fail, rather than skip, the authenticated read when DEVCTL_SMOKE_TOKEN is not set")
-    .option("--timeout <ms>", "limit for each request, in milliseconds", positiveInt("--timeout", 300_000), 5_000)
-    .option("--retry-for <seconds>", "keep retrying checks that can heal (no answer, timeout, 5xx) this long, for a fresh deploy", positiveInt("--retry-for", 3_600), 60)
+    .option("--timeout <ms>", "limit for each request, in milliseconds", wholeNumber("--timeout", 300_000), 5_000)
+    .option("--retry-for <seconds>", "keep retrying checks that can heal (no answer, timeout, 5xx) this long, for a fresh deploy", wholeNumber("--retry-for", 3_600), 60)
     .addHelpText(
       "after",
       `
@@ -37,7 +37,7 @@ Exit codes: 0 every check passed (or was skipped), 1 a check failed (SMOKE_FAILE
       const { smoke } = await import("../smoke/smoke-action.js");
       await smoke(
         { environment, url, json: options.json ?? false, requireAuth: options.requireAuth ?? false, timeoutMs: options.timeout, retryForMs: options.retryFor * 1000 },
-        io,
+        context,
       );
     });
 };

@@ -1,9 +1,9 @@
 /** `devctl smoke`: resolves the URL, runs the checks, prints the report and fails on any failed check. */
 import { DevctlError } from "../errors";
-import type { Io } from "../io";
+import type { CommandContext } from "../main";
 import { AUTH_TOKEN_VARIABLE, runSmoke } from "./checks";
 import { formatSmokeReport, smokeJson } from "./report";
-import { resolveServiceUrl } from "./service-url";
+import { serviceUrlFromOutputs } from "./service-url";
 
 export interface SmokeContext {
   readonly environment: string;
@@ -15,8 +15,9 @@ export interface SmokeContext {
   readonly retryForMs: number;
 }
 
-export async function smoke(context: SmokeContext, io: Io): Promise<void> {
-  const baseUrl = context.url ?? (await resolveServiceUrl(context.environment, io));
+export async function smoke(context: SmokeContext, command: CommandContext): Promise<void> {
+  const { io } = command;
+  const baseUrl = context.url ?? (await urlFromOutputs(context.environment, command));
   const token = io.env[AUTH_TOKEN_VARIABLE]?.trim() || undefined;
   io.err(`smoke ${context.environment}: checking ${baseUrl} (timeout ${context.timeoutMs} ms per request, retrying for up to ${Math.round(context.retryForMs / 1000)} s)`);
   const report = await runSmoke({
@@ -33,7 +34,14 @@ export async function smoke(context: SmokeContext, io: Io): Promise<void> {
     throw new DevctlError(
       "SMOKE_FAILED",
       `smoke checks failed against ${baseUrl}: ${failed.join(", ")}`,
-      "read the reason beside each ✗ above; a fresh deploy may need a longer --retry-for",
+      "each failed check's reason is in the report; a fresh deploy may need a longer --retry-for",
     );
   }
+}
+
+/** Loads the environment (unknown names list the known ones) and its engine, only on this path. */
+async function urlFromOutputs(environmentName: string, command: CommandContext): Promise<string> {
+  const { prepare } = await import("../actions/context.js");
+  const { environment, services } = await prepare(environmentName, command);
+  return serviceUrlFromOutputs(services.engine, environment.name);
 }

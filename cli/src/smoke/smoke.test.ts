@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { MemoryEngine } from "../engine/memory";
 import { ExitCode } from "../errors";
 import { main } from "../main";
 import { startFakeService, type FakeRoute, type FakeService } from "../../test/fake-service";
+import { harness } from "../../test/memory-services";
 import { recordingIo } from "../../test/recording-io";
-import { resolveServiceUrl } from "./service-url";
 
 let service: FakeService | undefined;
 afterEach(async () => {
@@ -160,22 +159,38 @@ describe("devctl smoke flags and URL", () => {
     }
   });
 
-  it("reads the URL from the compute stack's serviceUrl output", async () => {
-    const engine = new MemoryEngine();
-    engine.seed({ environment: "staging", layer: "compute" }, { outputs: { serviceUrl: "https://ledger.staging.platform.example.com/" } });
-    expect(await resolveServiceUrl("staging", recordingIo(), () => Promise.resolve(engine))).toBe("https://ledger.staging.platform.example.com");
+  it("reads the URL from the compute stack's serviceUrl output through the engine", async () => {
+    service = await startFakeService();
+    const h = harness();
+    h.deploy("staging", "compute");
+    const compute = h.engine.stack({ environment: "staging", layer: "compute" });
+    compute.outputs = { ...compute.outputs, serviceUrl: `${service.url}/` };
+    const { code, stdout } = await h.run(["smoke", "staging", "--retry-for", "0"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(stdout).toContain(`smoke staging: ${service.url}\n`);
+    expect(service.requests.map((r) => r.path)).toContain("/healthz");
   });
 
-  it("says the compute layer was never deployed when it has no outputs", async () => {
-    const engine = new MemoryEngine();
-    await expect(resolveServiceUrl("staging", recordingIo(), () => Promise.resolve(engine))).rejects.toThrow(
-      'the compute layer of "staging" has never been deployed',
-    );
+  it("says the compute layer was never deployed when its stack has no outputs", async () => {
+    const { code, stderr } = await harness().run(["smoke", "staging"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain('the compute layer of "staging" has never been deployed');
+    expect(stderr).toContain("fix: deploy it with: devctl up staging; or pass the URL with --url");
+  });
+
+  it("rejects a serviceUrl output that is not an http(s) URL", async () => {
+    const h = harness();
+    h.deploy("staging", "compute");
+    const compute = h.engine.stack({ environment: "staging", layer: "compute" });
+    compute.outputs = { ...compute.outputs, serviceUrl: "ledger.staging.example.com" };
+    const { code, stderr } = await h.run(["smoke", "staging"]);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain('the compute stack output serviceUrl of "staging" is not a URL');
   });
 
   it("rejects an unknown environment on the outputs path, listing the known ones", async () => {
-    const io = recordingIo();
-    expect(await main(["smoke", "stagign"], io)).toBe(ExitCode.Usage);
-    expect(io.stderr.join("\n")).toMatch(/unknown environment "stagign".*prod, staging/s);
+    const { code, stderr } = await harness().run(["smoke", "stagign"]);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toMatch(/unknown environment "stagign".*prod, staging/s);
   });
 });
