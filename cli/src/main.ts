@@ -84,12 +84,34 @@ export function buildProgram(baseContext: CommandContext): Command {
 
 /** Runs devctl and resolves to the process exit code; never throws. */
 export async function main(argv: readonly string[], io: Io = processIo(), services?: ServicesFactory): Promise<number> {
+  let wroteResult = false;
+  const tracked: Io = {
+    ...io,
+    out: (text) => {
+      wroteResult = true;
+      io.out(text);
+    },
+  };
   try {
-    await buildProgram({ io, services }).parseAsync([...argv], { from: "user" });
+    await buildProgram({ io: tracked, services }).parseAsync([...argv], { from: "user" });
     return ExitCode.Success;
   } catch (error) {
-    return handleError(error, io);
+    const code = handleError(error, tracked);
+    // --json promises one JSON document on stdout: a command that failed before printing its result prints the error.
+    if (code !== ExitCode.Success && !wroteResult && argv.includes("--json")) io.out(`${JSON.stringify({ ok: false, error: errorJson(error, code) }, null, 2)}\n`);
+    return code;
   }
+}
+
+/** The error as --json prints it when a command fails before it has a result. */
+export function errorJson(error: unknown, exitCode: number): { code: string; message: string; suggestion?: string; exitCode: number } {
+  if (error instanceof DevctlError) return { code: error.code, message: error.message, suggestion: error.suggestion, exitCode };
+  if (error instanceof CommanderError) return { code: "USAGE", message: error.message.replace(/^error: /, ""), exitCode };
+  if (error instanceof Error && error.name === "EnvironmentError") {
+    const { suggestion, code } = error as Error & { suggestion?: string; code?: string };
+    return { code: code === "ENVIRONMENT_UNKNOWN" ? "UNKNOWN_ENVIRONMENT" : "INVALID_ENVIRONMENT", message: error.message, suggestion, exitCode };
+  }
+  return { code: "OPERATION_FAILED", message: error instanceof Error ? error.message : String(error), exitCode };
 }
 
 /** The one error handler: a typed error becomes a message, a suggestion and its exit code. */

@@ -152,3 +152,16 @@ describe("devctl up", () => {
     expect(stderr).toContain('unknown environment "qa"; known environments: prod, staging');
   });
 });
+
+describe("--json when a command fails before it has a result", () => {
+  it("prints the error as the one JSON document on stdout", async () => {
+    const h = harness();
+    const refused = await h.run(["up", "prod", "--json"]);
+    expect(refused.code).toBe(ExitCode.Usage);
+    expect(refused.io.stdout).toHaveLength(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: "CONFIRMATION_REQUIRED", exitCode: 2 } });
+
+    const unknown = await h.run(["status", "qa", "--json"]);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { code: "UNKNOWN_ENVIRONMENT", suggestion: expect.stringContaining("prod, staging") } });
+  });
+});
