@@ -14,6 +14,7 @@ pnpm exec vitest run \
   --coverage.include='infra/src/**/*.ts' \
   --coverage.include='service/src/**/*.ts' \
   --coverage.include='cli/src/**/*.ts' \
+  --coverage.include='policy/src/**/*.ts' \
   --coverage.include='stacks/*/src/**/*.ts' \
   --coverage.include='stacks/*/*.ts' \
   --coverage.exclude='**/*.test.ts' \

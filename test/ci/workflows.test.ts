@@ -1,5 +1,7 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { allSteps, workflow, workflowFiles, type Job } from "./workflow-files";
+import { allSteps, REPO_ROOT, workflow, workflowFiles, type Job } from "./workflow-files";
 
 // The pipeline's promises, checked on the workflow files themselves: what a user relies on when they push.
 const files = workflowFiles();
@@ -139,5 +141,29 @@ describe("drift.yml", () => {
     const issue = job.steps!.find((s) => s.uses?.startsWith("actions/github-script@"))!;
     expect(issue.if).toBe("steps.drift.outputs.exit-code == '0' || steps.drift.outputs.exit-code == '3'");
     expect(job.permissions).toMatchObject({ issues: "write" });
+  });
+});
+
+describe("sonar-project.properties", () => {
+  const properties = new Map(
+    fs
+      .readFileSync(path.join(REPO_ROOT, "sonar-project.properties"), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() && !line.startsWith("#"))
+      .map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()] as const),
+  );
+
+  it("points at folders that exist", () => {
+    for (const key of ["sonar.sources", "sonar.tests"]) {
+      const missing = (properties.get(key) ?? "").split(",").filter((dir) => !fs.existsSync(path.join(REPO_ROOT, dir)));
+      expect(missing, key).toEqual([]);
+    }
+  });
+
+  it("reads the lcov report the coverage script writes, and the quality gate waits for it", () => {
+    expect(properties.get("sonar.javascript.lcov.reportPaths")).toBe("coverage/lcov.info");
+    const script = fs.readFileSync(path.join(REPO_ROOT, "scripts", "ci", "test-with-coverage.sh"), "utf8");
+    expect(script).toContain("--coverage.reporter=lcov");
+    expect(script).toContain("--coverage.reportsDirectory=coverage");
   });
 });
