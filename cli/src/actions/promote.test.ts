@@ -135,6 +135,16 @@ describe("devctl promote", () => {
     expect(h.engine.stack({ environment: "prod", layer: "compute" }).config[IMAGE_CONFIG_KEY]).toBe(image("v1"));
   });
 
+  it("records failed when the compute update fails", async () => {
+    const ledger = await fakeLedger();
+    closers.push(ledger.close);
+    const h = deployedPair();
+    h.engine.failures.set("up prod/compute", new Error("error: creating ECS service: AccessDenied"));
+    const { code } = await h.run(["promote", "prod", "--yes"], { env: { DEVCTL_LEDGER_URL: ledger.url, DEVCTL_LEDGER_TOKEN: "t" } });
+    expect(code).toBe(ExitCode.Failure);
+    expect(ledger.received.map((r) => `${r.method} ${String(r.body.status)}`)).toEqual(["POST started", "PATCH failed"]);
+  });
+
   it("warns and goes on when the ledger is unreachable", async () => {
     const ledger = await fakeLedger();
     await ledger.close();

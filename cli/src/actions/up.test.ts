@@ -137,6 +137,30 @@ describe("devctl up", () => {
     expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual(["up staging/compute", "up staging/compute"]);
   });
 
+  it("when ECS fails the very first rollout there is nothing to put back, and it says so", async () => {
+    const h = harness();
+    h.watcher.results.push({ state: "FAILED", reason: "tasks failed to start" });
+    const { code, stderr } = await h.run(["up", "staging"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain("ECS failed the deployment");
+    expect(stderr).toContain("no earlier image pinned by digest to put back");
+    expect(h.engine.calls.filter((c) => c.startsWith("up "))).toHaveLength(3);
+  });
+
+  it("passes --secrets-provider (before or after the command) to the services", async () => {
+    const h = harness();
+    const seen: (string | undefined)[] = [];
+    const { main } = await import("../main");
+    const { recordingIo } = await import("../../test/recording-io");
+    const factory: typeof h.factory = (environment, io, options) => {
+      seen.push(options?.secretsProvider);
+      return h.factory(environment, io, options);
+    };
+    expect(await main(["--secrets-provider", "awskms://alias/a", "status", "staging"], recordingIo(), factory)).toBe(0);
+    expect(await main(["status", "staging", "--secrets-provider", "awskms://alias/b"], recordingIo(), factory)).toBe(0);
+    expect(seen).toEqual(["awskms://alias/a", "awskms://alias/b"]);
+  });
+
   it("reports a locked stack with the command that clears it", async () => {
     const h = harness();
     h.engine.failures.set("up staging/network", stackLockedError({ environment: "staging", layer: "network" }));
