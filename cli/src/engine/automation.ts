@@ -132,7 +132,8 @@ export class AutomationEngine implements Engine {
     const stack = await this.stack(ref, false);
     if (!stack) return [];
     try {
-      const updates = await stack.history(limit);
+      // Secrets stay encrypted: devctl only needs to know a value was secret.
+      const updates = await stack.history(limit, undefined, false);
       return updates.map((u) => ({
         version: u.version,
         kind: u.kind,
@@ -227,7 +228,7 @@ export class StepCollector {
         oldInputs: pre.old?.inputs as Record<string, unknown> | undefined,
         newInputs: pre.new?.inputs as Record<string, unknown> | undefined,
       });
-      if (!event.resourcePreEvent?.planning) this.onProgress?.(`${op} ${pre.type} ${pre.urn.slice(pre.urn.lastIndexOf("::") + 2)}`);
+      this.onProgress?.(`${op} ${pre.type} ${pre.urn.slice(pre.urn.lastIndexOf("::") + 2)}`);
       return;
     }
     const done = event.resOutputsEvent?.metadata;
