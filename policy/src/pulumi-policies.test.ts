@@ -28,7 +28,7 @@ describe("the @pulumi/policy adapter", () => {
     expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual(RULES.map((r) => [r.name, r.level]));
   });
 
-  it("reports a resource rule's violations, judging production from the stack in the URN", async () => {
+  it("reports a resource rule's violations, judging production from the stack in the URN", () => {
     const policy = byName("prod-database-resilience") as ResourceValidationPolicy;
     const validate = policy.validateResource as (args: ResourceValidationArgs, report: (m: string) => void) => void;
     const prod: string[] = [];

@@ -3,13 +3,15 @@
  * downstream layer's stack references with what its upstream produced in this plan, then runs the policy
  * rules over each layer's resources. collectPlan() returns data; print-plan.ts renders it.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { loadEnvironment, type Environment } from "@platform/infra/environment";
 import { LAYER_OUTPUT_NAMES, LAYER_PROJECTS, LAYER_UPSTREAMS, LAYERS, type Layer } from "@platform/infra/layers";
 import { evaluateRules, type RuleViolation } from "@platform/policy";
 import { DevctlError } from "../errors";
 import { evaluateLayer, type PlannedResource } from "./evaluate-layer";
 import { loadLayerPrograms } from "./load-program";
-import { fakeDigest, FAKE_ACCOUNT_ID } from "./mock-state";
+import { FAKE_ACCOUNT_ID } from "./mock-state";
 
 /** The backend organisation the plan pretends to run in (what self-managed backends use). */
 export const PLAN_ORGANIZATION = "organization";
@@ -82,7 +84,7 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
     }
     const started = Date.now();
     progress(`${layer}: evaluating ${project} (${environment.name}) under mocks`);
-    const programOptions = layer === "compute" ? { image: planImage(environment) } : undefined;
+    const programOptions = layer === "compute" ? { image: promotedImage(options.programRoot, environment.name) } : undefined;
     let evaluation;
     try {
       evaluation = await evaluateLayer({
@@ -115,11 +117,15 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
 }
 
 /**
- * The image the plan deploys: the one `devctl promote` would set is unknown offline, so a digest-pinned
- * reference to the environment's repository stands in for it.
+ * The image compute deploys, as its index.ts reads it: `platform-compute:image` from the compute stack's
+ * config file when one is on disk (devctl promote/rollback set it); otherwise undefined, and the program
+ * builds the service image (under mocks: a digest derived from the image name).
  */
-export function planImage(environment: Environment): string {
-  return `${FAKE_ACCOUNT_ID}.dkr.ecr.${environment.awsRegion}.amazonaws.com/release-ledger@${fakeDigest(`plan:${environment.name}`)}`;
+export function promotedImage(programRoot: string, environment: string): string | undefined {
+  const file = path.join(programRoot, "stacks", "compute", `Pulumi.${environment}.yaml`);
+  if (!fs.existsSync(file)) return undefined;
+  const match = /^\s+platform-compute:image:\s*["']?([^"'\s]+)["']?\s*$/m.exec(fs.readFileSync(file, "utf8"));
+  return match?.[1];
 }
 
 /** Outputs of a layer with no program yet, shaped like the contract, so downstream layers can still be planned. */

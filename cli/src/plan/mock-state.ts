@@ -133,7 +133,9 @@ const STATE: Readonly<Record<string, StateFor>> = {
     return { name: group, arn: arnOf("rds", region, `pg:${group}`) };
   },
   "aws:elasticache/replicationGroup:ReplicationGroup": (_n, inputs, { id, region, seed }) => {
-    const suffix = `${fakeHex(seed, 6)}.${region.replace(/-(\w)\w*-(\d)$/, "$1$2").replace(/^(\w\w)\w*/, "$1")}.cache.amazonaws.com`;
+    // AWS abbreviates the region in cache endpoints: eu-west-1 -> euw1.
+    const [area = "", direction = "", number = ""] = region.split("-");
+    const suffix = `${fakeHex(seed, 6)}.${area}${direction.slice(0, 1)}${number}.cache.amazonaws.com`;
     return {
       replicationGroupId: id,
       arn: arnOf("elasticache", region, `replicationgroup:${id}`),
@@ -211,6 +213,26 @@ const STATE: Readonly<Record<string, StateFor>> = {
     const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
     const acl = str(inputs.name, name);
     return { name: acl, arn: arnOf("wafv2", scope === "global" ? "us-east-1" : region, `${scope}/webacl/${acl}/${id}`) };
+  },
+  "aws:s3/bucket:Bucket": (name, inputs, { seed, region }) => {
+    const bucket = str(inputs.bucket, autoName(name, seed).toLowerCase());
+    return {
+      bucket,
+      arn: `arn:aws:s3:::${bucket}`,
+      bucketDomainName: `${bucket}.s3.amazonaws.com`,
+      bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
+      region,
+    };
+  },
+  "random:index/randomPassword:RandomPassword": (_n, inputs, { seed }) => ({
+    result: fakeHex(`password:${seed}`, typeof inputs.length === "number" ? inputs.length : 32),
+  }),
+  "random:index/randomString:RandomString": (_n, inputs, { seed }) => ({
+    result: fakeHex(`string:${seed}`, typeof inputs.length === "number" ? inputs.length : 16),
+  }),
+  "random:index/randomId:RandomId": (_n, inputs, { seed }) => {
+    const hex = fakeHex(`id:${seed}`, 2 * (typeof inputs.byteLength === "number" ? inputs.byteLength : 8));
+    return { hex, dec: BigInt(`0x${hex}`).toString(), b64Url: Buffer.from(hex, "hex").toString("base64url"), b64Std: Buffer.from(hex, "hex").toString("base64") };
   },
   "aws:ecs/cluster:Cluster": (name, inputs, { region, seed }) => {
     const cluster = str(inputs.name, autoName(name, seed));

@@ -37,12 +37,3 @@ export function fromWire(value: unknown, secrets: "mask" | "reveal"): unknown {
       return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fromWire(v, secrets)]));
   }
 }
-
-/** True when the wire value holds a secret anywhere inside it. */
-export function containsSecret(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(containsSecret);
-  if (value === null || typeof value !== "object") return false;
-  const record = value as Record<string, unknown>;
-  if (record[SIG_KEY] === SECRET_SIG || (record[SIG_KEY] === OUTPUT_SIG && record.secret === true)) return true;
-  return Object.values(record).some(containsSecret);
-}

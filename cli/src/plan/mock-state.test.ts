@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { fakeDigest, fakeId, mockCallResult, mockResourceState } from "./mock-state";
+import { fromWire } from "./plan-values";
+
+const ctx = { region: "eu-west-1" };
+const state = (type: string, name: string, inputs: Record<string, unknown> = {}) =>
+  mockResourceState(type, name, inputs, fakeId(type, name, inputs, `urn:${name}`), `urn:${name}`, ctx);
+
+describe("mock state: computed attributes the programs read", () => {
+  it("is deterministic and keeps the inputs", () => {
+    expect(state("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" })).toEqual(state("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" }));
+    expect(state("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" }).cidrBlock).toBe("10.0.0.0/16");
+  });
+
+  it("gives EC2 resources AWS-shaped ids and everything an ARN and a name", () => {
+    expect(fakeId("aws:ec2/vpc:Vpc", "vpc", {}, "u")).toMatch(/^vpc-[0-9a-f]{17}$/);
+    expect(fakeId("aws:ec2/securityGroup:SecurityGroup", "sg", {}, "u")).toMatch(/^sg-[0-9a-f]{17}$/);
+    const other = state("aws:ssm/parameter:Parameter", "param");
+    expect(other.arn).toMatch(/^arn:aws:ssm:eu-west-1:123456789012:parameter\//);
+    expect(other.name).toMatch(/^param-[0-9a-f]{7}$/);
+  });
+
+  it("RDS: endpoint, port and the RDS-managed master secret when asked for", () => {
+    const db = state("aws:rds/instance:Instance", "db", { identifier: "ledger-prod", manageMasterUserPassword: true });
+    expect(db.address).toMatch(/^ledger-prod\.c[0-9a-f]{11}\.eu-west-1\.rds\.amazonaws\.com$/);
+    expect(db.endpoint).toBe(`${String(db.address)}:5432`);
+    expect(db.masterUserSecrets).toEqual([{ secretArn: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-/), secretStatus: "active", kmsKeyId: "" }]);
+    expect(state("aws:rds/instance:Instance", "db", {}).masterUserSecrets).toEqual([]);
+  });
+
+  it("ElastiCache: primary endpoint address and port", () => {
+    const redis = state("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { replicationGroupId: "ledger", numCacheClusters: 2 });
+    expect(redis.primaryEndpointAddress).toMatch(/^master\.ledger\.[0-9a-f]{6}\.euw1\.cache\.amazonaws\.com$/);
+    expect(redis.port).toBe(6379);
+    expect(redis.memberClusters).toEqual(["ledger-001", "ledger-002"]);
+  });
+
+  it("docker Image: repoDigest is <repository>@sha256:<64 hex>, stable per image name", () => {
+    const image = state("docker:index/image:Image", "img", { imageName: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ledger:build-1" });
+    expect(image.repoDigest).toMatch(/^123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ledger@sha256:[0-9a-f]{64}$/);
+    expect(fakeDigest("a")).toBe(fakeDigest("a"));
+    expect(fakeDigest("a")).not.toBe(fakeDigest("b"));
+  });
+
+  it("ACM: one DNS validation record per domain", () => {
+    const cert = state("aws:acm/certificate:Certificate", "cert", { domainName: "ledger.example.com", subjectAlternativeNames: ["www.example.com"] });
+    expect(cert.domainValidationOptions).toEqual([
+      expect.objectContaining({ domainName: "ledger.example.com", resourceRecordType: "CNAME", resourceRecordName: expect.stringMatching(/\.ledger\.example\.com\.$/) }),
+      expect.objectContaining({ domainName: "www.example.com", resourceRecordValue: expect.stringMatching(/\.acm-validations\.aws\.$/) }),
+    ]);
+  });
+
+  it("ALB and target group: arnSuffix and dnsName as CloudWatch and Route 53 need them", () => {
+    const alb = state("aws:lb/loadBalancer:LoadBalancer", "alb", { name: "ledger" });
+    expect(alb.arnSuffix).toMatch(/^app\/ledger\/[0-9a-f]{16}$/);
+    expect(alb.arn).toBe(`arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/${String(alb.arnSuffix)}`);
+    expect(alb.dnsName).toMatch(/^ledger-\d+\.eu-west-1\.elb\.amazonaws\.com$/);
+    expect(state("aws:lb/targetGroup:TargetGroup", "tg", { name: "blue" }).arnSuffix).toMatch(/^targetgroup\/blue\/[0-9a-f]{16}$/);
+  });
+
+  it("CloudFront, ECR, KMS, S3 and random values look like AWS's", () => {
+    expect(state("aws:cloudfront/distribution:Distribution", "cdn").domainName).toMatch(/^d[0-9a-f]{13}\.cloudfront\.net$/);
+    expect(state("aws:ecr/repository:Repository", "repo", { name: "ledger" }).repositoryUrl).toBe("123456789012.dkr.ecr.eu-west-1.amazonaws.com/ledger");
+    expect(state("aws:kms/key:Key", "key").arn).toMatch(/^arn:aws:kms:eu-west-1:123456789012:key\/[0-9a-f-]{36}$/);
+    expect(state("aws:s3/bucket:Bucket", "logs", { bucket: "b" }).bucketRegionalDomainName).toBe("b.s3.eu-west-1.amazonaws.com");
+    expect(String(state("random:index/randomPassword:RandomPassword", "pw", { length: 40 }).result)).toHaveLength(40);
+  });
+
+  it("answers the data sources programs call", () => {
+    expect(mockCallResult("aws:index/getAvailabilityZones:getAvailabilityZones", {}, ctx).names).toEqual(
+      expect.arrayContaining(["eu-west-1a", "eu-west-1b", "eu-west-1c"]),
+    );
+    expect(mockCallResult("aws:index/getCallerIdentity:getCallerIdentity", {}, ctx).accountId).toBe("123456789012");
+    expect(mockCallResult("aws:route53/getZone:getZone", { name: "example.com" }, ctx).zoneId).toMatch(/^Z[0-9A-F]{20}$/);
+    expect(JSON.parse(String(mockCallResult("aws:iam/getPolicyDocument:getPolicyDocument", { statements: [{ actions: ["s3:GetObject"] }] }, ctx).json))).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ actions: ["s3:GetObject"] }],
+    });
+  });
+});
+
+describe("plan values: the wire format", () => {
+  const SIG = "4dabf18193072939515e22adb298388d";
+  const secret = (value: unknown) => ({ [SIG]: "1b47061264138c4ac30d75fd1eb44270", value });
+  it("masks secrets anywhere for printing and reveals them for the policies", () => {
+    const wire = { password: secret("hunter2"), nested: { list: [1, secret({ token: "t" })] }, plain: "x" };
+    expect(fromWire(wire, "mask")).toEqual({ password: "[secret]", nested: { list: [1, "[secret]"] }, plain: "x" });
+    expect(fromWire(wire, "reveal")).toEqual({ password: "hunter2", nested: { list: [1, { token: "t" }] }, plain: "x" });
+  });
+  it("shows a resource passed as an input as its URN", () => {
+    expect(fromWire({ key: { [SIG]: "5cf8f73096256a8f31e491e813e4eb8e", urn: "urn:pulumi:s::p::aws:kms/key:Key::k", id: "1" } }, "mask")).toEqual({
+      key: "urn:pulumi:s::p::aws:kms/key:Key::k",
+    });
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * `devctl plan` on the repository's real layer programs (stacks/<layer>/src/program.ts), through the real
+ * command parser: every layer evaluates offline, upstream outputs reach downstream stack references, and
+ * the real layers pass the policy pack in both environments.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { recordingIo } from "../../test/recording-io";
+import { ExitCode } from "../errors";
+import { main } from "../main";
+import type { PlanDocument } from "./print-plan";
+
+type Resource = PlanDocument["layers"][number]["resources"][number];
+
+describe.each(["staging", "prod"])("devctl plan %s --json on the real layers", (environment) => {
+  let code: number;
+  let stderr: string;
+  let stdout: string;
+  let doc: PlanDocument;
+  const find = (layer: number, type: string): Resource[] => doc.layers[layer]!.resources.filter((r) => r.type === type);
+
+  beforeAll(async () => {
+    const io = recordingIo();
+    code = await main(["plan", environment, "--json"], io);
+    stderr = io.stderr.join("\n");
+    stdout = io.stdout.join("\n");
+    doc = JSON.parse(stdout) as PlanDocument;
+  }, 120_000);
+
+  it("evaluates network, data and compute and finds no mandatory violation", () => {
+    expect(doc.layers.map((l) => l.project)).toEqual(["platform-network", "platform-data", "platform-compute"]);
+    expect(doc.violations.filter((v) => v.level === "mandatory")).toEqual([]);
+    expect(code, stderr).toBe(ExitCode.Success);
+  });
+
+  it("returns every contract output of every layer", () => {
+    for (const layer of doc.layers) {
+      for (const [key, value] of Object.entries(layer.outputs)) expect(value, `${layer.project}.${key}`).not.toBeUndefined();
+    }
+    expect(doc.layers[2]!.outputs.imageRef).toMatch(/@sha256:[0-9a-f]{64}$/);
+  });
+
+  it("feeds the network's outputs to data and compute, and data's to compute", () => {
+    const [network, data] = doc.layers;
+    const references = doc.layers.flatMap((l) => l.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.inputs.name));
+    expect(references).toEqual([
+      `organization/platform-network/${environment}`,
+      `organization/platform-network/${environment}`,
+      `organization/platform-data/${environment}`,
+    ]);
+    const dbSubnets = find(1, "aws:rds/subnetGroup:SubnetGroup")[0]!;
+    expect(dbSubnets.inputs.subnetIds).toEqual(network!.outputs.isolatedSubnetIds);
+    const inputsOfCompute = JSON.stringify(doc.layers[2]!.resources.map((r) => r.inputs));
+    expect(inputsOfCompute).toContain(String(network!.outputs.alertTopicArn));
+    expect(inputsOfCompute).toContain(String(data!.outputs.dbMasterSecretArn));
+  });
+
+  it("never prints a secret value", () => {
+    expect(stdout).toContain('"[secret]"');
+    const redis = find(1, "aws:elasticache/replicationGroup:ReplicationGroup")[0]!;
+    expect(redis.inputs.authToken).toBe("[secret]");
+  });
+});
