@@ -167,3 +167,23 @@ describe("sonar-project.properties", () => {
     expect(script).toContain("--coverage.reportsDirectory=coverage");
   });
 });
+
+describe("docs/ci-cd.md", () => {
+  const docs = fs.readFileSync(path.join(REPO_ROOT, "docs", "ci-cd.md"), "utf8");
+
+  it("documents every secret and variable the workflows read", () => {
+    const names = new Set(files.flatMap(({ text }) => [...text.matchAll(/\b(?:secrets|vars)\.([A-Z0-9_]+)/g)].map((m) => m[1]!)));
+    expect(names.size).toBeGreaterThan(5);
+    expect([...names].filter((name) => !docs.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it("names every job a branch protection rule should require", () => {
+    const pr = workflow("pull-request.yml");
+    const checks = Object.entries(pr.jobs).flatMap(([id, job]) => {
+      const name = job.name ?? id;
+      const environments = job.strategy?.matrix?.environment as string[] | undefined;
+      return environments ? environments.map((e) => name.replace("${{ matrix.environment }}", e)) : [name];
+    });
+    expect(checks.filter((check) => !docs.includes(`\`${check}\``))).toEqual([]);
+  });
+});

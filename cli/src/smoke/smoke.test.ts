@@ -107,7 +107,8 @@ describe("devctl smoke against a broken service", () => {
   });
 
   it("retries a service that is still starting and passes once it is ready", async () => {
-    const { code, stdout, stderr } = await smoke(["--retry-for", "10"], {}, {
+    // A 3 s window starts the backoff at 300 ms: attempts at 0, 0.3 and 0.9 s.
+    const { code, stdout, stderr } = await smoke(["--retry-for", "3"], {}, {
       "/readyz": (_request, call) => (call < 3 ? { status: 503, body: { status: "starting" } } : { status: 200, body: { status: "ready" } }),
     });
     expect(code).toBe(ExitCode.Success);
