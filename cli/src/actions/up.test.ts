@@ -5,6 +5,8 @@ import { harness, image } from "../../test/memory-services";
 import { stackLockedError } from "../engine/memory";
 import { IMAGE_CONFIG_KEY } from "../engine/engine";
 import { DevctlError, ExitCode } from "../errors";
+import { main } from "../main";
+import { recordingIo } from "../../test/recording-io";
 
 describe("devctl up", () => {
   it("deploys network -> data -> compute in order, saving a state export before each, and waits for ECS", async () => {
@@ -150,8 +152,6 @@ describe("devctl up", () => {
   it("passes --secrets-provider (before or after the command) to the services", async () => {
     const h = harness();
     const seen: (string | undefined)[] = [];
-    const { main } = await import("../main");
-    const { recordingIo } = await import("../../test/recording-io");
     const factory: typeof h.factory = (environment, io, options) => {
       seen.push(options?.secretsProvider);
       return h.factory(environment, io, options);
