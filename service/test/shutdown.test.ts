@@ -63,7 +63,7 @@ describe("SIGTERM", () => {
     child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
     const exited = new Promise<{ code: number | null; at: number }>((resolve) => child!.once("exit", (code) => resolve({ code, at: Date.now() })));
 
-    for (let i = 0; i < 200 && !/database schema is up to date/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !/database schema is up to date/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
     expect(stdout).toMatch(/database schema is up to date/);
 
     const body = JSON.stringify({ service: "drain", environment: "prod", version: "1.0.0", imageDigest: digest(7), commitSha: sha(7) });
@@ -95,5 +95,5 @@ describe("SIGTERM", () => {
     // The last metrics are flushed on the way out.
     expect(stdout).toMatch(/"_aws":\{"Timestamp":\d+,"CloudWatchMetrics":\[\{"Namespace":"ReleaseLedger"/);
     expect(stdout).toMatch(/shutdown complete/);
-  });
+  }, 60_000);
 });
