@@ -136,6 +136,13 @@ describe("devctl plan: human output, filters and failures", () => {
     expect(err).toContain("error: 2 mandatory policy violation(s) in staging: security-group-ingress, vpc-flow-logs");
   }, 60_000);
 
+  it("exits 1 naming the layer and the error when a program fails while it runs", async () => {
+    const { code, io } = await plan(["staging", "--layer", "network"], fixture("plan-broken"));
+    expect(code).toBe(ExitCode.Failure);
+    expect(io.stdout).toEqual([]);
+    expect(io.stderr.join("\n")).toMatch(/error: the network program \(.*plan-broken\/stacks\/network\/src\/program\.ts\) failed under mocks: .*cannot carve subnets out of 10\.20\.0\.0\/16/);
+  }, 60_000);
+
   it("exits 2 on an unknown environment, naming the known ones", async () => {
     const { code, io } = await plan(["qa"]);
     expect(code).toBe(ExitCode.Usage);
