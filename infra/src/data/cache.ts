@@ -60,17 +60,17 @@ export class Cache extends pulumi.ComponentResource {
   readonly alarms: aws.cloudwatch.MetricAlarm[];
 
   constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("platform:data:Cache", name, {}, opts);
+    // Checked before super(): a refused cache must not leave a half-registered component behind.
     const s = args.settings;
-    const tags = args.tags;
     const topology = cacheTopology(s.replicaCount);
     if (!Number.isInteger(s.snapshotRetentionDays) || s.snapshotRetentionDays < 0 || s.snapshotRetentionDays > 35) {
-      throw new pulumi.ResourceError(
-        `Cache ${name}: snapshotRetentionDays must be 0-35; got ${s.snapshotRetentionDays} (set redisSnapshotRetentionDays).`,
-        this,
-      );
+      throw new Error(`Cache ${name}: snapshotRetentionDays must be 0-35; got ${s.snapshotRetentionDays} (set redisSnapshotRetentionDays).`);
     }
     const windows = validateDataWindows(DATA_WINDOWS);
+    const family = redisParameterFamily(s.engineVersion);
+    const memberClusterIds = cacheMemberClusterIds(args.replicationGroupId, topology.numCacheClusters);
+    super("platform:data:Cache", name, {}, opts);
+    const tags = args.tags;
 
     // ElastiCache accepts 16-128 printable characters without @, ", / and spaces: letters and digits only
     // keep clear of every forbidden character and of quoting trouble in connection strings.
@@ -93,7 +93,7 @@ export class Cache extends pulumi.ComponentResource {
     const parameterGroup = new aws.elasticache.ParameterGroup(
       `${name}-params`,
       {
-        family: redisParameterFamily(s.engineVersion),
+        family,
         description: `${args.replicationGroupId}: explicit eviction policy`,
         parameters: [{ name: "maxmemory-policy", value: args.maxmemoryPolicy ?? "volatile-lru" }],
         tags,
@@ -120,7 +120,7 @@ export class Cache extends pulumi.ComponentResource {
         kmsKeyId: args.kmsKeyArn,
         transitEncryptionEnabled: true,
         // Redis 6 knows only "TLS on"; 7 can also be told to refuse plain-text clients outright.
-        transitEncryptionMode: redisParameterFamily(s.engineVersion) === "redis6.x" ? undefined : "required",
+        transitEncryptionMode: family === "redis6.x" ? undefined : "required",
         authToken: token.result,
         autoMinorVersionUpgrade: true,
         snapshotRetentionLimit: s.snapshotRetentionDays,
@@ -142,7 +142,7 @@ export class Cache extends pulumi.ComponentResource {
       {
         component: name,
         alarmNamePrefix: `${args.replicationGroupId}-redis`,
-        dimension: { name: "CacheClusterId", values: cacheMemberClusterIds(args.replicationGroupId, topology.numCacheClusters) },
+        dimension: { name: "CacheClusterId", values: memberClusterIds },
         combineNodes: true,
         alertTopicArn: args.alertTopicArn,
         tags,

@@ -81,22 +81,14 @@ export class Database extends pulumi.ComponentResource {
   readonly alarms: aws.cloudwatch.MetricAlarm[];
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("platform:data:Database", name, {}, opts);
+    // Checked before super(): a refused database must not leave a half-registered component behind.
+    validateDatabaseArgs(name, args);
     const s = args.settings;
-    const problems = recoveryObjectiveProblems(s, args.production);
-    if (problems.length > 0) {
-      throw new pulumi.ResourceError(`Database ${name} cannot be built:\n  - ${problems.join("\n  - ")}`, this);
-    }
-    if (s.replicateBackupsToDr && !args.drProvider) {
-      throw new pulumi.ResourceError(`Database ${name}: settings.replicateBackupsToDr needs drProvider (an AWS provider in the DR region).`, this);
-    }
-    if (s.maxAllocatedStorageGb < s.allocatedStorageGb) {
-      throw new pulumi.ResourceError(
-        `Database ${name}: maxAllocatedStorageGb (${s.maxAllocatedStorageGb}) is below allocatedStorageGb (${s.allocatedStorageGb}); raise dbMaxAllocatedStorageGb.`,
-        this,
-      );
-    }
     const windows = validateDataWindows(DATA_WINDOWS);
+    const engineVersion = postgresMajorVersion(s.engineVersion);
+    const family = postgresParameterFamily(s.engineVersion);
+    const alarmSpecs = databaseAlarmSpecs({ instanceClass: s.instanceClass, allocatedStorageGb: s.allocatedStorageGb });
+    super("platform:data:Database", name, {}, opts);
     const tags = args.tags;
     const dbName = args.dbName ?? "ledger";
     const protect = args.production;
@@ -110,7 +102,7 @@ export class Database extends pulumi.ComponentResource {
     const parameterGroup = new aws.rds.ParameterGroup(
       `${name}-params`,
       {
-        family: postgresParameterFamily(s.engineVersion),
+        family,
         description: `${args.identifier}: TLS only, slow queries logged`,
         parameters: [
           // Refuse unencrypted connections, whatever the client asks for.
@@ -161,7 +153,7 @@ export class Database extends pulumi.ComponentResource {
       {
         identifier: args.identifier,
         engine: "postgres",
-        engineVersion: postgresMajorVersion(s.engineVersion),
+        engineVersion,
         instanceClass: s.instanceClass,
         dbName,
         username: args.masterUsername ?? "ledger_admin",
@@ -234,7 +226,7 @@ export class Database extends pulumi.ComponentResource {
     }
 
     this.alarms = createDataAlarms(
-      databaseAlarmSpecs({ instanceClass: s.instanceClass, allocatedStorageGb: s.allocatedStorageGb }),
+      alarmSpecs,
       {
         component: name,
         alarmNamePrefix: `${args.identifier}-postgres`,
@@ -256,4 +248,19 @@ export class Database extends pulumi.ComponentResource {
       alarmNames: this.alarms.map((a) => a.name),
     });
   }
+}
+
+/** Throws, naming every setting to fix, when a database could not keep its recovery promise or is inconsistent. */
+export function validateDatabaseArgs(name: string, args: DatabaseArgs): void {
+  const s = args.settings;
+  const problems = recoveryObjectiveProblems(s, args.production);
+  if (s.replicateBackupsToDr && !args.drProvider) {
+    problems.push("settings.replicateBackupsToDr needs drProvider (an AWS provider in the DR region).");
+  }
+  if (s.maxAllocatedStorageGb < s.allocatedStorageGb) {
+    problems.push(
+      `maxAllocatedStorageGb (${s.maxAllocatedStorageGb}) is below allocatedStorageGb (${s.allocatedStorageGb}); raise dbMaxAllocatedStorageGb.`,
+    );
+  }
+  if (problems.length > 0) throw new Error(`Database ${name} cannot be built:\n  - ${problems.join("\n  - ")}`);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadEnvironment } from "@platform/infra/environment";
 import { T } from "./program-checks";
-import { runDataProgram, withChanges, type DataRun } from "./program-harness";
+import { installMocks } from "../../../infra/src/testing/mocks";
+import { NETWORK, runDataProgram, withChanges, type DataRun } from "./program-harness";
 
 /** What a deployed stack is keyed by: each resource's type and logical name, plus the physical names operators use. */
 function identities(run: DataRun) {
@@ -34,5 +35,15 @@ describe("data layer logical names", () => {
     );
     // ...and renamed nothing: an extra replica is watched by the same alarms.
     expect(identities(after)).toEqual(identities(before));
+  });
+});
+
+describe("production guard rails", () => {
+  it("refuse to build a production database that could not meet RPO 15 min / RTO 1 h, naming each setting", async () => {
+    const prod = loadEnvironment("prod");
+    const weakened = withChanges(prod, { database: { multiAz: false, replicateBackupsToDr: false } });
+    await installMocks({ project: "platform-data", stack: "prod", upstream: { network: NETWORK } });
+    const { dataProgram } = await import("./program.js");
+    expect(() => dataProgram(weakened)).toThrow(/Database postgres cannot be built:[\s\S]*dbMultiAz: true[\s\S]*dbReplicateBackupsToDr: true/);
   });
 });
