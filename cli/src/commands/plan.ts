@@ -28,7 +28,7 @@ export const registerPlan: RegisterCommand = (program: Command, { io }) => {
     .command("plan")
     .description("Offline plan of an environment: run each layer's program under mocks (no cloud, no credentials) and check it with the policy pack.")
     .argument("<env>", "environment name (a Pulumi.<env>.yaml at the repository root)")
-    .addOption(new Option("--layer <layer>", `only this layer (${LAYERS.join(", ")}); repeatable`).argParser((value: string, previous: string[] = []) => [...previous, value]))
+    .addOption(new Option("--layer <layer>", `show only this layer (${LAYERS.join(", ")}); repeatable. Its upstream layers are still evaluated, to feed its stack references`).argParser((value: string, previous: string[] = []) => [...previous, value]))
     .option("--json", "print one JSON document on stdout (progress goes to stderr)", false)
     .addHelpText("after", "\nExit codes: 0 no mandatory policy violation, 1 a mandatory violation or a program failed, 2 bad flags or environment file.")
     .action(async (environment: string, flags: { layer?: string[]; json: boolean }) => {
