@@ -42,7 +42,8 @@ export const settingsSchema = z
     domainName: str(HOST_NAME_PATTERN, "a lower-case DNS name such as ledger.example.com"),
     hostedZoneName: str(HOST_NAME_PATTERN, "a lower-case DNS zone name such as example.com"),
     dbInstanceClass: str(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.micro"),
-    dbEngineVersion: str(/^\d{2}(\.\d+)?$/, "a PostgreSQL version such as 16.4"),
+    // Major only: with automatic minor upgrades a pinned minor would show as drift and try to downgrade.
+    dbEngineVersion: str(/^1[1-9]$/, "a PostgreSQL major version RDS offers, such as 16"),
     dbAllocatedStorageGb: int(20, 65536),
     dbMaxAllocatedStorageGb: int(20, 65536),
     dbMultiAz: bool(),
