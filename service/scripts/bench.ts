@@ -92,7 +92,9 @@ async function main(): Promise<void> {
     }
     await pool.end();
     const port = await freePort();
-    const service = spawn(process.execPath, [join(__dirname, "..", "dist", "server.js")], {
+    // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service under load.
+    const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const service = spawn(process.execPath, [...nodeArgs, join(__dirname, "..", "dist", "server.js")], {
       env: {
         ...process.env,
         NODE_ENV: "production",

@@ -5,6 +5,7 @@ import { type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import fp from "fastify-plugin";
 import { type Config } from "./config";
+import { stdoutLog } from "./observability/log-stream";
 import { type Metrics } from "./observability/metrics";
 import apiKeysRepository from "./repositories/api-keys";
 import releasesRepository from "./repositories/releases";
@@ -73,6 +74,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
         paths: ["req.headers.authorization", "req.headers.cookie", "*.key", "*.token", "*.password", "*.authorization"],
         censor: "[redacted]",
       },
+      stream: stdoutLog,
     },
     // One line per request from our own hook rather than two from Fastify's.
     logController: new LogController({ disableRequestLogging: true }),

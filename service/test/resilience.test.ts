@@ -101,7 +101,9 @@ describe("when PostgreSQL becomes unreachable", () => {
 
 describe("rate limiting", () => {
   it("limits each principal per minute with 429 and Retry-After, and 0 disables it", async () => {
-    const limited = await testApp({ DATABASE_URL: db.url, REDIS_URL: "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: randomPrefix(), RATE_LIMIT_PER_MINUTE: "3" });
+    const shared = { DATABASE_URL: db.url, REDIS_URL: "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: randomPrefix(), RATE_LIMIT_PER_MINUTE: "3" };
+    const limited = await testApp(shared);
+    const sibling = await testApp(shared);
     const unlimited = await testApp({ DATABASE_URL: db.url, RATE_LIMIT_PER_MINUTE: "0" });
     try {
       // The window is the clock minute: keep the four calls inside one.
@@ -116,10 +118,15 @@ describe("rate limiting", () => {
       expect(refused.json()).toMatchObject({ statusCode: 429, error: "Too Many Requests" });
       // Another principal has its own budget.
       expect((await call(limited.app, deployer, { url: "/v1/releases?limit=1" })).statusCode).toBe(200);
+      // The budget is shared through Redis: another instance learns the count with its first flush.
+      await new Promise((r) => setTimeout(r, 50));
+      await call(sibling.app, viewer, { url: "/v1/releases?limit=1" });
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await call(sibling.app, viewer, { url: "/v1/releases?limit=1" })).statusCode).toBe(429);
       for (let i = 0; i < 5; i++) expect((await call(unlimited.app, viewer, { url: "/v1/releases?limit=1" })).statusCode).toBe(200);
       expect((await unlimited.app.inject({ url: "/readyz" })).json().cache).toBe("disabled");
     } finally {
-      await Promise.all([limited.app.close(), unlimited.app.close()]);
+      await Promise.all([limited.app.close(), sibling.app.close(), unlimited.app.close()]);
     }
   });
 });

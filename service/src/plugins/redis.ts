@@ -21,14 +21,14 @@ if (current == false and ARGV[1] == '') or current == ARGV[1] then
 end
 return 0`;
 
-const INCR_WINDOW = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+const ADD_TO_WINDOW = `
+local n = redis.call('INCRBY', KEYS[1], ARGV[1])
+if n == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return n`;
 
 interface LedgerCommands {
   ledgerSetIfGeneration(key: string, genKey: string, generation: string, value: string, ttl: number): Promise<number>;
-  ledgerIncrWindow(key: string, windowMs: number): Promise<number>;
+  ledgerAddToWindow(key: string, delta: number, windowMs: number): Promise<number>;
 }
 
 /**
@@ -89,11 +89,12 @@ export class Cache {
     }
   }
 
-  /** Counts one hit in a fixed window; undefined when Redis failed. */
-  async incrementWindow(key: string, windowMs: number): Promise<number | undefined> {
+  /** Adds hits to fixed-window counters and returns their new totals; undefined when Redis failed. */
+  async addToWindows(deltas: readonly (readonly [key: string, delta: number])[], windowMs: number): Promise<number[] | undefined> {
     if (!this.redis) return undefined;
+    const redis = this.redis;
     try {
-      return await this.redis.ledgerIncrWindow(key, windowMs);
+      return await Promise.all(deltas.map(([key, delta]) => redis.ledgerAddToWindow(key, delta, windowMs)));
     } catch (error) {
       this.warn(error, "rate limit");
       return undefined;
@@ -134,12 +135,12 @@ export function createRedis(config: RedisConfig, log: FastifyBaseLogger): Redis 
     down = false;
   });
   redis.defineCommand("ledgerSetIfGeneration", { numberOfKeys: 2, lua: SET_IF_GENERATION });
-  redis.defineCommand("ledgerIncrWindow", { numberOfKeys: 1, lua: INCR_WINDOW });
+  redis.defineCommand("ledgerAddToWindow", { numberOfKeys: 1, lua: ADD_TO_WINDOW });
   return redis as Redis & LedgerCommands;
 }
 
 export default fp(
-  (app, opts: { config: Config }, done) => {
+  async (app, opts: { config: Config }) => {
     const redis = opts.config.redis ? createRedis(opts.config.redis, app.log) : undefined;
     app.decorate("cache", new Cache(redis, app.log));
     if (redis) {
@@ -148,8 +149,15 @@ export default fp(
         await Promise.race([redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
         redis.disconnect();
       });
+      // Give the first connection a moment so the first requests can use the cache; never fail the boot on it.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, opts.config.redis?.connectTimeoutMs ?? 1_000);
+        redis.once("ready", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
-    done();
   },
   { name: "redis" },
 );
