@@ -134,6 +134,9 @@ export async function evaluateLayer(options: EvaluateLayerOptions): Promise<Laye
     const returned = options.run();
     const resolved = await withTimeout(resolveOutputs(returned), options.timeoutMs ?? 60_000, options.project);
     await withTimeout(waitForRegistrations(), options.timeoutMs ?? 60_000, options.project);
+    // A failed registration surfaces only as an unhandled rejection, which Node reports after the current
+    // microtasks: let it arrive before deciding the layer went well.
+    await new Promise((resolve) => setImmediate(resolve));
     const failure = failures[0];
     if (failure !== undefined) throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
     return { resources, ...resolved };
