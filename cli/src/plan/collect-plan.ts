@@ -84,7 +84,12 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
     }
     const started = Date.now();
     progress(`${layer}: evaluating ${project} (${environment.name}) under mocks`);
-    const programOptions = layer === "compute" ? { image: promotedImage(options.programRoot, environment.name) } : undefined;
+    let programOptions: { image: string | undefined } | undefined;
+    if (layer === "compute") {
+      const image = promotedImage(options.programRoot, environment.name);
+      progress(image ? `compute: image pinned in stacks/compute/Pulumi.${environment.name}.yaml: ${image}` : "compute: no pinned image, so the program builds it (a mock digest)");
+      programOptions = { image };
+    }
     let evaluation;
     try {
       evaluation = await evaluateLayer({
