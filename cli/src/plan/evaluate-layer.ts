@@ -166,8 +166,10 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 
 /** Waits until every resource registration the program started has been answered. */
 async function waitForRegistrations(): Promise<void> {
-  const settings = (await import("@pulumi/pulumi/runtime/settings.js")) as unknown as { waitForRPCs?: () => Promise<void> };
-  await settings.waitForRPCs?.();
+  // Internal to the SDK (not in its .d.ts) but exported at run time; the runtime itself uses it to disconnect.
+  const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (!waitForRPCs) throw new LayerEvaluationError("this @pulumi/pulumi has no runtime.waitForRPCs; devctl plan needs 3.270");
+  await waitForRPCs();
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
