@@ -114,6 +114,16 @@ describe("devctl plan: human output, filters and failures", () => {
     expect(text).not.toContain("platform-data");
   }, 60_000);
 
+  it("--layer compute shows compute alone, still fed by network and data evaluated in the same plan", async () => {
+    const { code, io } = await plan(["staging", "--layer", "compute", "--json"]);
+    expect(code).toBe(ExitCode.Success);
+    const doc = JSON.parse(io.stdout[0]!) as PlanDocument;
+    expect(doc.layers.map((l) => l.project)).toEqual(["platform-compute"]);
+    const alarm = doc.layers[0]!.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")!;
+    expect(alarm.inputs.alarmActions).toEqual([expect.stringMatching(/^arn:aws:sns:eu-west-1:123456789012:alerts-[0-9a-f]{7}$/)]);
+    expect(io.stderr.join("\n")).toMatch(/plan: network: \d+ resources[\s\S]*plan: data: \d+ resources[\s\S]*plan: compute: \d+ resources/);
+  }, 60_000);
+
   it("exits 1 on a mandatory violation and names it; says which layers have no program yet", async () => {
     const { code, io } = await plan(["staging", "--json"], fixture("plan-bad"));
     expect(code).toBe(ExitCode.Failure);
