@@ -33,7 +33,52 @@ const toRecord = (row: ApiKeyRow): ApiKeyRecord => ({
   revokedAt: row.revoked_at?.toISOString() ?? null,
 });
 
+interface ActiveKey {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** Collects key lookups for one event-loop turn and answers them with a single `= ANY($1)` query. */
+export class KeyLookupBatch {
+  private waiting = new Map<string, { hash: Buffer; callbacks: { resolve: (k: ActiveKey | undefined) => void; reject: (e: unknown) => void }[] }>();
+  private scheduled = false;
+
+  constructor(private readonly db: Database) {}
+
+  find(hash: Buffer): Promise<ActiveKey | undefined> {
+    return new Promise((resolve, reject) => {
+      const id = hash.toString("hex");
+      const entry = this.waiting.get(id);
+      if (entry) entry.callbacks.push({ resolve, reject });
+      else this.waiting.set(id, { hash, callbacks: [{ resolve, reject }] });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.run());
+      }
+    });
+  }
+
+  private async run(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = new Map();
+    this.scheduled = false;
+    try {
+      const { rows } = await this.db.query<ActiveKey & { key_hash: Buffer }>({
+        name: "api-keys-by-hash",
+        text: "SELECT id, name, role, key_hash FROM api_keys WHERE key_hash = ANY($1::bytea[]) AND revoked_at IS NULL",
+        values: [[...batch.values()].map((e) => e.hash)],
+      });
+      const found = new Map(rows.map((r) => [r.key_hash.toString("hex"), { id: r.id, name: r.name, role: r.role }]));
+      for (const [id, entry] of batch) for (const cb of entry.callbacks) cb.resolve(found.get(id));
+    } catch (error) {
+      for (const entry of batch.values()) for (const cb of entry.callbacks) cb.reject(error);
+    }
+  }
+}
+
 export function createApiKeysRepository(db: Database) {
+  const lookups = new KeyLookupBatch(db);
   return {
     /** Returns the only copy of the secret; the database keeps its hash. */
     async create(input: { name: string; role: Role; createdBy: string }): Promise<ApiKeyRecord & { key: string }> {
@@ -61,15 +106,11 @@ export function createApiKeysRepository(db: Database) {
 
     /**
      * Checked against PostgreSQL on every request, never cached: a revoked key is refused on its very next
-     * use on every instance. It is one primary-key-sized index lookup through a prepared statement.
+     * use on every instance. Lookups arriving in the same event-loop turn share one query (each is still
+     * issued after its request arrived, so it sees every revocation committed before that).
      */
-    async findActive(key: string): Promise<{ id: string; name: string; role: Role } | undefined> {
-      const { rows } = await db.query<{ id: string; name: string; role: Role }>({
-        name: "api-key-by-hash",
-        text: "SELECT id, name, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
-        values: [hashApiKey(key)],
-      });
-      return rows[0];
+    findActive(key: string): Promise<ActiveKey | undefined> {
+      return lookups.find(hashApiKey(key));
     },
   };
 }
