@@ -39,7 +39,11 @@ describe("devctl plan <env> --json on compliant fixture programs", () => {
     ]);
     for (const layer of doc.layers) {
       expect(Object.keys(layer)).toEqual(["project", "stack", "resources", "outputs"]);
-      for (const r of layer.resources) expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs"]);
+      for (const r of layer.resources) {
+        expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs"]);
+        // The runtime was reset between layers: every URN carries its own layer's project and the stack.
+        expect(r.urn.startsWith(`urn:pulumi:prod::${layer.project}::`), r.urn).toBe(true);
+      }
     }
     expect(doc.violations).toEqual([]);
   });
