@@ -1,4 +1,5 @@
-import { type FastifyPluginCallbackTypebox, Type } from "@fastify/type-provider-typebox";
+import { type FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { expectedMigrationCount } from "../db/migrate";
 
 const Health = Type.Object({ status: Type.Literal("ok") }, { additionalProperties: false });

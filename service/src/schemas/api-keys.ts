@@ -1,4 +1,4 @@
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { ROLES } from "../auth/roles";
 import { Timestamp, Uuid } from "./common";
 

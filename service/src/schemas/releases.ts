@@ -1,4 +1,4 @@
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { RELEASE_STATUSES } from "../repositories/releases";
 import { Timestamp, Uuid } from "./common";
 
