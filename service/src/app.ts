@@ -66,7 +66,7 @@ export const app = fp(
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function serverOptions(config: Config): FastifyServerOptions {
+export function serverOptions(config: Config, logStream: { write(line: string): void } = stdoutLog): FastifyServerOptions {
   return {
     logger: {
       level: config.logLevel,
@@ -74,7 +74,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
         paths: ["req.headers.authorization", "req.headers.cookie", "*.key", "*.token", "*.password", "*.authorization"],
         censor: "[redacted]",
       },
-      stream: stdoutLog,
+      stream: logStream,
     },
     // One line per request from our own hook rather than two from Fastify's.
     logController: new LogController({ disableRequestLogging: true }),
@@ -92,8 +92,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
   };
 }
 
-export async function buildApp(opts: AppOptions & { logger?: FastifyServerOptions["logger"] }): Promise<FastifyInstance> {
-  const instance = Fastify({ ...serverOptions(opts.config), ...(opts.logger !== undefined ? { logger: opts.logger } : {}) }).withTypeProvider<TypeBoxTypeProvider>();
+export async function buildApp(opts: AppOptions & { logStream?: { write(line: string): void } }): Promise<FastifyInstance> {
+  const instance = Fastify(serverOptions(opts.config, opts.logStream)).withTypeProvider<TypeBoxTypeProvider>();
   instance.addHook("onResponse", async (request, reply) => {
     request.log.info(
       { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, principal: request.principal?.id },

@@ -29,6 +29,7 @@ beforeAll(async () => {
     OIDC_ISSUER: issuer.issuer,
     OIDC_AUDIENCE: "release-ledger",
     OIDC_ROLES_CLAIM: "https://ledger.example/roles",
+    LOG_LEVEL: "info",
   };
   // Two instances on the same database and Redis, as behind a load balancer.
   [ledger, other] = await Promise.all([testApp(env), testApp(env)]);
@@ -343,6 +344,18 @@ describe("API keys", () => {
     expect((await call(ledger.app, key, { url: "/v1/releases?limit=1" })).statusCode).toBe(401);
     expect((await call(ledger.app, keys.admin, { method: "DELETE", url: "/v1/api-keys/00000000-0000-4000-8000-000000000000" })).statusCode).toBe(404);
     expect((await call(ledger.app, keys.admin, { method: "POST", url: "/v1/api-keys", payload: { name: "x", role: "root" } })).statusCode).toBe(400);
+  });
+});
+
+describe("logs", () => {
+  it("are JSON lines with the request id, and never contain a credential", async () => {
+    await call(ledger.app, keys.viewer, { url: "/v1/releases?limit=1", headers: { "x-request-id": "log-check-1" } });
+    await new Promise((r) => setImmediate(r));
+    const lines = ledger.logs.map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.reqId === "log-check-1")).toMatchObject({ msg: "request", statusCode: 200, url: "/v1/releases?limit=1" });
+    const all = ledger.logs.join("");
+    for (const secret of Object.values(keys)) expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/rlk_[A-Za-z0-9_-]{43}|eyJ[A-Za-z0-9_-]+\.eyJ/);
   });
 });
 

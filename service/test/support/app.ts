@@ -10,9 +10,10 @@ import { Metrics } from "../../src/observability/metrics";
 export async function testApp(env: Record<string, string | undefined>) {
   const lines: string[] = [];
   const metrics = new Metrics(env.PLATFORM_ENVIRONMENT ?? "test", (line) => lines.push(line));
+  const logs: string[] = [];
   const config = loadConfig({ LOG_LEVEL: "silent", RATE_LIMIT_PER_MINUTE: "0", ...env });
-  const app = await buildApp({ config, metrics });
-  return { app, config, metrics, emitted: lines };
+  const app = await buildApp({ config, metrics, logStream: { write: (line) => logs.push(line) } });
+  return { app, config, metrics, emitted: lines, logs };
 }
 
 /** Creates a key straight in the database, as the admin command does. */
