@@ -16,6 +16,11 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // `devctl … | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),

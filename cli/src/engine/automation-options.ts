@@ -15,6 +15,12 @@ export interface AutomationSettings {
   readonly secretsProvider: string;
   /** Passed to every Pulumi command. */
   readonly envVars: Readonly<Record<string, string>>;
+  /**
+   * Policy packs every preview and update runs (`--policy-pack`): the repository's own pack (policy/), the
+   * same rules `devctl plan` checks offline. DEVCTL_POLICY_PACKS (path-separated) replaces the list;
+   * "none" turns it off.
+   */
+  readonly policyPacks: readonly string[];
 }
 
 export const INSTALL_PULUMI =
@@ -40,7 +46,13 @@ export function automationSettings(
       );
     }
   }
-  return { repositoryRoot, backendUrl, localStateDir, secretsProvider, envVars };
+  const policyPacks =
+    env.DEVCTL_POLICY_PACKS === "none"
+      ? []
+      : env.DEVCTL_POLICY_PACKS
+        ? env.DEVCTL_POLICY_PACKS.split(path.delimiter).filter(Boolean).map((p) => path.resolve(repositoryRoot, p))
+        : [path.join(repositoryRoot, "policy")];
+  return { repositoryRoot, backendUrl, localStateDir, secretsProvider, envVars, policyPacks };
 }
 
 /** The arguments for LocalWorkspace.createOrSelectStack / selectStack of one layer's stack. */

@@ -25,6 +25,15 @@ describe("automationSettings", () => {
     expect(automationSettings({ DEVCTL_SECRETS_PROVIDER: "awskms://alias/x" }, "/repo").secretsProvider).toBe("awskms://alias/x");
   });
 
+  it("runs the repository's policy pack on every preview and update, unless told otherwise", () => {
+    expect(automationSettings({ PULUMI_CONFIG_PASSPHRASE: "x" }, "/repo").policyPacks).toEqual(["/repo/policy"]);
+    expect(automationSettings({ PULUMI_CONFIG_PASSPHRASE: "x", DEVCTL_POLICY_PACKS: "none" }, "/repo").policyPacks).toEqual([]);
+    expect(automationSettings({ PULUMI_CONFIG_PASSPHRASE: "x", DEVCTL_POLICY_PACKS: "policy:/opt/org-pack" }, "/repo").policyPacks).toEqual([
+      "/repo/policy",
+      "/opt/org-pack",
+    ]);
+  });
+
   it("requires PULUMI_CONFIG_PASSPHRASE (or a passphrase file) for the passphrase provider, naming the fix", () => {
     expect(() => automationSettings({}, "/repo")).toThrow(/PULUMI_CONFIG_PASSPHRASE is not set/);
     expect(automationSettings({ PULUMI_CONFIG_PASSPHRASE_FILE: "/run/pass" }, "/repo").envVars.PULUMI_CONFIG_PASSPHRASE_FILE).toBe("/run/pass");

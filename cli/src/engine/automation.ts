@@ -79,7 +79,13 @@ export class AutomationEngine implements Engine {
       try {
         for (const [key, value] of overrides) await stack.setConfig(key, { value });
         const events = new StepCollector(options.onProgress);
-        await stack.preview({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput, diff: false });
+        await stack.preview({
+          message: options.message,
+          onEvent: events.onEvent,
+          onOutput: this.rawOutput,
+          diff: false,
+          policyPacks: [...this.settings.policyPacks],
+        });
         return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps() };
       } finally {
         for (const [key, value] of previous) {
@@ -104,7 +110,12 @@ export class AutomationEngine implements Engine {
     return this.run(ref, async (stack) => {
       const events = new StepCollector(options.onProgress);
       const started = Date.now();
-      const result = await stack.up({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput });
+      const result = await stack.up({
+        message: options.message,
+        onEvent: events.onEvent,
+        onOutput: this.rawOutput,
+        policyPacks: [...this.settings.policyPacks],
+      });
       return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: plainOutputs(result.outputs), durationMs: Date.now() - started };
     });
   }
