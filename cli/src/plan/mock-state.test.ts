@@ -72,6 +72,10 @@ describe("mock state: computed attributes the programs read", () => {
     );
     expect(mockCallResult("aws:index/getCallerIdentity:getCallerIdentity", {}, ctx).accountId).toBe("123456789012");
     expect(mockCallResult("aws:route53/getZone:getZone", { name: "example.com" }, ctx).zoneId).toMatch(/^Z[0-9A-F]{20}$/);
+    const cloudfront = mockCallResult("aws:ec2/getManagedPrefixList:getManagedPrefixList", { name: "com.amazonaws.global.cloudfront.origin-facing" }, ctx);
+    expect(cloudfront).toMatchObject({ name: "com.amazonaws.global.cloudfront.origin-facing", maxEntries: 55 });
+    expect(cloudfront.id).toMatch(/^pl-[0-9a-f]{8}$/);
+    expect(mockCallResult("aws:ec2/getManagedPrefixList:getManagedPrefixList", { name: "com.amazonaws.global.cloudfront.origin-facing" }, ctx).id).toBe(cloudfront.id);
     expect(JSON.parse(String(mockCallResult("aws:iam/getPolicyDocument:getPolicyDocument", { statements: [{ actions: ["s3:GetObject"] }] }, ctx).json))).toEqual({
       Version: "2012-10-17",
       Statement: [{ actions: ["s3:GetObject"] }],

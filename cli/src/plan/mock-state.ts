@@ -294,7 +294,11 @@ export function mockCallResult(token: string, inputs: Props, ctx: MockContext): 
     }
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return { id: "policy", json: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }), minifiedJson: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }) };
-    case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+    case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+      // Like AWS's: an 8-hex id (pl-3b927c52 style) and the max entries a security-group reference weighs.
+      const id = `pl-${fakeHex(`${token}:${String(inputs.name)}`, 8)}`;
+      return { ...inputs, id, name: inputs.name, arn: `arn:aws:ec2:${ctx.region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [], version: 1 };
+    }
     case "aws:ec2/getPrefixList:getPrefixList":
       return { ...inputs, id: `pl-${fakeHex(`${token}:${String(inputs.name)}`, 8)}`, name: inputs.name };
     case "aws:cloudfront/getCachePolicy:getCachePolicy":

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DATA_PORTS, SECURITY_GROUP_ROLES, securityGroupRules } from "./security-group-rules";
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, DATA_PORTS, MANAGED_PREFIX_LISTS, SECURITY_GROUP_ROLES, securityGroupRules } from "./security-group-rules";
 
 const VPC = "10.20.0.0/16";
 const servicePort = fc.integer({ min: 1, max: 65535 }).filter((p) => !DATA_PORTS.includes(p));
@@ -17,12 +17,30 @@ describe("security group rules", () => {
     );
   });
 
-  it("takes internet traffic only into the ALB, only on 80 and 443", () => {
-    const rules = securityGroupRules({ servicePort: 8080, vpcCidr: VPC });
-    const fromInternet = rules.filter(
-      (r) => r.direction === "ingress" && (("cidrIpv4" in r.peer && r.peer.cidrIpv4 === "0.0.0.0/0") || "cidrIpv6" in r.peer),
+  it("takes nothing from 0.0.0.0/0 or ::/0: the ALB's only ingress is 443 from CloudFront's origin-facing prefix list", () => {
+    fc.assert(
+      fc.property(servicePort, (port) => {
+        const rules = securityGroupRules({ servicePort: port, vpcCidr: VPC });
+        const ingress = rules.filter((r) => r.direction === "ingress");
+        for (const r of ingress) {
+          expect("cidrIpv4" in r.peer && r.peer.cidrIpv4 === "0.0.0.0/0", r.key).toBe(false);
+          expect("cidrIpv6" in r.peer, r.key).toBe(false);
+        }
+        expect(ingress.filter((r) => r.group === "alb").map((r) => ({ port: r.port, peer: r.peer }))).toEqual([
+          { port: 443, peer: { prefixList: "cloudfrontOriginFacing" } },
+        ]);
+      }),
     );
-    expect(fromInternet.map((r) => `${r.group}:${r.port}`).sort()).toEqual(["alb:443", "alb:443", "alb:80", "alb:80"]);
+    expect(MANAGED_PREFIX_LISTS.cloudfrontOriginFacing).toBe("com.amazonaws.global.cloudfront.origin-facing");
+    expect(CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST).toBe(MANAGED_PREFIX_LISTS.cloudfrontOriginFacing);
+  });
+
+  it("names a prefix list in one rule only (each reference costs its max entries, ~55, of the group's 60 inbound rules)", () => {
+    const rules = securityGroupRules({ servicePort: 8080, vpcCidr: VPC });
+    const byGroup = new Map<string, number>();
+    for (const r of rules.filter((x) => "prefixList" in x.peer)) byGroup.set(r.group, (byGroup.get(r.group) ?? 0) + 1);
+    expect([...byGroup.entries()]).toEqual([["alb", 1]]);
+    expect(rules.some((r) => r.direction === "ingress" && r.port === 80)).toBe(false);
   });
 
   it("wires the data stores to the service group only and gives them no egress", () => {

@@ -10,10 +10,21 @@ export type SecurityGroupRole = (typeof SECURITY_GROUP_ROLES)[number];
 /** Ports that hold data: never open to an address range. */
 export const DATA_PORTS: readonly number[] = [POSTGRES_PORT, REDIS_PORT];
 
+/**
+ * AWS-managed prefix list of CloudFront's origin-facing addresses (global; its id differs per region, so it is
+ * looked up by name). Only CloudFront, and so only requests that went through the WAF, can reach the ALB.
+ */
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
+
+/** Managed prefix lists a rule may name; the component looks each up by its AWS name. */
+export const MANAGED_PREFIX_LISTS = { cloudfrontOriginFacing: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } as const;
+export type ManagedPrefixList = keyof typeof MANAGED_PREFIX_LISTS;
+
 export type RulePeer =
   | { readonly group: SecurityGroupRole }
   | { readonly cidrIpv4: string }
-  | { readonly cidrIpv6: string };
+  | { readonly cidrIpv6: string }
+  | { readonly prefixList: ManagedPrefixList };
 
 export interface SecurityGroupRuleSpec {
   /** Logical-name suffix: `${name}-${key}`. */
@@ -33,9 +44,10 @@ export interface SecurityGroupRuleOptions {
 }
 
 /**
- * Every rule of the graph. The ALB is the only group that takes traffic from the internet, and only on
- * 80 (redirected to 443 by the listener) and 443. The service reaches the internet only on 443 (AWS APIs
- * through the NAT or the endpoints, the OIDC issuer's keys). Database and cache have no egress at all.
+ * Every rule of the graph. The ALB is the only group that takes traffic from outside the VPC, and only from
+ * CloudFront (its origin-facing prefix list) on 443, so nobody can call origin.<domain> around the WAF.
+ * The service reaches the internet only on 443 (AWS APIs through the NAT or the endpoints, the OIDC
+ * issuer's keys). Database and cache have no egress at all.
  */
 export function securityGroupRules(options: SecurityGroupRuleOptions): SecurityGroupRuleSpec[] {
   const { servicePort, vpcCidr } = options;
@@ -46,10 +58,18 @@ export function securityGroupRules(options: SecurityGroupRuleOptions): SecurityG
     throw new Error(`servicePort ${servicePort} is a data port (PostgreSQL/Redis); pick another platform:servicePort, e.g. 8080.`);
   }
   return [
-    { key: "alb-in-https-ipv4", group: "alb", direction: "ingress", port: 443, peer: { cidrIpv4: "0.0.0.0/0" }, description: "HTTPS from the internet" },
-    { key: "alb-in-https-ipv6", group: "alb", direction: "ingress", port: 443, peer: { cidrIpv6: "::/0" }, description: "HTTPS from the internet (IPv6)" },
-    { key: "alb-in-http-ipv4", group: "alb", direction: "ingress", port: 80, peer: { cidrIpv4: "0.0.0.0/0" }, description: "HTTP from the internet, redirected to HTTPS" },
-    { key: "alb-in-http-ipv6", group: "alb", direction: "ingress", port: 80, peer: { cidrIpv6: "::/0" }, description: "HTTP from the internet (IPv6), redirected to HTTPS" },
+    // One rule, 443 only. A prefix-list reference counts as the list's max entries (~55) against the group's
+    // inbound quota (60 by default), so a second one (port 80) would not fit. None is needed: CloudFront
+    // reaches the origin over HTTPS only (originProtocolPolicy https-only), and viewers' plain HTTP is
+    // redirected by CloudFront itself. The ALB's :80 redirect listener stays but is unreachable.
+    {
+      key: "alb-in-https-cloudfront",
+      group: "alb",
+      direction: "ingress",
+      port: 443,
+      peer: { prefixList: "cloudfrontOriginFacing" },
+      description: "HTTPS from CloudFront's origin-facing addresses only",
+    },
     { key: "alb-out-service", group: "alb", direction: "egress", port: servicePort, peer: { group: "service" }, description: "Requests and health checks to the service" },
     { key: "service-in-alb", group: "service", direction: "ingress", port: servicePort, peer: { group: "alb" }, description: "Requests from the load balancer" },
     { key: "service-out-https", group: "service", direction: "egress", port: 443, peer: { cidrIpv4: "0.0.0.0/0" }, description: "AWS APIs (endpoints, S3, NAT) and the OIDC issuer" },

@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SECURITY_GROUP_ROLES, securityGroupRules, type SecurityGroupRole } from "./security-group-rules";
+import {
+  MANAGED_PREFIX_LISTS,
+  SECURITY_GROUP_ROLES,
+  securityGroupRules,
+  type ManagedPrefixList,
+  type SecurityGroupRole,
+} from "./security-group-rules";
 
 export interface SecurityGroupsArgs {
   /** VPC the groups belong to. No default. */
@@ -14,6 +20,9 @@ export interface SecurityGroupsArgs {
 }
 
 const DESCRIPTIONS: Readonly<Record<SecurityGroupRole, string>> = {
+  // Outdated (the ALB now takes HTTPS from CloudFront only) but kept: a group's description cannot change
+  // without replacing the group, and the compute layer's ALB still uses this one (another stack), so the
+  // old group could not be deleted. The rules, not this text, say what the group admits.
   alb: "Load balancer: HTTP and HTTPS from the internet",
   service: "Service tasks: requests from the load balancer only",
   database: "PostgreSQL: from the service only",
@@ -43,6 +52,17 @@ export class SecurityGroups extends pulumi.ComponentResource {
       throw new pulumi.ResourceError((error as Error).message, this);
     }
 
+    // Looked up once per list with the component's provider (inherited through parent).
+    const prefixLists = new Map<ManagedPrefixList, pulumi.Output<string>>();
+    const prefixListId = (list: ManagedPrefixList) => {
+      let id = prefixLists.get(list);
+      if (!id) {
+        id = aws.ec2.getManagedPrefixListOutput({ name: MANAGED_PREFIX_LISTS[list] }, { parent: this }).id;
+        prefixLists.set(list, id);
+      }
+      return id;
+    };
+
     const groups = {} as Record<SecurityGroupRole, aws.ec2.SecurityGroup>;
     for (const role of SECURITY_GROUP_ROLES) {
       const groupName = `${name}-${role}`;
@@ -70,6 +90,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
         referencedSecurityGroupId: "group" in rule.peer ? groups[rule.peer.group].id : undefined,
         cidrIpv4: "cidrIpv4" in rule.peer ? rule.peer.cidrIpv4 : undefined,
         cidrIpv6: "cidrIpv6" in rule.peer ? rule.peer.cidrIpv6 : undefined,
+        prefixListId: "prefixList" in rule.peer ? prefixListId(rule.peer.prefixList) : undefined,
         tags: { ...args.tags, Name: ruleName },
       };
       if (rule.direction === "ingress") new aws.vpc.SecurityGroupIngressRule(ruleName, common, { parent: this });

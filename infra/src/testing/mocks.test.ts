@@ -15,4 +15,12 @@ describe("installMocks", () => {
     expect(recorder.one("aws:s3/bucket:Bucket", "logs").inputs).toMatchObject({ tags: { Layer: "data" } });
     expect(() => recorder.one("aws:rds/instance:Instance")).toThrow(/expected one aws:rds\/instance:Instance.*found 0/);
   });
+
+  it("answers the CloudFront origin-facing prefix list lookup and rejects any other list name", async () => {
+    await installMocks({ project: "platform-network", stack: "staging" });
+    const list = await aws.ec2.getManagedPrefixList({ name: "com.amazonaws.global.cloudfront.origin-facing" });
+    expect(list).toMatchObject({ id: "pl-3b927c52", name: "com.amazonaws.global.cloudfront.origin-facing", maxEntries: 55 });
+    // The mock monitor passes the rejection on but not its message.
+    await expect(aws.ec2.getManagedPrefixList({ name: "com.amazonaws.global.cloudfront.origin-fasing" })).rejects.toThrow();
+  });
 });

@@ -85,6 +85,14 @@ export async function installMocks(options: MockOptions): Promise<MockRecorder> 
         }
         if (args.token === "aws:index/getRegion:getRegion") return { name: "eu-west-1", region: "eu-west-1" };
         if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com" };
+        if (args.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList") {
+          // Only the list the programs use; any other name is a typo worth failing on.
+          const name = (args.inputs as { name?: unknown }).name;
+          if (name !== "com.amazonaws.global.cloudfront.origin-facing") {
+            throw new Error(`mock has no managed prefix list named ${String(name)}; only com.amazonaws.global.cloudfront.origin-facing`);
+          }
+          return { id: "pl-3b927c52", name, arn: "arn:aws:ec2:eu-west-1:aws:prefix-list/pl-3b927c52", maxEntries: 55, addressFamily: "IPv4", ownerId: "AWS", entries: [], version: 1 };
+        }
         return args.inputs as Record<string, unknown>;
       },
     },

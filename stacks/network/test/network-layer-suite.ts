@@ -283,27 +283,31 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       }
     });
 
-    it("lets only the ALB take traffic from the internet, and only on 80 and 443", () => {
+    it("lets traffic from outside the VPC into the ALB only, on 443 only, from CloudFront's origin-facing prefix list", () => {
       const alb = idOf(sgByRole("alb"));
       const fromOutside = r.ofType(T.ingress).filter((x) => {
         if (x.inputs.cidrIpv6 || x.inputs.prefixListId) return true;
         const cidr = x.inputs.cidrIpv4 as string | undefined;
         return cidr !== undefined && !cidrContains(env.network.vpcCidr, cidr);
       });
-      expect(fromOutside.length).toBeGreaterThan(0);
-      for (const x of fromOutside) {
-        expect(x.inputs.securityGroupId, x.name).toBe(alb);
-        expect(x.inputs.ipProtocol, x.name).toBe("tcp");
-        expect(x.inputs.fromPort, x.name).toBe(x.inputs.toPort);
-        expect([80, 443], x.name).toContain(x.inputs.fromPort);
-      }
-      const albIn = r.ofType(T.ingress).filter((x) => x.inputs.securityGroupId === alb);
-      expect(albIn.map((x) => `${String(x.inputs.fromPort)} ${String(x.inputs.cidrIpv4 ?? x.inputs.cidrIpv6)}`).sort()).toEqual([
-        "443 0.0.0.0/0",
-        "443 ::/0",
-        "80 0.0.0.0/0",
-        "80 ::/0",
+      // The mocks answer only com.amazonaws.global.cloudfront.origin-facing, with this id.
+      expect(fromOutside.map((x) => x.inputs)).toEqual([
+        expect.objectContaining({ securityGroupId: alb, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: "pl-3b927c52" }),
       ]);
+      const albIn = r.ofType(T.ingress).filter((x) => x.inputs.securityGroupId === alb);
+      expect(albIn).toHaveLength(1);
+      expect(albIn[0]!.inputs.cidrIpv4).toBeUndefined();
+      expect(albIn[0]!.inputs.cidrIpv6).toBeUndefined();
+    });
+
+    it("admits nothing from 0.0.0.0/0 or ::/0 into any security group, and nothing on port 80", () => {
+      const ingress = r.ofType(T.ingress);
+      expect(ingress.length).toBeGreaterThan(0);
+      for (const x of ingress) {
+        expect(x.inputs.cidrIpv4, x.name).not.toBe("0.0.0.0/0");
+        expect(x.inputs.cidrIpv6, x.name).not.toBe("::/0");
+        expect(opensPort(x, 80), x.name).toBe(false);
+      }
     });
 
     it("wires the groups to each other: ALB -> service port -> PostgreSQL / Redis, nothing else in", () => {
