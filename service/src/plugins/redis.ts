@@ -37,6 +37,8 @@ interface LedgerCommands {
  */
 export class Cache {
   private lastWarning = 0;
+  private reads = new Map<string, ((result: { value: string | null; generation: string } | undefined) => void)[]>();
+  private readScheduled = false;
 
   constructor(
     private readonly redis: (Redis & LedgerCommands) | undefined,
@@ -56,16 +58,39 @@ export class Cache {
     }
   }
 
-  /** The cached value and the generation it must still match to be refreshed; undefined when Redis failed. */
-  async read(key: string): Promise<{ value: string | null; generation: string } | undefined> {
-    if (!this.redis) return undefined;
+  /**
+   * The cached value and the generation it must still match to be refreshed; undefined when Redis failed.
+   * Reads asked for in the same event-loop turn share one MGET, issued after all of them arrived, so none
+   * can miss an invalidation that happened before it was asked.
+   */
+  read(key: string): Promise<{ value: string | null; generation: string } | undefined> {
+    if (!this.redis) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const waiters = this.reads.get(key);
+      if (waiters) waiters.push(resolve);
+      else this.reads.set(key, [resolve]);
+      if (!this.readScheduled) {
+        this.readScheduled = true;
+        setImmediate(() => void this.readBatch());
+      }
+    });
+  }
+
+  private async readBatch(): Promise<void> {
+    const batch = this.reads;
+    this.reads = new Map();
+    this.readScheduled = false;
+    const keys = [...batch.keys()];
+    let values: (string | null)[] | undefined;
     try {
-      const [value, generation] = await this.redis.mget(key, `${key}:gen`);
-      return { value: value ?? null, generation: generation ?? "" };
+      values = await this.redis!.mget(keys.flatMap((k) => [k, `${k}:gen`]));
     } catch (error) {
       this.warn(error, "read");
-      return undefined;
     }
+    keys.forEach((key, i) => {
+      const result = values ? { value: values[2 * i] ?? null, generation: values[2 * i + 1] ?? "" } : undefined;
+      for (const resolve of batch.get(key) ?? []) resolve(result);
+    });
   }
 
   async fill(key: string, generation: string, value: string, ttlSeconds: number): Promise<void> {
