@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { Redis } from "ioredis";
 import { Client, Pool } from "pg";
 import { loadConfig } from "../src/config";
 import { Database } from "../src/db/database";
@@ -138,6 +139,10 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const keys = await redis.keys(`ledger-bench-${dbName}:*`).catch(() => []);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
   }
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Pool } from "pg";
 import { call, createKey, digest, sha, testApp } from "./support/app";
-import { createTestDatabase, randomPrefix } from "./support/database";
+import { createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
 import { startIssuer } from "./support/jwks";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([ledger?.app.close(), other?.app.close(), pool?.end(), issuer?.close()]);
-  await db?.drop();
+  await Promise.all([db?.drop(), dropRedisKeys()]);
 });
 
 describe("health and documents", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, createKey, digest, sha, testApp } from "./support/app";
-import { createTestDatabase, randomPrefix } from "./support/database";
+import { createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
 import { startRedis } from "./support/redis-process";
 import { startTcpProxy } from "./support/tcp-proxy";
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ledger?.app.close();
   await Promise.all([redis?.kill(), pgProxy?.close(), redisProxy?.close()]);
-  await db?.drop();
+  await Promise.all([db?.drop(), dropRedisKeys()]);
 });
 
 const current = () => call(ledger.app, viewer, { url: "/v1/environments/prod/current" });

@@ -106,7 +106,8 @@ export class Cache {
   async invalidate(key: string): Promise<boolean> {
     if (!this.redis) return true;
     try {
-      await this.redis.multi().incr(`${key}:gen`).del(key).exec();
+      // The generation outlives any value (CACHE_TTL_SECONDS is at most a day) and then expires too.
+      await this.redis.multi().incr(`${key}:gen`).expire(`${key}:gen`, 2 * 86_400).del(key).exec();
       return true;
     } catch (error) {
       this.warn(error, "invalidate");

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import { Client } from "pg";
 import { loadConfig } from "../../src/config";
 import { runMigrations } from "../../src/db/migrate";
@@ -27,4 +28,23 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
   };
 }
 
-export const randomPrefix = () => `ledger-test-${randomBytes(4).toString("hex")}:`;
+const prefixes: string[] = [];
+
+/** A Redis key prefix of its own for this test file; `dropRedisKeys` removes everything under it. */
+export const randomPrefix = () => {
+  const prefix = `ledger-test-${randomBytes(4).toString("hex")}:`;
+  prefixes.push(prefix);
+  return prefix;
+};
+
+export async function dropRedisKeys(url = "redis://127.0.0.1:6379"): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    for (const prefix of prefixes) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
