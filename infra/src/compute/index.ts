@@ -3,6 +3,7 @@ export { ContainerImage, ecrLifecyclePolicy, type ContainerImageArgs, type Conta
 export { deploymentPlan, DeploymentPlanError, MIN_LINEAR_STEP_PERCENT, type DeploymentPlan } from "./deployment-plan";
 export { albLogBucketPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, type PolicyDocument } from "./iam-policies";
 export { digestOf, ImageReferenceError, parseImageReference, repositoryArnOf, type ImageReference } from "./image-reference";
+export { ORIGIN_VERIFY_HEADER_NAME, originVerifyHeader, validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
 export { imageInputsHash, imageTag, SERVICE_IMAGE_INPUTS } from "./image-tag";
 export {
   DEPLOYMENT_ALARM_KEYS,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../environment/environment";
 import { serviceContainerDefinition, TMP_VOLUME_NAME } from "./container-definition";
+import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
 import { albLogBucketPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy } from "./iam-policies";
 import { ServiceAlarms } from "./service-alarms";
@@ -48,6 +49,16 @@ export interface WebServiceArgs {
     /** Secret whose string is the AUTH token. */
     readonly authSecretArn: pulumi.Input<string>;
   };
+  /**
+   * Header CloudFront sends to the origin with a secret value (originVerifyHeader()). The HTTPS listener
+   * forwards only requests carrying it and answers everything else 403. No default.
+   */
+  readonly originVerifyHeader: OriginVerifyHeader;
+  /**
+   * What sends the header (the Edge): the rule that requires it changes only after they are deployed, so
+   * introducing or rotating the secret never refuses CloudFront's requests mid-rollout. Default: none.
+   */
+  readonly originHeaderSenders?: pulumi.Input<pulumi.Resource>[];
   /** ECS service name (fixed, so alarms can name it before it exists). Default: release-ledger. */
   readonly serviceName?: string;
   /** Container name. Default: service. */
@@ -78,6 +89,8 @@ export class WebService extends pulumi.ComponentResource {
   readonly targetGroups: aws.lb.TargetGroup[];
   readonly httpsListener: aws.lb.Listener;
   readonly httpListener: aws.lb.Listener;
+  /** The HTTPS listener's one forwarding rule: only requests carrying the origin-verify header. */
+  readonly productionRule: aws.lb.ListenerRule;
   readonly alarms: ServiceAlarms;
 
   readonly clusterName: pulumi.Output<string>;
@@ -103,6 +116,7 @@ export class WebService extends pulumi.ComponentResource {
     const port = env.service.port;
     try {
       this.plan = deploymentPlan(env);
+      validateOriginVerifyHeaderName(args.originVerifyHeader.name);
     } catch (error) {
       throw new pulumi.ResourceError((error as Error).message, this);
     }
@@ -334,40 +348,53 @@ export class WebService extends pulumi.ComponentResource {
         protocol: "HTTPS",
         sslPolicy: ALB_TLS_POLICY,
         certificateArn: validation.certificateArn,
-        // Progressive delivery routes through the production rule, whose weights ECS moves; nothing else matches.
-        defaultActions: progressive
-          ? [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not found", statusCode: "404" } }]
-          : [{ type: "forward", targetGroupArn: blue.arn }],
+        // Only the production rule forwards, and only requests from our CloudFront (the origin-verify header);
+        // anything that reaches the ALB otherwise gets a 403.
+        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }],
         tags,
       },
       parent,
     );
 
+    // One rule in every strategy, so switching rolling <-> canary renames nothing. In progressive delivery it
+    // is the rule ECS moves the weights on (advancedConfiguration.productionListenerRule), so the header
+    // condition holds for blue, green and every step between.
+    this.productionRule = new aws.lb.ListenerRule(
+      `${name}-production-rule`,
+      {
+        listenerArn: this.httpsListener.arn,
+        priority: 100,
+        conditions: [
+          { pathPattern: { values: ["/*"] } },
+          { httpHeader: { httpHeaderName: args.originVerifyHeader.name, values: [args.originVerifyHeader.value] } },
+        ],
+        actions: progressive && green
+          ? [
+              {
+                type: "forward",
+                forward: {
+                  targetGroups: [
+                    { arn: blue.arn, weight: 100 },
+                    { arn: green.arn, weight: 0 },
+                  ],
+                },
+              },
+            ]
+          : [{ type: "forward", targetGroupArn: blue.arn }],
+        tags,
+      },
+      {
+        parent: this,
+        // ECS owns the weights once deployments start; Pulumi must not put them back.
+        ignoreChanges: progressive ? ["actions"] : [],
+        dependsOn: args.originHeaderSenders ?? [],
+      },
+    );
+
     let productionRule: aws.lb.ListenerRule | undefined;
     let infrastructureRole: aws.iam.Role | undefined;
     if (progressive && green) {
-      productionRule = new aws.lb.ListenerRule(
-        `${name}-production-rule`,
-        {
-          listenerArn: this.httpsListener.arn,
-          priority: 100,
-          conditions: [{ pathPattern: { values: ["/*"] } }],
-          actions: [
-            {
-              type: "forward",
-              forward: {
-                targetGroups: [
-                  { arn: blue.arn, weight: 100 },
-                  { arn: green.arn, weight: 0 },
-                ],
-              },
-            },
-          ],
-          tags,
-        },
-        // ECS owns the weights once deployments start; Pulumi must not put them back.
-        { parent: this, ignoreChanges: ["actions"] },
-      );
+      productionRule = this.productionRule;
       infrastructureRole = new aws.iam.Role(
         `${name}-ecs-infrastructure-role`,
         {
@@ -463,7 +490,7 @@ export class WebService extends pulumi.ComponentResource {
         parent: this,
         // Autoscaling owns the running count after creation.
         ignoreChanges: ["desiredCount"],
-        dependsOn: [this.httpsListener, ...(productionRule ? [productionRule] : [])],
+        dependsOn: [this.httpsListener, this.productionRule],
       },
     );
 

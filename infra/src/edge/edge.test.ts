@@ -4,6 +4,7 @@
  * are actually asked to create. No AWS here: these are the inputs the program sends, not deployed state.
  */
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEnvironment, type Environment } from "../environment";
 import { RUNBOOK_DOCUMENT } from "../observability/runbooks";
@@ -71,6 +72,20 @@ beforeAll(async () => {
     };
     built.set(name, { environment, serviceUrl: await promiseOf(edge.serviceUrl), outputs });
   }
+  // With the origin-verify header (the compute program always passes one).
+  const staging = loadEnvironment("staging");
+  const withHeader = new Edge(
+    "header-edge",
+    {
+      environment: staging,
+      originDomainName: `origin.${staging.dns.domainName}`,
+      alertTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts-staging",
+      originVerifyHeader: { name: "X-Origin-Verify", value: pulumi.secret("s3cretHeaderValue") },
+      tags: { ...staging.tags, Layer: "compute" },
+    },
+    { provider: main, usEast1Provider },
+  );
+  await promiseOf(withHeader.distributionId);
   await quiesce();
 });
 
@@ -236,5 +251,20 @@ describe.each(ENVIRONMENTS)("Edge (%s)", (env) => {
     const taggable = recorder.resources.filter((r) => r.name.startsWith(`edge-${env}`) && "tags" in r.inputs);
     expect(taggable.length).toBeGreaterThanOrEqual(6);
     for (const r of taggable) expect(r.inputs.tags, r.name).toMatchObject({ Environment: env, Layer: "compute" });
+  });
+});
+
+describe("Edge origin-verify header", () => {
+  /** How Pulumi marks a secret value on the wire (and so in recorded mock inputs). */
+  const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+  it("adds the header to the origin's custom headers and sends the origins as a secret", () => {
+    const origins = recorder.one("aws:cloudfront/distribution:Distribution", "header-edge").inputs.origins as any;
+    expect(origins[SECRET_SIG]).toBeDefined();
+    expect(origins.value[0].customHeaders).toEqual([{ name: "X-Origin-Verify", value: "s3cretHeaderValue" }]);
+  });
+
+  it("adds no custom header when none is given", () => {
+    for (const env of ENVIRONMENTS) expect(input(one(env, "aws:cloudfront/distribution:Distribution"), "origins")[0].customHeaders).toBeUndefined();
   });
 });

@@ -26,6 +26,11 @@ export interface EdgeArgs {
    * alarm lives in us-east-1 and cannot notify a topic in another region (see cdnAlertTopicArn).
    */
   readonly alertTopicArn: pulumi.Input<string>;
+  /**
+   * Header (with a secret value) CloudFront adds to every origin request; the ALB forwards only requests
+   * that carry it (WebService originVerifyHeader). Default: none.
+   */
+  readonly originVerifyHeader?: { readonly name: string; readonly value: pulumi.Input<string> };
   /** Tags for every taggable resource (layerTags(environment, "compute")). */
   readonly tags: Record<string, string>;
 }
@@ -214,6 +219,7 @@ export class Edge extends pulumi.ComponentResource {
           {
             originId,
             domainName: args.originDomainName,
+            customHeaders: args.originVerifyHeader ? [{ name: args.originVerifyHeader.name, value: args.originVerifyHeader.value }] : undefined,
             customOriginConfig: {
               httpPort: 80,
               httpsPort: 443,

@@ -1,5 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { awsProvider, ContainerImage, Edge, layerTags, Observability, parseImageReference, readUpstream, WebService } from "@platform/infra";
+import {
+  awsProvider,
+  ContainerImage,
+  Edge,
+  layerTags,
+  Observability,
+  originDomainName,
+  originVerifyHeader,
+  parseImageReference,
+  readUpstream,
+  WebService,
+} from "@platform/infra";
 import type { Environment } from "@platform/infra/environment";
 import type { LayerProgramOutputs } from "@platform/infra/layers";
 
@@ -28,6 +39,23 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     { provider },
   );
 
+  // One secret header for both ends: CloudFront sends it, the ALB forwards only requests that carry it.
+  const originHeader = originVerifyHeader("origin-verify");
+
+  // The edge addresses the ALB by name only, so it is declared first: the listener rule that requires the
+  // header then waits for the distribution that sends it (see WebService originHeaderSenders).
+  const edge = new Edge(
+    "edge",
+    {
+      environment,
+      originDomainName: originDomainName(environment.dns.domainName),
+      alertTopicArn: network.alertTopicArn,
+      originVerifyHeader: originHeader,
+      tags,
+    },
+    { provider, usEast1Provider },
+  );
+
   const web = new WebService(
     "service",
     {
@@ -48,21 +76,11 @@ export function computeProgram(environment: Environment, options: ComputeProgram
         masterSecretArn: data.dbMasterSecretArn,
       },
       redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
+      originVerifyHeader: originHeader,
+      originHeaderSenders: [edge],
       tags,
     },
     { provider },
-  );
-
-  const edge = new Edge(
-    "edge",
-    {
-      environment,
-      originDomainName: web.originDomainName,
-      albArn: web.albArn,
-      alertTopicArn: network.alertTopicArn,
-      tags,
-    },
-    { provider, usEast1Provider },
   );
 
   const observability = new Observability(

@@ -37,6 +37,9 @@ export const DATA = {
   redisAuthSecretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:redis-auth-xyz`,
 };
 
+/** The value the mocked RandomPassword generates (the origin-verify header's secret). */
+export const ORIGIN_SECRET = "MockOriginSecret0123456789abcdef";
+
 /** The digest the mocked docker build "pushes". */
 export const BUILT_DIGEST = `sha256:${"1f".repeat(32)}`;
 
@@ -146,6 +149,8 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
       return { bucket: `${name}-bucket`, bucketDomainName: `${name}-bucket.s3.amazonaws.com` };
     case "aws:cloudfront/distribution:Distribution":
       return { domainName: `d-${name}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: ORIGIN_SECRET };
     default:
       return undefined;
   }

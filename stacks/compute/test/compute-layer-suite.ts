@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
 import { REPOSITORY_ROOT } from "@platform/infra/environment";
 import { isTaggable } from "../../../infra/src/testing/taggable";
-import { BUILT_DIGEST, containerOf, DATA, NETWORK, REGISTRY, runComputeProgram, TYPES, type ComputeRun } from "./compute-harness";
+import { BUILT_DIGEST, containerOf, DATA, NETWORK, ORIGIN_SECRET, REGISTRY, runComputeProgram, TYPES, type ComputeRun } from "./compute-harness";
 
 export interface Expectations {
   /** ECS deployment strategy. */
@@ -179,6 +179,8 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
           canaryConfiguration: { canaryPercent: d.canaryPercent, canaryBakeTimeInMinutes: String(d.bakeMinutes) },
         });
         const rule = one(TYPES.listenerRule);
+        // ECS shifts traffic on the rule that also demands the origin header.
+        expect(((rule.inputs.conditions as any).value as any[]).some((c) => c.httpHeader?.httpHeaderName === "X-Origin-Verify")).toBe(true);
         const infraRole = one(TYPES.role, "service-ecs-infrastructure-role");
         expect(lb.advancedConfiguration).toEqual({
           alternateTargetGroupArn: run.arnOf(one(TYPES.targetGroup, "service-green")),
@@ -196,7 +198,11 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       } else {
         expect(service.inputs.deploymentConfiguration).toEqual({ strategy: "ROLLING" });
         expect(lb.advancedConfiguration).toBeUndefined();
-        expect(all(TYPES.listenerRule)).toEqual([]);
+        // Same rule as blue/green, forwarding to the one target group; Pulumi owns its actions.
+        expect(one(TYPES.listenerRule, "service-production-rule").inputs.actions).toEqual([
+          { type: "forward", targetGroupArn: run.arnOf(one(TYPES.targetGroup, "service-blue")) },
+        ]);
+        expect(run.options.get(`${TYPES.listenerRule}::service-production-rule`)?.ignoreChanges ?? []).not.toContain("actions");
       }
     });
 
@@ -257,6 +263,34 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
         Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
         Action: "s3:PutObject",
         Resource: `${run.arnOf(one(TYPES.bucket, "service-alb-logs"))}/alb/AWSLogs/123456789012/*`,
+      });
+    });
+
+    it("HTTPS answers 403 by default; its one rule forwards only requests with CloudFront's secret origin header", () => {
+      expect(one(TYPES.listener, "service-https").inputs.defaultActions).toEqual([
+        { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } },
+      ]);
+      const rule = one(TYPES.listenerRule, "service-production-rule");
+      expect(rule.inputs).toMatchObject({ listenerArn: run.arnOf(one(TYPES.listener, "service-https")), priority: 100 });
+      // The conditions carry the secret, so Pulumi sends (and stores) them as a secret.
+      const conditions = rule.inputs.conditions as any;
+      expect(conditions[SECRET_SIG]).toBe(SECRET_VALUE_SIG);
+      expect(conditions.value).toContainEqual({ httpHeader: { httpHeaderName: "X-Origin-Verify", values: [ORIGIN_SECRET] } });
+      for (const action of rule.inputs.actions as any[]) expect(action.type).toBe("forward");
+      // The rule that requires the header changes only after the distribution that sends it is deployed.
+      const dependsOn = (run.options.get(`${TYPES.listenerRule}::service-production-rule`)?.dependsOn ?? []) as { __pulumiType?: string }[];
+      expect(dependsOn.map((d) => d.__pulumiType)).toContain("platform:edge:Edge");
+    });
+
+    it("CloudFront sends the origin header with the same deploy-time secret (32 letters and digits), marked secret", () => {
+      expect(one("random:index/randomPassword:RandomPassword", "origin-verify").inputs).toMatchObject({ length: 32, special: false });
+      const origins = one("aws:cloudfront/distribution:Distribution").inputs.origins as any;
+      expect(origins[SECRET_SIG]).toBe(SECRET_VALUE_SIG);
+      expect(origins.value).toHaveLength(1);
+      expect(origins.value[0]).toMatchObject({
+        domainName: `origin.${run.environment.dns.domainName}`,
+        customHeaders: [{ name: "X-Origin-Verify", value: ORIGIN_SECRET }],
+        customOriginConfig: { originProtocolPolicy: "https-only" },
       });
     });
 
