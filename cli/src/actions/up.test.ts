@@ -66,6 +66,7 @@ describe("devctl up", () => {
     expect(wrong.engine.calls).toEqual([]);
 
     const right = harness();
+    right.deploy("prod", "compute", { [IMAGE_CONFIG_KEY]: image("running") });
     const accepted = await right.run(["up", "prod"], { interactive: true, answers: ["prod"] });
     expect(accepted.code).toBe(ExitCode.Success);
     expect(right.engine.calls.filter((c) => c.startsWith("up "))).toHaveLength(3);
@@ -73,6 +74,7 @@ describe("devctl up", () => {
 
   it("does not ask for a staging deploy or with --yes on production", async () => {
     const h = harness();
+    h.deploy("prod", "compute", { [IMAGE_CONFIG_KEY]: image("running") });
     expect((await h.run(["up", "prod", "--yes"])).code).toBe(ExitCode.Success);
     expect((await h.run(["up", "staging"])).io.questions).toEqual([]);
   });
@@ -119,6 +121,30 @@ describe("devctl up", () => {
     const bad = await h.run(["up", "staging", "--image", "release-ledger:latest"]);
     expect(bad.code).toBe(ExitCode.Usage);
     expect(bad.stderr).toContain("is not an image pinned by digest");
+  });
+
+  it("in production keeps the running image unless told otherwise, and refuses to build the first one", async () => {
+    const h = harness();
+    h.deploy("prod", "network");
+    h.deploy("prod", "data");
+    h.deploy("prod", "compute", { [IMAGE_CONFIG_KEY]: image("promoted") });
+    // A fresh checkout has no pin in its stack settings: the running image is read from the state.
+    delete h.engine.stack({ environment: "prod", layer: "compute" }).config[IMAGE_CONFIG_KEY];
+    expect((await h.run(["up", "prod", "--yes"])).code).toBe(ExitCode.Success);
+    expect(h.engine.stack({ environment: "prod", layer: "compute" }).config[IMAGE_CONFIG_KEY]).toBe(image("promoted"));
+
+    expect((await h.run(["up", "prod", "--yes", "--layer", "compute", "--build"])).code).toBe(ExitCode.Success);
+    expect(h.engine.stack({ environment: "prod", layer: "compute" }).config[IMAGE_CONFIG_KEY]).toBeUndefined();
+
+    const empty = harness();
+    const refused = await empty.run(["up", "prod", "--yes"]);
+    expect(refused.code).toBe(ExitCode.Usage);
+    expect(refused.stderr).toContain("prod is a production environment and runs no image yet");
+    expect(refused.stderr).toContain("devctl promote prod --from staging");
+    expect(empty.engine.calls.filter((c) => c.startsWith("up "))).toEqual([]);
+
+    const conflicting = await h.run(["up", "prod", "--yes", "--build", "--keep-image"]);
+    expect(conflicting.code).toBe(ExitCode.Usage);
   });
 
   it("when ECS rolls the deployment back, pins the last good image again and updates the stack to match", async () => {

@@ -1,5 +1,6 @@
 import type { Layer } from "@platform/infra/layers";
 import type { ChangeCounts } from "../engine/engine";
+import { DevctlError } from "../errors";
 import type { CommandContext } from "../main";
 import { backupStack } from "./backup";
 import { confirmProduction } from "./confirm";
@@ -16,6 +17,8 @@ export interface UpOptions {
   readonly image?: string;
   /** Keep the image that runs now (the compute output imageRef) instead of building from source. */
   readonly keepImage: boolean;
+  /** Build from this checkout even in production (where the default is to keep the running image). */
+  readonly build?: boolean;
 }
 
 export interface AppliedLayer {
@@ -42,6 +45,21 @@ export async function runUp(options: UpOptions, context: CommandContext): Promis
   const { io, environment, services } = action;
   await confirmProduction(environment, io, { yes: options.yes, action: "deploy to" });
   const layers = selectLayers(options.layers);
+  // Production runs only images that already ran somewhere (promote, rollback, --image): a plain `up prod`
+  // changes infrastructure and keeps the running image. Decided before any layer is touched.
+  const pinRunning = options.keepImage || (environment.isProduction && options.image === undefined && options.build !== true);
+  let runningImage: string | undefined;
+  if (pinRunning && layers.includes("compute")) {
+    const running = (await services.engine.outputs({ environment: environment.name, layer: "compute" })).imageRef;
+    runningImage = digestOf(running) ? String(running) : undefined;
+    if (runningImage === undefined && !options.keepImage) {
+      throw new DevctlError(
+        "USAGE",
+        `${environment.name} is a production environment and runs no image yet: devctl up keeps the running image there and will not build one from this checkout`,
+        `deploy the other layers (devctl up ${environment.name} --layer network --layer data), then devctl promote ${environment.name} --from staging; or pass --image <repo>@sha256:<digest>, or --build to build from this checkout anyway`,
+      );
+    }
+  }
   const report: UpReport = { command: "up", environment: environment.name, ok: true, applied: [], notApplied: [] };
 
   for (const [index, layer] of layers.entries()) {
@@ -51,13 +69,14 @@ export async function runUp(options: UpOptions, context: CommandContext): Promis
       if (missing.length > 0) throw upstreamNotDeployed(environment.name, layer, missing);
       io.err(`== ${environment.name}/${layer}: updating`);
       if (layer === "compute") {
-        // --keep-image pins what runs now (read from state, so it also works in a fresh checkout).
-        const running = options.keepImage ? (await services.engine.outputs(ref)).imageRef : undefined;
-        const image = options.image ?? (options.keepImage ? (digestOf(running) ? String(running) : undefined) : null);
+        // Keeping the image pins what runs now (read from state, so it also works in a fresh checkout);
+        // null clears the pin, so the program builds from source.
+        const image = options.image ?? (pinRunning ? runningImage : null);
+        const flag = options.image ? ` --image ${options.image}` : options.keepImage ? " --keep-image" : options.build ? " --build" : "";
         const outcome = await releaseCompute(action, {
           action: "up",
           image,
-          message: `devctl up ${environment.name}${options.image ? ` --image ${options.image}` : options.keepImage ? " --keep-image" : ""}`,
+          message: `devctl up ${environment.name}${flag}`,
         });
         report.applied.push({ layer, counts: outcome.update.counts, durationMs: outcome.update.durationMs, backup: outcome.backup, imageRef: outcome.imageRef, deployment: outcome.deployment });
       } else {

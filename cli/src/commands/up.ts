@@ -9,6 +9,7 @@ interface Flags {
   json?: boolean;
   image?: string;
   keepImage?: boolean;
+  build?: boolean;
 }
 
 export const registerUp: RegisterCommand = (program, context) => {
@@ -19,11 +20,17 @@ export const registerUp: RegisterCommand = (program, context) => {
     .addOption(layerOption())
     .option("-y, --yes", "do not ask for confirmation (required for production without a terminal)")
     .option("--json", "print one JSON document on stdout (progress stays on stderr)")
-    .addOption(new Option("--image <ref>", "deploy this image (<repo>@sha256:<digest>) instead of building from source").argParser(imageRef).conflicts("keepImage"))
-    .option("--keep-image", "keep the image that runs now (compute output imageRef) instead of building from source")
-    .addHelpText("after", "\nBy default the compute layer builds the image from source: `up` clears the pinned image (platform-compute:image).")
+    .addOption(new Option("--image <ref>", "deploy this image (<repo>@sha256:<digest>) instead of building from source").argParser(imageRef).conflicts(["keepImage", "build"]))
+    .addOption(new Option("--keep-image", "keep the image that runs now (compute output imageRef) instead of building from source").conflicts("build"))
+    .option("--build", "build the image from this checkout (the default outside production)")
+    .addHelpText(
+      "after",
+      "\nWhich image: outside production the compute layer builds it from this checkout (`up` clears the pinned image,\n" +
+        "platform-compute:image). In production `up` keeps the image that runs there; new images reach production\n" +
+        "through `devctl promote` (or --image); --build overrides that.",
+    )
     .action(async (environment: string, flags: Flags) => {
       const { runUp } = await import("../actions/up.js");
-      await runUp({ environment, layers: flags.layer, yes: flags.yes === true, json: flags.json === true, image: flags.image, keepImage: flags.keepImage === true }, context);
+      await runUp({ environment, layers: flags.layer, yes: flags.yes === true, json: flags.json === true, image: flags.image, keepImage: flags.keepImage === true, build: flags.build === true }, context);
     });
 };
