@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { dnsValidatedCertificate } from "../dns/validated-certificate";
 import type { Environment } from "../environment/environment";
 import { serviceContainerDefinition, TMP_VOLUME_NAME } from "./container-definition";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
@@ -300,31 +301,10 @@ export class WebService extends pulumi.ComponentResource {
     // ---- Origin certificate and DNS ----
     const origin = originDomainName(env.dns.domainName);
     const zone = aws.route53.getZoneOutput({ name: env.dns.hostedZoneName, privateZone: false }, parent);
-    const certificate = new aws.acm.Certificate(
-      `${name}-origin-cert`,
-      { domainName: origin, validationMethod: "DNS", tags },
-      { parent: this },
-    );
-    const validationOption = certificate.domainValidationOptions.apply((options) => {
-      const first = options?.[0];
-      if (!first) throw new pulumi.ResourceError(`ACM returned no DNS validation record for ${origin}.`, certificate);
-      return first;
-    });
-    const validationRecord = new aws.route53.Record(
-      `${name}-origin-cert-record`,
-      {
-        zoneId: zone.zoneId,
-        name: validationOption.resourceRecordName,
-        type: validationOption.resourceRecordType,
-        records: [validationOption.resourceRecordValue],
-        ttl: 300,
-        allowOverwrite: true,
-      },
+    const { validation } = dnsValidatedCertificate(
+      { certificate: `${name}-origin-cert`, record: `${name}-origin-cert-record`, validation: `${name}-origin-cert-validation` },
+      { domainName: origin, zoneId: zone.zoneId, tags },
       parent,
-    );
-    const validation = new aws.acm.CertificateValidation(
-      `${name}-origin-cert-validation`,
-      { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
       parent,
     );
 

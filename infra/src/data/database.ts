@@ -10,7 +10,7 @@ import { recoveryObjectiveProblems } from "./sizing";
 export interface DatabaseSettings {
   /** RDS instance class, e.g. db.t4g.micro. */
   readonly instanceClass: string;
-  /** PostgreSQL major.minor version; RDS gets the major only (see postgresMajorVersion). */
+  /** PostgreSQL version (the environment file gives the major, e.g. "16"); RDS gets the major only (see postgresMajorVersion). */
   readonly engineVersion: string;
   /** Initial gp3 storage (GiB). */
   readonly allocatedStorageGb: number;

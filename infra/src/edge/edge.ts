@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { dnsValidatedCertificate } from "../dns/validated-certificate";
 import type { Environment } from "../environment/environment";
 import { alarmDescription } from "../observability/runbooks";
 import {
@@ -79,34 +80,11 @@ export class Edge extends pulumi.ComponentResource {
     const zone = aws.route53.getZoneOutput({ name: hostedZoneName, privateZone: false }, here);
 
     // --- Viewer certificate: CloudFront only accepts ACM certificates from us-east-1.
-    const certificate = new aws.acm.Certificate(
-      `${name}-certificate`,
-      { domainName, validationMethod: "DNS", tags: { ...tags, Name: domainName } },
+    const { validation } = dnsValidatedCertificate(
+      { certificate: `${name}-certificate`, record: `${name}-certificate-validation`, validation: `${name}-certificate` },
+      { domainName, zoneId: zone.zoneId, tags: { ...tags, Name: domainName } },
       usEast1,
-    );
-    // One name on the certificate, so exactly one validation record (no resources created inside apply()).
-    const validationOption = certificate.domainValidationOptions.apply((options) => {
-      const option = options.find((o) => o.domainName === domainName) ?? options[0];
-      if (!option) throw new Error(`ACM returned no DNS validation record for ${domainName}.`);
-      return option;
-    });
-    const validationRecord = new aws.route53.Record(
-      `${name}-certificate-validation`,
-      {
-        zoneId: zone.zoneId,
-        name: validationOption.resourceRecordName,
-        type: validationOption.resourceRecordType,
-        records: [validationOption.resourceRecordValue],
-        ttl: 300,
-        // The record is deterministic per name: re-creating the certificate reuses it instead of failing.
-        allowOverwrite: true,
-      },
       here,
-    );
-    const validation = new aws.acm.CertificateValidation(
-      `${name}-certificate`,
-      { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
-      usEast1,
     );
 
     // --- WAF: CLOUDFRONT scope is only available in us-east-1.
