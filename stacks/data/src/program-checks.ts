@@ -12,6 +12,7 @@ import { type Environment } from "@platform/infra/environment";
 import { LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
 import { settle } from "../../../infra/src/testing/mocks";
 import { generatedToken, NETWORK, RDS_MANAGED_SECRET_ARN, type DataRun } from "./program-harness";
+import { isTaggable } from "../../../infra/src/testing/taggable";
 
 export const T = {
   instance: "aws:rds/instance:Instance",
@@ -33,8 +34,6 @@ export const T = {
   provider: "pulumi:providers:aws",
 } as const;
 
-/** AWS resource types of this layer that take no tags; every other aws:* resource must carry the layer's tags. */
-export const UNTAGGABLE = new Set<string>([T.rolePolicy, T.secretVersion, T.backupReplication, T.kmsAlias]);
 
 /** Every alarm the data tier must have in every environment, by logical name, with its runbook entry. */
 export const EXPECTED_ALARMS: Readonly<Record<string, RunbookKey>> = {
@@ -264,7 +263,7 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     const aws = run().resources.filter((r) => r.type.startsWith("aws:"));
     expect(aws.length).toBeGreaterThan(15);
     for (const r of aws) {
-      if (UNTAGGABLE.has(r.type)) continue;
+      if (!isTaggable(r.type)) continue;
       expect(r.inputs.tags, `${r.type} ${r.name}`).toEqual(expected);
     }
   });
