@@ -1,19 +1,20 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { EnvironmentError, loadEnvironment, type LoadOptions } from "@platform/infra/environment";
 import type { PolicyEnvironment } from "./rules";
 
 /**
- * Whether a stack is production, for the real policy pack: the environment file Pulumi.<stack>.yaml at the
- * repository root says `platform:tier: production`. Read directly (not through loadEnvironment) so a file
- * with an unrelated problem still gets the production rules; without a file the stack name decides.
+ * Whether a stack is production, for the real policy pack: the environment file Pulumi.<stack>.yaml, read
+ * through the same loadEnvironment() the layer programs use. A stack without an environment file (not one of
+ * ours) falls back to its name; an invalid file fails here with the loader's message, as the program would.
  */
 export function resolvePackEnvironment(
   stack: string,
   fallback: (stack: string) => PolicyEnvironment,
-  rootDir: string = path.resolve(__dirname, "..", ".."),
+  options: LoadOptions = {},
 ): PolicyEnvironment {
-  const file = ["yaml", "yml"].map((ext) => path.join(rootDir, `Pulumi.${stack}.${ext}`)).find((f) => /^[a-z][a-z0-9-]*$/.test(stack) && fs.existsSync(f));
-  if (!file) return fallback(stack);
-  const tier = /^\s*platform:tier:\s*["']?([a-z]+)["']?\s*$/m.exec(fs.readFileSync(file, "utf8"))?.[1];
-  return tier === undefined ? fallback(stack) : { stack, isProduction: tier === "production" };
+  try {
+    return { stack, isProduction: loadEnvironment(stack, options).isProduction };
+  } catch (error) {
+    if (error instanceof EnvironmentError && error.code === "ENVIRONMENT_UNKNOWN") return fallback(stack);
+    throw error;
+  }
 }

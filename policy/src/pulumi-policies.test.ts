@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { resolvePackEnvironment } from "./pack-environment";
 import { toPulumiPolicies } from "./pulumi-policies";
 import { environmentFromStackName, RULES } from "./rules";
+import { REPOSITORY_ROOT } from "@platform/infra/environment";
 
 const policies = toPulumiPolicies((stack) => ({ stack, isProduction: stack === "prod" }));
 const byName = (name: string) => policies.find((p) => p.name === name)!;
@@ -53,12 +54,21 @@ describe("the @pulumi/policy adapter", () => {
 
 describe("resolvePackEnvironment", () => {
   it("reads the tier from Pulumi.<stack>.yaml, falling back to the stack name", () => {
+    // Real environment files, renamed: "live" is the prod file, "prod" is the staging file.
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "pack-env-"));
+    fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), path.join(root, "Pulumi.live.yaml"));
+    fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.staging.yaml"), path.join(root, "Pulumi.prod.yaml"));
+    expect(resolvePackEnvironment("live", environmentFromStackName, { rootDir: root })).toEqual({ stack: "live", isProduction: true });
+    expect(resolvePackEnvironment("prod", environmentFromStackName, { rootDir: root })).toEqual({ stack: "prod", isProduction: false });
+    expect(resolvePackEnvironment("production", environmentFromStackName, { rootDir: root })).toEqual({ stack: "production", isProduction: true });
+  });
+
+  it("fails with the loader's message on an invalid environment file", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pack-env-"));
+    fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
     fs.writeFileSync(path.join(root, "Pulumi.live.yaml"), "config:\n  platform:tier: production\n");
-    fs.writeFileSync(path.join(root, "Pulumi.prod.yaml"), "config:\n  platform:tier: staging\n");
-    expect(resolvePackEnvironment("live", environmentFromStackName, root)).toEqual({ stack: "live", isProduction: true });
-    expect(resolvePackEnvironment("prod", environmentFromStackName, root)).toEqual({ stack: "prod", isProduction: false });
-    expect(resolvePackEnvironment("production", environmentFromStackName, root)).toEqual({ stack: "production", isProduction: true });
+    expect(() => resolvePackEnvironment("live", environmentFromStackName, { rootDir: root })).toThrow(/platform:domainName: is required/);
   });
 
   it("finds the repository's own environment files by default", () => {
