@@ -20,6 +20,8 @@ export default defineConfig({
   test: {
     // Pulumi's runtime keeps global state: every test file gets its own process.
     pool: "forks",
+    // PostgreSQL and Redis for the integration tests: the configured or local ones, else servers of its own.
+    globalSetup: [at("./service/test/support/test-services.ts")],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Pool } from "pg";
 import { call, createKey, digest, sha, testApp } from "./support/app";
-import { createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
+import { REDIS_URL, createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
 import { startIssuer } from "./support/jwks";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   [db, issuer] = await Promise.all([createTestDatabase(), startIssuer()]);
   const env = {
     DATABASE_URL: db.url,
-    REDIS_URL: "redis://127.0.0.1:6379",
+    REDIS_URL,
     REDIS_KEY_PREFIX: randomPrefix(),
     OIDC_ISSUER: issuer.issuer,
     OIDC_AUDIENCE: "release-ledger",

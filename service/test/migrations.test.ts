@@ -3,8 +3,8 @@ import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 import { expectedMigrationCount, runMigrations } from "../src/db/migrate";
+import { ADMIN_URL } from "./support/database";
 
-const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const name = `ledger_test_${randomBytes(6).toString("hex")}`;
 const url = new URL(ADMIN_URL);
 url.pathname = `/${name}`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, createKey, digest, sha, testApp } from "./support/app";
-import { createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
+import { REDIS_URL, createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
 import { startRedis } from "./support/redis-process";
 import { startTcpProxy } from "./support/tcp-proxy";
 
@@ -101,7 +101,7 @@ describe("when PostgreSQL becomes unreachable", () => {
 
 describe("rate limiting", () => {
   it("limits each principal per minute with 429 and Retry-After, and 0 disables it", async () => {
-    const shared = { DATABASE_URL: db.url, REDIS_URL: "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: randomPrefix(), RATE_LIMIT_PER_MINUTE: "3" };
+    const shared = { DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: randomPrefix(), RATE_LIMIT_PER_MINUTE: "3" };
     const limited = await testApp(shared);
     const sibling = await testApp(shared);
     const unlimited = await testApp({ DATABASE_URL: db.url, RATE_LIMIT_PER_MINUTE: "0" });

@@ -8,7 +8,7 @@ import { recordingIo } from "../../test/recording-io";
 
 // devctl smoke against the real release-ledger service (service/), started the way a container starts it
 // (startServer: listen first, migrate in the background) on a random port, with a fresh database on the
-// local PostgreSQL (127.0.0.1:5432, user postgres, trust auth) and the local Redis.
+// PostgreSQL and Redis the run's global setup chose (TEST_POSTGRES_URL, TEST_REDIS_URL: configured, local or started).
 
 const SERVICE = path.resolve(__dirname, "..", "..", "..", "service");
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -63,7 +63,7 @@ async function admin(sql: string): Promise<void> {
 function serviceEnv(databaseUrl: string): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
-    REDIS_URL: "redis://127.0.0.1:6379",
+    REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
     REDIS_KEY_PREFIX: `smoke-test-${randomBytes(4).toString("hex")}:`,
     HOST: "127.0.0.1",
     PORT: "0",

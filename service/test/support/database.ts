@@ -4,7 +4,9 @@ import { Client } from "pg";
 import { loadConfig } from "../../src/config";
 import { runMigrations } from "../../src/db/migrate";
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+// Set by the run's global setup (support/test-services.ts): the configured, local or started servers.
+export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** A fresh, migrated database with a random name on the shared PostgreSQL; `drop()` removes it. */
 export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
@@ -37,7 +39,7 @@ export const randomPrefix = () => {
   return prefix;
 };
 
-export async function dropRedisKeys(url = "redis://127.0.0.1:6379"): Promise<void> {
+export async function dropRedisKeys(url = REDIS_URL): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     for (const prefix of prefixes) {

@@ -25,8 +25,12 @@ function accepts(port: number): Promise<boolean> {
 export async function startRedis(): Promise<{ url: string; port: number; kill: () => Promise<void> }> {
   const port = await freePort();
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  // A missing binary is an "error" event, not an exception: without a listener it would end the test process.
+  let spawnError: Error | undefined;
+  child.once("error", (error) => (spawnError = error));
   const deadline = Date.now() + 5_000;
   while (!(await accepts(port))) {
+    if (spawnError) throw new Error(`redis-server could not be started: ${spawnError.message}`);
     if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
     await new Promise((r) => setTimeout(r, 20));
   }
