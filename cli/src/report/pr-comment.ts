@@ -38,6 +38,7 @@ export function renderPrComment(report: PreviewReport, options: { fullFileName: 
 
   const sections = report.environments.map((env) => {
     const lines = [`### ${env.environment}${env.production ? " (production)" : ""}`, ""];
+    if (env.note) lines.push(`> ${env.note}`, "");
     const risks = env.layers.flatMap((l) => l.risks.map((r) => `- ⚠️ **${l.layer}**: ${r.message}`));
     if (risks.length > 0) lines.push("**Risk flags**", "", ...risks, "");
     for (const layer of env.layers) {

@@ -15,6 +15,8 @@ export interface LayerPreviewResult {
 export interface EnvironmentPreview {
   readonly environment: string;
   readonly production: boolean;
+  /** Said once under the environment's heading, e.g. why it was not previewed. */
+  readonly note?: string;
   readonly layers: readonly LayerPreviewResult[];
 }
 
@@ -64,6 +66,7 @@ export function printPreviewReport(report: PreviewReport): string {
   const lines: string[] = [];
   for (const env of report.environments) {
     lines.push(`${report.command === "drift" ? "Drift" : "Preview"} of ${env.environment}${env.production ? " (production)" : ""}`);
+    if (env.note) lines.push(`  note: ${env.note}`);
     for (const layer of env.layers) {
       const c = layer.counts;
       const counts = c ? `create ${c.create}  update ${c.update}  replace ${c.replace}  delete ${c.delete}` : layer.status.toUpperCase();
