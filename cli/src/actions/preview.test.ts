@@ -32,10 +32,15 @@ describe("devctl preview --without-secrets", () => {
     expect(h.engine.calls).toEqual([]);
     expect(stderr).toContain("prod: previewed without prod's secrets (PULUMI_CONFIG_PASSPHRASE is not set)");
     expect(stdout).toContain("Preview of prod (production)");
-    expect(stdout).toContain("previewed without prod's secrets");
+    expect(stdout).toContain("not previewed: this run has none of prod's secrets");
     expect(stdout).toMatch(/network\s+SKIPPED/);
-    expect(fs.readFileSync(file, "utf8")).toContain("previewed without prod's secrets");
+    expect(fs.readFileSync(file, "utf8")).toContain("> Not previewed: this run has none of prod's secrets");
     expect(fs.readFileSync(file, "utf8")).toContain("devctl plan prod");
+    // Not "No changes": nothing was looked at.
+    expect(stdout).toContain("Not previewed: prod.");
+    expect(stdout).not.toContain("No changes");
+    expect(fs.readFileSync(file, "utf8")).toContain("**Not previewed**: prod.");
+    expect(fs.readFileSync(file, "utf8")).not.toContain("No changes");
   });
 
   it("previews as usual when the secrets are there", async () => {

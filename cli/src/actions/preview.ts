@@ -35,7 +35,7 @@ export async function runPreview(options: PreviewCommandOptions, context: Comman
     const action = await prepare(name, context);
     environments.push(await previewEnvironment(action, selectLayers(options.layers), "preview", errors));
   }
-  const notPreviewed = environments.filter((e) => e.note !== undefined).map((e) => e.environment);
+  const notPreviewed = environments.filter((e) => e.notPreviewed !== undefined).map((e) => e.environment);
   if (options.expectNoChanges && notPreviewed.length > 0) {
     throw new DevctlError("USAGE", `${notPreviewed.join(", ")} was not previewed (no secrets in this run), so --expect-no-changes cannot hold`, "run it where the environment's secrets are set, or drop --expect-no-changes");
   }
@@ -57,12 +57,12 @@ export function lacksSecrets(env: Readonly<Record<string, string | undefined>>, 
 async function withoutSecrets(name: string, layers: readonly Layer[], context: CommandContext): Promise<EnvironmentPreview> {
   const { loadEnvironment } = await import("@platform/infra/environment");
   const environment = loadEnvironment(name);
-  const note = `previewed without ${name}'s secrets: its stacks were not read. \`devctl plan ${name}\` checks its programs offline (secret values unknown); the real preview needs the environment's secrets (in CI: its own GitHub environment).`;
+  const reason = `this run has none of ${name}'s secrets, so its stacks were not read. \`devctl plan ${name}\` checks its programs offline (secret values unknown); the real preview needs the environment's secrets (in CI: its own GitHub environment).`;
   context.io.err(`${name}: previewed without ${name}'s secrets (PULUMI_CONFIG_PASSPHRASE is not set); reporting it as not previewed`);
   return {
     environment: name,
     production: environment.isProduction,
-    note,
+    notPreviewed: reason,
     layers: layers.map((layer) => ({ layer, status: "skipped", risks: [], steps: [], reason: "not previewed: no secrets in this run" })),
   };
 }
