@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { allSteps, REPO_ROOT, workflow, workflowFiles, type Job } from "./workflow-files";
 
 // The pipeline's promises, checked on the workflow files themselves: what a user relies on when they push.
@@ -194,6 +195,24 @@ describe("drift.yml", () => {
     const issue = job.steps!.find((s) => s.uses?.startsWith("actions/github-script@"))!;
     expect(issue.if).toBe("steps.drift.outputs.exit-code == '0' || steps.drift.outputs.exit-code == '3'");
     expect(job.permissions).toMatchObject({ issues: "write" });
+  });
+});
+
+describe("pinned inputs outside the workflows", () => {
+  it("Dependabot updates npm, the actions and the Dockerfile base, each release at least 7 days old", () => {
+    const config = parse(fs.readFileSync(path.join(REPO_ROOT, ".github", "dependabot.yml"), "utf8")) as {
+      updates: { "package-ecosystem": string; cooldown?: { "default-days"?: number } }[];
+    };
+    expect(config.updates.map((u) => u["package-ecosystem"]).sort()).toEqual(["docker", "github-actions", "npm"]);
+    for (const update of config.updates) expect(update.cooldown?.["default-days"], update["package-ecosystem"]).toBeGreaterThanOrEqual(7);
+  });
+
+  it("builds the service on Node 24 pinned by digest", () => {
+    const dockerfile = fs.readFileSync(path.join(REPO_ROOT, "service", "Dockerfile"), "utf8");
+    const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
+    expect(base).toMatch(/^node:24[\w.-]*@sha256:[0-9a-f]{64}$/);
+    const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(froms.every((image) => image === "${NODE_IMAGE}")).toBe(true);
   });
 });
 
