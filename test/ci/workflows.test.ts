@@ -209,10 +209,11 @@ describe("pinned inputs outside the workflows", () => {
 
   it("builds the service on Node 24 pinned by digest", () => {
     const dockerfile = fs.readFileSync(path.join(REPO_ROOT, "service", "Dockerfile"), "utf8");
-    const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
-    expect(base).toMatch(/^node:24[\w.-]*@sha256:[0-9a-f]{64}$/);
-    const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
-    expect(froms.every((image) => image === "${NODE_IMAGE}")).toBe(true);
+    // The first stage names the image; the others start from that stage, so one digest pins them all.
+    const [base, ...stages] = [...dockerfile.matchAll(/^FROM (\S+)(?: AS (\S+))?/gm)].map((m) => ({ image: m[1]!, name: m[2] }));
+    expect(base?.image).toMatch(/^node:24[\w.-]*@sha256:[0-9a-f]{64}$/);
+    expect(stages.length).toBeGreaterThan(0);
+    for (const stage of stages) expect(stage.image, stage.name).toBe(base?.name);
   });
 });
 
