@@ -3,8 +3,9 @@ import type { Job, Step, Workflow } from "./workflow-files";
 
 /**
  * A small audit of the pipeline's trust boundaries, in the spirit of zizmor's audits (unpinned-uses,
- * artipacked, cache-poisoning, excessive-permissions, bot-conditions) but limited to the rules this
- * repository promises in docs/ci-cd.md. zizmor itself is a Rust binary; it is not installable offline here.
+ * artipacked, cache-poisoning, excessive-permissions, bot-conditions) but stricter where this repository
+ * promises more (docs/ci-cd.md): no cache restore in any credentialed job, no job-level secret, an OIDC
+ * token only with an environment. It needs nothing beyond Node; zizmor.test.ts runs zizmor when installed.
  */
 export type Rule =
   | "unpinned-uses"

@@ -76,7 +76,7 @@ describe("pull-request.yml", () => {
   });
 
   it("runs the plan, the audit, CodeQL and a failing Trivy scan of the image", () => {
-    expect(runsOf(pr.jobs.plan!)).toContain('pnpm devctl plan "${{ matrix.environment }}"');
+    expect(runsOf(pr.jobs.plan!)).toContain('pnpm devctl plan "$TARGET_ENV"');
     expect(runsOf(pr.jobs.audit!)).toContain("pnpm audit --audit-level high");
     expect(usesOf(pr.jobs.codeql!)).toEqual(expect.arrayContaining([expect.stringMatching(/^github\/codeql-action\/init@/), expect.stringMatching(/^github\/codeql-action\/analyze@/)]));
     const image = pr.jobs.image!;
