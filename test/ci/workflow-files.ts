@@ -28,10 +28,11 @@ export interface Job {
   if?: string;
   needs?: string | string[];
   environment?: string | { name: string; url?: string };
-  concurrency?: { group: string; "cancel-in-progress"?: boolean | string };
+  concurrency?: { group: string; "cancel-in-progress"?: boolean | string; queue?: string };
   permissions?: Record<string, string> | string;
   strategy?: { matrix?: Record<string, unknown> };
   services?: Record<string, { image: string; env?: Record<string, string>; ports?: string[] }>;
+  container?: string | { image: string };
   env?: Record<string, string>;
   steps?: Step[];
 }
@@ -39,8 +40,9 @@ export interface Job {
 export interface Workflow {
   name?: string;
   on: Record<string, unknown>;
-  concurrency?: { group: string; "cancel-in-progress"?: boolean | string };
+  concurrency?: { group: string; "cancel-in-progress"?: boolean | string; queue?: string };
   permissions?: Record<string, string> | string;
+  env?: Record<string, string>;
   jobs: Record<string, Job>;
 }
 

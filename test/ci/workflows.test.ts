@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { allSteps, REPO_ROOT, workflow, workflowFiles, type Job } from "./workflow-files";
 
 // The pipeline's promises, checked on the workflow files themselves: what a user relies on when they push.
@@ -10,13 +11,7 @@ const usesOf = (job: Job) => (job.steps ?? []).map((s) => s.uses ?? "").filter(B
 const runsOf = (job: Job) => (job.steps ?? []).map((s) => s.run ?? "").join("\n");
 
 describe("every workflow", () => {
-  it("pins each action to a major version tag or a full commit SHA, never a branch", () => {
-    const loose = steps
-      .map(({ file, job, step }) => ({ where: `${file} ${job}`, uses: step.uses }))
-      .filter((s): s is { where: string; uses: string } => typeof s.uses === "string" && !s.uses.startsWith("./") && !s.uses.startsWith("docker://"))
-      .filter(({ uses }) => !/@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/.test(uses));
-    expect(loose).toEqual([]);
-  });
+  // Pinning, checkouts, secrets on steps, caches and OIDC tokens: workflow-audit.test.ts.
 
   it("never uses long-lived AWS keys", () => {
     for (const { file, text } of files) {
@@ -24,7 +19,8 @@ describe("every workflow", () => {
     }
   });
 
-  it("asks for an OIDC token exactly where AWS credentials are configured", () => {
+  it("asks for an OIDC token exactly where AWS credentials are configured, and assumes the role of the job's kind", () => {
+    const roleOf: Record<string, string> = { "preview-staging": "PREVIEW", staging: "DEPLOY", production: "DEPLOY", rollback: "DEPLOY", drift: "DRIFT" };
     for (const { file, doc } of files) {
       expect(doc.permissions, `${file}: the default token is read-only`).toEqual({ contents: "read" });
       for (const [name, job] of Object.entries(doc.jobs)) {
@@ -33,9 +29,31 @@ describe("every workflow", () => {
         expect(permissions["id-token"] === "write", `${file} ${name}`).toBe(assumesRole);
         if (assumesRole) {
           const configure = job.steps!.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
-          expect(String(configure.with?.["role-to-assume"]), `${file} ${name}`).toMatch(/^\$\{\{ vars\.AWS_(PREVIEW|DEPLOY)_ROLE_ARN \}\}$/);
+          expect(String(configure.with?.["role-to-assume"]), `${file} ${name}`).toBe(`\${{ vars.AWS_${roleOf[name] ?? "?"}_ROLE_ARN }}`);
         }
       }
+    }
+  });
+
+  it("installs the Pulumi CLI at the version of the @pulumi/pulumi SDK the lockfile resolves", () => {
+    const installs = steps.filter(({ step }) => step.uses?.startsWith("pulumi/actions@"));
+    expect(installs.length).toBeGreaterThanOrEqual(5);
+    for (const { file, job, step } of installs) {
+      expect(step.with?.["pulumi-version"], `${file} ${job}`).toBe("${{ steps.pulumi-version.outputs.version }}");
+      const version = workflowFiles().find((w) => w.file === file)!.doc.jobs[job]!.steps!.find((s) => s.id === "pulumi-version");
+      expect(version?.run, `${file} ${job}`).toContain(`require("@pulumi/pulumi/package.json").version`);
+    }
+  });
+
+  it("runs Node 24", () => {
+    for (const { file, doc } of files) expect(doc.env?.NODE_VERSION, file).toBe("24");
+  });
+
+  it("passes each Pulumi secret only to the steps of a job in a GitHub environment", () => {
+    for (const { file, job, step } of steps) {
+      if (!JSON.stringify(step.env ?? {}).includes("secrets.PULUMI_CONFIG_PASSPHRASE")) continue;
+      const environment = workflowFiles().find((w) => w.file === file)!.doc.jobs[job]!.environment;
+      expect(environment, `${file} ${job} reads the passphrase outside an environment`).toBeDefined();
     }
   });
 });
@@ -58,7 +76,7 @@ describe("pull-request.yml", () => {
   });
 
   it("runs the plan, the audit, CodeQL and a failing Trivy scan of the image", () => {
-    expect(runsOf(pr.jobs.plan!)).toContain('pnpm devctl plan "${{ matrix.environment }}"');
+    expect(runsOf(pr.jobs.plan!)).toContain('pnpm devctl plan "$TARGET_ENV"');
     expect(runsOf(pr.jobs.audit!)).toContain("pnpm audit --audit-level high");
     expect(usesOf(pr.jobs.codeql!)).toEqual(expect.arrayContaining([expect.stringMatching(/^github\/codeql-action\/init@/), expect.stringMatching(/^github\/codeql-action\/analyze@/)]));
     const image = pr.jobs.image!;
@@ -67,14 +85,37 @@ describe("pull-request.yml", () => {
     expect(trivy.with).toMatchObject({ severity: "HIGH,CRITICAL", "exit-code": "1", "ignore-unfixed": true });
   });
 
-  it("previews staging and prod with one sticky comment each, and never on forks", () => {
-    const preview = pr.jobs.preview!;
+  it("previews staging with staging's preview environment, and skips forks and Dependabot by the pull request's author", () => {
+    const preview = pr.jobs["preview-staging"]!;
+    expect(preview.environment).toBe("preview-staging");
     expect(preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
-    expect(preview.strategy?.matrix?.environment).toEqual(["staging", "prod"]);
-    expect(runsOf(preview)).toContain('pnpm devctl preview "${{ matrix.environment }}" --comment-file "$COMMENT_FILE"');
-    const sticky = preview.steps!.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"))!;
+    expect(preview.if).toContain("github.event.pull_request.user.login != 'dependabot[bot]'");
+    expect(runsOf(preview)).toContain('pnpm devctl preview staging --comment-file "$COMMENT_FILE"');
+    expect(preview.permissions).toEqual({ contents: "read", "id-token": "write" });
+  });
+
+  it("never gives a pull request prod's secrets: the prod preview runs without environment, role or secret", () => {
+    const preview = pr.jobs["preview-prod"]!;
+    expect(preview.environment).toBeUndefined();
+    expect(preview.permissions).toBeUndefined();
+    expect(JSON.stringify(preview)).not.toMatch(/secrets\.|vars\.AWS_/);
+    expect(runsOf(preview)).toContain("pnpm devctl preview prod --without-secrets --comment-file .devctl/pr-comment/prod.md");
+    for (const [name, job] of Object.entries(pr.jobs)) {
+      expect(job.environment === undefined || job.environment === "preview-staging", `${name} names environment ${JSON.stringify(job.environment)}`).toBe(true);
+    }
+  });
+
+  it("posts one sticky comment per environment from a job that never checks out the pull request", () => {
+    const comment = pr.jobs.comment!;
+    expect(comment.needs).toEqual(["preview-staging", "preview-prod"]);
+    expect(usesOf(comment).some((u) => u.startsWith("actions/checkout@"))).toBe(false);
+    expect(runsOf(comment).trim()).toBe("");
+    expect(comment.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    const sticky = comment.steps!.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"))!;
     expect(sticky.with?.header).toBe("devctl-preview-${{ matrix.environment }}");
-    expect(preview.env).toMatchObject({ PULUMI_BACKEND_URL: "${{ secrets.PULUMI_BACKEND_URL }}", PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" });
+    for (const [name, job] of Object.entries(pr.jobs)) {
+      if (name !== "comment") expect(JSON.stringify(job.permissions ?? {}), name).not.toContain("pull-requests");
+    }
   });
 
   it("waits for the SonarQube quality gate on coverage from the test run", () => {
@@ -102,13 +143,20 @@ describe("deploy.yml", () => {
     expect(runsOf(production)).toContain("pnpm devctl promote prod --from staging --yes --soak-minutes 30");
   });
 
-  it("runs one deploy per environment at a time and never cancels one in progress", () => {
-    const groups = Object.values(deploy.jobs).filter((j) => j.concurrency).map((j) => [j.concurrency!.group, j.concurrency!["cancel-in-progress"]]);
+  it("runs one operation per environment at a time, never cancels one, and queues the waiting ones (a rollback is never replaced)", () => {
+    const groups = Object.values(deploy.jobs).filter((j) => j.concurrency).map((j) => [j.concurrency!.group, j.concurrency!["cancel-in-progress"], j.concurrency!.queue]);
     expect(groups).toEqual([
-      ["deploy-staging", false],
-      ["deploy-prod", false],
-      ["deploy-${{ inputs.environment }}", false],
+      ["deploy-staging", false, "max"],
+      ["deploy-prod", false, "max"],
+      ["deploy-${{ inputs.environment }}", false, "max"],
     ]);
+  });
+
+  it("reaches prod's secrets and role only through the production environment", () => {
+    expect(deploy.jobs.staging!.environment).toBe("staging");
+    expect(deploy.jobs.production!.environment).toBe("production");
+    expect(deploy.jobs.test!.environment).toBeUndefined();
+    expect(JSON.stringify(deploy.jobs.test)).not.toContain("secrets.");
   });
 
   it("offers a manual rollback of staging or prod to the previous or a named release", () => {
@@ -133,6 +181,12 @@ describe("drift.yml", () => {
     expect(drift.jobs.drift!.strategy?.matrix?.environment).toEqual(["staging", "prod"]);
   });
 
+  it("shares each environment's deploy group and runs in that environment's drift environment with the drift role", () => {
+    const job = drift.jobs.drift!;
+    expect(job.concurrency).toEqual({ group: "deploy-${{ matrix.environment }}", "cancel-in-progress": false, queue: "max" });
+    expect(job.environment).toBe("drift-${{ matrix.environment }}");
+  });
+
   it("fails on exit codes other than 0 and 3 and files an issue only for 0 (close) or 3 (open/update)", () => {
     const job = drift.jobs.drift!;
     const check = job.steps!.find((s) => s.id === "drift")!;
@@ -141,6 +195,25 @@ describe("drift.yml", () => {
     const issue = job.steps!.find((s) => s.uses?.startsWith("actions/github-script@"))!;
     expect(issue.if).toBe("steps.drift.outputs.exit-code == '0' || steps.drift.outputs.exit-code == '3'");
     expect(job.permissions).toMatchObject({ issues: "write" });
+  });
+});
+
+describe("pinned inputs outside the workflows", () => {
+  it("Dependabot updates npm, the actions and the Dockerfile base, each release at least 7 days old", () => {
+    const config = parse(fs.readFileSync(path.join(REPO_ROOT, ".github", "dependabot.yml"), "utf8")) as {
+      updates: { "package-ecosystem": string; cooldown?: { "default-days"?: number } }[];
+    };
+    expect(config.updates.map((u) => u["package-ecosystem"]).sort()).toEqual(["docker", "github-actions", "npm"]);
+    for (const update of config.updates) expect(update.cooldown?.["default-days"], update["package-ecosystem"]).toBeGreaterThanOrEqual(7);
+  });
+
+  it("builds the service on Node 24 pinned by digest", () => {
+    const dockerfile = fs.readFileSync(path.join(REPO_ROOT, "service", "Dockerfile"), "utf8");
+    // The first stage names the image; the others start from that stage, so one digest pins them all.
+    const [base, ...stages] = [...dockerfile.matchAll(/^FROM (\S+)(?: AS (\S+))?/gm)].map((m) => ({ image: m[1]!, name: m[2] }));
+    expect(base?.image).toMatch(/^node:24[\w.-]*@sha256:[0-9a-f]{64}$/);
+    expect(stages.length).toBeGreaterThan(0);
+    for (const stage of stages) expect(stage.image, stage.name).toBe(base?.name);
   });
 });
 

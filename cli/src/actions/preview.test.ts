@@ -23,6 +23,49 @@ function deployedEverywhere(): Harness {
 
 const tmpFile = (name: string): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "devctl-comment-")), name);
 
+describe("devctl preview --without-secrets", () => {
+  it("reports an environment whose secrets this run lacks as not previewed, says so, and touches none of its stacks", async () => {
+    const h = deployedEverywhere();
+    const file = tmpFile("prod.md");
+    const { code, stdout, stderr } = await h.run(["preview", "prod", "--without-secrets", "--comment-file", file]);
+    expect(code).toBe(ExitCode.Success);
+    expect(h.engine.calls).toEqual([]);
+    expect(stderr).toContain("prod: previewed without prod's secrets (PULUMI_CONFIG_PASSPHRASE is not set)");
+    expect(stdout).toContain("Preview of prod (production)");
+    expect(stdout).toContain("not previewed: this run has none of prod's secrets");
+    expect(stdout).toMatch(/network\s+SKIPPED/);
+    expect(fs.readFileSync(file, "utf8")).toContain("> Not previewed: this run has none of prod's secrets");
+    expect(fs.readFileSync(file, "utf8")).toContain("devctl plan prod");
+    // Not "No changes": nothing was looked at.
+    expect(stdout).toContain("Not previewed: prod.");
+    expect(stdout).not.toContain("No changes");
+    expect(fs.readFileSync(file, "utf8")).toContain("**Not previewed**: prod.");
+    expect(fs.readFileSync(file, "utf8")).not.toContain("No changes");
+  });
+
+  it("previews as usual when the secrets are there", async () => {
+    const h = deployedEverywhere();
+    const { code, stderr } = await h.run(["preview", "prod", "--without-secrets"], { env: { PULUMI_CONFIG_PASSPHRASE: "prod's" } });
+    expect(code).toBe(ExitCode.Success);
+    expect(h.engine.calls.filter((c) => c.startsWith("preview ")).sort()).toEqual(["preview prod/compute", "preview prod/data", "preview prod/network"]);
+    expect(stderr).not.toContain("without prod's secrets");
+  });
+
+  it("treats a secrets provider other than the passphrase as available (its access is the cloud role's)", async () => {
+    const h = deployedEverywhere();
+    const { code } = await h.run(["--secrets-provider", "awskms://alias/platform-prod", "preview", "prod", "--without-secrets"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(h.engine.calls.filter((c) => c.startsWith("preview ")).length).toBe(3);
+  });
+
+  it("refuses --expect-no-changes for an environment it could not preview", async () => {
+    const h = deployedEverywhere();
+    const { code, stderr } = await h.run(["preview", "prod", "--without-secrets", "--expect-no-changes"]);
+    expect(code).toBe(ExitCode.Usage);
+    expect(stderr).toContain("prod was not previewed");
+  });
+});
+
 describe("devctl preview", () => {
   it("previews every layer and summarises creates/updates/replaces/deletes with risk flags", async () => {
     const h = deployedEverywhere();

@@ -16,6 +16,8 @@ export interface PreviewCommandOptions {
   readonly json: boolean;
   readonly commentFile?: string;
   readonly expectNoChanges: boolean;
+  /** Report an environment whose secrets this run lacks as not previewed, instead of failing on it. */
+  readonly withoutSecrets?: boolean;
 }
 
 /**
@@ -26,11 +28,43 @@ export async function runPreview(options: PreviewCommandOptions, context: Comman
   const environments: EnvironmentPreview[] = [];
   const errors: unknown[] = [];
   for (const name of options.environments) {
+    if (options.withoutSecrets && lacksSecrets(context.io.env, context.globals?.secretsProvider)) {
+      environments.push(await withoutSecrets(name, selectLayers(options.layers), context));
+      continue;
+    }
     const action = await prepare(name, context);
     environments.push(await previewEnvironment(action, selectLayers(options.layers), "preview", errors));
   }
+  const notPreviewed = environments.filter((e) => e.notPreviewed !== undefined).map((e) => e.environment);
+  if (options.expectNoChanges && notPreviewed.length > 0) {
+    throw new DevctlError("USAGE", `${notPreviewed.join(", ")} was not previewed (no secrets in this run), so --expect-no-changes cannot hold`, "run it where the environment's secrets are set, or drop --expect-no-changes");
+  }
   const report = collectPreviewReport("preview", environments);
   await finishPreview(report, options, context, errors);
+}
+
+/**
+ * True when the environment's stacks cannot be decrypted in this run: the passphrase provider (the same
+ * choice automationSettings makes) without a passphrase. Another provider (awskms://…) decrypts with the
+ * cloud role's rights, which only an actual preview can test.
+ */
+export function lacksSecrets(env: Readonly<Record<string, string | undefined>>, secretsProvider: string | undefined): boolean {
+  const provider = secretsProvider || env.DEVCTL_SECRETS_PROVIDER || "passphrase";
+  return provider === "passphrase" && env.PULUMI_CONFIG_PASSPHRASE === undefined && !env.PULUMI_CONFIG_PASSPHRASE_FILE;
+}
+
+/** An environment reported, not previewed: pull requests never receive prod's secrets (docs/ci-cd.md). */
+async function withoutSecrets(name: string, layers: readonly Layer[], context: CommandContext): Promise<EnvironmentPreview> {
+  const { loadEnvironment } = await import("@platform/infra/environment");
+  const environment = loadEnvironment(name);
+  const reason = `this run has none of ${name}'s secrets, so its stacks were not read. \`devctl plan ${name}\` checks its programs offline (secret values unknown); the real preview needs the environment's secrets (in CI: its own GitHub environment).`;
+  context.io.err(`${name}: previewed without ${name}'s secrets (PULUMI_CONFIG_PASSPHRASE is not set); reporting it as not previewed`);
+  return {
+    environment: name,
+    production: environment.isProduction,
+    notPreviewed: reason,
+    layers: layers.map((layer) => ({ layer, status: "skipped", risks: [], steps: [], reason: "not previewed: no secrets in this run" })),
+  };
 }
 
 export async function previewEnvironment(action: ActionContext, layers: readonly Layer[], mode: "preview" | "drift", errors: unknown[]): Promise<EnvironmentPreview> {

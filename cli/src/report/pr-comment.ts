@@ -1,4 +1,4 @@
-import { countsCell, stepLine, type PreviewReport } from "./preview-report";
+import { countsCell, stepLine, summaryLine, type PreviewReport } from "./preview-report";
 
 /** CI finds its earlier comment by this marker and edits it instead of adding another. */
 export const PR_COMMENT_MARKER = "<!-- devctl:preview -->";
@@ -24,7 +24,7 @@ export function renderPrComment(report: PreviewReport, options: { fullFileName: 
     PR_COMMENT_MARKER,
     "## devctl preview",
     "",
-    report.changes ? `**Changes pending**, ${report.riskCount} risk flag${report.riskCount === 1 ? "" : "s"}.` : "No changes.",
+    summaryLine(report, "markdown"),
     "",
     "| Environment | Layer | Changes | Risks |",
     "| --- | --- | --- | --- |",
@@ -38,6 +38,7 @@ export function renderPrComment(report: PreviewReport, options: { fullFileName: 
 
   const sections = report.environments.map((env) => {
     const lines = [`### ${env.environment}${env.production ? " (production)" : ""}`, ""];
+    if (env.notPreviewed) lines.push(`> Not previewed: ${env.notPreviewed}`, "");
     const risks = env.layers.flatMap((l) => l.risks.map((r) => `- ⚠️ **${l.layer}**: ${r.message}`));
     if (risks.length > 0) lines.push("**Risk flags**", "", ...risks, "");
     for (const layer of env.layers) {

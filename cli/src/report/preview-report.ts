@@ -15,6 +15,8 @@ export interface LayerPreviewResult {
 export interface EnvironmentPreview {
   readonly environment: string;
   readonly production: boolean;
+  /** Why the environment's stacks were not read at all (e.g. no secrets in this run); said under its heading. */
+  readonly notPreviewed?: string;
   readonly layers: readonly LayerPreviewResult[];
 }
 
@@ -23,6 +25,8 @@ export interface PreviewReport {
   /** True when any layer would change (preview) or has drifted (drift). */
   readonly changes: boolean;
   readonly riskCount: number;
+  /** Environments whose stacks were not read: the report says nothing about their changes. */
+  readonly notPreviewed: readonly string[];
   readonly environments: readonly EnvironmentPreview[];
 }
 
@@ -32,6 +36,7 @@ export function collectPreviewReport(command: PreviewReport["command"], environm
     command,
     changes: layers.some((l) => l.counts !== undefined && hasChanges(l.counts)),
     riskCount: layers.reduce((n, l) => n + l.risks.length, 0),
+    notPreviewed: environments.filter((e) => e.notPreviewed !== undefined).map((e) => e.environment),
     environments,
   };
 }
@@ -59,11 +64,28 @@ export function countsCell(layer: LayerPreviewResult): string {
   return `+${c.create} ~${c.update} +-${c.replace} -${c.delete}`;
 }
 
+/**
+ * The report's summary line, as text or Markdown. Environments that were not previewed are named, never
+ * counted as "no changes".
+ */
+export function summaryLine(report: PreviewReport, style: "text" | "markdown"): string {
+  if (report.command === "drift") return report.changes ? "Drift found." : "No drift.";
+  const risks = `${report.riskCount} risk flag${report.riskCount === 1 ? "" : "s"}`;
+  const parts: string[] = [];
+  if (report.notPreviewed.length < report.environments.length) {
+    if (style === "text") parts.push(`${report.changes ? "Changes pending" : "No changes"}; ${risks}.`);
+    else parts.push(report.changes ? `**Changes pending**, ${risks}.` : "No changes.");
+  }
+  if (report.notPreviewed.length > 0) parts.push(`${style === "text" ? "Not previewed" : "**Not previewed**"}: ${report.notPreviewed.join(", ")}.`);
+  return parts.join(" ");
+}
+
 /** Terminal text: one block per environment, a line per layer, risk flags and steps under it. */
 export function printPreviewReport(report: PreviewReport): string {
   const lines: string[] = [];
   for (const env of report.environments) {
     lines.push(`${report.command === "drift" ? "Drift" : "Preview"} of ${env.environment}${env.production ? " (production)" : ""}`);
+    if (env.notPreviewed) lines.push(`  not previewed: ${env.notPreviewed}`);
     for (const layer of env.layers) {
       const c = layer.counts;
       const counts = c ? `create ${c.create}  update ${c.update}  replace ${c.replace}  delete ${c.delete}` : layer.status.toUpperCase();
@@ -72,10 +94,6 @@ export function printPreviewReport(report: PreviewReport): string {
       for (const step of layer.steps) lines.push(`      ${stepLine(step)}`);
     }
   }
-  lines.push(
-    report.command === "drift"
-      ? report.changes ? "Drift found." : "No drift."
-      : `${report.changes ? "Changes pending" : "No changes"}; ${report.riskCount} risk flag${report.riskCount === 1 ? "" : "s"}.`,
-  );
+  lines.push(summaryLine(report, "text"));
   return `${lines.join("\n")}\n`;
 }

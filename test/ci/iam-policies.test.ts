@@ -1,0 +1,234 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, workflowFiles, type Job } from "./workflow-files";
+
+// The IAM policies docs/ci-cd.md asks operators to create, read from the page itself and checked for the
+// boundaries the page promises. They cannot be simulated against AWS here; what is checked is their shape.
+
+interface Statement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+interface Policy {
+  Statement: Statement[];
+}
+
+const DOCS = fs.readFileSync(path.join(REPO_ROOT, "docs", "ci-cd.md"), "utf8");
+const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** `<!-- policy: <kind> <role> -->` followed by a ```json block. */
+function policies(markdown: string): Map<string, Policy> {
+  const found = new Map<string, Policy>();
+  for (const match of markdown.matchAll(/<!-- policy: (\w+ [\w-]+) -->\s*```json\n([\s\S]*?)```/g)) {
+    found.set(match[1]!, JSON.parse(match[2]!) as Policy);
+  }
+  return found;
+}
+
+const ROLE_ENVIRONMENT: Record<string, string> = {
+  "platform-preview-staging": "preview-staging",
+  "platform-drift-staging": "drift-staging",
+  "platform-drift-prod": "drift-prod",
+  "platform-deploy-staging": "staging",
+  "platform-deploy-prod": "production",
+};
+
+const STATE_BUCKET = (env: string) => `arn:aws:s3:::ORG-pulumi-state-${env}`;
+const READ_VERB = /^[a-z0-9-]+:(Get|List|Describe)[A-Za-z*]*$/;
+
+/** Trust: one subject, exactly one GitHub environment, no wildcard, no pull_request or branch subject. */
+function trustProblems(policy: Policy, environment: string): string[] {
+  const problems: string[] = [];
+  for (const statement of policy.Statement) {
+    if (list(statement.Action).join() !== "sts:AssumeRoleWithWebIdentity") problems.push(`trusts ${list(statement.Action).join()}`);
+    const conditions = statement.Condition ?? {};
+    if (Object.keys(conditions).some((operator) => operator !== "StringEquals")) problems.push(`uses ${Object.keys(conditions).join(", ")}; only StringEquals names one subject`);
+    const equals = conditions.StringEquals ?? {};
+    if (equals["token.actions.githubusercontent.com:aud"] !== "sts.amazonaws.com") problems.push("no audience condition");
+    const subject = equals["token.actions.githubusercontent.com:sub"];
+    if (subject !== `repo:OWNER/REPO:environment:${environment}`) problems.push(`trusts ${JSON.stringify(subject)}, not environment ${environment}`);
+  }
+  return problems;
+}
+
+/** Read-only: every allowed action reads; kms:Decrypt only through Secrets Manager. */
+function readOnlyProblems(policy: Policy): string[] {
+  const problems: string[] = [];
+  for (const statement of policy.Statement.filter((s) => s.Effect === "Allow")) {
+    for (const action of list(statement.Action)) {
+      if (READ_VERB.test(action) || action === "s3:ListBucket") continue;
+      if (action === "kms:Decrypt" && String(statement.Condition?.StringEquals?.["kms:ViaService"] ?? "").startsWith("secretsmanager.")) continue;
+      problems.push(`${statement.Sid ?? "a statement"} allows ${action}, which writes or decrypts`);
+    }
+  }
+  return problems;
+}
+
+/** State: the role's S3 object actions name only its own environment's bucket. */
+function stateProblems(policy: Policy, environment: string): string[] {
+  const other = environment === "staging" ? "prod" : "staging";
+  const problems: string[] = [];
+  for (const statement of policy.Statement.filter((s) => s.Effect === "Allow")) {
+    for (const resource of list(statement.Resource)) {
+      if (resource.startsWith("arn:aws:s3:::") && resource !== "*" && !resource.startsWith(STATE_BUCKET(environment))) problems.push(`${statement.Sid ?? "a statement"} reaches ${resource}`);
+      if (resource.includes(`pulumi-state-${other}`)) problems.push(`${statement.Sid ?? "a statement"} reaches ${other}'s state`);
+    }
+  }
+  if (!policy.Statement.some((s) => s.Effect === "Allow" && list(s.Resource).includes(`${STATE_BUCKET(environment)}/.pulumi/*`))) problems.push(`no access to ${environment}'s state objects`);
+  return problems;
+}
+
+const BOUNDARY = "arn:aws:iam::123456789012:policy/platform-workload-boundary";
+const IAM_WITHOUT_BOUNDARY = new Set(["iam:PassRole", "iam:CreateServiceLinkedRole"]);
+
+/** Deploy: every IAM write needs the permissions boundary, which no statement may drop. */
+function boundaryProblems(policy: Policy): string[] {
+  const problems: string[] = [];
+  for (const statement of policy.Statement.filter((s) => s.Effect === "Allow")) {
+    for (const action of list(statement.Action).filter((a) => a.startsWith("iam:") && !READ_VERB.test(a) && !IAM_WITHOUT_BOUNDARY.has(a))) {
+      if (statement.Condition?.StringEquals?.["iam:PermissionsBoundary"] !== BOUNDARY) problems.push(`${statement.Sid ?? "a statement"} allows ${action} without the permissions boundary condition`);
+    }
+  }
+  const keeps = policy.Statement.some((s) => s.Effect === "Deny" && list(s.Action).includes("iam:DeleteRolePermissionsBoundary"));
+  if (!keeps) problems.push("nothing denies iam:DeleteRolePermissionsBoundary");
+  return problems;
+}
+
+/**
+ * The data sources the programs call, and the actions each needs. A new lookup fails the test until it is
+ * named here and its actions are in the preview role's policy.
+ */
+const LOOKUP_ACTIONS: Record<string, readonly string[]> = {
+  getAvailabilityZones: ["ec2:DescribeAvailabilityZones"],
+  "ec2.getManagedPrefixList": ["ec2:DescribeManagedPrefixLists", "ec2:GetManagedPrefixListEntries"],
+  "route53.getZone": ["route53:ListHostedZones", "route53:ListHostedZonesByName", "route53:GetHostedZone", "route53:ListTagsForResource"],
+  "s3.getCanonicalUserId": ["s3:ListAllMyBuckets"],
+  "ecr.getAuthorizationToken": ["ecr:GetAuthorizationToken"],
+  getCallerIdentity: [],
+  getPartition: [],
+  getRegion: [],
+  "elb.getServiceAccount": [],
+};
+
+function programLookups(): Set<string> {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!["node_modules", "dist", "testing", "test"].includes(entry.name)) walk(full);
+      } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
+        for (const m of fs.readFileSync(full, "utf8").matchAll(/\baws\.(?:([a-z0-9]+)\.)?(get[A-Z][A-Za-z]*?)(?:Output)?\(/g)) found.add(m[1] ? `${m[1]}.${m[2]!}` : m[2]!);
+      }
+    }
+  };
+  for (const dir of ["infra/src", "stacks"]) walk(path.join(REPO_ROOT, dir));
+  return found;
+}
+
+/** The GitHub environments of the jobs that assume an AWS role, with matrix values and literals expanded. */
+function roleEnvironments(): Set<string> {
+  const found = new Set<string>();
+  const expand = (job: Job): string[] => {
+    const name = typeof job.environment === "string" ? job.environment : job.environment?.name;
+    if (!name) return [];
+    const matrix = job.strategy?.matrix?.environment as string[] | undefined;
+    if (name.includes("${{ matrix.environment }}")) return (matrix ?? []).map((e) => name.replace("${{ matrix.environment }}", e));
+    if (name.startsWith("${{")) return [...name.matchAll(/'([^']+)'/g)].map((m) => m[1]!).filter((v) => v !== "prod");
+    return [name];
+  };
+  for (const { doc } of workflowFiles()) {
+    for (const job of Object.values(doc.jobs)) {
+      if ((job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) expand(job).forEach((e) => found.add(e));
+    }
+  }
+  return found;
+}
+
+describe("the IAM policies in docs/ci-cd.md", () => {
+  const all = policies(DOCS);
+  const get = (key: string) => {
+    const policy = all.get(key);
+    if (!policy) throw new Error(`docs/ci-cd.md has no <!-- policy: ${key} --> block`);
+    return policy;
+  };
+
+  it("trusts exactly one GitHub environment per role, and those are the environments the workflows use", () => {
+    for (const [role, environment] of Object.entries(ROLE_ENVIRONMENT)) expect(trustProblems(get(`trust ${role}`), environment), role).toEqual([]);
+    expect(roleEnvironments()).toEqual(new Set(Object.values(ROLE_ENVIRONMENT)));
+  });
+
+  it("lets the preview role read staging's state and the programs' lookups, and write nothing (a preview takes no lock)", () => {
+    const preview = get("permissions platform-preview-staging");
+    expect(readOnlyProblems(preview)).toEqual([]);
+    expect(stateProblems(preview, "staging")).toEqual([]);
+    const allowed = new Set(preview.Statement.flatMap((s) => list(s.Action)));
+    const lookups = [...programLookups()];
+    expect(lookups.filter((l) => !(l in LOOKUP_ACTIONS)), "lookups with no entry in LOOKUP_ACTIONS").toEqual([]);
+    expect(lookups.flatMap((l) => LOOKUP_ACTIONS[l] ?? []).filter((a) => !allowed.has(a)), "lookup actions missing from the preview role").toEqual([]);
+    expect(lookups.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("lets the drift role read what a refresh reads, including its own environment's secret values, and write nothing", () => {
+    const drift = get("permissions platform-drift-prod");
+    expect(readOnlyProblems(drift)).toEqual([]);
+    expect(stateProblems(drift, "prod")).toEqual([]);
+    const secretValues = drift.Statement.find((s) => list(s.Action).includes("secretsmanager:GetSecretValue"));
+    expect(secretValues?.Condition?.StringEquals?.["secretsmanager:ResourceTag/Environment"]).toBe("prod");
+  });
+
+  it("confines the staging deploy role to staging's state and every role it creates to the permissions boundary", () => {
+    const deploy = get("permissions platform-deploy-staging");
+    expect(stateProblems(deploy, "staging")).toEqual([]);
+    expect(boundaryProblems(deploy)).toEqual([]);
+    const denied = deploy.Statement.filter((s) => s.Effect === "Deny").flatMap((s) => list(s.Resource));
+    expect(denied).toContain(`${STATE_BUCKET("prod")}/*`);
+  });
+
+  it("gives the boundary no IAM and no state bucket", () => {
+    const boundary = get("boundary platform-workload-boundary");
+    const denied = boundary.Statement.filter((s) => s.Effect === "Deny");
+    expect(denied.flatMap((s) => list(s.Action))).toContain("iam:*");
+    expect(denied.flatMap((s) => list(s.Resource))).toContain("arn:aws:s3:::ORG-pulumi-state-*/*");
+  });
+});
+
+describe("the policy checks catch a planted violation", () => {
+  const allow = (Action: string | string[], Resource: string | string[] = "*", Condition?: Statement["Condition"]): Statement => ({ Effect: "Allow", Action, Resource, Condition });
+  const trust = (sub: string, operator = "StringEquals"): Policy => ({
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Condition: { [operator]: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": sub } } }],
+  });
+
+  it("a trust of pull requests, of a wildcard, or of another environment", () => {
+    expect(trustProblems(trust("repo:OWNER/REPO:environment:staging"), "staging")).toEqual([]);
+    expect(trustProblems(trust("repo:OWNER/REPO:pull_request"), "staging")).not.toEqual([]);
+    expect(trustProblems(trust("repo:OWNER/REPO:*", "StringLike"), "staging")).not.toEqual([]);
+    expect(trustProblems(trust("repo:OWNER/REPO:environment:staging"), "production")).not.toEqual([]);
+  });
+
+  it("a read-only role that writes the state (a lock) or decrypts directly", () => {
+    expect(readOnlyProblems({ Statement: [allow("s3:GetObject")] })).toEqual([]);
+    expect(readOnlyProblems({ Statement: [allow("s3:PutObject", `${STATE_BUCKET("staging")}/.pulumi/locks/*`)] })).toEqual([expect.stringContaining("s3:PutObject")]);
+    expect(readOnlyProblems({ Statement: [allow("kms:Decrypt")] })).toEqual([expect.stringContaining("kms:Decrypt")]);
+  });
+
+  it("a staging role that reaches prod's state", () => {
+    const own = allow("s3:GetObject", `${STATE_BUCKET("staging")}/.pulumi/*`);
+    expect(stateProblems({ Statement: [own] }, "staging")).toEqual([]);
+    expect(stateProblems({ Statement: [own, allow("s3:GetObject", `${STATE_BUCKET("prod")}/.pulumi/*`)] }, "staging")).not.toEqual([]);
+    expect(stateProblems({ Statement: [allow("s3:GetObject", "arn:aws:s3:::ORG-pulumi-state-*/*")] }, "staging")).not.toEqual([]);
+  });
+
+  it("a deploy role that creates roles without the boundary, or may remove it", () => {
+    const keep: Statement = { Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" };
+    const bounded = allow("iam:CreateRole", "*", { StringEquals: { "iam:PermissionsBoundary": BOUNDARY } });
+    expect(boundaryProblems({ Statement: [bounded, keep] })).toEqual([]);
+    expect(boundaryProblems({ Statement: [allow("iam:CreateRole"), keep] })).toEqual([expect.stringContaining("iam:CreateRole")]);
+    expect(boundaryProblems({ Statement: [bounded] })).toEqual(["nothing denies iam:DeleteRolePermissionsBoundary"]);
+  });
+});
