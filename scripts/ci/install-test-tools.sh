@@ -16,7 +16,8 @@ ZIZMOR_VERSION=1.32.0
 install_zizmor() {
   if command -v zizmor >/dev/null 2>&1; then return 0; fi
   echo "install-test-tools: installing zizmor ${ZIZMOR_VERSION}"
-  pipx install "zizmor==${ZIZMOR_VERSION}"
+  # Into /usr/local/bin, so it is on every PATH (pipx's default, ~/.local/bin, often is not).
+  sudo_if_needed env PIPX_HOME=/opt/pipx PIPX_BIN_DIR=/usr/local/bin pipx install "zizmor==${ZIZMOR_VERSION}"
 }
 
 packages=()
