@@ -142,6 +142,56 @@ describe("engine events", () => {
     expect(lines).toEqual(["replace aws:rds/instance:Instance db", "create aws:iam/role:Role role"]);
   });
 
+  // A refresh as the engine streams it (pkg/engine: the pre-event carries op "refresh" with new = old and no
+  // diffs; the outputs event carries RefreshStep.ResultOp(), the changed keys, and no `new` for a deleted resource).
+  const state = (type: string, name: string, outputs: Record<string, unknown>) => ({
+    type,
+    urn: `urn:pulumi:staging::platform-data::${type}::${name}`,
+    custom: true,
+    id: `${name}-id`,
+    parent: "urn:pulumi:staging::platform-data::pulumi:pulumi:Stack::platform-data-staging",
+    inputs: {},
+    outputs,
+    provider: "urn:pulumi:staging::platform-data::pulumi:providers:aws::default_7_48_0::id",
+  });
+  const refreshPair = (type: string, name: string, result: "same" | "update" | "delete", before: Record<string, unknown>, after: Record<string, unknown>) => {
+    const urn = `urn:pulumi:staging::platform-data::${type}::${name}`;
+    const old = state(type, name, before);
+    return [
+      { sequence: 1, timestamp: 0, resourcePreEvent: { metadata: { op: "refresh", urn, type, old, new: old, provider: old.provider } } },
+      {
+        sequence: 2,
+        timestamp: 0,
+        resOutputsEvent: {
+          metadata: {
+            op: result,
+            urn,
+            type,
+            old,
+            ...(result === "delete" ? {} : { new: state(type, name, after) }),
+            diffs: result === "update" ? Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k])) : [],
+            provider: old.provider,
+          },
+        },
+      },
+    ];
+  };
+
+  it("takes refresh results from the outputs events, not the pre-events", () => {
+    const lines: string[] = [];
+    const collector = new StepCollector((line) => lines.push(line), true);
+    const events = [
+      { sequence: 0, timestamp: 0, resourcePreEvent: { metadata: { op: "refresh", urn: "urn:pulumi:staging::platform-data::pulumi:pulumi:Stack::platform-data-staging", type: "pulumi:pulumi:Stack", provider: "" } } },
+      ...refreshPair("aws:s3/bucket:Bucket", "assets", "update", { tags: { team: "a" }, arn: "x" }, { tags: { team: "b" }, arn: "x" }),
+      ...refreshPair("aws:sqs/queue:Queue", "jobs", "delete", { name: "jobs" }, {}),
+      ...refreshPair("aws:kms/key:Key", "key", "same", { arn: "k" }, { arn: "k" }),
+    ];
+    for (const event of events) collector.onEvent(event as never);
+    expect(collector.steps().map((s) => `${s.op} ${s.name} ${(s.diffs ?? []).join(",")}`.trim())).toEqual(["update assets tags", "delete jobs"]);
+    expect(collector.same).toBe(1);
+    expect(lines).toEqual(["drift: update aws:s3/bucket:Bucket assets (tags)", "drift: delete aws:sqs/queue:Queue jobs (gone from the cloud)"]);
+  });
+
   it("normalises engine ops and hides secret outputs", () => {
     expect(["create", "delete-replaced", "discard", "update", "read-replacement"].map(normaliseOp)).toEqual(["create", "replace", "delete", "update", "replace"]);
     expect(plainOutputs({ url: { value: "https://x", secret: false }, token: { value: "s3cr3t", secret: true } })).toEqual({ url: "https://x", token: "[secret]" });

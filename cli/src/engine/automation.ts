@@ -206,7 +206,19 @@ export function normaliseOp(op: string): StepOp {
   return "update";
 }
 
-/** Collects resource steps from engine events and turns them into progress lines. */
+/** The stack itself and provider resources are bookkeeping, not resources a user changes. */
+function isInternal(type: string): boolean {
+  return type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
+}
+
+function nameOf(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * Collects resource steps from engine events and turns them into progress lines. For a refresh
+ * (`refresh` = true) the steps come from the outputs events, where the engine reports what the read found.
+ */
 export class StepCollector {
   private readonly byUrn = new Map<string, PreviewStep>();
   same = 0;
@@ -219,40 +231,64 @@ export class StepCollector {
 
   readonly onEvent = (event: automation.EngineEvent): void => {
     const pre = event.resourcePreEvent?.metadata;
-    if (pre) {
-      if (pre.type === "pulumi:pulumi:Stack" || pre.type.startsWith("pulumi:providers:")) return;
-      let op = normaliseOp(pre.op);
-      // A refresh preview reports drift as "refresh" steps whose old and new state differ.
-      if (this.refresh && pre.op === "refresh") op = pre.new === undefined ? "delete" : (pre.diffs?.length ?? 0) > 0 ? "update" : "same";
-      if (op === "same") {
-        this.same += 1;
-        return;
-      }
-      const existing = this.byUrn.get(pre.urn);
-      if (existing && existing.op === "replace") return;
-      this.byUrn.set(pre.urn, {
-        op,
-        urn: pre.urn,
-        type: pre.type,
-        name: pre.urn.slice(pre.urn.lastIndexOf("::") + 2),
-        diffs: pre.diffs,
-        oldInputs: pre.old?.inputs as Record<string, unknown> | undefined,
-        newInputs: pre.new?.inputs as Record<string, unknown> | undefined,
-      });
-      this.onProgress?.(`${op} ${pre.type} ${pre.urn.slice(pre.urn.lastIndexOf("::") + 2)}`);
-      return;
-    }
+    // A refresh's pre-event is sent before the read (op "refresh", new = old, no diffs): it says nothing yet.
+    if (pre && !this.refresh) this.onStep(pre);
     const done = event.resOutputsEvent?.metadata;
-    if (done && done.op !== "same" && !done.type.startsWith("pulumi:")) {
-      this.onProgress?.(`${normaliseOp(done.op)} ${done.type} ${done.urn.slice(done.urn.lastIndexOf("::") + 2)} done (${Math.round((Date.now() - this.started) / 1000)}s)`);
+    if (done && this.refresh) this.onRefreshed(done);
+    else if (done && done.op !== "same" && !isInternal(done.type)) {
+      this.onProgress?.(`${normaliseOp(done.op)} ${done.type} ${nameOf(done.urn)} done (${Math.round((Date.now() - this.started) / 1000)}s)`);
     }
     const failed = event.resOpFailedEvent?.metadata;
-    if (failed) this.onProgress?.(`FAILED ${failed.op} ${failed.type} ${failed.urn.slice(failed.urn.lastIndexOf("::") + 2)}`);
+    if (failed) this.onProgress?.(`FAILED ${failed.op} ${failed.type} ${nameOf(failed.urn)}`);
     const diagnostic = event.diagnosticEvent;
     if (diagnostic && (diagnostic.severity === "error" || diagnostic.severity === "warning") && !diagnostic.ephemeral) {
       this.onProgress?.(`${diagnostic.severity}: ${diagnostic.message.trim()}`);
     }
   };
+
+  private onStep(pre: automation.StepEventMetadata): void {
+    if (isInternal(pre.type)) return;
+    const op = normaliseOp(pre.op);
+    if (op === "same") {
+      this.same += 1;
+      return;
+    }
+    const existing = this.byUrn.get(pre.urn);
+    if (existing && existing.op === "replace") return;
+    this.byUrn.set(pre.urn, {
+      op,
+      urn: pre.urn,
+      type: pre.type,
+      name: nameOf(pre.urn),
+      diffs: pre.diffs,
+      oldInputs: pre.old?.inputs as Record<string, unknown> | undefined,
+      newInputs: pre.new?.inputs as Record<string, unknown> | undefined,
+    });
+    this.onProgress?.(`${op} ${pre.type} ${nameOf(pre.urn)}`);
+  }
+
+  /**
+   * The outcome of one resource's read: the engine sends RefreshStep.ResultOp() (same, update, or delete
+   * when the resource is gone, then without `new`) and the changed keys on the outputs event.
+   */
+  private onRefreshed(done: automation.StepEventMetadata): void {
+    if (isInternal(done.type)) return;
+    const op: StepOp = done.op === "delete" || done.new === undefined ? "delete" : done.op === "same" ? "same" : "update";
+    if (op === "same") {
+      this.same += 1;
+      return;
+    }
+    this.byUrn.set(done.urn, {
+      op,
+      urn: done.urn,
+      type: done.type,
+      name: nameOf(done.urn),
+      diffs: done.diffs,
+      oldInputs: done.old?.inputs as Record<string, unknown> | undefined,
+      newInputs: done.new?.inputs as Record<string, unknown> | undefined,
+    });
+    this.onProgress?.(`drift: ${op} ${done.type} ${nameOf(done.urn)} (${op === "delete" ? "gone from the cloud" : (done.diffs ?? []).join(", ") || "changed"})`);
+  }
 
   steps(): PreviewStep[] {
     return [...this.byUrn.values()];
