@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DevctlError, ExitCode } from "../errors";
-import { AutomationEngine, StepCollector, normaliseOp, plainOutputs } from "./automation";
+import { AutomationEngine, HISTORY_PAGE_SIZE, StepCollector, normaliseOp, plainOutputs, readHistory } from "./automation";
 import { automationSettings, findOnPath, mapAutomationError, requirePulumiCli, stackArgs, workspaceOptions } from "./automation-options";
 
 const ref = { environment: "staging", layer: "data" as const };
@@ -195,5 +195,53 @@ describe("engine events", () => {
   it("normalises engine ops and hides secret outputs", () => {
     expect(["create", "delete-replaced", "discard", "update", "read-replacement"].map(normaliseOp)).toEqual(["create", "replace", "delete", "update", "replace"]);
     expect(plainOutputs({ url: { value: "https://x", secret: false }, token: { value: "s3cr3t", secret: true } })).toEqual({ url: "https://x", token: "[secret]" });
+  });
+});
+
+describe("stack history", () => {
+  /** `pulumi stack history --json` of a file backend: newest first, every version 0, paged like diyBackend.getHistory. */
+  const fileBackend = (count: number, version = (_i: number) => 0) => {
+    const all = Array.from({ length: count }, (_, i) => ({
+      version: version(count - i),
+      kind: "update" as const,
+      result: "succeeded" as const,
+      startTime: new Date(Date.UTC(2026, 0, 1) + (count - i) * 60_000),
+      message: `update ${count - i}`,
+      environment: {},
+      config: { "platform-compute:image": { value: `repo@sha256:${String(count - i).padStart(64, "0")}`, secret: false } },
+    }));
+    const calls: string[] = [];
+    return {
+      calls,
+      history: (pageSize?: number, page?: number, showSecrets?: boolean) => {
+        calls.push(`${pageSize ?? "-"}/${page ?? "-"}/${String(showSecrets)}`);
+        // The CLI's own default when the SDK passes no page size: 10.
+        const size = pageSize ?? 10;
+        const start = ((page ?? 1) - 1) * size;
+        return Promise.resolve(all.slice(start, start + size));
+      },
+    };
+  };
+
+  it("reads every page when no limit is asked for, secrets kept encrypted", async () => {
+    const source = fileBackend(HISTORY_PAGE_SIZE + 23);
+    const history = await readHistory(source);
+    expect(history).toHaveLength(HISTORY_PAGE_SIZE + 23);
+    expect(source.calls).toEqual([`${HISTORY_PAGE_SIZE}/1/false`, `${HISTORY_PAGE_SIZE}/2/false`]);
+  });
+
+  it("numbers a file backend's entries (version 0) from the full listing, oldest = 1", async () => {
+    const history = await readHistory(fileBackend(12));
+    expect(history.map((u) => u.version)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(history.find((u) => u.version === 4)?.message).toBe("update 4");
+    const [newest] = await readHistory(fileBackend(12), 1);
+    expect(newest).toMatchObject({ version: 12, message: "update 12" });
+  });
+
+  it("keeps the versions a backend sets and stops paging once a limit is met", async () => {
+    const source = fileBackend(HISTORY_PAGE_SIZE * 3, (i) => i + 100);
+    const history = await readHistory(source, 5);
+    expect(history.map((u) => u.version)).toEqual([400, 399, 398, 397, 396]);
+    expect(source.calls).toEqual([`${HISTORY_PAGE_SIZE}/1/false`]);
   });
 });

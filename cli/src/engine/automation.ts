@@ -143,18 +143,7 @@ export class AutomationEngine implements Engine {
     const stack = await this.stack(ref, false);
     if (!stack) return [];
     try {
-      // Secrets stay encrypted: devctl only needs to know a value was secret.
-      const updates = await stack.history(limit, undefined, false);
-      return updates.map((u) => ({
-        version: u.version,
-        kind: u.kind,
-        result: u.result,
-        startTime: new Date(u.startTime),
-        endTime: u.endTime ? new Date(u.endTime) : undefined,
-        message: u.message ?? "",
-        config: Object.fromEntries(Object.entries(u.config ?? {}).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
-        resourceChanges: u.resourceChanges,
-      }));
+      return await readHistory(stack, limit);
     } catch (error) {
       throw mapAutomationError(error, ref);
     }
@@ -189,6 +178,42 @@ export class AutomationEngine implements Engine {
       throw mapAutomationError(error, ref);
     }
   }
+}
+
+/** What readHistory needs of a Stack: one page of `pulumi stack history --json`, newest first. */
+export interface HistorySource {
+  history(pageSize?: number, page?: number, showSecrets?: boolean): Promise<automation.UpdateSummary[]>;
+}
+
+/** Entries asked for per `pulumi stack history` call. */
+export const HISTORY_PAGE_SIZE = 100;
+
+/**
+ * A stack's update history, newest first, `limit` entries or all of them. The SDK passes no page size
+ * unless given one and the CLI then returns its default page (10), so this pages until a short page.
+ * A file backend leaves every version 0: those entries are numbered from the full listing (oldest = 1),
+ * which needs every page; a backend that numbers its updates is read only as far as the limit.
+ */
+export async function readHistory(source: HistorySource, limit?: number): Promise<UpdateRecord[]> {
+  const summaries: automation.UpdateSummary[] = [];
+  for (let page = 1; ; page += 1) {
+    // Secrets stay encrypted: devctl only needs to know a value was secret.
+    const batch = await source.history(HISTORY_PAGE_SIZE, page, false);
+    summaries.push(...batch);
+    if (batch.length < HISTORY_PAGE_SIZE) break;
+    if (limit !== undefined && summaries.length >= limit && summaries.every((u) => u.version > 0)) break;
+  }
+  const total = summaries.length;
+  return summaries.slice(0, limit).map((u, index) => ({
+    version: u.version > 0 ? u.version : total - index,
+    kind: u.kind,
+    result: u.result,
+    startTime: new Date(u.startTime),
+    endTime: u.endTime ? new Date(u.endTime) : undefined,
+    message: u.message ?? "",
+    config: Object.fromEntries(Object.entries(u.config ?? {}).map(([k, v]) => [k, v.secret ? "[secret]" : v.value])),
+    resourceChanges: u.resourceChanges,
+  }));
 }
 
 /** Outputs as plain values; secrets stay hidden. */

@@ -47,6 +47,10 @@ export type UpdateKind = "update" | "preview" | "refresh" | "rename" | "destroy"
 
 /** One entry of a stack's update history. */
 export interface UpdateRecord {
+  /**
+   * The update's number, 1 = the stack's first update: the backend's own when it keeps one, else (a file
+   * backend, which leaves every version 0) its position in the full history. Rollback --to names it.
+   */
   readonly version: number;
   readonly kind: UpdateKind;
   readonly result: UpdateResultState;
@@ -90,7 +94,7 @@ export interface Engine {
   destroy(ref: StackRef, options?: OperationOptions): Promise<UpdateOutcome>;
   /** Outputs of the last update; an empty object for a stack that does not exist. */
   outputs(ref: StackRef): Promise<StackOutputs>;
-  /** Newest first. */
+  /** Newest first: the `limit` newest updates, or the whole history when no limit is given; [] for no stack. */
   history(ref: StackRef, limit?: number): Promise<UpdateRecord[]>;
   getConfig(ref: StackRef, key: string): Promise<string | undefined>;
   setConfig(ref: StackRef, key: string, value: string): Promise<void>;
