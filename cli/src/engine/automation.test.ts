@@ -115,6 +115,53 @@ describe("mapAutomationError", () => {
   });
 });
 
+describe("mapAutomationError on errors as the SDK really throws them", () => {
+  // automation/cmd.js: execa rejects on a non-zero exit with "Command failed …\n<stderr>\n<stdout>"; exec()
+  // wraps that message as the stderr of a new CommandResult whose err is the execa error, so the CLI's
+  // stderr appears twice in the text (stderr: and err?:), and createCommandError names it from that text.
+  const sdk = async (stderr: string, stdout = ""): Promise<Error> => {
+    const { CommandResult } = (await import("@pulumi/pulumi/automation/cmd.js")) as unknown as {
+      CommandResult: new (stdout: string, stderr: string, code: number, err?: Error) => object;
+    };
+    const { createCommandError } = (await import("@pulumi/pulumi/automation/errors.js")) as unknown as { createCommandError: (result: object) => Error };
+    const execa = new Error([`Command failed with exit code 255: pulumi preview --stack staging --non-interactive`, stderr, stdout].filter(Boolean).join("\n"));
+    return createCommandError(new CommandResult("", execa.message, -2, execa));
+  };
+
+  it("lists each of the CLI's error lines once", async () => {
+    const error = mapAutomationError(await sdk("error: update failed\n", "Updating (staging)\n    error: aws:rds/instance:Instance resource 'db' has a problem: bad class\n"), ref) as DevctlError;
+    expect(error.code).toBe("OPERATION_FAILED");
+    expect(error.message).toBe("data/staging: error: update failed; error: aws:rds/instance:Instance resource 'db' has a problem: bad class");
+  });
+
+  it("names `pulumi cancel` (which clears a file backend's lock) for a held lock, not stack import (which needs the lock)", async () => {
+    const error = mapAutomationError(
+      await sdk("error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  file:///repo/.devctl/state/.pulumi/locks/organization/platform-data/staging/1.json: created by root@ci (pid 4242) at 2026-11-30T01:00:00Z"),
+      ref,
+    ) as DevctlError;
+    expect(error.code).toBe("STACK_LOCKED");
+    expect(error.suggestion).toContain("pulumi cancel --stack staging --yes");
+    expect(error.suggestion).not.toContain("stack import");
+  });
+
+  it("turns an upstream stack without the output (exists, never deployed or emptied) into UPSTREAM_NOT_DEPLOYED", async () => {
+    const stdout =
+      "Previewing update (staging):\n    error: Running program '/repo/stacks/data' failed with an unhandled exception:\n    Error: Required output 'vpcId' does not exist on stack 'organization/platform-network/staging'.\n";
+    const error = mapAutomationError(await sdk("error: preview failed\n", stdout), ref) as DevctlError;
+    expect(error.code).toBe("UPSTREAM_NOT_DEPLOYED");
+    expect(error.message).toContain("network");
+    expect(error.suggestion).toBe("run devctl up staging --layer network first");
+  });
+
+  it("names a lost stack-creation race instead of an unmapped StackAlreadyExistsError", async () => {
+    const error = await sdk("error: stack 'staging' already exists\n");
+    expect(error.name).toBe("StackAlreadyExistsError");
+    const mapped = mapAutomationError(error, ref) as DevctlError;
+    expect(mapped.code).toBe("STACK_LOCKED");
+    expect(mapped.message).toContain("created by another devctl or pulumi process");
+  });
+});
+
 describe("engine events", () => {
   const pre = (op: string, type: string, name: string, extra: Record<string, unknown> = {}) => ({
     sequence: 1,

@@ -18,6 +18,7 @@ export interface MemoryStack {
   outputs: Record<string, unknown>;
   /** Oldest first (the engine returns it newest first, like Pulumi). */
   history: UpdateRecord[];
+  /** Resources in the stack's state (the stack resource not counted). */
   resources: number;
 }
 
@@ -63,9 +64,9 @@ export class MemoryEngine implements Engine {
     return target;
   }
 
+  /** Like the real engine: the state holds resources (a failed first update leaves some; a destroy none). */
   isDeployed(ref: StackRef): Promise<boolean> {
-    const stack = this.stacks.get(MemoryEngine.key(ref));
-    return Promise.resolve(stack !== undefined && stack.history.some((u) => u.kind === "update" && u.result === "succeeded"));
+    return Promise.resolve((this.stacks.get(MemoryEngine.key(ref))?.resources ?? 0) > 0);
   }
 
   async preview(ref: StackRef, options: PreviewOptions = {}): Promise<LayerPreview> {
@@ -93,6 +94,8 @@ export class MemoryEngine implements Engine {
     const stack = this.stack(ref);
     const failure = this.failures.get(`up ${MemoryEngine.key(ref)}`);
     if (failure) {
+      // The engine keeps what it created before the failure; outputs are registered only at the end.
+      stack.resources += (this.planned.get(MemoryEngine.key(ref)) ?? []).filter((step) => step.op === "create").length;
       this.pushHistory(stack, "update", "failed", options.message);
       throw failure;
     }
