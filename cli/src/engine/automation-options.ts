@@ -34,7 +34,14 @@ export function automationSettings(
   const localStateDir = env.PULUMI_BACKEND_URL ? undefined : path.join(repositoryRoot, ".devctl", "state");
   const backendUrl = env.PULUMI_BACKEND_URL || `file://${localStateDir ?? ""}`;
   const secretsProvider = options.secretsProvider || env.DEVCTL_SECRETS_PROVIDER || "passphrase";
-  const envVars: Record<string, string> = { PULUMI_BACKEND_URL: backendUrl, PULUMI_SKIP_UPDATE_CHECK: "true" };
+  const envVars: Record<string, string> = {
+    PULUMI_BACKEND_URL: backendUrl,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    // The stack config file (git-ignored) holds the secrets provider and the passphrase salt; without it (a
+    // fresh checkout, every CI job) the CLI would make a new passphrase secrets manager. This makes it use
+    // the one the stack's state records instead: an awskms:// stack stays on its key.
+    PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+  };
   if (secretsProvider === "passphrase") {
     if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) envVars.PULUMI_CONFIG_PASSPHRASE = env.PULUMI_CONFIG_PASSPHRASE;
     else if (env.PULUMI_CONFIG_PASSPHRASE_FILE) envVars.PULUMI_CONFIG_PASSPHRASE_FILE = env.PULUMI_CONFIG_PASSPHRASE_FILE;
@@ -63,6 +70,11 @@ export function stackArgs(settings: AutomationSettings, ref: StackRef): { workDi
 /** LocalWorkspaceOptions: each layer is a local program in its own folder, run by its own engine process. */
 export function workspaceOptions(settings: AutomationSettings, ref: StackRef): { workDir: string; envVars: Record<string, string>; secretsProvider: string } {
   return { workDir: layerDir(settings.repositoryRoot, ref.layer), envVars: { ...settings.envVars }, secretsProvider: settings.secretsProvider };
+}
+
+/** The stack's own config file, stacks/<layer>/Pulumi.<env>.yaml (git-ignored: per checkout). */
+export function stackConfigFile(settings: AutomationSettings, ref: StackRef): string {
+  return path.join(layerDir(settings.repositoryRoot, ref.layer), `Pulumi.${ref.environment}.yaml`);
 }
 
 export function layerDir(repositoryRoot: string, layer: Layer): string {

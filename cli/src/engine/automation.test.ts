@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DevctlError, ExitCode } from "../errors";
-import { AutomationEngine, HISTORY_PAGE_SIZE, StepCollector, normaliseOp, plainOutputs, readHistory } from "./automation";
+import { AutomationEngine, HISTORY_PAGE_SIZE, StepCollector, normaliseOp, plainOutputs, readHistory, type AutomationBackend, type StackHandle } from "./automation";
 import { automationSettings, findOnPath, mapAutomationError, requirePulumiCli, stackArgs, workspaceOptions } from "./automation-options";
 
 const ref = { environment: "staging", layer: "data" as const };
@@ -14,14 +14,20 @@ describe("automationSettings", () => {
     expect(settings.backendUrl).toBe("file:///repo/.devctl/state");
     expect(settings.localStateDir).toBe("/repo/.devctl/state");
     expect(settings.secretsProvider).toBe("passphrase");
-    expect(settings.envVars).toEqual({ PULUMI_BACKEND_URL: "file:///repo/.devctl/state", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_CONFIG_PASSPHRASE: "" });
+    expect(settings.envVars).toEqual({
+      PULUMI_BACKEND_URL: "file:///repo/.devctl/state",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+      PULUMI_CONFIG_PASSPHRASE: "",
+    });
   });
 
   it("uses PULUMI_BACKEND_URL when set and a chosen secrets provider without a passphrase", () => {
     const settings = automationSettings({ PULUMI_BACKEND_URL: "s3://state-bucket" }, "/repo", { secretsProvider: "awskms://alias/pulumi" });
     expect(settings.backendUrl).toBe("s3://state-bucket");
     expect(settings.localStateDir).toBeUndefined();
-    expect(settings.envVars).toEqual({ PULUMI_BACKEND_URL: "s3://state-bucket", PULUMI_SKIP_UPDATE_CHECK: "true" });
+    // A fresh checkout has no stack config file: the CLI takes the secrets provider from the state.
+    expect(settings.envVars).toEqual({ PULUMI_BACKEND_URL: "s3://state-bucket", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true" });
     expect(automationSettings({ DEVCTL_SECRETS_PROVIDER: "awskms://alias/x" }, "/repo").secretsProvider).toBe("awskms://alias/x");
   });
 
@@ -45,7 +51,7 @@ describe("automationSettings", () => {
     expect(workspaceOptions(settings, { environment: "prod", layer: "compute" })).toEqual({
       workDir: "/repo/stacks/compute",
       secretsProvider: "passphrase",
-      envVars: { PULUMI_BACKEND_URL: "file:///repo/.devctl/state", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_CONFIG_PASSPHRASE: "x" },
+      envVars: { PULUMI_BACKEND_URL: "file:///repo/.devctl/state", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true", PULUMI_CONFIG_PASSPHRASE: "x" },
     });
   });
 });
@@ -253,6 +259,7 @@ describe("stack history", () => {
       kind: "update" as const,
       result: "succeeded" as const,
       startTime: new Date(Date.UTC(2026, 0, 1) + (count - i) * 60_000),
+      endTime: new Date(Date.UTC(2026, 0, 1) + (count - i) * 60_000 + 30_000),
       message: `update ${count - i}`,
       environment: {},
       config: { "platform-compute:image": { value: `repo@sha256:${String(count - i).padStart(64, "0")}`, secret: false } },
@@ -290,5 +297,131 @@ describe("stack history", () => {
     const history = await readHistory(source, 5);
     expect(history.map((u) => u.version)).toEqual([400, 399, 398, 397, 396]);
     expect(source.calls).toEqual([`${HISTORY_PAGE_SIZE}/1/false`]);
+  });
+});
+
+describe("AutomationEngine against a fake Automation API", () => {
+  const errorNamed = (name: string, text: string): Error => Object.assign(new Error(text), { name });
+  /** A file-backend export: secrets as the state stores them (ciphertext), the stack resource and a provider. */
+  const exported = (resources: { type: string }[]) => ({
+    version: 3,
+    deployment: {
+      manifest: { time: "2026-11-30T01:00:00Z", magic: "x", version: "v3.270.0" },
+      secrets_providers: { type: "passphrase", state: { salt: "v1:abc:def" } },
+      resources: [
+        { urn: "urn:pulumi:staging::platform-data::pulumi:pulumi:Stack::platform-data-staging", custom: false, type: "pulumi:pulumi:Stack" },
+        { urn: "urn:pulumi:staging::platform-data::pulumi:providers:aws::default", custom: true, type: "pulumi:providers:aws" },
+        ...resources.map((r) => ({
+          ...r,
+          custom: true,
+          outputs: { password: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:Zm9v:YmFy" } },
+        })),
+      ],
+    },
+  });
+
+  const setup = (options: { exists?: boolean; resources?: { type: string }[]; createFails?: string; configFile?: string } = {}) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-repo-"));
+    fs.mkdirSync(path.join(root, "stacks", "data"), { recursive: true });
+    const stackFile = path.join(root, "stacks", "data", "Pulumi.staging.yaml");
+    if (options.configFile !== undefined) fs.writeFileSync(stackFile, options.configFile);
+    const calls: string[] = [];
+    let exists = options.exists ?? true;
+    let seenConfig: string | undefined;
+    let seenPath: string | undefined;
+    const stack: StackHandle = {
+      name: "staging",
+      workspace: {
+        removeStack: (name) => {
+          calls.push(`removeStack ${name}`);
+          exists = false;
+          return Promise.resolve();
+        },
+      },
+      preview: (opts) => {
+        calls.push(`preview configFile=${opts.configFile ? "temp" : "none"}`);
+        seenPath = opts.configFile;
+        seenConfig = opts.configFile ? fs.readFileSync(opts.configFile, "utf8") : undefined;
+        return Promise.resolve({});
+      },
+      previewRefresh: () => Promise.resolve({}),
+      up: () => Promise.resolve({ outputs: {} }),
+      destroy: () => Promise.resolve({}),
+      outputs: () => {
+        calls.push("outputs");
+        return Promise.resolve({});
+      },
+      history: () => Promise.resolve([]),
+      getAllConfig: () => Promise.resolve({}),
+      setConfig: (key) => {
+        calls.push(`setConfig ${key}`);
+        return Promise.resolve();
+      },
+      removeConfig: (key) => {
+        calls.push(`removeConfig ${key}`);
+        return Promise.resolve();
+      },
+    };
+    const backend: AutomationBackend = {
+      selectStack: () => {
+        calls.push("select");
+        return exists ? Promise.resolve(stack) : Promise.reject(errorNamed("StackNotFoundError", "error: no stack named 'staging' found"));
+      },
+      createStack: () => {
+        calls.push("create");
+        if (options.createFails) {
+          exists = true;
+          return Promise.reject(errorNamed(options.createFails, "error: stack 'staging' already exists"));
+        }
+        exists = true;
+        return Promise.resolve(stack);
+      },
+      runCli: (args) => {
+        calls.push(`pulumi ${args.join(" ")}`);
+        return Promise.resolve(JSON.stringify(exported(options.resources ?? [])));
+      },
+    };
+    const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "x", DEVCTL_POLICY_PACKS: "none" }, root);
+    return { engine: new AutomationEngine(settings, undefined, backend), calls, stackFile, seenConfig: () => seenConfig, seenPath: () => seenPath };
+  };
+
+  it("previews from a temporary config file: the checkout's file is never edited, the overrides never set on the stack", async () => {
+    const file = "secretsprovider: awskms://alias/pulumi\nencryptedkey: AQICAH\nconfig:\n  platform-compute:image: repo@sha256:old\n  platform-compute:token:\n    secure: v1:abc\n";
+    const t = setup({ configFile: file });
+    await t.engine.preview(ref, { configOverrides: { "platform-compute:image": "repo@sha256:new" } });
+    expect(t.calls).toEqual(["select", "preview configFile=temp"]);
+    expect(fs.readFileSync(t.stackFile, "utf8")).toBe(file);
+    expect(t.seenConfig()).toContain("platform-compute:image: repo@sha256:new");
+    expect(t.seenConfig()).toContain("secretsprovider: awskms://alias/pulumi");
+    expect(t.seenConfig()).toContain("secure: v1:abc");
+    expect(fs.existsSync(t.seenPath() ?? "")).toBe(false);
+  });
+
+  it("a preview of a never-deployed layer leaves no stack behind", async () => {
+    const t = setup({ exists: false });
+    await t.engine.preview(ref);
+    expect(t.calls).toEqual(["select", "create", "preview configFile=temp", "removeStack staging"]);
+  });
+
+  it("uses the stack another process created between select and create", async () => {
+    const t = setup({ exists: false, createFails: "StackAlreadyExistsError" });
+    await t.engine.up(ref);
+    expect(t.calls).toEqual(["select", "create", "select"]);
+  });
+
+  it("decides deployment by the state's resources, not by outputs", async () => {
+    expect(await setup({ resources: [{ type: "aws:rds/instance:Instance" }] }).engine.isDeployed(ref)).toBe(true);
+    const emptied = setup({ resources: [] });
+    expect(await emptied.engine.isDeployed(ref)).toBe(false);
+    expect(emptied.calls).not.toContain("outputs");
+    expect(await setup({ exists: false }).engine.isDeployed(ref)).toBe(false);
+  });
+
+  it("exports state for backups with secrets kept encrypted (no --show-secrets)", async () => {
+    const t = setup({ resources: [{ type: "aws:rds/instance:Instance" }] });
+    const state = await t.engine.exportState(ref);
+    expect(t.calls).toContain("pulumi stack export");
+    expect(t.calls.some((c) => c.includes("--show-secrets"))).toBe(false);
+    expect(JSON.stringify(state)).toContain('"ciphertext":"v1:Zm9v:YmFy"');
   });
 });

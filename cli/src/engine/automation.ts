@@ -1,7 +1,11 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 // A CommonJS folder without an exports map: ESM import() needs the file itself.
 import type * as automation from "@pulumi/pulumi/automation/index.js";
-import { mapAutomationError, stackArgs, workspaceOptions, type AutomationSettings } from "./automation-options";
+import { mapAutomationError, stackArgs, stackConfigFile, workspaceOptions, type AutomationSettings } from "./automation-options";
+import { EXPORT_ARGS, parseExport, previewConfig, stateHasResources } from "./automation-state";
 import {
   countSteps,
   type Engine,
@@ -16,167 +20,216 @@ import {
   type UpdateRecord,
 } from "./engine";
 
-type Automation = typeof automation;
+type StackArgs = ReturnType<typeof stackArgs>;
+type WorkspaceOptions = ReturnType<typeof workspaceOptions>;
+
+/** The part of a Stack devctl uses (automation.Stack has it); tests hand in fakes. */
+export interface StackHandle extends HistorySource {
+  readonly name: string;
+  readonly workspace: { removeStack(stackName: string): Promise<void> };
+  preview(opts: automation.PreviewOptions): Promise<unknown>;
+  previewRefresh(opts: automation.RefreshOptions): Promise<unknown>;
+  up(opts: automation.UpOptions): Promise<{ outputs: automation.OutputMap }>;
+  destroy(opts: automation.DestroyOptions): Promise<unknown>;
+  outputs(): Promise<automation.OutputMap>;
+  getAllConfig(): Promise<automation.ConfigMap>;
+  setConfig(key: string, value: automation.ConfigValue): Promise<void>;
+  removeConfig(key: string): Promise<void>;
+}
+
+/** How the engine reaches Pulumi: the Automation API by default. */
+export interface AutomationBackend {
+  /** Selects an existing stack; rejects with a StackNotFoundError when there is none. */
+  selectStack(args: StackArgs, opts: WorkspaceOptions): Promise<StackHandle>;
+  /** Creates a stack; rejects with a StackAlreadyExistsError when another process made it first. */
+  createStack(args: StackArgs, opts: WorkspaceOptions): Promise<StackHandle>;
+  /** Runs `pulumi <args> --stack <stack>` in the layer's folder with the workspace's settings; resolves to stdout. */
+  runCli(args: readonly string[], stackName: string, opts: WorkspaceOptions): Promise<string>;
+}
+
+/** The Automation API, loaded on first use so `devctl --help` stays instant. */
+export function automationBackend(): AutomationBackend {
+  let api: Promise<typeof automation> | undefined;
+  const load = (): Promise<typeof automation> => (api ??= import("@pulumi/pulumi/automation/index.js"));
+  return {
+    selectStack: async (args, opts) => (await load()).LocalWorkspace.selectStack(args, opts),
+    createStack: async (args, opts) => (await load()).LocalWorkspace.createStack(args, opts),
+    // For what the SDK has no call for (it exports state only with --show-secrets). The SDK's own
+    // command runner is internal; this runs the same `pulumi` with the same environment.
+    runCli: (args, stackName, opts) =>
+      new Promise((resolve, reject) => {
+        execFile(
+          "pulumi",
+          [...args, "--stack", stackName, "--non-interactive"],
+          { cwd: opts.workDir, env: { ...process.env, ...opts.envVars, PULUMI_AUTOMATION_API: "true" }, maxBuffer: 1024 * 1024 * 1024 },
+          (error, stdout, stderr) => {
+            if (error) reject(Object.assign(new Error(`${error.message}\n${stderr}`), { name: error.code === "ENOENT" ? "Error" : "CommandError" }));
+            else resolve(stdout);
+          },
+        );
+      }),
+  };
+}
 
 /**
  * The Engine on the Pulumi Automation API: each layer is a local program (stacks/<layer>) in its own
  * workspace, so each operation runs in its own engine process and layers can preview concurrently.
- * The only module that touches `@pulumi/pulumi/automation`; it is loaded on first use.
+ * The only module that touches `@pulumi/pulumi/automation`.
+ *
+ * The stack config file stacks/<layer>/Pulumi.<env>.yaml is git-ignored scratch, not the source of truth:
+ * what is deployed (the pinned image, the secrets provider) is read from the stack's state, and a preview
+ * runs from a temporary copy of the file so it never changes what another command in this checkout sees.
  */
 export class AutomationEngine implements Engine {
-  private api: Promise<Automation> | undefined;
-
   constructor(
     private readonly settings: AutomationSettings,
     /** Raw engine output (DEVCTL_DEBUG); the resource events become progress lines either way. */
     private readonly rawOutput?: (text: string) => void,
+    private readonly backend: AutomationBackend = automationBackend(),
   ) {
     if (settings.localStateDir) fs.mkdirSync(settings.localStateDir, { recursive: true });
   }
 
-  private load(): Promise<Automation> {
-    this.api ??= import("@pulumi/pulumi/automation/index.js");
-    return this.api;
-  }
-
-  private async stack(ref: StackRef, create: boolean): Promise<automation.Stack | undefined> {
-    const api = await this.load();
+  /** The layer's stack, or undefined when it does not exist. */
+  private async select(ref: StackRef): Promise<StackHandle | undefined> {
     try {
-      const args = stackArgs(this.settings, ref);
-      const opts = workspaceOptions(this.settings, ref);
-      return create ? await api.LocalWorkspace.createOrSelectStack(args, opts) : await api.LocalWorkspace.selectStack(args, opts);
+      return await this.backend.selectStack(stackArgs(this.settings, ref), workspaceOptions(this.settings, ref));
     } catch (error) {
-      if (!create && error instanceof Error && error.name === "StackNotFoundError") return undefined;
+      if (error instanceof Error && error.name === "StackNotFoundError") return undefined;
       throw mapAutomationError(error, ref);
     }
   }
 
-  private async run<T>(ref: StackRef, operation: (stack: automation.Stack) => Promise<T>): Promise<T> {
-    const stack = await this.stack(ref, true);
-    if (!stack) throw new Error(`stack ${ref.layer}/${ref.environment} could not be created`);
+  /** The layer's stack, created when missing; `created` says whether this call made it. */
+  private async open(ref: StackRef): Promise<{ stack: StackHandle; created: boolean }> {
+    const existing = await this.select(ref);
+    if (existing) return { stack: existing, created: false };
     try {
-      return await operation(stack);
+      return { stack: await this.backend.createStack(stackArgs(this.settings, ref), workspaceOptions(this.settings, ref)), created: true };
     } catch (error) {
-      throw mapAutomationError(error, ref);
-    }
-  }
-
-  async isDeployed(ref: StackRef): Promise<boolean> {
-    const stack = await this.stack(ref, false);
-    if (!stack) return false;
-    try {
-      return Object.keys(await stack.outputs()).length > 0;
-    } catch (error) {
-      throw mapAutomationError(error, ref);
-    }
-  }
-
-  preview(ref: StackRef, options: PreviewOptions = {}): Promise<LayerPreview> {
-    return this.run(ref, async (stack) => {
-      const overrides = Object.entries(options.configOverrides ?? {});
-      const previous = new Map<string, automation.ConfigValue | undefined>();
-      for (const [key] of overrides) previous.set(key, await stack.getConfig(key).catch(() => undefined));
-      try {
-        for (const [key, value] of overrides) await stack.setConfig(key, { value });
-        const events = new StepCollector(options.onProgress);
-        await stack.preview({
-          message: options.message,
-          onEvent: events.onEvent,
-          onOutput: this.rawOutput,
-          diff: false,
-          policyPacks: [...this.settings.policyPacks],
-        });
-        return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps() };
-      } finally {
-        for (const [key, value] of previous) {
-          if (value === undefined) await stack.removeConfig(key);
-          else await stack.setConfig(key, value);
-        }
+      // Another process created it between our select and create: use theirs.
+      if (error instanceof Error && error.name === "StackAlreadyExistsError") {
+        const theirs = await this.select(ref);
+        if (theirs) return { stack: theirs, created: false };
       }
-    });
+      throw mapAutomationError(error, ref);
+    }
   }
 
-  previewRefresh(ref: StackRef, options: OperationOptions = {}): Promise<LayerPreview> {
+  private async existing(ref: StackRef, operation: string): Promise<StackHandle> {
+    const stack = await this.select(ref);
+    if (stack) return stack;
+    throw mapAutomationError(new Error(`cannot ${operation} ${ref.layer}/${ref.environment}: no stack named '${ref.environment}' found (never deployed)`), ref);
+  }
+
+  private async guard<T>(ref: StackRef, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw mapAutomationError(error, ref);
+    }
+  }
+
+  /** The state without decrypting its secrets (`pulumi stack export`, no --show-secrets). */
+  private async exportEncrypted(ref: StackRef): Promise<unknown> {
+    return parseExport(await this.guard(ref, () => this.backend.runCli(EXPORT_ARGS, ref.environment, workspaceOptions(this.settings, ref))));
+  }
+
+  /** Deployed = the state holds resources: a failed first update leaves some without outputs; a destroy leaves none. */
+  async isDeployed(ref: StackRef): Promise<boolean> {
+    if (!(await this.select(ref))) return false;
+    return stateHasResources(await this.exportEncrypted(ref));
+  }
+
+  async preview(ref: StackRef, options: PreviewOptions = {}): Promise<LayerPreview> {
+    const { stack, created } = await this.open(ref);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-preview-"));
+    try {
+      // A temporary copy of the stack's config file with the overrides applied: the checkout's file is never
+      // edited, so a concurrent `up` or an interrupted preview cannot leave an override behind.
+      const configFile = path.join(folder, `Pulumi.${ref.environment}.yaml`);
+      fs.writeFileSync(configFile, previewConfig(readIfExists(stackConfigFile(this.settings, ref)), options.configOverrides ?? {}), { mode: 0o600 });
+      const events = new StepCollector(options.onProgress);
+      await this.guard(ref, () =>
+        stack.preview({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput, diff: false, policyPacks: [...this.settings.policyPacks], configFile }),
+      );
+      return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps() };
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+      // A preview of a never-deployed layer needs a stack; it leaves none behind.
+      if (created) await stack.workspace.removeStack(stack.name).catch(() => undefined);
+    }
+  }
+
+  async previewRefresh(ref: StackRef, options: OperationOptions = {}): Promise<LayerPreview> {
     // previewRefresh lists only what differs between state and the cloud; preview({ refresh: true })
     // would mix drift with the code changes not yet deployed.
-    return this.run(ref, async (stack) => {
-      const events = new StepCollector(options.onProgress, true);
-      await stack.previewRefresh({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput });
-      return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps() };
-    });
+    const stack = await this.existing(ref, "check drift of");
+    const events = new StepCollector(options.onProgress, true);
+    await this.guard(ref, () => stack.previewRefresh({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput }));
+    return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps() };
   }
 
-  up(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
-    return this.run(ref, async (stack) => {
-      const events = new StepCollector(options.onProgress);
-      const started = Date.now();
-      const result = await stack.up({
-        message: options.message,
-        onEvent: events.onEvent,
-        onOutput: this.rawOutput,
-        policyPacks: [...this.settings.policyPacks],
-      });
-      return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: plainOutputs(result.outputs), durationMs: Date.now() - started };
-    });
+  async up(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
+    const { stack } = await this.open(ref);
+    const events = new StepCollector(options.onProgress);
+    const started = Date.now();
+    const result = await this.guard(ref, () =>
+      stack.up({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput, policyPacks: [...this.settings.policyPacks] }),
+    );
+    return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: plainOutputs(result.outputs), durationMs: Date.now() - started };
   }
 
-  destroy(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
-    return this.run(ref, async (stack) => {
-      const events = new StepCollector(options.onProgress);
-      const started = Date.now();
-      await stack.destroy({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput });
-      return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: {}, durationMs: Date.now() - started };
-    });
+  async destroy(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
+    const stack = await this.existing(ref, "destroy");
+    const events = new StepCollector(options.onProgress);
+    const started = Date.now();
+    await this.guard(ref, () => stack.destroy({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput }));
+    return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: {}, durationMs: Date.now() - started };
   }
 
   async outputs(ref: StackRef): Promise<StackOutputs> {
-    const stack = await this.stack(ref, false);
+    const stack = await this.select(ref);
     if (!stack) return {};
-    try {
-      return plainOutputs(await stack.outputs());
-    } catch (error) {
-      throw mapAutomationError(error, ref);
-    }
+    return plainOutputs(await this.guard(ref, () => stack.outputs()));
   }
 
   async history(ref: StackRef, limit?: number): Promise<UpdateRecord[]> {
-    const stack = await this.stack(ref, false);
+    const stack = await this.select(ref);
     if (!stack) return [];
-    try {
-      return await readHistory(stack, limit);
-    } catch (error) {
-      throw mapAutomationError(error, ref);
-    }
+    return this.guard(ref, () => readHistory(stack, limit));
   }
 
   async getConfig(ref: StackRef, key: string): Promise<string | undefined> {
-    const stack = await this.stack(ref, false);
+    const stack = await this.select(ref);
     if (!stack) return undefined;
-    const all = await stack.getAllConfig().catch((error: unknown) => {
-      throw mapAutomationError(error, ref);
-    });
-    return all[key]?.value;
+    return (await this.guard(ref, () => stack.getAllConfig()))[key]?.value;
   }
 
-  setConfig(ref: StackRef, key: string, value: string): Promise<void> {
-    return this.run(ref, (stack) => stack.setConfig(key, { value }));
+  async setConfig(ref: StackRef, key: string, value: string): Promise<void> {
+    const { stack } = await this.open(ref);
+    await this.guard(ref, () => stack.setConfig(key, { value }));
   }
 
   async removeConfig(ref: StackRef, key: string): Promise<void> {
-    const stack = await this.stack(ref, false);
+    const stack = await this.select(ref);
     if (!stack) return;
-    const all = await stack.getAllConfig();
-    if (key in all) await stack.removeConfig(key).catch((error: unknown) => Promise.reject(mapAutomationError(error, ref)));
+    const all = await this.guard(ref, () => stack.getAllConfig());
+    if (key in all) await this.guard(ref, () => stack.removeConfig(key));
   }
 
   async exportState(ref: StackRef): Promise<unknown> {
-    const stack = await this.stack(ref, false);
-    if (!stack) return { version: 3, deployment: {}, note: `stack ${ref.layer}/${ref.environment} did not exist yet` };
-    try {
-      return await stack.exportStack();
-    } catch (error) {
-      throw mapAutomationError(error, ref);
-    }
+    if (!(await this.select(ref))) return { version: 3, deployment: {}, note: `stack ${ref.layer}/${ref.environment} did not exist yet` };
+    return this.exportEncrypted(ref);
+  }
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
   }
 }
 

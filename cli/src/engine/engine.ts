@@ -73,8 +73,11 @@ export interface OperationOptions {
 }
 
 export interface PreviewOptions extends OperationOptions {
-  /** Preview as if these stack config values were set (e.g. promote --preview); the stack is left as it was. */
-  readonly configOverrides?: Readonly<Record<string, string>>;
+  /**
+   * Preview as if these stack config values were set, null as if unset (the image an `up` would pin, promote
+   * --preview). The stack and its config file are left as they were.
+   */
+  readonly configOverrides?: Readonly<Record<string, string | null>>;
 }
 
 export interface UpdateOutcome {
