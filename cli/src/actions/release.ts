@@ -1,5 +1,5 @@
 import { DevctlError } from "../errors";
-import { IMAGE_CONFIG_KEY, type StackRef, type UpdateOutcome } from "../engine/engine";
+import { IMAGE_CONFIG_KEY, type Engine, type StackRef, type UpdateOutcome } from "../engine/engine";
 import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger/ledger-client";
 import type { DeploymentResult } from "../services/services";
 import { backupStack } from "./backup";
@@ -31,6 +31,23 @@ const IMAGE_REF = /^[^@\s]+@(sha256:[0-9a-f]{64})$/;
 /** The digest part of `<repository>@sha256:<hex>`, or undefined when the ref is not pinned by digest. */
 export function digestOf(imageRef: unknown): string | undefined {
   return typeof imageRef === "string" ? IMAGE_REF.exec(imageRef)?.[1] : undefined;
+}
+
+/**
+ * The image an environment's compute layer runs, pinned by digest, read from its stack's state (the output
+ * imageRef): the release pin every checkout sees, unlike the git-ignored stack config file.
+ */
+export async function runningImage(engine: Engine, environment: string): Promise<string | undefined> {
+  const running = (await engine.outputs({ environment, layer: "compute" })).imageRef;
+  return digestOf(running) ? String(running) : undefined;
+}
+
+/**
+ * The image `devctl up <env>` (no image flags) deploys: production keeps the running image, other
+ * environments build from source (undefined). Preview passes the same, so it shows what up would do.
+ */
+export async function imageUpWouldPin(engine: Engine, environment: { readonly name: string; readonly isProduction: boolean }): Promise<string | undefined> {
+  return environment.isProduction ? runningImage(engine, environment.name) : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DevctlError } from "../errors";
 import {
+  IMAGE_CONFIG_KEY,
   countSteps,
   type Engine,
   type LayerPreview,
@@ -73,12 +74,27 @@ export class MemoryEngine implements Engine {
     this.record("preview", ref, options.configOverrides ? ` ${JSON.stringify(options.configOverrides)}` : "");
     await this.fail("preview", ref);
     const steps = [...(this.planned.get(MemoryEngine.key(ref)) ?? [])];
-    const image = options.configOverrides?.["platform-compute:image"];
-    if (image !== undefined && image !== this.stacks.get(MemoryEngine.key(ref))?.config["platform-compute:image"]) {
-      steps.push({ op: "update", urn: `urn:pulumi:${ref.environment}::platform-compute::aws:ecs/taskDefinition:TaskDefinition::service`, type: "aws:ecs/taskDefinition:TaskDefinition", name: "service", diffs: ["containerDefinitions"] });
-    }
+    steps.push(...this.imageSteps(ref, options.configOverrides));
     for (const step of steps) options.onProgress?.(`${step.op} ${step.type} ${step.name}`);
     return { layer: ref.layer, counts: countSteps(steps), steps };
+  }
+
+  /**
+   * What the compute program would change about its image: it runs with the config it is given (the stack's
+   * config file, overridden) against what the stack's state says runs. No pin = a build from source.
+   */
+  private imageSteps(ref: StackRef, overrides: PreviewOptions["configOverrides"]): PreviewStep[] {
+    const stack = this.stacks.get(MemoryEngine.key(ref));
+    const deployed = stack?.history.findLast((u) => u.kind === "update" && u.result === "succeeded");
+    if (ref.layer !== "compute" || !stack || !deployed) return [];
+    const wanted = overrides && IMAGE_CONFIG_KEY in overrides ? (overrides[IMAGE_CONFIG_KEY] ?? undefined) : stack.config[IMAGE_CONFIG_KEY];
+    // A pin changes the task definition when it is not what runs; a build from source changes it only when
+    // the last update ran a pinned image (the same source builds the same image).
+    if (wanted !== undefined ? wanted === stack.outputs.imageRef : deployed.config[IMAGE_CONFIG_KEY] === undefined) return [];
+    const urn = (type: string, name: string): string => `urn:pulumi:${ref.environment}::platform-compute::${type}::${name}`;
+    const taskDefinition: PreviewStep = { op: "update", urn: urn("aws:ecs/taskDefinition:TaskDefinition", "service"), type: "aws:ecs/taskDefinition:TaskDefinition", name: "service", diffs: ["containerDefinitions"] };
+    if (wanted !== undefined) return [taskDefinition];
+    return [{ op: "create", urn: urn("docker-build:index:Image", "image"), type: "docker-build:index:Image", name: "image" }, taskDefinition];
   }
 
   async previewRefresh(ref: StackRef, options: OperationOptions = {}): Promise<LayerPreview> {
