@@ -2,7 +2,7 @@ import { DevctlError } from "../errors";
 import { IMAGE_CONFIG_KEY, type Engine, type StackRef, type UpdateOutcome } from "../engine/engine";
 import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger/ledger-client";
 import type { DeploymentResult } from "../services/services";
-import { backupStack } from "./backup";
+import { withBackup } from "./backup";
 import { progressFor, type ActionContext } from "./context";
 
 export type ReleaseAction = "up" | "promote" | "rollback";
@@ -85,11 +85,12 @@ export async function releaseCompute(context: ActionContext, request: ReleaseReq
   const knownDigest = request.image ? digestOf(request.image) : undefined;
   if (knownDigest) await startLedger(knownDigest);
 
-  const backup = await backupStack(services, ref);
-  io.err(`saved ${environment.name}/compute state to ${backup}`);
   let update: UpdateOutcome;
+  let backup: string;
   try {
-    update = await engine.up(ref, { message: request.message, onProgress: progressFor(io, `${environment.name}/compute`) });
+    ({ result: update, backup } = await withBackup(services, io, ref, () =>
+      engine.up(ref, { message: request.message, onProgress: progressFor(io, `${environment.name}/compute`) }),
+    ));
   } catch (error) {
     await finishLedger("failed");
     throw error;

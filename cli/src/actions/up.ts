@@ -2,7 +2,7 @@ import type { Layer } from "@platform/infra/layers";
 import type { ChangeCounts } from "../engine/engine";
 import { DevctlError } from "../errors";
 import type { CommandContext } from "../main";
-import { backupStack } from "./backup";
+import { withBackup } from "./backup";
 import { confirmProduction } from "./confirm";
 import { elapsed, prepare, printResult, progressFor } from "./context";
 import { missingUpstreams, selectLayers, upstreamNotDeployed } from "./layer-order";
@@ -79,9 +79,9 @@ export async function runUp(options: UpOptions, context: CommandContext): Promis
         });
         report.applied.push({ layer, counts: outcome.update.counts, durationMs: outcome.update.durationMs, backup: outcome.backup, imageRef: outcome.imageRef, deployment: outcome.deployment });
       } else {
-        const backup = await backupStack(services, ref);
-        io.err(`saved ${environment.name}/${layer} state to ${backup}`);
-        const update = await services.engine.up(ref, { message: `devctl up ${environment.name}`, onProgress: progressFor(io, `${environment.name}/${layer}`) });
+        const { result: update, backup } = await withBackup(services, io, ref, () =>
+          services.engine.up(ref, { message: `devctl up ${environment.name}`, onProgress: progressFor(io, `${environment.name}/${layer}`) }),
+        );
         report.applied.push({ layer, counts: update.counts, durationMs: update.durationMs, backup });
       }
     } catch (error) {
