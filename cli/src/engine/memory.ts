@@ -164,9 +164,18 @@ export class MemoryEngine implements Engine {
     return Promise.resolve();
   }
 
+  /** The shape `pulumi stack export` prints: the stack resource and one entry per resource, secrets as ciphertext. */
   exportState(ref: StackRef): Promise<unknown> {
-    const stack = this.stacks.get(MemoryEngine.key(ref));
-    return Promise.resolve({ version: 3, deployment: { stack: MemoryEngine.key(ref), resources: stack?.resources ?? 0 } });
+    const count = this.stacks.get(MemoryEngine.key(ref))?.resources ?? 0;
+    const urn = (type: string, name: string): string => `urn:pulumi:${ref.environment}::platform-${ref.layer}::${type}::${name}`;
+    const resources =
+      count === 0
+        ? []
+        : [
+            { urn: urn("pulumi:pulumi:Stack", `platform-${ref.layer}-${ref.environment}`), custom: false, type: "pulumi:pulumi:Stack" },
+            ...Array.from({ length: count }, (_, i) => ({ urn: urn("memory:index:Resource", `r${i}`), custom: true, type: "memory:index:Resource", outputs: {} })),
+          ];
+    return Promise.resolve({ version: 3, deployment: { manifest: { time: new Date(this.clock).toISOString() }, secrets_providers: { type: "passphrase", state: { salt: "v1:memory" } }, resources } });
   }
 
   private record(operation: Operation | "setConfig" | "removeConfig", ref: StackRef, extra = ""): void {
@@ -198,6 +207,6 @@ export function stackLockedError(ref: StackRef): DevctlError {
   return new DevctlError(
     "STACK_LOCKED",
     `another update holds the lock of stack ${ref.layer}/${ref.environment}`,
-    `wait for it to finish; if it crashed, run \`pulumi cancel --stack ${ref.environment}\` in stacks/${ref.layer}`,
+    `wait for it to finish; if the process that held it is gone, run \`pulumi cancel --stack ${ref.environment} --yes\` in stacks/${ref.layer}`,
   );
 }
