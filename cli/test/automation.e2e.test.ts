@@ -27,7 +27,7 @@ describe.skipIf(!pulumi)(`Automation API end to end (${pulumi ? `pulumi at ${pul
   beforeAll(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-e2e-"));
     fs.cpSync(path.join(__dirname, "fixtures", "automation"), path.join(root, "stacks"), { recursive: true });
-    const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "e2e" }, root);
+    const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "e2e", DEVCTL_POLICY_PACKS: "none" }, root);
     // The fixture programs require @pulumi/pulumi from devctl's own dependencies.
     const engine = new AutomationEngine({ ...settings, envVars: { ...settings.envVars, NODE_PATH: path.join(__dirname, "..", "node_modules") } });
     factory = () =>

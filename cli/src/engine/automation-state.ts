@@ -20,15 +20,17 @@ export function parseExport(stdout: string): unknown {
 }
 
 /**
- * True when the state lists a resource other than the stack itself and its providers: what a failed first
- * update leaves behind (resources, no outputs yet), and what a destroy removes.
+ * True when the state holds something deployed: a resource other than the stack itself and its providers
+ * (what a failed first update leaves behind, with no outputs yet), or stack outputs (a stack of outputs
+ * only). A destroy leaves no resources at all, outputs included.
  */
 export function stateHasResources(exported: unknown): boolean {
   const resources = (exported as { deployment?: { resources?: unknown } } | null)?.deployment?.resources;
   if (!Array.isArray(resources)) return false;
   return resources.some((resource: unknown) => {
-    const type = (resource as { type?: unknown } | null)?.type;
-    return typeof type === "string" && type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
+    const { type, outputs } = (resource ?? {}) as { type?: unknown; outputs?: unknown };
+    if (type === "pulumi:pulumi:Stack") return typeof outputs === "object" && outputs !== null && Object.keys(outputs).length > 0;
+    return typeof type === "string" && !type.startsWith("pulumi:providers:");
   });
 }
 

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DevctlError, ExitCode } from "../errors";
 import { AutomationEngine, HISTORY_PAGE_SIZE, StepCollector, normaliseOp, plainOutputs, readHistory, type AutomationBackend, type StackHandle } from "./automation";
+import { stateHasResources } from "./automation-state";
 import { automationSettings, findOnPath, mapAutomationError, requirePulumiCli, stackArgs, workspaceOptions } from "./automation-options";
 
 const ref = { environment: "staging", layer: "data" as const };
@@ -195,8 +196,10 @@ describe("engine events", () => {
     expect(lines).toEqual(["replace aws:rds/instance:Instance db", "create aws:iam/role:Role role"]);
   });
 
-  // A refresh as the engine streams it (pkg/engine: the pre-event carries op "refresh" with new = old and no
-  // diffs; the outputs event carries RefreshStep.ResultOp(), the changed keys, and no `new` for a deleted resource).
+  // A refresh as the engine streams it (pkg/engine, and seen from the 3.274 CLI with a file backend): the
+  // pre-event carries op "refresh" with new = old; the outputs event carries RefreshStep.ResultOp(), `new: null`
+  // for a resource gone from the cloud, and `detailedDiff: null` with no `diffs` when the provider's read
+  // reports none, so the changed keys come from comparing the outputs.
   const state = (type: string, name: string, outputs: Record<string, unknown>) => ({
     type,
     urn: `urn:pulumi:staging::platform-data::${type}::${name}`,
@@ -221,8 +224,8 @@ describe("engine events", () => {
             urn,
             type,
             old,
-            ...(result === "delete" ? {} : { new: state(type, name, after) }),
-            diffs: result === "update" ? Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k])) : [],
+            new: result === "delete" ? null : state(type, name, after),
+            detailedDiff: null,
             provider: old.provider,
           },
         },
@@ -243,6 +246,20 @@ describe("engine events", () => {
     expect(collector.steps().map((s) => `${s.op} ${s.name} ${(s.diffs ?? []).join(",")}`.trim())).toEqual(["update assets tags", "delete jobs"]);
     expect(collector.same).toBe(1);
     expect(lines).toEqual(["drift: update aws:s3/bucket:Bucket assets (tags)", "drift: delete aws:sqs/queue:Queue jobs (gone from the cloud)"]);
+  });
+
+  it("finds the drift in a refresh-preview recorded from the real CLI (3.274.1, file backend)", () => {
+    // test/fixtures/engine-events/refresh-preview.jsonl: three dynamic resources after `up`; then one's cloud
+    // copy changed its tag and another's was deleted (the provider's code is left out of the recording).
+    const events = fs
+      .readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "engine-events", "refresh-preview.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as never);
+    const collector = new StepCollector(undefined, true);
+    for (const event of events) collector.onEvent(event);
+    expect(collector.steps().map((s) => `${s.op} ${s.name} ${(s.diffs ?? []).join(",")}`.trim()).sort()).toEqual(["delete gone", "update drifts tag"]);
+    expect(collector.same).toBe(1);
   });
 
   it("normalises engine ops and hides secret outputs", () => {
@@ -415,6 +432,9 @@ describe("AutomationEngine against a fake Automation API", () => {
     expect(await emptied.engine.isDeployed(ref)).toBe(false);
     expect(emptied.calls).not.toContain("outputs");
     expect(await setup({ exists: false }).engine.isDeployed(ref)).toBe(false);
+    expect(stateHasResources({ deployment: { resources: [{ type: "pulumi:pulumi:Stack", outputs: { vpcId: "vpc-1" } }] } })).toBe(true);
+    expect(stateHasResources({ deployment: { resources: [{ type: "pulumi:pulumi:Stack", outputs: {} }, { type: "pulumi:providers:aws" }] } })).toBe(false);
+    expect(stateHasResources({ version: 3, deployment: { manifest: {} } })).toBe(false);
   });
 
   it("exports state for backups with secrets kept encrypted (no --show-secrets)", async () => {

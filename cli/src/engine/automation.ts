@@ -289,6 +289,13 @@ function isInternal(type: string): boolean {
   return type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
 }
 
+/** Top-level keys whose values differ (a provider's refresh may report no diffs of its own). */
+function changedKeys(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): string[] | undefined {
+  if (!before || !after) return undefined;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
+}
+
 function nameOf(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
@@ -351,7 +358,8 @@ export class StepCollector {
    */
   private onRefreshed(done: automation.StepEventMetadata): void {
     if (isInternal(done.type)) return;
-    const op: StepOp = done.op === "delete" || done.new === undefined ? "delete" : done.op === "same" ? "same" : "update";
+    // The engine sends `new: null` for a resource the read did not find.
+    const op: StepOp = done.op === "delete" || done.new == null ? "delete" : done.op === "same" ? "same" : "update";
     if (op === "same") {
       this.same += 1;
       return;
@@ -361,11 +369,12 @@ export class StepCollector {
       urn: done.urn,
       type: done.type,
       name: nameOf(done.urn),
-      diffs: done.diffs,
+      diffs: done.diffs?.length ? done.diffs : changedKeys(done.old?.outputs, done.new?.outputs),
       oldInputs: done.old?.inputs as Record<string, unknown> | undefined,
       newInputs: done.new?.inputs as Record<string, unknown> | undefined,
     });
-    this.onProgress?.(`drift: ${op} ${done.type} ${nameOf(done.urn)} (${op === "delete" ? "gone from the cloud" : (done.diffs ?? []).join(", ") || "changed"})`);
+    const step = this.byUrn.get(done.urn);
+    this.onProgress?.(`drift: ${op} ${done.type} ${nameOf(done.urn)} (${op === "delete" ? "gone from the cloud" : step?.diffs?.join(", ") || "changed"})`);
   }
 
   steps(): PreviewStep[] {
