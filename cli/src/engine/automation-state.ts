@@ -47,7 +47,9 @@ export function previewConfig(stackFile: string | undefined, overrides: Readonly
   }
   if (document.contents === null) document.contents = document.createNode({}) as never;
   for (const [key, value] of Object.entries(overrides)) {
-    if (value === null) document.deleteIn(["config", key]);
+    if (value === null) {
+      if (document.hasIn(["config", key])) document.deleteIn(["config", key]);
+    }
     else if (document.hasIn(["config"])) document.setIn(["config", key], value);
     else document.set("config", { [key]: value });
   }

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DevctlError, ExitCode } from "../errors";
 import { AutomationEngine, HISTORY_PAGE_SIZE, StepCollector, normaliseOp, plainOutputs, readHistory, type AutomationBackend, type StackHandle } from "./automation";
-import { stateHasResources } from "./automation-state";
+import { previewConfig, stateHasResources } from "./automation-state";
 import { automationSettings, findOnPath, mapAutomationError, requirePulumiCli, stackArgs, workspaceOptions } from "./automation-options";
 
 const ref = { environment: "staging", layer: "data" as const };
@@ -412,6 +412,15 @@ describe("AutomationEngine against a fake Automation API", () => {
     expect(t.seenConfig()).toContain("secretsprovider: awskms://alias/pulumi");
     expect(t.seenConfig()).toContain("secure: v1:abc");
     expect(fs.existsSync(t.seenPath() ?? "")).toBe(false);
+  });
+
+  it("writes a preview's config file for every starting point: no file, no config block, a pin to remove", () => {
+    const image = "platform-compute:image";
+    expect(previewConfig(undefined, { [image]: null })).toBe("{}\n");
+    expect(previewConfig(undefined, { [image]: "repo@sha256:a" })).toContain("platform-compute:image: repo@sha256:a");
+    expect(previewConfig("encryptionsalt: v1:x\n", { [image]: "repo@sha256:a" })).toBe("encryptionsalt: v1:x\nconfig:\n  platform-compute:image: repo@sha256:a\n");
+    expect(previewConfig("config:\n  platform-compute:image: repo@sha256:a\n  platform-compute:debug: \"true\"\n", { [image]: null })).toBe('config:\n  platform-compute:debug: "true"\n');
+    expect(() => previewConfig("config: [", {})).toThrow(/not valid YAML/);
   });
 
   it("a preview of a never-deployed layer leaves no stack behind", async () => {
