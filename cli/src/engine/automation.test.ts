@@ -435,6 +435,13 @@ describe("AutomationEngine against a fake Automation API", () => {
     expect(t.calls).toEqual(["select", "create", "select"]);
   });
 
+  it("never creates a stack to check drift of or destroy it", async () => {
+    const t = setup({ exists: false });
+    await expect(t.engine.previewRefresh(ref)).rejects.toMatchObject({ code: "OPERATION_FAILED", message: "cannot check drift of data/staging: the stack does not exist (never deployed)" });
+    await expect(t.engine.destroy(ref)).rejects.toMatchObject({ suggestion: "deploy it first: devctl up staging --layer data" });
+    expect(t.calls).not.toContain("create");
+  });
+
   it("decides deployment by the state's resources, not by outputs", async () => {
     expect(await setup({ resources: [{ type: "aws:rds/instance:Instance" }] }).engine.isDeployed(ref)).toBe(true);
     const emptied = setup({ resources: [] });

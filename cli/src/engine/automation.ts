@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 // A CommonJS folder without an exports map: ESM import() needs the file itself.
 import type * as automation from "@pulumi/pulumi/automation/index.js";
+import { DevctlError } from "../errors";
 import { mapAutomationError, stackArgs, stackConfigFile, workspaceOptions, type AutomationSettings } from "./automation-options";
 import { EXPORT_ARGS, parseExport, previewConfig, stateHasResources } from "./automation-state";
 import {
@@ -119,7 +120,7 @@ export class AutomationEngine implements Engine {
   private async existing(ref: StackRef, operation: string): Promise<StackHandle> {
     const stack = await this.select(ref);
     if (stack) return stack;
-    throw mapAutomationError(new Error(`cannot ${operation} ${ref.layer}/${ref.environment}: no stack named '${ref.environment}' found (never deployed)`), ref);
+    throw new DevctlError("OPERATION_FAILED", `cannot ${operation} ${ref.layer}/${ref.environment}: the stack does not exist (never deployed)`, `deploy it first: devctl up ${ref.environment} --layer ${ref.layer}`);
   }
 
   private async guard<T>(ref: StackRef, operation: () => Promise<T>): Promise<T> {
