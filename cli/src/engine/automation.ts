@@ -63,10 +63,8 @@ export function automationBackend(): AutomationBackend {
           "pulumi",
           [...args, "--stack", stackName, "--non-interactive"],
           { cwd: opts.workDir, env: { ...process.env, ...opts.envVars, PULUMI_AUTOMATION_API: "true" }, maxBuffer: 1024 * 1024 * 1024 },
-          (error, stdout, stderr) => {
-            if (error) reject(Object.assign(new Error(`${error.message}\n${stderr}`), { name: error.code === "ENOENT" ? "Error" : "CommandError" }));
-            else resolve(stdout);
-          },
+          // A failure's message is "Command failed: …" and the CLI's stderr, which the error mapping reads.
+          (error, stdout) => (error ? reject(new Error(error.message, { cause: error })) : resolve(stdout)),
         );
       }),
   };
