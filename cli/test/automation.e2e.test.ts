@@ -27,7 +27,7 @@ describe.skipIf(!pulumi)(`Automation API end to end (${pulumi ? `pulumi at ${pul
   beforeAll(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-e2e-"));
     fs.cpSync(path.join(__dirname, "fixtures", "automation"), path.join(root, "stacks"), { recursive: true });
-    const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "e2e" }, root);
+    const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "e2e", DEVCTL_POLICY_PACKS: "none" }, root);
     // The fixture programs require @pulumi/pulumi from devctl's own dependencies.
     const engine = new AutomationEngine({ ...settings, envVars: { ...settings.envVars, NODE_PATH: path.join(__dirname, "..", "node_modules") } });
     factory = () =>
@@ -51,6 +51,14 @@ describe.skipIf(!pulumi)(`Automation API end to end (${pulumi ? `pulumi at ${pul
     return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("\n") };
   };
 
+  it("previewing a never-deployed layer leaves no stack and no config file behind", async () => {
+    const { code, stdout } = await run(["preview", "staging", "--layer", "network"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(stdout).toMatch(/network/);
+    expect(fs.existsSync(path.join(root, "stacks", "network", "Pulumi.staging.yaml"))).toBe(false);
+    expect(JSON.parse((await run(["history", "staging", "--layer", "network", "--json"])).stdout).entries).toEqual([]);
+  }, 120_000);
+
   it("names the upstream to deploy when previewing data before network exists", async () => {
     const { code, stdout } = await run(["preview", "staging", "--layer", "data"]);
     expect(code).toBe(ExitCode.Success);
@@ -66,8 +74,22 @@ describe.skipIf(!pulumi)(`Automation API end to end (${pulumi ? `pulumi at ${pul
     expect(JSON.parse(outputs.stdout).outputs.compute).toMatchObject({ imageRef: image(1), dbEndpoint: "db.vpc-e2e.internal" });
   }, 300_000);
 
+  it("a fresh checkout (no stack config files) keeps each stack's passphrase salt from its state", async () => {
+    const file = (layer: string): string => path.join(root, "stacks", layer, "Pulumi.staging.yaml");
+    const salt = (layer: string): string | undefined => /^encryptionsalt: (.+)$/m.exec(fs.readFileSync(file(layer), "utf8"))?.[1];
+    const before = salt("compute");
+    expect(before).toBeDefined();
+    for (const layer of ["network", "data", "compute"]) fs.rmSync(file(layer));
+    const preview = await run(["preview", "staging"]);
+    expect(preview.code, preview.stderr).toBe(ExitCode.Success);
+    const up = await run(["up", "staging", "--layer", "compute", "--image", image(1)]);
+    expect(up.code, up.stderr).toBe(ExitCode.Success);
+    expect(salt("compute")).toBe(before);
+  }, 300_000);
+
   it("preview and drift find nothing to change after up", async () => {
-    expect((await run(["preview", "staging", "--expect-no-changes"])).code).toBe(ExitCode.Success);
+    const preview = await run(["preview", "staging", "--expect-no-changes"]);
+    expect(preview.code, `${preview.stdout}\n${preview.stderr}`).toBe(ExitCode.Success);
     expect((await run(["drift", "staging"])).code).toBe(ExitCode.Success);
   }, 300_000);
 
@@ -79,6 +101,12 @@ describe.skipIf(!pulumi)(`Automation API end to end (${pulumi ? `pulumi at ${pul
     expect(outputs.outputs.compute.imageRef).toBe(image(1));
     const history = JSON.parse((await run(["history", "staging", "--layer", "compute", "--json"])).stdout);
     expect(history.entries[0].message).toContain("devctl rollback staging");
+    // The file backend leaves every version 0: devctl numbers its updates newest = count … oldest = 1.
+    const versions = history.entries.map((e: { version: number }) => e.version);
+    expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => versions.length - i));
+    const again = await run(["rollback", "staging", "--to", String(versions.at(-1))]);
+    expect(again.code, again.stderr).toBe(ExitCode.Success);
+    expect(again.stdout).toContain(`back to release ${versions.at(-1)} (${image(1)})`);
   }, 300_000);
 
   it("destroy removes every layer in reverse order", async () => {

@@ -1,6 +1,6 @@
 import { LAYERS, type Layer } from "@platform/infra/layers";
 import type { CommandContext } from "../main";
-import { backupStack } from "./backup";
+import { withBackup } from "./backup";
 import { confirmDestroy } from "./confirm";
 import { prepare, printResult, progressFor } from "./context";
 
@@ -25,9 +25,10 @@ export async function runDestroy(options: DestroyOptions, context: CommandContex
       continue;
     }
     try {
-      const backup = await backupStack(services, ref);
-      io.err(`saved ${environment.name}/${layer} state to ${backup}; destroying`);
-      const outcome = await services.engine.destroy(ref, { message: `devctl destroy ${environment.name}`, onProgress: progressFor(io, `${environment.name}/${layer}`) });
+      io.err(`destroying ${environment.name}/${layer}`);
+      const { result: outcome, backup } = await withBackup(services, io, ref, () =>
+        services.engine.destroy(ref, { message: `devctl destroy ${environment.name}`, onProgress: progressFor(io, `${environment.name}/${layer}`) }),
+      );
       destroyed.push({ layer, deleted: outcome.counts.delete, backup });
     } catch (error) {
       const report = { command: "destroy", environment: environment.name, ok: false, destroyed, failed: layer, notDestroyed: order.slice(index + 1), skipped };

@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { harness, type Harness } from "../../test/memory-services";
-import type { PreviewStep } from "../engine/engine";
+import { harness, image, type Harness } from "../../test/memory-services";
+import { IMAGE_CONFIG_KEY, type PreviewStep } from "../engine/engine";
 import { ExitCode } from "../errors";
 import { PR_COMMENT_LIMIT, PR_COMMENT_MARKER } from "../report/pr-comment";
 
@@ -73,7 +73,7 @@ describe("devctl preview", () => {
     h.engine.planned.set("staging/network", [step("create", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "alb-https", { newInputs: { cidrIpv4: "0.0.0.0/0" } })]);
     const { code, stdout } = await h.run(["preview", "staging"]);
     expect(code).toBe(ExitCode.Success);
-    expect(h.engine.calls.filter((c) => c.startsWith("preview ")).sort()).toEqual(["preview staging/compute", "preview staging/data", "preview staging/network"]);
+    expect(h.engine.calls.filter((c) => c.startsWith("preview ")).sort()).toEqual([`preview staging/compute {"${IMAGE_CONFIG_KEY}":null}`, "preview staging/data", "preview staging/network"]);
     expect(stdout).toMatch(/data\s+create 0 {2}update 1 {2}replace 1 {2}delete 0/);
     expect(stdout).toContain("! RISK replaces database db (aws:rds/instance:Instance)");
     expect(stdout).toContain("! RISK adds ingress rule alb-https open to the internet (0.0.0.0/0)");
@@ -188,5 +188,35 @@ describe("devctl drift", () => {
     expect(code).toBe(ExitCode.Success);
     expect(stdout).toContain("No drift.");
     expect(stdout).toMatch(/data\s+SKIPPED\s+\(never deployed/);
+  });
+});
+
+describe("devctl preview of the compute layer previews the image devctl up would deploy", () => {
+  const deployedWith = (environment: string, pin: Record<string, string>): Harness => {
+    const h = harness();
+    h.deploy(environment, "network");
+    h.deploy(environment, "data");
+    h.deploy(environment, "compute", pin);
+    return h;
+  };
+
+  it("production in a fresh checkout (no stack config file): the running image, read from the stack's state, not a rebuild", async () => {
+    const h = deployedWith("prod", { [IMAGE_CONFIG_KEY]: image("v1") });
+    // A fresh checkout (every CI job): the git-ignored Pulumi.prod.yaml with the pin is not there.
+    h.engine.stack({ environment: "prod", layer: "compute" }).config = {};
+    const { code, stdout } = await h.run(["preview", "prod", "--layer", "compute", "--json"]);
+    expect(code).toBe(ExitCode.Success);
+    const compute = JSON.parse(stdout).environments[0].layers[0];
+    expect(compute).toMatchObject({ layer: "compute", status: "ok", counts: { create: 0, update: 0, replace: 0, delete: 0 } });
+    expect(h.engine.calls).toContain(`preview prod/compute {"${IMAGE_CONFIG_KEY}":"${image("v1")}"}`);
+  });
+
+  it("staging: a build from source, as devctl up staging does, whatever image this checkout's file still pins", async () => {
+    const h = deployedWith("staging", {});
+    h.engine.stack({ environment: "staging", layer: "compute" }).config = { [IMAGE_CONFIG_KEY]: image("left-over") };
+    const { code, stdout } = await h.run(["preview", "staging", "--layer", "compute", "--json"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(JSON.parse(stdout).environments[0].layers[0].counts.update).toBe(0);
+    expect(h.engine.stack({ environment: "staging", layer: "compute" }).config[IMAGE_CONFIG_KEY]).toBe(image("left-over"));
   });
 });

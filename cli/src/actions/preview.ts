@@ -2,13 +2,14 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import type { Layer } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
-import type { LayerPreview } from "../engine/engine";
+import { IMAGE_CONFIG_KEY, type LayerPreview } from "../engine/engine";
 import type { CommandContext } from "../main";
 import { renderPrComment } from "../report/pr-comment";
 import { collectPreviewReport, previewJson, printPreviewReport, type EnvironmentPreview, type LayerPreviewResult, type PreviewReport } from "../report/preview-report";
 import { riskFlags } from "../report/risk-flags";
 import { prepare, printResult, progressFor, type ActionContext } from "./context";
 import { missingUpstreams, selectLayers } from "./layer-order";
+import { imageUpWouldPin } from "./release";
 
 export interface PreviewCommandOptions {
   readonly environments: readonly string[];
@@ -81,7 +82,10 @@ export async function previewEnvironment(action: ActionContext, layers: readonly
           return { layer, status: "skipped", risks: [], steps: [], reason: `needs ${missing.join(", ")} deployed first (devctl up ${environment.name} --layer ${missing[0] ?? "network"})` };
         }
         const onProgress = progressFor(io, `${environment.name}/${layer}`);
-        const preview: LayerPreview = mode === "drift" ? await services.engine.previewRefresh(ref, { onProgress }) : await services.engine.preview(ref, { onProgress });
+        // The compute program builds from source unless an image is pinned; the pin up would deploy comes from
+        // the stack's state, never from this checkout's (git-ignored) stack config file.
+        const configOverrides = layer === "compute" ? { [IMAGE_CONFIG_KEY]: (await imageUpWouldPin(services.engine, environment)) ?? null } : undefined;
+        const preview: LayerPreview = mode === "drift" ? await services.engine.previewRefresh(ref, { onProgress }) : await services.engine.preview(ref, { onProgress, configOverrides });
         return { layer, status: "ok", counts: preview.counts, steps: preview.steps, risks: mode === "preview" ? riskFlags(preview.steps) : [] };
       } catch (error) {
         errors.push(error);

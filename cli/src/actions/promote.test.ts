@@ -71,6 +71,15 @@ describe("devctl promote", () => {
     expect(h.engine.stack({ environment: "prod", layer: "compute" }).config[IMAGE_CONFIG_KEY]).toBe(image("v1"));
   });
 
+  it("--preview in a fresh checkout names the image production runs (from its state, not the git-ignored config file)", async () => {
+    const h = deployedPair();
+    h.engine.stack({ environment: "prod", layer: "compute" }).config = {};
+    const { code, stderr, io } = await h.run(["promote", "prod", "--preview", "--json"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(stderr).toContain(`promoting ${image("v2")} from staging to prod (now ${image("v1")})`);
+    expect(JSON.parse(io.stdout.join("")).environments[0].layers[0].counts.update).toBe(1);
+  });
+
   it("refuses production without --yes and without a terminal", async () => {
     const h = deployedPair();
     const { code, stderr } = await h.run(["promote", "prod"]);

@@ -5,7 +5,7 @@ import { riskFlags } from "../report/risk-flags";
 import { printPreviewReport, collectPreviewReport, previewJson } from "../report/preview-report";
 import { confirmProduction } from "./confirm";
 import { prepare, printResult, progressFor } from "./context";
-import { digestOf, releaseCompute } from "./release";
+import { digestOf, releaseCompute, runningImage } from "./release";
 
 export interface PromoteOptions {
   readonly to: string;
@@ -43,7 +43,7 @@ export async function runPromote(options: PromoteOptions, context: CommandContex
   if (!(await target.services.engine.isDeployed({ environment: target.environment.name, layer: "data" }))) {
     throw new DevctlError("UPSTREAM_NOT_DEPLOYED", `${target.environment.name} has no data layer yet; a promotion only changes the compute layer`, `run devctl up ${target.environment.name} first`);
   }
-  const current = await target.services.engine.getConfig(ref, IMAGE_CONFIG_KEY);
+  const current = await runningImage(target.services.engine, target.environment.name);
   io.err(`promoting ${image} from ${source.environment.name} to ${target.environment.name}${current ? ` (now ${current})` : ""}`);
 
   if (options.preview) {

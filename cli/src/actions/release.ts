@@ -1,8 +1,8 @@
 import { DevctlError } from "../errors";
-import { IMAGE_CONFIG_KEY, type StackRef, type UpdateOutcome } from "../engine/engine";
+import { IMAGE_CONFIG_KEY, type Engine, type StackRef, type UpdateOutcome } from "../engine/engine";
 import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger/ledger-client";
 import type { DeploymentResult } from "../services/services";
-import { backupStack } from "./backup";
+import { withBackup } from "./backup";
 import { progressFor, type ActionContext } from "./context";
 
 export type ReleaseAction = "up" | "promote" | "rollback";
@@ -31,6 +31,23 @@ const IMAGE_REF = /^[^@\s]+@(sha256:[0-9a-f]{64})$/;
 /** The digest part of `<repository>@sha256:<hex>`, or undefined when the ref is not pinned by digest. */
 export function digestOf(imageRef: unknown): string | undefined {
   return typeof imageRef === "string" ? IMAGE_REF.exec(imageRef)?.[1] : undefined;
+}
+
+/**
+ * The image an environment's compute layer runs, pinned by digest, read from its stack's state (the output
+ * imageRef): the release pin every checkout sees, unlike the git-ignored stack config file.
+ */
+export async function runningImage(engine: Engine, environment: string): Promise<string | undefined> {
+  const running = (await engine.outputs({ environment, layer: "compute" })).imageRef;
+  return digestOf(running) ? String(running) : undefined;
+}
+
+/**
+ * The image `devctl up <env>` (no image flags) deploys: production keeps the running image, other
+ * environments build from source (undefined). Preview passes the same, so it shows what up would do.
+ */
+export async function imageUpWouldPin(engine: Engine, environment: { readonly name: string; readonly isProduction: boolean }): Promise<string | undefined> {
+  return environment.isProduction ? runningImage(engine, environment.name) : undefined;
 }
 
 /**
@@ -68,11 +85,12 @@ export async function releaseCompute(context: ActionContext, request: ReleaseReq
   const knownDigest = request.image ? digestOf(request.image) : undefined;
   if (knownDigest) await startLedger(knownDigest);
 
-  const backup = await backupStack(services, ref);
-  io.err(`saved ${environment.name}/compute state to ${backup}`);
   let update: UpdateOutcome;
+  let backup: string;
   try {
-    update = await engine.up(ref, { message: request.message, onProgress: progressFor(io, `${environment.name}/compute`) });
+    ({ result: update, backup } = await withBackup(services, io, ref, () =>
+      engine.up(ref, { message: request.message, onProgress: progressFor(io, `${environment.name}/compute`) }),
+    ));
   } catch (error) {
     await finishLedger("failed");
     throw error;

@@ -2,11 +2,11 @@ import type { Layer } from "@platform/infra/layers";
 import type { ChangeCounts } from "../engine/engine";
 import { DevctlError } from "../errors";
 import type { CommandContext } from "../main";
-import { backupStack } from "./backup";
+import { withBackup } from "./backup";
 import { confirmProduction } from "./confirm";
 import { elapsed, prepare, printResult, progressFor } from "./context";
 import { missingUpstreams, selectLayers, upstreamNotDeployed } from "./layer-order";
-import { digestOf, releaseCompute } from "./release";
+import { releaseCompute, runningImage } from "./release";
 
 export interface UpOptions {
   readonly environment: string;
@@ -48,11 +48,10 @@ export async function runUp(options: UpOptions, context: CommandContext): Promis
   // Production runs only images that already ran somewhere (promote, rollback, --image): a plain `up prod`
   // changes infrastructure and keeps the running image. Decided before any layer is touched.
   const pinRunning = options.keepImage || (environment.isProduction && options.image === undefined && options.build !== true);
-  let runningImage: string | undefined;
+  let running: string | undefined;
   if (pinRunning && layers.includes("compute")) {
-    const running = (await services.engine.outputs({ environment: environment.name, layer: "compute" })).imageRef;
-    runningImage = digestOf(running) ? String(running) : undefined;
-    if (runningImage === undefined && !options.keepImage) {
+    running = await runningImage(services.engine, environment.name);
+    if (running === undefined && !options.keepImage) {
       throw new DevctlError(
         "USAGE",
         `${environment.name} is a production environment and runs no image yet: devctl up keeps the running image there and will not build one from this checkout`,
@@ -71,7 +70,7 @@ export async function runUp(options: UpOptions, context: CommandContext): Promis
       if (layer === "compute") {
         // Keeping the image pins what runs now (read from state, so it also works in a fresh checkout);
         // null clears the pin, so the program builds from source.
-        const image = options.image ?? (pinRunning ? runningImage : null);
+        const image = options.image ?? (pinRunning ? running : null);
         const flag = options.image ? ` --image ${options.image}` : options.keepImage ? " --keep-image" : options.build ? " --build" : "";
         const outcome = await releaseCompute(action, {
           action: "up",
@@ -80,9 +79,9 @@ export async function runUp(options: UpOptions, context: CommandContext): Promis
         });
         report.applied.push({ layer, counts: outcome.update.counts, durationMs: outcome.update.durationMs, backup: outcome.backup, imageRef: outcome.imageRef, deployment: outcome.deployment });
       } else {
-        const backup = await backupStack(services, ref);
-        io.err(`saved ${environment.name}/${layer} state to ${backup}`);
-        const update = await services.engine.up(ref, { message: `devctl up ${environment.name}`, onProgress: progressFor(io, `${environment.name}/${layer}`) });
+        const { result: update, backup } = await withBackup(services, io, ref, () =>
+          services.engine.up(ref, { message: `devctl up ${environment.name}`, onProgress: progressFor(io, `${environment.name}/${layer}`) }),
+        );
         report.applied.push({ layer, counts: update.counts, durationMs: update.durationMs, backup });
       }
     } catch (error) {

@@ -34,7 +34,14 @@ export function automationSettings(
   const localStateDir = env.PULUMI_BACKEND_URL ? undefined : path.join(repositoryRoot, ".devctl", "state");
   const backendUrl = env.PULUMI_BACKEND_URL || `file://${localStateDir ?? ""}`;
   const secretsProvider = options.secretsProvider || env.DEVCTL_SECRETS_PROVIDER || "passphrase";
-  const envVars: Record<string, string> = { PULUMI_BACKEND_URL: backendUrl, PULUMI_SKIP_UPDATE_CHECK: "true" };
+  const envVars: Record<string, string> = {
+    PULUMI_BACKEND_URL: backendUrl,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    // The stack config file (git-ignored) holds the secrets provider and the passphrase salt; without it (a
+    // fresh checkout, every CI job) the CLI would make a new passphrase secrets manager. This makes it use
+    // the one the stack's state records instead: an awskms:// stack stays on its key.
+    PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+  };
   if (secretsProvider === "passphrase") {
     if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) envVars.PULUMI_CONFIG_PASSPHRASE = env.PULUMI_CONFIG_PASSPHRASE;
     else if (env.PULUMI_CONFIG_PASSPHRASE_FILE) envVars.PULUMI_CONFIG_PASSPHRASE_FILE = env.PULUMI_CONFIG_PASSPHRASE_FILE;
@@ -63,6 +70,11 @@ export function stackArgs(settings: AutomationSettings, ref: StackRef): { workDi
 /** LocalWorkspaceOptions: each layer is a local program in its own folder, run by its own engine process. */
 export function workspaceOptions(settings: AutomationSettings, ref: StackRef): { workDir: string; envVars: Record<string, string>; secretsProvider: string } {
   return { workDir: layerDir(settings.repositoryRoot, ref.layer), envVars: { ...settings.envVars }, secretsProvider: settings.secretsProvider };
+}
+
+/** The stack's own config file, stacks/<layer>/Pulumi.<env>.yaml (git-ignored: per checkout). */
+export function stackConfigFile(settings: AutomationSettings, ref: StackRef): string {
+  return path.join(layerDir(settings.repositoryRoot, ref.layer), `Pulumi.${ref.environment}.yaml`);
 }
 
 export function layerDir(repositoryRoot: string, layer: Layer): string {
@@ -95,6 +107,17 @@ export function requirePulumiCli(env: Readonly<Record<string, string | undefined
   return found;
 }
 
+/**
+ * The upstream layer a failure names: a StackReference to a stack that does not exist, or one that exists
+ * without the output (created by a preview, a failed first update, or destroyed): requireOutput's message.
+ */
+function upstreamIn(text: string): Layer | undefined {
+  const match =
+    /(?:unknown stack|no stack named|stack not found)[^\n]*?(platform-(?:network|data|compute))/i.exec(text) ??
+    /Required output '[^']+' does not exist on stack '[^'\n]*?(platform-(?:network|data|compute))/.exec(text);
+  return match?.[1] ? PROJECT_LAYER.get(match[1]) : undefined;
+}
+
 const PROJECT_LAYER = new Map(Object.entries(LAYER_PROJECTS).map(([layer, project]) => [project, layer as Layer]));
 
 /**
@@ -113,16 +136,25 @@ export function mapAutomationError(error: unknown, ref: StackRef): Error {
     return new DevctlError(
       "STACK_LOCKED",
       `another update holds the lock of stack ${stack}`,
-      `wait for it to finish; if it crashed, run \`pulumi cancel --stack ${ref.environment}\` (file backend: \`pulumi stack export | pulumi stack import\` clears a stale lock) in stacks/${ref.layer}`,
+      // `pulumi cancel` deletes a file backend's lock files (and cancels a Pulumi Cloud update); stack import
+      // would itself need the lock.
+      `wait for it to finish; if the process that held it is gone, run \`pulumi cancel --stack ${ref.environment} --yes\` in stacks/${ref.layer}`,
       { cause: error },
     );
   }
-  const upstream = /(?:unknown stack|no stack named|stack not found)[^\n]*?(platform-(?:network|data|compute))/i.exec(text);
-  const upstreamLayer = upstream?.[1] ? PROJECT_LAYER.get(upstream[1]) : undefined;
+  if (name === "StackAlreadyExistsError") {
+    return new DevctlError(
+      "STACK_LOCKED",
+      `stack ${stack} was created by another devctl or pulumi process at the same moment`,
+      "run the command again: the stack exists now",
+      { cause: error },
+    );
+  }
+  const upstreamLayer = upstreamIn(text);
   if (upstreamLayer && upstreamLayer !== ref.layer) {
     return new DevctlError(
       "UPSTREAM_NOT_DEPLOYED",
-      `the ${ref.layer} layer of ${ref.environment} reads the ${upstreamLayer} layer, which has never been deployed to ${ref.environment}`,
+      `the ${ref.layer} layer of ${ref.environment} reads the ${upstreamLayer} layer, which has not been deployed to ${ref.environment} (no stack, or a stack without outputs)`,
       `run devctl up ${ref.environment} --layer ${upstreamLayer} first`,
       { cause: error },
     );
@@ -138,7 +170,8 @@ export function mapAutomationError(error: unknown, ref: StackRef): Error {
   if (/passphrase must be set|incorrect passphrase|failed to decrypt/i.test(text)) {
     return new DevctlError("USAGE", `cannot decrypt the secrets of ${stack}: the passphrase is missing or wrong`, "export the right PULUMI_CONFIG_PASSPHRASE", { cause: error });
   }
-  const errorLines = text.split("\n").filter((l) => /^\s*error:/.test(l)).map((l) => l.trim());
+  // The SDK's text holds the CLI's stderr twice (as stderr and inside err) and stdout once: each line once.
+  const errorLines = [...new Set(text.split("\n").filter((l) => /^\s*error:/.test(l)).map((l) => l.trim()))];
   const summary = errorLines.length > 0 ? errorLines.slice(0, 5).join("; ") : (text.split("\n").find((l) => l.trim() !== "") ?? text).trim();
   return new DevctlError("OPERATION_FAILED", `${stack}: ${summary}`, "read the engine output above; fix the program, its configuration or the cloud resource, then run it again", {
     cause: error,

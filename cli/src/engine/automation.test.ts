@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DevctlError, ExitCode } from "../errors";
-import { AutomationEngine, StepCollector, normaliseOp, plainOutputs } from "./automation";
+import { AutomationEngine, HISTORY_PAGE_SIZE, StepCollector, normaliseOp, plainOutputs, readHistory, type AutomationBackend, type StackHandle } from "./automation";
+import { previewConfig, stateHasResources } from "./automation-state";
 import { automationSettings, findOnPath, mapAutomationError, requirePulumiCli, stackArgs, workspaceOptions } from "./automation-options";
 
 const ref = { environment: "staging", layer: "data" as const };
@@ -14,14 +15,20 @@ describe("automationSettings", () => {
     expect(settings.backendUrl).toBe("file:///repo/.devctl/state");
     expect(settings.localStateDir).toBe("/repo/.devctl/state");
     expect(settings.secretsProvider).toBe("passphrase");
-    expect(settings.envVars).toEqual({ PULUMI_BACKEND_URL: "file:///repo/.devctl/state", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_CONFIG_PASSPHRASE: "" });
+    expect(settings.envVars).toEqual({
+      PULUMI_BACKEND_URL: "file:///repo/.devctl/state",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+      PULUMI_CONFIG_PASSPHRASE: "",
+    });
   });
 
   it("uses PULUMI_BACKEND_URL when set and a chosen secrets provider without a passphrase", () => {
     const settings = automationSettings({ PULUMI_BACKEND_URL: "s3://state-bucket" }, "/repo", { secretsProvider: "awskms://alias/pulumi" });
     expect(settings.backendUrl).toBe("s3://state-bucket");
     expect(settings.localStateDir).toBeUndefined();
-    expect(settings.envVars).toEqual({ PULUMI_BACKEND_URL: "s3://state-bucket", PULUMI_SKIP_UPDATE_CHECK: "true" });
+    // A fresh checkout has no stack config file: the CLI takes the secrets provider from the state.
+    expect(settings.envVars).toEqual({ PULUMI_BACKEND_URL: "s3://state-bucket", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true" });
     expect(automationSettings({ DEVCTL_SECRETS_PROVIDER: "awskms://alias/x" }, "/repo").secretsProvider).toBe("awskms://alias/x");
   });
 
@@ -45,7 +52,7 @@ describe("automationSettings", () => {
     expect(workspaceOptions(settings, { environment: "prod", layer: "compute" })).toEqual({
       workDir: "/repo/stacks/compute",
       secretsProvider: "passphrase",
-      envVars: { PULUMI_BACKEND_URL: "file:///repo/.devctl/state", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_CONFIG_PASSPHRASE: "x" },
+      envVars: { PULUMI_BACKEND_URL: "file:///repo/.devctl/state", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true", PULUMI_CONFIG_PASSPHRASE: "x" },
     });
   });
 });
@@ -115,6 +122,53 @@ describe("mapAutomationError", () => {
   });
 });
 
+describe("mapAutomationError on errors as the SDK really throws them", () => {
+  // automation/cmd.js: execa rejects on a non-zero exit with "Command failed …\n<stderr>\n<stdout>"; exec()
+  // wraps that message as the stderr of a new CommandResult whose err is the execa error, so the CLI's
+  // stderr appears twice in the text (stderr: and err?:), and createCommandError names it from that text.
+  const sdk = async (stderr: string, stdout = ""): Promise<Error> => {
+    const { CommandResult } = (await import("@pulumi/pulumi/automation/cmd.js")) as unknown as {
+      CommandResult: new (stdout: string, stderr: string, code: number, err?: Error) => object;
+    };
+    const { createCommandError } = (await import("@pulumi/pulumi/automation/errors.js")) as unknown as { createCommandError: (result: object) => Error };
+    const execa = new Error([`Command failed with exit code 255: pulumi preview --stack staging --non-interactive`, stderr, stdout].filter(Boolean).join("\n"));
+    return createCommandError(new CommandResult("", execa.message, -2, execa));
+  };
+
+  it("lists each of the CLI's error lines once", async () => {
+    const error = mapAutomationError(await sdk("error: update failed\n", "Updating (staging)\n    error: aws:rds/instance:Instance resource 'db' has a problem: bad class\n"), ref) as DevctlError;
+    expect(error.code).toBe("OPERATION_FAILED");
+    expect(error.message).toBe("data/staging: error: update failed; error: aws:rds/instance:Instance resource 'db' has a problem: bad class");
+  });
+
+  it("names `pulumi cancel` (which clears a file backend's lock) for a held lock, not stack import (which needs the lock)", async () => {
+    const error = mapAutomationError(
+      await sdk("error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  file:///repo/.devctl/state/.pulumi/locks/organization/platform-data/staging/1.json: created by root@ci (pid 4242) at 2026-11-30T01:00:00Z"),
+      ref,
+    ) as DevctlError;
+    expect(error.code).toBe("STACK_LOCKED");
+    expect(error.suggestion).toContain("pulumi cancel --stack staging --yes");
+    expect(error.suggestion).not.toContain("stack import");
+  });
+
+  it("turns an upstream stack without the output (exists, never deployed or emptied) into UPSTREAM_NOT_DEPLOYED", async () => {
+    const stdout =
+      "Previewing update (staging):\n    error: Running program '/repo/stacks/data' failed with an unhandled exception:\n    Error: Required output 'vpcId' does not exist on stack 'organization/platform-network/staging'.\n";
+    const error = mapAutomationError(await sdk("error: preview failed\n", stdout), ref) as DevctlError;
+    expect(error.code).toBe("UPSTREAM_NOT_DEPLOYED");
+    expect(error.message).toContain("network");
+    expect(error.suggestion).toBe("run devctl up staging --layer network first");
+  });
+
+  it("names a lost stack-creation race instead of an unmapped StackAlreadyExistsError", async () => {
+    const error = await sdk("error: stack 'staging' already exists\n");
+    expect(error.name).toBe("StackAlreadyExistsError");
+    const mapped = mapAutomationError(error, ref) as DevctlError;
+    expect(mapped.code).toBe("STACK_LOCKED");
+    expect(mapped.message).toContain("created by another devctl or pulumi process");
+  });
+});
+
 describe("engine events", () => {
   const pre = (op: string, type: string, name: string, extra: Record<string, unknown> = {}) => ({
     sequence: 1,
@@ -142,8 +196,268 @@ describe("engine events", () => {
     expect(lines).toEqual(["replace aws:rds/instance:Instance db", "create aws:iam/role:Role role"]);
   });
 
+  // A refresh as the engine streams it (pkg/engine, and seen from the 3.274 CLI with a file backend): the
+  // pre-event carries op "refresh" with new = old; the outputs event carries RefreshStep.ResultOp(), `new: null`
+  // for a resource gone from the cloud, and `detailedDiff: null` with no `diffs` when the provider's read
+  // reports none, so the changed keys come from comparing the outputs.
+  const state = (type: string, name: string, outputs: Record<string, unknown>) => ({
+    type,
+    urn: `urn:pulumi:staging::platform-data::${type}::${name}`,
+    custom: true,
+    id: `${name}-id`,
+    parent: "urn:pulumi:staging::platform-data::pulumi:pulumi:Stack::platform-data-staging",
+    inputs: {},
+    outputs,
+    provider: "urn:pulumi:staging::platform-data::pulumi:providers:aws::default_7_48_0::id",
+  });
+  const refreshPair = (type: string, name: string, result: "same" | "update" | "delete", before: Record<string, unknown>, after: Record<string, unknown>) => {
+    const urn = `urn:pulumi:staging::platform-data::${type}::${name}`;
+    const old = state(type, name, before);
+    return [
+      { sequence: 1, timestamp: 0, resourcePreEvent: { metadata: { op: "refresh", urn, type, old, new: old, provider: old.provider } } },
+      {
+        sequence: 2,
+        timestamp: 0,
+        resOutputsEvent: {
+          metadata: {
+            op: result,
+            urn,
+            type,
+            old,
+            new: result === "delete" ? null : state(type, name, after),
+            detailedDiff: null,
+            provider: old.provider,
+          },
+        },
+      },
+    ];
+  };
+
+  it("takes refresh results from the outputs events, not the pre-events", () => {
+    const lines: string[] = [];
+    const collector = new StepCollector((line) => lines.push(line), true);
+    const events = [
+      { sequence: 0, timestamp: 0, resourcePreEvent: { metadata: { op: "refresh", urn: "urn:pulumi:staging::platform-data::pulumi:pulumi:Stack::platform-data-staging", type: "pulumi:pulumi:Stack", provider: "" } } },
+      ...refreshPair("aws:s3/bucket:Bucket", "assets", "update", { tags: { team: "a" }, arn: "x" }, { tags: { team: "b" }, arn: "x" }),
+      ...refreshPair("aws:sqs/queue:Queue", "jobs", "delete", { name: "jobs" }, {}),
+      ...refreshPair("aws:kms/key:Key", "key", "same", { arn: "k" }, { arn: "k" }),
+    ];
+    for (const event of events) collector.onEvent(event as never);
+    expect(collector.steps().map((s) => `${s.op} ${s.name} ${(s.diffs ?? []).join(",")}`.trim())).toEqual(["update assets tags", "delete jobs"]);
+    expect(collector.same).toBe(1);
+    expect(lines).toEqual(["drift: update aws:s3/bucket:Bucket assets (tags)", "drift: delete aws:sqs/queue:Queue jobs (gone from the cloud)"]);
+  });
+
+  it("finds the drift in a refresh-preview recorded from the real CLI (3.274.1, file backend)", () => {
+    // test/fixtures/engine-events/refresh-preview.jsonl: three dynamic resources after `up`; then one's cloud
+    // copy changed its tag and another's was deleted (the provider's code is left out of the recording).
+    const events = fs
+      .readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "engine-events", "refresh-preview.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as never);
+    const collector = new StepCollector(undefined, true);
+    for (const event of events) collector.onEvent(event);
+    expect(collector.steps().map((s) => `${s.op} ${s.name} ${(s.diffs ?? []).join(",")}`.trim()).sort()).toEqual(["delete gone", "update drifts tag"]);
+    expect(collector.same).toBe(1);
+  });
+
   it("normalises engine ops and hides secret outputs", () => {
     expect(["create", "delete-replaced", "discard", "update", "read-replacement"].map(normaliseOp)).toEqual(["create", "replace", "delete", "update", "replace"]);
     expect(plainOutputs({ url: { value: "https://x", secret: false }, token: { value: "s3cr3t", secret: true } })).toEqual({ url: "https://x", token: "[secret]" });
+  });
+});
+
+describe("stack history", () => {
+  /** `pulumi stack history --json` of a file backend: newest first, every version 0, paged like diyBackend.getHistory. */
+  const fileBackend = (count: number, version = (_i: number) => 0) => {
+    const all = Array.from({ length: count }, (_, i) => ({
+      version: version(count - i),
+      kind: "update" as const,
+      result: "succeeded" as const,
+      startTime: new Date(Date.UTC(2026, 0, 1) + (count - i) * 60_000),
+      endTime: new Date(Date.UTC(2026, 0, 1) + (count - i) * 60_000 + 30_000),
+      message: `update ${count - i}`,
+      environment: {},
+      config: { "platform-compute:image": { value: `repo@sha256:${String(count - i).padStart(64, "0")}`, secret: false } },
+    }));
+    const calls: string[] = [];
+    return {
+      calls,
+      history: (pageSize?: number, page?: number, showSecrets?: boolean) => {
+        calls.push(`${pageSize ?? "-"}/${page ?? "-"}/${String(showSecrets)}`);
+        // The CLI's own default when the SDK passes no page size: 10.
+        const size = pageSize ?? 10;
+        const start = ((page ?? 1) - 1) * size;
+        return Promise.resolve(all.slice(start, start + size));
+      },
+    };
+  };
+
+  it("reads every page when no limit is asked for, secrets kept encrypted", async () => {
+    const source = fileBackend(HISTORY_PAGE_SIZE + 23);
+    const history = await readHistory(source);
+    expect(history).toHaveLength(HISTORY_PAGE_SIZE + 23);
+    expect(source.calls).toEqual([`${HISTORY_PAGE_SIZE}/1/false`, `${HISTORY_PAGE_SIZE}/2/false`]);
+  });
+
+  it("numbers a file backend's entries (version 0) from the full listing, oldest = 1", async () => {
+    const history = await readHistory(fileBackend(12));
+    expect(history.map((u) => u.version)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(history.find((u) => u.version === 4)?.message).toBe("update 4");
+    const [newest] = await readHistory(fileBackend(12), 1);
+    expect(newest).toMatchObject({ version: 12, message: "update 12" });
+  });
+
+  it("keeps the versions a backend sets and stops paging once a limit is met", async () => {
+    const source = fileBackend(HISTORY_PAGE_SIZE * 3, (i) => i + 100);
+    const history = await readHistory(source, 5);
+    expect(history.map((u) => u.version)).toEqual([400, 399, 398, 397, 396]);
+    expect(source.calls).toEqual([`${HISTORY_PAGE_SIZE}/1/false`]);
+  });
+});
+
+describe("AutomationEngine against a fake Automation API", () => {
+  const errorNamed = (name: string, text: string): Error => Object.assign(new Error(text), { name });
+  /** A file-backend export: secrets as the state stores them (ciphertext), the stack resource and a provider. */
+  const exported = (resources: { type: string }[]) => ({
+    version: 3,
+    deployment: {
+      manifest: { time: "2026-11-30T01:00:00Z", magic: "x", version: "v3.270.0" },
+      secrets_providers: { type: "passphrase", state: { salt: "v1:abc:def" } },
+      resources: [
+        { urn: "urn:pulumi:staging::platform-data::pulumi:pulumi:Stack::platform-data-staging", custom: false, type: "pulumi:pulumi:Stack" },
+        { urn: "urn:pulumi:staging::platform-data::pulumi:providers:aws::default", custom: true, type: "pulumi:providers:aws" },
+        ...resources.map((r) => ({
+          ...r,
+          custom: true,
+          outputs: { password: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:Zm9v:YmFy" } },
+        })),
+      ],
+    },
+  });
+
+  const setup = (options: { exists?: boolean; resources?: { type: string }[]; createFails?: string; configFile?: string } = {}) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-repo-"));
+    fs.mkdirSync(path.join(root, "stacks", "data"), { recursive: true });
+    const stackFile = path.join(root, "stacks", "data", "Pulumi.staging.yaml");
+    if (options.configFile !== undefined) fs.writeFileSync(stackFile, options.configFile);
+    const calls: string[] = [];
+    let exists = options.exists ?? true;
+    let seenConfig: string | undefined;
+    let seenPath: string | undefined;
+    const stack: StackHandle = {
+      name: "staging",
+      workspace: {
+        removeStack: (name) => {
+          calls.push(`removeStack ${name}`);
+          exists = false;
+          return Promise.resolve();
+        },
+      },
+      preview: (opts) => {
+        calls.push(`preview configFile=${opts.configFile ? "temp" : "none"}`);
+        seenPath = opts.configFile;
+        seenConfig = opts.configFile ? fs.readFileSync(opts.configFile, "utf8") : undefined;
+        return Promise.resolve({});
+      },
+      previewRefresh: () => Promise.resolve({}),
+      up: () => Promise.resolve({ outputs: {} }),
+      destroy: () => Promise.resolve({}),
+      outputs: () => {
+        calls.push("outputs");
+        return Promise.resolve({});
+      },
+      history: () => Promise.resolve([]),
+      getAllConfig: () => Promise.resolve({}),
+      setConfig: (key) => {
+        calls.push(`setConfig ${key}`);
+        return Promise.resolve();
+      },
+      removeConfig: (key) => {
+        calls.push(`removeConfig ${key}`);
+        return Promise.resolve();
+      },
+    };
+    const backend: AutomationBackend = {
+      selectStack: () => {
+        calls.push("select");
+        return exists ? Promise.resolve(stack) : Promise.reject(errorNamed("StackNotFoundError", "error: no stack named 'staging' found"));
+      },
+      createStack: () => {
+        calls.push("create");
+        if (options.createFails) {
+          exists = true;
+          return Promise.reject(errorNamed(options.createFails, "error: stack 'staging' already exists"));
+        }
+        exists = true;
+        return Promise.resolve(stack);
+      },
+      runCli: (args) => {
+        calls.push(`pulumi ${args.join(" ")}`);
+        return Promise.resolve(JSON.stringify(exported(options.resources ?? [])));
+      },
+    };
+    const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "x", DEVCTL_POLICY_PACKS: "none" }, root);
+    return { engine: new AutomationEngine(settings, undefined, backend), calls, stackFile, seenConfig: () => seenConfig, seenPath: () => seenPath };
+  };
+
+  it("previews from a temporary config file: the checkout's file is never edited, the overrides never set on the stack", async () => {
+    const file = "secretsprovider: awskms://alias/pulumi\nencryptedkey: AQICAH\nconfig:\n  platform-compute:image: repo@sha256:old\n  platform-compute:token:\n    secure: v1:abc\n";
+    const t = setup({ configFile: file });
+    await t.engine.preview(ref, { configOverrides: { "platform-compute:image": "repo@sha256:new" } });
+    expect(t.calls).toEqual(["select", "preview configFile=temp"]);
+    expect(fs.readFileSync(t.stackFile, "utf8")).toBe(file);
+    expect(t.seenConfig()).toContain("platform-compute:image: repo@sha256:new");
+    expect(t.seenConfig()).toContain("secretsprovider: awskms://alias/pulumi");
+    expect(t.seenConfig()).toContain("secure: v1:abc");
+    expect(fs.existsSync(t.seenPath() ?? "")).toBe(false);
+  });
+
+  it("writes a preview's config file for every starting point: no file, no config block, a pin to remove", () => {
+    const image = "platform-compute:image";
+    expect(previewConfig(undefined, { [image]: null })).toBe("{}\n");
+    expect(previewConfig(undefined, { [image]: "repo@sha256:a" })).toContain("platform-compute:image: repo@sha256:a");
+    expect(previewConfig("encryptionsalt: v1:x\n", { [image]: "repo@sha256:a" })).toBe("encryptionsalt: v1:x\nconfig:\n  platform-compute:image: repo@sha256:a\n");
+    expect(previewConfig("config:\n  platform-compute:image: repo@sha256:a\n  platform-compute:debug: \"true\"\n", { [image]: null })).toBe('config:\n  platform-compute:debug: "true"\n');
+    expect(() => previewConfig("config: [", {})).toThrow(/not valid YAML/);
+  });
+
+  it("a preview of a never-deployed layer leaves no stack behind", async () => {
+    const t = setup({ exists: false });
+    await t.engine.preview(ref);
+    expect(t.calls).toEqual(["select", "create", "preview configFile=temp", "removeStack staging"]);
+  });
+
+  it("uses the stack another process created between select and create", async () => {
+    const t = setup({ exists: false, createFails: "StackAlreadyExistsError" });
+    await t.engine.up(ref);
+    expect(t.calls).toEqual(["select", "create", "select"]);
+  });
+
+  it("never creates a stack to check drift of or destroy it", async () => {
+    const t = setup({ exists: false });
+    await expect(t.engine.previewRefresh(ref)).rejects.toMatchObject({ code: "OPERATION_FAILED", message: "cannot check drift of data/staging: the stack does not exist (never deployed)" });
+    await expect(t.engine.destroy(ref)).rejects.toMatchObject({ suggestion: "deploy it first: devctl up staging --layer data" });
+    expect(t.calls).not.toContain("create");
+  });
+
+  it("decides deployment by the state's resources, not by outputs", async () => {
+    expect(await setup({ resources: [{ type: "aws:rds/instance:Instance" }] }).engine.isDeployed(ref)).toBe(true);
+    const emptied = setup({ resources: [] });
+    expect(await emptied.engine.isDeployed(ref)).toBe(false);
+    expect(emptied.calls).not.toContain("outputs");
+    expect(await setup({ exists: false }).engine.isDeployed(ref)).toBe(false);
+    expect(stateHasResources({ deployment: { resources: [{ type: "pulumi:pulumi:Stack", outputs: { vpcId: "vpc-1" } }] } })).toBe(true);
+    expect(stateHasResources({ deployment: { resources: [{ type: "pulumi:pulumi:Stack", outputs: {} }, { type: "pulumi:providers:aws" }] } })).toBe(false);
+    expect(stateHasResources({ version: 3, deployment: { manifest: {} } })).toBe(false);
+  });
+
+  it("exports state for backups with secrets kept encrypted (no --show-secrets)", async () => {
+    const t = setup({ resources: [{ type: "aws:rds/instance:Instance" }] });
+    const state = await t.engine.exportState(ref);
+    expect(t.calls).toContain("pulumi stack export");
+    expect(t.calls.some((c) => c.includes("--show-secrets"))).toBe(false);
+    expect(JSON.stringify(state)).toContain('"ciphertext":"v1:Zm9v:YmFy"');
   });
 });

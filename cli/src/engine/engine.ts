@@ -47,6 +47,10 @@ export type UpdateKind = "update" | "preview" | "refresh" | "rename" | "destroy"
 
 /** One entry of a stack's update history. */
 export interface UpdateRecord {
+  /**
+   * The update's number, 1 = the stack's first update: the backend's own when it keeps one, else (a file
+   * backend, which leaves every version 0) its position in the full history. Rollback --to names it.
+   */
   readonly version: number;
   readonly kind: UpdateKind;
   readonly result: UpdateResultState;
@@ -69,8 +73,11 @@ export interface OperationOptions {
 }
 
 export interface PreviewOptions extends OperationOptions {
-  /** Preview as if these stack config values were set (e.g. promote --preview); the stack is left as it was. */
-  readonly configOverrides?: Readonly<Record<string, string>>;
+  /**
+   * Preview as if these stack config values were set, null as if unset (the image an `up` would pin, promote
+   * --preview). The stack and its config file are left as they were.
+   */
+  readonly configOverrides?: Readonly<Record<string, string | null>>;
 }
 
 export interface UpdateOutcome {
@@ -81,21 +88,40 @@ export interface UpdateOutcome {
 }
 
 export interface Engine {
-  /** True when the layer's stack exists and at least one update of it succeeded (its outputs can be read). */
+  /**
+   * True when the layer's state holds resources (besides the stack and its providers): also after a failed
+   * first update (resources, no outputs yet); false after a destroy, and when there is no stack.
+   */
   isDeployed(ref: StackRef): Promise<boolean>;
+  /**
+   * What an update would change. Runs from a temporary config file (the stack's own, with the overrides
+   * applied): the stack config file is never edited. A stack that did not exist is removed again.
+   */
   preview(ref: StackRef, options?: PreviewOptions): Promise<LayerPreview>;
-  /** Refresh-preview: the steps are the drift between state and the cloud. */
+  /**
+   * Refresh-preview: the steps are the drift between state and the cloud, from what each read found
+   * (update with the changed keys, delete for a resource gone from the cloud). The stack must exist.
+   */
   previewRefresh(ref: StackRef, options?: OperationOptions): Promise<LayerPreview>;
+  /** Creates the stack when missing (and uses another process's when it won the race to create it). */
   up(ref: StackRef, options?: OperationOptions): Promise<UpdateOutcome>;
+  /** The stack must exist. */
   destroy(ref: StackRef, options?: OperationOptions): Promise<UpdateOutcome>;
   /** Outputs of the last update; an empty object for a stack that does not exist. */
   outputs(ref: StackRef): Promise<StackOutputs>;
-  /** Newest first. */
+  /** Newest first: the `limit` newest updates, or the whole history when no limit is given; [] for no stack. */
   history(ref: StackRef, limit?: number): Promise<UpdateRecord[]>;
+  /**
+   * The stack config file of this checkout (stacks/<layer>/Pulumi.<env>.yaml, git-ignored): what the next
+   * update runs with. Not what is deployed: read outputs or history for that.
+   */
   getConfig(ref: StackRef, key: string): Promise<string | undefined>;
   setConfig(ref: StackRef, key: string, value: string): Promise<void>;
   removeConfig(ref: StackRef, key: string): Promise<void>;
-  /** The stack's state as `pulumi stack export` writes it. */
+  /**
+   * The stack's state as `pulumi stack export` writes it, secrets as ciphertext (never --show-secrets). Taken
+   * without the stack's lock: see actions/backup.ts for how devctl checks it against the update that follows.
+   */
   exportState(ref: StackRef): Promise<unknown>;
 }
 

@@ -1,5 +1,6 @@
 import { DevctlError } from "../errors";
 import {
+  IMAGE_CONFIG_KEY,
   countSteps,
   type Engine,
   type LayerPreview,
@@ -18,6 +19,7 @@ export interface MemoryStack {
   outputs: Record<string, unknown>;
   /** Oldest first (the engine returns it newest first, like Pulumi). */
   history: UpdateRecord[];
+  /** Resources in the stack's state (the stack resource not counted). */
   resources: number;
 }
 
@@ -63,21 +65,36 @@ export class MemoryEngine implements Engine {
     return target;
   }
 
+  /** Like the real engine: the state holds resources (a failed first update leaves some; a destroy none). */
   isDeployed(ref: StackRef): Promise<boolean> {
-    const stack = this.stacks.get(MemoryEngine.key(ref));
-    return Promise.resolve(stack !== undefined && stack.history.some((u) => u.kind === "update" && u.result === "succeeded"));
+    return Promise.resolve((this.stacks.get(MemoryEngine.key(ref))?.resources ?? 0) > 0);
   }
 
   async preview(ref: StackRef, options: PreviewOptions = {}): Promise<LayerPreview> {
     this.record("preview", ref, options.configOverrides ? ` ${JSON.stringify(options.configOverrides)}` : "");
     await this.fail("preview", ref);
     const steps = [...(this.planned.get(MemoryEngine.key(ref)) ?? [])];
-    const image = options.configOverrides?.["platform-compute:image"];
-    if (image !== undefined && image !== this.stacks.get(MemoryEngine.key(ref))?.config["platform-compute:image"]) {
-      steps.push({ op: "update", urn: `urn:pulumi:${ref.environment}::platform-compute::aws:ecs/taskDefinition:TaskDefinition::service`, type: "aws:ecs/taskDefinition:TaskDefinition", name: "service", diffs: ["containerDefinitions"] });
-    }
+    steps.push(...this.imageSteps(ref, options.configOverrides));
     for (const step of steps) options.onProgress?.(`${step.op} ${step.type} ${step.name}`);
     return { layer: ref.layer, counts: countSteps(steps), steps };
+  }
+
+  /**
+   * What the compute program would change about its image: it runs with the config it is given (the stack's
+   * config file, overridden) against what the stack's state says runs. No pin = a build from source.
+   */
+  private imageSteps(ref: StackRef, overrides: PreviewOptions["configOverrides"]): PreviewStep[] {
+    const stack = this.stacks.get(MemoryEngine.key(ref));
+    const deployed = stack?.history.findLast((u) => u.kind === "update" && u.result === "succeeded");
+    if (ref.layer !== "compute" || !stack || !deployed) return [];
+    const wanted = overrides && IMAGE_CONFIG_KEY in overrides ? (overrides[IMAGE_CONFIG_KEY] ?? undefined) : stack.config[IMAGE_CONFIG_KEY];
+    // A pin changes the task definition when it is not what runs; a build from source changes it only when
+    // the last update ran a pinned image (the same source builds the same image).
+    if (wanted !== undefined ? wanted === stack.outputs.imageRef : deployed.config[IMAGE_CONFIG_KEY] === undefined) return [];
+    const urn = (type: string, name: string): string => `urn:pulumi:${ref.environment}::platform-compute::${type}::${name}`;
+    const taskDefinition: PreviewStep = { op: "update", urn: urn("aws:ecs/taskDefinition:TaskDefinition", "service"), type: "aws:ecs/taskDefinition:TaskDefinition", name: "service", diffs: ["containerDefinitions"] };
+    if (wanted !== undefined) return [taskDefinition];
+    return [{ op: "create", urn: urn("docker-build:index:Image", "image"), type: "docker-build:index:Image", name: "image" }, taskDefinition];
   }
 
   async previewRefresh(ref: StackRef, options: OperationOptions = {}): Promise<LayerPreview> {
@@ -93,6 +110,8 @@ export class MemoryEngine implements Engine {
     const stack = this.stack(ref);
     const failure = this.failures.get(`up ${MemoryEngine.key(ref)}`);
     if (failure) {
+      // The engine keeps what it created before the failure; outputs are registered only at the end.
+      stack.resources += (this.planned.get(MemoryEngine.key(ref)) ?? []).filter((step) => step.op === "create").length;
       this.pushHistory(stack, "update", "failed", options.message);
       throw failure;
     }
@@ -145,9 +164,18 @@ export class MemoryEngine implements Engine {
     return Promise.resolve();
   }
 
+  /** The shape `pulumi stack export` prints: the stack resource and one entry per resource, secrets as ciphertext. */
   exportState(ref: StackRef): Promise<unknown> {
-    const stack = this.stacks.get(MemoryEngine.key(ref));
-    return Promise.resolve({ version: 3, deployment: { stack: MemoryEngine.key(ref), resources: stack?.resources ?? 0 } });
+    const count = this.stacks.get(MemoryEngine.key(ref))?.resources ?? 0;
+    const urn = (type: string, name: string): string => `urn:pulumi:${ref.environment}::platform-${ref.layer}::${type}::${name}`;
+    const resources =
+      count === 0
+        ? []
+        : [
+            { urn: urn("pulumi:pulumi:Stack", `platform-${ref.layer}-${ref.environment}`), custom: false, type: "pulumi:pulumi:Stack" },
+            ...Array.from({ length: count }, (_, i) => ({ urn: urn("memory:index:Resource", `r${i}`), custom: true, type: "memory:index:Resource", outputs: {} })),
+          ];
+    return Promise.resolve({ version: 3, deployment: { manifest: { time: new Date(this.clock).toISOString() }, secrets_providers: { type: "passphrase", state: { salt: "v1:memory" } }, resources } });
   }
 
   private record(operation: Operation | "setConfig" | "removeConfig", ref: StackRef, extra = ""): void {
@@ -179,6 +207,6 @@ export function stackLockedError(ref: StackRef): DevctlError {
   return new DevctlError(
     "STACK_LOCKED",
     `another update holds the lock of stack ${ref.layer}/${ref.environment}`,
-    `wait for it to finish; if it crashed, run \`pulumi cancel --stack ${ref.environment}\` in stacks/${ref.layer}`,
+    `wait for it to finish; if the process that held it is gone, run \`pulumi cancel --stack ${ref.environment} --yes\` in stacks/${ref.layer}`,
   );
 }
