@@ -14,6 +14,7 @@ const BUILD_CONFIG = path.join(CLI, "tsconfig.build.json");
 const STAMP = path.join(CLI, "dist", ".source-stamp");
 const ENTRY = path.join(CLI, "dist", "main.js");
 const LOCKFILE = path.join(CLI, "..", "pnpm-lock.yaml");
+const BUNDLER = path.join(CLI, "scripts", "bundle-startup.mjs");
 
 /**
  * Every file `tsc -b cli/tsconfig.build.json` reads from this repository: each project's tsconfig (and
@@ -54,7 +55,7 @@ function sources(entry) {
 }
 
 /** Path, size and modification time of every input: cheap to take, and any edit changes it. */
-function fingerprint(config = BUILD_CONFIG, extra = [LOCKFILE]) {
+function fingerprint(config = BUILD_CONFIG, extra = [LOCKFILE, BUNDLER]) {
   const root = path.dirname(config);
   const hash = crypto.createHash("sha256");
   for (const file of [...new Set([...buildInputs(config), ...extra])].sort()) {
@@ -72,21 +73,23 @@ function readStamp(stamp) {
   }
 }
 
-function tscBuild(config) {
+/** What `pnpm --filter @platform/devctl... build` does: compile (with the referenced projects), then bundle. */
+function build(config) {
   const tsc = require.resolve("typescript/bin/tsc", { paths: [CLI] });
   // Compiler output goes to stderr: stdout belongs to devctl (`--json` prints one document there).
-  return spawnSync(process.execPath, [tsc, "-b", config], { stdio: ["ignore", 2, 2] }).status === 0;
+  const run = (args) => spawnSync(process.execPath, args, { stdio: ["ignore", 2, 2] }).status === 0;
+  return run([tsc, "-b", config]) && run([BUNDLER]);
 }
 
 /**
  * Rebuilds when the inputs differ from the stamp (or the entry is missing); returns false when the build
  * failed, and then leaves the stamp alone so the next call tries again.
  */
-function ensureBuilt({ config = BUILD_CONFIG, stamp = STAMP, entry = ENTRY, extra = [LOCKFILE], build = tscBuild } = {}) {
+function ensureBuilt({ config = BUILD_CONFIG, stamp = STAMP, entry = ENTRY, extra = [LOCKFILE, BUNDLER], rebuild = build } = {}) {
   // Taken before building, so an edit made while tsc runs still counts as a change next time.
   const current = fingerprint(config, extra);
   if (current === readStamp(stamp) && fs.existsSync(entry)) return true;
-  if (!build(config)) return false;
+  if (!rebuild(config)) return false;
   fs.mkdirSync(path.dirname(stamp), { recursive: true });
   fs.writeFileSync(stamp, `${current}\n`);
   return true;

@@ -9,7 +9,7 @@ interface EnsureBuiltOptions {
   stamp: string;
   entry: string;
   extra: string[];
-  build: (config: string) => boolean;
+  rebuild: (config: string) => boolean;
 }
 // The script is plain CommonJS so that `pnpm devctl` starts without a compile step of its own.
 const script = createRequire(__filename)("../scripts/devctl-from-source.cjs") as {
@@ -54,7 +54,7 @@ describe("pnpm devctl: rebuild only when a build input changed", () => {
       stamp: path.join(root, "app", "dist", ".source-stamp"),
       entry: path.join(root, "app", "dist", "main.js"),
       extra: [path.join(root, "pnpm-lock.yaml")],
-      build: () => {
+      rebuild: () => {
         builds++;
         if (buildSucceeds) write("app/dist/main.js", "");
         return buildSucceeds;
