@@ -6,15 +6,27 @@
 // lane's output is printed whole when each step ends, so the two never interleave mid-line.
 // Extra arguments go to vitest (e.g. `pnpm test -- --project cli`). Exits non-zero when any step failed.
 import { spawn } from "node:child_process";
+import * as os from "node:os";
 
 const started = performance.now();
 const results = [];
 
-/** Runs one step; resolves to its exit code. `live` streams its output, otherwise it is printed when done. */
-function step(name, command, args, { live }) {
+/**
+ * Runs one step; resolves to its exit code. `live` streams its output, otherwise it is printed when done.
+ * `background` lowers its CPU priority (and its children's): the checks only take CPU vitest leaves idle,
+ * so timing-sensitive tests (the service's graceful-shutdown drain) see the machine as they did before.
+ */
+function step(name, command, args, { live, background = false }) {
   const begun = performance.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: live ? "inherit" : ["ignore", "pipe", "pipe"] });
+    if (background && child.pid) {
+      try {
+        os.setPriority(child.pid, 10);
+      } catch {
+        // Already gone (it failed at once): its exit code tells the rest.
+      }
+    }
     const chunks = [];
     child.stdout?.on("data", (chunk) => chunks.push(chunk));
     child.stderr?.on("data", (chunk) => chunks.push(chunk));
@@ -32,8 +44,8 @@ function step(name, command, args, { live }) {
 }
 
 const checks = (async () => {
-  const typecheck = await step("typecheck", "pnpm", ["run", "--silent", "typecheck"], { live: false });
-  const lint = await step("lint", "pnpm", ["run", "--silent", "lint"], { live: false });
+  const typecheck = await step("typecheck", "pnpm", ["run", "--silent", "typecheck"], { live: false, background: true });
+  const lint = await step("lint", "pnpm", ["run", "--silent", "lint"], { live: false, background: true });
   return typecheck || lint;
 })();
 // pnpm passes a literal "--" through when the caller separates its own flags with one.
