@@ -24,8 +24,9 @@ interface Load {
  * ts-node with type checking reports the syntactic and semantic diagnostics of each file it compiles, using
  * the parsed options of the project's tsconfig, the TypeScript @pulumi/pulumi resolves, and its ignore list.
  * The run reports exactly those options and files, and the check repeats exactly that, once, in one program
- * per distinct set of options: ~20 s of CPU instead of ~80 s for four language services that each read the
- * whole AWS SDK's declarations.
+ * per distinct set of options. Measured at the same machine load: 20 s for that one check of all four, 21 s
+ * for ts-node type-checking the compute program alone (each of the four language services read the whole
+ * AWS provider's declarations again), 3 s for the same load transpile-only.
  */
 async function loadLikePulumi(folder: string, stack: string, ...config: string[]): Promise<Load> {
   const { stdout } = await run(process.execPath, [SCRIPT, path.join(ROOT, folder), stack, ...config], {
