@@ -15,7 +15,10 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.node,
       parserOptions: {
-        projectService: true,
+        // One program for the whole repository instead of one per package: the packages share every
+        // compiler option, and each per-package program read the AWS SDK's declarations again (measured:
+        // a third less CPU and memory for the same findings). A file outside it fails the lint loudly.
+        project: ["./tsconfig.eslint.json"],
         tsconfigRootDir: import.meta.dirname,
       },
     },

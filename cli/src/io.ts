@@ -1,3 +1,5 @@
+import { isatty } from "node:tty";
+
 /**
  * Where devctl writes. Results go to stdout (and with --json nothing else does); logs, progress, warnings
  * and errors go to stderr. Tests pass a recording Io.
@@ -24,7 +26,9 @@ export function processIo(): Io {
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env.CI,
+    // isatty() rather than process.stdin.isTTY: touching process.stdin builds a stream for it (loading the
+    // net or fs stream modules), which cost every command, --help included, several milliseconds.
+    interactive: isatty(0) && isatty(2) && !process.env.CI,
     ask: async (question) => {
       const { createInterface } = await import("node:readline/promises");
       const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -48,7 +48,12 @@ async function main() {
   const exported = require(path.join(projectDir, main));
   const names = Object.keys(exported);
   await Promise.all(names.map((name) => new Promise((resolve) => pulumi.output(exported[name]).apply(resolve))));
-  process.stdout.write(JSON.stringify({ outputs: names.sort(), resources: recorder.resources.length }) + "\n");
+  // What ts-node compiled and with which options: the test type-checks exactly these files with exactly these
+  // options when this run was transpile-only (see typecheck-like-ts-node.ts).
+  const service = process[Symbol.for("ts-node.register.instance")];
+  const compiled = Object.keys(require.cache).filter((file) => /\.[cm]?tsx?$/.test(file) && !/[\\/]node_modules[\\/]/.test(file));
+  const typescript = { options: service.config.options, files: compiled.sort() };
+  process.stdout.write(JSON.stringify({ outputs: names.sort(), resources: recorder.resources.length, typescript }) + "\n");
 }
 
 main().catch((error) => {
