@@ -35,6 +35,7 @@ export const app = fp(
     instance.addHook("onRequest", async (request, reply) => {
       reply.header("x-request-id", request.id);
     });
+    drainOnClose(instance);
     await instance.register(errors);
     await instance.register(swagger, {
       openapi: {
@@ -64,6 +65,29 @@ export const app = fp(
   { name: "release-ledger" },
 );
 
+/**
+ * Node's server.close() closes the connections idle at that moment only; a keep-alive connection whose
+ * request was in flight becomes idle afterwards and would hold the process until keepAliveTimeout (65 s).
+ * While closing, every response says `Connection: close`, and connections that went idle are closed as well.
+ */
+function drainOnClose(instance: FastifyInstance): void {
+  let closing = false;
+  let reaper: NodeJS.Timeout | undefined;
+  instance.addHook("preClose", (done) => {
+    closing = true;
+    reaper = setInterval(() => instance.server.closeIdleConnections(), 100).unref();
+    done();
+  });
+  instance.addHook("onSend", (_request, reply, payload, done) => {
+    if (closing) reply.header("connection", "close");
+    done(null, payload);
+  });
+  instance.addHook("onClose", (_instance, done) => {
+    clearInterval(reaper);
+    done();
+  });
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function serverOptions(config: Config, logStream: { write(line: string): void } = stdoutLog): FastifyServerOptions {
@@ -92,6 +116,8 @@ export function serverOptions(config: Config, logStream: { write(line: string): 
     requestTimeout: config.requestTimeoutMs,
     // Longer than the load balancer's idle timeout (60 s), so the ALB closes idle connections, not us.
     keepAliveTimeout: 65_000,
+    // Connections idle when shutdown starts are closed at once (the rest by drainOnClose).
+    forceCloseConnections: "idle",
     trustProxy: config.trustProxy,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
