@@ -1,4 +1,4 @@
-import { DependencyUnavailableError } from "../errors";
+import { badRequest, DependencyUnavailableError } from "../errors";
 
 // Node network errors and the PostgreSQL SQLSTATE classes that mean "the database is not usable right now"
 // (as opposed to "this request is wrong").
@@ -31,4 +31,16 @@ export function toAvailabilityError(error: unknown): unknown {
     return new DependencyUnavailableError("the database is unavailable; retry shortly", { cause: error });
   }
   return error;
+}
+
+/**
+ * PostgreSQL refusing a value the caller sent (SQLSTATE class 22, data exception: out of range, bad syntax
+ * for a type) or a CHECK constraint (23514) is the caller's error: 400 with the database's own words, which
+ * name the value, never a 500. Other errors are returned unchanged.
+ */
+export function toClientError(error: unknown): unknown {
+  const code = codeOf(error);
+  if (code === undefined || !(code.startsWith("22") || code === "23514")) return error;
+  const detail = error instanceof Error ? error.message : "a value is out of range";
+  return badRequest(`the request holds a value the ledger cannot store: ${detail}`);
 }

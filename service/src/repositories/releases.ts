@@ -109,9 +109,15 @@ export function encodeCursor(createdMicros: string, id: string): string {
   return Buffer.from(`${createdMicros}:${id}`).toString("base64url");
 }
 
+// Microseconds since the epoch up to the end of year 9999: 18 digits at most, far inside a bigint.
+const MAX_CURSOR_MICROS = 253_402_300_799_999_999n;
+const CURSOR = /^(\d{1,18}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 export function decodeCursor(cursor: string): { createdMicros: string; id: string } {
-  const match = /^(\d{1,20}):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw badRequest("querystring/cursor is not a cursor returned by this API; start again without it");
+  const match = CURSOR.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match || BigInt(match[1]!) > MAX_CURSOR_MICROS) {
+    throw badRequest("querystring.cursor is not a cursor returned by this API; start again without it");
+  }
   return { createdMicros: match[1]!, id: match[2]! };
 }
 
