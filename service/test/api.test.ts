@@ -88,7 +88,7 @@ describe("authentication and roles", () => {
   });
 
   it("accepts OIDC tokens verified against the issuer's JWKS, roles from the configured claim", async () => {
-    const deployer = await issuer.sign({ sub: "alice", email: "alice@example.com", "https://ledger.example/roles": ["viewer", "deployer"] });
+    const deployer = await issuer.sign({ sub: "alice", email: "alice@example.com", email_verified: true, "https://ledger.example/roles": ["viewer", "deployer"] });
     const created = await call(ledger.app, deployer, { method: "POST", url: "/v1/releases", payload: release(900, { service: "oidc-svc" }) });
     expect(created.statusCode).toBe(201);
     expect(created.json().actor).toBe("user:alice@example.com");

@@ -14,6 +14,10 @@ export function readClaim(payload: JWTPayload, claim: string): unknown {
   return value;
 }
 
+// Asymmetric algorithms only: the identity provider signs, we verify with its public keys.
+const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+const CLOCK_TOLERANCE_S = 5;
+
 export type OidcResult = { principal: Principal } | { error: "invalid" | "no-role"; reason: string };
 
 export function createOidcVerifier(config: OidcConfig, fetchImpl: typeof fetch = fetch) {
@@ -43,18 +47,35 @@ export function createOidcVerifier(config: OidcConfig, fetchImpl: typeof fetch =
       throw new DependencyUnavailableError("the identity provider's signing keys could not be fetched; retry shortly", { cause: error });
     }
     try {
-      const { payload } = await jwtVerify(token, getKey, { issuer: config.issuer, audience: config.audience, clockTolerance: 5 });
+      const { payload } = await jwtVerify(token, getKey, {
+        issuer: config.issuer,
+        audience: config.audience,
+        algorithms: ALGORITHMS,
+        // Without exp a stolen token never dies; without sub every such token would share one principal
+        // (one rate limit, one idempotency scope).
+        requiredClaims: ["exp", "sub"],
+        clockTolerance: CLOCK_TOLERANCE_S,
+      });
+      const subject = payload.sub;
+      if (typeof subject !== "string" || subject === "") return { error: "invalid", reason: "the token has no subject (sub)" };
+      if (typeof payload.iat === "number" && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) {
+        return { error: "invalid", reason: "the token's issued-at (iat) is in the future" };
+      }
       const raw = readClaim(payload, config.rolesClaim);
       const role = strongestRole(Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(/[\s,]+/) : []);
-      const subject = payload.sub ?? "unknown";
       if (!role) return { error: "no-role", reason: `the token's "${config.rolesClaim}" claim grants none of viewer, deployer, admin` };
-      const name = typeof payload.email === "string" ? payload.email : subject;
+      // An unverified email is whatever the user typed: it must not become the audit trail's name.
+      const name = typeof payload.email === "string" && payload.email_verified === true ? payload.email : subject;
       return { principal: { id: `oidc:${subject}`, actor: `user:${name}`, role, kind: "oidc" } };
     } catch (error) {
       if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
         throw new DependencyUnavailableError("the identity provider did not answer in time; retry shortly", { cause: error });
       }
-      return { error: "invalid", reason: error instanceof joseErrors.JWTExpired ? "the token has expired" : "the token is not valid for this service" };
+      if (error instanceof joseErrors.JWTExpired) return { error: "invalid", reason: "the token has expired" };
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === "missing") {
+        return { error: "invalid", reason: `the token has no "${error.claim}" claim` };
+      }
+      return { error: "invalid", reason: "the token is not valid for this service" };
     }
   };
 }
