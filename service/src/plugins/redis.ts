@@ -39,11 +39,20 @@ export class Cache {
   private lastWarning = 0;
   private reads = new Map<string, ((result: { value: string | null; generation: string } | undefined) => void)[]>();
   private readScheduled = false;
+  /**
+   * Keys whose invalidation could not reach Redis. Until it does, this instance never serves or refills
+   * them from Redis, and it sends them again first whenever Redis answers (before any read of the batch),
+   * so a write made during an outage is not undone by a stale entry when Redis comes back.
+   */
+  private readonly unsent = new Set<string>();
+  private resending: Promise<void> | undefined;
 
   constructor(
     private readonly redis: (Redis & LedgerCommands) | undefined,
     private readonly log: FastifyBaseLogger,
-  ) {}
+  ) {
+    redis?.on("ready", () => void this.resendInvalidations());
+  }
 
   get enabled(): boolean {
     return this.redis !== undefined;
@@ -52,10 +61,31 @@ export class Cache {
   async status(): Promise<CacheStatus> {
     if (!this.redis) return "disabled";
     try {
-      return (await this.redis.ping()) === "PONG" ? "ok" : "degraded";
+      if ((await this.redis.ping()) !== "PONG") return "degraded";
+      await this.resendInvalidations();
+      return this.unsent.size === 0 ? "ok" : "degraded";
     } catch {
       return "degraded";
     }
+  }
+
+  /** Sends every failed invalidation again (one at a time in flight); keys that still fail stay pending. */
+  private resendInvalidations(): Promise<void> {
+    if (this.unsent.size === 0) return Promise.resolve();
+    this.resending ??= (async () => {
+      try {
+        await Promise.all([...this.unsent].map((key) => this.sendInvalidation(key).then(() => this.unsent.delete(key), () => undefined)));
+        if (this.unsent.size === 0) this.log.info("invalidations missed while Redis was unreachable have been applied");
+      } finally {
+        this.resending = undefined;
+      }
+    })();
+    return this.resending;
+  }
+
+  private async sendInvalidation(key: string): Promise<void> {
+    // The generation outlives any value (CACHE_TTL_SECONDS is at most a day) and then expires too.
+    await this.redis!.multi().incr(`${key}:gen`).expire(`${key}:gen`, 2 * 86_400).del(key).exec();
   }
 
   /**
@@ -83,12 +113,13 @@ export class Cache {
     const keys = [...batch.keys()];
     let values: (string | null)[] | undefined;
     try {
+      await this.resendInvalidations();
       values = await this.redis!.mget(keys.flatMap((k) => [k, `${k}:gen`]));
     } catch (error) {
       this.warn(error, "read");
     }
     keys.forEach((key, i) => {
-      const result = values ? { value: values[2 * i] ?? null, generation: values[2 * i + 1] ?? "" } : undefined;
+      const result = values && !this.unsent.has(key) ? { value: values[2 * i] ?? null, generation: values[2 * i + 1] ?? "" } : undefined;
       for (const resolve of batch.get(key) ?? []) resolve(result);
     });
   }
@@ -106,10 +137,11 @@ export class Cache {
   async invalidate(key: string): Promise<boolean> {
     if (!this.redis) return true;
     try {
-      // The generation outlives any value (CACHE_TTL_SECONDS is at most a day) and then expires too.
-      await this.redis.multi().incr(`${key}:gen`).expire(`${key}:gen`, 2 * 86_400).del(key).exec();
+      await this.sendInvalidation(key);
+      this.unsent.delete(key);
       return true;
     } catch (error) {
+      this.unsent.add(key);
       this.warn(error, "invalidate");
       return false;
     }
