@@ -7,6 +7,7 @@ import fp from "fastify-plugin";
 import { type Config } from "./config";
 import { stdoutLog } from "./observability/log-stream";
 import { type Metrics } from "./observability/metrics";
+import { redactUrl } from "./observability/redact-url";
 import apiKeysRepository from "./repositories/api-keys";
 import releasesRepository from "./repositories/releases";
 import auth from "./plugins/auth";
@@ -132,7 +133,7 @@ export async function buildApp(opts: AppOptions & { logStream?: { write(line: st
   const instance = Fastify(serverOptions(opts.config, opts.logStream)).withTypeProvider<TypeBoxTypeProvider>();
   instance.addHook("onResponse", async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, principal: request.principal?.id },
+      { method: request.method, route: request.routeOptions.url, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, principal: request.principal?.id },
       "request",
     );
   });
