@@ -137,8 +137,9 @@ export function createReleasesRepository(deps: { db: Database; cache: Cache; met
     const { rows } = await client.query<ReleaseRow>(
       `INSERT INTO releases (service, environment, version, image_digest, commit_sha, committed_at, status, started_at, finished_at, rolled_back_at, actor)
        VALUES ($1, $2, $3, $4, $5, $6, $7::text, COALESCE($8::timestamptz, now()),
-               CASE WHEN $7::text = 'started' THEN NULL ELSE now() END,
-               CASE WHEN $7::text = 'rolled_back' THEN now() ELSE NULL END, $9)
+               -- A start reported a little ahead (clock skew) must not end up after its own finish.
+               CASE WHEN $7::text = 'started' THEN NULL ELSE GREATEST(now(), $8::timestamptz) END,
+               CASE WHEN $7::text = 'rolled_back' THEN GREATEST(now(), $8::timestamptz) ELSE NULL END, $9)
        RETURNING ${COLUMNS}`,
       [input.service, input.environment, input.version, input.imageDigest, input.commitSha, input.committedAt ?? null, status, input.startedAt ?? null, actor],
     );
@@ -193,8 +194,8 @@ export function createReleasesRepository(deps: { db: Database; cache: Cache; met
       const from = ALLOWED_FROM[status];
       const { rows } = await db.query<ReleaseRow>(
         `UPDATE releases SET status = $2::text,
-           finished_at = CASE WHEN status = 'started' THEN COALESCE($3::timestamptz, now()) ELSE finished_at END,
-           rolled_back_at = CASE WHEN $2::text = 'rolled_back' THEN COALESCE($3::timestamptz, now()) ELSE rolled_back_at END,
+           finished_at = CASE WHEN status = 'started' THEN COALESCE($3::timestamptz, GREATEST(now(), started_at)) ELSE finished_at END,
+           rolled_back_at = CASE WHEN $2::text = 'rolled_back' THEN COALESCE($3::timestamptz, GREATEST(now(), started_at, finished_at)) ELSE rolled_back_at END,
            updated_at = now()
          WHERE id = $1 AND status = ANY($4::text[])
          RETURNING ${COLUMNS}`,

@@ -1,5 +1,5 @@
 import { type FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
-import { notFound } from "../errors";
+import { badRequest, notFound } from "../errors";
 import { authErrors, ErrorResponse } from "../schemas/common";
 import { checkTimestamp } from "../schemas/timestamps";
 import { CreateReleaseBody, IdempotencyHeaders, ListReleasesQuery, Release, ReleasePage, ReleaseParams, UpdateReleaseBody } from "../schemas/releases";
@@ -19,8 +19,11 @@ const releases: FastifyPluginCallbackTypebox = (app, _opts, done) => {
     },
     async (request, reply) => {
       const { committedAt, startedAt } = request.body;
-      if (committedAt !== undefined) checkTimestamp("body.committedAt", committedAt);
-      if (startedAt !== undefined) checkTimestamp("body.startedAt", startedAt);
+      const committed = committedAt === undefined ? undefined : checkTimestamp("body.committedAt", committedAt);
+      const started = startedAt === undefined ? new Date() : checkTimestamp("body.startedAt", startedAt);
+      if (committed && committed > started) {
+        throw badRequest(`body.committedAt (${committedAt}) is after body.startedAt (${started.toISOString()}): a commit comes before its deployment`);
+      }
       const { release, replayed } = await app.releases.create(request.body, request.principal!, request.headers["idempotency-key"]);
       if (replayed) reply.header("idempotent-replayed", "true");
       return reply.status(201).header("location", `/v1/releases/${release.id}`).send(release);
