@@ -10,6 +10,8 @@ export interface DatabaseConfig {
   /** Safe to log: the URL or host without any password. */
   readonly description: string;
   readonly poolMax: number;
+  /** Connections for expensive reports (DORA), apart from poolMax so they can never take the others. */
+  readonly reportPoolMax: number;
   readonly statementTimeoutMs: number;
   readonly connectTimeoutMs: number;
 }
@@ -134,6 +136,7 @@ function sslFor(mode: string | undefined, r: Reader): ConnectionOptions | false 
 function readDatabase(r: Reader): DatabaseConfig {
   const common = {
     poolMax: r.int("DB_POOL_MAX", 10, 1, 200),
+    reportPoolMax: r.int("DB_REPORT_POOL_MAX", 2, 1, 50),
     statementTimeoutMs: r.int("DB_STATEMENT_TIMEOUT_MS", 5_000, 100, 600_000),
     connectTimeoutMs: r.int("DB_CONNECT_TIMEOUT_MS", 3_000, 100, 60_000),
   };

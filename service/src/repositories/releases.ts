@@ -127,10 +127,79 @@ function requestHash(body: NewRelease): Buffer {
   return createHash("sha256").update(canonical).digest();
 }
 
+/**
+ * The latest succeeded release of each service in one environment. A DISTINCT ON would read every
+ * succeeded row of the environment; this walks releases_current_idx instead (a "loose index scan"):
+ * one probe for the next service name, one for its newest release, so the cost follows the number of
+ * services, not of releases.
+ */
+export const CURRENT_QUERY = `
+  WITH RECURSIVE services(service) AS (
+    (SELECT service FROM releases WHERE environment = $1 AND status = 'succeeded' ORDER BY service LIMIT 1)
+    UNION ALL
+    SELECT (SELECT r.service FROM releases r
+            WHERE r.environment = $1 AND r.status = 'succeeded' AND r.service > s.service
+            ORDER BY r.service LIMIT 1)
+    FROM services s WHERE s.service IS NOT NULL
+  )
+  SELECT latest.* FROM services s
+  CROSS JOIN LATERAL (
+    SELECT r.service, r.version, r.image_digest, r.id, COALESCE(r.finished_at, r.created_at) AS released_at
+    FROM releases r
+    WHERE r.environment = $1 AND r.status = 'succeeded' AND r.service = s.service
+    ORDER BY r.created_at DESC, r.id DESC LIMIT 1
+  ) AS latest
+  WHERE s.service IS NOT NULL
+  ORDER BY latest.service`;
+
+const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
+
+/**
+ * One pass over the window (releases_window_idx / releases_environment_window_idx). The time to restore a
+ * failed deploy is the next successful finish of the same service and environment: a running minimum
+ * over the partition in descending finish order, whose frame only grows, so PostgreSQL computes it
+ * incrementally. Ties put failures first, so a success finishing at the very same instant does not count as
+ * "after". The environment filter is part of the text, not `$1 IS NULL OR …`, so each variant gets its index.
+ */
+export function doraQuery(environment: string | undefined, days: number): { text: string; values: unknown[] } {
+  const values: unknown[] = [days];
+  if (environment !== undefined) values.push(environment);
+  return {
+    text: `
+      WITH win AS (
+        SELECT service, environment, status, committed_at, finished_at, rolled_back_at FROM releases
+        WHERE status <> 'started' AND started_at >= now() - make_interval(days => $1::int)
+          ${environment !== undefined ? "AND environment = $2" : ""}
+      ),
+      ranked AS (
+        SELECT status, committed_at, finished_at, rolled_back_at,
+               min(finished_at) FILTER (WHERE ${SUCCESSFUL}) OVER (
+                 PARTITION BY service, environment ORDER BY finished_at DESC, ${SUCCESSFUL}
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS next_success
+        FROM win
+      )
+      SELECT
+        count(*)::int AS deployments,
+        (count(*) FILTER (WHERE ${SUCCESSFUL}))::int AS successful,
+        (count(*) FILTER (WHERE status IN ('failed', 'rolled_back')))::int AS failures,
+        -- Rows from before the order checks (migration 1764100000000) may have a commit after the finish.
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
+          FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at) AS lead,
+        -- A rollback restores service itself; a failed deploy is restored by the next deploy that succeeds.
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM
+            CASE WHEN status = 'rolled_back' THEN rolled_back_at ELSE next_success END - finished_at)::float8)
+          FILTER (WHERE status IN ('failed', 'rolled_back')) AS restore,
+        now() - make_interval(days => $1::int) AS "from",
+        now() AS "to"
+      FROM ranked`,
+    values,
+  };
+}
+
 const currentKey = (environment: string) => `current:${environment}`;
 
-export function createReleasesRepository(deps: { db: Database; cache: Cache; metrics: Metrics; cacheTtlSeconds: number }) {
-  const { db, cache, metrics } = deps;
+export function createReleasesRepository(deps: { db: Database; reportsDb: Database; cache: Cache; metrics: Metrics; cacheTtlSeconds: number }) {
+  const { db, reportsDb, cache, metrics } = deps;
 
   async function insert(client: PoolClient, input: NewRelease, actor: string): Promise<Release> {
     const status = input.status ?? "started";
@@ -259,9 +328,7 @@ export function createReleasesRepository(deps: { db: Database; cache: Cache; met
       if (cache.enabled) metrics.count("CacheMisses");
       const { rows } = await db.query<{ service: string; version: string; image_digest: string; id: string; released_at: Date }>({
         name: "current-by-environment",
-        text: `SELECT DISTINCT ON (service) service, version, image_digest, id, COALESCE(finished_at, created_at) AS released_at
-               FROM releases WHERE environment = $1 AND status = 'succeeded'
-               ORDER BY service, created_at DESC, id DESC`,
+        text: CURRENT_QUERY,
         values: [environment],
       });
       const services: CurrentService[] = rows.map((r) => ({
@@ -277,7 +344,7 @@ export function createReleasesRepository(deps: { db: Database; cache: Cache; met
     },
 
     async dora(environment: string | undefined, days: number): Promise<DoraMetrics> {
-      const { rows } = await db.query<{
+      const { rows } = await reportsDb.query<{
         deployments: number;
         successful: number;
         failures: number;
@@ -285,35 +352,7 @@ export function createReleasesRepository(deps: { db: Database; cache: Cache; met
         restore: number | null;
         from: Date;
         to: Date;
-      }>(
-        `WITH win AS (
-           SELECT * FROM releases
-           WHERE ($1::text IS NULL OR environment = $1) AND status <> 'started'
-             AND started_at >= now() - make_interval(days => $2::int)
-         ),
-         failures AS (
-           SELECT f.status, f.service, f.environment, f.finished_at, f.rolled_back_at FROM win f WHERE f.status IN ('failed', 'rolled_back')
-         ),
-         restores AS (
-           -- A rollback restores service itself; a failed deploy is restored by the next deploy that succeeds.
-           SELECT CASE WHEN f.status = 'rolled_back' THEN extract(epoch FROM f.rolled_back_at - f.finished_at)::float8
-                       ELSE (SELECT extract(epoch FROM min(s.finished_at) - f.finished_at)::float8 FROM releases s
-                             WHERE s.service = f.service AND s.environment = f.environment
-                               AND s.status IN ('succeeded', 'rolled_back') AND s.finished_at > f.finished_at)
-                  END AS seconds
-           FROM failures f
-         )
-         SELECT
-           (SELECT count(*)::int FROM win) AS deployments,
-           (SELECT count(*)::int FROM win WHERE status IN ('succeeded', 'rolled_back')) AS successful,
-           (SELECT count(*)::int FROM failures) AS failures,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
-              FROM win WHERE status IN ('succeeded', 'rolled_back') AND committed_at IS NOT NULL AND finished_at IS NOT NULL) AS lead,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM restores WHERE seconds IS NOT NULL) AS restore,
-           now() - make_interval(days => $2::int) AS "from",
-           now() AS "to"`,
-        [environment ?? null, days],
-      );
+      }>(doraQuery(environment, days));
       const r = rows[0]!;
       return {
         environment: environment ?? null,
@@ -342,7 +381,7 @@ declare module "fastify" {
 
 export default fp(
   (app, opts: { cacheTtlSeconds: number }, done) => {
-    app.decorate("releases", createReleasesRepository({ db: app.db, cache: app.cache, metrics: app.metrics, cacheTtlSeconds: opts.cacheTtlSeconds }));
+    app.decorate("releases", createReleasesRepository({ db: app.db, reportsDb: app.reportsDb, cache: app.cache, metrics: app.metrics, cacheTtlSeconds: opts.cacheTtlSeconds }));
     done();
   },
   { name: "releases-repository", dependencies: ["postgres", "redis", "metrics"] },
