@@ -50,8 +50,8 @@ export const app = fp(
     await instance.register(redis, { config });
     await instance.register(apiKeysRepository);
     await instance.register(releasesRepository, { cacheTtlSeconds: config.cacheTtlSeconds });
-    await instance.register(auth, { config });
     await instance.register(rateLimit, { config });
+    await instance.register(auth, { config });
     await instance.register(healthRoutes);
     await instance.register(
       async (v1) => {

@@ -49,6 +49,8 @@ export interface Config {
   readonly oidc?: OidcConfig;
   /** Requests per principal per minute; 0 disables the limit. */
   readonly rateLimitPerMinute: number;
+  /** Failed authentications per client address per minute before it is refused unchecked; 0 disables. */
+  readonly authFailuresPerMinute: number;
   readonly shutdownTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly cacheTtlSeconds: number;
@@ -204,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     redis: readRedis(r),
     oidc: readOidc(r),
     rateLimitPerMinute: r.int("RATE_LIMIT_PER_MINUTE", 600, 0, 100_000_000),
+    authFailuresPerMinute: r.int("AUTH_FAILURES_PER_MINUTE", 60, 0, 100_000_000),
     shutdownTimeoutMs: r.int("SHUTDOWN_TIMEOUT_MS", 20_000, 1_000, 120_000),
     requestTimeoutMs: r.int("REQUEST_TIMEOUT_MS", 15_000, 1_000, 300_000),
     cacheTtlSeconds: r.int("CACHE_TTL_SECONDS", 300, 1, 86_400),
