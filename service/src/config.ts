@@ -25,6 +25,10 @@ export interface RedisConfig {
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
   readonly connectTimeoutMs: number;
+  /** A Redis call slower than this counts as failed for the circuit breaker. */
+  readonly slowMs: number;
+  /** How long the cache is bypassed once the breaker opens. */
+  readonly breakerCooldownMs: number;
   /** Safe to log. */
   readonly description: string;
 }
@@ -169,6 +173,8 @@ function readRedis(r: Reader): RedisConfig | undefined {
     keyPrefix: r.str("REDIS_KEY_PREFIX") ?? "ledger:",
     commandTimeoutMs: r.int("REDIS_COMMAND_TIMEOUT_MS", 250, 10, 60_000),
     connectTimeoutMs: r.int("REDIS_CONNECT_TIMEOUT_MS", 2_000, 100, 60_000),
+    slowMs: r.int("REDIS_SLOW_MS", 100, 1, 60_000),
+    breakerCooldownMs: r.int("REDIS_BREAKER_COOLDOWN_MS", 10_000, 100, 600_000),
   };
   const url = r.url("REDIS_URL", ["redis:", "rediss:"]);
   if (url) return { url: url.href, port: Number(url.port || 6379), tls: url.protocol === "rediss:", description: redactUrl(url), ...common };

@@ -16,7 +16,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   redisProxy = await startTcpProxy(6379);
   const prefix = randomPrefix();
-  const common = { DATABASE_URL: db.url, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: "150" };
+  const common = { DATABASE_URL: db.url, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: "150", REDIS_BREAKER_COOLDOWN_MS: "300" };
   // `ledger` reaches Redis through a proxy the test cuts; `sibling` (another instance) directly.
   [ledger, sibling] = await Promise.all([
     testApp({ ...common, REDIS_URL: `redis://127.0.0.1:${redisProxy.port}` }),
@@ -60,5 +60,43 @@ describe("an invalidation that fails while Redis is down", () => {
     expect(theirs.json().services[0].version).toBe("3.0.1");
     // And the cache works again afterwards.
     expect((await current()).headers["x-cache"]).toBe("hit");
+  });
+});
+
+describe("a slow Redis", () => {
+  it("costs little: after a few slow calls the cache is bypassed for a while (and /readyz says so), then used again", async () => {
+    const slowEnv = { DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`, REDIS_KEY_PREFIX: randomPrefix(), REDIS_BREAKER_COOLDOWN_MS: "1000" };
+    const slow = await testApp(slowEnv);
+    try {
+      const get = async () => {
+        const started = Date.now();
+        const response = await current(slow.app);
+        return { ms: Date.now() - started, response };
+      };
+      await get();
+      expect((await get()).response.headers["x-cache"]).toBe("hit");
+
+      redisProxy.delay(200);
+      const timings: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const { ms, response } = await get();
+        expect(response.statusCode).toBe(200);
+        timings.push(ms);
+      }
+      // The first calls wait for Redis; once the breaker is open, a read costs PostgreSQL alone.
+      expect(timings.slice(-4).every((ms) => ms < 100), timings.join(", ")).toBe(true);
+      const ready = await slow.app.inject({ url: "/readyz" });
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json().cache).toBe("bypassed");
+
+      redisProxy.delay(0);
+      await new Promise((r) => setTimeout(r, 1_100));
+      for (let i = 0; i < 20 && (await get()).response.headers["x-cache"] !== "hit"; i++) await new Promise((r) => setTimeout(r, 50));
+      expect((await get()).response.headers["x-cache"]).toBe("hit");
+      expect((await slow.app.inject({ url: "/readyz" })).json().cache).toBe("ok");
+    } finally {
+      redisProxy.delay(0);
+      await slow.app.close();
+    }
   });
 });

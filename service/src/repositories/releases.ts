@@ -339,7 +339,8 @@ export function createReleasesRepository(deps: { db: Database; reportsDb: Databa
         releasedAt: r.released_at.toISOString(),
       }));
       const body = JSON.stringify({ environment, services });
-      if (cached) await cache.fill(key, cached.generation, body, deps.cacheTtlSeconds);
+      // Not awaited: the answer is ready, and a slow Redis must not hold it back (fill never throws).
+      if (cached) void cache.fill(key, cached.generation, body, deps.cacheTtlSeconds);
       return { body, hit: false };
     },
 
