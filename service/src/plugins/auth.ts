@@ -19,7 +19,11 @@ declare module "fastify" {
 /** Requires `Authorization: Bearer <api key | OIDC JWT>` on every route that declares a role. */
 export default fp(
   (app, opts: { config: Config }, done) => {
-    const verifyJwt = opts.config.oidc ? createOidcVerifier(opts.config.oidc) : undefined;
+    const verifyJwt = opts.config.oidc
+      ? createOidcVerifier(opts.config.oidc, {
+          log: (error) => app.log.warn({ err: error }, "refreshing the identity provider's signing keys failed; the last good ones stay in use"),
+        })
+      : undefined;
     app.decorateRequest("principal", null);
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {
