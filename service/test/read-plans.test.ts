@@ -43,11 +43,12 @@ describe("/current on a cache miss", () => {
 });
 
 describe("DORA metrics", () => {
-  it("read the window through an index, whatever the number of failures", async () => {
+  it("read the window from an index and probe another once per failure, never the table", async () => {
     for (const environment of ["prod", undefined]) {
       const query = doraQuery(environment, 30);
-      // The window holds 7,500 rows (about 150 heap pages); the old plan touched hundreds of thousands.
-      expect(await pagesTouched(query.text, query.values), String(environment)).toBeLessThan(2_000);
+      // The window holds 7,500 rows (~100 index pages) and ~750 failures (~3 pages a probe); the plan
+      // before the indexes touched over 800,000 pages.
+      expect(await pagesTouched(query.text, query.values), String(environment)).toBeLessThan(5_000);
     }
   });
 });

@@ -155,28 +155,33 @@ export const CURRENT_QUERY = `
 const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
 
 /**
- * One pass over the window (releases_window_idx / releases_environment_window_idx). The time to restore a
- * failed deploy is the next successful finish of the same service and environment: a running minimum
- * over the partition in descending finish order, whose frame only grows, so PostgreSQL computes it
- * incrementally. Ties put failures first, so a success finishing at the very same instant does not count as
- * "after". The environment filter is part of the text, not `$1 IS NULL OR …`, so each variant gets its index.
+ * One index-only scan of the window (releases_window_idx covers every column used), then, for each failed
+ * deploy only, one probe of releases_success_finish_idx for the next successful finish of that service and
+ * environment. The environment filter is part of the text, not `$1 IS NULL OR …`, so a prepared plan stays
+ * right for both forms.
  */
 export function doraQuery(environment: string | undefined, days: number): { text: string; values: unknown[] } {
   const values: unknown[] = [days];
   if (environment !== undefined) values.push(environment);
   return {
     text: `
-      WITH win AS (
+      WITH win AS MATERIALIZED (
         SELECT service, environment, status, committed_at, finished_at, rolled_back_at FROM releases
         WHERE status <> 'started' AND started_at >= now() - make_interval(days => $1::int)
           ${environment !== undefined ? "AND environment = $2" : ""}
       ),
-      ranked AS (
-        SELECT status, committed_at, finished_at, rolled_back_at,
-               min(finished_at) FILTER (WHERE ${SUCCESSFUL}) OVER (
-                 PARTITION BY service, environment ORDER BY finished_at DESC, ${SUCCESSFUL}
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS next_success
-        FROM win
+      restores AS (
+        -- A rollback restores service itself; a failed deploy is restored by the next deploy that succeeds.
+        SELECT extract(epoch FROM rolled_back_at - finished_at)::float8 AS seconds FROM win WHERE status = 'rolled_back'
+        UNION ALL
+        SELECT extract(epoch FROM next.finished_at - f.finished_at)::float8
+        FROM win f
+        CROSS JOIN LATERAL (
+          SELECT s.finished_at FROM releases s
+          WHERE s.service = f.service AND s.environment = f.environment AND s.status IN ('succeeded', 'rolled_back') AND s.finished_at > f.finished_at
+          ORDER BY s.finished_at LIMIT 1
+        ) AS next
+        WHERE f.status = 'failed'
       )
       SELECT
         count(*)::int AS deployments,
@@ -185,13 +190,10 @@ export function doraQuery(environment: string | undefined, days: number): { text
         -- Rows from before the order checks (migration 1764100000000) may have a commit after the finish.
         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
           FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at) AS lead,
-        -- A rollback restores service itself; a failed deploy is restored by the next deploy that succeeds.
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM
-            CASE WHEN status = 'rolled_back' THEN rolled_back_at ELSE next_success END - finished_at)::float8)
-          FILTER (WHERE status IN ('failed', 'rolled_back')) AS restore,
+        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM restores) AS restore,
         now() - make_interval(days => $1::int) AS "from",
         now() AS "to"
-      FROM ranked`,
+      FROM win`,
     values,
   };
 }
