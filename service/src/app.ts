@@ -89,6 +89,8 @@ function drainOnClose(instance: FastifyInstance): void {
   });
 }
 
+const trustNearest = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function serverOptions(config: Config, logStream: { write(line: string): void } = stdoutLog): FastifyServerOptions {
@@ -119,7 +121,9 @@ export function serverOptions(config: Config, logStream: { write(line: string): 
     keepAliveTimeout: 65_000,
     // Connections idle when shutdown starts are closed at once (the rest by drainOnClose).
     forceCloseConnections: "idle",
-    trustProxy: config.trustProxy,
+    // A hop count as a function: this Fastify ignores a plain number. Sound only because the service is
+    // reachable solely through those proxies (the ALB's security group), so the nearest hops are theirs.
+    trustProxy: typeof config.trustProxy === "number" ? trustNearest(config.trustProxy) : config.trustProxy,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
       const given = req.headers["x-request-id"];

@@ -59,7 +59,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly cacheTtlSeconds: number;
   readonly metricsFlushIntervalMs: number;
-  readonly trustProxy: boolean;
+  /** false, true (trust every X-Forwarded-For entry), or how many proxies in front of us to trust. */
+  readonly trustProxy: boolean | number;
 }
 
 /** One message listing every bad variable, so an operator fixes them all in one go. */
@@ -217,7 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: r.int("REQUEST_TIMEOUT_MS", 15_000, 1_000, 300_000),
     cacheTtlSeconds: r.int("CACHE_TTL_SECONDS", 300, 1, 86_400),
     metricsFlushIntervalMs: r.int("METRICS_FLUSH_INTERVAL_MS", 60_000, 1_000, 3_600_000),
-    trustProxy: r.bool("TRUST_PROXY", false),
+    trustProxy: /^\d+$/.test(r.str("TRUST_PROXY") ?? "") ? r.int("TRUST_PROXY", 0, 0, 10) : r.bool("TRUST_PROXY", false),
   };
   if (config.requestTimeoutMs >= config.shutdownTimeoutMs) {
     r.problems.push(

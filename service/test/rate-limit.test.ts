@@ -88,4 +88,18 @@ describe("failed authentication", () => {
       expect(queries()).toBe(1);
     });
   });
+
+  it("behind CloudFront and the ALB (TRUST_PROXY=2) counts the real client, which cannot forge another address", async () => {
+    await withApp({ AUTH_FAILURES_PER_MINUTE: "3", TRUST_PROXY: "2" }, async (app) => {
+      // What the ALB (10.0.0.1) passes on: X-Forwarded-For ends with the viewer's address and CloudFront's.
+      const from = (forwardedFor: string, key: string) =>
+        app.inject({ url: "/v1/releases", remoteAddress: "10.0.0.1", headers: { authorization: `Bearer ${key}`, "x-forwarded-for": forwardedFor } });
+      for (let i = 0; i < 3; i++) expect((await from("203.0.113.9, 198.51.100.1", randomKey())).statusCode).toBe(401);
+      expect((await from("203.0.113.9, 198.51.100.1", randomKey())).statusCode).toBe(429);
+      // A forged leftmost entry changes nothing: CloudFront appended the real address after it.
+      expect((await from("192.0.2.77, 203.0.113.9, 198.51.100.1", randomKey())).statusCode).toBe(429);
+      // Everyone else behind the same ALB keeps working.
+      expect((await from("192.0.2.5, 198.51.100.1", viewer)).statusCode).toBe(200);
+    });
+  });
 });
