@@ -120,6 +120,6 @@ describe("SIGTERM", () => {
     expect(results.map((r) => r.status)).toEqual(Array(100).fill(201));
     expect(code).toBe(0);
     // SHUTDOWN_TIMEOUT_MS is 8 s: an exit well before it means nothing waited for idle connections.
-    expect(at - signalledAt).toBeLessThan(3_000);
+    expect(at - signalledAt).toBeLessThan(5_000);
   }, 60_000);
 });
