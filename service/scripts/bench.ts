@@ -1,9 +1,13 @@
 /**
- * `pnpm --filter @platform/service bench`: in one run on this machine, loads a bare Fastify hello-world and
- * GET /v1/environments/:env/current (warm cache) of the real service with autocannon (50 connections,
- * BENCH_DURATION_S seconds each, loopback), and prints both throughputs, their ratio, p99 latency and the
- * service's peak RSS under load. Uses a throwaway database on the local PostgreSQL and a random key
- * prefix on the local Redis (override with BENCH_POSTGRES_URL / BENCH_REDIS_URL).
+ * `pnpm --filter @platform/service bench`: in one run on this machine, with autocannon over loopback only
+ * (BENCH_DURATION_S seconds each, 1–60):
+ *  1. a bare Fastify hello-world and GET /v1/environments/:env/current with a warm cache (50 connections):
+ *     throughputs, their ratio, p50/p99 and the service's peak RSS;
+ *  2. at a million releases, on an instance without Redis: /v1/metrics/dora (30 days), a /current miss and a
+ *     paginated list, each with p50/p99.
+ * The million rows live in one database (BENCH_DATABASE, default ledger_bench_1m) seeded once with one
+ * generate_series INSERT and reused by later runs; BENCH_DROP_DATABASE=true drops it at the end.
+ * Redis keys get a random prefix (override the servers with BENCH_POSTGRES_URL / BENCH_REDIS_URL).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -17,12 +21,30 @@ import { loadConfig } from "../src/config";
 import { Database } from "../src/db/database";
 import { runMigrations } from "../src/db/migrate";
 import { createApiKeysRepository } from "../src/repositories/api-keys";
+import { encodeCursor } from "../src/repositories/releases";
+import { seedReleases } from "./seed-releases";
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
-const AIM = { ratio: 0.4, p99Ms: 25, rssMb: 200 };
+const DATABASE = process.env.BENCH_DATABASE ?? "ledger_bench_1m";
+const DROP_DATABASE = process.env.BENCH_DROP_DATABASE === "true";
+const SEED = { count: 1_000_000, days: 730, services: 40, environments: ["prod", "staging", "dev"] } as const;
+const AIM = { ratio: 0.6, p99Ms: 10, rssMb: 200, doraP99Ms: 50 };
+// The loads of the million-row scenarios: the main pool's size for plain reads; the report pool's for
+// DORA (more concurrent DORA calls than that are shed with 503 by design).
+const READ_CONNECTIONS = 10;
+const REPORT_CONNECTIONS = 2;
+
+for (const [name, value] of [["BENCH_DURATION_S", DURATION_S]] as const) {
+  if (!Number.isInteger(value) || value < 1 || value > 60) throw new Error(`${name} must be a whole number of seconds from 1 to 60`);
+}
+for (const url of [ADMIN_URL, REDIS_URL]) {
+  // A load test never leaves this machine.
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname)) throw new Error(`${url}: the benchmark only talks to 127.0.0.1`);
+}
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DATABASE)) throw new Error("BENCH_DATABASE must be a plain lower-case PostgreSQL name");
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -49,26 +71,88 @@ function rssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : 0;
 }
 
-async function load(name: string, url: string, headers: Record<string, string> = {}, pid?: number) {
+async function load(name: string, url: string, headers: Record<string, string> = {}, pid?: number, connections = CONNECTIONS) {
   let peakRss = 0;
   const sampler = pid === undefined ? undefined : setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
-  process.stderr.write(`loading ${name} for ${DURATION_S} s with ${CONNECTIONS} connections…\n`);
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
+  process.stderr.write(`loading ${name} for ${DURATION_S} s with ${connections} connections…\n`);
+  const result = await autocannon({ url, connections, duration: DURATION_S, headers });
   if (sampler) clearInterval(sampler);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
   return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, total: result.requests.total, peakRss };
 }
 
+/** The million-release database: created, migrated and seeded on first use, then reused as it is. */
+async function prepareDatabase(admin: Client): Promise<URL> {
+  const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${DATABASE}`;
+  await runMigrations(loadConfig({ DATABASE_URL: url.href }).database, () => undefined);
+  const pool = new Pool({ connectionString: url.href, max: 2 });
+  try {
+    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM releases WHERE actor = 'seed'");
+    if (rows[0]!.n !== SEED.count) {
+      process.stderr.write(`seeding ${SEED.count} releases into ${DATABASE} (once; later runs reuse it)…\n`);
+      const started = Date.now();
+      await pool.query("TRUNCATE releases");
+      await seedReleases(pool, SEED);
+      process.stderr.write(`seeded in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    }
+    // The warm-cache scenario reads a small environment of its own.
+    await pool.query("DELETE FROM releases WHERE environment = 'bench'");
+    await pool.query(
+      `INSERT INTO releases (service, environment, version, image_digest, commit_sha, status, finished_at, actor)
+       SELECT 'service-' || i, 'bench', '1.' || i || '.0', 'sha256:' || lpad(to_hex(i), 64, '0'), lpad(to_hex(i), 40, '0'), 'succeeded', now(), 'bench'
+       FROM generate_series(0, 11) AS i`,
+    );
+  } finally {
+    await pool.end();
+  }
+  return url;
+}
+
+async function startService(dbUrl: URL, env: Record<string, string>, children: ChildProcess[]): Promise<{ base: string; pid: number }> {
+  const port = await freePort();
+  // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service under load.
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const service = spawn(process.execPath, [...nodeArgs, join(__dirname, "..", "dist", "server.js")], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: dbUrl.href,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+      // High enough never to refuse, so the limiter's Redis round trip is part of what is measured.
+      RATE_LIMIT_PER_MINUTE: process.env.BENCH_RATE_LIMIT ?? "100000000",
+      ...env,
+    },
+    // Production logs one JSON line per request; here they go nowhere, but are still produced.
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(service);
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/readyz`);
+  return { base, pid: service.pid! };
+}
+
+const aim = (ok: boolean, text: string) => `${text}  ${ok ? "ok" : "MISSED"}`;
+const row = (name: string, r: { rps: number; p50: number; p99: number; total: number }) =>
+  `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.total} requests, all 2xx)`;
+
 async function main(): Promise<void> {
   const children: ChildProcess[] = [];
-  const dbName = `ledger_bench_${randomBytes(4).toString("hex")}`;
+  const prefix = `ledger-bench-${randomBytes(4).toString("hex")}:`;
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
   try {
-    // Baseline.
+    const dbUrl = await prepareDatabase(admin);
+    const keyPool = new Pool({ connectionString: dbUrl.href, max: 1 });
+    const { key } = await createApiKeysRepository(new Database(keyPool)).create({ name: "bench", role: "viewer", createdBy: "bench" });
+    await keyPool.end();
+    const headers = { authorization: `Bearer ${key}` };
+
+    // 1. Baseline, then the warm cache on the built service (dist/) with Redis, as in production.
     const helloPort = await freePort();
     const hello = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "hello-server.ts")], {
       env: { ...process.env, PORT: String(helloPort) },
@@ -79,68 +163,68 @@ async function main(): Promise<void> {
     const baseline = await load("bare Fastify hello-world", `http://127.0.0.1:${helloPort}/`);
     hello.kill("SIGTERM");
 
-    // The service, built (dist/) and started as in production, with Redis and an API key.
-    const config = loadConfig({ DATABASE_URL: dbUrl.href });
-    await runMigrations(config.database, () => undefined);
-    const pool = new Pool({ connectionString: dbUrl.href, max: 2 });
-    const { key } = await createApiKeysRepository(new Database(pool)).create({ name: "bench", role: "viewer", createdBy: "bench" });
-    for (let i = 0; i < 12; i++) {
-      await pool.query(
-        `INSERT INTO releases (service, environment, version, image_digest, commit_sha, status, finished_at, actor)
-         VALUES ($1, 'bench', $2, $3, $4, 'succeeded', now(), 'bench')`,
-        [`service-${i}`, `1.${i}.0`, `sha256:${i.toString(16).padStart(64, "0")}`, i.toString(16).padStart(40, "0")],
-      );
-    }
-    await pool.end();
-    const port = await freePort();
-    // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service under load.
-    const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
-    const service = spawn(process.execPath, [...nodeArgs, join(__dirname, "..", "dist", "server.js")], {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: dbUrl.href,
-        REDIS_URL,
-        REDIS_KEY_PREFIX: `ledger-bench-${dbName}:`,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
-        // High enough never to refuse, so the limiter's Redis round trip is part of what is measured.
-        RATE_LIMIT_PER_MINUTE: process.env.BENCH_RATE_LIMIT ?? "100000000",
-      },
-      // Production logs one JSON line per request; here they go nowhere, but are still produced.
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    children.push(service);
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(`${base}/readyz`);
-    const url = `${base}/v1/environments/bench/current`;
-    const headers = { authorization: `Bearer ${key}` };
+    const cached = await startService(dbUrl, { REDIS_URL, REDIS_KEY_PREFIX: prefix }, children);
+    const url = `${cached.base}/v1/environments/bench/current`;
     const warm = await fetch(url, { headers });
     await fetch(url, { headers });
     const check = await fetch(url, { headers });
     if (!warm.ok || check.headers.get("x-cache") !== "hit") throw new Error(`the cache is not warm (status ${check.status}, x-cache ${check.headers.get("x-cache")})`);
-    const measured = await load("GET /v1/environments/bench/current (warm cache)", url, headers, service.pid);
+    const measured = await load("GET /v1/environments/bench/current (warm cache)", url, headers, cached.pid);
+    process.kill(cached.pid, "SIGTERM");
+
+    // 2. A million releases, on an instance without Redis, so every /current is a miss.
+    const direct = await startService(dbUrl, { REDIS_URL: "", REDIS_HOST: "" }, children);
+    const listPool = new Pool({ connectionString: dbUrl.href, max: 1 });
+    // A page half a year back, as a client paging through history reaches it.
+    const { rows } = await listPool.query<{ us: string; id: string }>(
+      `SELECT (extract(epoch FROM created_at) * 1000000)::bigint AS us, id FROM releases
+       WHERE environment = 'prod' AND created_at < now() - interval '180 days' ORDER BY created_at DESC, id DESC LIMIT 1`,
+    );
+    await listPool.end();
+    const cursor = encodeCursor(rows[0]!.us, rows[0]!.id);
+    const dora = await load("GET /v1/metrics/dora?days=30", `${direct.base}/v1/metrics/dora?days=30`, headers, undefined, REPORT_CONNECTIONS);
+    const doraProd = await load(
+      "GET /v1/metrics/dora?environment=prod&days=30",
+      `${direct.base}/v1/metrics/dora?environment=prod&days=30`,
+      headers,
+      undefined,
+      REPORT_CONNECTIONS,
+    );
+    const miss = await load("GET /v1/environments/prod/current (miss)", `${direct.base}/v1/environments/prod/current`, headers, undefined, READ_CONNECTIONS);
+    const list = await load(
+      "GET /v1/releases (a page 180 days back)",
+      `${direct.base}/v1/releases?environment=prod&limit=50&cursor=${cursor}`,
+      headers,
+      undefined,
+      READ_CONNECTIONS,
+    );
 
     const ratio = measured.rps / baseline.rps;
     const lines = [
       "",
-      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${CONNECTIONS} connections, ${DURATION_S} s each, loopback`,
-      `bare Fastify hello-world:          ${baseline.rps.toFixed(0).padStart(7)} req/s   p50 ${baseline.p50} ms   p99 ${baseline.p99} ms`,
-      `GET /v1/environments/:env/current: ${measured.rps.toFixed(0).padStart(7)} req/s   p50 ${measured.p50} ms   p99 ${measured.p99} ms   (${measured.total} requests, all 2xx)`,
-      `ratio service / hello-world: ${ratio.toFixed(2)}   (aim ≥ ${AIM.ratio})  ${ratio >= AIM.ratio ? "ok" : "BELOW AIM"}`,
-      `service p99: ${measured.p99} ms   (aim ≤ ${AIM.p99Ms} ms)  ${measured.p99 <= AIM.p99Ms ? "ok" : "ABOVE AIM"}`,
-      `service peak RSS under load: ${measured.peakRss.toFixed(0)} MB   (aim < ${AIM.rssMb} MB)  ${measured.peakRss < AIM.rssMb ? "ok" : "ABOVE AIM"}`,
+      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load, loopback`,
+      `warm cache, ${CONNECTIONS} connections:`,
+      row("  bare Fastify hello-world", baseline),
+      row("  GET /v1/environments/:env/current (hit)", measured),
+      `  ${aim(ratio >= AIM.ratio, `ratio service / hello-world: ${ratio.toFixed(2)}   (aim ≥ ${AIM.ratio})`)}`,
+      `  ${aim(measured.p99 <= AIM.p99Ms, `service p99: ${measured.p99} ms   (aim ≤ ${AIM.p99Ms} ms)`)}`,
+      `  ${aim(measured.peakRss < AIM.rssMb, `service peak RSS under load: ${measured.peakRss.toFixed(0)} MB   (aim < ${AIM.rssMb} MB)`)}`,
+      `${SEED.count} releases over ${SEED.days} days (${SEED.services} services × ${SEED.environments.length} environments), no Redis:`,
+      row(`  DORA, 30 days, all (${REPORT_CONNECTIONS} connections)`, dora),
+      row(`  DORA, 30 days, prod (${REPORT_CONNECTIONS} connections)`, doraProd),
+      `  ${aim(dora.p99 < AIM.doraP99Ms, `DORA p99, all: ${dora.p99} ms, prod: ${doraProd.p99} ms   (aim < ${AIM.doraP99Ms} ms)`)}`,
+      row(`  /current miss, prod (${READ_CONNECTIONS} connections)`, miss),
+      row(`  list page, prod, 180 days back (${READ_CONNECTIONS} conn.)`, list),
       "",
     ];
     process.stdout.write(lines.join("\n"));
   } finally {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 500));
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    if (DROP_DATABASE) await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.end();
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    const keys = await redis.keys(`ledger-bench-${dbName}:*`).catch(() => []);
+    const keys = await redis.keys(`${prefix}*`).catch(() => []);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
   }

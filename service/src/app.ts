@@ -7,6 +7,7 @@ import fp from "fastify-plugin";
 import { type Config } from "./config";
 import { stdoutLog } from "./observability/log-stream";
 import { type Metrics } from "./observability/metrics";
+import { redactUrl } from "./observability/redact-url";
 import apiKeysRepository from "./repositories/api-keys";
 import releasesRepository from "./repositories/releases";
 import auth from "./plugins/auth";
@@ -35,6 +36,7 @@ export const app = fp(
     instance.addHook("onRequest", async (request, reply) => {
       reply.header("x-request-id", request.id);
     });
+    drainOnClose(instance);
     await instance.register(errors);
     await instance.register(swagger, {
       openapi: {
@@ -48,8 +50,8 @@ export const app = fp(
     await instance.register(redis, { config });
     await instance.register(apiKeysRepository);
     await instance.register(releasesRepository, { cacheTtlSeconds: config.cacheTtlSeconds });
-    await instance.register(auth, { config });
     await instance.register(rateLimit, { config });
+    await instance.register(auth, { config });
     await instance.register(healthRoutes);
     await instance.register(
       async (v1) => {
@@ -63,6 +65,31 @@ export const app = fp(
   },
   { name: "release-ledger" },
 );
+
+/**
+ * Node's server.close() closes the connections idle at that moment only; a keep-alive connection whose
+ * request was in flight becomes idle afterwards and would hold the process until keepAliveTimeout (65 s).
+ * While closing, every response says `Connection: close`, and connections that went idle are closed as well.
+ */
+function drainOnClose(instance: FastifyInstance): void {
+  let closing = false;
+  let reaper: NodeJS.Timeout | undefined;
+  instance.addHook("preClose", (done) => {
+    closing = true;
+    reaper = setInterval(() => instance.server.closeIdleConnections(), 100).unref();
+    done();
+  });
+  instance.addHook("onSend", (_request, reply, payload, done) => {
+    if (closing) reply.header("connection", "close");
+    done(null, payload);
+  });
+  instance.addHook("onClose", (_instance, done) => {
+    clearInterval(reaper);
+    done();
+  });
+}
+
+const trustNearest = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -92,7 +119,11 @@ export function serverOptions(config: Config, logStream: { write(line: string): 
     requestTimeout: config.requestTimeoutMs,
     // Longer than the load balancer's idle timeout (60 s), so the ALB closes idle connections, not us.
     keepAliveTimeout: 65_000,
-    trustProxy: config.trustProxy,
+    // Connections idle when shutdown starts are closed at once (the rest by drainOnClose).
+    forceCloseConnections: "idle",
+    // A hop count as a function: this Fastify ignores a plain number. Sound only because the service is
+    // reachable solely through those proxies (the ALB's security group), so the nearest hops are theirs.
+    trustProxy: typeof config.trustProxy === "number" ? trustNearest(config.trustProxy) : config.trustProxy,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
       const given = req.headers["x-request-id"];
@@ -106,7 +137,7 @@ export async function buildApp(opts: AppOptions & { logStream?: { write(line: st
   const instance = Fastify(serverOptions(opts.config, opts.logStream)).withTypeProvider<TypeBoxTypeProvider>();
   instance.addHook("onResponse", async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, principal: request.principal?.id },
+      { method: request.method, route: request.routeOptions.url, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, principal: request.principal?.id },
       "request",
     );
   });

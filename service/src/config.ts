@@ -10,6 +10,8 @@ export interface DatabaseConfig {
   /** Safe to log: the URL or host without any password. */
   readonly description: string;
   readonly poolMax: number;
+  /** Connections for expensive reports (DORA), apart from poolMax so they can never take the others. */
+  readonly reportPoolMax: number;
   readonly statementTimeoutMs: number;
   readonly connectTimeoutMs: number;
 }
@@ -23,6 +25,10 @@ export interface RedisConfig {
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
   readonly connectTimeoutMs: number;
+  /** A Redis call slower than this counts as failed for the circuit breaker. */
+  readonly slowMs: number;
+  /** How long the cache is bypassed once the breaker opens. */
+  readonly breakerCooldownMs: number;
   /** Safe to log. */
   readonly description: string;
 }
@@ -47,11 +53,14 @@ export interface Config {
   readonly oidc?: OidcConfig;
   /** Requests per principal per minute; 0 disables the limit. */
   readonly rateLimitPerMinute: number;
+  /** Failed authentications per client address per minute before it is refused unchecked; 0 disables. */
+  readonly authFailuresPerMinute: number;
   readonly shutdownTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly cacheTtlSeconds: number;
   readonly metricsFlushIntervalMs: number;
-  readonly trustProxy: boolean;
+  /** false, true (trust every X-Forwarded-For entry), or how many proxies in front of us to trust. */
+  readonly trustProxy: boolean | number;
 }
 
 /** One message listing every bad variable, so an operator fixes them all in one go. */
@@ -134,6 +143,7 @@ function sslFor(mode: string | undefined, r: Reader): ConnectionOptions | false 
 function readDatabase(r: Reader): DatabaseConfig {
   const common = {
     poolMax: r.int("DB_POOL_MAX", 10, 1, 200),
+    reportPoolMax: r.int("DB_REPORT_POOL_MAX", 2, 1, 50),
     statementTimeoutMs: r.int("DB_STATEMENT_TIMEOUT_MS", 5_000, 100, 600_000),
     connectTimeoutMs: r.int("DB_CONNECT_TIMEOUT_MS", 3_000, 100, 60_000),
   };
@@ -164,6 +174,8 @@ function readRedis(r: Reader): RedisConfig | undefined {
     keyPrefix: r.str("REDIS_KEY_PREFIX") ?? "ledger:",
     commandTimeoutMs: r.int("REDIS_COMMAND_TIMEOUT_MS", 250, 10, 60_000),
     connectTimeoutMs: r.int("REDIS_CONNECT_TIMEOUT_MS", 2_000, 100, 60_000),
+    slowMs: r.int("REDIS_SLOW_MS", 100, 1, 60_000),
+    breakerCooldownMs: r.int("REDIS_BREAKER_COOLDOWN_MS", 10_000, 100, 600_000),
   };
   const url = r.url("REDIS_URL", ["redis:", "rediss:"]);
   if (url) return { url: url.href, port: Number(url.port || 6379), tls: url.protocol === "rediss:", description: redactUrl(url), ...common };
@@ -201,11 +213,12 @@ export function loadConfig(env: Env = process.env): Config {
     redis: readRedis(r),
     oidc: readOidc(r),
     rateLimitPerMinute: r.int("RATE_LIMIT_PER_MINUTE", 600, 0, 100_000_000),
+    authFailuresPerMinute: r.int("AUTH_FAILURES_PER_MINUTE", 60, 0, 100_000_000),
     shutdownTimeoutMs: r.int("SHUTDOWN_TIMEOUT_MS", 20_000, 1_000, 120_000),
     requestTimeoutMs: r.int("REQUEST_TIMEOUT_MS", 15_000, 1_000, 300_000),
     cacheTtlSeconds: r.int("CACHE_TTL_SECONDS", 300, 1, 86_400),
     metricsFlushIntervalMs: r.int("METRICS_FLUSH_INTERVAL_MS", 60_000, 1_000, 3_600_000),
-    trustProxy: r.bool("TRUST_PROXY", false),
+    trustProxy: /^\d+$/.test(r.str("TRUST_PROXY") ?? "") ? r.int("TRUST_PROXY", 0, 0, 10) : r.bool("TRUST_PROXY", false),
   };
   if (config.requestTimeoutMs >= config.shutdownTimeoutMs) {
     r.problems.push(

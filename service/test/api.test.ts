@@ -88,7 +88,7 @@ describe("authentication and roles", () => {
   });
 
   it("accepts OIDC tokens verified against the issuer's JWKS, roles from the configured claim", async () => {
-    const deployer = await issuer.sign({ sub: "alice", email: "alice@example.com", "https://ledger.example/roles": ["viewer", "deployer"] });
+    const deployer = await issuer.sign({ sub: "alice", email: "alice@example.com", email_verified: true, "https://ledger.example/roles": ["viewer", "deployer"] });
     const created = await call(ledger.app, deployer, { method: "POST", url: "/v1/releases", payload: release(900, { service: "oidc-svc" }) });
     expect(created.statusCode).toBe(201);
     expect(created.json().actor).toBe("user:alice@example.com");
@@ -185,7 +185,7 @@ describe("recording releases", () => {
 
 describe("status transitions", () => {
   it("allows started→succeeded→rolled_back and refuses the rest with 409, changing nothing", async () => {
-    const created = (await call(ledger.app, keys.deployer, { method: "POST", url: "/v1/releases", payload: release(50, { service: "transitions" }) })).json();
+    const created = (await call(ledger.app, keys.deployer, { method: "POST", url: "/v1/releases", payload: release(50, { service: "transitions", startedAt: "2026-11-01T09:00:00.000Z" }) })).json();
     const patch = (status: string, extra: object = {}) =>
       call(ledger.app, keys.deployer, { method: "PATCH", url: `/v1/releases/${created.id}`, payload: { status, ...extra } });
 
@@ -296,7 +296,7 @@ describe("DORA metrics", () => {
     await insert("web", "succeeded", "10 days 2 hours", "10 days 1 hour", "10 days");
     await insert("web", "rolled_back", "5 days 4 hours", "5 days 1 hour", "5 days", "4 days 23 hours"); // restored in 1 h
     await insert("web", "failed", "3 days", "2 days 1 hour", "2 days"); // restored by the next success 3 h later
-    await insert("web", "succeeded", "1 day 21 hours", "1 day 22 hours", "1 day 21 hours"); // lead 0: committed as it finished
+    await insert("web", "succeeded", "1 day 21 hours", "1 day 21 hours", "1 day 21 hours"); // lead 0: committed as it finished
     await insert("api", "started", "1 day", "1 day", "1 day");
     await insert("api", "succeeded", "100 days", "90 days", "89 days"); // outside the window
 

@@ -10,6 +10,9 @@ describe("loadConfig", () => {
     expect(config.redis).toBeUndefined();
     expect(config.oidc).toBeUndefined();
     expect(config.database.description).not.toContain("secret");
+    expect(config.trustProxy).toBe(false);
+    expect(loadConfig({ DATABASE_URL: "postgres://db/x", TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ DATABASE_URL: "postgres://db/x", TRUST_PROXY: "true" }).trustProxy).toBe(true);
   });
 
   it("reads the PG* and REDIS_* variables the compute layer sets", () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { connect, createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,10 +26,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function send(port: number, options: { method?: string; path: string; key: string; chunks?: string[]; gapMs?: number }) {
+function send(port: number, options: { method?: string; path: string; key: string; chunks?: string[]; gapMs?: number; agent?: Agent }) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, agent: false, headers: { authorization: `Bearer ${options.key}`, "content-type": "application/json" } },
+      { host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, agent: options.agent ?? false, headers: { authorization: `Bearer ${options.key}`, "content-type": "application/json" } },
       (res) => {
         let body = "";
         res.on("data", (c: Buffer) => (body += c.toString()));
@@ -50,21 +50,25 @@ function send(port: number, options: { method?: string; path: string; key: strin
   });
 }
 
+async function startService(): Promise<{ port: number; key: string; output: () => string; exited: Promise<{ code: number | null; at: number }> }> {
+  const key = (await createKey(db.url, "deployer")).key;
+  const port = await freePort();
+  let stdout = "";
+  child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "src", "server.ts")], {
+    cwd: join(__dirname, ".."),
+    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: "8000", REQUEST_TIMEOUT_MS: "5000", RATE_LIMIT_PER_MINUTE: "0", REDIS_URL: "", REDIS_HOST: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child!.once("exit", (code) => resolve({ code, at: Date.now() })));
+  for (let i = 0; i < 600 && !/database schema is up to date/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(stdout).toMatch(/database schema is up to date/);
+  return { port, key, output: () => stdout, exited };
+}
+
 describe("SIGTERM", () => {
   it("stops accepting, finishes every in-flight request, and exits 0 within SHUTDOWN_TIMEOUT_MS", async () => {
-    const key = (await createKey(db.url, "deployer")).key;
-    const port = await freePort();
-    let stdout = "";
-    child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "src", "server.ts")], {
-      cwd: join(__dirname, ".."),
-      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: "8000", REQUEST_TIMEOUT_MS: "5000", RATE_LIMIT_PER_MINUTE: "0", REDIS_URL: "", REDIS_HOST: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child!.once("exit", (code) => resolve({ code, at: Date.now() })));
-
-    for (let i = 0; i < 600 && !/database schema is up to date/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(stdout).toMatch(/database schema is up to date/);
+    const { port, key, output, exited } = await startService();
 
     const body = JSON.stringify({ service: "drain", environment: "prod", version: "1.0.0", imageDigest: digest(7), commitSha: sha(7) });
     const third = Math.ceil(body.length / 3);
@@ -73,7 +77,7 @@ describe("SIGTERM", () => {
     await new Promise((r) => setTimeout(r, 150));
 
     const signalledAt = Date.now();
-    child.kill("SIGTERM");
+    child!.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 100));
     const refused = await new Promise<boolean>((resolve) => {
       const socket = connect(port, "127.0.0.1");
@@ -93,7 +97,29 @@ describe("SIGTERM", () => {
     expect(code).toBe(0);
     expect(at - signalledAt).toBeLessThan(8000);
     // The last metrics are flushed on the way out.
+    const stdout = output();
     expect(stdout).toMatch(/"_aws":\{"Timestamp":\d+,"CloudWatchMetrics":\[\{"Namespace":"ReleaseLedger"/);
     expect(stdout).toMatch(/shutdown complete/);
+  }, 60_000);
+
+  it("drains keep-alive connections: once in-flight requests are answered, their connections close and the process exits 0 at once", async () => {
+    const { port, key, exited } = await startService();
+    // What an ALB keeps to every target: many persistent connections, each with a request in flight.
+    const agent = new Agent({ keepAlive: true, maxSockets: 200 });
+    const body = JSON.stringify({ service: "keepalive", environment: "prod", version: "1.0.0", imageDigest: digest(8), commitSha: sha(8) });
+    const half = Math.ceil(body.length / 2);
+    const inFlight = Array.from({ length: 100 }, () =>
+      send(port, { method: "POST", path: "/v1/releases", key, agent, chunks: [body.slice(0, half), body.slice(half)], gapMs: 600 }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const signalledAt = Date.now();
+    child!.kill("SIGTERM");
+    const results = await Promise.all(inFlight);
+    const { code, at } = await exited;
+    agent.destroy();
+    expect(results.map((r) => r.status)).toEqual(Array(100).fill(201));
+    expect(code).toBe(0);
+    // SHUTDOWN_TIMEOUT_MS is 8 s: an exit well before it means nothing waited for idle connections.
+    expect(at - signalledAt).toBeLessThan(5_000);
   }, 60_000);
 });

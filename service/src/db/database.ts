@@ -1,11 +1,12 @@
 import { Pool, type PoolClient, type QueryConfig, type QueryResult, type QueryResultRow } from "pg";
 import { type DatabaseConfig } from "../config";
+import { DependencyUnavailableError } from "../errors";
 import { toAvailabilityError } from "./errors";
 
-export function createPool(config: DatabaseConfig, applicationName: string): Pool {
+export function createPool(config: DatabaseConfig, applicationName: string, max = config.poolMax): Pool {
   return new Pool({
     ...config.connection,
-    max: config.poolMax,
+    max,
     application_name: applicationName,
     // Waiting for a free connection or a TCP connect both count: a dead database fails fast with 503.
     connectionTimeoutMillis: config.connectTimeoutMs,
@@ -17,11 +18,22 @@ export function createPool(config: DatabaseConfig, applicationName: string): Poo
   });
 }
 
+/** Refuse at once, rather than queue, beyond this many callers waiting for a connection. */
+export interface LoadShedding {
+  readonly maxWaiting: number;
+  /** The 503's message. */
+  readonly message: string;
+}
+
 /** The pool behind one narrow door that turns availability failures into 503s. */
 export class Database {
-  constructor(readonly pool: Pool) {}
+  constructor(
+    readonly pool: Pool,
+    private readonly shedding?: LoadShedding,
+  ) {}
 
   async query<R extends QueryResultRow>(query: QueryConfig | string, values?: unknown[]): Promise<QueryResult<R>> {
+    if (this.shedding && this.pool.waitingCount >= this.shedding.maxWaiting) throw new DependencyUnavailableError(this.shedding.message);
     try {
       return typeof query === "string" ? await this.pool.query<R>(query, values) : await this.pool.query<R>(query);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { DependencyUnavailableError } from "../errors";
+import { badRequest, DependencyUnavailableError } from "../errors";
 
 // Node network errors and the PostgreSQL SQLSTATE classes that mean "the database is not usable right now"
 // (as opposed to "this request is wrong").
@@ -31,4 +31,27 @@ export function toAvailabilityError(error: unknown): unknown {
     return new DependencyUnavailableError("the database is unavailable; retry shortly", { cause: error });
   }
   return error;
+}
+
+// The order checks of migration 1764100000000, in the API's words.
+const CHECK_MESSAGES: Record<string, string> = {
+  releases_committed_before_start: "body.committedAt must not be after the release's startedAt: a commit comes before its deployment",
+  releases_finished_after_start: "body.finishedAt must not be before the release's startedAt",
+  releases_rolled_back_after_finish: "body.finishedAt (the rollback time) must not be before the time the release finished",
+};
+
+/**
+ * PostgreSQL refusing a value the caller sent (SQLSTATE class 22, data exception: out of range, bad syntax
+ * for a type) or a CHECK constraint (23514) is the caller's error: 400 saying what was wrong, never a 500.
+ * Other errors are returned unchanged.
+ */
+export function toClientError(error: unknown): unknown {
+  const code = codeOf(error);
+  if (code === "23514") {
+    const constraint = typeof error === "object" && error !== null && "constraint" in error ? String(error.constraint) : "";
+    return badRequest(CHECK_MESSAGES[constraint] ?? `the request breaks the ledger's rule ${constraint}`);
+  }
+  if (code === undefined || !code.startsWith("22")) return error;
+  const detail = error instanceof Error ? error.message : "a value is out of range";
+  return badRequest(`the request holds a value the ledger cannot store: ${detail}`);
 }

@@ -4,7 +4,7 @@ import { looksLikeApiKey } from "../auth/api-key-secret";
 import { createOidcVerifier } from "../auth/oidc";
 import { hasRole, type Principal, type Role } from "../auth/roles";
 import { type Config } from "../config";
-import { forbidden, unauthorized } from "../errors";
+import { forbidden, HttpError, unauthorized } from "../errors";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -19,7 +19,11 @@ declare module "fastify" {
 /** Requires `Authorization: Bearer <api key | OIDC JWT>` on every route that declares a role. */
 export default fp(
   (app, opts: { config: Config }, done) => {
-    const verifyJwt = opts.config.oidc ? createOidcVerifier(opts.config.oidc) : undefined;
+    const verifyJwt = opts.config.oidc
+      ? createOidcVerifier(opts.config.oidc, {
+          log: (error) => app.log.warn({ err: error }, "refreshing the identity provider's signing keys failed; the last good ones stay in use"),
+        })
+      : undefined;
     app.decorateRequest("principal", null);
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {
@@ -43,16 +47,26 @@ export default fp(
       throw unauthorized("the bearer token is neither an API key nor a JWT");
     }
 
-    app.addHook("onRequest", async (request) => {
+    // Address budget → authenticate → charge the principal → authorize: a flood of bad credentials costs
+    // no database query once over its budget, and a refused (403, later 400) request still uses the budget.
+    app.addHook("onRequest", async (request, reply) => {
       const required = request.routeOptions.config.role;
       if (required === undefined) return;
-      const principal = await authenticate(request);
+      app.rateLimiter.checkAddress(request);
+      let principal: Principal;
+      try {
+        principal = await authenticate(request);
+      } catch (error) {
+        if (error instanceof HttpError && error.statusCode === 401) app.rateLimiter.authenticationFailed(request);
+        throw error;
+      }
+      request.principal = principal;
+      app.rateLimiter.charge(request, reply, principal.id);
       if (!hasRole(principal.role, required)) {
         throw forbidden(`this needs the ${required} role; the caller has ${principal.role}`);
       }
-      request.principal = principal;
     });
     done();
   },
-  { name: "auth", dependencies: ["api-keys-repository"] },
+  { name: "auth", dependencies: ["api-keys-repository", "rate-limit"] },
 );

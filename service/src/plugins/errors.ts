@@ -1,7 +1,7 @@
 import fp from "fastify-plugin";
 import { type FastifyError } from "fastify";
 import { HttpError } from "../errors";
-import { toAvailabilityError } from "../db/errors";
+import { toAvailabilityError, toClientError } from "../db/errors";
 import { STATUS_CODES } from "node:http";
 
 interface ValidationIssue {
@@ -27,7 +27,7 @@ export function describeValidation(context: string, issue: ValidationIssue): { f
 export default fp(
   (app, _opts, done) => {
     app.setErrorHandler((rawError: FastifyError, request, reply) => {
-      const error = toAvailabilityError(rawError) as FastifyError;
+      const error = toClientError(toAvailabilityError(rawError)) as FastifyError;
       if (error.validation) {
         const details = error.validation.map((issue) => describeValidation(error.validationContext ?? "request", issue as ValidationIssue));
         return reply.status(400).send({

@@ -5,17 +5,27 @@ import { createPool, Database } from "../db/database";
 declare module "fastify" {
   interface FastifyInstance {
     db: Database;
+    /** For expensive reads (DORA): its own few connections, and callers beyond a short queue get 503 at once. */
+    reportsDb: Database;
   }
 }
 
 export default fp(
   (app, opts: { config: Config }, done) => {
-    const pool = createPool(opts.config.database, "release-ledger");
-    // An idle client losing its connection emits on the pool; without a listener the process would crash.
-    pool.on("error", (error) => app.log.warn({ err: error }, "PostgreSQL connection lost; the pool will reconnect"));
+    const { database } = opts.config;
+    const pool = createPool(database, "release-ledger");
+    const reportsPool = createPool(database, "release-ledger-reports", database.reportPoolMax);
+    for (const p of [pool, reportsPool]) {
+      // An idle client losing its connection emits on the pool; without a listener the process would crash.
+      p.on("error", (error) => app.log.warn({ err: error }, "PostgreSQL connection lost; the pool will reconnect"));
+    }
     app.decorate("db", new Database(pool));
+    app.decorate(
+      "reportsDb",
+      new Database(reportsPool, { maxWaiting: 2 * database.reportPoolMax, message: "too many metrics queries are running; retry in a few seconds" }),
+    );
     app.addHook("onClose", async () => {
-      await pool.end();
+      await Promise.all([pool.end(), reportsPool.end()]);
     });
     done();
   },

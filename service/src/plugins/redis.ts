@@ -2,6 +2,7 @@ import fp from "fastify-plugin";
 import { Redis } from "ioredis";
 import { type FastifyBaseLogger } from "fastify";
 import { type Config, type RedisConfig } from "../config";
+import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from "../resilience/circuit-breaker";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -9,7 +10,8 @@ declare module "fastify" {
   }
 }
 
-export type CacheStatus = "ok" | "degraded" | "disabled";
+/** `bypassed`: Redis was failing or slow, so the circuit breaker skips it for a while. */
+export type CacheStatus = "ok" | "degraded" | "bypassed" | "disabled";
 
 // Stores a value only if the key's generation has not moved since the reader fetched it: a reader that
 // raced a write can never put an older answer back after the writer's invalidation.
@@ -39,11 +41,35 @@ export class Cache {
   private lastWarning = 0;
   private reads = new Map<string, ((result: { value: string | null; generation: string } | undefined) => void)[]>();
   private readScheduled = false;
+  /**
+   * Keys whose invalidation could not reach Redis. Until it does, this instance never serves or refills
+   * them from Redis, and it sends them again first whenever Redis answers (before any read of the batch),
+   * so a write made during an outage is not undone by a stale entry when Redis comes back.
+   */
+  private readonly unsent = new Set<string>();
+  private resending: Promise<void> | undefined;
+
+  private readonly breaker: CircuitBreaker;
 
   constructor(
     private readonly redis: (Redis & LedgerCommands) | undefined,
     private readonly log: FastifyBaseLogger,
-  ) {}
+    breaker: Omit<CircuitBreakerOptions, "onChange"> = { failures: 3, cooldownMs: 10_000, slowMs: 100 },
+  ) {
+    this.breaker = new CircuitBreaker({
+      ...breaker,
+      onChange: (state) =>
+        state === "open"
+          ? log.warn({ cooldownMs: breaker.cooldownMs }, "Redis failing or slow: bypassing the cache for a while")
+          : log.info("Redis answers in time again: using the cache"),
+    });
+    redis?.on("ready", () => void this.resendInvalidations());
+  }
+
+  /** Every Redis call goes through the breaker: a slow Redis must cost no more than no Redis. */
+  private call<T>(work: (redis: Redis & LedgerCommands) => Promise<T>): Promise<T> {
+    return this.breaker.run(() => work(this.redis!));
+  }
 
   get enabled(): boolean {
     return this.redis !== undefined;
@@ -52,10 +78,31 @@ export class Cache {
   async status(): Promise<CacheStatus> {
     if (!this.redis) return "disabled";
     try {
-      return (await this.redis.ping()) === "PONG" ? "ok" : "degraded";
-    } catch {
-      return "degraded";
+      if ((await this.call((redis) => redis.ping())) !== "PONG") return "degraded";
+      await this.resendInvalidations();
+      return this.unsent.size === 0 ? "ok" : "degraded";
+    } catch (error) {
+      return error instanceof CircuitOpenError ? "bypassed" : "degraded";
     }
+  }
+
+  /** Sends every failed invalidation again (one at a time in flight); keys that still fail stay pending. */
+  private resendInvalidations(): Promise<void> {
+    if (this.unsent.size === 0) return Promise.resolve();
+    this.resending ??= (async () => {
+      try {
+        await Promise.all([...this.unsent].map((key) => this.sendInvalidation(key).then(() => this.unsent.delete(key), () => undefined)));
+        if (this.unsent.size === 0) this.log.info("invalidations missed while Redis was unreachable have been applied");
+      } finally {
+        this.resending = undefined;
+      }
+    })();
+    return this.resending;
+  }
+
+  private async sendInvalidation(key: string): Promise<void> {
+    // The generation outlives any value (CACHE_TTL_SECONDS is at most a day) and then expires too.
+    await this.call((redis) => redis.multi().incr(`${key}:gen`).expire(`${key}:gen`, 2 * 86_400).del(key).exec());
   }
 
   /**
@@ -83,12 +130,13 @@ export class Cache {
     const keys = [...batch.keys()];
     let values: (string | null)[] | undefined;
     try {
-      values = await this.redis!.mget(keys.flatMap((k) => [k, `${k}:gen`]));
+      await this.resendInvalidations();
+      values = await this.call((redis) => redis.mget(keys.flatMap((k) => [k, `${k}:gen`])));
     } catch (error) {
       this.warn(error, "read");
     }
     keys.forEach((key, i) => {
-      const result = values ? { value: values[2 * i] ?? null, generation: values[2 * i + 1] ?? "" } : undefined;
+      const result = values && !this.unsent.has(key) ? { value: values[2 * i] ?? null, generation: values[2 * i + 1] ?? "" } : undefined;
       for (const resolve of batch.get(key) ?? []) resolve(result);
     });
   }
@@ -96,7 +144,7 @@ export class Cache {
   async fill(key: string, generation: string, value: string, ttlSeconds: number): Promise<void> {
     if (!this.redis) return;
     try {
-      await this.redis.ledgerSetIfGeneration(key, `${key}:gen`, generation, value, ttlSeconds);
+      await this.call((redis) => redis.ledgerSetIfGeneration(key, `${key}:gen`, generation, value, ttlSeconds));
     } catch (error) {
       this.warn(error, "fill");
     }
@@ -106,10 +154,11 @@ export class Cache {
   async invalidate(key: string): Promise<boolean> {
     if (!this.redis) return true;
     try {
-      // The generation outlives any value (CACHE_TTL_SECONDS is at most a day) and then expires too.
-      await this.redis.multi().incr(`${key}:gen`).expire(`${key}:gen`, 2 * 86_400).del(key).exec();
+      await this.sendInvalidation(key);
+      this.unsent.delete(key);
       return true;
     } catch (error) {
+      this.unsent.add(key);
       this.warn(error, "invalidate");
       return false;
     }
@@ -118,9 +167,8 @@ export class Cache {
   /** Adds hits to fixed-window counters and returns their new totals; undefined when Redis failed. */
   async addToWindows(deltas: readonly (readonly [key: string, delta: number])[], windowMs: number): Promise<number[] | undefined> {
     if (!this.redis) return undefined;
-    const redis = this.redis;
     try {
-      return await Promise.all(deltas.map(([key, delta]) => redis.ledgerAddToWindow(key, delta, windowMs)));
+      return await this.call((redis) => Promise.all(deltas.map(([key, delta]) => redis.ledgerAddToWindow(key, delta, windowMs))));
     } catch (error) {
       this.warn(error, "rate limit");
       return undefined;
@@ -129,6 +177,7 @@ export class Cache {
 
   // A Redis outage would otherwise log once per request.
   private warn(error: unknown, operation: string): void {
+    if (error instanceof CircuitOpenError) return;
     const now = Date.now();
     if (now - this.lastWarning < 10_000) return;
     this.lastWarning = now;
@@ -167,8 +216,9 @@ export function createRedis(config: RedisConfig, log: FastifyBaseLogger): Redis 
 
 export default fp(
   async (app, opts: { config: Config }) => {
-    const redis = opts.config.redis ? createRedis(opts.config.redis, app.log) : undefined;
-    app.decorate("cache", new Cache(redis, app.log));
+    const config = opts.config.redis;
+    const redis = config ? createRedis(config, app.log) : undefined;
+    app.decorate("cache", new Cache(redis, app.log, config && { failures: 3, cooldownMs: config.breakerCooldownMs, slowMs: config.slowMs }));
     if (redis) {
       app.addHook("onClose", async () => {
         // QUIT waits for Redis; a dead server must not hold up shutdown.

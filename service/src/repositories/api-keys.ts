@@ -77,8 +77,37 @@ export class KeyLookupBatch {
   }
 }
 
+/**
+ * Keys PostgreSQL just said are unknown or revoked, remembered briefly so a client repeating a bad key costs
+ * no query. Only refusals are cached: a revocation still takes effect on the very next request, and a key
+ * created later cannot be in here (its 256 random bits were never seen before).
+ */
+class UnknownKeys {
+  private readonly until = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs = 10_000,
+    private readonly capacity = 10_000,
+  ) {}
+
+  has(id: string, now = Date.now()): boolean {
+    const until = this.until.get(id);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.until.delete(id);
+    return false;
+  }
+
+  add(id: string, now = Date.now()): void {
+    // A flood of distinct random keys must not grow memory: start over rather than track each.
+    if (this.until.size >= this.capacity) this.until.clear();
+    this.until.set(id, now + this.ttlMs);
+  }
+}
+
 export function createApiKeysRepository(db: Database) {
   const lookups = new KeyLookupBatch(db);
+  const unknown = new UnknownKeys();
   return {
     /** Returns the only copy of the secret; the database keeps its hash. */
     async create(input: { name: string; role: Role; createdBy: string }): Promise<ApiKeyRecord & { key: string }> {
@@ -105,12 +134,17 @@ export function createApiKeysRepository(db: Database) {
     },
 
     /**
-     * Checked against PostgreSQL on every request, never cached: a revoked key is refused on its very next
-     * use on every instance. Lookups arriving in the same event-loop turn share one query (each is still
+     * Checked against PostgreSQL on every request, never cached (only refusals are, briefly): a revoked key
+     * is refused on its very next use on every instance. Lookups arriving in the same event-loop turn share one query (each is still
      * issued after its request arrived, so it sees every revocation committed before that).
      */
-    findActive(key: string): Promise<ActiveKey | undefined> {
-      return lookups.find(hashApiKey(key));
+    async findActive(key: string): Promise<ActiveKey | undefined> {
+      const hash = hashApiKey(key);
+      const id = hash.toString("hex");
+      if (unknown.has(id)) return undefined;
+      const found = await lookups.find(hash);
+      if (!found) unknown.add(id);
+      return found;
     },
   };
 }

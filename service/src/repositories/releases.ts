@@ -109,9 +109,15 @@ export function encodeCursor(createdMicros: string, id: string): string {
   return Buffer.from(`${createdMicros}:${id}`).toString("base64url");
 }
 
+// Microseconds since the epoch up to the end of year 9999: 18 digits at most, far inside a bigint.
+const MAX_CURSOR_MICROS = 253_402_300_799_999_999n;
+const CURSOR = /^(\d{1,18}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 export function decodeCursor(cursor: string): { createdMicros: string; id: string } {
-  const match = /^(\d{1,20}):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw badRequest("querystring/cursor is not a cursor returned by this API; start again without it");
+  const match = CURSOR.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match || BigInt(match[1]!) > MAX_CURSOR_MICROS) {
+    throw badRequest("querystring.cursor is not a cursor returned by this API; start again without it");
+  }
   return { createdMicros: match[1]!, id: match[2]! };
 }
 
@@ -121,18 +127,90 @@ function requestHash(body: NewRelease): Buffer {
   return createHash("sha256").update(canonical).digest();
 }
 
+/**
+ * The latest succeeded release of each service in one environment. A DISTINCT ON would read every
+ * succeeded row of the environment; this walks releases_current_idx instead (a "loose index scan"):
+ * one probe for the next service name, one for its newest release, so the cost follows the number of
+ * services, not of releases.
+ */
+export const CURRENT_QUERY = `
+  WITH RECURSIVE services(service) AS (
+    (SELECT service FROM releases WHERE environment = $1 AND status = 'succeeded' ORDER BY service LIMIT 1)
+    UNION ALL
+    SELECT (SELECT r.service FROM releases r
+            WHERE r.environment = $1 AND r.status = 'succeeded' AND r.service > s.service
+            ORDER BY r.service LIMIT 1)
+    FROM services s WHERE s.service IS NOT NULL
+  )
+  SELECT latest.* FROM services s
+  CROSS JOIN LATERAL (
+    SELECT r.service, r.version, r.image_digest, r.id, COALESCE(r.finished_at, r.created_at) AS released_at
+    FROM releases r
+    WHERE r.environment = $1 AND r.status = 'succeeded' AND r.service = s.service
+    ORDER BY r.created_at DESC, r.id DESC LIMIT 1
+  ) AS latest
+  WHERE s.service IS NOT NULL
+  ORDER BY latest.service`;
+
+const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
+
+/**
+ * One index-only scan of the window (releases_window_idx covers every column used), then, for each failed
+ * deploy only, one probe of releases_success_finish_idx for the next successful finish of that service and
+ * environment. The environment filter is part of the text, not `$1 IS NULL OR …`, so a prepared plan stays
+ * right for both forms.
+ */
+export function doraQuery(environment: string | undefined, days: number): { text: string; values: unknown[] } {
+  const values: unknown[] = [days];
+  if (environment !== undefined) values.push(environment);
+  return {
+    text: `
+      WITH win AS MATERIALIZED (
+        SELECT service, environment, status, committed_at, finished_at, rolled_back_at FROM releases
+        WHERE status <> 'started' AND started_at >= now() - make_interval(days => $1::int)
+          ${environment !== undefined ? "AND environment = $2" : ""}
+      ),
+      restores AS (
+        -- A rollback restores service itself; a failed deploy is restored by the next deploy that succeeds.
+        SELECT extract(epoch FROM rolled_back_at - finished_at)::float8 AS seconds FROM win WHERE status = 'rolled_back'
+        UNION ALL
+        SELECT extract(epoch FROM next.finished_at - f.finished_at)::float8
+        FROM win f
+        CROSS JOIN LATERAL (
+          SELECT s.finished_at FROM releases s
+          WHERE s.service = f.service AND s.environment = f.environment AND s.status IN ('succeeded', 'rolled_back') AND s.finished_at > f.finished_at
+          ORDER BY s.finished_at LIMIT 1
+        ) AS next
+        WHERE f.status = 'failed'
+      )
+      SELECT
+        count(*)::int AS deployments,
+        (count(*) FILTER (WHERE ${SUCCESSFUL}))::int AS successful,
+        (count(*) FILTER (WHERE status IN ('failed', 'rolled_back')))::int AS failures,
+        -- Rows from before the order checks (migration 1764100000000) may have a commit after the finish.
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
+          FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at) AS lead,
+        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM restores) AS restore,
+        now() - make_interval(days => $1::int) AS "from",
+        now() AS "to"
+      FROM win`,
+    values,
+  };
+}
+
 const currentKey = (environment: string) => `current:${environment}`;
 
-export function createReleasesRepository(deps: { db: Database; cache: Cache; metrics: Metrics; cacheTtlSeconds: number }) {
-  const { db, cache, metrics } = deps;
+export function createReleasesRepository(deps: { db: Database; reportsDb: Database; cache: Cache; metrics: Metrics; cacheTtlSeconds: number }) {
+  const { db, reportsDb, cache, metrics } = deps;
 
   async function insert(client: PoolClient, input: NewRelease, actor: string): Promise<Release> {
     const status = input.status ?? "started";
     const { rows } = await client.query<ReleaseRow>(
       `INSERT INTO releases (service, environment, version, image_digest, commit_sha, committed_at, status, started_at, finished_at, rolled_back_at, actor)
        VALUES ($1, $2, $3, $4, $5, $6, $7::text, COALESCE($8::timestamptz, now()),
-               CASE WHEN $7::text = 'started' THEN NULL ELSE now() END,
-               CASE WHEN $7::text = 'rolled_back' THEN now() ELSE NULL END, $9)
+               -- A start reported a little ahead (clock skew) must not end up after its own finish.
+               CASE WHEN $7::text = 'started' THEN NULL ELSE GREATEST(now(), $8::timestamptz) END,
+               CASE WHEN $7::text = 'rolled_back' THEN GREATEST(now(), $8::timestamptz) ELSE NULL END, $9)
        RETURNING ${COLUMNS}`,
       [input.service, input.environment, input.version, input.imageDigest, input.commitSha, input.committedAt ?? null, status, input.startedAt ?? null, actor],
     );
@@ -187,8 +265,8 @@ export function createReleasesRepository(deps: { db: Database; cache: Cache; met
       const from = ALLOWED_FROM[status];
       const { rows } = await db.query<ReleaseRow>(
         `UPDATE releases SET status = $2::text,
-           finished_at = CASE WHEN status = 'started' THEN COALESCE($3::timestamptz, now()) ELSE finished_at END,
-           rolled_back_at = CASE WHEN $2::text = 'rolled_back' THEN COALESCE($3::timestamptz, now()) ELSE rolled_back_at END,
+           finished_at = CASE WHEN status = 'started' THEN COALESCE($3::timestamptz, GREATEST(now(), started_at)) ELSE finished_at END,
+           rolled_back_at = CASE WHEN $2::text = 'rolled_back' THEN COALESCE($3::timestamptz, GREATEST(now(), started_at, finished_at)) ELSE rolled_back_at END,
            updated_at = now()
          WHERE id = $1 AND status = ANY($4::text[])
          RETURNING ${COLUMNS}`,
@@ -252,9 +330,7 @@ export function createReleasesRepository(deps: { db: Database; cache: Cache; met
       if (cache.enabled) metrics.count("CacheMisses");
       const { rows } = await db.query<{ service: string; version: string; image_digest: string; id: string; released_at: Date }>({
         name: "current-by-environment",
-        text: `SELECT DISTINCT ON (service) service, version, image_digest, id, COALESCE(finished_at, created_at) AS released_at
-               FROM releases WHERE environment = $1 AND status = 'succeeded'
-               ORDER BY service, created_at DESC, id DESC`,
+        text: CURRENT_QUERY,
         values: [environment],
       });
       const services: CurrentService[] = rows.map((r) => ({
@@ -265,12 +341,13 @@ export function createReleasesRepository(deps: { db: Database; cache: Cache; met
         releasedAt: r.released_at.toISOString(),
       }));
       const body = JSON.stringify({ environment, services });
-      if (cached) await cache.fill(key, cached.generation, body, deps.cacheTtlSeconds);
+      // Not awaited: the answer is ready, and a slow Redis must not hold it back (fill never throws).
+      if (cached) void cache.fill(key, cached.generation, body, deps.cacheTtlSeconds);
       return { body, hit: false };
     },
 
     async dora(environment: string | undefined, days: number): Promise<DoraMetrics> {
-      const { rows } = await db.query<{
+      const { rows } = await reportsDb.query<{
         deployments: number;
         successful: number;
         failures: number;
@@ -278,35 +355,7 @@ export function createReleasesRepository(deps: { db: Database; cache: Cache; met
         restore: number | null;
         from: Date;
         to: Date;
-      }>(
-        `WITH win AS (
-           SELECT * FROM releases
-           WHERE ($1::text IS NULL OR environment = $1) AND status <> 'started'
-             AND started_at >= now() - make_interval(days => $2::int)
-         ),
-         failures AS (
-           SELECT f.status, f.service, f.environment, f.finished_at, f.rolled_back_at FROM win f WHERE f.status IN ('failed', 'rolled_back')
-         ),
-         restores AS (
-           -- A rollback restores service itself; a failed deploy is restored by the next deploy that succeeds.
-           SELECT CASE WHEN f.status = 'rolled_back' THEN extract(epoch FROM f.rolled_back_at - f.finished_at)::float8
-                       ELSE (SELECT extract(epoch FROM min(s.finished_at) - f.finished_at)::float8 FROM releases s
-                             WHERE s.service = f.service AND s.environment = f.environment
-                               AND s.status IN ('succeeded', 'rolled_back') AND s.finished_at > f.finished_at)
-                  END AS seconds
-           FROM failures f
-         )
-         SELECT
-           (SELECT count(*)::int FROM win) AS deployments,
-           (SELECT count(*)::int FROM win WHERE status IN ('succeeded', 'rolled_back')) AS successful,
-           (SELECT count(*)::int FROM failures) AS failures,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
-              FROM win WHERE status IN ('succeeded', 'rolled_back') AND committed_at IS NOT NULL AND finished_at IS NOT NULL) AS lead,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM restores WHERE seconds IS NOT NULL) AS restore,
-           now() - make_interval(days => $2::int) AS "from",
-           now() AS "to"`,
-        [environment ?? null, days],
-      );
+      }>(doraQuery(environment, days));
       const r = rows[0]!;
       return {
         environment: environment ?? null,
@@ -335,7 +384,7 @@ declare module "fastify" {
 
 export default fp(
   (app, opts: { cacheTtlSeconds: number }, done) => {
-    app.decorate("releases", createReleasesRepository({ db: app.db, cache: app.cache, metrics: app.metrics, cacheTtlSeconds: opts.cacheTtlSeconds }));
+    app.decorate("releases", createReleasesRepository({ db: app.db, reportsDb: app.reportsDb, cache: app.cache, metrics: app.metrics, cacheTtlSeconds: opts.cacheTtlSeconds }));
     done();
   },
   { name: "releases-repository", dependencies: ["postgres", "redis", "metrics"] },

@@ -26,7 +26,8 @@ const environments: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   app.get(
     "/metrics/dora",
     {
-      config: { role: "viewer" },
+      // One DORA call reads a whole window: it uses ten requests of the caller's budget.
+      config: { role: "viewer", rateCost: 10 },
       schema: {
         summary: "DORA delivery metrics over a window of days",
         tags: ["metrics"],

@@ -7,7 +7,7 @@ const Readiness = Type.Object(
   {
     status: Type.Union([Type.Literal("ok"), Type.Literal("unavailable")]),
     database: Type.Union([Type.Literal("ok"), Type.Literal("unavailable"), Type.Literal("migrations-pending")]),
-    cache: Type.Union([Type.Literal("ok"), Type.Literal("degraded"), Type.Literal("disabled")]),
+    cache: Type.Union([Type.Literal("ok"), Type.Literal("degraded"), Type.Literal("bypassed"), Type.Literal("disabled")]),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
 import { type FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
-import { notFound } from "../errors";
+import { badRequest, notFound } from "../errors";
 import { authErrors, ErrorResponse } from "../schemas/common";
+import { checkTimestamp } from "../schemas/timestamps";
 import { CreateReleaseBody, IdempotencyHeaders, ListReleasesQuery, Release, ReleasePage, ReleaseParams, UpdateReleaseBody } from "../schemas/releases";
 
 const releases: FastifyPluginCallbackTypebox = (app, _opts, done) => {
@@ -17,6 +18,12 @@ const releases: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       },
     },
     async (request, reply) => {
+      const { committedAt, startedAt } = request.body;
+      const committed = committedAt === undefined ? undefined : checkTimestamp("body.committedAt", committedAt);
+      const started = startedAt === undefined ? new Date() : checkTimestamp("body.startedAt", startedAt);
+      if (committed && committed > started) {
+        throw badRequest(`body.committedAt (${committedAt}) is after body.startedAt (${started.toISOString()}): a commit comes before its deployment`);
+      }
       const { release, replayed } = await app.releases.create(request.body, request.principal!, request.headers["idempotency-key"]);
       if (replayed) reply.header("idempotent-replayed", "true");
       return reply.status(201).header("location", `/v1/releases/${release.id}`).send(release);
@@ -36,7 +43,11 @@ const releases: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         response: { 200: Release, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
       },
     },
-    async (request) => app.releases.transition(request.params.id, request.body.status, request.body.finishedAt),
+    async (request) => {
+      const { status, finishedAt } = request.body;
+      if (finishedAt !== undefined) checkTimestamp("body.finishedAt", finishedAt);
+      return app.releases.transition(request.params.id, status, finishedAt);
+    },
   );
 
   app.get(

@@ -11,7 +11,7 @@ export async function testApp(env: Record<string, string | undefined>) {
   const lines: string[] = [];
   const metrics = new Metrics(env.PLATFORM_ENVIRONMENT ?? "test", (line) => lines.push(line));
   const logs: string[] = [];
-  const config = loadConfig({ LOG_LEVEL: "silent", RATE_LIMIT_PER_MINUTE: "0", ...env });
+  const config = loadConfig({ LOG_LEVEL: "silent", RATE_LIMIT_PER_MINUTE: "0", AUTH_FAILURES_PER_MINUTE: "0", ...env });
   const app = await buildApp({ config, metrics, logStream: { write: (line) => logs.push(line) } });
   return { app, config, metrics, emitted: lines, logs };
 }
