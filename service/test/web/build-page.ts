@@ -1,0 +1,14 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Builds the page as `pnpm build` does, into a throwaway folder; returns the folder and the measured size. */
+export async function buildPageForTest(): Promise<{ dir: string; script: string; gzipBytes: number }> {
+  const dir = await mkdtemp(join(tmpdir(), "ledger-web-"));
+  // Plain ESM outside the TypeScript project (it runs under node directly in `pnpm build`).
+  const { buildWebPage } = (await import("../../web/build.mjs")) as {
+    buildWebPage: (outDir: string) => Promise<{ script: string; gzipBytes: number }>;
+  };
+  const built = await buildWebPage(dir);
+  return { dir, ...built };
+}
