@@ -49,24 +49,49 @@ export function exampleReleases(now = Date.now()): SeedRow[] {
         const status = roll < 0.08 ? "failed" : roll < 0.13 ? "rolled_back" : "succeeded";
         const startedAt = new Date(t);
         const finishedAt = new Date(t + (3 + next() * 6) * 60_000);
+        const actor = ACTORS[Math.floor(next() * ACTORS.length)]!;
+        const version = () => `1.${Math.floor(minor / 10)}.${minor % 10}`;
         rows.push({
           service,
           environment: env.name,
-          version: `1.${Math.floor(minor / 10)}.${minor % 10}`,
+          version: version(),
           status,
           committedAt: new Date(t - (2 + next() * 40 + env.lag * 24) * HOUR),
           startedAt,
           finishedAt,
           rolledBackAt: status === "rolled_back" ? new Date(finishedAt.getTime() + (10 + next() * 50) * 60_000) : null,
-          actor: ACTORS[Math.floor(next() * ACTORS.length)]!,
+          actor,
         });
         minor += 1;
+        if (status === "failed") {
+          // A failed deployment is followed by a fix a few hours later: that is the time to restore.
+          const fixAt = t + (1 + next() * 4) * HOUR;
+          rows.push({
+            service,
+            environment: env.name,
+            version: version(),
+            status: "succeeded",
+            committedAt: new Date(fixAt - (0.5 + next()) * HOUR),
+            startedAt: new Date(fixAt),
+            finishedAt: new Date(fixAt + 5 * 60_000),
+            rolledBackAt: null,
+            actor,
+          });
+          minor += 1;
+        }
       }
     }
   });
-  // The newest payments deployment to prod failed: its cell stands out while the previous version keeps running.
-  const lastPaymentsProd = rows.filter((r) => r.service === "payments" && r.environment === "prod").at(-1);
-  if (lastPaymentsProd) lastPaymentsProd.status = "failed";
+  // Every cell ends on a success but one: the newest payments deployment to prod failed, so that cell stands out
+  // while the previous version keeps running.
+  for (const service of SERVICES) {
+    for (const env of ENVIRONMENTS) {
+      const last = rows.filter((r) => r.service === service && r.environment === env.name).at(-1);
+      if (!last) continue;
+      last.status = service === "payments" && env.name === "prod" ? "failed" : "succeeded";
+      last.rolledBackAt = null;
+    }
+  }
   return rows;
 }
 

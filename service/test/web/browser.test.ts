@@ -37,8 +37,8 @@ const pageErrors: string[] = [];
 /** Cookies the ledger itself sets (none: the page keeps its tokens in memory). The provider's own share the host. */
 const ledgerCookies: string[] = [];
 
-async function screenshot(name: string) {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+async function screenshot(name: string, fullPage = true) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 /** axe-core in the page; serious and critical violations fail the test, with what and where. */
@@ -165,14 +165,14 @@ describe.skipIf(!executablePath)("the web page in a real browser, signed in thro
     await event.getByRole("button").click();
     const dialog = page.getByRole("dialog");
     await dialog.getByRole("heading", { name: "ledger-ui 2.0.0 in prod" }).waitFor();
-    await screenshot("3-release");
+    await screenshot("3-release", false);
     await expectAccessible("release dialog");
     await dialog.getByRole("button", { name: "Mark rolled back" }).click();
     await dialog.locator(".badge--rolled_back").waitFor();
     await dialog.getByRole("button", { name: "Close" }).click();
     await page.locator("li.event.event--rolled_back").filter({ hasText: "ledger-ui 2.0.0" }).waitFor();
     expect(await page.locator("li.event--failed").count()).toBeGreaterThan(0);
-    await screenshot("4-timeline");
+    await screenshot("4-timeline", false);
     await expectAccessible("timeline");
     // The matrix agrees: the rolled-back release no longer counts as what runs there.
     await page.getByRole("link", { name: "What runs where" }).click();

@@ -5,6 +5,7 @@ const DAY = 24 * HOUR;
 /** "3 min", "5 h", "12 d": short enough for a matrix cell. */
 export function duration(seconds: number | null): string {
   if (seconds === null) return "–";
+  if (seconds <= 0) return "0";
   if (seconds < HOUR) return `${Math.max(1, Math.round(seconds / MINUTE))} min`;
   if (seconds < 2 * DAY) return `${Math.round((seconds / HOUR) * 10) / 10} h`;
   return `${Math.round((seconds / DAY) * 10) / 10} d`;

@@ -47,7 +47,7 @@ export function MatrixView({ api, onOpen }: { api: Api; onOpen: (id: string) => 
         <div class="table-wrap">
           <table class="matrix">
             <caption class="legend">
-              Each cell shows the version running (latest succeeded release), its image digest, age and who released it.
+              Each cell shows the version running (latest succeeded release), its image digest, age and who released it.{" "}
               <span class="badge badge--failed">failed</span> the newest attempt failed or was rolled back;{" "}
               <span class="badge badge--stale">stale</span> nothing released for {STALE_AFTER_DAYS} days.
             </caption>
