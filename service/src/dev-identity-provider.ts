@@ -83,7 +83,8 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   });
   // The provider's own warnings about development interactions are for production deployments; this is not one.
   provider.on("server_error", (_ctx, error) => process.stderr.write(`dev identity provider: ${error.message}\n`));
-  server.on("request", provider.callback());
+  const handle = provider.callback();
+  server.on("request", (req, res) => void handle(req, res));
   return {
     issuer,
     close: () =>

@@ -8,7 +8,7 @@ const dashboard: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   app.get(
     "/me",
     { config: { role: "viewer" }, schema: { summary: "Who the caller is and which role it has", tags: ["session"], response: { 200: Me, ...authErrors } } },
-    async (request) => {
+    (request) => {
       const { actor, role, kind } = request.principal!;
       return { actor, role, kind };
     },

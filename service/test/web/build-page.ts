@@ -5,10 +5,7 @@ import { join } from "node:path";
 /** Builds the page as `pnpm build` does, into a throwaway folder; returns the folder and the measured size. */
 export async function buildPageForTest(): Promise<{ dir: string; script: string; gzipBytes: number }> {
   const dir = await mkdtemp(join(tmpdir(), "ledger-web-"));
-  // Plain ESM outside the TypeScript project (it runs under node directly in `pnpm build`).
-  const { buildWebPage } = (await import("../../web/build.mjs")) as {
-    buildWebPage: (outDir: string) => Promise<{ script: string; gzipBytes: number }>;
-  };
+  const { buildWebPage } = await import("../../web/build.mjs");
   const built = await buildWebPage(dir);
   return { dir, ...built };
 }

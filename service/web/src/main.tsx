@@ -35,7 +35,7 @@ function SignedOut({ settings, client, reason }: { settings: PageSettings; clien
       {signIn.kind === "oidc" ? (
         <>
           <p>Sign in with your organisation's account to see what runs where, the release timeline and the DORA metrics.</p>
-          <button type="button" class="primary" onClick={() => client?.signIn().catch((e: unknown) => setError(describe(e)))}>Sign in</button>
+          <button type="button" class="primary" onClick={() => void client?.signIn().catch((e: unknown) => setError(describe(e)))}>Sign in</button>
           {error && <p class="notice notice--error" role="alert">{`Sign-in could not start: ${error}`}</p>}
           {signIn.devSignIn && (
             <div class="notice notice--dev">
