@@ -20,6 +20,8 @@ export interface DevIdentityProvider {
 /** The user name is the role: `admin`, `deployer` or `viewer`; any other name signs in as a viewer. */
 export const devRoleOf = (login: string): Role => (isRole(login) ? login : "viewer");
 
+const devEmailOf = (login: string) => `${login}@dev.localhost`;
+
 /** The resource server scope the dev provider grants; the page asks for it on top of the OIDC scopes. */
 export const DEV_API_SCOPE = "ledger";
 
@@ -52,7 +54,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     cookies: { keys: [randomBytes(32).toString("hex")] },
     claims: { openid: ["sub"], email: ["email"], profile: ["name"] },
     conformIdTokenClaims: false,
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, email: `${sub}@dev.localhost`, name: sub }) }),
+    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, email: devEmailOf(sub), name: sub }) }),
     // The page calls the token endpoint from its own origin.
     clientBasedCORS: () => true,
     features: {
@@ -64,7 +66,9 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         getResourceServerInfo: () => ({ scope: DEV_API_SCOPE, audience: options.audience, accessTokenFormat: "jwt", accessTokenTTL: 300 }),
       },
     },
-    extraTokenClaims: (_ctx, token) => (token.kind === "AccessToken" && token.accountId ? { roles: [devRoleOf(token.accountId)] } : undefined),
+    // The ledger reads the role from `roles` and records `email` as the actor of what this person changes.
+    extraTokenClaims: (_ctx, token) =>
+      token.kind === "AccessToken" && token.accountId ? { roles: [devRoleOf(token.accountId)], email: devEmailOf(token.accountId) } : undefined,
     // No consent screen: a developer signing in to their own laptop has nothing to consent to.
     loadExistingGrant: async (ctx) => {
       const session = ctx.oidc.session;

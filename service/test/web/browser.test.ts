@@ -205,9 +205,14 @@ describe.skipIf(!executablePath)("the web page in a real browser, signed in thro
     await expectAccessible("DORA metrics");
   });
 
-  it("shows an admin the API keys", async () => {
+  it("shows an admin the API keys and creates one, showing its secret once", async () => {
     await page.getByRole("link", { name: "API keys" }).click();
     await page.getByRole("cell", { name: "ci", exact: true }).waitFor();
+    await page.getByLabel("Name").fill("made-on-the-page");
+    await page.getByRole("button", { name: "Create key" }).click();
+    expect(await page.locator("code.secret").textContent()).toMatch(/^rlk_/);
+    await page.getByRole("cell", { name: "made-on-the-page", exact: true }).waitFor();
+    expect(await page.getByRole("row").filter({ hasText: "made-on-the-page" }).textContent()).toContain("by user:admin@dev.localhost");
     await screenshot("6-api-keys");
     await expectAccessible("API keys");
   });
