@@ -10,6 +10,8 @@ export interface DevIdentityProviderOptions {
   readonly pageUrls: readonly string[];
   readonly clientId: string;
   readonly audience: string;
+  /** Access token lifetime; tests shorten it to see the page renew its token. Default 300. */
+  readonly accessTokenTtlSeconds?: number;
 }
 
 export interface DevIdentityProvider {
@@ -54,6 +56,16 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     cookies: { keys: [randomBytes(32).toString("hex")] },
     claims: { openid: ["sub"], email: ["email"], profile: ["name"] },
     conformIdTokenClaims: false,
+    // Explicit lifetimes (seconds), which also keeps the provider from printing a notice for each default it uses.
+    ttl: {
+      AccessToken: options.accessTokenTtlSeconds ?? 300,
+      AuthorizationCode: 60,
+      IdToken: 3_600,
+      RefreshToken: 8 * 3_600,
+      Grant: 8 * 3_600,
+      Session: 8 * 3_600,
+      Interaction: 600,
+    },
     findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, email: devEmailOf(sub), name: sub }) }),
     // The page calls the token endpoint from its own origin.
     clientBasedCORS: () => true,
@@ -63,12 +75,15 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         enabled: true,
         defaultResource: () => options.audience,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: DEV_API_SCOPE, audience: options.audience, accessTokenFormat: "jwt", accessTokenTTL: 300 }),
+        getResourceServerInfo: () => ({ scope: DEV_API_SCOPE, audience: options.audience, accessTokenFormat: "jwt", accessTokenTTL: options.accessTokenTtlSeconds ?? 300 }),
       },
     },
     // The ledger reads the role from `roles` and records `email` as the actor of what this person changes.
     extraTokenClaims: (_ctx, token) =>
       token.kind === "AccessToken" && token.accountId ? { roles: [devRoleOf(token.accountId)], email: devEmailOf(token.accountId) } : undefined,
+    // The page renews its access token with a refresh token. OIDC drops `offline_access` without a consent prompt,
+    // which this provider never shows, so refresh tokens are tied to the client's grant types instead.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     // No consent screen: a developer signing in to their own laptop has nothing to consent to.
     loadExistingGrant: async (ctx) => {
       const session = ctx.oidc.session;

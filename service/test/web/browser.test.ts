@@ -78,7 +78,8 @@ describe.skipIf(!executablePath)("the web page in a real browser, signed in thro
     [db, built, idp] = await Promise.all([
       createTestDatabase(),
       buildPageForTest(),
-      startDevIdentityProvider({ port: 0, pageUrls: [base], clientId: CLIENT_ID, audience: "urn:release-ledger:test" }),
+      // Access tokens live 35 s, so the page renews them 5 s after sign-in (30 s before expiry) while the test watches.
+      startDevIdentityProvider({ port: 0, pageUrls: [base], clientId: CLIENT_ID, audience: "urn:release-ledger:test", accessTokenTtlSeconds: 35 }),
     ]);
     await seedExampleReleases(db.url);
     const config = loadConfig({
@@ -147,6 +148,18 @@ describe.skipIf(!executablePath)("the web page in a real browser, signed in thro
     await page.getByRole("button", { name: "Sign out" }).waitFor();
     await cell("prod", "payments").waitFor();
     expect(page.url()).toBe(`${base}/`);
+  });
+
+  it("renews its access token with the refresh token before it expires", async () => {
+    const renewal = await page.waitForResponse(
+      (response) => response.url().startsWith(`${idp.issuer}/token`) && (response.request().postData() ?? "").includes("grant_type=refresh_token"),
+      { timeout: 15_000 },
+    );
+    expect(renewal.status()).toBe(200);
+    expect(renewal.request().headers().authorization).toBeUndefined();
+    const refreshed = page.waitForResponse((response) => response.url() === `${base}/v1/dashboard/matrix`);
+    await page.getByRole("button", { name: "Refresh" }).click();
+    expect((await refreshed).status()).toBe(200);
   });
 
   it("shows a release CI records without a reload", async () => {
