@@ -119,6 +119,26 @@ describe.skipIf(!executablePath)("the web page in a real browser, signed in thro
     if (built) await rm(built.dir, { recursive: true, force: true });
   });
 
+  it("says how to configure sign-in when no issuer is set", async () => {
+    const bare = await buildApp({
+      config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent" }),
+      webAssetsDir: built.dir,
+      metrics: new Metrics("test", () => undefined),
+      logStream: { write: () => undefined },
+    });
+    try {
+      const url = await bare.listen({ port: 0, host: "127.0.0.1" });
+      await page.goto(`${url}/`);
+      await page.getByRole("heading", { name: "Sign-in is not configured" }).waitFor();
+      expect(await page.locator("main").textContent()).toContain("set OIDC_ISSUER, OIDC_AUDIENCE, OIDC_WEB_CLIENT_ID");
+      expect(await page.getByRole("button", { name: "Sign in" }).count()).toBe(0);
+      await screenshot("0-not-configured");
+      await expectAccessible("sign-in not configured");
+    } finally {
+      await bare.close();
+    }
+  });
+
   it("shows a visitor how to sign in, and the development sign-in hint", async () => {
     await page.goto(`${base}/`);
     await page.getByRole("heading", { name: "Signed out" }).waitFor();
