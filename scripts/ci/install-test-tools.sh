@@ -4,6 +4,7 @@
 #                 a service container in GitHub Actions, is never touched)
 #   ShellCheck    the repo tests lint every shell script and workflow run: step with it
 #   zizmor        the repo tests audit the workflows with it (from PyPI through pipx, at a pinned version)
+#   Chromium      the service's browser tests drive it headless (with a font, as recommends are not installed)
 # Debian/Ubuntu only. The packaged Redis service is kept from starting: port 6379 belongs to the container.
 set -euo pipefail
 
@@ -23,9 +24,10 @@ install_zizmor() {
 packages=()
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 command -v shellcheck >/dev/null 2>&1 || packages+=(shellcheck)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium fonts-dejavu-core)
 command -v zizmor >/dev/null 2>&1 || command -v pipx >/dev/null 2>&1 || packages+=(pipx)
 if [ "${#packages[@]}" -eq 0 ]; then
-  echo "install-test-tools: redis-server and shellcheck are already installed"
+  echo "install-test-tools: redis-server, shellcheck and chromium are already installed"
   install_zizmor
   exit 0
 fi

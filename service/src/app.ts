@@ -9,6 +9,7 @@ import { stdoutLog } from "./observability/log-stream";
 import { type Metrics } from "./observability/metrics";
 import { redactUrl } from "./observability/redact-url";
 import apiKeysRepository from "./repositories/api-keys";
+import dashboardRepository from "./repositories/dashboard";
 import releasesRepository from "./repositories/releases";
 import auth from "./plugins/auth";
 import errors from "./plugins/errors";
@@ -16,7 +17,9 @@ import metricsPlugin from "./plugins/metrics";
 import postgres from "./plugins/postgres";
 import rateLimit from "./plugins/rate-limit";
 import redis from "./plugins/redis";
+import webPage from "./plugins/web-page";
 import apiKeyRoutes from "./routes/api-keys";
+import dashboardRoutes from "./routes/dashboard";
 import environmentRoutes from "./routes/environments";
 import healthRoutes from "./routes/health";
 import releaseRoutes from "./routes/releases";
@@ -27,6 +30,8 @@ export interface AppOptions {
   config: Config;
   /** Tests pass their own to read what would be emitted. */
   metrics?: Metrics;
+  /** The built web page; defaults to dist/web (tests build it into a folder of their own). */
+  webAssetsDir?: string;
 }
 
 /** The whole service as one plugin: connections, repositories, cross-cutting hooks, then routes. */
@@ -50,6 +55,7 @@ export const app = fp(
     await instance.register(redis, { config });
     await instance.register(apiKeysRepository);
     await instance.register(releasesRepository, { cacheTtlSeconds: config.cacheTtlSeconds });
+    await instance.register(dashboardRepository);
     await instance.register(rateLimit, { config });
     await instance.register(auth, { config });
     await instance.register(healthRoutes);
@@ -58,9 +64,11 @@ export const app = fp(
         await v1.register(releaseRoutes);
         await v1.register(environmentRoutes);
         await v1.register(apiKeyRoutes);
+        await v1.register(dashboardRoutes);
       },
       { prefix: "/v1" },
     );
+    await instance.register(webPage, { config, ...(opts.webAssetsDir ? { assetsDir: opts.webAssetsDir } : {}) });
     instance.get("/docs/json", { schema: { hide: true } }, () => instance.swagger());
   },
   { name: "release-ledger" },

@@ -41,6 +41,15 @@ export interface OidcConfig {
   readonly jwksUrl?: string;
 }
 
+/** How the web page signs people in (authorization code + PKCE, a public client). */
+export interface WebSignInConfig {
+  /** The page's public client id at the issuer; undefined: the page explains how to configure sign-in. */
+  readonly clientId?: string;
+  readonly scopes: string;
+  /** A local, development-only identity provider (`dev`); never allowed in production. */
+  readonly devSignIn: boolean;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -61,6 +70,7 @@ export interface Config {
   readonly metricsFlushIntervalMs: number;
   /** false, true (trust every X-Forwarded-For entry), or how many proxies in front of us to trust. */
   readonly trustProxy: boolean | number;
+  readonly web: WebSignInConfig;
 }
 
 /** One message listing every bad variable, so an operator fixes them all in one go. */
@@ -197,6 +207,39 @@ function readOidc(r: Reader): OidcConfig | undefined {
   return { issuer, audience, rolesClaim: r.str("OIDC_ROLES_CLAIM") ?? "roles", ...(jwks ? { jwksUrl: jwks.href } : {}) };
 }
 
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+function isLoopback(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  try {
+    return LOOPBACK.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * DEV_SIGN_IN lets anyone pick any role, so it is refused unless every sign says "a laptop": not production, the
+ * local environment, a loopback database and a loopback (or no) issuer.
+ */
+function readWebSignIn(r: Reader, env: Env, database: DatabaseConfig): WebSignInConfig {
+  const devSignIn = r.bool("DEV_SIGN_IN", false);
+  if (devSignIn) {
+    const why: string[] = [];
+    if (env.NODE_ENV === "production") why.push("NODE_ENV is production");
+    if ((r.str("PLATFORM_ENVIRONMENT") ?? "local") !== "local") why.push(`PLATFORM_ENVIRONMENT is ${r.str("PLATFORM_ENVIRONMENT")}, not local`);
+    const databaseHost = database.connection.connectionString ?? (database.connection.host ? `postgres://${database.connection.host}` : undefined);
+    if (!isLoopback(databaseHost)) why.push("the database is not on this machine");
+    const issuer = r.str("OIDC_ISSUER");
+    if (issuer !== undefined && !isLoopback(issuer)) why.push("OIDC_ISSUER is not on this machine");
+    if (why.length > 0) {
+      r.problems.push(`DEV_SIGN_IN=true is only for local development (${why.join("; ")}): unset it and configure OIDC_ISSUER, OIDC_AUDIENCE and OIDC_WEB_CLIENT_ID`);
+    }
+  }
+  const clientId = r.str("OIDC_WEB_CLIENT_ID");
+  return { ...(clientId ? { clientId } : {}), scopes: r.str("OIDC_WEB_SCOPES") ?? "openid profile email offline_access", devSignIn };
+}
+
 /** Reads and checks every setting; throws one ConfigError naming each bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
@@ -204,12 +247,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     r.problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)} is not valid: expected one of ${LOG_LEVELS.join(", ")}`);
   }
+  const database = readDatabase(r);
   const config: Config = {
     port: r.int("PORT", 8080, 0, 65_535),
     host: r.str("HOST") ?? "0.0.0.0",
     logLevel: logLevel as LogLevel,
     environment: r.str("PLATFORM_ENVIRONMENT") ?? "local",
-    database: readDatabase(r),
+    database,
     redis: readRedis(r),
     oidc: readOidc(r),
     rateLimitPerMinute: r.int("RATE_LIMIT_PER_MINUTE", 600, 0, 100_000_000),
@@ -219,6 +263,7 @@ export function loadConfig(env: Env = process.env): Config {
     cacheTtlSeconds: r.int("CACHE_TTL_SECONDS", 300, 1, 86_400),
     metricsFlushIntervalMs: r.int("METRICS_FLUSH_INTERVAL_MS", 60_000, 1_000, 3_600_000),
     trustProxy: /^\d+$/.test(r.str("TRUST_PROXY") ?? "") ? r.int("TRUST_PROXY", 0, 0, 10) : r.bool("TRUST_PROXY", false),
+    web: readWebSignIn(r, env, database),
   };
   if (config.requestTimeoutMs >= config.shutdownTimeoutMs) {
     r.problems.push(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, createKey, digest, sha, testApp } from "./support/app";
-import { createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
+import { REDIS_URL, createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
 import { startTcpProxy } from "./support/tcp-proxy";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -14,13 +14,13 @@ const release = (n: number) => ({ service: "blip", environment: "prod", version:
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  redisProxy = await startTcpProxy(6379);
+  redisProxy = await startTcpProxy(Number(new URL(REDIS_URL).port || 6379), new URL(REDIS_URL).hostname);
   const prefix = randomPrefix();
   const common = { DATABASE_URL: db.url, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: "150", REDIS_BREAKER_COOLDOWN_MS: "300" };
   // `ledger` reaches Redis through a proxy the test cuts; `sibling` (another instance) directly.
   [ledger, sibling] = await Promise.all([
     testApp({ ...common, REDIS_URL: `redis://127.0.0.1:${redisProxy.port}` }),
-    testApp({ ...common, REDIS_URL: "redis://127.0.0.1:6379" }),
+    testApp({ ...common, REDIS_URL }),
   ]);
   [viewer, deployer] = [(await createKey(db.url, "viewer")).key, (await createKey(db.url, "deployer")).key];
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, createKey, testApp } from "./support/app";
-import { createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
+import { REDIS_URL, createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let viewer: string;
@@ -18,7 +18,7 @@ afterAll(async () => {
 async function withApp(env: Record<string, string>, work: (app: Awaited<ReturnType<typeof testApp>>["app"]) => Promise<void>) {
   const intoMinute = Date.now() % 60_000;
   if (intoMinute > 55_000) await new Promise((r) => setTimeout(r, 60_100 - intoMinute));
-  const { app } = await testApp({ DATABASE_URL: db.url, REDIS_URL: "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: randomPrefix(), ...env });
+  const { app } = await testApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: randomPrefix(), ...env });
   try {
     await work(app);
   } finally {

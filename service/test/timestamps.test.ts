@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 import { MIGRATIONS_DIR, runMigrations } from "../src/db/migrate";
 import { call, createKey, digest, sha, testApp } from "./support/app";
-import { createTestDatabase } from "./support/database";
+import { ADMIN_URL, createTestDatabase } from "./support/database";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let ledger: Awaited<ReturnType<typeof testApp>>;
@@ -72,7 +72,7 @@ describe("client timestamps", () => {
 describe("the migration adding the checks", () => {
   it("applies on a database that already holds rows breaking them, and keeps those rows", async () => {
     const name = `ledger_test_${randomBytes(6).toString("hex")}`;
-    const admin = new Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
+    const admin = new Client({ connectionString: ADMIN_URL });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
     const url = new URL(db.url);

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { connect, createServer } from "node:net";
 import { type AddressInfo } from "node:net";
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
