@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,7 +9,7 @@ import { imageTag } from "./image-tag";
 export interface ContainerImageBuild {
   /** Build context, absolute. Default: the repository root (the service contract's context). */
   readonly context?: string;
-  /** Dockerfile relative to the context. Default: service/Dockerfile. */
+  /** Dockerfile, relative to the context or absolute. Default: service/Dockerfile (beside it: Dockerfile.dockerignore). */
   readonly dockerfile?: string;
   /** Target platform. Default: linux/amd64 (the Fargate tasks run X86_64). */
   readonly platform?: string;
@@ -120,7 +121,10 @@ export class ContainerImage extends pulumi.ComponentResource {
           imageName: pulumi.interpolate`${this.repository.repositoryUrl}:${tag}`,
           build: {
             context,
-            dockerfile: build.dockerfile ?? "service/Dockerfile",
+            // Absolute: the provider resolves a relative dockerfile against the program's directory
+            // (stacks/compute), not the context (pulumi/pulumi-docker#572). BuildKit then also reads the
+            // Dockerfile.dockerignore beside it.
+            dockerfile: path.resolve(context, build.dockerfile ?? "service/Dockerfile"),
             platform: build.platform ?? "linux/amd64",
             builderVersion: "BuilderBuildKit",
           },

@@ -2,6 +2,7 @@
  * The platform's rules, as plain functions. Both `pulumi preview --policy-pack policy` (through
  * ../pulumi-policies.ts) and `devctl plan` run exactly this list.
  */
+import { dockerfileFound } from "./builds";
 import { cdnWaf, httpsOnly } from "./edge";
 import { containerNoPlainSecrets, containerNonRoot, containerReadOnlyRoot, imagePinnedByDigest, productionProgressiveDeploys } from "./containers";
 import { dataStoreEncryption, dataStorePrivate, databaseForceSsl, productionDatabaseResilience } from "./data-stores";
@@ -30,6 +31,7 @@ export const RULES: readonly Rule[] = [
   containerReadOnlyRoot,
   containerNoPlainSecrets,
   imagePinnedByDigest,
+  dockerfileFound,
   productionProgressiveDeploys,
   alarmsNotify,
   requiredTags,

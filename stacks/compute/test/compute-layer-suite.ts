@@ -3,6 +3,8 @@
  * The compute layer's mock tests, run once per environment (staging.test.ts, prod.test.ts). Every
  * assertion reads the inputs the program actually sent under Pulumi's mocks.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
 import { REPOSITORY_ROOT } from "@platform/infra/environment";
@@ -36,7 +38,14 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       const image = one(TYPES.image);
       const repositoryUrl = `${REGISTRY}/${environmentName}-release-ledger`;
       expect(image.inputs.imageName).toMatch(new RegExp(`^${repositoryUrl.replace(/\./g, "\\.")}:build-[0-9a-f]{20}$`));
-      expect(image.inputs.build).toMatchObject({ context: REPOSITORY_ROOT, dockerfile: "service/Dockerfile", platform: "linux/amd64" });
+      expect(image.inputs.build).toMatchObject({ context: REPOSITORY_ROOT, platform: "linux/amd64" });
+      // The docker provider resolves a relative dockerfile against the program's directory (stacks/compute),
+      // not the context (pulumi/pulumi-docker#572): the path must be absolute and exist, with its
+      // Dockerfile.dockerignore beside it.
+      const dockerfile = String((image.inputs.build as any).dockerfile);
+      expect(dockerfile).toBe(path.join(REPOSITORY_ROOT, "service", "Dockerfile"));
+      expect(fs.existsSync(dockerfile)).toBe(true);
+      expect(fs.existsSync(`${dockerfile}.dockerignore`)).toBe(true);
       // The registry block carries the ECR password, so Pulumi sends it as a secret.
       const registry = image.inputs.registry as any;
       expect(registry[SECRET_SIG]).toBe(SECRET_VALUE_SIG);
