@@ -7,5 +7,5 @@ export { Foundations, Network, SecurityGroups, VpcEndpoints, type FoundationsArg
 export { Cache, Database, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs } from "./data";
 export { ContainerImage, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
 export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
-export { Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
+export { CLOUDFRONT_REGION, Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { AlarmRef } from "@platform/infra/layers";
 import { AlarmSoakGate, newState, type AlarmSource } from "./alarm-soak-gate";
 import { awsError } from "./aws-errors";
 import { EcsDeploymentWatcher, assessDeployments, type EcsDeploymentView } from "./ecs-deployment-watcher";
@@ -56,37 +57,60 @@ describe("EcsDeploymentWatcher", () => {
 });
 
 describe("AlarmSoakGate", () => {
-  const source = (states: Record<string, string>, transitions: { name: string; to: string }[] = []): AlarmSource & { since?: Date } => {
-    const s: AlarmSource & { since?: Date } = {
-      currentStates: (_region, names) => Promise.resolve(names.filter((n) => n in states).map((name) => ({ name, state: states[name]! }))),
-      transitions: (_region, _names, since) => {
+  /** Alarms per region, as CloudWatch holds them; each query sees only its own region's alarms. */
+  const source = (
+    regions: Record<string, Record<string, string>>,
+    transitions: { name: string; to: string }[] = [],
+  ): AlarmSource & { since?: Date; asked: string[] } => {
+    const s: AlarmSource & { since?: Date; asked: string[] } = {
+      asked: [],
+      currentStates: (region, names) => {
+        s.asked.push(`${region}:${names.join(",")}`);
+        const states = regions[region] ?? {};
+        return Promise.resolve(names.filter((n) => n in states).map((name) => ({ name, state: states[name]! })));
+      },
+      transitions: (region, names, since) => {
         s.since = since;
-        return Promise.resolve(transitions.map((t) => ({ ...t, at: new Date("2026-11-25T11:50:00Z") })));
+        const states = regions[region] ?? {};
+        return Promise.resolve(transitions.filter((t) => names.includes(t.name) && t.name in states).map((t) => ({ ...t, at: new Date("2026-11-25T11:50:00Z") })));
       },
     };
     return s;
   };
   const now = () => new Date("2026-11-25T12:00:00Z");
+  const threshold = (name: string, region = "eu-west-1"): AlarmRef => ({ name, region, kind: "threshold" });
 
   it("passes when every alarm is OK and none went to ALARM in the window", async () => {
-    const s = source({ a: "OK", b: "OK" }, [{ name: "a", to: "OK" }]);
-    expect(await new AlarmSoakGate(s, now).check({ region: "eu-west-1", alarmNames: ["a", "b"], minutes: 30 })).toEqual({ ok: true, problems: [] });
+    const s = source({ "eu-west-1": { a: "OK", b: "OK" } }, [{ name: "a", to: "OK" }]);
+    expect(await new AlarmSoakGate(s, now).check({ alarms: [threshold("a"), threshold("b")], minutes: 30 })).toEqual({ ok: true, problems: [] });
     expect(s.since?.toISOString()).toBe("2026-11-25T11:30:00.000Z");
   });
 
-  it("fails on an alarm in ALARM or INSUFFICIENT_DATA, a missing one, or one that fired during the window", async () => {
-    const result = await new AlarmSoakGate(source({ a: "ALARM", b: "INSUFFICIENT_DATA", c: "OK" }, [{ name: "c", to: "ALARM" }]), now).check({
-      region: "eu-west-1",
-      alarmNames: ["a", "b", "c", "d"],
+  it("asks each alarm's own region: the CloudFront alarm lives in us-east-1", async () => {
+    const s = source({ "eu-west-1": { a: "OK" }, "us-east-1": { cdn: "OK" } }, [{ name: "cdn", to: "ALARM" }]);
+    const result = await new AlarmSoakGate(s, now).check({ alarms: [threshold("a"), threshold("cdn", "us-east-1")], minutes: 30 });
+    expect(s.asked.sort()).toEqual(["eu-west-1:a", "us-east-1:cdn"]);
+    expect(result).toEqual({ ok: false, problems: ["cdn (us-east-1): went to ALARM at 2026-11-25T11:50:00.000Z"] });
+  });
+
+  it("fails on an alarm in ALARM, a threshold alarm in INSUFFICIENT_DATA, a missing one, or one that fired during the window", async () => {
+    const result = await new AlarmSoakGate(source({ "eu-west-1": { a: "ALARM", b: "INSUFFICIENT_DATA", c: "OK" } }, [{ name: "c", to: "ALARM" }]), now).check({
+      alarms: ["a", "b", "c", "d"].map((n) => threshold(n)),
       minutes: 30,
     });
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([
-      "a: is ALARM now",
-      "b: is INSUFFICIENT_DATA now",
-      "d: no such alarm in eu-west-1",
-      "c: went to ALARM at 2026-11-25T11:50:00.000Z",
+      "a (eu-west-1): is ALARM now",
+      "b (eu-west-1): is INSUFFICIENT_DATA now (a threshold alarm without data proves nothing)",
+      "d (eu-west-1): no such alarm in eu-west-1",
+      "c (eu-west-1): went to ALARM at 2026-11-25T11:50:00.000Z",
     ]);
+  });
+
+  it("accepts INSUFFICIENT_DATA from an anomaly-detection alarm (its model is still learning), but not ALARM", async () => {
+    const anomaly: AlarmRef = { name: "requests", region: "eu-west-1", kind: "anomaly" };
+    expect(await new AlarmSoakGate(source({ "eu-west-1": { requests: "INSUFFICIENT_DATA" } }), now).check({ alarms: [anomaly], minutes: 30 })).toEqual({ ok: true, problems: [] });
+    expect((await new AlarmSoakGate(source({ "eu-west-1": { requests: "ALARM" } }), now).check({ alarms: [anomaly], minutes: 30 })).ok).toBe(false);
   });
 
   it("reads the new state from CloudWatch history data or summary", () => {

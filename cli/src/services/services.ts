@@ -1,4 +1,5 @@
 import type { Environment } from "@platform/infra/environment";
+import type { AlarmRef } from "@platform/infra/layers";
 import type { Engine } from "../engine/engine";
 import type { Io } from "../io";
 
@@ -19,8 +20,8 @@ export interface DeploymentWatcher {
 }
 
 export interface SoakRequest {
-  readonly region: string;
-  readonly alarmNames: readonly string[];
+  /** The alarms to check, each in its own region (the compute layer's `alarms` output). */
+  readonly alarms: readonly AlarmRef[];
   readonly minutes: number;
 }
 

@@ -15,6 +15,9 @@ import {
   wafRules,
 } from "./edge-policy";
 
+/** CloudFront's certificates, web ACLs, metrics (and so its alarms) and WAF logs live in this region. */
+export const CLOUDFRONT_REGION = "us-east-1";
+
 export interface EdgeArgs {
   /** The environment: its domain, hosted zone, WAF rate limit, alert e-mails and log retention. */
   readonly environment: Environment;

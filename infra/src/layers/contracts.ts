@@ -60,6 +60,23 @@ export interface DataOutputs {
   redisAuthSecretArn: string;
 }
 
+/**
+ * What kind of alarm it is, which decides how devctl's soak gate reads INSUFFICIENT_DATA:
+ * - threshold: a static threshold with treatMissingData set; INSUFFICIENT_DATA means it cannot evaluate at
+ *   all (a wrong metric or dimension), which proves nothing: the gate fails.
+ * - anomaly: an anomaly-detection band; it reports INSUFFICIENT_DATA while its model trains on a new or quiet
+ *   environment (days, not minutes): the gate accepts it. ALARM fails either kind.
+ */
+export type AlarmKind = "threshold" | "anomaly";
+
+/** One alarm as the soak gate needs it: CloudWatch alarms are regional, so its region travels with its name. */
+export interface AlarmRef {
+  name: string;
+  /** The region the alarm lives in (the CloudFront alarm: us-east-1). */
+  region: string;
+  kind: AlarmKind;
+}
+
 export interface ComputeOutputs {
   /** Public https URL of the service (the environment's domain). */
   serviceUrl: string;
@@ -77,8 +94,8 @@ export interface ComputeOutputs {
   logGroupName: string;
   cdnDomainName: string;
   dashboardName: string;
-  /** Every alarm of the service; devctl's soak gate checks these stayed OK. */
-  alarmNames: string[];
+  /** Every alarm of the layer with its region and kind; devctl's soak gate checks these stayed OK. */
+  alarms: AlarmRef[];
   /** The alarms that roll a deployment back. */
   deploymentAlarmNames: string[];
 }
@@ -134,7 +151,7 @@ export const LAYER_OUTPUT_NAMES = {
     "logGroupName",
     "cdnDomainName",
     "dashboardName",
-    "alarmNames",
+    "alarms",
     "deploymentAlarmNames",
   ],
 } as const satisfies { [L in Layer]: readonly (keyof LayerOutputMap[L])[] };

@@ -8,6 +8,7 @@ import { containerNoPlainSecrets, containerNonRoot, containerReadOnlyRoot, image
 import { dataStoreEncryption, dataStorePrivate, databaseForceSsl, productionDatabaseResilience } from "./data-stores";
 import { securityGroupIngress, vpcFlowLogs } from "./network";
 import { alarmsNotify, kmsKeyRotation, logGroupRetention } from "./observability";
+import { alarmSameRegion } from "./regions";
 import { requiredTags } from "./tagging";
 import type { PolicyEnvironment, PolicyResource, Rule, RuleViolation } from "./types";
 
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   dockerfileFound,
   productionProgressiveDeploys,
   alarmsNotify,
+  alarmSameRegion,
   requiredTags,
   kmsKeyRotation,
 ];

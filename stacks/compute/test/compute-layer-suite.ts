@@ -376,9 +376,20 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       });
     });
 
-    it("alarmNames lists every alarm of the layer", () => {
-      const names = all(TYPES.alarm).map((a) => a.inputs.name ?? a.name);
-      expect([...(run.outputs.alarmNames as string[])].sort()).toEqual([...new Set(names)].sort());
+    it("alarms lists every alarm of the layer with the region it lives in and its kind", () => {
+      // The region an alarm lives in is its provider's (the CloudFront alarm: the us-east-1 provider).
+      // A provider reference is <provider urn>::<id>; the urn ends in the provider's name.
+      const regionOf = (provider: string | undefined) =>
+        run.resources.find((r) => r.type === "pulumi:providers:aws" && provider?.split("::")[3] === r.name)?.inputs.region;
+      const expected = all(TYPES.alarm).map((a) => ({
+        name: (a.inputs.name as string | undefined) ?? a.name,
+        region: regionOf(a.provider),
+        kind: a.inputs.thresholdMetricId === undefined ? "threshold" : "anomaly",
+      }));
+      const byName = (x: { name: string }, y: { name: string }) => x.name.localeCompare(y.name);
+      expect([...(run.outputs.alarms as { name: string }[])].sort(byName)).toEqual(expected.sort(byName));
+      expect(expected.filter((a) => a.region === "us-east-1").map((a) => a.name)).toEqual([`${environmentName}-release-ledger-cdn-5xx-rate`]);
+      expect(new Set(expected.map((a) => a.kind))).toEqual(new Set(["threshold", "anomaly"]));
     });
 
     it("outputs exactly the contract's keys", () => {
