@@ -240,7 +240,14 @@ describe.each(ENVIRONMENTS)("Edge (%s)", (env) => {
     expect(usesProvider(topic, "aws-us-east-1")).toBe(true);
     expect(topic.inputs.kmsMasterKeyId).toMatch(/Key\/edge-[a-z]+-alerts$/);
     expect(JSON.parse(String(one(env, "aws:kms/key:Key").inputs.policy)).Statement).toContainEqual(
-      expect.objectContaining({ Principal: { Service: "cloudwatch.amazonaws.com" } }),
+      expect.objectContaining({
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        // Confused deputy: only this account's us-east-1 alarms may use the key.
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "123456789012" },
+          ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*" },
+        },
+      }),
     );
     const subscriptions = of(env, "aws:sns/topicSubscription:TopicSubscription");
     expect(subscriptions.map((s) => s.inputs.endpoint).sort()).toEqual([...environment.alertEmails].sort());

@@ -274,6 +274,11 @@ export class Edge extends pulumi.ComponentResource {
               Principal: { Service: "cloudwatch.amazonaws.com" },
               Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
               Resource: "*",
+              // Only this account's alarms in this region: no other account's CloudWatch can use the key.
+              Condition: {
+                StringEquals: { "aws:SourceAccount": caller.accountId },
+                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition.partition}:cloudwatch:${CLOUDFRONT_REGION}:${caller.accountId}:alarm:*` },
+              },
             },
           ],
         }),

@@ -141,6 +141,11 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     expect(db.monitoringRoleArn).toBe("arn:aws:mock:eu-west-1:123456789012:Role/postgres-monitoring");
     const trust = JSON.parse(one(T.role, "postgres-monitoring").assumeRolePolicy as string);
     expect(trust.Statement[0].Principal.Service).toBe("monitoring.rds.amazonaws.com");
+    // Confused deputy: only RDS acting for this account's instance may assume the role.
+    expect(trust.Statement[0].Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": "123456789012" },
+      ArnLike: { "aws:SourceArn": `arn:aws:rds:eu-west-1:123456789012:db:${db.identifier}` },
+    });
     const attachment = one(T.rolePolicy, "postgres-monitoring");
     expect(attachment.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
     expect(attachment.role).toBe("postgres-monitoring");
