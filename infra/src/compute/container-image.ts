@@ -4,7 +4,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { REPOSITORY_ROOT } from "../environment/load";
 import { digestOf, parseImageReference, repositoryArnOf } from "./image-reference";
-import { imageTag } from "./image-tag";
+import { buildIdentity, imageTag, type BuildIdentity } from "./image-tag";
 
 export interface ContainerImageBuild {
   /** Build context, absolute. Default: the repository root (the service contract's context). */
@@ -13,8 +13,10 @@ export interface ContainerImageBuild {
   readonly dockerfile?: string;
   /** Target platform. Default: linux/amd64 (the Fargate tasks run X86_64). */
   readonly platform?: string;
-  /** Tag for the push (never deployed by). Default: imageTag() of the context, a hash of the image inputs. */
+  /** Tag for the push (never deployed by). Default: imageTag() of the context: inputs hash, commit, build id. */
   readonly tag?: string;
+  /** The build's commit and id, for the default tag. Default: buildIdentity() (CI's variables, else git and clock). */
+  readonly identity?: BuildIdentity;
 }
 
 export interface ContainerImageArgs {
@@ -113,7 +115,7 @@ export class ContainerImage extends pulumi.ComponentResource {
     } else {
       const build = args.build ?? {};
       const context = build.context ?? REPOSITORY_ROOT;
-      const tag = build.tag ?? imageTag(context);
+      const tag = build.tag ?? imageTag(context, build.identity ?? buildIdentity());
       const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: this.repository.registryId }, parent);
       this.build = new docker.Image(
         `${name}-build`,

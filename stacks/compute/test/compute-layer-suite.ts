@@ -37,7 +37,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
     it("builds service/ from the repository root for linux/amd64 and pushes it to the layer's ECR repository", () => {
       const image = one(TYPES.image);
       const repositoryUrl = `${REGISTRY}/${environmentName}-release-ledger`;
-      expect(image.inputs.imageName).toMatch(new RegExp(`^${repositoryUrl.replace(/\./g, "\\.")}:build-[0-9a-f]{20}$`));
+      expect(image.inputs.imageName).toMatch(new RegExp(`^${repositoryUrl.replace(/\./g, "\\.")}:build-[0-9a-f]{20}-([0-9a-f]{12}|nocommit)-[A-Za-z0-9._-]+$`));
       expect(image.inputs.build).toMatchObject({ context: REPOSITORY_ROOT, platform: "linux/amd64" });
       // The docker provider resolves a relative dockerfile against the program's directory (stacks/compute),
       // not the context (pulumi/pulumi-docker#572): the path must be absolute and exist, with its
