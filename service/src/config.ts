@@ -12,6 +12,11 @@ export interface DatabaseConfig {
   readonly poolMax: number;
   readonly statementTimeoutMs: number;
   readonly connectTimeoutMs: number;
+  /**
+   * PGAUTH_ARN: the Secrets Manager secret the password comes from. The pool re-reads it when PostgreSQL
+   * rejects the password (28P01), so a rotation never needs a new task. Unset: the password is static.
+   */
+  readonly passwordSecretArn?: string;
 }
 
 export interface RedisConfig {
@@ -132,7 +137,12 @@ function sslFor(mode: string | undefined, r: Reader): ConnectionOptions | false 
 }
 
 function readDatabase(r: Reader): DatabaseConfig {
+  const passwordSecretArn = r.str("PGAUTH_ARN");
+  if (passwordSecretArn !== undefined && !/^arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:.+$/.test(passwordSecretArn)) {
+    r.problems.push(`PGAUTH_ARN=${JSON.stringify(passwordSecretArn)} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)`);
+  }
   const common = {
+    ...(passwordSecretArn === undefined ? {} : { passwordSecretArn }),
     poolMax: r.int("DB_POOL_MAX", 10, 1, 200),
     statementTimeoutMs: r.int("DB_STATEMENT_TIMEOUT_MS", 5_000, 100, 600_000),
     connectTimeoutMs: r.int("DB_CONNECT_TIMEOUT_MS", 3_000, 100, 60_000),

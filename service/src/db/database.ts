@@ -19,11 +19,21 @@ export function createPool(config: DatabaseConfig, applicationName: string): Poo
 
 /** The pool behind one narrow door that turns availability failures into 503s. */
 export class Database {
-  constructor(readonly pool: Pool) {}
+  /** `credentials`: told of failures; a rejected password (28P01) is re-read and the query tried once more. */
+  constructor(
+    readonly pool: Pool,
+    private readonly credentials?: { rejected(error: unknown): boolean },
+  ) {}
 
   async query<R extends QueryResultRow>(query: QueryConfig | string, values?: unknown[]): Promise<QueryResult<R>> {
+    const run = () => (typeof query === "string" ? this.pool.query<R>(query, values) : this.pool.query<R>(query));
     try {
-      return typeof query === "string" ? await this.pool.query<R>(query, values) : await this.pool.query<R>(query);
+      return await run();
+    } catch (error) {
+      if (!this.credentials?.rejected(error)) throw toAvailabilityError(error);
+    }
+    try {
+      return await run();
     } catch (error) {
       throw toAvailabilityError(error);
     }
@@ -32,7 +42,10 @@ export class Database {
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     let client: PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.pool.connect().catch((error: unknown) => {
+        if (this.credentials?.rejected(error)) return this.pool.connect();
+        throw error;
+      });
     } catch (error) {
       throw toAvailabilityError(error);
     }
