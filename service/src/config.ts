@@ -17,6 +17,12 @@ export interface DatabaseConfig {
    * rejects the password (28P01), so a rotation never needs a new task. Unset: the password is static.
    */
   readonly passwordSecretArn?: string;
+  /**
+   * MIGRATION_PGUSER / MIGRATION_PGPASSWORD: who runs the startup migration (the RDS master user, injected at
+   * task start). It also creates the application user (PGUSER, with PGPASSWORD) if missing, with data rights
+   * only. Unset: the migration runs as PGUSER.
+   */
+  readonly migration?: { readonly user: string; readonly password: string };
 }
 
 export interface RedisConfig {
@@ -162,7 +168,13 @@ function readDatabase(r: Reader): DatabaseConfig {
   const database = r.str("PGDATABASE") ?? "postgres";
   const user = r.str("PGUSER");
   if (user === undefined) r.problems.push("PGUSER is required when PGHOST is set");
+  const migrationUser = r.str("MIGRATION_PGUSER");
+  const migrationPassword = r.str("MIGRATION_PGPASSWORD");
+  if ((migrationUser === undefined) !== (migrationPassword === undefined)) {
+    r.problems.push("MIGRATION_PGUSER and MIGRATION_PGPASSWORD go together: set both (the migration's user) or neither");
+  }
   return {
+    ...(migrationUser !== undefined && migrationPassword !== undefined ? { migration: { user: migrationUser, password: migrationPassword } } : {}),
     connection: { host, port, database, user, password: r.str("PGPASSWORD"), ssl: sslFor(r.str("PGSSLMODE"), r) },
     description: `postgres://${user ?? "?"}@${host}:${port}/${database}`,
     ...common,

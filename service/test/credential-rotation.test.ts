@@ -13,6 +13,7 @@ import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 import { passwordOf, RotatingPassword, type SecretStage } from "../src/db/credentials";
+import { runMigrations } from "../src/db/migrate";
 import { ConfigError } from "../src/config";
 import postgres from "../src/plugins/postgres";
 
@@ -164,5 +165,45 @@ describe("PGAUTH_ARN and the secret's format", () => {
     expect(passwordOf(JSON.stringify({ username: "ledger_app", password: "p" }))).toBe("p");
     expect(passwordOf("not json")).toBeUndefined();
     expect(passwordOf(undefined)).toBeUndefined();
+  });
+});
+
+describe("the startup migration as the RDS master user", () => {
+  it("creates the application user with the injected password and data rights only, once, and never resets it", async () => {
+    await asSuperuser((c) => c.query("CREATE DATABASE ledger_boot"));
+    const env = {
+      PGHOST: "127.0.0.1",
+      PGPORT: String(port),
+      PGDATABASE: "ledger_boot",
+      PGUSER: "ledger_boot_app",
+      PGPASSWORD: "boot-password",
+      MIGRATION_PGUSER: "postgres",
+      MIGRATION_PGPASSWORD: SUPERUSER_PASSWORD,
+      LOG_LEVEL: "silent",
+    };
+    // Two tasks starting together.
+    await Promise.all([runMigrations(loadConfig(env).database, () => undefined), runMigrations(loadConfig(env).database, () => undefined)]);
+    const app = new Client({ host: "127.0.0.1", port, user: "ledger_boot_app", password: "boot-password", database: "ledger_boot" });
+    await app.connect();
+    try {
+      await app.query("INSERT INTO idempotency_keys (principal_id, key, request_hash) VALUES ('p', 'k', '\\x00')");
+      expect((await app.query("DELETE FROM idempotency_keys")).rowCount).toBe(1);
+      expect((await app.query("SELECT count(*)::int AS n FROM releases")).rows[0]).toEqual({ n: 0 });
+      await expect(app.query("DROP TABLE releases")).rejects.toMatchObject({ code: "42501" });
+      await expect(app.query("CREATE TABLE sneaky (id int)")).rejects.toMatchObject({ code: "42501" });
+    } finally {
+      await app.end();
+    }
+    // A rotation changed the password since; the next task start (with the new injected password) keeps it.
+    await asSuperuser((c) => c.query("ALTER ROLE ledger_boot_app PASSWORD 'rotated'"));
+    await runMigrations(loadConfig({ ...env, PGPASSWORD: "rotated" }).database, () => undefined);
+    await runMigrations(loadConfig({ ...env, PGPASSWORD: "stale" }).database, () => undefined);
+    const after = new Client({ host: "127.0.0.1", port, user: "ledger_boot_app", password: "rotated", database: "ledger_boot" });
+    await after.connect();
+    await after.end();
+  }, 60_000);
+
+  it("refuses a migration user without its password, naming both variables", () => {
+    expect(() => loadConfig({ PGHOST: "db", PGUSER: "app", MIGRATION_PGUSER: "postgres" })).toThrow(/MIGRATION_PGUSER and MIGRATION_PGPASSWORD/);
   });
 });
