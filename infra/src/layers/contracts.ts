@@ -50,8 +50,11 @@ export interface DataOutputs {
   dbPort: number;
   dbName: string;
   dbInstanceIdentifier: string;
-  /** Secrets Manager secret managed by RDS: JSON {username, password}. */
+  /** Secrets Manager secret managed by RDS: JSON {username, password}. Only the startup migration uses it. */
   dbMasterSecretArn: string;
+  /** The service's own login: RDS-format JSON secret {username, password, ...}, rotated by Secrets Manager. */
+  dbAppSecretArn: string;
+  dbAppUsername: string;
   /** Host name of the Redis primary endpoint (TLS). */
   redisEndpoint: string;
   redisPort: number;
@@ -133,6 +136,8 @@ export const LAYER_OUTPUT_NAMES = {
     "dbName",
     "dbInstanceIdentifier",
     "dbMasterSecretArn",
+    "dbAppSecretArn",
+    "dbAppUsername",
     "redisEndpoint",
     "redisPort",
     "redisReplicationGroupId",

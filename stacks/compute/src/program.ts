@@ -75,6 +75,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
         port: data.dbPort,
         name: data.dbName,
         masterSecretArn: data.dbMasterSecretArn,
+        appSecretArn: data.dbAppSecretArn,
       },
       redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
       originVerifyHeader: originHeader,

@@ -9,6 +9,8 @@ import { installMocks, settle, type MockRecorder, type RecordedResource } from "
 
 /** What the network layer answers with in these tests. */
 export const NETWORK = {
+  vpcId: "vpc-0123",
+  vpcCidr: "10.20.0.0/16",
   isolatedSubnetIds: ["subnet-iso-a", "subnet-iso-b", "subnet-iso-c"],
   databaseSecurityGroupId: "sg-database",
   cacheSecurityGroupId: "sg-cache",
@@ -47,6 +49,9 @@ export async function runDataProgram(environment: Environment): Promise<DataRun>
         };
       }
       if (type === "random:index/randomPassword:RandomPassword") return { result: generatedToken(name) };
+      if (type === "aws:serverlessrepository/cloudFormationStack:CloudFormationStack") {
+        return { outputs: { RotationLambdaARN: `arn:aws:lambda:eu-west-1:123456789012:function:${String((inputs.parameters as { functionName?: string } | undefined)?.functionName)}` } };
+      }
       if (type === "aws:elasticache/replicationGroup:ReplicationGroup") {
         return { primaryEndpointAddress: `master.${String(inputs.replicationGroupId)}.c0ffee.euw1.cache.amazonaws.com` };
       }
