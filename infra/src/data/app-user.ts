@@ -21,7 +21,10 @@ export interface DatabaseAppUserArgs {
   readonly vpcId: pulumi.Input<string>;
   /** The VPC's CIDR: the rotation function reaches Secrets Manager's interface endpoint in it on 443. */
   readonly vpcCidr: pulumi.Input<string>;
-  /** Subnets the rotation function runs in (the database's isolated subnets). */
+  /**
+   * Subnets the rotation function runs in: the private ones, which reach both PostgreSQL and the Secrets
+   * Manager interface endpoint (the isolated tier's NACL admits only the data ports).
+   */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   readonly databaseSecurityGroupId: pulumi.Input<string>;
   /** Days between rotations. Default: 30. */

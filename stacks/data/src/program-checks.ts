@@ -232,7 +232,8 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     expect(rotator.applicationId).toBe("arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser");
     expect(rotator.parameters).toMatchObject({
       endpoint: "https://secretsmanager.eu-west-1.amazonaws.com",
-      vpcSubnetIds: NETWORK.isolatedSubnetIds.join(","),
+      // Private, not isolated: the isolated tier's NACL admits only the data ports, not HTTPS to the endpoints.
+      vpcSubnetIds: NETWORK.privateSubnetIds.join(","),
       kmsKeyArn: NETWORK.kmsKeyArn,
     });
     const rotation = one(T.rotation, "postgres-app");

@@ -12,6 +12,7 @@ export const NETWORK = {
   vpcId: "vpc-0123",
   vpcCidr: "10.20.0.0/16",
   isolatedSubnetIds: ["subnet-iso-a", "subnet-iso-b", "subnet-iso-c"],
+  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
   databaseSecurityGroupId: "sg-database",
   cacheSecurityGroupId: "sg-cache",
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/network-key",

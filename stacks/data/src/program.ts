@@ -46,7 +46,7 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
       kmsKeyArn: network.kmsKeyArn,
       vpcId: network.vpcId,
       vpcCidr: network.vpcCidr,
-      subnetIds: network.isolatedSubnetIds,
+      subnetIds: network.privateSubnetIds,
       databaseSecurityGroupId: network.databaseSecurityGroupId,
       tags,
     },
