@@ -24,6 +24,21 @@ describe("devctl up", () => {
     expect(stderr).toMatch(/\[staging\/ecs \d+s\] deployment/);
   });
 
+  it("says which target group serves after the deployment, and warns when a canary did not flip them", async () => {
+    const h = harness();
+    h.watcher.results.push({ state: "COMPLETED", traffic: { before: "arn:tg/blue", after: "arn:tg/green", targetGroupCount: 2 } });
+    const flipped = await h.run(["up", "staging"]);
+    expect(flipped.code).toBe(ExitCode.Success);
+    expect(flipped.stderr).toContain("traffic: served by arn:tg/green (was arn:tg/blue)");
+    expect(flipped.stderr).not.toContain("did not move");
+
+    h.watcher.results.push({ state: "COMPLETED", traffic: { before: "arn:tg/green", after: "arn:tg/green", targetGroupCount: 2 } });
+    const stuck = await h.run(["up", "staging"]);
+    expect(stuck.code).toBe(ExitCode.Success);
+    expect(stuck.stderr).toContain("warning: traffic did not move: arn:tg/green served before and after this deployment");
+    expect(stuck.stderr).toContain("docs/runbooks.md#canary-target-groups");
+  });
+
   it("stops at the first failure and reports what was and was not applied", async () => {
     const h = harness();
     h.engine.failures.set("up staging/data", new DevctlError("OPERATION_FAILED", "staging/data: error: creating RDS instance: InvalidParameterCombination"));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AlarmRef } from "@platform/infra/layers";
 import { AlarmSoakGate, newState, type AlarmSource } from "./alarm-soak-gate";
 import { awsError } from "./aws-errors";
-import { EcsDeploymentWatcher, assessDeployments, type EcsDeploymentView } from "./ecs-deployment-watcher";
+import { EcsDeploymentWatcher, assessDeployments, servingTargetGroup, type EcsDeploymentView, type TrafficView } from "./ecs-deployment-watcher";
 
 const target = { region: "eu-west-1", cluster: "c", service: "s" };
 
@@ -48,6 +48,29 @@ describe("EcsDeploymentWatcher", () => {
     expect(await watcher.waitForDeployment(target, { onProgress: (l) => lines.push(l) })).toEqual({ state: "COMPLETED", deploymentId: "d2" });
     expect(lines).toEqual(["deployment d2: IN_PROGRESS 0/2 tasks running", "deployment d2: IN_PROGRESS 2/2 tasks running"]);
     expect(sleeps).toEqual([10, 10, 10]);
+  });
+
+  it("reports which target group serves after the deployment, and which served before", async () => {
+    const completed = () => Promise.resolve([{ id: "d3", status: "PRIMARY", rolloutState: "COMPLETED" }]);
+    const views: TrafficView[] = [
+      { servingTargetGroupArn: "arn:tg/blue", targetGroupCount: 2 },
+      { servingTargetGroupArn: "arn:tg/green", targetGroupCount: 2 },
+    ];
+    const watcher = new EcsDeploymentWatcher(completed, { sleep: () => Promise.resolve(), readTraffic: () => Promise.resolve(views.shift()) });
+    expect(await watcher.waitForDeployment(target, { onProgress: () => undefined })).toEqual({
+      state: "COMPLETED",
+      deploymentId: "d3",
+      traffic: { before: "arn:tg/blue", after: "arn:tg/green", targetGroupCount: 2 },
+    });
+  });
+
+  it("reads the serving target group from the production listener rule's forward weights", () => {
+    const forward = (weights: [string, number][]) => [{ Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: weights.map(([TargetGroupArn, Weight]) => ({ TargetGroupArn, Weight })) } }] }];
+    expect(servingTargetGroup(forward([["arn:tg/blue", 0], ["arn:tg/green", 100]]))).toEqual({ servingTargetGroupArn: "arn:tg/green", targetGroupCount: 2 });
+    // Mid-canary both carry traffic: the one with the larger share serves.
+    expect(servingTargetGroup(forward([["arn:tg/blue", 90], ["arn:tg/green", 10]]))).toEqual({ servingTargetGroupArn: "arn:tg/blue", targetGroupCount: 2 });
+    expect(servingTargetGroup([{ Actions: [{ Type: "forward", TargetGroupArn: "arn:tg/only" }] }])).toEqual({ servingTargetGroupArn: "arn:tg/only", targetGroupCount: 1 });
+    expect(servingTargetGroup([{ Actions: [{ Type: "fixed-response" }] }])).toBeUndefined();
   });
 
   it("gives up after the timeout with a clear error", async () => {
