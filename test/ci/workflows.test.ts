@@ -108,7 +108,19 @@ describe("deploy.yml", () => {
       ["deploy-staging", false],
       ["deploy-prod", false],
       ["deploy-${{ inputs.environment }}", false],
+      ["deploy-prod", false],
     ]);
+  });
+
+  it("bootstraps a brand-new prod by hand, through the production environment: network, data, then staging's digest", () => {
+    const dispatch = (deploy.on.workflow_dispatch as { inputs: Record<string, { type: string; default?: unknown }> }).inputs;
+    expect(dispatch.bootstrap_prod).toMatchObject({ type: "boolean", default: false });
+    const bootstrap = deploy.jobs["bootstrap-prod"]!;
+    expect(bootstrap.if).toBe("github.event_name == 'workflow_dispatch' && inputs.bootstrap_prod");
+    expect(bootstrap.environment).toBe("production");
+    expect(runsOf(bootstrap)).toMatch(/pnpm devctl up prod --bootstrap --from staging --yes --soak-minutes 30[\s\S]*pnpm devctl smoke prod/);
+    // Never both: a bootstrap run is not also a rollback.
+    expect(deploy.jobs.rollback!.if).toBe("github.event_name == 'workflow_dispatch' && !inputs.bootstrap_prod");
   });
 
   it("offers a manual rollback of staging or prod to the previous or a named release", () => {
@@ -116,7 +128,7 @@ describe("deploy.yml", () => {
     expect(dispatch.environment).toMatchObject({ type: "choice", options: ["staging", "prod"] });
     expect(dispatch.release?.type).toBe("string");
     const rollback = deploy.jobs.rollback!;
-    expect(rollback.if).toBe("github.event_name == 'workflow_dispatch'");
+    expect(rollback.if).toBe("github.event_name == 'workflow_dispatch' && !inputs.bootstrap_prod");
     expect(rollback.environment).toEqual({ name: "${{ inputs.environment == 'prod' && 'production' || 'staging' }}" });
     // The free-text release reaches the shell as a variable, never spliced into the script.
     expect(runsOf(rollback)).not.toContain("${{ inputs.release }}");
