@@ -1,5 +1,5 @@
 import type { PolicyResource, ResourceRule, StackRule, Violation } from "./types";
-import { asArray, asRecord, show } from "./values";
+import { asArray, asRecord, fromJson, show } from "./values";
 
 /** Resource types that carry an IAM policy document, and the input that holds it. */
 export const POLICY_DOCUMENTS: Readonly<Record<string, string>> = {
@@ -51,14 +51,7 @@ function servicePrincipals(statement: Readonly<Record<string, unknown>>): string
  * service could act through them (the confused deputy). Returns one message per such principal.
  */
 export function unscopedServiceGrants(document: unknown): string[] {
-  let parsed: unknown = document;
-  if (typeof document === "string") {
-    try {
-      parsed = JSON.parse(document);
-    } catch {
-      return [];
-    }
-  }
+  const parsed = fromJson(document);
   const statements = asArray(asRecord(parsed)?.Statement ?? []).map(asRecord);
   const single = asRecord(asRecord(parsed)?.Statement);
   const problems: string[] = [];
