@@ -34,6 +34,14 @@ export default tseslint.config(
     },
   },
   {
+    // The ledger's web page runs in a browser (DOM types, JSX, bundler resolution): its own program.
+    files: ["service/web/src/**/*.{ts,tsx}"],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { project: ["./service/web/tsconfig.json"], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // Tests poke at loosely typed mock records; the unsafe-any family is noise there.
     files: ["**/*.test.ts", "**/test/**/*.ts"],
     rules: {

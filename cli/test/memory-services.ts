@@ -28,7 +28,11 @@ function computeOutputs(environment: string, config: Readonly<Record<string, str
     clusterName: `${environment}-cluster`,
     serviceName: `${environment}-service`,
     serviceUrl: `https://ledger.${environment}.example.com`,
-    alarmNames: [`${environment}-5xx`, `${environment}-latency`],
+    alarms: [
+      { name: `${environment}-5xx`, region: "eu-west-1", kind: "threshold" },
+      { name: `${environment}-cdn-5xx`, region: "us-east-1", kind: "threshold" },
+      { name: `${environment}-requests`, region: "eu-west-1", kind: "anomaly" },
+    ],
     deploymentAlarmNames: [`${environment}-5xx`],
   };
 }

@@ -52,6 +52,28 @@ describe("the @pulumi/policy adapter", () => {
   });
 });
 
+describe("the region a rule sees", () => {
+  it("is the resource's own region input, else its provider's", async () => {
+    const policy = byName("alarm-same-region") as StackValidationPolicy;
+    const alarm = (region: Record<string, unknown>, provider?: Record<string, unknown>) => ({
+      type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+      name: "cdn",
+      urn: "urn:pulumi:staging::platform-compute::aws:cloudwatch/metricAlarm:MetricAlarm::cdn",
+      props: { alarmActions: ["arn:aws:sns:eu-west-1:123456789012:alerts"], ...region },
+      ...(provider ? { provider: { type: "pulumi:providers:aws", urn: "p", name: "p", props: provider } } : {}),
+    });
+    const found = async (resources: unknown[]) => {
+      const messages: string[] = [];
+      await policy.validateStack({ resources } as unknown as StackValidationArgs, (message) => messages.push(message));
+      return messages;
+    };
+    expect(await found([alarm({}, { region: "us-east-1" })])).toEqual([expect.stringContaining("alarm in us-east-1")]);
+    expect(await found([alarm({ region: "us-east-1" }, { region: "eu-west-1" })])).toEqual([expect.stringContaining("alarm in us-east-1")]);
+    expect(await found([alarm({}, { region: "eu-west-1" })])).toEqual([]);
+    expect(await found([alarm({})])).toEqual([]);
+  });
+});
+
 describe("resolvePackEnvironment", () => {
   it("reads the tier from Pulumi.<stack>.yaml, falling back to the stack name", () => {
     // Real environment files, renamed: "live" is the prod file, "prod" is the staging file.

@@ -2,7 +2,7 @@
  * Adapts the platform rules to @pulumi/policy. Building the policy objects starts nothing; only
  * constructing a PolicyPack (in ../index.ts, the pack's entry file) starts the policy server.
  */
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyProviderResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { RULES, stackOfUrn, type PolicyEnvironment, type PolicyResource, type Rule } from "./rules";
 
 /** Decides the environment of a stack; the pack's entry file reads the environment file. */
@@ -35,6 +35,7 @@ export function toPulumiPolicies(
             urn: r.urn,
             props: r.props as Record<string, unknown>,
             id: typeof r.props.id === "string" ? r.props.id : undefined,
+            region: regionOf(r.type, r.props, r.provider),
           }));
           const first = resources[0];
           if (!first) return;
@@ -46,9 +47,23 @@ export function toPulumiPolicies(
       ...base,
       validateResource: (args, reportViolation) => {
         if (rule.types && !rule.types.includes(args.type)) args.notApplicable(`applies to ${rule.types.join(", ")}`);
-        const resource: PolicyResource = { type: args.type, name: args.name, urn: args.urn, props: args.props as Record<string, unknown> };
+        const resource: PolicyResource = {
+          type: args.type,
+          name: args.name,
+          urn: args.urn,
+          props: args.props as Record<string, unknown>,
+          region: regionOf(args.type, args.props, args.provider),
+        };
         for (const message of rule.validate(resource, environmentOf(args.urn))) reportViolation(message);
       },
     };
   });
+}
+
+/** An AWS resource's region: its own `region` input (aws 7 takes one per resource), else its provider's. */
+export function regionOf(type: string, props: Record<string, unknown>, provider: PolicyProviderResource | undefined): string | undefined {
+  if (!type.startsWith("aws:")) return undefined;
+  if (typeof props.region === "string") return props.region;
+  const providerRegion: unknown = provider?.props.region;
+  return typeof providerRegion === "string" ? providerRegion : undefined;
 }

@@ -14,6 +14,17 @@ export interface DatabaseConfig {
   readonly reportPoolMax: number;
   readonly statementTimeoutMs: number;
   readonly connectTimeoutMs: number;
+  /**
+   * PGAUTH_ARN: the Secrets Manager secret the password comes from. The pool re-reads it when PostgreSQL
+   * rejects the password (28P01), so a rotation never needs a new task. Unset: the password is static.
+   */
+  readonly passwordSecretArn?: string;
+  /**
+   * MIGRATION_PGUSER / MIGRATION_PGPASSWORD: who runs the startup migration (the RDS master user, injected at
+   * task start). It also creates the application user (PGUSER, with PGPASSWORD) if missing, with data rights
+   * only. Unset: the migration runs as PGUSER.
+   */
+  readonly migration?: { readonly user: string; readonly password: string };
 }
 
 export interface RedisConfig {
@@ -151,7 +162,12 @@ function sslFor(mode: string | undefined, r: Reader): ConnectionOptions | false 
 }
 
 function readDatabase(r: Reader): DatabaseConfig {
+  const passwordSecretArn = r.str("PGAUTH_ARN");
+  if (passwordSecretArn !== undefined && !/^arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:.+$/.test(passwordSecretArn)) {
+    r.problems.push(`PGAUTH_ARN=${JSON.stringify(passwordSecretArn)} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)`);
+  }
   const common = {
+    ...(passwordSecretArn === undefined ? {} : { passwordSecretArn }),
     poolMax: r.int("DB_POOL_MAX", 10, 1, 200),
     reportPoolMax: r.int("DB_REPORT_POOL_MAX", 2, 1, 50),
     statementTimeoutMs: r.int("DB_STATEMENT_TIMEOUT_MS", 5_000, 100, 600_000),
@@ -172,7 +188,13 @@ function readDatabase(r: Reader): DatabaseConfig {
   const database = r.str("PGDATABASE") ?? "postgres";
   const user = r.str("PGUSER");
   if (user === undefined) r.problems.push("PGUSER is required when PGHOST is set");
+  const migrationUser = r.str("MIGRATION_PGUSER");
+  const migrationPassword = r.str("MIGRATION_PGPASSWORD");
+  if ((migrationUser === undefined) !== (migrationPassword === undefined)) {
+    r.problems.push("MIGRATION_PGUSER and MIGRATION_PGPASSWORD go together: set both (the migration's user) or neither");
+  }
   return {
+    ...(migrationUser !== undefined && migrationPassword !== undefined ? { migration: { user: migrationUser, password: migrationPassword } } : {}),
     connection: { host, port, database, user, password: r.str("PGPASSWORD"), ssl: sslFor(r.str("PGSSLMODE"), r) },
     description: `postgres://${user ?? "?"}@${host}:${port}/${database}`,
     ...common,

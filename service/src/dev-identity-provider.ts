@@ -54,7 +54,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     ],
     jwks: { keys: [{ ...signingKey, kid: "dev", alg: "RS256", use: "sig" }] },
     cookies: { keys: [randomBytes(32).toString("hex")] },
-    claims: { openid: ["sub"], email: ["email"], profile: ["name"] },
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     conformIdTokenClaims: false,
     // Explicit lifetimes (seconds), which also keeps the provider from printing a notice for each default it uses.
     ttl: {
@@ -66,7 +66,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
       Session: 8 * 3_600,
       Interaction: 600,
     },
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, email: devEmailOf(sub), name: sub }) }),
+    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, email: devEmailOf(sub), email_verified: true, name: sub }) }),
     // The page calls the token endpoint from its own origin.
     clientBasedCORS: () => true,
     features: {
@@ -78,9 +78,12 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         getResourceServerInfo: () => ({ scope: DEV_API_SCOPE, audience: options.audience, accessTokenFormat: "jwt", accessTokenTTL: options.accessTokenTtlSeconds ?? 300 }),
       },
     },
-    // The ledger reads the role from `roles` and records `email` as the actor of what this person changes.
+    // The ledger reads the role from `roles` and records `email` as the actor of what this person changes — only a
+    // verified one, and this provider owns the dev addresses it hands out.
     extraTokenClaims: (_ctx, token) =>
-      token.kind === "AccessToken" && token.accountId ? { roles: [devRoleOf(token.accountId)], email: devEmailOf(token.accountId) } : undefined,
+      token.kind === "AccessToken" && token.accountId
+        ? { roles: [devRoleOf(token.accountId)], email: devEmailOf(token.accountId), email_verified: true }
+        : undefined,
     // The page renews its access token with a refresh token. OIDC drops `offline_access` without a consent prompt,
     // which this provider never shows, so refresh tokens are tied to the client's grant types instead.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),

@@ -20,7 +20,7 @@ describe("every workflow", () => {
   });
 
   it("asks for an OIDC token exactly where AWS credentials are configured, and assumes the role of the job's kind", () => {
-    const roleOf: Record<string, string> = { "preview-staging": "PREVIEW", staging: "DEPLOY", production: "DEPLOY", rollback: "DEPLOY", drift: "DRIFT" };
+    const roleOf: Record<string, string> = { "preview-staging": "PREVIEW", staging: "DEPLOY", production: "DEPLOY", "bootstrap-prod": "DEPLOY", rollback: "DEPLOY", drift: "DRIFT" };
     for (const { file, doc } of files) {
       expect(doc.permissions, `${file}: the default token is read-only`).toEqual({ contents: "read" });
       for (const [name, job] of Object.entries(doc.jobs)) {
@@ -149,14 +149,26 @@ describe("deploy.yml", () => {
       ["deploy-staging", false, "max"],
       ["deploy-prod", false, "max"],
       ["deploy-${{ inputs.environment }}", false, "max"],
+      ["deploy-prod", false, "max"],
     ]);
   });
 
   it("reaches prod's secrets and role only through the production environment", () => {
     expect(deploy.jobs.staging!.environment).toBe("staging");
     expect(deploy.jobs.production!.environment).toBe("production");
+    expect(deploy.jobs["bootstrap-prod"]!.environment).toBe("production");
     expect(deploy.jobs.test!.environment).toBeUndefined();
     expect(JSON.stringify(deploy.jobs.test)).not.toContain("secrets.");
+  });
+
+  it("bootstraps a brand-new prod by hand, through the production environment: network, data, then staging's digest", () => {
+    const dispatch = (deploy.on.workflow_dispatch as { inputs: Record<string, { type: string; default?: unknown }> }).inputs;
+    expect(dispatch.bootstrap_prod).toMatchObject({ type: "boolean", default: false });
+    const bootstrap = deploy.jobs["bootstrap-prod"]!;
+    expect(bootstrap.if).toBe("github.event_name == 'workflow_dispatch' && inputs.bootstrap_prod");
+    expect(runsOf(bootstrap)).toMatch(/pnpm devctl up prod --bootstrap --from staging --yes --soak-minutes 30[\s\S]*pnpm devctl smoke prod/);
+    // Never both: a bootstrap run is not also a rollback.
+    expect(deploy.jobs.rollback!.if).toBe("github.event_name == 'workflow_dispatch' && !inputs.bootstrap_prod");
   });
 
   it("offers a manual rollback of staging or prod to the previous or a named release", () => {
@@ -164,7 +176,7 @@ describe("deploy.yml", () => {
     expect(dispatch.environment).toMatchObject({ type: "choice", options: ["staging", "prod"] });
     expect(dispatch.release?.type).toBe("string");
     const rollback = deploy.jobs.rollback!;
-    expect(rollback.if).toBe("github.event_name == 'workflow_dispatch'");
+    expect(rollback.if).toBe("github.event_name == 'workflow_dispatch' && !inputs.bootstrap_prod");
     expect(rollback.environment).toEqual({ name: "${{ inputs.environment == 'prod' && 'production' || 'staging' }}" });
     // The free-text release reaches the shell as a variable, never spliced into the script.
     expect(runsOf(rollback)).not.toContain("${{ inputs.release }}");

@@ -93,13 +93,33 @@ describe("devctl promote", () => {
     h.soak.result = { ok: false, problems: ["staging-5xx: went to ALARM at 2026-11-25T11:50:00.000Z"] };
     const { code, stderr } = await h.run(["promote", "prod", "--yes", "--soak-minutes", "30"]);
     expect(code).toBe(ExitCode.Failure);
-    expect(h.soak.requests).toEqual([{ region: "eu-west-1", alarmNames: ["staging-5xx", "staging-latency"], minutes: 30 }]);
+    expect(h.soak.requests).toEqual([
+      {
+        alarms: [
+          { name: "staging-5xx", region: "eu-west-1", kind: "threshold" },
+          { name: "staging-cdn-5xx", region: "us-east-1", kind: "threshold" },
+          { name: "staging-requests", region: "eu-west-1", kind: "anomaly" },
+        ],
+        minutes: 30,
+      },
+    ]);
     expect(stderr).toContain("soak gate failed");
     expect(stderr).toContain("staging-5xx: went to ALARM");
     expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual([]);
 
     h.soak.result = { ok: true, problems: [] };
     expect((await h.run(["promote", "prod", "--yes", "--soak-minutes", "30"])).code).toBe(ExitCode.Success);
+  });
+
+  it("refuses the soak gate on a source deployed before alarms carried their regions, naming the fix", async () => {
+    const h = deployedPair();
+    const staging = h.engine.stack({ environment: "staging", layer: "compute" });
+    staging.outputs = { ...staging.outputs, alarms: undefined, alarmNames: ["staging-5xx"] };
+    const { code, stderr } = await h.run(["promote", "prod", "--yes", "--soak-minutes", "30"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain("exports no alarms with their regions");
+    expect(stderr).toContain("devctl up staging");
+    expect(h.soak.requests).toEqual([]);
   });
 
   it("fails clearly when the source runs no image pinned by digest", async () => {

@@ -1,3 +1,4 @@
+import type { AlarmRef } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
 import { IMAGE_CONFIG_KEY } from "../engine/engine";
 import type { CommandContext } from "../main";
@@ -16,6 +17,15 @@ export interface PromoteOptions {
   readonly preview: boolean;
   /** Require the source's alarms to have stayed OK this long (0: no soak gate). */
   readonly soakMinutes: number;
+}
+
+/** The compute output `alarms`, keeping only well-formed entries (an older stack exports none). */
+export function alarmRefsOf(value: unknown): AlarmRef[] {
+  if (!Array.isArray(value)) return [];
+  return (value as unknown[]).filter((entry): entry is AlarmRef => {
+    const a = entry as Partial<Record<keyof AlarmRef, unknown>> | null;
+    return typeof a?.name === "string" && typeof a.region === "string" && (a.kind === "threshold" || a.kind === "anomaly");
+  });
 }
 
 /**
@@ -59,12 +69,17 @@ export async function runPromote(options: PromoteOptions, context: CommandContex
 
   await confirmProduction(target.environment, io, { yes: options.yes, action: `promote ${digest} to` });
   if (options.soakMinutes > 0) {
-    const alarmNames = Array.isArray(sourceOutputs.alarmNames) ? sourceOutputs.alarmNames.filter((n): n is string => typeof n === "string") : [];
-    if (alarmNames.length === 0) {
-      throw new DevctlError("OPERATION_FAILED", `${source.environment.name} exports no alarmNames, so the soak gate cannot check it`, "deploy the compute layer with its alarms, or promote with --soak-minutes 0");
+    const alarms = alarmRefsOf(sourceOutputs.alarms);
+    if (alarms.length === 0) {
+      throw new DevctlError(
+        "OPERATION_FAILED",
+        `${source.environment.name} exports no alarms with their regions (compute output alarms), so the soak gate cannot check it`,
+        `redeploy its compute layer (devctl up ${source.environment.name}), or promote with --soak-minutes 0`,
+      );
     }
-    io.err(`soak gate: checking that ${alarmNames.length} alarm(s) of ${source.environment.name} stayed OK for ${options.soakMinutes} minute(s)`);
-    const soak = await source.services.soak.check({ region: source.environment.awsRegion, alarmNames, minutes: options.soakMinutes });
+    const regions = [...new Set(alarms.map((a) => a.region))].join(", ");
+    io.err(`soak gate: checking that ${alarms.length} alarm(s) of ${source.environment.name} (${regions}) stayed OK for ${options.soakMinutes} minute(s)`);
+    const soak = await source.services.soak.check({ alarms, minutes: options.soakMinutes });
     if (!soak.ok) {
       throw new DevctlError(
         "OPERATION_FAILED",

@@ -1,7 +1,7 @@
 import { DevctlError } from "../errors";
 import { IMAGE_CONFIG_KEY, type Engine, type StackRef, type UpdateOutcome } from "../engine/engine";
 import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger/ledger-client";
-import type { DeploymentResult } from "../services/services";
+import type { DeploymentResult, TrafficReport } from "../services/services";
 import { withBackup } from "./backup";
 import { progressFor, type ActionContext } from "./context";
 
@@ -121,6 +121,7 @@ export async function releaseCompute(context: ActionContext, request: ReleaseReq
   if (result.state === "COMPLETED") {
     await finishLedger("succeeded");
     io.err(`ECS deployment of ${service} completed`);
+    for (const line of trafficLines(result.traffic)) io.err(line);
     return { update, backup, imageRef, imageDigest, deployment: "completed" };
   }
 
@@ -144,4 +145,21 @@ export async function releaseCompute(context: ActionContext, request: ReleaseReq
     `${what}; the compute stack now pins the last good image ${lastGoodImage} again`,
     "look at the ECS service events, the logs and the deployment alarms; fix the release and deploy again",
   );
+}
+
+/**
+ * What to say about the target groups after a completed deployment. With two (canary, linear) each release
+ * must move traffic to the other one; if it did not, the deployment replaced tasks in place and the next
+ * canary has no idle group to bake in (hashicorp/terraform-provider-aws#45678 reports exactly that).
+ */
+export function trafficLines(traffic: TrafficReport | undefined): string[] {
+  if (!traffic?.after) return [];
+  const lines = [`traffic: served by ${traffic.after}${traffic.before && traffic.before !== traffic.after ? ` (was ${traffic.before})` : ""}`];
+  if (traffic.targetGroupCount >= 2 && traffic.before === traffic.after) {
+    lines.push(
+      `warning: traffic did not move: ${traffic.after} served before and after this deployment, so the target groups did not alternate; ` +
+        "verify before the next release (docs/runbooks.md#canary-target-groups)",
+    );
+  }
+  return lines;
 }

@@ -24,6 +24,67 @@ describe("devctl up", () => {
     expect(stderr).toMatch(/\[staging\/ecs \d+s\] deployment/);
   });
 
+  it("says which target group serves after the deployment, and warns when a canary did not flip them", async () => {
+    const h = harness();
+    h.watcher.results.push({ state: "COMPLETED", traffic: { before: "arn:tg/blue", after: "arn:tg/green", targetGroupCount: 2 } });
+    const flipped = await h.run(["up", "staging"]);
+    expect(flipped.code).toBe(ExitCode.Success);
+    expect(flipped.stderr).toContain("traffic: served by arn:tg/green (was arn:tg/blue)");
+    expect(flipped.stderr).not.toContain("did not move");
+
+    h.watcher.results.push({ state: "COMPLETED", traffic: { before: "arn:tg/green", after: "arn:tg/green", targetGroupCount: 2 } });
+    const stuck = await h.run(["up", "staging"]);
+    expect(stuck.code).toBe(ExitCode.Success);
+    expect(stuck.stderr).toContain("warning: traffic did not move: arn:tg/green served before and after this deployment");
+    expect(stuck.stderr).toContain("docs/runbooks.md#canary-target-groups");
+  });
+
+  describe("--bootstrap: the first production deploy", () => {
+    it("deploys network and data, then promotes the digest staging runs, with its soak gate", async () => {
+      const h = harness();
+      h.deploy("staging", "network");
+      h.deploy("staging", "data");
+      h.deploy("staging", "compute", { [IMAGE_CONFIG_KEY]: image("v7") });
+      const { code, stderr } = await h.run(["up", "prod", "--bootstrap", "--yes", "--soak-minutes", "30"]);
+      expect(code, stderr).toBe(ExitCode.Success);
+      expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual(["up prod/network", "up prod/data", "up prod/compute"]);
+      expect(h.engine.stack({ environment: "prod", layer: "compute" }).config[IMAGE_CONFIG_KEY]).toBe(image("v7"));
+      expect(h.soak.requests).toHaveLength(1);
+      expect(h.soak.requests[0]!.minutes).toBe(30);
+      expect(h.watcher.watched).toEqual([{ region: "eu-west-1", cluster: "prod-cluster", service: "prod-service" }]);
+    });
+
+    it("refuses an environment that already runs an image, before touching any stack", async () => {
+      const h = harness();
+      for (const env of ["staging", "prod"]) for (const layer of ["network", "data"] as const) h.deploy(env, layer);
+      h.deploy("staging", "compute", { [IMAGE_CONFIG_KEY]: image("v7") });
+      h.deploy("prod", "compute", { [IMAGE_CONFIG_KEY]: image("v6") });
+      const { code, stderr } = await h.run(["up", "prod", "--bootstrap", "--yes"]);
+      expect(code).toBe(ExitCode.Usage);
+      expect(stderr).toContain("prod already runs");
+      expect(stderr).toContain("devctl promote prod");
+      expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual([]);
+    });
+
+    it("refuses when the source runs no image yet, before touching any stack", async () => {
+      const h = harness();
+      const { code, stderr } = await h.run(["up", "prod", "--bootstrap", "--yes"]);
+      expect(code).toBe(ExitCode.Usage);
+      expect(stderr).toContain("staging runs no image");
+      expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual([]);
+    });
+
+    it("does not combine with --layer, --image, --build, --keep-image or --json", async () => {
+      const h = harness();
+      for (const extra of [["--layer", "data"], ["--image", image("x")], ["--build"], ["--keep-image"], ["--json"]]) {
+        const { code } = await h.run(["up", "prod", "--bootstrap", "--yes", ...extra]);
+        expect(code, extra.join(" ")).toBe(ExitCode.Usage);
+      }
+      expect((await h.run(["up", "prod", "--soak-minutes", "5", "--yes"])).code).toBe(ExitCode.Usage);
+      expect((await h.run(["up", "prod", "--from", "staging", "--yes"])).code).toBe(ExitCode.Usage);
+    });
+  });
+
   it("stops at the first failure and reports what was and was not applied", async () => {
     const h = harness();
     h.engine.failures.set("up staging/data", new DevctlError("OPERATION_FAILED", "staging/data: error: creating RDS instance: InvalidParameterCombination"));

@@ -4,9 +4,9 @@ import { DevctlError } from "../errors";
 import type { CommandContext } from "../main";
 import { withBackup } from "./backup";
 import { confirmProduction } from "./confirm";
-import { elapsed, prepare, printResult, progressFor } from "./context";
+import { elapsed, prepare, printResult, progressFor, type ActionContext } from "./context";
 import { missingUpstreams, selectLayers, upstreamNotDeployed } from "./layer-order";
-import { releaseCompute, runningImage } from "./release";
+import { digestOf, releaseCompute, runningImage } from "./release";
 
 export interface UpOptions {
   readonly environment: string;
@@ -19,6 +19,12 @@ export interface UpOptions {
   readonly keepImage: boolean;
   /** Build from this checkout even in production (where the default is to keep the running image). */
   readonly build?: boolean;
+  /**
+   * First deploy of an environment that runs no image (a brand-new production): network and data, then the
+   * promotion of the image `from` runs. Neither `up` (no running image to keep) nor `promote` (no data layer
+   * yet) can do that alone.
+   */
+  readonly bootstrap?: { readonly from: string; readonly soakMinutes: number };
 }
 
 export interface AppliedLayer {
@@ -43,8 +49,9 @@ export interface UpReport {
 export async function runUp(options: UpOptions, context: CommandContext): Promise<void> {
   const action = await prepare(options.environment, context);
   const { io, environment, services } = action;
-  await confirmProduction(environment, io, { yes: options.yes, action: "deploy to" });
-  const layers = selectLayers(options.layers);
+  if (options.bootstrap) await checkBootstrap(action, options.bootstrap.from, context);
+  await confirmProduction(environment, io, { yes: options.yes, action: options.bootstrap ? `bootstrap (network, data, then promote ${options.bootstrap.from}'s image) in` : "deploy to" });
+  const layers = options.bootstrap ? selectLayers(["network", "data"]) : selectLayers(options.layers);
   // Production runs only images that already ran somewhere (promote, rollback, --image): a plain `up prod`
   // changes infrastructure and keeps the running image. Decided before any layer is touched.
   const pinRunning = options.keepImage || (environment.isProduction && options.image === undefined && options.build !== true);
@@ -92,6 +99,30 @@ export async function runUp(options: UpOptions, context: CommandContext): Promis
     }
   }
   printResult(io, options.json, report, () => renderUp(report));
+  if (options.bootstrap) {
+    const { runPromote } = await import("./promote.js");
+    io.err(`== ${environment.name}/compute: promoting the image ${options.bootstrap.from} runs`);
+    // Confirmed once above, for the whole bootstrap.
+    await runPromote({ to: environment.name, from: options.bootstrap.from, yes: true, json: false, preview: false, soakMinutes: options.bootstrap.soakMinutes }, context);
+  }
+}
+
+/** A bootstrap only makes sense before the environment runs anything, and needs an image to promote. */
+async function checkBootstrap(action: ActionContext, from: string, context: CommandContext): Promise<void> {
+  const { environment, services } = action;
+  const running = (await services.engine.outputs({ environment: environment.name, layer: "compute" })).imageRef;
+  if (digestOf(running)) {
+    throw new DevctlError(
+      "USAGE",
+      `${environment.name} already runs ${String(running)}: --bootstrap is only for an environment's first deploy`,
+      `devctl up ${environment.name} for infrastructure, devctl promote ${environment.name} --from ${from} for a new image`,
+    );
+  }
+  const source = await prepare(from, context);
+  const image = (await source.services.engine.outputs({ environment: from, layer: "compute" })).imageRef;
+  if (!digestOf(image)) {
+    throw new DevctlError("USAGE", `${from} runs no image pinned by digest, so there is nothing to promote to ${environment.name}`, `deploy ${from} first: devctl up ${from}`);
+  }
 }
 
 export function renderUp(report: UpReport): string {

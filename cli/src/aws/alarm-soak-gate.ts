@@ -1,3 +1,4 @@
+import type { AlarmKind, AlarmRef } from "@platform/infra/layers";
 import type { SoakGate, SoakRequest, SoakResult } from "../services/services";
 import { awsError } from "./aws-errors";
 
@@ -20,8 +21,15 @@ export interface AlarmSource {
 }
 
 /**
- * The promotion soak gate: every alarm exists, is OK now, and did not go to ALARM during the last
- * `minutes` minutes. INSUFFICIENT_DATA counts as not OK: an alarm that sees no traffic proves nothing.
+ * Whether INSUFFICIENT_DATA passes the gate, per alarm kind. A threshold alarm (all of ours set
+ * treatMissingData) reports it only when it cannot evaluate at all, which proves nothing; an anomaly-detection
+ * alarm reports it while its model trains, for days on a new, quiet environment.
+ */
+export const INSUFFICIENT_DATA_PASSES: Readonly<Record<AlarmKind, boolean>> = { threshold: false, anomaly: true };
+
+/**
+ * The promotion soak gate: every alarm exists in its region, is OK now (or INSUFFICIENT_DATA where its kind
+ * allows it), and did not go to ALARM during the last `minutes` minutes. Each region is asked for its own alarms.
  */
 export class AlarmSoakGate implements SoakGate {
   constructor(
@@ -32,18 +40,27 @@ export class AlarmSoakGate implements SoakGate {
   async check(request: SoakRequest): Promise<SoakResult> {
     const until = this.now();
     const since = new Date(until.getTime() - request.minutes * 60_000);
-    const [states, transitions] = await Promise.all([
-      this.source.currentStates(request.region, request.alarmNames),
-      this.source.transitions(request.region, request.alarmNames, since, until),
-    ]);
+    const regions = [...new Set(request.alarms.map((a) => a.region))];
+    const read = await Promise.all(
+      regions.map(async (region) => {
+        const names = request.alarms.filter((a) => a.region === region).map((a) => a.name);
+        const [states, transitions] = await Promise.all([this.source.currentStates(region, names), this.source.transitions(region, names, since, until)]);
+        return { region, states, transitions };
+      }),
+    );
+    const label = (a: AlarmRef) => `${a.name} (${a.region})`;
     const problems: string[] = [];
-    for (const name of request.alarmNames) {
-      const state = states.find((s) => s.name === name);
-      if (!state) problems.push(`${name}: no such alarm in ${request.region}`);
-      else if (state.state !== "OK") problems.push(`${name}: is ${state.state} now`);
+    for (const alarm of request.alarms) {
+      const state = read.find((r) => r.region === alarm.region)?.states.find((s) => s.name === alarm.name)?.state;
+      if (state === undefined) problems.push(`${label(alarm)}: no such alarm in ${alarm.region}`);
+      else if (state === "INSUFFICIENT_DATA" && !INSUFFICIENT_DATA_PASSES[alarm.kind]) {
+        problems.push(`${label(alarm)}: is INSUFFICIENT_DATA now (a ${alarm.kind} alarm without data proves nothing)`);
+      } else if (state !== "OK" && state !== "INSUFFICIENT_DATA") problems.push(`${label(alarm)}: is ${state} now`);
     }
-    for (const t of transitions) {
-      if (t.to === "ALARM") problems.push(`${t.name}: went to ALARM at ${t.at.toISOString()}`);
+    for (const { region, transitions } of read) {
+      for (const t of transitions) {
+        if (t.to === "ALARM") problems.push(`${t.name} (${region}): went to ALARM at ${t.at.toISOString()}`);
+      }
     }
     return { ok: problems.length === 0, problems };
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { AlarmRef } from "@platform/infra/layers";
 import { AlarmSoakGate, newState, type AlarmSource } from "./alarm-soak-gate";
 import { awsError } from "./aws-errors";
-import { EcsDeploymentWatcher, assessDeployments, type EcsDeploymentView } from "./ecs-deployment-watcher";
+import { EcsDeploymentWatcher, assessDeployments, servingTargetGroup, type EcsDeploymentView, type TrafficView } from "./ecs-deployment-watcher";
 
 const target = { region: "eu-west-1", cluster: "c", service: "s" };
 
@@ -49,6 +50,29 @@ describe("EcsDeploymentWatcher", () => {
     expect(sleeps).toEqual([10, 10, 10]);
   });
 
+  it("reports which target group serves after the deployment, and which served before", async () => {
+    const completed = () => Promise.resolve([{ id: "d3", status: "PRIMARY", rolloutState: "COMPLETED" }]);
+    const views: TrafficView[] = [
+      { servingTargetGroupArn: "arn:tg/blue", targetGroupCount: 2 },
+      { servingTargetGroupArn: "arn:tg/green", targetGroupCount: 2 },
+    ];
+    const watcher = new EcsDeploymentWatcher(completed, { sleep: () => Promise.resolve(), readTraffic: () => Promise.resolve(views.shift()) });
+    expect(await watcher.waitForDeployment(target, { onProgress: () => undefined })).toEqual({
+      state: "COMPLETED",
+      deploymentId: "d3",
+      traffic: { before: "arn:tg/blue", after: "arn:tg/green", targetGroupCount: 2 },
+    });
+  });
+
+  it("reads the serving target group from the production listener rule's forward weights", () => {
+    const forward = (weights: [string, number][]) => [{ Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: weights.map(([TargetGroupArn, Weight]) => ({ TargetGroupArn, Weight })) } }] }];
+    expect(servingTargetGroup(forward([["arn:tg/blue", 0], ["arn:tg/green", 100]]))).toEqual({ servingTargetGroupArn: "arn:tg/green", targetGroupCount: 2 });
+    // Mid-canary both carry traffic: the one with the larger share serves.
+    expect(servingTargetGroup(forward([["arn:tg/blue", 90], ["arn:tg/green", 10]]))).toEqual({ servingTargetGroupArn: "arn:tg/blue", targetGroupCount: 2 });
+    expect(servingTargetGroup([{ Actions: [{ Type: "forward", TargetGroupArn: "arn:tg/only" }] }])).toEqual({ servingTargetGroupArn: "arn:tg/only", targetGroupCount: 1 });
+    expect(servingTargetGroup([{ Actions: [{ Type: "fixed-response" }] }])).toBeUndefined();
+  });
+
   it("gives up after the timeout with a clear error", async () => {
     const watcher = new EcsDeploymentWatcher(() => Promise.resolve([{ id: "d2", status: "PRIMARY", rolloutState: "IN_PROGRESS" }]), { pollMs: 60_000, timeoutMs: 120_000, sleep: () => Promise.resolve() });
     await expect(watcher.waitForDeployment(target, { onProgress: () => undefined })).rejects.toThrow(/did not finish within 2 minutes/);
@@ -56,37 +80,60 @@ describe("EcsDeploymentWatcher", () => {
 });
 
 describe("AlarmSoakGate", () => {
-  const source = (states: Record<string, string>, transitions: { name: string; to: string }[] = []): AlarmSource & { since?: Date } => {
-    const s: AlarmSource & { since?: Date } = {
-      currentStates: (_region, names) => Promise.resolve(names.filter((n) => n in states).map((name) => ({ name, state: states[name]! }))),
-      transitions: (_region, _names, since) => {
+  /** Alarms per region, as CloudWatch holds them; each query sees only its own region's alarms. */
+  const source = (
+    regions: Record<string, Record<string, string>>,
+    transitions: { name: string; to: string }[] = [],
+  ): AlarmSource & { since?: Date; asked: string[] } => {
+    const s: AlarmSource & { since?: Date; asked: string[] } = {
+      asked: [],
+      currentStates: (region, names) => {
+        s.asked.push(`${region}:${names.join(",")}`);
+        const states = regions[region] ?? {};
+        return Promise.resolve(names.filter((n) => n in states).map((name) => ({ name, state: states[name]! })));
+      },
+      transitions: (region, names, since) => {
         s.since = since;
-        return Promise.resolve(transitions.map((t) => ({ ...t, at: new Date("2026-11-25T11:50:00Z") })));
+        const states = regions[region] ?? {};
+        return Promise.resolve(transitions.filter((t) => names.includes(t.name) && t.name in states).map((t) => ({ ...t, at: new Date("2026-11-25T11:50:00Z") })));
       },
     };
     return s;
   };
   const now = () => new Date("2026-11-25T12:00:00Z");
+  const threshold = (name: string, region = "eu-west-1"): AlarmRef => ({ name, region, kind: "threshold" });
 
   it("passes when every alarm is OK and none went to ALARM in the window", async () => {
-    const s = source({ a: "OK", b: "OK" }, [{ name: "a", to: "OK" }]);
-    expect(await new AlarmSoakGate(s, now).check({ region: "eu-west-1", alarmNames: ["a", "b"], minutes: 30 })).toEqual({ ok: true, problems: [] });
+    const s = source({ "eu-west-1": { a: "OK", b: "OK" } }, [{ name: "a", to: "OK" }]);
+    expect(await new AlarmSoakGate(s, now).check({ alarms: [threshold("a"), threshold("b")], minutes: 30 })).toEqual({ ok: true, problems: [] });
     expect(s.since?.toISOString()).toBe("2026-11-25T11:30:00.000Z");
   });
 
-  it("fails on an alarm in ALARM or INSUFFICIENT_DATA, a missing one, or one that fired during the window", async () => {
-    const result = await new AlarmSoakGate(source({ a: "ALARM", b: "INSUFFICIENT_DATA", c: "OK" }, [{ name: "c", to: "ALARM" }]), now).check({
-      region: "eu-west-1",
-      alarmNames: ["a", "b", "c", "d"],
+  it("asks each alarm's own region: the CloudFront alarm lives in us-east-1", async () => {
+    const s = source({ "eu-west-1": { a: "OK" }, "us-east-1": { cdn: "OK" } }, [{ name: "cdn", to: "ALARM" }]);
+    const result = await new AlarmSoakGate(s, now).check({ alarms: [threshold("a"), threshold("cdn", "us-east-1")], minutes: 30 });
+    expect(s.asked.sort()).toEqual(["eu-west-1:a", "us-east-1:cdn"]);
+    expect(result).toEqual({ ok: false, problems: ["cdn (us-east-1): went to ALARM at 2026-11-25T11:50:00.000Z"] });
+  });
+
+  it("fails on an alarm in ALARM, a threshold alarm in INSUFFICIENT_DATA, a missing one, or one that fired during the window", async () => {
+    const result = await new AlarmSoakGate(source({ "eu-west-1": { a: "ALARM", b: "INSUFFICIENT_DATA", c: "OK" } }, [{ name: "c", to: "ALARM" }]), now).check({
+      alarms: ["a", "b", "c", "d"].map((n) => threshold(n)),
       minutes: 30,
     });
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([
-      "a: is ALARM now",
-      "b: is INSUFFICIENT_DATA now",
-      "d: no such alarm in eu-west-1",
-      "c: went to ALARM at 2026-11-25T11:50:00.000Z",
+      "a (eu-west-1): is ALARM now",
+      "b (eu-west-1): is INSUFFICIENT_DATA now (a threshold alarm without data proves nothing)",
+      "d (eu-west-1): no such alarm in eu-west-1",
+      "c (eu-west-1): went to ALARM at 2026-11-25T11:50:00.000Z",
     ]);
+  });
+
+  it("accepts INSUFFICIENT_DATA from an anomaly-detection alarm (its model is still learning), but not ALARM", async () => {
+    const anomaly: AlarmRef = { name: "requests", region: "eu-west-1", kind: "anomaly" };
+    expect(await new AlarmSoakGate(source({ "eu-west-1": { requests: "INSUFFICIENT_DATA" } }), now).check({ alarms: [anomaly], minutes: 30 })).toEqual({ ok: true, problems: [] });
+    expect((await new AlarmSoakGate(source({ "eu-west-1": { requests: "ALARM" } }), now).check({ alarms: [anomaly], minutes: 30 })).ok).toBe(false);
   });
 
   it("reads the new state from CloudWatch history data or summary", () => {

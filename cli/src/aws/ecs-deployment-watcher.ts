@@ -46,10 +46,38 @@ export function assessDeployments(deployments: readonly EcsDeploymentView[], tra
   return { tracked: id, line: `${ours.rolloutState ?? "IN_PROGRESS"} ${ours.runningCount ?? 0}/${ours.desiredCount ?? 0} tasks running${reason ? ` (${reason})` : ""}` };
 }
 
+/** The target group that serves: the one the production listener rule forwards the most traffic to. */
+export interface TrafficView {
+  readonly servingTargetGroupArn?: string;
+  readonly targetGroupCount: number;
+}
+
+export type ReadTraffic = (target: DeploymentTarget) => Promise<TrafficView | undefined>;
+
+/** The fields of a listener rule (ELBv2 DescribeRules) that say where it forwards. */
+export interface ListenerRuleView {
+  readonly Actions?: readonly {
+    readonly Type?: string;
+    readonly TargetGroupArn?: string;
+    readonly ForwardConfig?: { readonly TargetGroups?: readonly { readonly TargetGroupArn?: string; readonly Weight?: number }[] };
+  }[];
+}
+
+export function servingTargetGroup(rules: readonly ListenerRuleView[]): TrafficView | undefined {
+  const forward = rules.flatMap((r) => r.Actions ?? []).find((a) => a.Type === "forward");
+  if (!forward) return undefined;
+  const groups = (forward.ForwardConfig?.TargetGroups ?? []).filter((g) => g.TargetGroupArn !== undefined);
+  if (groups.length === 0) return forward.TargetGroupArn ? { servingTargetGroupArn: forward.TargetGroupArn, targetGroupCount: 1 } : undefined;
+  const serving = groups.reduce((best, g) => ((g.Weight ?? 1) > (best.Weight ?? 1) ? g : best));
+  return { servingTargetGroupArn: serving.TargetGroupArn, targetGroupCount: groups.length };
+}
+
 export interface WatcherOptions {
   readonly pollMs?: number;
   readonly timeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Reads which target group serves; the result then says before and after. Default: not reported. */
+  readonly readTraffic?: ReadTraffic;
 }
 
 /** Polls DescribeServices until the rollout completes, fails, or times out. */
@@ -65,9 +93,20 @@ export class EcsDeploymentWatcher implements DeploymentWatcher {
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     let tracked: string | undefined;
     let last = "";
+    const readTraffic = this.options.readTraffic;
+    const before = readTraffic ? await readTraffic(target) : undefined;
     for (let waited = 0; ; waited += pollMs) {
       const assessment = assessDeployments(await this.describe(target), tracked);
       tracked = assessment.tracked;
+      if (assessment.result?.state === "COMPLETED" && readTraffic) {
+        const after = await readTraffic(target);
+        const traffic = {
+          ...(before?.servingTargetGroupArn ? { before: before.servingTargetGroupArn } : {}),
+          ...(after?.servingTargetGroupArn ? { after: after.servingTargetGroupArn } : {}),
+          targetGroupCount: after?.targetGroupCount ?? before?.targetGroupCount ?? 0,
+        };
+        return { ...assessment.result, traffic };
+      }
       if (assessment.result) return assessment.result;
       if (assessment.line !== last) options.onProgress(`deployment ${tracked ?? "?"}: ${assessment.line}`);
       last = assessment.line;
@@ -108,6 +147,26 @@ export function sdkDescribeDeployments(): DescribeDeployments {
       return await (await client).send(target);
     } catch (error) {
       throw awsError(error, `reading the ECS service ${target.service}`);
+    }
+  };
+}
+
+/**
+ * The production listener rule of the service's load balancer (ECS's advancedConfiguration, set for
+ * blue/green strategies) or, for rolling, its one target group; through the AWS SDK, loaded on first use.
+ */
+export function sdkReadTraffic(): ReadTraffic {
+  return async (target) => {
+    try {
+      const [{ ECSClient, DescribeServicesCommand }, elb] = await Promise.all([import("@aws-sdk/client-ecs"), import("@aws-sdk/client-elastic-load-balancing-v2")]);
+      const response = await new ECSClient({ region: target.region }).send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }));
+      const balancer = response.services?.[0]?.loadBalancers?.[0];
+      const rule = balancer?.advancedConfiguration?.productionListenerRule;
+      if (!rule) return balancer?.targetGroupArn ? { servingTargetGroupArn: balancer.targetGroupArn, targetGroupCount: 1 } : undefined;
+      const rules = await new elb.ElasticLoadBalancingV2Client({ region: target.region }).send(new elb.DescribeRulesCommand({ RuleArns: [rule] }));
+      return servingTargetGroup(rules.Rules ?? []);
+    } catch (error) {
+      throw awsError(error, `reading which target group serves ${target.service}`);
     }
   };
 }

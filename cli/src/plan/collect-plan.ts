@@ -110,7 +110,14 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
     }
     stackOutputs.set(reference, evaluation.revealedOutputs);
     const violations = evaluateRules(
-      evaluation.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, ...(r.id === undefined ? {} : { id: r.id }) })),
+      evaluation.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.props,
+        ...(r.id === undefined ? {} : { id: r.id }),
+        ...(r.region === undefined ? {} : { region: r.region }),
+      })),
       { stack: environment.name, isProduction: environment.isProduction },
     );
     progress(`${layer}: ${evaluation.resources.length} resources, ${violations.length} findings in ${Date.now() - started} ms`);

@@ -22,6 +22,8 @@ export interface PlannedResource {
   /** The id the mocks gave it (custom resources only). */
   readonly id?: string;
   readonly custom: boolean;
+  /** AWS region it lives in (its region input, else its provider's); AWS resources only. */
+  readonly region?: string;
 }
 
 export interface LayerEvaluation {
@@ -96,6 +98,7 @@ export async function evaluateLayer(options: EvaluateLayerOptions): Promise<Laye
           props: fromWire(wire, "reveal") as Record<string, unknown>,
           ...(args.custom === false ? {} : { id }),
           custom: args.custom !== false,
+          ...(args.type.startsWith("aws:") ? { region: typeof inputs.region === "string" ? inputs.region : ctx.region } : {}),
         });
         return { id, state: mockResourceState(args.type, args.name, inputs, id, urn, ctx) };
       },

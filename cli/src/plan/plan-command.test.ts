@@ -40,7 +40,7 @@ describe("devctl plan <env> --json on compliant fixture programs", () => {
     for (const layer of doc.layers) {
       expect(Object.keys(layer)).toEqual(["project", "stack", "resources", "outputs"]);
       for (const r of layer.resources) {
-        expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs"]);
+        expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", ...(r.type.startsWith("aws:") ? ["region"] : []), "inputs"]);
         // The runtime was reset between layers: every URN carries its own layer's project and the stack.
         expect(r.urn.startsWith(`urn:pulumi:prod::${layer.project}::`), r.urn).toBe(true);
       }
@@ -62,6 +62,7 @@ describe("devctl plan <env> --json on compliant fixture programs", () => {
       type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
       name: "alb-https",
       parent: null,
+      region: "eu-west-1",
       inputs: {
         securityGroupId: expect.stringMatching(/^sg-[0-9a-f]{17}$/),
         ipProtocol: "tcp",

@@ -32,6 +32,15 @@ describe.each(["staging", "prod"])("devctl plan %s --json on the real layers", (
     expect(code, stderr).toBe(ExitCode.Success);
   });
 
+  it("knows the region of each AWS resource, which the alarm-same-region rule judges", () => {
+    const alarms = find(2, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const cdn = alarms.find((a) => String(a.inputs.name).endsWith("cdn-5xx-rate"))!;
+    expect(cdn.region).toBe("us-east-1");
+    expect(alarms.filter((a) => a !== cdn).every((a) => a.region === "eu-west-1")).toBe(true);
+    const output = doc.layers[2]!.outputs.alarms as { name: string; region: string }[];
+    expect(output.find((a) => a.name === cdn.inputs.name)?.region).toBe("us-east-1");
+  });
+
   it("returns every contract output of every layer", () => {
     for (const layer of doc.layers) {
       for (const [key, value] of Object.entries(layer.outputs)) expect(value, `${layer.project}.${key}`).not.toBeUndefined();

@@ -8,7 +8,7 @@ export interface PlanDocument {
   layers: {
     project: string;
     stack: string;
-    resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
+    resources: { urn: string; type: string; name: string; parent: string | null; region?: string; inputs: Record<string, unknown> }[];
     outputs: Record<string, unknown>;
   }[];
   violations: { policy: string; level: "mandatory" | "advisory"; urn: string; message: string }[];
@@ -20,7 +20,7 @@ export function planDocument(plan: Plan): PlanDocument {
     layers: plan.layers.map((l) => ({
       project: l.project,
       stack: l.stack,
-      resources: l.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs })),
+      resources: l.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, ...(r.region === undefined ? {} : { region: r.region }), inputs: r.inputs })),
       outputs: l.outputs,
     })),
     violations: plan.violations.map((v) => ({ policy: v.policy, level: v.level, urn: v.urn, message: v.message })),

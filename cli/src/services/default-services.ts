@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import { AlarmSoakGate, sdkAlarmSource } from "../aws/alarm-soak-gate";
-import { EcsDeploymentWatcher, sdkDescribeDeployments } from "../aws/ecs-deployment-watcher";
+import { EcsDeploymentWatcher, sdkDescribeDeployments, sdkReadTraffic } from "../aws/ecs-deployment-watcher";
 import { AutomationEngine } from "../engine/automation";
 import { automationSettings, requirePulumiCli } from "../engine/automation-options";
 import type { Io } from "../io";
@@ -19,7 +19,10 @@ export const createServices: ServicesFactory = (environment: Environment, io: Io
   const timeoutMinutes = Number(io.env.DEVCTL_DEPLOY_TIMEOUT_MINUTES ?? 60);
   return Promise.resolve({
     engine: new AutomationEngine(settings, io.env.DEVCTL_DEBUG ? (text) => io.err(text.trimEnd()) : undefined),
-    deployments: new EcsDeploymentWatcher(sdkDescribeDeployments(), { timeoutMs: (Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 60) * 60_000 }),
+    deployments: new EcsDeploymentWatcher(sdkDescribeDeployments(), {
+      timeoutMs: (Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 60) * 60_000,
+      readTraffic: sdkReadTraffic(),
+    }),
     soak: new AlarmSoakGate(sdkAlarmSource()),
     stateDir: path.join(REPOSITORY_ROOT, ".devctl"),
     now: () => new Date(),

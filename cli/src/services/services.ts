@@ -1,4 +1,5 @@
 import type { Environment } from "@platform/infra/environment";
+import type { AlarmRef } from "@platform/infra/layers";
 import type { Engine } from "../engine/engine";
 import type { Io } from "../io";
 
@@ -9,8 +10,16 @@ export interface DeploymentTarget {
   readonly service: string;
 }
 
+/** Which target group the production listener rule forwards to, before and after a deployment. */
+export interface TrafficReport {
+  readonly before?: string;
+  readonly after?: string;
+  /** Target groups behind the rule: 1 for rolling, 2 for canary/linear (they must alternate). */
+  readonly targetGroupCount: number;
+}
+
 export type DeploymentResult =
-  | { readonly state: "COMPLETED"; readonly deploymentId?: string }
+  | { readonly state: "COMPLETED"; readonly deploymentId?: string; readonly traffic?: TrafficReport }
   | { readonly state: "FAILED" | "ROLLED_BACK"; readonly reason: string; readonly deploymentId?: string };
 
 /** Waits for the ECS deployment an update started to finish. */
@@ -19,8 +28,8 @@ export interface DeploymentWatcher {
 }
 
 export interface SoakRequest {
-  readonly region: string;
-  readonly alarmNames: readonly string[];
+  /** The alarms to check, each in its own region (the compute layer's `alarms` output). */
+  readonly alarms: readonly AlarmRef[];
   readonly minutes: number;
 }
 

@@ -13,7 +13,15 @@ export interface ServiceContainerSpec {
   readonly environmentName: string;
   readonly shutdownTimeoutMs: number;
   readonly oidc: { readonly issuer: string; readonly audience: string; readonly rolesClaim: string };
-  readonly database: { readonly host: string; readonly port: number; readonly name: string; readonly secretArn: string };
+  readonly database: {
+    readonly host: string;
+    readonly port: number;
+    readonly name: string;
+    /** The service's own login (RDS-format JSON secret, rotated). */
+    readonly appSecretArn: string;
+    /** The RDS-managed master secret: the startup migration only. */
+    readonly masterSecretArn: string;
+  };
   readonly redis: { readonly host: string; readonly port: number; readonly authSecretArn: string };
   readonly logGroupName: string;
   readonly region: string;
@@ -33,7 +41,7 @@ export const TMP_VOLUME_NAME = "tmp";
 /** uid:gid of the image's non-root user (node). */
 export const CONTAINER_USER = "1000:1000";
 /** Variables that carry credentials: only ever ECS secrets, never plain environment. */
-export const SECRET_VARIABLES = ["PGUSER", "PGPASSWORD", "REDIS_AUTH_TOKEN"] as const;
+export const SECRET_VARIABLES = ["PGUSER", "PGPASSWORD", "MIGRATION_PGUSER", "MIGRATION_PGPASSWORD", "REDIS_AUTH_TOKEN"] as const;
 /** Names that look like credentials; a plain variable with such a name is refused. */
 const CREDENTIAL_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|^PGUSER$/i;
 
@@ -50,6 +58,8 @@ export function serviceEnvironment(spec: ServiceContainerSpec): KeyValue[] {
     { name: "PGPORT", value: String(spec.database.port) },
     { name: "PGDATABASE", value: spec.database.name },
     { name: "PGSSLMODE", value: "verify-full" },
+    // Not a credential: where the pool re-reads its password when PostgreSQL rejects it after a rotation.
+    { name: "PGAUTH_ARN", value: spec.database.appSecretArn },
     { name: "REDIS_HOST", value: spec.redis.host },
     { name: "REDIS_PORT", value: String(spec.redis.port) },
     { name: "REDIS_TLS", value: "true" },
@@ -65,13 +75,17 @@ export function serviceEnvironment(spec: ServiceContainerSpec): KeyValue[] {
 }
 
 /**
- * ECS secrets: valueFrom ARNs resolved by the execution role at task start. The RDS-managed secret is
- * JSON, so its fields are addressed as <arn>:<json key>:: (version stage and id left at AWSCURRENT).
+ * ECS secrets: valueFrom ARNs resolved by the execution role at task start. The database secrets are
+ * JSON, so their fields are addressed as <arn>:<json key>:: (version stage and id left at AWSCURRENT).
+ * The master credentials serve only the startup migration, which runs right after they were injected: RDS
+ * rotating them every 7 days cannot break a running task. The pool uses the application user.
  */
 export function serviceSecrets(spec: ServiceContainerSpec): SecretReference[] {
   return [
-    { name: "PGUSER", valueFrom: `${spec.database.secretArn}:username::` },
-    { name: "PGPASSWORD", valueFrom: `${spec.database.secretArn}:password::` },
+    { name: "PGUSER", valueFrom: `${spec.database.appSecretArn}:username::` },
+    { name: "PGPASSWORD", valueFrom: `${spec.database.appSecretArn}:password::` },
+    { name: "MIGRATION_PGUSER", valueFrom: `${spec.database.masterSecretArn}:username::` },
+    { name: "MIGRATION_PGPASSWORD", valueFrom: `${spec.database.masterSecretArn}:password::` },
     { name: "REDIS_AUTH_TOKEN", valueFrom: spec.redis.authSecretArn },
   ];
 }

@@ -1,19 +1,22 @@
+import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { REPOSITORY_ROOT } from "../environment/load";
 import { digestOf, parseImageReference, repositoryArnOf } from "./image-reference";
-import { imageTag } from "./image-tag";
+import { buildIdentity, imageTag, type BuildIdentity } from "./image-tag";
 
 export interface ContainerImageBuild {
   /** Build context, absolute. Default: the repository root (the service contract's context). */
   readonly context?: string;
-  /** Dockerfile relative to the context. Default: service/Dockerfile. */
+  /** Dockerfile, relative to the context or absolute. Default: service/Dockerfile (beside it: Dockerfile.dockerignore). */
   readonly dockerfile?: string;
   /** Target platform. Default: linux/amd64 (the Fargate tasks run X86_64). */
   readonly platform?: string;
-  /** Tag for the push (never deployed by). Default: imageTag() of the context, a hash of the image inputs. */
+  /** Tag for the push (never deployed by). Default: imageTag() of the context: inputs hash, commit, build id. */
   readonly tag?: string;
+  /** The build's commit and id, for the default tag. Default: buildIdentity() (CI's variables, else git and clock). */
+  readonly identity?: BuildIdentity;
 }
 
 export interface ContainerImageArgs {
@@ -112,7 +115,7 @@ export class ContainerImage extends pulumi.ComponentResource {
     } else {
       const build = args.build ?? {};
       const context = build.context ?? REPOSITORY_ROOT;
-      const tag = build.tag ?? imageTag(context);
+      const tag = build.tag ?? imageTag(context, build.identity ?? buildIdentity());
       const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: this.repository.registryId }, parent);
       this.build = new docker.Image(
         `${name}-build`,
@@ -120,7 +123,10 @@ export class ContainerImage extends pulumi.ComponentResource {
           imageName: pulumi.interpolate`${this.repository.repositoryUrl}:${tag}`,
           build: {
             context,
-            dockerfile: build.dockerfile ?? "service/Dockerfile",
+            // Absolute: the provider resolves a relative dockerfile against the program's directory
+            // (stacks/compute), not the context (pulumi/pulumi-docker#572). BuildKit then also reads the
+            // Dockerfile.dockerignore beside it.
+            dockerfile: path.resolve(context, build.dockerfile ?? "service/Dockerfile"),
             platform: build.platform ?? "linux/amd64",
             builderVersion: "BuilderBuildKit",
           },

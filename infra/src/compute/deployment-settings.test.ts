@@ -57,7 +57,13 @@ const spec: ServiceContainerSpec = {
   environmentName: "staging",
   shutdownTimeoutMs: 20_000,
   oidc: { issuer: "", audience: "release-ledger", rolesClaim: "roles" },
-  database: { host: "db.internal", port: 5432, name: "ledger", secretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:db" },
+  database: {
+    host: "db.internal",
+    port: 5432,
+    name: "ledger",
+    appSecretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:db-app",
+    masterSecretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:db",
+  },
   redis: { host: "redis.internal", port: 6379, authSecretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:redis" },
   logGroupName: "/platform/staging/release-ledger",
   region: "eu-west-1",
@@ -77,6 +83,7 @@ describe("service container definition", () => {
       PGPORT: "5432",
       PGDATABASE: "ledger",
       PGSSLMODE: "verify-full",
+      PGAUTH_ARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db-app",
       REDIS_HOST: "redis.internal",
       REDIS_PORT: "6379",
       REDIS_TLS: "true",
@@ -85,8 +92,10 @@ describe("service container definition", () => {
       OIDC_ROLES_CLAIM: "roles",
     });
     expect(serviceSecrets(spec)).toEqual([
-      { name: "PGUSER", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db:username::" },
-      { name: "PGPASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db:password::" },
+      { name: "PGUSER", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db-app:username::" },
+      { name: "PGPASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db-app:password::" },
+      { name: "MIGRATION_PGUSER", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db:username::" },
+      { name: "MIGRATION_PGPASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db:password::" },
       { name: "REDIS_AUTH_TOKEN", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:redis" },
     ]);
     for (const name of SECRET_VARIABLES) expect(env).not.toHaveProperty(name);

@@ -84,6 +84,26 @@ export function executionRolePolicy(grants: ExecutionRoleGrants): PolicyDocument
 }
 
 /**
+ * The task role: re-read the service's own database secret (after a rotation), decrypting it only through
+ * Secrets Manager. Nothing else: the master secret reaches the task through the execution role at start.
+ */
+export function taskRolePolicy(args: { readonly secretArn: string; readonly kmsKeyArn: string; readonly region: string }): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ReadOwnDatabaseSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArn },
+      {
+        Sid: "DecryptThroughSecretsManager",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: args.kmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
+      },
+    ],
+  };
+}
+
+/**
  * Bucket policy for ALB access logs: the regional log delivery service principal (regions since 2022)
  * and, for older regions such as eu-west-1, the region's ELB account; both may only write under the
  * account's prefix. Plain HTTP to the bucket is refused.

@@ -1,11 +1,13 @@
-import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 /**
- * The tag an image build is pushed under. The ECR repository has IMMUTABLE tags, so a tag must change
- * whenever the image's inputs change: it is a hash of those inputs. Deploys never use the tag (they use
- * the pushed digest); the tag only names the push.
+ * The tag an image build is pushed under. The ECR repository has IMMUTABLE tags, so every build needs a tag
+ * of its own: a rebuild of the same source (after `devctl rollback` dropped the image resource, or with a new
+ * base image) yields a new digest, which ECR refuses under an existing tag. The tag names the source (inputs
+ * hash), the commit and the build; deploys never use it (they pin the pushed digest).
  */
 
 /** Paths (relative to the repository root) that go into the service image. */
@@ -52,7 +54,41 @@ export function imageInputsHash(root: string, inputs: readonly string[] = SERVIC
   return hash.digest("hex");
 }
 
-/** Image tag for a build: "build-" and the first 20 hex digits of the inputs hash. */
-export function imageTag(root: string, inputs: readonly string[] = SERVICE_IMAGE_INPUTS): string {
-  return `build-${imageInputsHash(root, inputs).slice(0, 20)}`;
+/** Which build this is: the commit built and an id no other build shares. */
+export interface BuildIdentity {
+  /** Full commit SHA (lower-case hex), or "nocommit" outside a git checkout. */
+  readonly commit: string;
+  /** Unique per build: the CI run and attempt, DEVCTL_BUILD_ID, else the time and a random suffix. */
+  readonly buildId: string;
+}
+
+/** ECR tags: at most 128 of [A-Za-z0-9._-]; the build id keeps what fits after hash and commit. */
+const BUILD_ID_MAX = 64;
+const sanitize = (value: string) => value.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").slice(0, BUILD_ID_MAX);
+
+function gitHead(): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: __dirname, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The build identity from CI's variables (GitHub Actions), else the local checkout and clock. */
+export function buildIdentity(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  now: Date = new Date(),
+  head: () => string | undefined = gitHead,
+  random: () => string = () => randomBytes(3).toString("hex"),
+): BuildIdentity {
+  const sha = (env.GITHUB_SHA ?? head() ?? "").toLowerCase();
+  const commit = /^[0-9a-f]{7,64}$/.test(sha) ? sha : "nocommit";
+  const run = env.GITHUB_RUN_ID ? `gh${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? "1"}` : env.DEVCTL_BUILD_ID;
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
+  return { commit, buildId: sanitize(run ?? "") || `${stamp}-${random()}` };
+}
+
+/** Image tag for a build: build-<20 hex of the inputs hash>-<12 of the commit>-<build id>. */
+export function imageTag(root: string, build: BuildIdentity, inputs: readonly string[] = SERVICE_IMAGE_INPUTS): string {
+  return `build-${imageInputsHash(root, inputs).slice(0, 20)}-${build.commit.slice(0, 12)}-${sanitize(build.buildId) || "local"}`;
 }

@@ -4,7 +4,7 @@ export { deploymentPlan, DeploymentPlanError, MIN_LINEAR_STEP_PERCENT, type Depl
 export { albLogBucketPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, type PolicyDocument } from "./iam-policies";
 export { digestOf, ImageReferenceError, parseImageReference, repositoryArnOf, type ImageReference } from "./image-reference";
 export { ORIGIN_VERIFY_HEADER_NAME, originVerifyHeader, validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
-export { imageInputsHash, imageTag, SERVICE_IMAGE_INPUTS } from "./image-tag";
+export { buildIdentity, imageInputsHash, imageTag, SERVICE_IMAGE_INPUTS, type BuildIdentity } from "./image-tag";
 export {
   DEPLOYMENT_ALARM_KEYS,
   SERVICE_ALARM_KEYS,

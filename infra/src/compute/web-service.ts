@@ -5,7 +5,7 @@ import type { Environment } from "../environment/environment";
 import { serviceContainerDefinition, TMP_VOLUME_NAME } from "./container-definition";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
-import { albLogBucketPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy } from "./iam-policies";
+import { albLogBucketPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./iam-policies";
 import { ServiceAlarms } from "./service-alarms";
 import { deregistrationDelaySeconds } from "./shutdown-timing";
 
@@ -41,8 +41,10 @@ export interface WebServiceArgs {
     readonly host: pulumi.Input<string>;
     readonly port: pulumi.Input<number>;
     readonly name: pulumi.Input<string>;
-    /** RDS-managed secret (JSON username/password). */
+    /** RDS-managed secret (JSON username/password): the startup migration only. */
     readonly masterSecretArn: pulumi.Input<string>;
+    /** The service's own login (RDS-format JSON secret, rotated by Secrets Manager). */
+    readonly appSecretArn: pulumi.Input<string>;
   };
   readonly redis: {
     readonly host: pulumi.Input<string>;
@@ -150,17 +152,27 @@ export class WebService extends pulumi.ComponentResource {
       {
         role: this.executionRole.id,
         policy: pulumi
-          .all([args.pullRepositoryArns, this.logGroup.arn, args.database.masterSecretArn, args.redis.authSecretArn, args.kmsKeyArn])
-          .apply(([repositoryArns, logGroupArn, dbSecret, redisSecret, kmsKeyArn]) =>
-            JSON.stringify(executionRolePolicy({ repositoryArns, logGroupArn, secretArns: [dbSecret, redisSecret], kmsKeyArn })),
+          .all([args.pullRepositoryArns, this.logGroup.arn, args.database.appSecretArn, args.database.masterSecretArn, args.redis.authSecretArn, args.kmsKeyArn])
+          .apply(([repositoryArns, logGroupArn, appSecret, masterSecret, redisSecret, kmsKeyArn]) =>
+            JSON.stringify(executionRolePolicy({ repositoryArns, logGroupArn, secretArns: [appSecret, masterSecret, redisSecret], kmsKeyArn })),
           ),
       },
       parent,
     );
-    // The service calls no AWS API (metrics leave as EMF on stdout), so its task role has no policy.
+    // The service's one AWS call: re-reading its database secret after a rotation (metrics leave as EMF).
     this.taskRole = new aws.iam.Role(
       `${name}-task-role`,
-      { description: `Task role of ${serviceName} (${env.name}): deliberately no permissions`, assumeRolePolicy: trust, tags },
+      { description: `Task role of ${serviceName} (${env.name}): reads its own database secret, nothing else`, assumeRolePolicy: trust, tags },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-task-policy`,
+      {
+        role: this.taskRole.id,
+        policy: pulumi
+          .all([args.database.appSecretArn, args.kmsKeyArn])
+          .apply(([secretArn, kmsKeyArn]) => JSON.stringify(taskRolePolicy({ secretArn, kmsKeyArn, region: env.awsRegion }))),
+      },
       parent,
     );
 
@@ -170,7 +182,8 @@ export class WebService extends pulumi.ComponentResource {
         dbHost: args.database.host,
         dbPort: args.database.port,
         dbName: args.database.name,
-        dbSecret: args.database.masterSecretArn,
+        dbAppSecret: args.database.appSecretArn,
+        dbMasterSecret: args.database.masterSecretArn,
         redisHost: args.redis.host,
         redisPort: args.redis.port,
         redisSecret: args.redis.authSecretArn,
@@ -185,7 +198,7 @@ export class WebService extends pulumi.ComponentResource {
             environmentName: env.name,
             shutdownTimeoutMs: env.service.shutdownTimeoutMs,
             oidc: env.oidc,
-            database: { host: v.dbHost, port: v.dbPort, name: v.dbName, secretArn: v.dbSecret },
+            database: { host: v.dbHost, port: v.dbPort, name: v.dbName, appSecretArn: v.dbAppSecret, masterSecretArn: v.dbMasterSecret },
             redis: { host: v.redisHost, port: v.redisPort, authSecretArn: v.redisSecret },
             logGroupName: v.logGroupName,
             region: env.awsRegion,

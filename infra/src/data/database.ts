@@ -65,6 +65,27 @@ export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
  * The platform's PostgreSQL: a private, encrypted RDS instance whose master password RDS keeps in Secrets Manager,
  * with point-in-time recovery, optional backup replication to the DR region, and its alarms.
  */
+/**
+ * Trust policy of the enhanced-monitoring role: RDS may assume it only on behalf of this account's instance
+ * (aws:SourceAccount, aws:SourceArn), so no other account's RDS can be made to act through it.
+ */
+export function enhancedMonitoringTrustPolicy(args: { partition: string; region: string; accountId: string; identifier: string }): Record<string, unknown> {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "monitoring.rds.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": args.accountId },
+          ArnLike: { "aws:SourceArn": `arn:${args.partition}:rds:${args.region}:${args.accountId}:db:${args.identifier}` },
+        },
+      },
+    ],
+  };
+}
+
 export class Database extends pulumi.ComponentResource {
   readonly instance: aws.rds.Instance;
   /** Host name of the writer. */
@@ -118,10 +139,9 @@ export class Database extends pulumi.ComponentResource {
       `${name}-monitoring`,
       {
         description: `Enhanced monitoring of ${args.identifier}`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: pulumi
+          .all([aws.getPartitionOutput({}, { parent: this }).partition, aws.getRegionOutput({}, { parent: this }).region, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
+          .apply(([partition, region, accountId]) => JSON.stringify(enhancedMonitoringTrustPolicy({ partition, region, accountId, identifier: args.identifier }))),
         tags,
       },
       { parent: this },

@@ -240,11 +240,41 @@ describe.each(ENVIRONMENTS)("Edge (%s)", (env) => {
     expect(usesProvider(topic, "aws-us-east-1")).toBe(true);
     expect(topic.inputs.kmsMasterKeyId).toMatch(/Key\/edge-[a-z]+-alerts$/);
     expect(JSON.parse(String(one(env, "aws:kms/key:Key").inputs.policy)).Statement).toContainEqual(
-      expect.objectContaining({ Principal: { Service: "cloudwatch.amazonaws.com" } }),
+      expect.objectContaining({
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        // Confused deputy: only this account's us-east-1 alarms may use the key.
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "123456789012" },
+          ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*" },
+        },
+      }),
     );
     const subscriptions = of(env, "aws:sns/topicSubscription:TopicSubscription");
     expect(subscriptions.map((s) => s.inputs.endpoint).sort()).toEqual([...environment.alertEmails].sort());
     for (const s of subscriptions) expect(s.inputs).toMatchObject({ protocol: "email", topic: outputs.cdnAlertTopicArn });
+  });
+
+  it("logs WAF decisions to aws-waf-logs-<env> in us-east-1, kept logRetentionDays, without the authorization header", () => {
+    const { environment, outputs } = ctx();
+    const group = one(env, "aws:cloudwatch/logGroup:LogGroup", "-waf-logs");
+    expect(usesProvider(group, "aws-us-east-1")).toBe(true);
+    // WAF accepts only log groups whose name starts with aws-waf-logs-.
+    expect(group.inputs).toMatchObject({ name: `aws-waf-logs-${env}`, retentionInDays: environment.logRetentionDays });
+    const logging = one(env, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration");
+    expect(usesProvider(logging, "aws-us-east-1")).toBe(true);
+    expect(logging.inputs.resourceArn).toBe(outputs.webAclArn);
+    expect(logging.inputs.logDestinationConfigs).toEqual([expect.stringMatching(new RegExp(`:log-group:aws-waf-logs-${env}$`))]);
+    expect(logging.inputs.redactedFields).toEqual([{ singleHeader: { name: "authorization" } }]);
+    // Log delivery writes through a resource policy tied to this account and log group (confused deputy).
+    const policy = one(env, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy");
+    expect(usesProvider(policy, "aws-us-east-1")).toBe(true);
+    const statement = JSON.parse(String(policy.inputs.policyDocument)).Statement[0];
+    expect(statement).toMatchObject({
+      Principal: { Service: "delivery.logs.amazonaws.com" },
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [expect.stringMatching(new RegExp(`:log-group:aws-waf-logs-${env}:log-stream:\\*$`))],
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:*" } },
+    });
   });
 
   it("tags every taggable resource with the layer tags", () => {

@@ -15,6 +15,9 @@ import {
   wafRules,
 } from "./edge-policy";
 
+/** CloudFront's certificates, web ACLs, metrics (and so its alarms) and WAF logs live in this region. */
+export const CLOUDFRONT_REGION = "us-east-1";
+
 export interface EdgeArgs {
   /** The environment: its domain, hosted zone, WAF rate limit, alert e-mails and log retention. */
   readonly environment: Environment;
@@ -101,6 +104,51 @@ export class Edge extends pulumi.ComponentResource {
         tags,
       },
       usEast1,
+    );
+
+    // --- WAF logs: a CLOUDFRONT-scope web ACL logs only to us-east-1, and only into a log group whose name
+    // starts with aws-waf-logs-. The Authorization header (bearer tokens, API keys) never reaches the logs.
+    const wafCaller = aws.getCallerIdentityOutput({}, usEast1);
+    const wafPartition = aws.getPartitionOutput({}, usEast1);
+    const wafLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-waf-logs`,
+      { name: `aws-waf-logs-${environment.name}`, retentionInDays: environment.logRetentionDays, tags },
+      usEast1,
+    );
+    const wafLogGroupArn = pulumi.interpolate`arn:${wafPartition.partition}:logs:${CLOUDFRONT_REGION}:${wafCaller.accountId}:log-group:${wafLogGroup.name}`;
+    // WAF would add a delivery policy itself when the deploying role may; declaring it keeps it scoped to this
+    // account (confused deputy) and under Pulumi's control.
+    const wafLogPolicy = new aws.cloudwatch.LogResourcePolicy(
+      `${name}-waf-log-delivery`,
+      {
+        policyName: `aws-waf-logs-${environment.name}-delivery`,
+        policyDocument: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "WafLogDelivery",
+              Effect: "Allow",
+              Principal: { Service: "delivery.logs.amazonaws.com" },
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: [pulumi.interpolate`${wafLogGroupArn}:log-stream:*`],
+              Condition: {
+                StringEquals: { "aws:SourceAccount": wafCaller.accountId },
+                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${wafPartition.partition}:logs:${CLOUDFRONT_REGION}:${wafCaller.accountId}:*` },
+              },
+            },
+          ],
+        }),
+      },
+      usEast1,
+    );
+    new aws.wafv2.WebAclLoggingConfiguration(
+      `${name}-waf-logging`,
+      {
+        resourceArn: webAcl.arn,
+        logDestinationConfigs: [wafLogGroupArn],
+        redactedFields: [{ singleHeader: { name: "authorization" } }],
+      },
+      { ...usEast1, dependsOn: [wafLogPolicy] },
     );
 
     const headers = new aws.cloudfront.ResponseHeadersPolicy(
@@ -271,6 +319,11 @@ export class Edge extends pulumi.ComponentResource {
               Principal: { Service: "cloudwatch.amazonaws.com" },
               Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
               Resource: "*",
+              // Only this account's alarms in this region: no other account's CloudWatch can use the key.
+              Condition: {
+                StringEquals: { "aws:SourceAccount": caller.accountId },
+                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition.partition}:cloudwatch:${CLOUDFRONT_REGION}:${caller.accountId}:alarm:*` },
+              },
             },
           ],
         }),

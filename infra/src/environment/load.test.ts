@@ -45,7 +45,7 @@ describe("the real environment files", () => {
     expect(env.isProduction).toBe(false);
     expect(env.network.natGateways).toBe("single");
     expect(env.database.multiAz).toBe(false);
-    expect(env.deployment.strategy).toBe("rolling");
+    expect(env.deployment.strategy).toBe("canary");
     expect(env.tags).toMatchObject({ Environment: "staging", Owner: "platform-team", CostCenter: "CC-1042" });
     // Declared defaults fill what the file leaves out.
     expect(env.service.port).toBe(8080);
@@ -61,6 +61,14 @@ describe("the real environment files", () => {
     expect(env.cache.replicaCount).toBeGreaterThanOrEqual(1);
     expect(env.deployment.strategy).not.toBe("rolling");
     expect(env.alertEmails.length).toBeGreaterThan(0);
+  });
+
+  it("deploys staging with production's strategy and a shorter bake, so prod is never a strategy's first run", () => {
+    const staging = loadEnvironment("staging").deployment;
+    const prod = loadEnvironment("prod").deployment;
+    expect(staging.strategy).toBe(prod.strategy);
+    expect(staging.bakeMinutes).toBeGreaterThan(0);
+    expect(staging.bakeMinutes).toBeLessThan(prod.bakeMinutes);
   });
 
   it("returns a frozen object, all the way down", () => {

@@ -50,14 +50,34 @@ export interface DataOutputs {
   dbPort: number;
   dbName: string;
   dbInstanceIdentifier: string;
-  /** Secrets Manager secret managed by RDS: JSON {username, password}. */
+  /** Secrets Manager secret managed by RDS: JSON {username, password}. Only the startup migration uses it. */
   dbMasterSecretArn: string;
+  /** The service's own login: RDS-format JSON secret {username, password, ...}, rotated by Secrets Manager. */
+  dbAppSecretArn: string;
+  dbAppUsername: string;
   /** Host name of the Redis primary endpoint (TLS). */
   redisEndpoint: string;
   redisPort: number;
   redisReplicationGroupId: string;
   /** Secrets Manager secret holding the Redis AUTH token as a plain string. */
   redisAuthSecretArn: string;
+}
+
+/**
+ * What kind of alarm it is, which decides how devctl's soak gate reads INSUFFICIENT_DATA:
+ * - threshold: a static threshold with treatMissingData set; INSUFFICIENT_DATA means it cannot evaluate at
+ *   all (a wrong metric or dimension), which proves nothing: the gate fails.
+ * - anomaly: an anomaly-detection band; it reports INSUFFICIENT_DATA while its model trains on a new or quiet
+ *   environment (days, not minutes): the gate accepts it. ALARM fails either kind.
+ */
+export type AlarmKind = "threshold" | "anomaly";
+
+/** One alarm as the soak gate needs it: CloudWatch alarms are regional, so its region travels with its name. */
+export interface AlarmRef {
+  name: string;
+  /** The region the alarm lives in (the CloudFront alarm: us-east-1). */
+  region: string;
+  kind: AlarmKind;
 }
 
 export interface ComputeOutputs {
@@ -77,8 +97,8 @@ export interface ComputeOutputs {
   logGroupName: string;
   cdnDomainName: string;
   dashboardName: string;
-  /** Every alarm of the service; devctl's soak gate checks these stayed OK. */
-  alarmNames: string[];
+  /** Every alarm of the layer with its region and kind; devctl's soak gate checks these stayed OK. */
+  alarms: AlarmRef[];
   /** The alarms that roll a deployment back. */
   deploymentAlarmNames: string[];
 }
@@ -116,6 +136,8 @@ export const LAYER_OUTPUT_NAMES = {
     "dbName",
     "dbInstanceIdentifier",
     "dbMasterSecretArn",
+    "dbAppSecretArn",
+    "dbAppUsername",
     "redisEndpoint",
     "redisPort",
     "redisReplicationGroupId",
@@ -134,7 +156,7 @@ export const LAYER_OUTPUT_NAMES = {
     "logGroupName",
     "cdnDomainName",
     "dashboardName",
-    "alarmNames",
+    "alarms",
     "deploymentAlarmNames",
   ],
 } as const satisfies { [L in Layer]: readonly (keyof LayerOutputMap[L])[] };

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPOSITORY_ROOT } from "../environment";
-import { alarmDescription, RUNBOOK_DOCUMENT, RUNBOOK_ENTRIES, runbookLink, type RunbookKey } from "./runbooks";
+import { alarmDescription, RUNBOOK_DOCUMENT, RUNBOOK_ENTRIES, RUNBOOK_PROCEDURES, runbookLink, type RunbookKey } from "./runbooks";
 
 const text = fs.readFileSync(path.join(REPOSITORY_ROOT, RUNBOOK_DOCUMENT), "utf8");
 const lines = text.split("\n");
@@ -20,7 +20,7 @@ describe(RUNBOOK_DOCUMENT, () => {
     const start = headings.findIndex(({ line }) => line === `## ${key}`);
     const end = headings[start + 1]?.index ?? lines.length;
     const body = lines.slice(headings[start]!.index, end).join("\n");
-    if (key === "rollback" || key === "restore-database-dr") {
+    if (RUNBOOK_PROCEDURES.includes(key)) {
       expect(body).toMatch(/\n\d+\. /);
     } else {
       for (const part of ["**What it means.**", "**Confirm.**", "**Act.**"]) expect(body, `${key}: ${part}`).toContain(part);

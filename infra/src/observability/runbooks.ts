@@ -22,7 +22,11 @@ export const RUNBOOK_ENTRIES = {
   // Procedures every entry may link to
   "rollback": "Roll back a release",
   "restore-database-dr": "Restore PostgreSQL in the DR region",
+  "canary-target-groups": "Verify that a canary release flipped the target groups",
 } as const;
+
+/** Entries that are procedures (numbered steps), not alarm responses. */
+export const RUNBOOK_PROCEDURES: readonly RunbookKey[] = ["rollback", "restore-database-dr", "canary-target-groups"];
 
 export type RunbookKey = keyof typeof RUNBOOK_ENTRIES;
 

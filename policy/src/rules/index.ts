@@ -2,11 +2,14 @@
  * The platform's rules, as plain functions. Both `pulumi preview --policy-pack policy` (through
  * ../pulumi-policies.ts) and `devctl plan` run exactly this list.
  */
+import { dockerfileFound } from "./builds";
 import { cdnWaf, httpsOnly } from "./edge";
 import { containerNoPlainSecrets, containerNonRoot, containerReadOnlyRoot, imagePinnedByDigest, productionProgressiveDeploys } from "./containers";
 import { dataStoreEncryption, dataStorePrivate, databaseForceSsl, productionDatabaseResilience } from "./data-stores";
 import { securityGroupIngress, vpcFlowLogs } from "./network";
+import { logBucketEncryption, serviceSourceCondition } from "./iam";
 import { alarmsNotify, kmsKeyRotation, logGroupRetention } from "./observability";
+import { alarmSameRegion } from "./regions";
 import { requiredTags } from "./tagging";
 import type { PolicyEnvironment, PolicyResource, Rule, RuleViolation } from "./types";
 
@@ -30,8 +33,12 @@ export const RULES: readonly Rule[] = [
   containerReadOnlyRoot,
   containerNoPlainSecrets,
   imagePinnedByDigest,
+  dockerfileFound,
   productionProgressiveDeploys,
   alarmsNotify,
+  alarmSameRegion,
+  serviceSourceCondition,
+  logBucketEncryption,
   requiredTags,
   kmsKeyRotation,
 ];

@@ -15,6 +15,8 @@ export interface PolicyResource {
   readonly id?: string;
   /** Inputs as the program passed them. In a real preview a value not yet known is undefined. */
   readonly props: Readonly<Record<string, unknown>>;
+  /** AWS region the resource lives in (its own `region` input, else its provider's); undefined when unknown. */
+  readonly region?: string;
 }
 
 /** What a rule may know about the environment the stack belongs to. */

@@ -23,17 +23,19 @@ export function isTrue(value: unknown): boolean {
   return value === true || value === "true";
 }
 
+/** A JSON document input (policies, container definitions): parsed when a string, as is otherwise; undefined if not JSON. */
+export function fromJson(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** ECS container definitions arrive as a JSON string (the program's JSON.stringify) or, rarely, as objects. */
 export function containerDefinitions(value: unknown): Record<string, unknown>[] {
-  let parsed: unknown = value;
-  if (typeof value === "string") {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return [];
-    }
-  }
-  return asArray(parsed)
+  return asArray(fromJson(value))
     .map(asRecord)
     .filter((c): c is Record<string, unknown> => c !== undefined);
 }

@@ -27,15 +27,26 @@ export interface LoadShedding {
 
 /** The pool behind one narrow door that turns availability failures into 503s. */
 export class Database {
+  /**
+   * `shedding`: refuse at once beyond a short queue. `credentials`: told of failures; a rejected password (28P01) is
+   * re-read and the query tried once more.
+   */
   constructor(
     readonly pool: Pool,
-    private readonly shedding?: LoadShedding,
+    private readonly options: { shedding?: LoadShedding; credentials?: { rejected(error: unknown): boolean } } = {},
   ) {}
 
   async query<R extends QueryResultRow>(query: QueryConfig | string, values?: unknown[]): Promise<QueryResult<R>> {
-    if (this.shedding && this.pool.waitingCount >= this.shedding.maxWaiting) throw new DependencyUnavailableError(this.shedding.message);
+    const { shedding, credentials } = this.options;
+    if (shedding && this.pool.waitingCount >= shedding.maxWaiting) throw new DependencyUnavailableError(shedding.message);
+    const run = () => (typeof query === "string" ? this.pool.query<R>(query, values) : this.pool.query<R>(query));
     try {
-      return typeof query === "string" ? await this.pool.query<R>(query, values) : await this.pool.query<R>(query);
+      return await run();
+    } catch (error) {
+      if (!credentials?.rejected(error)) throw toAvailabilityError(error);
+    }
+    try {
+      return await run();
     } catch (error) {
       throw toAvailabilityError(error);
     }
@@ -44,7 +55,10 @@ export class Database {
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     let client: PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.pool.connect().catch((error: unknown) => {
+        if (this.options.credentials?.rejected(error)) return this.pool.connect();
+        throw error;
+      });
     } catch (error) {
       throw toAvailabilityError(error);
     }

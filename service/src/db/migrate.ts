@@ -20,7 +20,8 @@ const MIGRATION_LOCK_ID = 7_341_020_017;
 export async function runMigrations(database: DatabaseConfig, log: (message: string) => void): Promise<string[]> {
   // node-pg-migrate is an ES module; this package is CommonJS.
   const { runner } = await import("node-pg-migrate");
-  const client = new Client({ ...database.connection, connectionTimeoutMillis: database.connectTimeoutMs, application_name: "release-ledger-migrate" });
+  const as = database.migration ? { user: database.migration.user, password: database.migration.password } : {};
+  const client = new Client({ ...database.connection, ...as, connectionTimeoutMillis: database.connectTimeoutMs, application_name: "release-ledger-migrate" });
   await client.connect();
   try {
     const applied = await runner({
@@ -35,8 +36,42 @@ export async function runMigrations(database: DatabaseConfig, log: (message: str
       log: () => undefined,
     });
     for (const m of applied) log(`applied migration ${m.name}`);
+    const { user, password } = database.connection;
+    if (database.migration && typeof user === "string" && user !== database.migration.user) {
+      // Under the migration lock: concurrent GRANTs on one object fail with "tuple concurrently updated".
+      await client.query("BEGIN");
+      try {
+        await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_ID]);
+        await ensureApplicationUser(client, user, typeof password === "string" ? password : undefined, log);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      }
+    }
     return applied.map((m) => m.name);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The service's own login: data rights on the schema, no DDL, never the master user (RDS rotates that one
+ * every 7 days). Created with the password ECS injected from its secret; an existing user's password is never
+ * touched, since the secret's rotation owns it. Idempotent; the caller holds the migration lock, so two tasks
+ * starting together take turns.
+ */
+export async function ensureApplicationUser(client: Client, user: string, password: string | undefined, log: (message: string) => void): Promise<void> {
+  const role = client.escapeIdentifier(user);
+  const exists = (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [user])).rowCount === 1;
+  if (!exists) {
+    if (password === undefined) throw new Error(`the application user ${user} does not exist and PGPASSWORD is not set to create it`);
+    await client.query(`CREATE ROLE ${role} LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+    log(`created the application user ${user}`);
+  }
+  const database = client.escapeIdentifier((await client.query<{ db: string }>("SELECT current_database() AS db")).rows[0]!.db);
+  await client.query(`GRANT CONNECT ON DATABASE ${database} TO ${role}`);
+  await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+  await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+  await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
 }

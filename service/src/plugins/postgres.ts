@@ -1,5 +1,6 @@
 import fp from "fastify-plugin";
 import { type Config } from "../config";
+import { RotatingPassword, secretsManagerPassword } from "../db/credentials";
 import { createPool, Database } from "../db/database";
 
 declare module "fastify" {
@@ -11,18 +12,25 @@ declare module "fastify" {
 }
 
 export default fp(
-  (app, opts: { config: Config }, done) => {
+  (app, opts: { config: Config; passwordSource?: RotatingPassword }, done) => {
     const { database } = opts.config;
-    const pool = createPool(database, "release-ledger");
-    const reportsPool = createPool(database, "release-ledger-reports", database.reportPoolMax);
+    const initial = typeof database.connection.password === "string" ? database.connection.password : undefined;
+    const rotating =
+      opts.passwordSource ?? (database.passwordSecretArn === undefined ? undefined : new RotatingPassword(initial, secretsManagerPassword(database.passwordSecretArn)));
+    const connection = rotating ? { ...database, connection: { ...database.connection, password: rotating.password } } : database;
+    const pool = createPool(connection, "release-ledger");
+    const reportsPool = createPool(connection, "release-ledger-reports", database.reportPoolMax);
     for (const p of [pool, reportsPool]) {
       // An idle client losing its connection emits on the pool; without a listener the process would crash.
       p.on("error", (error) => app.log.warn({ err: error }, "PostgreSQL connection lost; the pool will reconnect"));
     }
-    app.decorate("db", new Database(pool));
+    app.decorate("db", new Database(pool, { credentials: rotating }));
     app.decorate(
       "reportsDb",
-      new Database(reportsPool, { maxWaiting: 2 * database.reportPoolMax, message: "too many metrics queries are running; retry in a few seconds" }),
+      new Database(reportsPool, {
+        credentials: rotating,
+        shedding: { maxWaiting: 2 * database.reportPoolMax, message: "too many metrics queries are running; retry in a few seconds" },
+      }),
     );
     app.addHook("onClose", async () => {
       await Promise.all([pool.end(), reportsPool.end()]);

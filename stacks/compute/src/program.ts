@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   awsProvider,
+  CLOUDFRONT_REGION,
   ContainerImage,
   Edge,
   layerTags,
@@ -28,7 +29,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   const image = options.image === undefined ? undefined : parseImageReference(options.image, "platform-compute:image").ref;
 
   const provider = awsProvider(environment);
-  const usEast1Provider = awsProvider(environment, "aws-us-east-1", "us-east-1");
+  const usEast1Provider = awsProvider(environment, "aws-us-east-1", CLOUDFRONT_REGION);
   const network = readUpstream("network", environment.name).outputs;
   const data = readUpstream("data", environment.name).outputs;
   const tags = layerTags(environment, "compute");
@@ -74,6 +75,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
         port: data.dbPort,
         name: data.dbName,
         masterSecretArn: data.dbMasterSecretArn,
+        appSecretArn: data.dbAppSecretArn,
       },
       redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
       originVerifyHeader: originHeader,
@@ -114,9 +116,12 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     logGroupName: web.logGroupName,
     cdnDomainName: edge.domainName,
     dashboardName: observability.dashboardName,
-    alarmNames: pulumi
-      .all([web.alarmNames, edge.cdnAlarmName, observability.alarmNames])
-      .apply(([service, cdn, dashboard]) => [...new Set([...service, cdn, ...dashboard])]),
+    alarms: pulumi.all([web.alarmNames, edge.cdnAlarmName, observability.alarmNames]).apply(([service, cdn, anomaly]) => [
+      ...service.map((name) => ({ name, region: environment.awsRegion, kind: "threshold" as const })),
+      // CloudFront publishes its metrics only in us-east-1, so its alarm lives there.
+      { name: cdn, region: CLOUDFRONT_REGION, kind: "threshold" as const },
+      ...anomaly.map((name) => ({ name, region: environment.awsRegion, kind: "anomaly" as const })),
+    ]),
     deploymentAlarmNames: web.deploymentAlarmNames,
   };
 }

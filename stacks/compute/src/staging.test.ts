@@ -1,4 +1,4 @@
 import { computeLayerSuite } from "../test/compute-layer-suite";
 
-// Staging deploys rolling onto one target group (Pulumi.staging.yaml: deploymentStrategy rolling).
-computeLayerSuite("staging", { strategy: "ROLLING", targetGroups: 1, deletionProtection: false });
+// Staging deploys with production's canary onto two target groups, with a shorter bake (Pulumi.staging.yaml).
+computeLayerSuite("staging", { strategy: "CANARY", targetGroups: 2, deletionProtection: false });

@@ -3,6 +3,8 @@
  * The compute layer's mock tests, run once per environment (staging.test.ts, prod.test.ts). Every
  * assertion reads the inputs the program actually sent under Pulumi's mocks.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
 import { REPOSITORY_ROOT } from "@platform/infra/environment";
@@ -20,7 +22,7 @@ export interface Expectations {
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-const SECRET_NAMES = ["PGUSER", "PGPASSWORD", "REDIS_AUTH_TOKEN"];
+const SECRET_NAMES = ["PGUSER", "PGPASSWORD", "MIGRATION_PGUSER", "MIGRATION_PGPASSWORD", "REDIS_AUTH_TOKEN"];
 
 export function computeLayerSuite(environmentName: string, expected: Expectations): void {
   let run: ComputeRun;
@@ -35,8 +37,15 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
     it("builds service/ from the repository root for linux/amd64 and pushes it to the layer's ECR repository", () => {
       const image = one(TYPES.image);
       const repositoryUrl = `${REGISTRY}/${environmentName}-release-ledger`;
-      expect(image.inputs.imageName).toMatch(new RegExp(`^${repositoryUrl.replace(/\./g, "\\.")}:build-[0-9a-f]{20}$`));
-      expect(image.inputs.build).toMatchObject({ context: REPOSITORY_ROOT, dockerfile: "service/Dockerfile", platform: "linux/amd64" });
+      expect(image.inputs.imageName).toMatch(new RegExp(`^${repositoryUrl.replace(/\./g, "\\.")}:build-[0-9a-f]{20}-([0-9a-f]{12}|nocommit)-[A-Za-z0-9._-]+$`));
+      expect(image.inputs.build).toMatchObject({ context: REPOSITORY_ROOT, platform: "linux/amd64" });
+      // The docker provider resolves a relative dockerfile against the program's directory (stacks/compute),
+      // not the context (pulumi/pulumi-docker#572): the path must be absolute and exist, with its
+      // Dockerfile.dockerignore beside it.
+      const dockerfile = String((image.inputs.build as any).dockerfile);
+      expect(dockerfile).toBe(path.join(REPOSITORY_ROOT, "service", "Dockerfile"));
+      expect(fs.existsSync(dockerfile)).toBe(true);
+      expect(fs.existsSync(`${dockerfile}.dockerignore`)).toBe(true);
       // The registry block carries the ECR password, so Pulumi sends it as a secret.
       const registry = image.inputs.registry as any;
       expect(registry[SECRET_SIG]).toBe(SECRET_VALUE_SIG);
@@ -92,14 +101,19 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       const plain = container.environment as { name: string; value: string }[];
       for (const name of SECRET_NAMES) expect(plain.map((v) => v.name)).not.toContain(name);
       for (const v of plain) {
-        expect(v.value).not.toContain("secretsmanager");
+        if (v.name !== "PGAUTH_ARN") expect(v.value).not.toContain("secretsmanager");
         expect(v.name).not.toMatch(/PASSWORD|TOKEN|SECRET/);
       }
+      // The service's own login; the RDS master only for the startup migration (valid: injected at task start).
       expect(container.secrets).toEqual([
-        { name: "PGUSER", valueFrom: `${DATA.dbMasterSecretArn}:username::` },
-        { name: "PGPASSWORD", valueFrom: `${DATA.dbMasterSecretArn}:password::` },
+        { name: "PGUSER", valueFrom: `${DATA.dbAppSecretArn}:username::` },
+        { name: "PGPASSWORD", valueFrom: `${DATA.dbAppSecretArn}:password::` },
+        { name: "MIGRATION_PGUSER", valueFrom: `${DATA.dbMasterSecretArn}:username::` },
+        { name: "MIGRATION_PGPASSWORD", valueFrom: `${DATA.dbMasterSecretArn}:password::` },
         { name: "REDIS_AUTH_TOKEN", valueFrom: DATA.redisAuthSecretArn },
       ]);
+      // Where the pool re-reads its password after a rotation.
+      expect(plain).toContainEqual({ name: "PGAUTH_ARN", value: DATA.dbAppSecretArn });
       expect(Object.fromEntries(plain.map((v) => [v.name, v.value]))).toMatchObject({
         PGHOST: DATA.dbEndpoint,
         PGPORT: "5432",
@@ -119,22 +133,32 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(run.outputs.logGroupName).toBe(logGroup.inputs.name);
     });
 
-    it("execution role: pull from the repository, write the log group, read exactly the two secrets, decrypt with the key", () => {
+    it("execution role: pull from the repository, write the log group, read exactly the three secrets, decrypt with the key", () => {
       const policy = JSON.parse(String(one(TYPES.rolePolicy, "service-execution-policy").inputs.policy));
       const byId = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
       expect(byId.EcrPull.Resource).toEqual([run.arnOf(one(TYPES.repository))]);
       expect(byId.WriteLogs.Resource).toBe(`${run.arnOf(one(TYPES.logGroup, "service-logs"))}:*`);
-      expect(byId.ReadSecrets.Resource).toEqual([DATA.dbMasterSecretArn, DATA.redisAuthSecretArn]);
+      expect(byId.ReadSecrets.Resource).toEqual([DATA.dbAppSecretArn, DATA.dbMasterSecretArn, DATA.redisAuthSecretArn]);
       expect(byId.DecryptSecrets).toMatchObject({ Action: "kms:Decrypt", Resource: NETWORK.kmsKeyArn });
       const task = one(TYPES.taskDefinition);
       expect(task.inputs.executionRoleArn).toBe(run.arnOf(one(TYPES.role, "service-execution-role")));
       expect(task.inputs.taskRoleArn).toBe(run.arnOf(one(TYPES.role, "service-task-role")));
     });
 
-    it("task role: separate and with no permissions at all", () => {
+    it("task role: separate, and may only re-read the application user's secret (through Secrets Manager's use of the key)", () => {
       const taskRole = "service-task-role-id";
       const grants = [...all(TYPES.rolePolicy), ...all(TYPES.attachment)].filter((p) => p.inputs.role === taskRole || p.inputs.role === "service-task-role");
-      expect(grants).toEqual([]);
+      expect(grants.map((g) => g.name)).toEqual(["service-task-policy"]);
+      expect(JSON.parse(String(grants[0]!.inputs.policy)).Statement).toEqual([
+        { Sid: "ReadOwnDatabaseSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: DATA.dbAppSecretArn },
+        {
+          Sid: "DecryptThroughSecretsManager",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: NETWORK.kmsKeyArn,
+          Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+        },
+      ]);
       expect(JSON.parse(String(one(TYPES.role, "service-task-role").inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({
         Service: "ecs-tasks.amazonaws.com",
       });
@@ -367,9 +391,20 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       });
     });
 
-    it("alarmNames lists every alarm of the layer", () => {
-      const names = all(TYPES.alarm).map((a) => a.inputs.name ?? a.name);
-      expect([...(run.outputs.alarmNames as string[])].sort()).toEqual([...new Set(names)].sort());
+    it("alarms lists every alarm of the layer with the region it lives in and its kind", () => {
+      // The region an alarm lives in is its provider's (the CloudFront alarm: the us-east-1 provider).
+      // A provider reference is <provider urn>::<id>; the urn ends in the provider's name.
+      const regionOf = (provider: string | undefined) =>
+        run.resources.find((r) => r.type === "pulumi:providers:aws" && provider?.split("::")[3] === r.name)?.inputs.region;
+      const expected = all(TYPES.alarm).map((a) => ({
+        name: (a.inputs.name as string | undefined) ?? a.name,
+        region: regionOf(a.provider),
+        kind: a.inputs.thresholdMetricId === undefined ? "threshold" : "anomaly",
+      }));
+      const byName = (x: { name: string }, y: { name: string }) => x.name.localeCompare(y.name);
+      expect([...(run.outputs.alarms as { name: string }[])].sort(byName)).toEqual(expected.sort(byName));
+      expect(expected.filter((a) => a.region === "us-east-1").map((a) => a.name)).toEqual([`${environmentName}-release-ledger-cdn-5xx-rate`]);
+      expect(new Set(expected.map((a) => a.kind))).toEqual(new Set(["threshold", "anomaly"]));
     });
 
     it("outputs exactly the contract's keys", () => {

@@ -31,6 +31,11 @@ export const T = {
   secret: "aws:secretsmanager/secret:Secret",
   secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
   randomPassword: "random:index/randomPassword:RandomPassword",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  sarStack: "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
+  rotation: "aws:secretsmanager/secretRotation:SecretRotation",
   provider: "pulumi:providers:aws",
 } as const;
 
@@ -69,6 +74,8 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
       dbName: "ledger",
       dbInstanceIdentifier: identifier,
       dbMasterSecretArn: RDS_MANAGED_SECRET_ARN,
+      dbAppSecretArn: "arn:aws:mock:eu-west-1:123456789012:Secret/postgres-app",
+      dbAppUsername: "ledger_app",
       redisEndpoint: `master.${identifier}.c0ffee.euw1.cache.amazonaws.com`,
       redisPort: 6379,
       redisReplicationGroupId: identifier,
@@ -141,6 +148,11 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     expect(db.monitoringRoleArn).toBe("arn:aws:mock:eu-west-1:123456789012:Role/postgres-monitoring");
     const trust = JSON.parse(one(T.role, "postgres-monitoring").assumeRolePolicy as string);
     expect(trust.Statement[0].Principal.Service).toBe("monitoring.rds.amazonaws.com");
+    // Confused deputy: only RDS acting for this account's instance may assume the role.
+    expect(trust.Statement[0].Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": "123456789012" },
+      ArnLike: { "aws:SourceArn": `arn:aws:rds:eu-west-1:123456789012:db:${db.identifier}` },
+    });
     const attachment = one(T.rolePolicy, "postgres-monitoring");
     expect(attachment.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
     expect(attachment.role).toBe("postgres-monitoring");
@@ -198,6 +210,47 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     const version = one(T.secretVersion, "redis-auth");
     expect(version.secretId).toBe("redis-auth-id");
     expect(asSecret(version.secretString)).toBe(token);
+  });
+
+  it("gives the service its own database user, not the master: a KMS-encrypted RDS-format secret that rotates", () => {
+    const secret = one(T.secret, "postgres-app");
+    expect(secret).toMatchObject({ name: `${environment.name}/release-ledger/db-app`, kmsKeyId: NETWORK.kmsKeyArn });
+    const version = one(T.secretVersion, "postgres-app");
+    expect(JSON.parse(asSecret(version.secretString) as string)).toEqual({
+      engine: "postgres",
+      host: `${identifier}.c0ffee.eu-west-1.rds.amazonaws.com`,
+      port: 5432,
+      dbname: "ledger",
+      username: "ledger_app",
+      password: generatedToken("postgres-app-password"),
+      masterarn: RDS_MANAGED_SECRET_ARN,
+    });
+    // After the first rotation the secret's value is the rotation's, not the program's.
+    expect(run().options.get(`${T.secretVersion}::postgres-app`)?.ignoreChanges).toEqual(["secretString"]);
+
+    const rotator = one(T.sarStack, "postgres-app-rotation");
+    expect(rotator.applicationId).toBe("arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser");
+    expect(rotator.parameters).toMatchObject({
+      endpoint: "https://secretsmanager.eu-west-1.amazonaws.com",
+      // Private, not isolated: the isolated tier's NACL admits only the data ports, not HTTPS to the endpoints.
+      vpcSubnetIds: NETWORK.privateSubnetIds.join(","),
+      kmsKeyArn: NETWORK.kmsKeyArn,
+    });
+    const rotation = one(T.rotation, "postgres-app");
+    expect(rotation).toMatchObject({
+      secretId: "postgres-app-id",
+      rotationLambdaArn: `arn:aws:lambda:eu-west-1:123456789012:function:${rotator.parameters.functionName}`,
+      rotationRules: { automaticallyAfterDays: 30 },
+      // The user exists only once the compute layer's first task has run its migration.
+      rotateImmediately: false,
+    });
+    // The rotation function reaches PostgreSQL and, over the VPC's interface endpoint, Secrets Manager.
+    const sg = one(T.securityGroup, "postgres-app-rotation");
+    expect(sg.vpcId).toBe(NETWORK.vpcId);
+    const dbIngress = one(T.ingressRule, "postgres-app-rotation-to-db");
+    expect(dbIngress).toMatchObject({ securityGroupId: NETWORK.databaseSecurityGroupId, fromPort: 5432, toPort: 5432, ipProtocol: "tcp" });
+    expect(one(T.egressRule, "postgres-app-rotation-db")).toMatchObject({ fromPort: 5432, referencedSecurityGroupId: NETWORK.databaseSecurityGroupId });
+    expect(one(T.egressRule, "postgres-app-rotation-https")).toMatchObject({ fromPort: 443, cidrIpv4: NETWORK.vpcCidr });
   });
 
   it("keeps Redis snapshots daily in a window apart from maintenance, and a final snapshot", () => {

@@ -9,7 +9,10 @@ import { installMocks, settle, type MockRecorder, type RecordedResource } from "
 
 /** What the network layer answers with in these tests. */
 export const NETWORK = {
+  vpcId: "vpc-0123",
+  vpcCidr: "10.20.0.0/16",
   isolatedSubnetIds: ["subnet-iso-a", "subnet-iso-b", "subnet-iso-c"],
+  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
   databaseSecurityGroupId: "sg-database",
   cacheSecurityGroupId: "sg-cache",
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/network-key",
@@ -47,6 +50,9 @@ export async function runDataProgram(environment: Environment): Promise<DataRun>
         };
       }
       if (type === "random:index/randomPassword:RandomPassword") return { result: generatedToken(name) };
+      if (type === "aws:serverlessrepository/cloudFormationStack:CloudFormationStack") {
+        return { outputs: { RotationLambdaARN: `arn:aws:lambda:eu-west-1:123456789012:function:${String((inputs.parameters as { functionName?: string } | undefined)?.functionName)}` } };
+      }
       if (type === "aws:elasticache/replicationGroup:ReplicationGroup") {
         return { primaryEndpointAddress: `master.${String(inputs.replicationGroupId)}.c0ffee.euw1.cache.amazonaws.com` };
       }

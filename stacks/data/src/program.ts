@@ -1,4 +1,4 @@
-import { awsProvider, Cache, Database, dataStoreNames, monitoringIntervalSeconds, readUpstream } from "@platform/infra";
+import { awsProvider, Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, readUpstream } from "@platform/infra";
 import { type Environment } from "@platform/infra/environment";
 import { layerTags, type LayerProgramOutputs } from "@platform/infra/layers";
 
@@ -34,6 +34,25 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
     { providers: { aws: provider } },
   );
 
+  const appUser = new DatabaseAppUser(
+    "postgres-app",
+    {
+      environmentName: environment.name,
+      identifier: names.dbInstanceIdentifier,
+      host: database.address,
+      port: database.port,
+      dbName: database.dbName,
+      masterSecretArn: database.masterSecretArn,
+      kmsKeyArn: network.kmsKeyArn,
+      vpcId: network.vpcId,
+      vpcCidr: network.vpcCidr,
+      subnetIds: network.privateSubnetIds,
+      databaseSecurityGroupId: network.databaseSecurityGroupId,
+      tags,
+    },
+    { providers: { aws: provider } },
+  );
+
   const cache = new Cache(
     "redis",
     {
@@ -55,6 +74,8 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
     dbName: database.dbName,
     dbInstanceIdentifier: database.identifier,
     dbMasterSecretArn: database.masterSecretArn,
+    dbAppSecretArn: appUser.secretArn,
+    dbAppUsername: appUser.username,
     redisEndpoint: cache.primaryEndpoint,
     redisPort: cache.port,
     redisReplicationGroupId: cache.replicationGroupId,
