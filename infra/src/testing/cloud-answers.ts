@@ -2,7 +2,7 @@
  * What the offline plan's mocks answer: the computed attributes AWS would return (ids, ARNs, names, endpoints,
  * digests) for the resource types and data-source calls the layer programs read. Deterministic: the same
  * program and environment give the same values, so plans can be diffed. Every entry is exercised in
- * mock-state.test.ts; a type not listed here gets an id, an ARN and a name.
+ * cloud-answers.test.ts; a type not listed here gets an id, an ARN and a name.
  */
 import { createHash } from "node:crypto";
 
