@@ -2,6 +2,7 @@
  * Entry point of the local-cloud SIMULATOR plugin (see simulator.ts). The engine starts it as
  * pulumi-resource-aws, -random or -docker when the suite puts bin/ on PATH; LOCAL_CLOUD_PACKAGE says which.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as provider from "@pulumi/pulumi/provider/index.js";
 import { LocalCloud } from "./simulator";
@@ -16,7 +17,7 @@ if (!dir) {
 /** Reports the version of the SDK package the programs use, so the engine's version checks see what they asked for. */
 function sdkVersion(name: string): string {
   try {
-    return (require(`@pulumi/${name}/package.json`) as { version: string }).version;
+    return (JSON.parse(fs.readFileSync(require.resolve(`@pulumi/${name}/package.json`), "utf8")) as { version: string }).version;
   } catch {
     return "0.0.0";
   }

@@ -99,9 +99,15 @@ export class LocalCloud implements provider.Provider {
     return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, T>) : {};
   }
 
-  private failIfTold(urn: string, operation: string): void {
-    const message = this.control<string>("fail.json")[nameOf(urn)];
-    if (message !== undefined) throw new Error(`local cloud (simulator): ${operation} of ${nameOf(urn)} failed as told by fail.json: ${message}`);
+  /** Runs a change unless fail.json names the resource; either way the answer is a promise, never a throw. */
+  private attempt<T>(urn: string, operation: string, change: () => T): Promise<T> {
+    try {
+      const message = this.control<string>("fail.json")[nameOf(urn)];
+      if (message !== undefined) throw new Error(`local cloud (simulator): ${operation} of ${nameOf(urn)} failed as told by fail.json: ${message}`);
+      return Promise.resolve(change());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   /** What the resource looks like "in the cloud" for these inputs: the one table's answer. */
@@ -125,25 +131,25 @@ export class LocalCloud implements provider.Provider {
   }
 
   create(urn: string, inputs: Props): Promise<provider.CreateResult> {
-    this.failIfTold(urn, "create");
-    const plain = fromWire(inputs, "reveal") as Props;
-    const id = fakeId(typeOf(urn), nameOf(urn), plain, urn);
-    const outputs = this.outputsFor(urn, id, inputs);
-    this.save({ urn, type: typeOf(urn), id, inputs, outputs });
-    return Promise.resolve({ id, outs: outputs });
+    return this.attempt(urn, "create", () => {
+      const plain = fromWire(inputs, "reveal") as Props;
+      const id = fakeId(typeOf(urn), nameOf(urn), plain, urn);
+      const outputs = this.outputsFor(urn, id, inputs);
+      this.save({ urn, type: typeOf(urn), id, inputs, outputs });
+      return { id, outs: outputs };
+    });
   }
 
   update(id: string, urn: string, _olds: Props, news: Props): Promise<provider.UpdateResult> {
-    this.failIfTold(urn, "update");
-    const outputs = this.outputsFor(urn, id, news);
-    this.save({ urn, type: typeOf(urn), id, inputs: news, outputs });
-    return Promise.resolve({ outs: outputs });
+    return this.attempt(urn, "update", () => {
+      const outputs = this.outputsFor(urn, id, news);
+      this.save({ urn, type: typeOf(urn), id, inputs: news, outputs });
+      return { outs: outputs };
+    });
   }
 
   delete(_id: string, urn: string): Promise<void> {
-    this.failIfTold(urn, "delete");
-    fs.rmSync(this.file(urn), { force: true });
-    return Promise.resolve();
+    return this.attempt(urn, "delete", () => fs.rmSync(this.file(urn), { force: true }));
   }
 
   /** A refresh: the stored resource, with what drift.json says someone changed by hand. */
