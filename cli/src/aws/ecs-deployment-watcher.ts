@@ -83,14 +83,14 @@ export class EcsDeploymentWatcher implements DeploymentWatcher {
   }
 }
 
-/** DescribeServices through the AWS SDK, loaded only when a deployment is watched. */
-export function sdkDescribeDeployments(): DescribeDeployments {
+/** DescribeServices through the AWS SDK, loaded only when a deployment is watched; `endpoint` only in tests. */
+export function sdkDescribeDeployments(endpoint?: string): DescribeDeployments {
   const clients = new Map<string, Promise<{ send: (target: DeploymentTarget) => Promise<readonly EcsDeploymentView[]> }>>();
   return async (target) => {
     let client = clients.get(target.region);
     if (!client) {
       client = import("@aws-sdk/client-ecs").then(({ ECSClient, DescribeServicesCommand }) => {
-        const ecs = new ECSClient({ region: target.region });
+        const ecs = new ECSClient({ region: target.region, ...(endpoint ? { endpoint } : {}) });
         return {
           send: async (t: DeploymentTarget) => {
             const response = await ecs.send(new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] }));
