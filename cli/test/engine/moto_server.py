@@ -1,7 +1,10 @@
 """AWS API emulator for devctl's engine suite (tests only): moto's server on a loopback port.
 
 devctl's own AWS calls (the ECS deployment watcher, the alarm soak gate) reach it through
-DEVCTL_AWS_ENDPOINT_URL. Moto does not model ECS rollouts or alarm history, so two small additions:
+DEVCTL_AWS_ENDPOINT_URL. The ECS services themselves are created by the local-cloud simulator (the programs'
+provider), so the emulator registers a cluster and service the first time devctl describes one it does not
+know; the suite seeds the alarms from the stack outputs. Moto does not model ECS rollouts or alarm history,
+so two small additions:
   - every deployment reports rolloutState COMPLETED, unless <control dir>/ecs-rollouts.json says otherwise:
     {"<service name>": {"rolloutState": "FAILED", "rolloutStateReason": "...rolling back..."}}
   - DescribeAlarmHistory answers with no transitions (the alarms' current state comes from moto itself).
@@ -31,7 +34,19 @@ def rollouts():
 describe_services = EC2ContainerServiceBackend.describe_services
 
 
+def register_unknown(backend, cluster_name, service_names):
+    if cluster_name not in backend.clusters:
+        backend.create_cluster(cluster_name)
+    family = "engine-suite"
+    if family not in backend.task_definitions:
+        backend.register_task_definition(family, [{"name": "app", "image": "app", "memory": 512}])
+    for name in service_names:
+        if f"{cluster_name}:{name.split('/')[-1]}" not in backend.services:
+            backend.create_service(cluster_name, name.split("/")[-1], 1, task_definition_str=family)
+
+
 def describe_services_with_rollouts(self, cluster_str, service_names):
+    register_unknown(self, cluster_str.split("/")[-1], service_names)
     services, failures = describe_services(self, cluster_str, service_names)
     told = rollouts()
     for service in services:

@@ -57,11 +57,21 @@ describe("local cloud simulator", () => {
     fs.writeFileSync(path.join(dir, "fail.json"), JSON.stringify({ net: "quota exceeded" }));
     await expect(cloud.update(id, u, {}, { cidrBlock: "10.0.0.0/16" })).rejects.toThrow(/update of net failed as told by fail.json: quota exceeded/);
     await expect(cloud.create(urn("aws:ec2/subnet:Subnet", "other"), {})).resolves.toMatchObject({ id: expect.stringMatching(/^subnet-/) as unknown });
-    await cloud.delete(id, u).catch(() => undefined);
+    await cloud.delete(id, u, outs as Record<string, unknown>).catch(() => undefined);
     expect(cloud.load(u)).toBeDefined();
     fs.rmSync(path.join(dir, "fail.json"));
-    await cloud.delete(id, u);
+    await cloud.delete(id, u, outs as Record<string, unknown>);
     expect(cloud.load(u)).toBeUndefined();
+  });
+
+  it("replaces what AWS cannot change in place, and a replacement's delete leaves its successor", async () => {
+    const u = urn("aws:rds/parameterGroup:ParameterGroup", "db-params");
+    const old = await cloud.create(u, { family: "postgres16" });
+    expect(await cloud.diff(old.id, u, old.outs as Record<string, unknown>, { family: "postgres17" })).toEqual({ changes: true, replaces: ["family"] });
+    expect(await cloud.diff(old.id, u, old.outs as Record<string, unknown>, { family: "postgres16", description: "x" })).toEqual({ changes: true, replaces: [] });
+    const successor = await cloud.create(u, { family: "postgres17" });
+    await cloud.delete(old.id, u, old.outs as Record<string, unknown>);
+    expect(cloud.load(u)?.outputs).toEqual(successor.outs);
   });
 
   it("answers invokes from the same table, in the provider's region", async () => {

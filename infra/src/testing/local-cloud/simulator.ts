@@ -63,6 +63,20 @@ export function changedKeys(olds: Props, news: Props): string[] {
   return [...keys].filter((k) => canonical(a[k]) !== canonical(b[k])).sort();
 }
 
+/**
+ * Inputs AWS cannot change in place (ForceNew in the AWS provider): a change replaces the resource. Only the
+ * types whose replacement devctl's risk flags and the programs' behaviour depend on; the rest update in place.
+ */
+const REPLACED_ON_CHANGE: Readonly<Record<string, readonly string[]>> = {
+  "aws:rds/parameterGroup:ParameterGroup": ["family", "name"],
+  "aws:elasticache/parameterGroup:ParameterGroup": ["family", "name"],
+  "aws:rds/instance:Instance": ["identifier", "engine", "username", "storageEncrypted", "kmsKeyId", "dbName"],
+  "aws:ec2/vpc:Vpc": ["cidrBlock"],
+  "aws:ec2/subnet:Subnet": ["vpcId", "cidrBlock", "availabilityZone"],
+  // Task definitions are immutable: every change registers a new revision.
+  "aws:ecs/taskDefinition:TaskDefinition": ["family", "containerDefinitions", "cpu", "memory", "executionRoleArn", "taskRoleArn", "networkMode", "runtimePlatform", "volumes"],
+};
+
 export class LocalCloud implements provider.Provider {
   /** Region of the provider instance, from its Configure call (see main.ts); the environment's otherwise. */
   region = "eu-west-1";
@@ -127,7 +141,9 @@ export class LocalCloud implements provider.Provider {
     // Compare with the inputs stored at the last create/update; the engine's olds are outputs, which also
     // carry every computed attribute.
     const stored = this.load(urn)?.inputs ?? Object.fromEntries(Object.keys(news).map((k) => [k, olds[k]]));
-    return Promise.resolve({ changes: changedKeys(stored, news).length > 0 });
+    const changed = changedKeys(stored, news);
+    const replaces = changed.filter((key) => REPLACED_ON_CHANGE[typeOf(urn)]?.includes(key));
+    return Promise.resolve({ changes: changed.length > 0, replaces });
   }
 
   create(urn: string, inputs: Props): Promise<provider.CreateResult> {
@@ -148,8 +164,12 @@ export class LocalCloud implements provider.Provider {
     });
   }
 
-  delete(_id: string, urn: string): Promise<void> {
-    return this.attempt(urn, "delete", () => fs.rmSync(this.file(urn), { force: true }));
+  delete(_id: string, urn: string, props: Props = {}): Promise<void> {
+    return this.attempt(urn, "delete", () => {
+      // A replacement keeps the URN: the old resource is deleted after its successor was stored under it.
+      const stored = this.load(urn);
+      if (stored && canonical(stored.outputs) === canonical(props)) fs.rmSync(this.file(urn), { force: true });
+    });
   }
 
   /** A refresh: the stored resource, with what drift.json says someone changed by hand. */
