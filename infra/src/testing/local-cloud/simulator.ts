@@ -7,9 +7,9 @@
  *
  * Its folder (LOCAL_CLOUD_DIR) holds:
  *   resources/<hash of URN>.json  one file per live resource: { urn, type, id, inputs, outputs }
- *   drift.json                    { "<logical name>": { "<property>": value } }: a refresh reads these
+ *   drift.json                    { "<URN or logical name>": { "<property>": value } }: a refresh reads these
  *                                 values instead of the stored ones, as if someone changed the resource
- *   fail.json                     { "<logical name>": "<message>" }: create, update and delete of that
+ *   fail.json                     { "<URN or logical name>": "<message>" }: create, update and delete of that
  *                                 resource fail with the message (partial-failure paths)
  */
 import { createHash } from "node:crypto";
@@ -116,7 +116,8 @@ export class LocalCloud implements provider.Provider {
   /** Runs a change unless fail.json names the resource; either way the answer is a promise, never a throw. */
   private attempt<T>(urn: string, operation: string, change: () => T): Promise<T> {
     try {
-      const message = this.control<string>("fail.json")[nameOf(urn)];
+      const told = this.control<string>("fail.json");
+      const message = told[urn] ?? told[nameOf(urn)];
       if (message !== undefined) throw new Error(`local cloud (simulator): ${operation} of ${nameOf(urn)} failed as told by fail.json: ${message}`);
       return Promise.resolve(change());
     } catch (error) {
@@ -138,10 +139,13 @@ export class LocalCloud implements provider.Provider {
   }
 
   diff(_id: string, urn: string, olds: Props, news: Props): Promise<provider.DiffResult> {
-    // Compare with the inputs stored at the last create/update; the engine's olds are outputs, which also
-    // carry every computed attribute.
-    const stored = this.load(urn)?.inputs ?? Object.fromEntries(Object.keys(news).map((k) => [k, olds[k]]));
-    const changed = changedKeys(stored, news);
+    // Compare with the inputs stored at the last create/update. The engine's olds are outputs: where one
+    // differs from the outputs stored then, it was refreshed (drifted) and counts instead.
+    const stored = this.load(urn);
+    const inputs = stored?.inputs ?? news;
+    const drifted = (k: string) => stored !== undefined && k in olds && canonical(olds[k]) !== canonical(stored.outputs[k]);
+    const current = Object.fromEntries(Object.keys(inputs).map((k) => [k, drifted(k) ? olds[k] : inputs[k]]));
+    const changed = changedKeys(current, news);
     const replaces = changed.filter((key) => REPLACED_ON_CHANGE[typeOf(urn)]?.includes(key));
     return Promise.resolve({ changes: changed.length > 0, replaces });
   }
@@ -176,7 +180,8 @@ export class LocalCloud implements provider.Provider {
   read(id: string, urn: string, props: Props = {}): Promise<provider.ReadResult> {
     const stored = this.load(urn);
     if (!stored) return Promise.resolve({ id, props });
-    const drift = this.control<Props>("drift.json")[nameOf(urn)] ?? {};
+    const told = this.control<Props>("drift.json");
+    const drift = told[urn] ?? told[nameOf(urn)] ?? {};
     return Promise.resolve({ id, props: { ...stored.outputs, ...drift }, inputs: { ...stored.inputs, ...drift } });
   }
 
