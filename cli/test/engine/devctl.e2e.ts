@@ -100,6 +100,13 @@ describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.vers
     if (root && !process.env.DEVCTL_ENGINE_KEEP) fs.rmSync(root, { recursive: true, force: true });
   });
 
+  it("on a fresh backend, previewing data names the layer to deploy first", async () => {
+    const preview = await devctl("preview", "staging", "--layer", "data");
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toMatch(/data\s+SKIPPED/);
+    expect(preview.stdout).toContain("devctl up staging --layer network");
+  }, 300_000);
+
   it("up staging deploys network, data, compute in order through real stack references; outputs match the contracts", async () => {
     const up = await devctl("up", "staging", "--yes");
     expect(up.code, up.stderr).toBe(0);
