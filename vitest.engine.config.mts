@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import base from "./vitest.config.mts";
+import base from "./vitest.config.mjs";
 
 // The engine suite (cli/test/engine): devctl on the real Pulumi engine and the local-cloud simulator. Separate
 // from `pnpm test`: it needs the Pulumi CLI, takes minutes, and its scenarios share one backend in order.
