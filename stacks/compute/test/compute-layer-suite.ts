@@ -129,6 +129,11 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       });
     });
 
+    it("trusts exactly two proxies (CloudFront, then the ALB), so the auth-failure budget counts each client, not the ALB", () => {
+      const plain = containerOf(one(TYPES.taskDefinition)).environment as { name: string; value: string }[];
+      expect(plain.filter((v) => v.name === "TRUST_PROXY")).toEqual([{ name: "TRUST_PROXY", value: "2" }]);
+    });
+
     it("logs to an encrypted log group with the environment's retention", () => {
       const logGroup = one(TYPES.logGroup, "service-logs");
       expect(logGroup.inputs).toMatchObject({ retentionInDays: run.environment.logRetentionDays, kmsKeyId: NETWORK.kmsKeyArn });
