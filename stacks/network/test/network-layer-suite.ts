@@ -263,6 +263,12 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(actions.every((a) => a.startsWith("logs:"))).toBe(true);
     });
 
+    it("every IAM role carries the workload permissions boundary the deploy role requires (docs/ci-cd.md)", () => {
+      const roles = r.ofType(T.role);
+      expect(roles.map((role) => role.name)).toEqual([`${env.name}-flow-logs`]);
+      for (const role of roles) expect(role.inputs.permissionsBoundary, role.name).toBe("arn:aws:iam::123456789012:policy/platform-workload-boundary");
+    });
+
     it("gives every log group a retention CloudWatch accepts", () => {
       const groups = r.ofType(T.logGroup);
       expect(groups.length).toBeGreaterThan(0);
