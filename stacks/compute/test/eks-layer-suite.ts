@@ -120,6 +120,15 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(values.networkPolicy.ingressCidrs).toEqual([NETWORK.vpcCidr]);
     });
 
+    it("puts the service in a namespace that enforces the restricted Pod Security Standard", () => {
+      const namespace = one("kubernetes:core/v1:Namespace");
+      expect(namespace.inputs.metadata).toMatchObject({
+        name: "release-ledger",
+        labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+      });
+      expect(all(EKS.release).find((r) => r.inputs.chart === SERVICE_CHART_PATH)?.inputs.namespace).toBe("release-ledger");
+    });
+
     it("exports the same outputs as the ECS platform", () => {
       expect(Object.keys(run.outputs).sort()).toEqual([...LAYER_OUTPUT_NAMES.compute].sort());
       expect(run.outputs.clusterName).toBe(`${environmentName}-release-ledger`);

@@ -33,6 +33,13 @@ export type AccessRole = keyof typeof ACCESS_POLICIES;
 export const SERVICE_NAMESPACE = "release-ledger";
 export const SERVICE_ACCOUNT = "release-ledger";
 
+/** Pod Security Admission labels of the service's namespace: enforce, audit and warn at the restricted level. */
+export const POD_SECURITY_LABELS = {
+  "pod-security.kubernetes.io/enforce": "restricted",
+  "pod-security.kubernetes.io/audit": "restricted",
+  "pod-security.kubernetes.io/warn": "restricted",
+} as const;
+
 /** Namespace and service account of External Secrets Operator, the one workload that reads Secrets Manager. */
 export const SECRETS_OPERATOR_NAMESPACE = "external-secrets";
 export const SECRETS_OPERATOR_ACCOUNT = "external-secrets";

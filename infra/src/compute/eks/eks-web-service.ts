@@ -9,7 +9,7 @@ import { ServiceAlarms } from "../service-alarms";
 import { deregistrationDelaySeconds } from "../shutdown-timing";
 import { ALB_TLS_POLICY, originDomainName, READINESS_PATH } from "../web-service";
 import { argoRolloutsValues, externalSecretsValues, OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./chart-values";
-import { SERVICE_NAMESPACE } from "./cluster-policies";
+import { POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
 import { EksCluster } from "./eks-cluster";
 import { kubeconfig } from "./kubeconfig";
 
@@ -292,13 +292,19 @@ export class EksWebService extends pulumi.ComponentResource {
     };
     const externalSecrets = operator("externalSecrets", externalSecretsValues());
     const argoRollouts = operator("argoRollouts", argoRolloutsValues());
+    // Pod Security Admission refuses any pod in the service's namespace that is not "restricted" (non-root, no
+    // privilege escalation, all capabilities dropped, RuntimeDefault seccomp), whatever the chart's values say.
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: SERVICE_NAMESPACE, labels: { ...POD_SECURITY_LABELS } } },
+      onCluster,
+    );
     const service = new k8s.helm.v3.Release(
       `${name}-${serviceName}`,
       {
         name: serviceName,
         chart: SERVICE_CHART_PATH,
-        namespace: SERVICE_NAMESPACE,
-        createNamespace: true,
+        namespace: namespace.metadata.name,
         // A failed release is rolled back by Helm; a failed canary is aborted by Argo Rollouts (and devctl pins
         // the last good digest), never left half-applied.
         atomic: true,
