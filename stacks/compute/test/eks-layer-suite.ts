@@ -120,6 +120,16 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(values.networkPolicy.ingressCidrs).toEqual([NETWORK.vpcCidr]);
     });
 
+    it("counts running copies as the healthy pods in the target group, not ECS tasks", () => {
+      const running = run.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("running-tasks-low"));
+      expect(running?.inputs).toMatchObject({
+        namespace: "AWS/ApplicationELB",
+        metricName: "HealthyHostCount",
+        dimensions: { TargetGroup: "targetgroup/service-pods/6d0ecf831eec9f09", LoadBalancer: "app/service-alb/50dc6c495c0c9188" },
+      });
+      expect(JSON.stringify(run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs))).not.toContain("ECS/ContainerInsights");
+    });
+
     it("puts the service in a namespace that enforces the restricted Pod Security Standard", () => {
       const namespace = one("kubernetes:core/v1:Namespace");
       expect(namespace.inputs.metadata).toMatchObject({

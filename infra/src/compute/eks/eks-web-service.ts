@@ -255,6 +255,12 @@ export class EksWebService extends pulumi.ComponentResource {
         targetGroupArnSuffixes: [this.targetGroup.arnSuffix],
         clusterName: this.eks.clusterName,
         serviceName,
+        // The pods the ALB finds healthy: ECS Container Insights has nothing to say about a Kubernetes workload.
+        runningCount: {
+          namespace: "AWS/ApplicationELB",
+          metricName: "HealthyHostCount",
+          dimensions: { TargetGroup: this.targetGroup.arnSuffix, LoadBalancer: this.albArnSuffix },
+        },
         tags,
       },
       parent,
