@@ -5,6 +5,8 @@ import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import { AlarmSoakGate, sdkAlarmSource } from "../aws/alarm-soak-gate";
 import { EcsDeploymentWatcher, sdkDescribeDeployments } from "../aws/ecs-deployment-watcher";
 import { AutomationEngine } from "../engine/automation";
+import { eksAccess, kubernetesWorkloadReader } from "../kubernetes/eks-connection";
+import { KubernetesRolloutWatcher } from "../kubernetes/rollout-watcher";
 import { automationSettings, requirePulumiCli } from "../engine/automation-options";
 import type { Io } from "../io";
 import type { Services, ServicesFactory } from "./services";
@@ -17,9 +19,14 @@ export const createServices: ServicesFactory = (environment: Environment, io: Io
   requirePulumiCli(io.env);
   const settings = automationSettings(io.env, REPOSITORY_ROOT, { secretsProvider: options.secretsProvider });
   const timeoutMinutes = Number(io.env.DEVCTL_DEPLOY_TIMEOUT_MINUTES ?? 60);
+  const timeoutMs = (Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 60) * 60_000;
   return Promise.resolve({
     engine: new AutomationEngine(settings, io.env.DEVCTL_DEBUG ? (text) => io.err(text.trimEnd()) : undefined),
-    deployments: new EcsDeploymentWatcher(sdkDescribeDeployments(), { timeoutMs: (Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 60) * 60_000 }),
+    // The one place devctl tells the platforms apart: what it waits for after a compute update.
+    deployments:
+      environment.compute.platform === "eks"
+        ? new KubernetesRolloutWatcher(kubernetesWorkloadReader(eksAccess()), { timeoutMs })
+        : new EcsDeploymentWatcher(sdkDescribeDeployments(), { timeoutMs }),
     soak: new AlarmSoakGate(sdkAlarmSource()),
     stateDir: path.join(REPOSITORY_ROOT, ".devctl"),
     now: () => new Date(),
