@@ -1,5 +1,5 @@
 import { DevctlError } from "../errors";
-import type { DeploymentResult, DeploymentTarget, DeploymentWatcher } from "../services/services";
+import type { DeploymentResult, DeploymentTarget, DeploymentWatcher, DeploymentWords } from "../services/services";
 
 /** Namespace of the service on the eks platform (infra/src/compute/eks SERVICE_NAMESPACE). */
 export const SERVICE_NAMESPACE = "release-ledger";
@@ -68,6 +68,13 @@ export interface RolloutWatcherOptions {
 
 /** Polls the Kubernetes API until the service's Rollout (or Deployment) finishes, fails, is aborted, or times out. */
 export class KubernetesRolloutWatcher implements DeploymentWatcher {
+  readonly words: DeploymentWords = {
+    rollout: "Kubernetes rollout",
+    controller: "Argo Rollouts",
+    lookAt: `kubectl -n ${SERVICE_NAMESPACE} describe rollout (its analysis runs and events)`,
+    tag: "eks",
+  };
+
   constructor(
     private readonly read: ReadWorkload,
     private readonly options: RolloutWatcherOptions = {},
