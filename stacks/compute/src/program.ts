@@ -83,7 +83,16 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   // The one place the platform is chosen: both components have the same outputs, so nothing below branches.
   const web =
     environment.compute.platform === "eks"
-      ? new EksWebService("service", { ...shared, vpcCidr: network.vpcCidr }, { provider })
+      ? new EksWebService(
+          "service",
+          {
+            ...shared,
+            vpcCidr: network.vpcCidr,
+            databaseSecurityGroupId: network.databaseSecurityGroupId,
+            cacheSecurityGroupId: network.cacheSecurityGroupId,
+          },
+          { provider },
+        )
       : new WebService(
           "service",
           { ...shared, pullRepositoryArns: containerImage.pullRepositoryArns, serviceSecurityGroupId: network.serviceSecurityGroupId },

@@ -21,6 +21,8 @@ export const NETWORK = {
   privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
   albSecurityGroupId: "sg-alb",
   serviceSecurityGroupId: "sg-service",
+  databaseSecurityGroupId: "sg-database",
+  cacheSecurityGroupId: "sg-cache",
   kmsKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/network-key`,
   alertTopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:platform-alerts`,
 };

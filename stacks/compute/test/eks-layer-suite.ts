@@ -130,6 +130,18 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(JSON.stringify(run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs))).not.toContain("ECS/ContainerInsights");
     });
 
+    it("lets the pods (the cluster security group) reach PostgreSQL and Redis, and the ALB reach the pods' port only", () => {
+      const ingress = all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs);
+      expect(ingress).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ securityGroupId: NETWORK.databaseSecurityGroupId, fromPort: DATA.dbPort, toPort: DATA.dbPort, ipProtocol: "tcp" }),
+          expect.objectContaining({ securityGroupId: NETWORK.cacheSecurityGroupId, fromPort: DATA.redisPort, toPort: DATA.redisPort, ipProtocol: "tcp" }),
+          expect.objectContaining({ referencedSecurityGroupId: NETWORK.albSecurityGroupId, fromPort: 8080, toPort: 8080 }),
+        ]),
+      );
+      expect(ingress).toHaveLength(3);
+    });
+
     it("puts the service in a namespace that enforces the restricted Pod Security Standard", () => {
       const namespace = one("kubernetes:core/v1:Namespace");
       expect(namespace.inputs.metadata).toMatchObject({

@@ -27,6 +27,9 @@ export interface EksWebServiceArgs {
   /** Subnets of the cluster and its nodes. */
   readonly privateSubnetIds: pulumi.Input<string[]>;
   readonly albSecurityGroupId: pulumi.Input<string>;
+  /** Security groups of the data stores: they admit the service's ECS group only, so the pods are added. */
+  readonly databaseSecurityGroupId: pulumi.Input<string>;
+  readonly cacheSecurityGroupId: pulumi.Input<string>;
   /** Customer-managed key: Secrets envelope encryption and the control-plane logs. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** SNS topic every alarm notifies. */
@@ -186,6 +189,27 @@ export class EksWebService extends pulumi.ComponentResource {
       },
       parent,
     );
+
+    // The data stores admit the ECS service's group only; Auto Mode pods sit in the cluster security group.
+    const dataStores = [
+      { role: "database", groupId: args.databaseSecurityGroupId, port: args.database.port, description: "PostgreSQL from the service's pods" },
+      { role: "cache", groupId: args.cacheSecurityGroupId, port: args.redis.port, description: "Redis from the service's pods" },
+    ];
+    for (const store of dataStores) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-pods-to-${store.role}`,
+        {
+          securityGroupId: store.groupId,
+          referencedSecurityGroupId: this.eks.clusterSecurityGroupId,
+          ipProtocol: "tcp",
+          fromPort: store.port,
+          toPort: store.port,
+          description: store.description,
+          tags,
+        },
+        parent,
+      );
+    }
 
     const origin = originDomainName(env.dns.domainName);
     const zone = aws.route53.getZoneOutput({ name: env.dns.hostedZoneName, privateZone: false }, parent);
