@@ -142,6 +142,13 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(ingress).toHaveLength(3);
     });
 
+    it("keeps the ALB's access logs private, encrypted and only for logRetentionDays", () => {
+      const lifecycle = one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "service-alb-logs-lifecycle").inputs as any;
+      expect(lifecycle.rules[0]).toMatchObject({ status: "Enabled", filter: { prefix: "alb/" }, expiration: { days: run.environment.logRetentionDays } });
+      expect(one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "service-alb-logs-public-access").inputs).toMatchObject({ blockPublicPolicy: true });
+      expect((one("aws:lb/loadBalancer:LoadBalancer").inputs as any).accessLogs).toMatchObject({ prefix: "alb", enabled: true });
+    });
+
     it("puts the service in a namespace that enforces the restricted Pod Security Standard", () => {
       const namespace = one("kubernetes:core/v1:Namespace");
       expect(namespace.inputs.metadata).toMatchObject({

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../../dns/validated-certificate";
 import type { Environment } from "../../environment/environment";
-import { albLogBucketPolicy } from "../iam-policies";
+import { ALB_LOG_PREFIX, albAccessLogs } from "../alb-access-logs";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
 import { ServiceAlarms } from "../service-alarms";
 import { deregistrationDelaySeconds } from "../shutdown-timing";
@@ -13,7 +13,6 @@ import { POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
 import { EksCluster } from "./eks-cluster";
 import { kubeconfig } from "./kubeconfig";
 
-const ALB_LOG_PREFIX = "alb";
 
 export interface EksWebServiceArgs {
   readonly environment: Environment;
@@ -91,7 +90,6 @@ export class EksWebService extends pulumi.ComponentResource {
     } catch (error) {
       throw new pulumi.ResourceError((error as Error).message, this);
     }
-    const identity = aws.getCallerIdentityOutput({}, parent);
 
     // ---- Cluster ----
     this.eks = new EksCluster(
@@ -107,34 +105,7 @@ export class EksWebService extends pulumi.ComponentResource {
     );
 
     // ---- Load balancer (the origin CloudFront reaches) ----
-    const logBucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: !env.isProduction, tags }, parent);
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-alb-logs-ownership`,
-      { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      parent,
-    );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-alb-logs-public-access`,
-      { bucket: logBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
-    );
-    // ALB log delivery supports SSE-S3 only, not SSE-KMS.
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-alb-logs-encryption`,
-      { bucket: logBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      parent,
-    );
-    const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
-    const logBucketPolicy = new aws.s3.BucketPolicy(
-      `${name}-alb-logs-policy`,
-      {
-        bucket: logBucket.id,
-        policy: pulumi
-          .all([logBucket.arn, identity.accountId, elbAccount.arn])
-          .apply(([bucketArn, accountId, elbAccountArn]) => JSON.stringify(albLogBucketPolicy({ bucketArn, accountId, prefix: ALB_LOG_PREFIX, elbAccountArn }))),
-      },
-      { parent: this, dependsOn: [publicAccess, ownership] },
-    );
+    const accessLogs = albAccessLogs(name, env, tags, this);
     this.loadBalancer = new aws.lb.LoadBalancer(
       `${name}-alb`,
       {
@@ -144,10 +115,10 @@ export class EksWebService extends pulumi.ComponentResource {
         securityGroups: [args.albSecurityGroupId],
         dropInvalidHeaderFields: true,
         enableDeletionProtection: env.isProduction,
-        accessLogs: { bucket: logBucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
+        accessLogs: { bucket: accessLogs.bucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
         tags,
       },
-      { parent: this, dependsOn: [logBucketPolicy, encryption] },
+      { parent: this, dependsOn: accessLogs.ready },
     );
     this.targetGroup = new aws.lb.TargetGroup(
       `${name}-pods`,
