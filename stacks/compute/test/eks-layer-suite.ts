@@ -84,6 +84,15 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(association?.inputs).toMatchObject({ namespace: "external-secrets", serviceAccount: "external-secrets" });
       const trust = JSON.parse(String(one(EKS.role, "service-eks-secrets-reader").inputs.assumeRolePolicy));
       expect(trust.Statement[0]).toMatchObject({ Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] });
+      // Only that service account of that cluster may become the role (Pod Identity's session tags).
+      expect(trust.Statement[0].Condition).toEqual({
+        StringEquals: {
+          "aws:SourceAccount": "123456789012",
+          "aws:RequestTag/eks-cluster-name": `${environmentName}-release-ledger`,
+          "aws:RequestTag/kubernetes-namespace": "external-secrets",
+          "aws:RequestTag/kubernetes-service-account": "external-secrets",
+        },
+      });
       const policy = JSON.parse(String(one(EKS.rolePolicy, "service-eks-secrets-reader-policy").inputs.policy));
       expect(policy.Statement[0]).toEqual({
         Effect: "Allow",

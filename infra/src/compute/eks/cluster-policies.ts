@@ -56,34 +56,48 @@ export function metricsReadPolicy(): PolicyDocument {
   return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" }] };
 }
 
-/** Trust policy of a role assumed by an AWS service principal, limited to this account (confused-deputy guard). */
-export function serviceTrustPolicy(service: string, accountId: string, actions: readonly string[] = ["sts:AssumeRole"]): PolicyDocument {
+/** Trust policy of a role an AWS service principal assumes, with the conditions that service can prove. */
+function serviceTrustPolicy(service: string, actions: readonly string[], condition?: Record<string, unknown>): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: [...actions],
-        ...(service === "ec2.amazonaws.com" ? {} : { Condition: { StringEquals: { "aws:SourceAccount": accountId } } }),
-      },
-    ],
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: [...actions], ...(condition ? { Condition: condition } : {}) }],
   };
 }
 
-/** The cluster role: EKS (Auto Mode tags the sessions it starts). */
-export function clusterTrustPolicy(accountId: string): PolicyDocument {
-  return serviceTrustPolicy("eks.amazonaws.com", accountId, ["sts:AssumeRole", "sts:TagSession"]);
+/**
+ * The cluster role: EKS (Auto Mode tags the sessions it starts). As AWS documents it, without source conditions:
+ * EKS does not promise to send them, and a condition it does not send would refuse to create the cluster.
+ */
+export function clusterTrustPolicy(): PolicyDocument {
+  return serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
 }
 
-/** The nodes Auto Mode launches (EC2 instances; EC2 sends no source account, so no condition). */
-export function nodeTrustPolicy(accountId: string): PolicyDocument {
-  return serviceTrustPolicy("ec2.amazonaws.com", accountId);
+/** The nodes Auto Mode launches (EC2 instances). */
+export function nodeTrustPolicy(): PolicyDocument {
+  return serviceTrustPolicy("ec2.amazonaws.com", ["sts:AssumeRole"]);
 }
 
-/** EKS Pod Identity: the agent assumes the role for a pod and tags the session with its namespace and account. */
-export function podIdentityTrustPolicy(accountId: string): PolicyDocument {
-  return serviceTrustPolicy("pods.eks.amazonaws.com", accountId, ["sts:AssumeRole", "sts:TagSession"]);
+/** Who may become a Pod Identity role: one service account, in one namespace, of one cluster, in this account. */
+export interface PodIdentitySubject {
+  readonly accountId: string;
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * EKS Pod Identity: the agent assumes the role for a pod and tags the session with its cluster, namespace and
+ * service account; the conditions on those tags keep any other association in the account from using the role.
+ */
+export function podIdentityTrustPolicy(subject: PodIdentitySubject): PolicyDocument {
+  return serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"], {
+    StringEquals: {
+      "aws:SourceAccount": subject.accountId,
+      "aws:RequestTag/eks-cluster-name": subject.clusterName,
+      "aws:RequestTag/kubernetes-namespace": subject.namespace,
+      "aws:RequestTag/kubernetes-service-account": subject.serviceAccount,
+    },
+  });
 }
 
 /** Lets EKS envelope-encrypt Kubernetes Secrets with the environment's key (and only that key). */

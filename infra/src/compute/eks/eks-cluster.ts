@@ -85,7 +85,7 @@ export class EksCluster extends pulumi.ComponentResource {
       `${name}-cluster-role`,
       {
         description: `EKS Auto Mode control plane of ${nameOfCluster}`,
-        assumeRolePolicy: identity.accountId.apply((account) => JSON.stringify(clusterTrustPolicy(account))),
+        assumeRolePolicy: JSON.stringify(clusterTrustPolicy()),
         tags,
       },
       parent,
@@ -102,7 +102,7 @@ export class EksCluster extends pulumi.ComponentResource {
       `${name}-node-role`,
       {
         description: `Nodes EKS Auto Mode launches for ${nameOfCluster}: image pull and node registration only`,
-        assumeRolePolicy: identity.accountId.apply((account) => JSON.stringify(nodeTrustPolicy(account))),
+        assumeRolePolicy: JSON.stringify(nodeTrustPolicy()),
         tags,
       },
       parent,
@@ -167,7 +167,11 @@ export class EksCluster extends pulumi.ComponentResource {
       `${name}-secrets-reader`,
       {
         description: `Pod Identity of ${SECRETS_OPERATOR_NAMESPACE}/${SECRETS_OPERATOR_ACCOUNT} in ${nameOfCluster}: reads the service's secrets`,
-        assumeRolePolicy: identity.accountId.apply((account) => JSON.stringify(podIdentityTrustPolicy(account))),
+        assumeRolePolicy: identity.accountId.apply((accountId) =>
+          JSON.stringify(
+            podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: SECRETS_OPERATOR_NAMESPACE, serviceAccount: SECRETS_OPERATOR_ACCOUNT }),
+          ),
+        ),
         tags,
       },
       parent,
@@ -199,7 +203,9 @@ export class EksCluster extends pulumi.ComponentResource {
       `${name}-metrics-reader`,
       {
         description: `Pod Identity of ${ROLLOUTS_NAMESPACE}/${ROLLOUTS_ACCOUNT} in ${nameOfCluster}: reads CloudWatch metrics`,
-        assumeRolePolicy: identity.accountId.apply((account) => JSON.stringify(podIdentityTrustPolicy(account))),
+        assumeRolePolicy: identity.accountId.apply((accountId) =>
+          JSON.stringify(podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: ROLLOUTS_NAMESPACE, serviceAccount: ROLLOUTS_ACCOUNT })),
+        ),
         tags,
       },
       parent,
