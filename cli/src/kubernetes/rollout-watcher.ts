@@ -1,4 +1,5 @@
 import { DevctlError } from "../errors";
+import { pollUntilDone } from "../services/poll";
 import type { DeploymentResult, DeploymentTarget, DeploymentWatcher, DeploymentWords } from "../services/services";
 
 /** Namespace of the service on the eks platform (infra/src/compute/eks SERVICE_NAMESPACE). */
@@ -81,25 +82,25 @@ export class KubernetesRolloutWatcher implements DeploymentWatcher {
   ) {}
 
   async waitForDeployment(target: DeploymentTarget, options: { readonly onProgress: (line: string) => void }): Promise<DeploymentResult> {
-    const pollMs = this.options.pollMs ?? 15_000;
     const timeoutMs = this.options.timeoutMs ?? 60 * 60_000;
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    let last = "";
-    for (let waited = 0; ; waited += pollMs) {
-      const view = await this.read(target);
-      const verdict = assessWorkload(view);
-      if (verdict.result) return verdict.result;
-      const line = `${view.kind === "missing" ? "workload" : view.kind} ${target.service}: ${verdict.line}`;
-      if (line !== last) options.onProgress(line);
-      last = line;
-      if (waited >= timeoutMs) {
-        throw new DevctlError(
-          "OPERATION_FAILED",
-          `the rollout of ${target.service} in EKS cluster ${target.cluster} did not finish within ${Math.round(timeoutMs / 60_000)} minutes`,
-          `watch it with kubectl -n ${SERVICE_NAMESPACE} get rollout,deployment ${target.service}; raise DEVCTL_DEPLOY_TIMEOUT_MINUTES if canaries bake longer`,
-        );
-      }
-      await sleep(pollMs);
-    }
+    return pollUntilDone(
+      async () => {
+        const view = await this.read(target);
+        const verdict = assessWorkload(view);
+        return { result: verdict.result, line: `${view.kind === "missing" ? "workload" : view.kind} ${target.service}: ${verdict.line}` };
+      },
+      {
+        pollMs: this.options.pollMs ?? 15_000,
+        timeoutMs,
+        sleep: this.options.sleep,
+        onProgress: options.onProgress,
+        timedOut: () =>
+          new DevctlError(
+            "OPERATION_FAILED",
+            `the rollout of ${target.service} in EKS cluster ${target.cluster} did not finish within ${Math.round(timeoutMs / 60_000)} minutes`,
+            `watch it with kubectl -n ${SERVICE_NAMESPACE} get rollout,deployment ${target.service}; raise DEVCTL_DEPLOY_TIMEOUT_MINUTES if canaries bake longer`,
+          ),
+      },
+    );
   }
 }
