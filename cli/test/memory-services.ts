@@ -6,7 +6,7 @@ import type { Layer } from "@platform/infra/layers";
 import { MemoryEngine } from "../src/engine/memory";
 import { IMAGE_CONFIG_KEY, type StackRef, type UpdateRecord } from "../src/engine/engine";
 import { main } from "../src/main";
-import type { DeploymentResult, DeploymentTarget, DeploymentWatcher, SoakGate, SoakRequest, SoakResult, ServicesFactory } from "../src/services/services";
+import type { DeploymentResult, DeploymentTarget, DeploymentWatcher, DeploymentWords, SoakGate, SoakRequest, SoakResult, ServicesFactory } from "../src/services/services";
 import { recordingIo, type RecordingIo } from "./recording-io";
 
 export const REPOSITORY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/release-ledger";
@@ -38,6 +38,8 @@ function computeOutputs(environment: string, config: Readonly<Record<string, str
 }
 
 export class FakeWatcher implements DeploymentWatcher {
+  /** Unset: the ECS words; a test of the eks platform sets the Kubernetes watcher's. */
+  words?: DeploymentWords;
   readonly watched: DeploymentTarget[] = [];
   /** Results to return in order; COMPLETED once they run out. */
   readonly results: DeploymentResult[] = [];

@@ -9,3 +9,4 @@ export { ContainerImage, ServiceAlarms, WebService, parseImageReference, type Co
 export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
 export { CLOUDFRONT_REGION, Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
+export { EksCluster, EksWebService, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";

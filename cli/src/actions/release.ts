@@ -1,7 +1,7 @@
 import { DevctlError } from "../errors";
 import { IMAGE_CONFIG_KEY, type Engine, type StackRef, type UpdateOutcome } from "../engine/engine";
 import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger/ledger-client";
-import type { DeploymentResult, TrafficReport } from "../services/services";
+import { ECS_WORDS, type DeploymentResult, type TrafficReport } from "../services/services";
 import { withBackup } from "./backup";
 import { progressFor, type ActionContext } from "./context";
 
@@ -107,12 +107,13 @@ export async function releaseCompute(context: ActionContext, request: ReleaseReq
     return { update, backup, imageRef, imageDigest, deployment: "not-watched" };
   }
 
-  io.err(`waiting for the ECS deployment of ${service} in ${cluster} to finish`);
+  const words = services.deployments.words ?? ECS_WORDS;
+  io.err(`waiting for the ${words.rollout} of ${service} in ${cluster} to finish`);
   let result: DeploymentResult;
   try {
     result = await services.deployments.waitForDeployment(
       { region: environment.awsRegion, cluster, service },
-      { onProgress: progressFor(io, `${environment.name}/ecs`) },
+      { onProgress: progressFor(io, `${environment.name}/${words.tag}`) },
     );
   } catch (error) {
     await finishLedger("failed");
@@ -120,18 +121,18 @@ export async function releaseCompute(context: ActionContext, request: ReleaseReq
   }
   if (result.state === "COMPLETED") {
     await finishLedger("succeeded");
-    io.err(`ECS deployment of ${service} completed`);
+    io.err(`${words.rollout} of ${service} completed`);
     for (const line of trafficLines(result.traffic)) io.err(line);
     return { update, backup, imageRef, imageDigest, deployment: "completed" };
   }
 
   await finishLedger("rolled_back");
-  const what = `ECS ${result.state === "ROLLED_BACK" ? "rolled back" : "failed"} the deployment of ${imageRef ?? "the new image"} to ${environment.name} (${result.reason})`;
+  const what = `${words.controller} ${result.state === "ROLLED_BACK" ? "rolled back" : "failed"} the deployment of ${imageRef ?? "the new image"} to ${environment.name} (${result.reason})`;
   if (!lastGoodImage) {
     throw new DevctlError(
       "DEPLOYMENT_ROLLED_BACK",
       `${what}; there is no earlier image pinned by digest to put back, so the compute stack still names the failed image`,
-      `look at the ECS service events and the logs, fix the release, then run devctl up ${environment.name} --layer compute`,
+      `look at ${words.lookAt} and the logs, fix the release, then run devctl up ${environment.name} --layer compute`,
     );
   }
   io.err(`${what}; putting the compute stack back to ${lastGoodImage} so its state matches what runs`);
@@ -143,7 +144,7 @@ export async function releaseCompute(context: ActionContext, request: ReleaseReq
   throw new DevctlError(
     "DEPLOYMENT_ROLLED_BACK",
     `${what}; the compute stack now pins the last good image ${lastGoodImage} again`,
-    "look at the ECS service events, the logs and the deployment alarms; fix the release and deploy again",
+    `look at ${words.lookAt}, the logs and the deployment alarms; fix the release and deploy again`,
   );
 }
 

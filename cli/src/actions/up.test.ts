@@ -5,6 +5,7 @@ import { harness, image } from "../../test/memory-services";
 import { stackLockedError } from "../engine/memory";
 import { IMAGE_CONFIG_KEY } from "../engine/engine";
 import { DevctlError, ExitCode } from "../errors";
+import { KubernetesRolloutWatcher } from "../kubernetes/rollout-watcher";
 import { main } from "../main";
 import { recordingIo } from "../../test/recording-io";
 
@@ -206,6 +207,25 @@ describe("devctl up", () => {
 
     const conflicting = await h.run(["up", "prod", "--yes", "--build", "--keep-image"]);
     expect(conflicting.code).toBe(ExitCode.Usage);
+  });
+
+  it("on the eks platform, names the Kubernetes rollout and Argo Rollouts, and still pins the last good image after an abort", async () => {
+    const h = harness();
+    h.watcher.words = new KubernetesRolloutWatcher(() => Promise.resolve({ kind: "missing" })).words;
+    h.deploy("staging", "network");
+    h.deploy("staging", "data");
+    h.deploy("staging", "compute", { [IMAGE_CONFIG_KEY]: image("good") });
+    h.watcher.results.push({ state: "ROLLED_BACK", reason: 'RolloutAborted: metric "target-5xx-rate" assessed Failed' });
+    const { code, stderr } = await h.run(["up", "staging", "--layer", "compute", "--image", image("bad")]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain("waiting for the Kubernetes rollout of staging-service in staging-cluster to finish");
+    expect(stderr).toMatch(/\[staging\/eks \d+s\] deployment/);
+    expect(stderr).toContain(`Argo Rollouts rolled back the deployment of ${image("bad")} to staging (RolloutAborted`);
+    expect(stderr).not.toContain("ECS");
+    const compute = h.engine.stack({ environment: "staging", layer: "compute" });
+    expect(compute.config[IMAGE_CONFIG_KEY]).toBe(image("good"));
+    // The reconcile message keeps the form devctl rollback reads to skip rolled-back images.
+    expect(compute.history.at(-1)!.message).toBe(`devctl reconcile: ECS rolled back ${image("bad")}; image back to ${image("good")}`);
   });
 
   it("when ECS rolls the deployment back, pins the last good image again and updates the stack to match", async () => {

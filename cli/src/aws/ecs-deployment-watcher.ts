@@ -1,4 +1,5 @@
 import { DevctlError } from "../errors";
+import { pollUntilDone } from "../services/poll";
 import type { DeploymentResult, DeploymentTarget, DeploymentWatcher } from "../services/services";
 import { awsError } from "./aws-errors";
 
@@ -88,37 +89,38 @@ export class EcsDeploymentWatcher implements DeploymentWatcher {
   ) {}
 
   async waitForDeployment(target: DeploymentTarget, options: { readonly onProgress: (line: string) => void }): Promise<DeploymentResult> {
-    const pollMs = this.options.pollMs ?? 15_000;
     const timeoutMs = this.options.timeoutMs ?? 60 * 60_000;
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     let tracked: string | undefined;
-    let last = "";
     const readTraffic = this.options.readTraffic;
     const before = readTraffic ? await readTraffic(target) : undefined;
-    for (let waited = 0; ; waited += pollMs) {
-      const assessment = assessDeployments(await this.describe(target), tracked);
-      tracked = assessment.tracked;
-      if (assessment.result?.state === "COMPLETED" && readTraffic) {
-        const after = await readTraffic(target);
-        const traffic = {
-          ...(before?.servingTargetGroupArn ? { before: before.servingTargetGroupArn } : {}),
-          ...(after?.servingTargetGroupArn ? { after: after.servingTargetGroupArn } : {}),
-          targetGroupCount: after?.targetGroupCount ?? before?.targetGroupCount ?? 0,
-        };
-        return { ...assessment.result, traffic };
-      }
-      if (assessment.result) return assessment.result;
-      if (assessment.line !== last) options.onProgress(`deployment ${tracked ?? "?"}: ${assessment.line}`);
-      last = assessment.line;
-      if (waited >= timeoutMs) {
-        throw new DevctlError(
-          "OPERATION_FAILED",
-          `the ECS deployment of ${target.service} did not finish within ${Math.round(timeoutMs / 60_000)} minutes`,
-          `watch it in the ECS console (cluster ${target.cluster}); raise DEVCTL_DEPLOY_TIMEOUT_MINUTES if deployments bake longer`,
-        );
-      }
-      await sleep(pollMs);
-    }
+    const result = await pollUntilDone(
+      async () => {
+        const assessment = assessDeployments(await this.describe(target), tracked);
+        tracked = assessment.tracked;
+        return { result: assessment.result, line: `deployment ${tracked ?? "?"}: ${assessment.line}` };
+      },
+      {
+        pollMs: this.options.pollMs ?? 15_000,
+        timeoutMs,
+        sleep: this.options.sleep,
+        onProgress: options.onProgress,
+        timedOut: () =>
+          new DevctlError(
+            "OPERATION_FAILED",
+            `the ECS deployment of ${target.service} did not finish within ${Math.round(timeoutMs / 60_000)} minutes`,
+            `watch it in the ECS console (cluster ${target.cluster}); raise DEVCTL_DEPLOY_TIMEOUT_MINUTES if deployments bake longer`,
+          ),
+      },
+    );
+    if (result.state !== "COMPLETED" || !readTraffic) return result;
+    // Which target group serves now, against the one before: a canary must have moved traffic to the other.
+    const after = await readTraffic(target);
+    const traffic = {
+      ...(before?.servingTargetGroupArn ? { before: before.servingTargetGroupArn } : {}),
+      ...(after?.servingTargetGroupArn ? { after: after.servingTargetGroupArn } : {}),
+      targetGroupCount: after?.targetGroupCount ?? before?.targetGroupCount ?? 0,
+    };
+    return { ...result, traffic };
   }
 }
 

@@ -161,7 +161,7 @@ describe("devctl plan: human output, filters and failures", () => {
   it("exits 2 on an unknown environment, naming the known ones", async () => {
     const { code, io } = await plan(["qa"]);
     expect(code).toBe(ExitCode.Usage);
-    expect(io.stderr.join("\n")).toContain('unknown environment "qa"; known environments: prod, staging');
+    expect(io.stderr.join("\n")).toContain('unknown environment "qa"; known environments: prod, staging, staging-eks');
     expect(io.stdout).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * `devctl plan` on the repository's real layer programs (stacks/<layer>/src/program.ts), through the real
  * command parser: every layer evaluates offline, upstream outputs reach downstream stack references, and
- * the real layers pass the policy pack in both environments.
+ * the real layers pass the policy pack in every environment, on both compute platforms.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { recordingIo } from "../../test/recording-io";
@@ -11,7 +11,7 @@ import type { PlanDocument } from "./print-plan";
 
 type Resource = PlanDocument["layers"][number]["resources"][number];
 
-describe.each(["staging", "prod"])("devctl plan %s --json on the real layers", (environment) => {
+describe.each(["staging", "prod", "staging-eks"])("devctl plan %s --json on the real layers", (environment) => {
   let code: number;
   let stderr: string;
   let stdout: string;
@@ -67,5 +67,43 @@ describe.each(["staging", "prod"])("devctl plan %s --json on the real layers", (
     expect(stdout).toContain('"[secret]"');
     const redis = find(1, "aws:elasticache/replicationGroup:ReplicationGroup")[0]!;
     expect(redis.inputs.authToken).toBe("[secret]");
+  });
+});
+
+describe("devctl plan staging-eks: the eks platform in the plan", () => {
+  let doc: PlanDocument;
+  let elapsedMs: number;
+  const compute = () => doc.layers[2]!.resources;
+  const ofType = (type: string) => compute().filter((r) => r.type === type);
+
+  beforeAll(async () => {
+    const io = recordingIo();
+    const started = performance.now();
+    await main(["plan", "staging-eks", "--json"], io);
+    elapsedMs = performance.now() - started;
+    doc = JSON.parse(io.stdout.join("\n")) as PlanDocument;
+  }, 120_000);
+
+  it("shows the cluster, its access entries and Pod Identity, and no ECS service", () => {
+    expect(ofType("aws:eks/cluster:Cluster")).toHaveLength(1);
+    expect(ofType("aws:eks/accessEntry:AccessEntry")).toHaveLength(2);
+    expect(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((p) => p.inputs.serviceAccount).sort()).toEqual([
+      "argo-rollouts",
+      "external-secrets",
+    ]);
+    expect(ofType("aws:ecs/service:Service")).toEqual([]);
+  });
+
+  it("shows the Helm releases with their values", () => {
+    const releases = ofType("kubernetes:helm.sh/v3:Release");
+    expect(releases.map((r) => r.name).sort()).toEqual(["service-argo-rollouts", "service-external-secrets", "service-release-ledger"]);
+    const service = releases.find((r) => r.name === "service-release-ledger")!;
+    const values = service.inputs.values as { image: { ref: string }; rollout: { enabled: boolean } };
+    expect(values.image.ref).toBe(doc.layers[2]!.outputs.imageRef);
+    expect(values.rollout.enabled).toBe(true);
+  });
+
+  it("stays well under the 3 s budget of an offline plan", () => {
+    expect(elapsedMs).toBeLessThan(3_000);
   });
 });

@@ -6,6 +6,8 @@ import { AlarmSoakGate, sdkAlarmSource } from "../aws/alarm-soak-gate";
 import { EcsDeploymentWatcher, sdkDescribeDeployments, sdkReadTraffic } from "../aws/ecs-deployment-watcher";
 import { testAwsEndpoint } from "../aws/test-endpoint";
 import { AutomationEngine } from "../engine/automation";
+import { eksAccess, kubernetesWorkloadReader } from "../kubernetes/eks-connection";
+import { KubernetesRolloutWatcher } from "../kubernetes/rollout-watcher";
 import { automationSettings, requirePulumiCli } from "../engine/automation-options";
 import type { Io } from "../io";
 import type { Services, ServicesFactory } from "./services";
@@ -19,12 +21,14 @@ export const createServices: ServicesFactory = (environment: Environment, io: Io
   const settings = automationSettings(io.env, REPOSITORY_ROOT, { secretsProvider: options.secretsProvider });
   const awsEndpoint = testAwsEndpoint(io.env);
   const timeoutMinutes = Number(io.env.DEVCTL_DEPLOY_TIMEOUT_MINUTES ?? 60);
+  const timeoutMs = (Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 60) * 60_000;
   return Promise.resolve({
     engine: new AutomationEngine(settings, io.env.DEVCTL_DEBUG ? (text) => io.err(text.trimEnd()) : undefined),
-    deployments: new EcsDeploymentWatcher(sdkDescribeDeployments(awsEndpoint), {
-      timeoutMs: (Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 60) * 60_000,
-      readTraffic: sdkReadTraffic(awsEndpoint),
-    }),
+    // The one place devctl tells the platforms apart: what it waits for after a compute update.
+    deployments:
+      environment.compute.platform === "eks"
+        ? new KubernetesRolloutWatcher(kubernetesWorkloadReader(eksAccess()), { timeoutMs })
+        : new EcsDeploymentWatcher(sdkDescribeDeployments(awsEndpoint), { timeoutMs, readTraffic: sdkReadTraffic(awsEndpoint) }),
     soak: new AlarmSoakGate(sdkAlarmSource(awsEndpoint)),
     stateDir: path.join(REPOSITORY_ROOT, ".devctl"),
     now: () => new Date(),

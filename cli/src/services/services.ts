@@ -22,8 +22,24 @@ export type DeploymentResult =
   | { readonly state: "COMPLETED"; readonly deploymentId?: string; readonly traffic?: TrafficReport }
   | { readonly state: "FAILED" | "ROLLED_BACK"; readonly reason: string; readonly deploymentId?: string };
 
-/** Waits for the ECS deployment an update started to finish. */
+/** Words for what a watcher waits for, in devctl's messages. */
+export interface DeploymentWords {
+  /** What rolls out, e.g. "ECS deployment". */
+  readonly rollout: string;
+  /** Who rolls a bad release back, e.g. "ECS". */
+  readonly controller: string;
+  /** Where to look when it fails. */
+  readonly lookAt: string;
+  /** Short tag of its progress lines, e.g. "ecs". */
+  readonly tag: string;
+}
+
+export const ECS_WORDS: DeploymentWords = { rollout: "ECS deployment", controller: "ECS", lookAt: "the ECS service events", tag: "ecs" };
+
+/** Waits for the deployment (ECS) or rollout (EKS) an update started to finish. */
 export interface DeploymentWatcher {
+  /** How messages name it; default ECS_WORDS. */
+  readonly words?: DeploymentWords;
   waitForDeployment(target: DeploymentTarget, options: { readonly onProgress: (line: string) => void }): Promise<DeploymentResult>;
 }
 

@@ -43,7 +43,19 @@ export interface ServiceAlarmsArgs {
   readonly targetGroupArnSuffixes: readonly pulumi.Input<string>[];
   readonly clusterName: pulumi.Input<string>;
   readonly serviceName: pulumi.Input<string>;
+  /**
+   * What counts the running copies of the service. Default: ECS Container Insights' RunningTaskCount of
+   * clusterName/serviceName. The eks platform counts the healthy pods in its target group instead.
+   */
+  readonly runningCount?: RunningCountMetric;
   readonly tags?: Record<string, string>;
+}
+
+/** A CloudWatch metric that counts running copies of the service (see ServiceAlarmsArgs.runningCount). */
+export interface RunningCountMetric {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -161,9 +173,11 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       datapointsToAlarm: 5,
       // No data means the service (or Container Insights) is gone: that is an outage, not a quiet night.
       treatMissingData: "breaching",
-      namespace: "ECS/ContainerInsights",
-      metricName: "RunningTaskCount",
-      dimensions: { ClusterName: args.clusterName, ServiceName: args.serviceName },
+      ...(args.runningCount ?? {
+        namespace: "ECS/ContainerInsights",
+        metricName: "RunningTaskCount",
+        dimensions: { ClusterName: args.clusterName, ServiceName: args.serviceName },
+      }),
       period: 60,
       statistic: "Minimum",
     });

@@ -52,6 +52,18 @@ export interface Environment {
     readonly alarm5xxRatePercent: number;
     readonly alarmP99LatencyMs: number;
   };
+  /** Where the service runs; the compute layer chooses its platform component from this, once. */
+  readonly compute: {
+    readonly platform: Settings["computePlatform"];
+    /** EKS settings; read only when platform is eks. */
+    readonly eks: {
+      readonly kubernetesVersion: string;
+      readonly supportType: Settings["eksSupportType"];
+      readonly nodePools: readonly Settings["eksNodePools"][number][];
+      readonly endpointPublicAccess: boolean;
+      readonly publicAccessCidrs: readonly string[];
+    };
+  };
   readonly waf: { readonly rateLimitPer5Min: number };
   /** How the service accepts people's logins; an empty issuer means API keys only. */
   readonly oidc: { readonly issuer: string; readonly audience: string; readonly rolesClaim: string };
@@ -109,6 +121,16 @@ export function toEnvironment(name: string, file: string, s: Settings): Environm
       bakeMinutes: s.deploymentBakeMinutes,
       alarm5xxRatePercent: s.alarm5xxRatePercent,
       alarmP99LatencyMs: s.alarmP99LatencyMs,
+    },
+    compute: {
+      platform: s.computePlatform,
+      eks: {
+        kubernetesVersion: s.eksKubernetesVersion,
+        supportType: s.eksSupportType,
+        nodePools: [...s.eksNodePools],
+        endpointPublicAccess: s.eksEndpointPublicAccess,
+        publicAccessCidrs: [...s.eksPublicAccessCidrs],
+      },
     },
     waf: { rateLimitPer5Min: s.wafRateLimitPer5Min },
     oidc: { issuer: s.oidcIssuer, audience: s.oidcAudience, rolesClaim: s.oidcRolesClaim },

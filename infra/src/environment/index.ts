@@ -10,5 +10,5 @@ export {
   type EnvironmentProblem,
   type LoadOptions,
 } from "./load";
-export { FARGATE_MEMORY_BY_CPU, LOG_RETENTION_DAYS, RESERVED_TAG_KEYS, vpcCidrProblem } from "./rules";
+export { EKS_NODE_POOLS, FARGATE_MEMORY_BY_CPU, publicAccessCidrProblem, LOG_RETENTION_DAYS, RESERVED_TAG_KEYS, vpcCidrProblem } from "./rules";
 export { settingsSchema, type Settings } from "./schema";

@@ -322,3 +322,74 @@ describe("bad input", () => {
     expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.key).toBe("config");
   });
 });
+
+describe("the compute platform", () => {
+  it("keeps staging and prod on ECS (the default)", () => {
+    expect(loadEnvironment("staging").compute.platform).toBe("ecs");
+    expect(loadEnvironment("prod").compute.platform).toBe("ecs");
+  });
+
+  it("loads the staging-eks example with a private endpoint on the standard support track", () => {
+    const env = loadEnvironment("staging-eks");
+    expect(env.isProduction).toBe(false);
+    expect(env.compute).toEqual({
+      platform: "eks",
+      eks: {
+        kubernetesVersion: "1.35",
+        supportType: "STANDARD",
+        nodePools: ["general-purpose", "system"],
+        endpointPublicAccess: false,
+        publicAccessCidrs: [],
+      },
+    });
+  });
+
+  it("accepts production's shape on EKS", () => {
+    const dir = scratch((c) => {
+      c["platform:computePlatform"] = "eks";
+    });
+    const env = loadEnvironment("prod", { rootDir: dir });
+    expect(env.isProduction).toBe(true);
+    expect(env.compute.platform).toBe("eks");
+    expect(env.compute.eks.kubernetesVersion).toBe("1.35");
+  });
+
+  it.each([
+    ["platform:computePlatform", "lambda", "must be one of: ecs, eks"],
+    ["platform:eksKubernetesVersion", "1.9", 'a Kubernetes minor version EKS supports, quoted, such as "1.35"'],
+    ["platform:eksSupportType", "FOREVER", "must be one of: STANDARD, EXTENDED"],
+    ["platform:eksNodePools", ["system"], "must include general-purpose"],
+  ])("rejects %s = %j, saying what is allowed", (key, value, message) => {
+    const dir = scratch((c) => {
+      c["platform:computePlatform"] = "eks";
+      c[key] = value;
+    });
+    const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
+    expect(error.problems[0]).toMatchObject({ key, value: JSON.stringify(value) });
+    expect(error.problems[0]?.message).toContain(message);
+  });
+
+  it("refuses a public API endpoint without CIDRs, and one open to the internet", () => {
+    const open = scratch((c) => {
+      c["platform:eksEndpointPublicAccess"] = true;
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: open })).problems[0]).toMatchObject({
+      key: "platform:eksPublicAccessCidrs",
+      message: expect.stringContaining("is empty while eksEndpointPublicAccess is true") as unknown,
+    });
+    const world = scratch((c) => {
+      c["platform:eksEndpointPublicAccess"] = true;
+      c["platform:eksPublicAccessCidrs"] = ["0.0.0.0/0"];
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: world })).problems[0]).toMatchObject({
+      key: "platform:eksPublicAccessCidrs[0]",
+      value: '"0.0.0.0/0"',
+      message: expect.stringContaining("far too wide") as unknown,
+    });
+    const office = scratch((c) => {
+      c["platform:eksEndpointPublicAccess"] = true;
+      c["platform:eksPublicAccessCidrs"] = ["203.0.113.0/24"];
+    });
+    expect(loadEnvironment("prod", { rootDir: office }).compute.eks.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
+  });
+});

@@ -59,3 +59,21 @@ export const HOST_NAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9
 
 /** Tag keys the platform sets itself; an extra tag may not override them. */
 export const RESERVED_TAG_KEYS = ["Environment", "Layer", "Owner", "CostCenter", "ManagedBy"] as const;
+
+/** Built-in node pools of EKS Auto Mode. */
+export const EKS_NODE_POOLS = ["general-purpose", "system"] as const;
+
+/**
+ * Checks a CIDR allowed to reach a public EKS API endpoint: IPv4 with a prefix, host bits zero, and not the whole
+ * internet (a public endpoint open to 0.0.0.0/0 is what the restriction exists to prevent).
+ */
+export function publicAccessCidrProblem(cidr: string): string | undefined {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) || !ipaddr.IPv4.isValidCIDR(cidr)) {
+    return "is not an IPv4 CIDR; write it as a.b.c.d/nn, e.g. 203.0.113.0/24";
+  }
+  const [address, prefix] = ipaddr.IPv4.parseCIDR(cidr);
+  const network = ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
+  if (network !== address.toString()) return `has host bits set; the network address for /${prefix} is ${network}/${prefix}`;
+  if (prefix < 8) return `is /${prefix}, far too wide for the Kubernetes API; list your offices' or VPN's ranges (/8 or narrower)`;
+  return undefined;
+}

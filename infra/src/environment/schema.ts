@@ -1,9 +1,11 @@
 import { z } from "zod";
 import {
   AWS_REGION_PATTERN,
+  EKS_NODE_POOLS,
   FARGATE_MEMORY_BY_CPU,
   HOST_NAME_PATTERN,
   LOG_RETENTION_DAYS,
+  publicAccessCidrProblem,
   RESERVED_TAG_KEYS,
   vpcCidrProblem,
 } from "./rules";
@@ -100,6 +102,22 @@ export const settingsSchema = z
         }),
       { error: "must be a list of Key=Value strings" },
     ),
+    computePlatform: oneOf(["ecs", "eks"] as const),
+    // Versions EKS offers standard or extended support for; the pattern only keeps typos out, EKS has the last word.
+    eksKubernetesVersion: str(/^1\.(2[89]|3\d)$/, 'a Kubernetes minor version EKS supports, quoted, such as "1.35"'),
+    eksSupportType: oneOf(["STANDARD", "EXTENDED"] as const),
+    eksNodePools: z
+      .array(oneOf(EKS_NODE_POOLS), { error: `must be a list of Auto Mode node pools: ${EKS_NODE_POOLS.join(", ")}` })
+      .refine((pools) => pools.includes("general-purpose"), { error: "must include general-purpose, which runs the service" })
+      .refine((pools) => new Set(pools).size === pools.length, { error: "lists a node pool twice" }),
+    eksEndpointPublicAccess: bool(),
+    eksPublicAccessCidrs: z.array(
+      z.string({ error: "must be a string such as 203.0.113.0/24" }).superRefine((cidr, ctx) => {
+        const problem = publicAccessCidrProblem(cidr);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+      { error: "must be a list of IPv4 CIDRs" },
+    ),
     oidcIssuer: z.union([z.literal(""), z.url({ protocol: /^https$/, error: "must be an https URL or empty" })], {
       error: "must be an https URL such as https://login.example.com/ or empty for API keys only",
     }),
@@ -131,6 +149,15 @@ export const settingsSchema = z
         "serviceMemoryMb",
         `is not a Fargate size for serviceCpu ${s.serviceCpu}; allowed: ${memories.join(", ")}`,
       );
+    }
+    if (s.eksEndpointPublicAccess && s.eksPublicAccessCidrs.length === 0) {
+      problem(
+        "eksPublicAccessCidrs",
+        "is empty while eksEndpointPublicAccess is true; list the CIDRs that may reach the API, or keep the endpoint private",
+      );
+    }
+    if (!s.eksEndpointPublicAccess && s.eksPublicAccessCidrs.length > 0) {
+      problem("eksPublicAccessCidrs", "is set while eksEndpointPublicAccess is false; remove it, or turn public access on");
     }
 
     if (s.tier !== "production") return;

@@ -50,6 +50,14 @@ describe("cloud answers: computed attributes the programs read", () => {
     ]);
   });
 
+  it("EKS cluster: endpoint, certificate authority and cluster security group, as a kubeconfig needs them", () => {
+    const cluster = state("aws:eks/cluster:Cluster", "eks", { name: "staging-eks-release-ledger", vpcConfig: { subnetIds: ["subnet-1"] } });
+    expect(cluster.endpoint).toMatch(/^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-1\.eks\.amazonaws\.com$/);
+    expect(cluster.certificateAuthority).toEqual({ data: expect.stringMatching(/^[A-Za-z0-9+/=]+$/) as unknown });
+    expect(cluster.vpcConfig).toMatchObject({ subnetIds: ["subnet-1"], clusterSecurityGroupId: expect.stringMatching(/^sg-[0-9a-f]{17}$/) as unknown });
+    expect(cluster.arn).toBe("arn:aws:eks:eu-west-1:123456789012:cluster/staging-eks-release-ledger");
+  });
+
   it("ALB and target group: arnSuffix and dnsName as CloudWatch and Route 53 need them", () => {
     const alb = state("aws:lb/loadBalancer:LoadBalancer", "alb", { name: "ledger" });
     expect(alb.arnSuffix).toMatch(/^app\/ledger\/[0-9a-f]{16}$/);

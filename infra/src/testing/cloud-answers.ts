@@ -253,6 +253,18 @@ const STATE: Readonly<Record<string, StateFor>> = {
     const family = str(inputs.family, name);
     return { revision: 1, arn: arnOf("ecs", region, `task-definition/${family}:1`), arnWithoutRevision: arnOf("ecs", region, `task-definition/${family}`) };
   },
+  "aws:eks/cluster:Cluster": (name, inputs, { region, seed }) => {
+    const cluster = str(inputs.name, autoName(name, seed));
+    const vpcConfig = typeof inputs.vpcConfig === "object" && inputs.vpcConfig !== null ? inputs.vpcConfig : {};
+    return {
+      name: cluster,
+      arn: arnOf("eks", region, `cluster/${cluster}`),
+      endpoint: `https://${fakeHex(seed, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+      certificateAuthority: { data: Buffer.from(`mock CA of ${cluster}`).toString("base64") },
+      vpcConfig: { ...vpcConfig, clusterSecurityGroupId: `sg-${fakeHex(`${seed}:cluster-sg`, 17)}` },
+      status: "ACTIVE",
+    };
+  },
   "aws:cloudwatch/metricAlarm:MetricAlarm": (name, inputs, { region, seed }) => {
     const alarm = str(inputs.name, autoName(name, seed));
     return { name: alarm, arn: arnOf("cloudwatch", region, `alarm:${alarm}`) };

@@ -6,6 +6,14 @@ import { PROD, resource, STAGING } from "./testing";
 const trust = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", ...statement }] });
 
 describe("service-principal-source-condition", () => {
+  it("accepts the role trusts EC2 and EKS are handed by PassRole, but nothing else granted to them", () => {
+    const trust = (service: string, Action: unknown) => ({ Statement: [{ Effect: "Allow", Principal: { Service: service }, Action }] });
+    expect(unscopedServiceGrants(trust("ec2.amazonaws.com", "sts:AssumeRole"))).toEqual([]);
+    expect(unscopedServiceGrants(trust("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]))).toEqual([]);
+    expect(unscopedServiceGrants(trust("eks.amazonaws.com", ["sts:AssumeRole", "s3:GetObject"]))).toHaveLength(1);
+    expect(unscopedServiceGrants(trust("ecs-tasks.amazonaws.com", "sts:AssumeRole"))).toHaveLength(1);
+  });
+
   it("fails a trust policy for a service principal without a source condition (the RDS monitoring role as it was)", () => {
     const role = resource("aws:iam/role:Role", { assumeRolePolicy: trust({ Principal: { Service: "monitoring.rds.amazonaws.com" } }) });
     expect(serviceSourceCondition.validate(role, STAGING)).toEqual([expect.stringContaining("monitoring.rds.amazonaws.com without aws:SourceAccount")]);

@@ -22,9 +22,13 @@ const SOURCE_KEYS = new Set(["aws:sourceaccount", "aws:sourcearn", "aws:sourceor
  * Service principals whose own, documented scoping stands in for the global keys, and how to recognise it.
  * CloudWatch Logs binds its use of a KMS key to the log group through the encryption context. ELB's log
  * delivery principal documents no source keys; its write is scoped by the object path AWSLogs/<account>/.
+ * EC2 (instance profiles, EKS nodes) and the EKS control plane assume a role only when someone in this account
+ * hands it to them (iam:PassRole when creating the instance profile or cluster); AWS documents their trust
+ * without source keys and EC2 sets none on that call, so a role trust to them is scoped by PassRole instead.
  */
 const SERVICE_SCOPING: readonly { readonly principal: RegExp; readonly scoped: (statement: Readonly<Record<string, unknown>>) => boolean }[] = [
   { principal: /^logs\.[a-z0-9-]+\.amazonaws\.com$/, scoped: (s) => conditionKeys(s).has("kms:encryptioncontext:aws:logs:arn") },
+  { principal: /^(ec2|eks)\.amazonaws\.com$/, scoped: (s) => [s.Action].flat().every((a) => a === "sts:AssumeRole" || a === "sts:TagSession") },
   {
     principal: /^logdelivery\.elasticloadbalancing\.amazonaws\.com$/,
     scoped: (s) => {

@@ -11,6 +11,14 @@ import { logBucketEncryption, rolePermissionsBoundary, serviceSourceCondition } 
 import { alarmsNotify, kmsKeyRotation, logGroupRetention } from "./observability";
 import { alarmSameRegion } from "./regions";
 import { requiredTags } from "./tagging";
+import {
+  eksControlPlaneLogs,
+  eksEndpointRestricted,
+  eksNoWildcardAccess,
+  eksSecretsEncryption,
+  kubernetesPodSecurity,
+  kubernetesReleasesPinned,
+} from "./kubernetes";
 import type { PolicyEnvironment, PolicyResource, Rule, RuleViolation } from "./types";
 
 export * from "./types";
@@ -18,6 +26,7 @@ export { CURRENT_ALB_TLS_POLICIES, CURRENT_CLOUDFRONT_TLS } from "./edge";
 export { DATA_PORTS, INTERNET_PORTS } from "./network";
 export { REQUIRED_TAGS } from "./tagging";
 export { SECRET_NAME } from "./containers";
+export { ALLOWED_ACCESS_POLICIES, REQUIRED_CONTROL_PLANE_LOGS } from "./kubernetes";
 
 export const RULES: readonly Rule[] = [
   dataStoreEncryption,
@@ -42,6 +51,13 @@ export const RULES: readonly Rule[] = [
   logBucketEncryption,
   requiredTags,
   kmsKeyRotation,
+  // The eks platform.
+  eksEndpointRestricted,
+  eksSecretsEncryption,
+  eksControlPlaneLogs,
+  eksNoWildcardAccess,
+  kubernetesReleasesPinned,
+  kubernetesPodSecurity,
 ];
 
 /** Runs every rule (or the given ones) over a stack's resources; violations in resource order, then stack rules. */

@@ -4,6 +4,7 @@ import {
   CLOUDFRONT_REGION,
   ContainerImage,
   Edge,
+  EksWebService,
   layerTags,
   Observability,
   originDomainName,
@@ -23,7 +24,10 @@ export interface ComputeProgramOptions {
   readonly image?: string | undefined;
 }
 
-/** The compute layer: image, ECS service behind the ALB, CloudFront/WAF edge, dashboard and alarms. */
+/**
+ * The compute layer: image, the service behind the ALB (ECS Fargate, or EKS Auto Mode with the Helm chart, as the
+ * environment's computePlatform says), CloudFront/WAF edge, dashboard and alarms.
+ */
 export function computeProgram(environment: Environment, options: ComputeProgramOptions = {}): LayerProgramOutputs<"compute"> {
   // Validate before anything is registered: a bad reference must not half-build a stack.
   const image = options.image === undefined ? undefined : parseImageReference(options.image, "platform-compute:image").ref;
@@ -57,33 +61,45 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     { provider, usEast1Provider },
   );
 
-  const web = new WebService(
-    "service",
-    {
-      environment,
-      imageRef: containerImage.imageRef,
-      pullRepositoryArns: containerImage.pullRepositoryArns,
-      vpcId: network.vpcId,
-      publicSubnetIds: network.publicSubnetIds,
-      privateSubnetIds: network.privateSubnetIds,
-      albSecurityGroupId: network.albSecurityGroupId,
-      serviceSecurityGroupId: network.serviceSecurityGroupId,
-      kmsKeyArn: network.kmsKeyArn,
-      alertTopicArn: network.alertTopicArn,
-      database: {
-        host: data.dbEndpoint,
-        port: data.dbPort,
-        name: data.dbName,
-        masterSecretArn: data.dbMasterSecretArn,
-        appSecretArn: data.dbAppSecretArn,
-      },
-      redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
-      originVerifyHeader: originHeader,
-      originHeaderSenders: [edge],
-      tags,
+  const shared = {
+    environment,
+    imageRef: containerImage.imageRef,
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    albSecurityGroupId: network.albSecurityGroupId,
+    kmsKeyArn: network.kmsKeyArn,
+    alertTopicArn: network.alertTopicArn,
+    database: {
+      host: data.dbEndpoint,
+      port: data.dbPort,
+      name: data.dbName,
+      masterSecretArn: data.dbMasterSecretArn,
+      appSecretArn: data.dbAppSecretArn,
     },
-    { provider },
-  );
+    redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
+    originVerifyHeader: originHeader,
+    originHeaderSenders: [edge],
+    tags,
+  };
+  // The one place the platform is chosen: both components have the same outputs, so nothing below branches.
+  const web =
+    environment.compute.platform === "eks"
+      ? new EksWebService(
+          "service",
+          {
+            ...shared,
+            vpcCidr: network.vpcCidr,
+            databaseSecurityGroupId: network.databaseSecurityGroupId,
+            cacheSecurityGroupId: network.cacheSecurityGroupId,
+          },
+          { provider },
+        )
+      : new WebService(
+          "service",
+          { ...shared, pullRepositoryArns: containerImage.pullRepositoryArns, serviceSecurityGroupId: network.serviceSecurityGroupId },
+          { provider },
+        );
 
   const observability = new Observability(
     "observability",

@@ -6,7 +6,7 @@
  * Nothing here builds an image or reaches AWS: these are the inputs the program sends.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadEnvironment, type Environment } from "@platform/infra/environment";
+import { loadEnvironment, type Environment, type LoadOptions } from "@platform/infra/environment";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../../../infra/src/testing/mocks";
 import type { ComputeProgramOptions } from "../src/program";
 
@@ -16,10 +16,13 @@ export const REGISTRY = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 /** What the network layer answers with. */
 export const NETWORK = {
   vpcId: "vpc-0abc",
+  vpcCidr: "10.30.0.0/16",
   publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
   privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
   albSecurityGroupId: "sg-alb",
   serviceSecurityGroupId: "sg-service",
+  databaseSecurityGroupId: "sg-database",
+  cacheSecurityGroupId: "sg-cache",
   kmsKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/network-key`,
   alertTopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:platform-alerts`,
 };
@@ -86,8 +89,13 @@ export interface ComputeRun {
 }
 
 /** Builds the compute layer for an environment and waits until every resource is registered. */
-export async function runComputeProgram(environmentName: string, programOptions: ComputeProgramOptions = {}): Promise<ComputeRun> {
-  const environment = loadEnvironment(environmentName);
+export async function runComputeProgram(
+  environmentName: string,
+  programOptions: ComputeProgramOptions = {},
+  /** Where the environment file is; default the repository's (a test may point at a scratch copy). */
+  loadOptions: LoadOptions = {},
+): Promise<ComputeRun> {
+  const environment = loadEnvironment(environmentName, loadOptions);
   const recorder = await installMocks({
     project: "platform-compute",
     stack: environment.name,

@@ -1,0 +1,29 @@
+/** One look at something that finishes by itself: its result once it has one, and a line saying where it is. */
+export interface Look<T> {
+  readonly result?: T;
+  readonly line: string;
+}
+
+export interface PollOptions {
+  readonly pollMs: number;
+  readonly timeoutMs: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Called with each line that differs from the one before. */
+  readonly onProgress: (line: string) => void;
+  /** The error to throw once timeoutMs has passed without a result. */
+  readonly timedOut: () => Error;
+}
+
+/** Looks every pollMs until a look has a result, reporting changes of state, or throws timedOut(). */
+export async function pollUntilDone<T>(look: () => Promise<Look<T>>, options: PollOptions): Promise<T> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let last = "";
+  for (let waited = 0; ; waited += options.pollMs) {
+    const { result, line } = await look();
+    if (result !== undefined) return result;
+    if (line !== last) options.onProgress(line);
+    last = line;
+    if (waited >= options.timeoutMs) throw options.timedOut();
+    await sleep(options.pollMs);
+  }
+}

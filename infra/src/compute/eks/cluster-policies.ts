@@ -1,0 +1,159 @@
+/**
+ * The EKS platform's IAM documents and cluster settings, as plain data: the components resolve ARNs and pass
+ * them in, tests read exactly what IAM and EKS will get.
+ */
+import type { Environment } from "../../environment/environment";
+import type { PolicyDocument } from "../iam-policies";
+
+/** Every control-plane log type EKS can ship to CloudWatch; all on, so an audit question always has an answer. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** AWS managed policies the cluster role needs for Auto Mode (compute, block storage, load balancing, networking). */
+export const CLUSTER_ROLE_POLICIES = [
+  "AmazonEKSClusterPolicy",
+  "AmazonEKSComputePolicy",
+  "AmazonEKSBlockStoragePolicy",
+  "AmazonEKSLoadBalancingPolicy",
+  "AmazonEKSNetworkingPolicy",
+] as const;
+
+/** AWS managed policies of the Auto Mode node role: the minimal worker policy and image pull only. */
+export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"] as const;
+
+/** Access policies EKS offers; the platform grants exactly these two, never a custom wildcard. */
+export const ACCESS_POLICIES = {
+  /** The deploy role installs CRDs and operators, so it administers the cluster. */
+  deploy: "AmazonEKSClusterAdminPolicy",
+  /** The read-only role (drift checks, people on call) reads everything but Secrets. */
+  readOnly: "AmazonEKSViewPolicy",
+} as const;
+export type AccessRole = keyof typeof ACCESS_POLICIES;
+
+/** Namespace and service account of the service in the cluster. */
+export const SERVICE_NAMESPACE = "release-ledger";
+export const SERVICE_ACCOUNT = "release-ledger";
+
+/** Pod Security Admission labels of the service's namespace: enforce, audit and warn at the restricted level. */
+export const POD_SECURITY_LABELS = {
+  "pod-security.kubernetes.io/enforce": "restricted",
+  "pod-security.kubernetes.io/audit": "restricted",
+  "pod-security.kubernetes.io/warn": "restricted",
+} as const;
+
+/** Namespace and service account of External Secrets Operator, the one workload that reads Secrets Manager. */
+export const SECRETS_OPERATOR_NAMESPACE = "external-secrets";
+export const SECRETS_OPERATOR_ACCOUNT = "external-secrets";
+
+/** Namespace and service account of the Argo Rollouts controller, which reads the canary's CloudWatch metrics. */
+export const ROLLOUTS_NAMESPACE = "argo-rollouts";
+export const ROLLOUTS_ACCOUNT = "argo-rollouts";
+
+/**
+ * What the canary analysis may do: read CloudWatch metrics. GetMetricData has no resource-level permissions, so
+ * "*" is the only resource IAM accepts for it; it reads numbers, never secrets or data.
+ */
+export function metricsReadPolicy(): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" }] };
+}
+
+/** Trust policy of a role an AWS service principal assumes, with the conditions that service can prove. */
+function serviceTrustPolicy(service: string, actions: readonly string[], condition?: Record<string, unknown>): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: [...actions], ...(condition ? { Condition: condition } : {}) }],
+  };
+}
+
+/**
+ * The cluster role: EKS (Auto Mode tags the sessions it starts). As AWS documents it, without source conditions:
+ * EKS does not promise to send them, and a condition it does not send would refuse to create the cluster.
+ */
+export function clusterTrustPolicy(): PolicyDocument {
+  return serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
+}
+
+/** The nodes Auto Mode launches (EC2 instances). */
+export function nodeTrustPolicy(): PolicyDocument {
+  return serviceTrustPolicy("ec2.amazonaws.com", ["sts:AssumeRole"]);
+}
+
+/** Who may become a Pod Identity role: one service account, in one namespace, of one cluster, in this account. */
+export interface PodIdentitySubject {
+  readonly accountId: string;
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * EKS Pod Identity: the agent assumes the role for a pod and tags the session with its cluster, namespace and
+ * service account; the conditions on those tags keep any other association in the account from using the role.
+ */
+export function podIdentityTrustPolicy(subject: PodIdentitySubject): PolicyDocument {
+  return serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"], {
+    StringEquals: {
+      "aws:SourceAccount": subject.accountId,
+      "aws:RequestTag/eks-cluster-name": subject.clusterName,
+      "aws:RequestTag/kubernetes-namespace": subject.namespace,
+      "aws:RequestTag/kubernetes-service-account": subject.serviceAccount,
+    },
+  });
+}
+
+/** Lets EKS envelope-encrypt Kubernetes Secrets with the environment's key (and only that key). */
+export function secretsEncryptionPolicy(kmsKeyArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"],
+        Resource: kmsKeyArn,
+      },
+    ],
+  };
+}
+
+/**
+ * What the secrets reader may do: read exactly the service's secrets (the database's and Redis's), and decrypt
+ * with the environment's key only through Secrets Manager. No wildcard resource.
+ */
+export function serviceSecretsReadPolicy(input: { readonly secretArns: readonly string[]; readonly kmsKeyArn: string; readonly region: string }): PolicyDocument {
+  if (input.secretArns.length === 0 || input.secretArns.some((arn) => arn === "" || arn.includes("*"))) {
+    throw new Error(`The secrets reader must name each secret by its full ARN; got ${JSON.stringify(input.secretArns)}.`);
+  }
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [...input.secretArns] },
+      {
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: input.kmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${input.region}.amazonaws.com` } },
+      },
+    ],
+  };
+}
+
+/** ARN of an EKS access policy. */
+export function accessPolicyArn(partition: string, policy: string): string {
+  return `arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
+}
+
+/** The API endpoint's reach: always private in the VPC; public only to the listed CIDRs when the environment asks. */
+export function endpointAccess(env: Environment): { endpointPrivateAccess: true; endpointPublicAccess: boolean; publicAccessCidrs?: string[] } {
+  const { endpointPublicAccess, publicAccessCidrs } = env.compute.eks;
+  if (endpointPublicAccess && publicAccessCidrs.length === 0) {
+    // loadEnvironment refuses this already; a hand-built Environment must not open the API to the internet either.
+    throw new Error("eksEndpointPublicAccess is true but eksPublicAccessCidrs is empty; list the CIDRs that may reach the API.");
+  }
+  return endpointPublicAccess
+    ? { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...publicAccessCidrs] }
+    : { endpointPrivateAccess: true, endpointPublicAccess: false };
+}
+
+/** Name of the EKS cluster: per environment, so environments can share an account. */
+export function clusterName(environmentName: string): string {
+  return `${environmentName}-release-ledger`;
+}

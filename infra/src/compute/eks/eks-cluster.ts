@@ -1,0 +1,238 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../../environment/environment";
+import { workloadBoundaryArn } from "../../layers/permissions-boundary";
+import {
+  ACCESS_POLICIES,
+  accessPolicyArn,
+  CLUSTER_ROLE_POLICIES,
+  clusterName,
+  clusterTrustPolicy,
+  CONTROL_PLANE_LOG_TYPES,
+  endpointAccess,
+  metricsReadPolicy,
+  NODE_ROLE_POLICIES,
+  nodeTrustPolicy,
+  podIdentityTrustPolicy,
+  ROLLOUTS_ACCOUNT,
+  ROLLOUTS_NAMESPACE,
+  SECRETS_OPERATOR_ACCOUNT,
+  SECRETS_OPERATOR_NAMESPACE,
+  secretsEncryptionPolicy,
+  serviceSecretsReadPolicy,
+  type AccessRole,
+} from "./cluster-policies";
+
+export interface EksClusterArgs {
+  readonly environment: Environment;
+  /** Subnets of the control plane's network interfaces and the nodes (private, from the network layer). */
+  readonly privateSubnetIds: pulumi.Input<string[]>;
+  /** Customer-managed key: envelope encryption of Kubernetes Secrets and the control-plane log group. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Secrets the service needs (database and Redis); the secrets reader may read exactly these. */
+  readonly secretArns: pulumi.Input<string>[];
+  /**
+   * IAM roles (names in this account) given cluster access entries. Default: platform-deploy (the role CI
+   * deploys with, AWS_DEPLOY_ROLE_ARN) administers; platform-read-only (drift checks, on-call) views.
+   */
+  readonly accessRoleNames?: Readonly<Record<AccessRole, string>>;
+  readonly tags?: Record<string, string>;
+}
+
+/** Default role names of the access entries; see EksClusterArgs.accessRoleNames. */
+export const DEFAULT_ACCESS_ROLE_NAMES: Readonly<Record<AccessRole, string>> = { deploy: "platform-deploy", readOnly: "platform-read-only" };
+
+/**
+ * An EKS Auto Mode cluster in plain @pulumi/aws resources (so every child shows in a plan): compute, block
+ * storage and load balancing managed by EKS, private subnets, Secrets envelope-encrypted with the environment's
+ * key, every control-plane log, API authentication with access entries (no aws-auth ConfigMap), and an EKS Pod
+ * Identity association for the one workload that reads Secrets Manager (no IRSA, no OIDC provider).
+ */
+export class EksCluster extends pulumi.ComponentResource {
+  readonly cluster: aws.eks.Cluster;
+  readonly clusterRole: aws.iam.Role;
+  readonly nodeRole: aws.iam.Role;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly secretsReaderRole: aws.iam.Role;
+  readonly metricsReaderRole: aws.iam.Role;
+  readonly accessEntries: aws.eks.AccessEntry[];
+
+  readonly clusterName: pulumi.Output<string>;
+  readonly endpoint: pulumi.Output<string>;
+  readonly certificateAuthority: pulumi.Output<string>;
+  /** Security group EKS creates for the control plane and Auto Mode nodes (the pods' security group). */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:compute:EksCluster", name, {}, opts);
+    const env = args.environment;
+    const parent = { parent: this };
+    const tags = args.tags;
+    const eks = env.compute.eks;
+    let access: ReturnType<typeof endpointAccess>;
+    try {
+      access = endpointAccess(env);
+    } catch (error) {
+      throw new pulumi.ResourceError((error as Error).message, this);
+    }
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent);
+    // Every role the deploy role creates must carry the workload boundary (docs/ci-cd.md).
+    const permissionsBoundary = pulumi.all([partition.partition, identity.accountId]).apply(([part, account]) => workloadBoundaryArn(part, account));
+    const managed = (policy: string) => pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policy}`;
+    const roleNames = args.accessRoleNames ?? DEFAULT_ACCESS_ROLE_NAMES;
+    const nameOfCluster = clusterName(env.name);
+
+    // ---- Roles ----
+    this.clusterRole = new aws.iam.Role(
+      `${name}-cluster-role`,
+      {
+        description: `EKS Auto Mode control plane of ${nameOfCluster}`,
+        permissionsBoundary,
+        assumeRolePolicy: JSON.stringify(clusterTrustPolicy()),
+        tags,
+      },
+      parent,
+    );
+    const clusterPolicies = CLUSTER_ROLE_POLICIES.map(
+      (policy) => new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, { role: this.clusterRole.name, policyArn: managed(policy) }, parent),
+    );
+    const encryptionGrant = new aws.iam.RolePolicy(
+      `${name}-cluster-secrets-encryption`,
+      { role: this.clusterRole.id, policy: pulumi.output(args.kmsKeyArn).apply((key) => JSON.stringify(secretsEncryptionPolicy(key))) },
+      parent,
+    );
+    this.nodeRole = new aws.iam.Role(
+      `${name}-node-role`,
+      {
+        description: `Nodes EKS Auto Mode launches for ${nameOfCluster}: image pull and node registration only`,
+        permissionsBoundary,
+        assumeRolePolicy: JSON.stringify(nodeTrustPolicy()),
+        tags,
+      },
+      parent,
+    );
+    const nodePolicies = NODE_ROLE_POLICIES.map(
+      (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: this.nodeRole.name, policyArn: managed(policy) }, parent),
+    );
+
+    // Created before the cluster, so its retention and key apply instead of a default group EKS would create.
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane-logs`,
+      { name: `/aws/eks/${nameOfCluster}/cluster`, retentionInDays: env.logRetentionDays, kmsKeyId: args.kmsKeyArn, tags },
+      parent,
+    );
+
+    // ---- Cluster ----
+    this.cluster = new aws.eks.Cluster(
+      name,
+      {
+        name: nameOfCluster,
+        version: eks.kubernetesVersion,
+        roleArn: this.clusterRole.arn,
+        upgradePolicy: { supportType: eks.supportType },
+        vpcConfig: { subnetIds: args.privateSubnetIds, ...access },
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+        encryptionConfig: { provider: { keyArn: args.kmsKeyArn }, resources: ["secrets"] },
+        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+        // Auto Mode: EKS runs the nodes, the EBS CSI driver and the load balancer controller itself.
+        bootstrapSelfManagedAddons: false,
+        computeConfig: { enabled: true, nodePools: [...eks.nodePools], nodeRoleArn: this.nodeRole.arn },
+        storageConfig: { blockStorage: { enabled: true } },
+        kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+        deletionProtection: env.isProduction,
+        tags,
+      },
+      { parent: this, dependsOn: [...clusterPolicies, ...nodePolicies, encryptionGrant, this.logGroup] },
+    );
+
+    // ---- Access entries: who may use the Kubernetes API, with EKS access policies only ----
+    this.accessEntries = (Object.keys(ACCESS_POLICIES) as AccessRole[]).map((role) => {
+      const principalArn = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:role/${roleNames[role]}`;
+      const entry = new aws.eks.AccessEntry(
+        `${name}-access-${role}`,
+        { clusterName: this.cluster.name, principalArn, type: "STANDARD", tags },
+        parent,
+      );
+      new aws.eks.AccessPolicyAssociation(
+        `${name}-access-${role}-policy`,
+        {
+          clusterName: this.cluster.name,
+          principalArn: entry.principalArn,
+          policyArn: partition.partition.apply((p) => accessPolicyArn(p, ACCESS_POLICIES[role])),
+          accessScope: { type: "cluster" },
+        },
+        parent,
+      );
+      return entry;
+    });
+
+    // ---- Pod Identity: External Secrets Operator reads the service's secrets, and nothing else ----
+    this.secretsReaderRole = new aws.iam.Role(
+      `${name}-secrets-reader`,
+      {
+        description: `Pod Identity of ${SECRETS_OPERATOR_NAMESPACE}/${SECRETS_OPERATOR_ACCOUNT} in ${nameOfCluster}: reads the service's secrets`,
+        permissionsBoundary,
+        assumeRolePolicy: identity.accountId.apply((accountId) =>
+          JSON.stringify(
+            podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: SECRETS_OPERATOR_NAMESPACE, serviceAccount: SECRETS_OPERATOR_ACCOUNT }),
+          ),
+        ),
+        tags,
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-secrets-reader-policy`,
+      {
+        role: this.secretsReaderRole.id,
+        policy: pulumi
+          .all([pulumi.all(args.secretArns), args.kmsKeyArn])
+          .apply(([secretArns, kmsKeyArn]) => JSON.stringify(serviceSecretsReadPolicy({ secretArns, kmsKeyArn, region: env.awsRegion }))),
+      },
+      parent,
+    );
+    new aws.eks.PodIdentityAssociation(
+      `${name}-secrets-reader`,
+      {
+        clusterName: this.cluster.name,
+        namespace: SECRETS_OPERATOR_NAMESPACE,
+        serviceAccount: SECRETS_OPERATOR_ACCOUNT,
+        roleArn: this.secretsReaderRole.arn,
+        tags,
+      },
+      parent,
+    );
+
+    // ---- Pod Identity: Argo Rollouts reads the metrics its canary analysis judges ----
+    this.metricsReaderRole = new aws.iam.Role(
+      `${name}-metrics-reader`,
+      {
+        description: `Pod Identity of ${ROLLOUTS_NAMESPACE}/${ROLLOUTS_ACCOUNT} in ${nameOfCluster}: reads CloudWatch metrics`,
+        permissionsBoundary,
+        assumeRolePolicy: identity.accountId.apply((accountId) =>
+          JSON.stringify(podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: ROLLOUTS_NAMESPACE, serviceAccount: ROLLOUTS_ACCOUNT })),
+        ),
+        tags,
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(`${name}-metrics-reader-policy`, { role: this.metricsReaderRole.id, policy: JSON.stringify(metricsReadPolicy()) }, parent);
+    new aws.eks.PodIdentityAssociation(
+      `${name}-metrics-reader`,
+      { clusterName: this.cluster.name, namespace: ROLLOUTS_NAMESPACE, serviceAccount: ROLLOUTS_ACCOUNT, roleArn: this.metricsReaderRole.arn, tags },
+      parent,
+    );
+
+    this.clusterName = this.cluster.name;
+    this.endpoint = this.cluster.endpoint;
+    this.certificateAuthority = this.cluster.certificateAuthority.apply((ca) => ca?.data ?? "");
+    this.clusterSecurityGroupId = this.cluster.vpcConfig.apply((v) => v?.clusterSecurityGroupId ?? "");
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      endpoint: this.endpoint,
+      certificateAuthority: this.certificateAuthority,
+      clusterSecurityGroupId: this.clusterSecurityGroupId,
+    });
+  }
+}

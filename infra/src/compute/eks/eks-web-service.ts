@@ -1,0 +1,362 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { dnsValidatedCertificate } from "../../dns/validated-certificate";
+import type { Environment } from "../../environment/environment";
+import { ALB_LOG_PREFIX, albAccessLogs } from "../alb-access-logs";
+import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
+import { ServiceAlarms } from "../service-alarms";
+import { deregistrationDelaySeconds } from "../shutdown-timing";
+import { ALB_TLS_POLICY, originDomainName, READINESS_PATH } from "../web-service";
+import { argoRolloutsValues, externalSecretsValues, OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./chart-values";
+import { POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
+import { EksCluster } from "./eks-cluster";
+import { kubeconfig } from "./kubeconfig";
+
+
+export interface EksWebServiceArgs {
+  readonly environment: Environment;
+  /** Image to run, pinned by digest (<repository>@sha256:<hex>). */
+  readonly imageRef: pulumi.Input<string>;
+  readonly vpcId: pulumi.Input<string>;
+  /** The VPC's CIDR: the pods' network policy allows it (ALB, data stores, VPC endpoints) and nothing else. */
+  readonly vpcCidr: pulumi.Input<string>;
+  /** Subnets of the internet-facing ALB. */
+  readonly publicSubnetIds: pulumi.Input<string[]>;
+  /** Subnets of the cluster and its nodes. */
+  readonly privateSubnetIds: pulumi.Input<string[]>;
+  readonly albSecurityGroupId: pulumi.Input<string>;
+  /** Security groups of the data stores: they admit the service's ECS group only, so the pods are added. */
+  readonly databaseSecurityGroupId: pulumi.Input<string>;
+  readonly cacheSecurityGroupId: pulumi.Input<string>;
+  /** Customer-managed key: Secrets envelope encryption and the control-plane logs. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** SNS topic every alarm notifies. */
+  readonly alertTopicArn: pulumi.Input<string>;
+  readonly database: {
+    readonly host: pulumi.Input<string>;
+    readonly port: pulumi.Input<number>;
+    readonly name: pulumi.Input<string>;
+    readonly masterSecretArn: pulumi.Input<string>;
+  };
+  readonly redis: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<number>; readonly authSecretArn: pulumi.Input<string> };
+  /** Header CloudFront sends to the origin; the HTTPS listener forwards only requests carrying it. No default. */
+  readonly originVerifyHeader: OriginVerifyHeader;
+  /** What sends the header (the Edge); the rule requiring it changes only after they are deployed. Default: none. */
+  readonly originHeaderSenders?: pulumi.Input<pulumi.Resource>[];
+  /** Name of the service: Helm release, Kubernetes objects, alarms. Default: release-ledger. */
+  readonly serviceName?: string;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The service on EKS Auto Mode behind the same kind of origin as on ECS: an internet-facing ALB that forwards only
+ * CloudFront's requests to one target group, which the pods join through a TargetGroupBinding. The operators
+ * (External Secrets, Argo Rollouts) and the service's chart are pinned Helm releases. Its outputs match
+ * WebService's, so the edge, the dashboard and devctl read either platform the same way.
+ */
+export class EksWebService extends pulumi.ComponentResource {
+  readonly eks: EksCluster;
+  readonly provider: k8s.Provider;
+  readonly loadBalancer: aws.lb.LoadBalancer;
+  readonly targetGroup: aws.lb.TargetGroup;
+  readonly httpsListener: aws.lb.Listener;
+  readonly productionRule: aws.lb.ListenerRule;
+  readonly releases: { readonly externalSecrets: k8s.helm.v3.Release; readonly argoRollouts: k8s.helm.v3.Release; readonly service: k8s.helm.v3.Release };
+  readonly alarms: ServiceAlarms;
+
+  readonly clusterName: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+  readonly albArn: pulumi.Output<string>;
+  readonly albArnSuffix: pulumi.Output<string>;
+  readonly albDnsName: pulumi.Output<string>;
+  readonly targetGroupArns: pulumi.Output<string[]>;
+  readonly targetGroupArnSuffixes: pulumi.Output<string[]>;
+  /** The control plane's log group (the pods log to stdout, collected by Container Insights if enabled). */
+  readonly logGroupName: pulumi.Output<string>;
+  readonly originDomainName: pulumi.Output<string>;
+  readonly alarmNames: pulumi.Output<string[]>;
+  readonly deploymentAlarmNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: EksWebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:compute:EksWebService", name, {}, opts);
+    const env = args.environment;
+    const parent = { parent: this };
+    const tags = args.tags;
+    const serviceName = args.serviceName ?? "release-ledger";
+    const port = env.service.port;
+    try {
+      validateOriginVerifyHeaderName(args.originVerifyHeader.name);
+    } catch (error) {
+      throw new pulumi.ResourceError((error as Error).message, this);
+    }
+
+    // ---- Cluster ----
+    this.eks = new EksCluster(
+      `${name}-eks`,
+      {
+        environment: env,
+        privateSubnetIds: args.privateSubnetIds,
+        kmsKeyArn: args.kmsKeyArn,
+        secretArns: [args.database.masterSecretArn, args.redis.authSecretArn],
+        tags,
+      },
+      parent,
+    );
+
+    // ---- Load balancer (the origin CloudFront reaches) ----
+    const accessLogs = albAccessLogs(name, env, tags, this);
+    this.loadBalancer = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: "application",
+        internal: false,
+        subnets: args.publicSubnetIds,
+        securityGroups: [args.albSecurityGroupId],
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: env.isProduction,
+        accessLogs: { bucket: accessLogs.bucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
+        tags,
+      },
+      { parent: this, dependsOn: accessLogs.ready },
+    );
+    this.targetGroup = new aws.lb.TargetGroup(
+      `${name}-pods`,
+      {
+        vpcId: args.vpcId,
+        targetType: "ip",
+        protocol: "HTTP",
+        port,
+        deregistrationDelay: deregistrationDelaySeconds(env.service.shutdownTimeoutMs),
+        healthCheck: { enabled: true, path: READINESS_PATH, protocol: "HTTP", matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+        tags,
+      },
+      parent,
+    );
+    // Auto Mode nodes (and so the pods) sit in the cluster security group: the ALB may reach the service port only.
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-alb-to-pods`,
+      {
+        securityGroupId: this.eks.clusterSecurityGroupId,
+        referencedSecurityGroupId: args.albSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description: "ALB to the service's pods",
+        tags,
+      },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-alb-egress-pods`,
+      {
+        securityGroupId: args.albSecurityGroupId,
+        referencedSecurityGroupId: this.eks.clusterSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description: "ALB to the service's pods on EKS",
+        tags,
+      },
+      parent,
+    );
+
+    // The data stores admit the ECS service's group only; Auto Mode pods sit in the cluster security group.
+    const dataStores = [
+      { role: "database", groupId: args.databaseSecurityGroupId, port: args.database.port, description: "PostgreSQL from the service's pods" },
+      { role: "cache", groupId: args.cacheSecurityGroupId, port: args.redis.port, description: "Redis from the service's pods" },
+    ];
+    for (const store of dataStores) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-pods-to-${store.role}`,
+        {
+          securityGroupId: store.groupId,
+          referencedSecurityGroupId: this.eks.clusterSecurityGroupId,
+          ipProtocol: "tcp",
+          fromPort: store.port,
+          toPort: store.port,
+          description: store.description,
+          tags,
+        },
+        parent,
+      );
+    }
+
+    const origin = originDomainName(env.dns.domainName);
+    const zone = aws.route53.getZoneOutput({ name: env.dns.hostedZoneName, privateZone: false }, parent);
+    const { validation } = dnsValidatedCertificate(
+      { certificate: `${name}-origin-cert`, record: `${name}-origin-cert-record`, validation: `${name}-origin-cert-validation` },
+      { domainName: origin, zoneId: zone.zoneId, tags },
+      parent,
+      parent,
+    );
+    new aws.lb.Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        tags,
+      },
+      parent,
+    );
+    this.httpsListener = new aws.lb.Listener(
+      `${name}-https`,
+      {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: ALB_TLS_POLICY,
+        certificateArn: validation.certificateArn,
+        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }],
+        tags,
+      },
+      parent,
+    );
+    this.productionRule = new aws.lb.ListenerRule(
+      `${name}-production-rule`,
+      {
+        listenerArn: this.httpsListener.arn,
+        priority: 100,
+        conditions: [
+          { pathPattern: { values: ["/*"] } },
+          { httpHeader: { httpHeaderName: args.originVerifyHeader.name, values: [args.originVerifyHeader.value] } },
+        ],
+        actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        tags,
+      },
+      { parent: this, dependsOn: args.originHeaderSenders ?? [] },
+    );
+    new aws.route53.Record(
+      `${name}-origin-record`,
+      {
+        zoneId: zone.zoneId,
+        name: origin,
+        type: "A",
+        aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+      },
+      parent,
+    );
+
+    // ---- Alarms: the same ALB alarms as on ECS; they gate the canary through the chart's analysis ----
+    this.albArnSuffix = this.loadBalancer.arnSuffix;
+    this.alarms = new ServiceAlarms(
+      `${name}-alarms`,
+      {
+        environment: env,
+        alertTopicArn: args.alertTopicArn,
+        albArnSuffix: this.albArnSuffix,
+        targetGroupArnSuffixes: [this.targetGroup.arnSuffix],
+        clusterName: this.eks.clusterName,
+        serviceName,
+        // The pods the ALB finds healthy: ECS Container Insights has nothing to say about a Kubernetes workload.
+        runningCount: {
+          namespace: "AWS/ApplicationELB",
+          metricName: "HealthyHostCount",
+          dimensions: { TargetGroup: this.targetGroup.arnSuffix, LoadBalancer: this.albArnSuffix },
+        },
+        tags,
+      },
+      parent,
+    );
+
+    // ---- Kubernetes: operators, then the service ----
+    this.provider = new k8s.Provider(
+      `${name}-kubernetes`,
+      {
+        kubeconfig: pulumi
+          .all([this.eks.clusterName, this.eks.endpoint, this.eks.certificateAuthority])
+          .apply(([cluster, endpoint, ca]) => JSON.stringify(kubeconfig({ clusterName: cluster, endpoint, certificateAuthority: ca, region: env.awsRegion }))),
+        // Objects are applied with server-side apply, so a field another controller owns is not fought over.
+        enableServerSideApply: true,
+      },
+      { parent: this, dependsOn: this.eks.accessEntries },
+    );
+    const onCluster = { parent: this, provider: this.provider };
+    const operator = (key: keyof typeof OPERATOR_CHARTS, values: Record<string, unknown>) => {
+      const spec = OPERATOR_CHARTS[key];
+      return new k8s.helm.v3.Release(
+        `${name}-${spec.chart}`,
+        {
+          name: spec.chart,
+          chart: spec.chart,
+          version: spec.version,
+          repositoryOpts: { repo: spec.repo },
+          namespace: spec.namespace,
+          createNamespace: true,
+          atomic: true,
+          values,
+        },
+        onCluster,
+      );
+    };
+    const externalSecrets = operator("externalSecrets", externalSecretsValues());
+    const argoRollouts = operator("argoRollouts", argoRolloutsValues());
+    // Pod Security Admission refuses any pod in the service's namespace that is not "restricted" (non-root, no
+    // privilege escalation, all capabilities dropped, RuntimeDefault seccomp), whatever the chart's values say.
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: SERVICE_NAMESPACE, labels: { ...POD_SECURITY_LABELS } } },
+      onCluster,
+    );
+    const service = new k8s.helm.v3.Release(
+      `${name}-${serviceName}`,
+      {
+        name: serviceName,
+        chart: SERVICE_CHART_PATH,
+        namespace: namespace.metadata.name,
+        // A failed release is rolled back by Helm; a failed canary is aborted by Argo Rollouts (and devctl pins
+        // the last good digest), never left half-applied.
+        atomic: true,
+        timeout: 900,
+        values: pulumi
+          .all([
+            args.imageRef,
+            this.targetGroup.arn,
+            this.albArnSuffix,
+            args.vpcCidr,
+            pulumi.all([args.database.host, args.database.port, args.database.name, args.database.masterSecretArn]),
+            pulumi.all([args.redis.host, args.redis.port, args.redis.authSecretArn]),
+          ])
+          .apply(([imageRef, targetGroupArn, albArnSuffix, vpcCidr, [dbHost, dbPort, dbName, dbSecret], [redisHost, redisPort, redisSecret]]) =>
+            serviceChartValues({
+              environment: env,
+              imageRef,
+              targetGroupArn,
+              albArnSuffix,
+              vpcCidr,
+              database: { host: dbHost, port: dbPort, name: dbName, secretArn: dbSecret },
+              redis: { host: redisHost, port: redisPort, authSecretArn: redisSecret },
+            }),
+          ),
+      },
+      { ...onCluster, dependsOn: [externalSecrets, argoRollouts, this.productionRule] },
+    );
+    this.releases = { externalSecrets, argoRollouts, service };
+
+    this.clusterName = this.eks.clusterName;
+    this.serviceName = pulumi.output(serviceName);
+    this.albArn = this.loadBalancer.arn;
+    this.albDnsName = this.loadBalancer.dnsName;
+    this.targetGroupArns = this.targetGroup.arn.apply((arn) => [arn]);
+    this.targetGroupArnSuffixes = this.targetGroup.arnSuffix.apply((suffix) => [suffix]);
+    this.logGroupName = this.eks.logGroup.name;
+    this.originDomainName = pulumi.output(origin);
+    this.alarmNames = this.alarms.alarmNames;
+    this.deploymentAlarmNames = this.alarms.deploymentAlarmNames;
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      serviceName: this.serviceName,
+      albArn: this.albArn,
+      albArnSuffix: this.albArnSuffix,
+      albDnsName: this.albDnsName,
+      targetGroupArns: this.targetGroupArns,
+      targetGroupArnSuffixes: this.targetGroupArnSuffixes,
+      logGroupName: this.logGroupName,
+      originDomainName: this.originDomainName,
+      alarmNames: this.alarmNames,
+      deploymentAlarmNames: this.deploymentAlarmNames,
+    });
+  }
+}

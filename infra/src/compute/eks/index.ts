@@ -1,0 +1,20 @@
+export {
+  ACCESS_POLICIES,
+  accessPolicyArn,
+  CLUSTER_ROLE_POLICIES,
+  clusterName,
+  CONTROL_PLANE_LOG_TYPES,
+  endpointAccess,
+  NODE_ROLE_POLICIES,
+  POD_SECURITY_LABELS,
+  SECRETS_OPERATOR_ACCOUNT,
+  SECRETS_OPERATOR_NAMESPACE,
+  SERVICE_ACCOUNT,
+  SERVICE_NAMESPACE,
+  serviceSecretsReadPolicy,
+  type AccessRole,
+} from "./cluster-policies";
+export { argoRolloutsValues, cpuMillicores, externalSecretsValues, OPERATOR_CHARTS, rolloutWeights, SERVICE_CHART_PATH, serviceChartValues, type ServiceValuesInput } from "./chart-values";
+export { DEFAULT_ACCESS_ROLE_NAMES, EksCluster, type EksClusterArgs } from "./eks-cluster";
+export { EksWebService, type EksWebServiceArgs } from "./eks-web-service";
+export { kubeconfig, type KubeconfigInput } from "./kubeconfig";

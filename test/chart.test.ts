@@ -1,0 +1,146 @@
+/**
+ * The service's Helm chart, rendered by a real Helm (tools/helm/build.sh) with the values the compute layer
+ * computes, and every object validated against the Kubernetes OpenAPI schemas. Without a built Helm the rendering
+ * tests are skipped with the reason printed; .ci/run builds it first, so CI always runs them.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { loadEnvironment } from "../infra/src/environment";
+import { SERVICE_CHART_PATH, serviceChartValues } from "../infra/src/compute/eks";
+import { schemaProblems } from "./support/kubernetes-schemas";
+
+const root = path.resolve(__dirname, "..");
+const KUBERNETES_VERSION = "1.35.0";
+const DIGEST = `sha256:${"ab".repeat(32)}`;
+
+function cachedHelm(): { helm?: string; reason?: string } {
+  const found = spawnSync(path.join(root, "tools", "helm", "build.sh"), ["--cached"], { encoding: "utf8" });
+  return found.status === 0 ? { helm: found.stdout.trim() } : { reason: (found.stderr || found.error?.message || "").trim() };
+}
+const { helm, reason } = cachedHelm();
+if (!helm) console.warn(`chart tests skipped: ${reason ?? "no helm"}`);
+
+type K8sObject = Record<string, unknown> & { kind: string; spec?: Record<string, unknown> };
+
+function values(environmentName: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...serviceChartValues({
+      environment: loadEnvironment(environmentName),
+      imageRef: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${environmentName}-release-ledger@${DIGEST}`,
+      targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/service-pods/0123456789abcdef",
+      albArnSuffix: "app/service-alb/0123456789abcdef",
+      vpcCidr: "10.21.0.0/16",
+      database: { host: "ledger.abc.eu-west-1.rds.amazonaws.com", port: 5432, name: "ledger", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1" },
+      redis: { host: "master.ledger.euw1.cache.amazonaws.com", port: 6379, authSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-auth" },
+    }),
+    ...overrides,
+  };
+}
+
+function helmRun(args: string[], chartValues: Record<string, unknown>): { stdout: string; stderr: string; status: number | null } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chart-"));
+  try {
+    const file = path.join(dir, "values.json");
+    fs.writeFileSync(file, JSON.stringify(chartValues));
+    const run = spawnSync(helm ?? "helm", [...args, SERVICE_CHART_PATH, "--values", file], { encoding: "utf8" });
+    return { stdout: run.stdout, stderr: run.stderr, status: run.status };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function render(chartValues: Record<string, unknown>): K8sObject[] {
+  const run = helmRun(["template", "release-ledger", "--namespace", "release-ledger", "--kube-version", KUBERNETES_VERSION], chartValues);
+  if (run.status !== 0) throw new Error(run.stderr);
+  return parseAllDocuments(run.stdout)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
+}
+
+const byKind = (objects: K8sObject[], kind: string) => objects.find((o) => o.kind === kind);
+const podSpec = (workload: K8sObject | undefined) =>
+  (workload?.spec?.template as { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } }).spec;
+
+describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
+  it("passes helm lint --strict with the values of both platforms' shapes", () => {
+    for (const env of ["staging", "prod", "staging-eks"]) {
+      const run = helmRun(["lint", "--strict"], values(env));
+      expect(run.status, `${env}: ${run.stdout}${run.stderr}`).toBe(0);
+    }
+  });
+
+  it.each(["staging", "prod", "staging-eks"])("renders %s's values into objects valid against the Kubernetes schemas", async (env) => {
+    const objects = render(values(env));
+    expect(objects.map((o) => o.kind).sort()).toEqual(
+      expect.arrayContaining(["HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service", "ServiceAccount", "TargetGroupBinding", "ExternalSecret", "SecretStore"]),
+    );
+    expect(await schemaProblems(objects)).toEqual([]);
+  });
+
+  it("delivers rolling environments with a Deployment and progressive ones with an Argo Rollouts canary", () => {
+    const rolling = render(values("staging"));
+    expect(byKind(rolling, "Deployment")).toBeDefined();
+    expect(byKind(rolling, "Rollout")).toBeUndefined();
+
+    const canary = render(values("prod"));
+    expect(byKind(canary, "Deployment")).toBeUndefined();
+    const strategy = (byKind(canary, "Rollout")?.spec?.strategy as { canary: { steps: unknown[]; analysis: unknown } }).canary;
+    expect(strategy.steps).toEqual([{ setWeight: 10 }, { pause: { duration: "15m" } }, { setWeight: 100 }]);
+    expect(strategy.analysis).toEqual({ templates: [{ templateName: "release-ledger-alarms" }], startingStep: 1 });
+    // prod's alarm thresholds (alarm5xxRatePercent 2, alarmP99LatencyMs 800) decide the analysis.
+    const metrics = (byKind(canary, "AnalysisTemplate")?.spec as { metrics: { name: string; successCondition: string }[] }).metrics;
+    expect(metrics.map((m) => [m.name, m.successCondition])).toEqual([
+      ["target-5xx-rate", "len(result[0].Values) == 0 || result[0].Values[0] <= 2"],
+      ["target-p99-latency", "len(result[0].Values) == 0 || result[0].Values[0] * 1000 <= 800"],
+    ]);
+    expect((byKind(canary, "HorizontalPodAutoscaler")?.spec?.scaleTargetRef as { kind: string }).kind).toBe("Rollout");
+  });
+
+  it("runs the pods non-root on a read-only root filesystem, with a writable /tmp, probes and AZ spread", () => {
+    const pod = podSpec(byKind(render(values("prod")), "Rollout"));
+    const container = pod.containers[0] as Record<string, Record<string, unknown>>;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } });
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
+    expect((container.livenessProbe?.httpGet as { path: string }).path).toBe("/healthz");
+    expect((container.readinessProbe?.httpGet as { path: string }).path).toBe("/readyz");
+    expect(pod.topologySpreadConstraints).toContainEqual(expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }));
+    // SHUTDOWN_TIMEOUT_MS 20000 -> 20 s of draining, 5 s of deregistration before it, 10 s of margin after.
+    expect(pod.terminationGracePeriodSeconds).toBe(35);
+    expect(container.resources).toEqual({ requests: { cpu: "1000m", memory: "2048Mi" }, limits: { memory: "2048Mi" } });
+    const env = container.env as unknown as { name: string; value?: string; valueFrom?: unknown }[];
+    expect(env.filter((e) => e.valueFrom).map((e) => e.name)).toEqual(["PGUSER", "PGPASSWORD", "REDIS_AUTH_TOKEN"]);
+    expect(env.find((e) => e.name === "SHUTDOWN_TIMEOUT_MS")?.value).toBe("20000");
+  });
+
+  it("refuses an image that is not pinned by digest", () => {
+    const run = helmRun(["template", "release-ledger"], values("staging", { image: { ref: "ledger:latest" } }));
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('image.ref "ledger:latest" is not pinned by digest');
+  });
+});
+
+describe("schema validation of rendered objects", () => {
+  it("reports an object that breaks its kind's schema, naming it", async () => {
+    const problems = await schemaProblems([
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "broken" }, spec: { replicas: "two", selector: {}, template: {} } },
+    ]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.object).toBe("apps/v1/Deployment broken");
+    expect(problems[0]?.message).toMatch(/replicas/);
+  });
+
+  it("reports a kind it has no schema for instead of passing it", async () => {
+    const problems = await schemaProblems([{ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }]);
+    expect(problems).toEqual([{ object: "example.com/v1/Widget w", message: expect.stringContaining("has no schema") as unknown }]);
+  });
+
+  it("finds the real Helm binary pinned in tools/helm when it is built", () => {
+    if (!helm) return;
+    expect(execFileSync(helm, ["version", "--short"], { encoding: "utf8" })).toMatch(/^v3\.\d+\.\d+/);
+  });
+});
