@@ -82,7 +82,9 @@ describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
   });
 
   it("delivers rolling environments with a Deployment and progressive ones with an Argo Rollouts canary", () => {
-    const rolling = render(values("staging"));
+    // Every shipped environment deploys progressively now; a rolling one is staging with the rollout off.
+    const staging = values("staging");
+    const rolling = render({ ...staging, rollout: { ...(staging.rollout as Record<string, unknown>), enabled: false } });
     expect(byKind(rolling, "Deployment")).toBeDefined();
     expect(byKind(rolling, "Rollout")).toBeUndefined();
 
