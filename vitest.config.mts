@@ -7,6 +7,7 @@ const at = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = [
   { find: /^@platform\/infra$/, replacement: at("./infra/src/index.ts") },
   { find: /^@platform\/infra\/(environment|layers)$/, replacement: at("./infra/src/$1/index.ts") },
+  { find: /^@platform\/infra\/testing\/(cloud-answers|wire-values)$/, replacement: at("./infra/src/testing/$1.ts") },
   { find: /^@platform\/policy$/, replacement: at("./policy/src/rules/index.ts") },
 ];
 

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { workloadBoundaryArn } from "@platform/infra/layers";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, workflowFiles, type Job } from "./workflow-files";
 
@@ -83,7 +84,8 @@ function stateProblems(policy: Policy, environment: string): string[] {
   return problems;
 }
 
-const BOUNDARY = "arn:aws:iam::123456789012:policy/platform-workload-boundary";
+// The ARN the programs set on their roles (in the documented account): the page and the code name one boundary.
+const BOUNDARY = workloadBoundaryArn("aws", "123456789012");
 const IAM_WITHOUT_BOUNDARY = new Set(["iam:PassRole", "iam:CreateServiceLinkedRole"]);
 
 /** Deploy: every IAM write needs the permissions boundary, which no statement may drop. */

@@ -66,11 +66,11 @@ export class AlarmSoakGate implements SoakGate {
   }
 }
 
-/** CloudWatch DescribeAlarms / DescribeAlarmHistory through the AWS SDK, loaded on first use. */
-export function sdkAlarmSource(): AlarmSource {
+/** CloudWatch DescribeAlarms / DescribeAlarmHistory through the AWS SDK, loaded on first use; `endpoint` only in tests. */
+export function sdkAlarmSource(endpoint?: string): AlarmSource {
   const load = async (region: string) => {
     const cw = await import("@aws-sdk/client-cloudwatch");
-    return { cw, client: new cw.CloudWatchClient({ region }) };
+    return { cw, client: new cw.CloudWatchClient({ region, ...(endpoint ? { endpoint } : {}) }) };
   };
   return {
     async currentStates(region, names) {

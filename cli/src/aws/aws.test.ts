@@ -3,6 +3,7 @@ import type { AlarmRef } from "@platform/infra/layers";
 import { AlarmSoakGate, newState, type AlarmSource } from "./alarm-soak-gate";
 import { awsError } from "./aws-errors";
 import { EcsDeploymentWatcher, assessDeployments, servingTargetGroup, type EcsDeploymentView, type TrafficView } from "./ecs-deployment-watcher";
+import { testAwsEndpoint } from "./test-endpoint";
 
 const target = { region: "eu-west-1", cluster: "c", service: "s" };
 
@@ -147,5 +148,14 @@ describe("awsError", () => {
     const error = awsError(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }), "reading the ECS service s");
     expect(error).toMatchObject({ code: "AWS_CREDENTIALS_MISSING", suggestion: expect.stringContaining("aws sso login") });
     expect(awsError(Object.assign(new Error("User is not authorized"), { name: "AccessDeniedException" }), "x")).toMatchObject({ code: "OPERATION_FAILED" });
+  });
+});
+
+describe("DEVCTL_AWS_ENDPOINT_URL (tests only)", () => {
+  it("is off unless set, and accepts only a loopback http address", () => {
+    expect(testAwsEndpoint({})).toBeUndefined();
+    expect(testAwsEndpoint({ DEVCTL_AWS_ENDPOINT_URL: "http://127.0.0.1:5055/" })).toBe("http://127.0.0.1:5055");
+    expect(() => testAwsEndpoint({ DEVCTL_AWS_ENDPOINT_URL: "https://ecs.eu-west-1.example.com" })).toThrow(/not a loopback http address/);
+    expect(() => testAwsEndpoint({ DEVCTL_AWS_ENDPOINT_URL: "not a url" })).toThrow(/not a loopback http address/);
   });
 });

@@ -122,14 +122,14 @@ export class EcsDeploymentWatcher implements DeploymentWatcher {
   }
 }
 
-/** DescribeServices through the AWS SDK, loaded only when a deployment is watched. */
-export function sdkDescribeDeployments(): DescribeDeployments {
+/** DescribeServices through the AWS SDK, loaded only when a deployment is watched; `endpoint` only in tests. */
+export function sdkDescribeDeployments(endpoint?: string): DescribeDeployments {
   const clients = new Map<string, Promise<{ send: (target: DeploymentTarget) => Promise<readonly EcsDeploymentView[]> }>>();
   return async (target) => {
     let client = clients.get(target.region);
     if (!client) {
       client = import("@aws-sdk/client-ecs").then(({ ECSClient, DescribeServicesCommand }) => {
-        const ecs = new ECSClient({ region: target.region });
+        const ecs = new ECSClient({ region: target.region, ...(endpoint ? { endpoint } : {}) });
         return {
           send: async (t: DeploymentTarget) => {
             const response = await ecs.send(new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] }));
@@ -155,15 +155,15 @@ export function sdkDescribeDeployments(): DescribeDeployments {
  * The production listener rule of the service's load balancer (ECS's advancedConfiguration, set for
  * blue/green strategies) or, for rolling, its one target group; through the AWS SDK, loaded on first use.
  */
-export function sdkReadTraffic(): ReadTraffic {
+export function sdkReadTraffic(endpoint?: string): ReadTraffic {
   return async (target) => {
     try {
       const [{ ECSClient, DescribeServicesCommand }, elb] = await Promise.all([import("@aws-sdk/client-ecs"), import("@aws-sdk/client-elastic-load-balancing-v2")]);
-      const response = await new ECSClient({ region: target.region }).send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }));
+      const response = await new ECSClient({ region: target.region, ...(endpoint ? { endpoint } : {}) }).send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }));
       const balancer = response.services?.[0]?.loadBalancers?.[0];
       const rule = balancer?.advancedConfiguration?.productionListenerRule;
       if (!rule) return balancer?.targetGroupArn ? { servingTargetGroupArn: balancer.targetGroupArn, targetGroupCount: 1 } : undefined;
-      const rules = await new elb.ElasticLoadBalancingV2Client({ region: target.region }).send(new elb.DescribeRulesCommand({ RuleArns: [rule] }));
+      const rules = await new elb.ElasticLoadBalancingV2Client({ region: target.region, ...(endpoint ? { endpoint } : {}) }).send(new elb.DescribeRulesCommand({ RuleArns: [rule] }));
       return servingTargetGroup(rules.Rules ?? []);
     } catch (error) {
       throw awsError(error, `reading which target group serves ${target.service}`);

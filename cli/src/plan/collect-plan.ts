@@ -11,7 +11,7 @@ import { evaluateRules, type RuleViolation } from "@platform/policy";
 import { DevctlError } from "../errors";
 import { evaluateLayer, type PlannedResource } from "./evaluate-layer";
 import { loadLayerPrograms } from "./load-program";
-import { FAKE_ACCOUNT_ID } from "./mock-state";
+import { FAKE_ACCOUNT_ID } from "@platform/infra/testing/cloud-answers";
 
 /** The backend organisation the plan pretends to run in (what self-managed backends use). */
 export const PLAN_ORGANIZATION = "organization";

@@ -1,14 +1,14 @@
 /**
  * Runs one layer program in this process under the Pulumi runtime's mocks: no engine, no cloud, no
  * credentials. Records every resource the program registers (type, name, parent, the inputs exactly as
- * sent), answers with realistic computed attributes (mock-state.ts), answers the layer's stack references
+ * sent), answers with realistic computed attributes (@platform/infra/testing/cloud-answers), answers the layer's stack references
  * with the outputs its upstream layers produced in the same plan, and resolves the program's outputs.
  *
  * Pulumi's runtime state is global: layers run one after another, each after setMocks() has reset it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mockCallResult, mockResourceState, fakeId, type MockContext } from "./mock-state";
-import { fromWire } from "./plan-values";
+import { mockCallResult, mockResourceState, fakeId, type MockContext } from "@platform/infra/testing/cloud-answers";
+import { fromWire } from "@platform/infra/testing/wire-values";
 
 export interface PlannedResource {
   readonly urn: string;

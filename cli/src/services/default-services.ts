@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import { AlarmSoakGate, sdkAlarmSource } from "../aws/alarm-soak-gate";
 import { EcsDeploymentWatcher, sdkDescribeDeployments, sdkReadTraffic } from "../aws/ecs-deployment-watcher";
+import { testAwsEndpoint } from "../aws/test-endpoint";
 import { AutomationEngine } from "../engine/automation";
 import { automationSettings, requirePulumiCli } from "../engine/automation-options";
 import type { Io } from "../io";
@@ -16,14 +17,15 @@ import type { Services, ServicesFactory } from "./services";
 export const createServices: ServicesFactory = (environment: Environment, io: Io, options = {}): Promise<Services> => {
   requirePulumiCli(io.env);
   const settings = automationSettings(io.env, REPOSITORY_ROOT, { secretsProvider: options.secretsProvider });
+  const awsEndpoint = testAwsEndpoint(io.env);
   const timeoutMinutes = Number(io.env.DEVCTL_DEPLOY_TIMEOUT_MINUTES ?? 60);
   return Promise.resolve({
     engine: new AutomationEngine(settings, io.env.DEVCTL_DEBUG ? (text) => io.err(text.trimEnd()) : undefined),
-    deployments: new EcsDeploymentWatcher(sdkDescribeDeployments(), {
+    deployments: new EcsDeploymentWatcher(sdkDescribeDeployments(awsEndpoint), {
       timeoutMs: (Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 60) * 60_000,
-      readTraffic: sdkReadTraffic(),
+      readTraffic: sdkReadTraffic(awsEndpoint),
     }),
-    soak: new AlarmSoakGate(sdkAlarmSource()),
+    soak: new AlarmSoakGate(sdkAlarmSource(awsEndpoint)),
     stateDir: path.join(REPOSITORY_ROOT, ".devctl"),
     now: () => new Date(),
     commitSha: () => gitCommit(io, REPOSITORY_ROOT),

@@ -66,6 +66,11 @@ export function serviceEnvironment(spec: ServiceContainerSpec): KeyValue[] {
     { name: "OIDC_ISSUER", value: spec.oidc.issuer },
     { name: "OIDC_AUDIENCE", value: spec.oidc.audience },
     { name: "OIDC_ROLES_CLAIM", value: spec.oidc.rolesClaim },
+    // CloudFront appends the viewer's address to X-Forwarded-For, the ALB appends CloudFront's, and the ALB's
+    // own is the socket's: trusting those two hops makes the viewer the client that AUTH_FAILURES_PER_MINUTE
+    // counts. Unset, every caller shares the ALB's address, and one client's bad keys get everyone a 429.
+    // More would let a viewer forge its address; the ALB only forwards requests that came through CloudFront.
+    { name: "TRUST_PROXY", value: "2" },
   ];
   const leaked = variables.filter((v) => CREDENTIAL_NAME.test(v.name));
   if (leaked.length > 0) {

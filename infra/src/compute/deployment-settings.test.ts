@@ -90,6 +90,7 @@ describe("service container definition", () => {
       OIDC_ISSUER: "",
       OIDC_AUDIENCE: "release-ledger",
       OIDC_ROLES_CLAIM: "roles",
+      TRUST_PROXY: "2",
     });
     expect(serviceSecrets(spec)).toEqual([
       { name: "PGUSER", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db-app:username::" },

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../dns/validated-certificate";
+import { workloadBoundaryArn } from "../layers/permissions-boundary";
 import type { Environment } from "../environment/environment";
 import { serviceContainerDefinition, TMP_VOLUME_NAME } from "./container-definition";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
@@ -142,9 +143,10 @@ export class WebService extends pulumi.ComponentResource {
     const trust = pulumi
       .all([identity.accountId, partition.partition])
       .apply(([account, part]) => JSON.stringify(ecsTasksTrustPolicy(account, part, env.awsRegion)));
+    const permissionsBoundary = pulumi.all([partition.partition, identity.accountId]).apply(([part, account]) => workloadBoundaryArn(part, account));
     this.executionRole = new aws.iam.Role(
       `${name}-execution-role`,
-      { description: `ECS agent for ${serviceName} (${env.name}): image pull, logs, secrets`, assumeRolePolicy: trust, tags },
+      { description: `ECS agent for ${serviceName} (${env.name}): image pull, logs, secrets`, assumeRolePolicy: trust, permissionsBoundary, tags },
       parent,
     );
     new aws.iam.RolePolicy(
@@ -162,7 +164,7 @@ export class WebService extends pulumi.ComponentResource {
     // The service's one AWS call: re-reading its database secret after a rotation (metrics leave as EMF).
     this.taskRole = new aws.iam.Role(
       `${name}-task-role`,
-      { description: `Task role of ${serviceName} (${env.name}): reads its own database secret, nothing else`, assumeRolePolicy: trust, tags },
+      { description: `Task role of ${serviceName} (${env.name}): reads its own database secret, nothing else`, assumeRolePolicy: trust, permissionsBoundary, tags },
       parent,
     );
     new aws.iam.RolePolicy(
@@ -393,6 +395,7 @@ export class WebService extends pulumi.ComponentResource {
         {
           description: `Lets ECS shift ${serviceName} (${env.name}) traffic between target groups during deployments`,
           assumeRolePolicy: identity.accountId.apply((account) => JSON.stringify(ecsInfrastructureTrustPolicy(account))),
+          permissionsBoundary,
           tags,
         },
         parent,

@@ -4,6 +4,7 @@ import { databaseAlarmSpecs } from "./alarm-specs";
 import { postgresMajorVersion, postgresParameterFamily } from "./engine-versions";
 import { DATA_WINDOWS, validateDataWindows } from "./maintenance-windows";
 import { managedMasterSecretArn } from "./master-secret";
+import { workloadBoundaryArn } from "../layers/permissions-boundary";
 import { createDataAlarms } from "./metric-alarms";
 import { recoveryObjectiveProblems } from "./sizing";
 
@@ -135,13 +136,15 @@ export class Database extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const account = pulumi
+      .all([aws.getPartitionOutput({}, { parent: this }).partition, aws.getRegionOutput({}, { parent: this }).region, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
+      .apply(([partition, region, accountId]) => ({ partition, region, accountId }));
     const monitoringRole = new aws.iam.Role(
       `${name}-monitoring`,
       {
         description: `Enhanced monitoring of ${args.identifier}`,
-        assumeRolePolicy: pulumi
-          .all([aws.getPartitionOutput({}, { parent: this }).partition, aws.getRegionOutput({}, { parent: this }).region, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
-          .apply(([partition, region, accountId]) => JSON.stringify(enhancedMonitoringTrustPolicy({ partition, region, accountId, identifier: args.identifier }))),
+        assumeRolePolicy: account.apply(({ partition, region, accountId }) => JSON.stringify(enhancedMonitoringTrustPolicy({ partition, region, accountId, identifier: args.identifier }))),
+        permissionsBoundary: account.apply(({ partition, accountId }) => workloadBoundaryArn(partition, accountId)),
         tags,
       },
       { parent: this },

@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "../environment/rules";
+import { workloadBoundaryArn } from "../layers/permissions-boundary";
 import { networkAclRules } from "./network-acl-rules";
 import { flowLogsAssumeRolePolicy, flowLogsRolePolicy } from "./policies";
 import { natGatewayCount, natIndexForAz, networkNames, subnetLayout, SUBNET_TIERS, type SubnetTier } from "./subnet-plan";
@@ -203,6 +204,7 @@ export class Network extends pulumi.ComponentResource {
       {
         description: `Lets VPC flow logs of ${name} write to their log group`,
         assumeRolePolicy: account.apply((ctx) => JSON.stringify(flowLogsAssumeRolePolicy(ctx))),
+        permissionsBoundary: account.apply((ctx) => workloadBoundaryArn(ctx.partition, ctx.accountId)),
         tags: tagged(`${name}-flow-logs`),
       },
       child,

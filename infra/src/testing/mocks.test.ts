@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { fakeLayerOutputs, installMocks, promiseOf } from "./mocks";
+import { mockCallResult } from "./cloud-answers";
 
 describe("installMocks", () => {
   it("records inputs and answers upstream stack references", async () => {
@@ -19,7 +20,10 @@ describe("installMocks", () => {
   it("answers the CloudFront origin-facing prefix list lookup and rejects any other list name", async () => {
     await installMocks({ project: "platform-network", stack: "staging" });
     const list = await aws.ec2.getManagedPrefixList({ name: "com.amazonaws.global.cloudfront.origin-facing" });
-    expect(list).toMatchObject({ id: "pl-3b927c52", name: "com.amazonaws.global.cloudfront.origin-facing", maxEntries: 55 });
+    // The same answer as devctl plan's and the local-cloud simulator's: one table (cloud-answers.ts).
+    const table = mockCallResult("aws:ec2/getManagedPrefixList:getManagedPrefixList", { name: "com.amazonaws.global.cloudfront.origin-facing" }, { region: "eu-west-1" });
+    expect(list).toMatchObject({ id: table.id, name: "com.amazonaws.global.cloudfront.origin-facing", maxEntries: 55 });
+    expect(list.id).toMatch(/^pl-[0-9a-f]{8}$/);
     // The mock monitor passes the rejection on but not its message.
     await expect(aws.ec2.getManagedPrefixList({ name: "com.amazonaws.global.cloudfront.origin-fasing" })).rejects.toThrow();
   });

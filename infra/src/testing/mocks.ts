@@ -4,6 +4,7 @@
  * Import it in tests only; call installMocks() BEFORE importing a program (await import()).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { mockCallResult } from "./cloud-answers";
 import { LAYER_OUTPUT_NAMES, LAYER_PROJECTS, type Layer, type LayerOutputMap } from "../layers/contracts";
 
 export interface RecordedResource {
@@ -77,23 +78,13 @@ export async function installMocks(options: MockOptions): Promise<MockRecorder> 
         };
       },
       call: (args) => {
-        if (args.token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
-          return { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3", "euw1-az4"] };
+        const inputs = args.inputs as Record<string, unknown>;
+        // Only the list the programs use; any other name is a typo worth failing on.
+        if (args.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList" && inputs.name !== "com.amazonaws.global.cloudfront.origin-facing") {
+          throw new Error(`mock has no managed prefix list named ${String(inputs.name)}; only com.amazonaws.global.cloudfront.origin-facing`);
         }
-        if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
-          return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/test", userId: "test" };
-        }
-        if (args.token === "aws:index/getRegion:getRegion") return { name: "eu-west-1", region: "eu-west-1" };
-        if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com" };
-        if (args.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList") {
-          // Only the list the programs use; any other name is a typo worth failing on.
-          const name = (args.inputs as { name?: unknown }).name;
-          if (name !== "com.amazonaws.global.cloudfront.origin-facing") {
-            throw new Error(`mock has no managed prefix list named ${String(name)}; only com.amazonaws.global.cloudfront.origin-facing`);
-          }
-          return { id: "pl-3b927c52", name, arn: "arn:aws:ec2:eu-west-1:aws:prefix-list/pl-3b927c52", maxEntries: 55, addressFamily: "IPv4", ownerId: "AWS", entries: [], version: 1 };
-        }
-        return args.inputs as Record<string, unknown>;
+        // The one table of what AWS answers, shared with devctl plan and the local-cloud simulator.
+        return mockCallResult(args.token, inputs, { region: "eu-west-1" });
       },
     },
     options.project,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { logBucketEncryption, serviceSourceCondition, unscopedServiceGrants } from "./iam";
-import { resource, STAGING } from "./testing";
+import { logBucketEncryption, rolePermissionsBoundary, serviceSourceCondition, unscopedServiceGrants } from "./iam";
+import { evaluateRules } from "./index";
+import { PROD, resource, STAGING } from "./testing";
 
 const trust = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", ...statement }] });
 
@@ -53,5 +54,28 @@ describe("log-bucket-encryption-supported", () => {
   it("passes SSE-S3, and a KMS bucket no load balancer writes to", () => {
     expect(logBucketEncryption.validate([lb, sse("AES256")], STAGING)).toEqual([]);
     expect(logBucketEncryption.validate([sse("aws:kms")], STAGING)).toEqual([]);
+  });
+});
+
+describe("role-permissions-boundary", () => {
+  const boundary = "arn:aws:iam::123456789012:policy/platform-workload-boundary";
+
+  it("fails a role without a permissions boundary (every role the layers declared before it), naming the fix", () => {
+    const role = resource("aws:iam/role:Role", { assumeRolePolicy: "{}" }, "flow-logs");
+    expect(rolePermissionsBoundary.validate(role, STAGING)).toEqual([expect.stringMatching(/no permissionsBoundary.*workloadBoundaryArn/)]);
+    // In the list both `devctl plan` and the pack run.
+    expect(evaluateRules([role], STAGING).filter((v) => v.policy === "role-permissions-boundary")).toEqual([
+      expect.objectContaining({ level: "mandatory", urn: role.urn }),
+    ]);
+  });
+
+  it("fails a role bounded by another policy: the deploy role only creates roles under platform-workload-boundary", () => {
+    const role = resource("aws:iam/role:Role", { permissionsBoundary: "arn:aws:iam::123456789012:policy/AdministratorAccess" });
+    expect(rolePermissionsBoundary.validate(role, PROD)).toEqual([expect.stringContaining("AdministratorAccess")]);
+  });
+
+  it("passes the workload boundary, in any partition", () => {
+    expect(rolePermissionsBoundary.validate(resource("aws:iam/role:Role", { permissionsBoundary: boundary }), PROD)).toEqual([]);
+    expect(rolePermissionsBoundary.validate(resource("aws:iam/role:Role", { permissionsBoundary: boundary.replace(":aws:", ":aws-us-gov:") }), PROD)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { WORKLOAD_BOUNDARY_NAME } from "@platform/infra/layers";
 import type { PolicyResource, ResourceRule, StackRule, Violation } from "./types";
 import { asArray, asRecord, fromJson, show } from "./values";
 
@@ -79,6 +80,26 @@ export const serviceSourceCondition: ResourceRule = {
   validate({ type, props }) {
     const key = POLICY_DOCUMENTS[type];
     return key === undefined ? [] : unscopedServiceGrants(props[key]);
+  },
+};
+
+/** `arn:<partition>:iam::<account>:policy/platform-workload-boundary`, in any partition and account. */
+const WORKLOAD_BOUNDARY = new RegExp(`^arn:[a-z-]+:iam::\\d{12}:policy/${WORKLOAD_BOUNDARY_NAME}$`);
+
+export const rolePermissionsBoundary: ResourceRule = {
+  kind: "resource",
+  name: "role-permissions-boundary",
+  description: `Every IAM role carries the permissions boundary ${WORKLOAD_BOUNDARY_NAME}: the deploy roles may create no other (docs/ci-cd.md).`,
+  level: "mandatory",
+  types: ["aws:iam/role:Role"],
+  validate({ props }) {
+    const boundary = props.permissionsBoundary;
+    if (typeof boundary === "string" && WORKLOAD_BOUNDARY.test(boundary)) return [];
+    const found = typeof boundary === "string" && boundary !== "" ? `permissionsBoundary ${boundary}` : "no permissionsBoundary";
+    return [
+      `the role has ${found}; the deploy role may only create roles bounded by ${WORKLOAD_BOUNDARY_NAME}: ` +
+        `set permissionsBoundary: workloadBoundaryArn(partition, accountId) from @platform/infra/layers`,
+    ];
   },
 };
 

@@ -7,7 +7,7 @@ import { cdnWaf, httpsOnly } from "./edge";
 import { containerNoPlainSecrets, containerNonRoot, containerReadOnlyRoot, imagePinnedByDigest, productionProgressiveDeploys } from "./containers";
 import { dataStoreEncryption, dataStorePrivate, databaseForceSsl, productionDatabaseResilience } from "./data-stores";
 import { securityGroupIngress, vpcFlowLogs } from "./network";
-import { logBucketEncryption, serviceSourceCondition } from "./iam";
+import { logBucketEncryption, rolePermissionsBoundary, serviceSourceCondition } from "./iam";
 import { alarmsNotify, kmsKeyRotation, logGroupRetention } from "./observability";
 import { alarmSameRegion } from "./regions";
 import { requiredTags } from "./tagging";
@@ -38,6 +38,7 @@ export const RULES: readonly Rule[] = [
   alarmsNotify,
   alarmSameRegion,
   serviceSourceCondition,
+  rolePermissionsBoundary,
   logBucketEncryption,
   requiredTags,
   kmsKeyRotation,

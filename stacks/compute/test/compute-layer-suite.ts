@@ -22,6 +22,9 @@ export interface Expectations {
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/** The boundary docs/ci-cd.md's deploy roles demand, in the mocks' account. */
+const WORKLOAD_BOUNDARY = "arn:aws:iam::123456789012:policy/platform-workload-boundary";
+
 const SECRET_NAMES = ["PGUSER", "PGPASSWORD", "MIGRATION_PGUSER", "MIGRATION_PGPASSWORD", "REDIS_AUTH_TOKEN"];
 
 export function computeLayerSuite(environmentName: string, expected: Expectations): void {
@@ -126,6 +129,11 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       });
     });
 
+    it("trusts exactly two proxies (CloudFront, then the ALB), so the auth-failure budget counts each client, not the ALB", () => {
+      const plain = containerOf(one(TYPES.taskDefinition)).environment as { name: string; value: string }[];
+      expect(plain.filter((v) => v.name === "TRUST_PROXY")).toEqual([{ name: "TRUST_PROXY", value: "2" }]);
+    });
+
     it("logs to an encrypted log group with the environment's retention", () => {
       const logGroup = one(TYPES.logGroup, "service-logs");
       expect(logGroup.inputs).toMatchObject({ retentionInDays: run.environment.logRetentionDays, kmsKeyId: NETWORK.kmsKeyArn });
@@ -162,6 +170,13 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(JSON.parse(String(one(TYPES.role, "service-task-role").inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({
         Service: "ecs-tasks.amazonaws.com",
       });
+    });
+    it("every IAM role carries the workload permissions boundary the deploy role requires (docs/ci-cd.md)", () => {
+      const roles = all(TYPES.role);
+      expect(roles.map((r) => r.name).sort()).toEqual(
+        ["service-execution-role", "service-task-role", ...(expected.targetGroups === 2 ? ["service-ecs-infrastructure-role"] : [])].sort(),
+      );
+      for (const role of roles) expect(role.inputs.permissionsBoundary, role.name).toBe(WORKLOAD_BOUNDARY);
     });
   });
 

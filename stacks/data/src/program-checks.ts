@@ -83,6 +83,12 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     });
   });
 
+  it("every IAM role it declares carries the workload permissions boundary the deploy role requires (docs/ci-cd.md)", () => {
+    const roles = run().recorder.ofType(T.role);
+    expect(roles.map((role) => role.name)).toEqual(["postgres-monitoring"]);
+    for (const role of roles) expect(role.inputs.permissionsBoundary, role.name).toBe("arn:aws:iam::123456789012:policy/platform-workload-boundary");
+  });
+
   it("reads the network layer of the same environment", () => {
     expect(run().recorder.references).toEqual([`organization/platform-network/${environment.name}`]);
   });

@@ -7,6 +7,7 @@ import { LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installMocks, settle, settleResources, type MockRecorder, type RecordedResource } from "../../../infra/src/testing/mocks";
 import { isTaggable } from "../../../infra/src/testing/taggable";
+import { mockCallResult } from "../../../infra/src/testing/cloud-answers";
 import { cidrContains } from "../../../infra/src/network/subnet-plan";
 
 export const T = {
@@ -262,6 +263,12 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(actions.every((a) => a.startsWith("logs:"))).toBe(true);
     });
 
+    it("every IAM role carries the workload permissions boundary the deploy role requires (docs/ci-cd.md)", () => {
+      const roles = r.ofType(T.role);
+      expect(roles.map((role) => role.name)).toEqual([`${env.name}-flow-logs`]);
+      for (const role of roles) expect(role.inputs.permissionsBoundary, role.name).toBe("arn:aws:iam::123456789012:policy/platform-workload-boundary");
+    });
+
     it("gives every log group a retention CloudWatch accepts", () => {
       const groups = r.ofType(T.logGroup);
       expect(groups.length).toBeGreaterThan(0);
@@ -290,9 +297,10 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
         const cidr = x.inputs.cidrIpv4 as string | undefined;
         return cidr !== undefined && !cidrContains(env.network.vpcCidr, cidr);
       });
-      // The mocks answer only com.amazonaws.global.cloudfront.origin-facing, with this id.
+      // The mocks answer only com.amazonaws.global.cloudfront.origin-facing, with the shared table's id.
+      const cloudfront = mockCallResult("aws:ec2/getManagedPrefixList:getManagedPrefixList", { name: "com.amazonaws.global.cloudfront.origin-facing" }, { region: "eu-west-1" });
       expect(fromOutside.map((x) => x.inputs)).toEqual([
-        expect.objectContaining({ securityGroupId: alb, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: "pl-3b927c52" }),
+        expect.objectContaining({ securityGroupId: alb, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: cloudfront.id }),
       ]);
       const albIn = r.ofType(T.ingress).filter((x) => x.inputs.securityGroupId === alb);
       expect(albIn).toHaveLength(1);

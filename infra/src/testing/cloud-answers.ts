@@ -1,8 +1,10 @@
 /**
- * What the offline plan's mocks answer: the computed attributes AWS would return (ids, ARNs, names, endpoints,
- * digests) for the resource types and data-source calls the layer programs read. Deterministic: the same
- * program and environment give the same values, so plans can be diffed. Every entry is exercised in
- * mock-state.test.ts; a type not listed here gets an id, an ARN and a name.
+ * The ONE table of what AWS returns: the computed attributes (ids, ARNs, names, endpoints, digests) for the
+ * resource types and the answers to the data-source calls (invokes) the layer programs read. Three users,
+ * no second copy: devctl plan's mocks (cli/src/plan/evaluate-layer.ts), the stacks' tests' mocks (./mocks.ts,
+ * invokes) and the local-cloud simulator the real engine runs against (./local-cloud). Deterministic: the
+ * same program and environment give the same values, so plans can be diffed. Every entry is exercised in
+ * cloud-answers.test.ts; a type not listed here gets an id, an ARN and a name.
  */
 import { createHash } from "node:crypto";
 

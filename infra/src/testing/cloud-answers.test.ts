@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { fakeDigest, fakeId, mockCallResult, mockResourceState } from "./mock-state";
-import { fromWire } from "./plan-values";
+import { fakeDigest, fakeId, mockCallResult, mockResourceState } from "./cloud-answers";
+import { fromWire } from "./wire-values";
 
 const ctx = { region: "eu-west-1" };
 const state = (type: string, name: string, inputs: Record<string, unknown> = {}) =>
   mockResourceState(type, name, inputs, fakeId(type, name, inputs, `urn:${name}`), `urn:${name}`, ctx);
 
-describe("mock state: computed attributes the programs read", () => {
+describe("cloud answers: computed attributes the programs read", () => {
   it("is deterministic and keeps the inputs", () => {
     expect(state("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" })).toEqual(state("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" }));
     expect(state("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" }).cidrBlock).toBe("10.0.0.0/16");

@@ -1,35 +1,38 @@
 /**
- * Opt-in: the real Automation API and Pulumi CLI against tiny local fixture projects (outputs and stack
- * references only, no cloud provider) with a file backend in a temporary folder. Runs when `pulumi` is on
- * PATH; otherwise every test is reported as skipped with the reason.
+ * Part of the engine suite: devctl's Automation API adapter on the real Pulumi CLI against tiny local fixture
+ * projects (outputs and stack references only, no cloud provider, so no simulator) with a file backend in a
+ * temporary folder. Skipped with the reason when no Pulumi CLI is found (see harness.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AutomationEngine } from "../src/engine/automation";
-import { automationSettings, findOnPath } from "../src/engine/automation-options";
-import { ExitCode } from "../src/errors";
-import { main } from "../src/main";
-import type { ServicesFactory } from "../src/services/services";
-import { recordingIo } from "./recording-io";
+import { AutomationEngine } from "../../src/engine/automation";
+import { automationSettings } from "../../src/engine/automation-options";
+import { ExitCode } from "../../src/errors";
+import { main } from "../../src/main";
+import type { ServicesFactory } from "../../src/services/services";
+import { recordingIo } from "../recording-io";
+import { findPulumiCli } from "./harness";
 
-const pulumi = findOnPath("pulumi", process.env.PATH);
-const reason = "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/) to run the Automation API end-to-end suite";
-if (!pulumi) console.warn(`SKIPPED automation.e2e: ${reason}`);
+const { cli, reason } = findPulumiCli(process.env);
+// The adapter drives the `pulumi` it finds on PATH, as a user's does.
+if (cli) process.env.PATH = `${cli.binDir}${path.delimiter}${process.env.PATH ?? ""}`;
+const pulumi = cli ? path.join(cli.binDir, "pulumi") : undefined;
+if (!pulumi) console.warn(`SKIPPED automation-api.e2e: ${reason}`);
 
 const image = (n: number): string => `registry.example/e2e@sha256:${String(n).repeat(64).slice(0, 64)}`;
 
-describe.skipIf(!pulumi)(`Automation API end to end (${pulumi ? `pulumi at ${pulumi}` : `skipped: ${reason}`})`, () => {
+describe.skipIf(!pulumi)(`Automation API end to end (${pulumi ? `pulumi at ${pulumi}` : `skipped: ${reason ?? ""}`})`, () => {
   let root: string;
   let factory: ServicesFactory;
 
   beforeAll(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-e2e-"));
-    fs.cpSync(path.join(__dirname, "fixtures", "automation"), path.join(root, "stacks"), { recursive: true });
+    fs.cpSync(path.join(__dirname, "..", "fixtures", "automation"), path.join(root, "stacks"), { recursive: true });
     const settings = automationSettings({ PULUMI_CONFIG_PASSPHRASE: "e2e", DEVCTL_POLICY_PACKS: "none" }, root);
     // The fixture programs require @pulumi/pulumi from devctl's own dependencies.
-    const engine = new AutomationEngine({ ...settings, envVars: { ...settings.envVars, NODE_PATH: path.join(__dirname, "..", "node_modules") } });
+    const engine = new AutomationEngine({ ...settings, envVars: { ...settings.envVars, NODE_PATH: path.join(__dirname, "..", "..", "node_modules") } });
     factory = () =>
       Promise.resolve({
         engine,
