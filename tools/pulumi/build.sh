@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI (the engine) and its Node.js language host from the Go modules pinned in engine/,
-# language-nodejs/ and language-nodejs-shim/, with the machine's Go, and caches them by version outside the repository. Prints the cache
-# folder (the `root` that PulumiCommand.get() takes: it holds bin/pulumi and bin/pulumi-language-nodejs) on stdout;
-# progress goes to stderr. A second run with the same pins costs nothing.
+# language-nodejs/ and language-nodejs-shim/, with the machine's Go, and caches them by version outside the
+# repository. Prints the cache folder (the `root` that PulumiCommand.get() takes: it holds bin/pulumi and
+# bin/pulumi-language-nodejs) on stdout; progress goes to stderr. A second run with the same pins costs nothing.
 #
 #   PULUMI_CLI_DIR="$(tools/pulumi/build.sh)"
 #
