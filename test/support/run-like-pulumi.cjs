@@ -37,9 +37,9 @@ async function main() {
     const at = entry.indexOf("=");
     pulumi.runtime.setConfig(entry.slice(0, at), entry.slice(at + 1));
   }
-  // Computed attributes (managed secrets, endpoints, validation records) from devctl plan's table.
+  // Computed attributes (managed secrets, endpoints, validation records) from the one table devctl plan uses too.
   const { installMocks } = require(path.resolve(__dirname, "../../infra/dist/testing/mocks.js"));
-  const { mockResourceState } = require(path.resolve(__dirname, "../../cli/dist/plan/mock-state.js"));
+  const { mockResourceState } = require(path.resolve(__dirname, "../../infra/dist/testing/cloud-answers.js"));
   const recorder = await installMocks({
     project,
     stack,
