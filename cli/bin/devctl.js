@@ -8,25 +8,35 @@ const path = require("node:path");
 // Node 22+ keeps V8's compiled code of these files on disk between runs; older Node has no such cache.
 require("node:module").enableCompileCache?.();
 
+const dist = path.join(__dirname, "..", "dist");
+
 /**
- * dist/devctl.js bundles the start-up path (scripts/bundle-startup.mjs). It is used only while no file it
- * was made from is newer, so a `tsc` run without the bundle step never leaves devctl running old code.
+ * Whether a file the bundle step wrote (dist/devctl.js, dist/devctl.help.json) is newer than every file the
+ * bundle was made from, so a `tsc` run without the bundle step never leaves devctl running old code.
  */
-function entry() {
-  const dist = path.join(__dirname, "..", "dist");
+function fresh(file) {
   try {
-    const bundled = fs.statSync(path.join(dist, "devctl.js")).mtimeMs;
+    const made = fs.statSync(path.join(dist, file)).mtimeMs;
     const inputs = JSON.parse(fs.readFileSync(path.join(dist, "devctl.inputs.json"), "utf8"));
-    if (inputs.every((file) => fs.statSync(path.join(dist, file)).mtimeMs <= bundled)) return path.join(dist, "devctl.js");
+    return inputs.every((input) => fs.statSync(path.join(dist, input)).mtimeMs <= made);
   } catch {
-    // No bundle (or an input is gone): the plain compiled entry below.
+    return false; // No bundle (or an input is gone).
   }
-  return path.join(dist, "main.js");
 }
 
+const args = process.argv.slice(2);
+
+// `devctl --help` printed from the text the bundle step saved: loading the bundle and commander was about half
+// of --help's cost on Node 24. Commander wraps help to the terminal's width, 80 columns when not a terminal.
+if (args.length === 1 && (args[0] === "--help" || args[0] === "-h") && fresh("devctl.help.json")) {
+  const { texts, byWidth } = JSON.parse(fs.readFileSync(path.join(dist, "devctl.help.json"), "utf8"));
+  const width = require("node:tty").isatty(1) ? process.stdout.columns : 80;
+  process.stdout.write(texts[byWidth[Math.min(width, byWidth.length - 1)]]);
+  return;
+}
 let main;
 try {
-  ({ main } = require(entry()));
+  ({ main } = require(path.join(dist, fresh("devctl.js") ? "devctl.js" : "main.js")));
 } catch (error) {
   if (error && error.code === "MODULE_NOT_FOUND" && /dist[\\/]main\.js/.test(String(error.message))) {
     process.stderr.write("devctl is not built yet. Run: pnpm install (or pnpm --filter @platform/devctl build)\n");
