@@ -53,7 +53,7 @@ fs.writeFileSync(path.join(dist, "devctl.inputs.json"), `${JSON.stringify(inputs
 // `devctl --help` as text, so bin/devctl.js can print it without loading the bundle and commander (on Node 24
 // that load was about half of --help's cost). Commander wraps help to the terminal's width (80 when stdout is
 // not a terminal), so the text is kept for every width up to the one past which it no longer changes;
-// bin/devctl.js uses it under the same freshness check as the bundle.
+// bin/devctl.js uses them under the same freshness check as the bundle.
 const { buildProgram } = createRequire(import.meta.url)(path.join(dist, "devctl.js"));
 /** What `devctl --help` prints at a terminal this wide: as main() prints it, through processIo's out(). */
 function helpAt(width) {
@@ -71,3 +71,6 @@ for (let width = 0; width <= MAX_HELP_WIDTH; width++) {
 }
 if (helpAt(MAX_HELP_WIDTH + 1000) !== texts[byWidth[MAX_HELP_WIDTH]]) throw new Error(`devctl --help still changes past ${MAX_HELP_WIDTH} columns: raise MAX_HELP_WIDTH`);
 fs.writeFileSync(path.join(dist, "devctl.help.json"), JSON.stringify({ texts, byWidth }));
+// Not a terminal (a pipe, a file): 80 columns. A file of its own, as parsing every width's text costs ~1 ms.
+// Written last: bin/devctl.js checks its date, so it also vouches for devctl.help.json.
+fs.writeFileSync(path.join(dist, "devctl.help.txt"), helpAt(80));
