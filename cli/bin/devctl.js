@@ -50,6 +50,31 @@ function printSync(buffer) {
   }
 }
 
+/** The command named on the command line (past the program's own options), if any. */
+function commandName() {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--secrets-provider") i++;
+    else if (!args[i].startsWith("-")) return args[i];
+  }
+  return undefined;
+}
+
+// `devctl plan` runs every layer's program in this process and makes garbage fast: with V8's default young
+// generation on Node 24, prod peaked at 245-255 MiB RSS, with 4 MiB semi-spaces at ~197 MiB and no slower.
+// V8 sizes the heap as it starts (v8.setFlagsFromString here has no effect), so devctl replaces itself with a
+// node given the flag: same process id, stdio, signals and exit code; ~35 ms of a second node start-up.
+// Not where process.execve is missing (Node < 23.11, Windows) or the user chose a size already.
+const SEMI_SPACE = "--max-semi-space-size";
+if (
+  commandName() === "plan" &&
+  !args.includes("--help") &&
+  !args.includes("-h") &&
+  typeof process.execve === "function" &&
+  ![...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((option) => option.startsWith(SEMI_SPACE))
+) {
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, `${SEMI_SPACE}=4`, __filename, ...args], process.env);
+}
+
 // Node 22+ keeps V8's compiled code of these files on disk between runs; older Node has no such cache.
 require("node:module").enableCompileCache?.();
 
