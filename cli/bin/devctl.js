@@ -8,8 +8,9 @@ const path = require("node:path");
 const dist = path.join(__dirname, "..", "dist");
 
 /**
- * Whether a file the bundle step wrote (dist/devctl.js, dist/devctl.help.json) is newer than every file the
- * bundle was made from, so a `tsc` run without the bundle step never leaves devctl running old code.
+ * Whether a file the bundle step wrote (dist/devctl.js; dist/devctl.help.txt, written after devctl.help.json)
+ * is newer than every file the bundle was made from, so a `tsc` run without the bundle step never leaves
+ * devctl running old code or printing old help.
  */
 function fresh(file) {
   try {
@@ -37,8 +38,8 @@ if (args.length === 1 && (args[0] === "--help" || args[0] === "-h") && fresh("de
 }
 
 /**
- * Writes to stdout (not a terminal) without building process.stdout (a stream over a pipe: ~3 ms, a tenth of --help on
- * Node 24). A reader that closed the pipe early (`devctl --help | head`) is its choice, not an error.
+ * Writes to stdout (not a terminal) without building process.stdout, a stream whose set-up cost ~3 ms, a tenth
+ * of --help on Node 24. A reader that closed the pipe early (`devctl --help | head`) is its choice, not an error.
  */
 function printSync(buffer) {
   let written = 0;
@@ -89,6 +90,6 @@ try {
   }
   throw error;
 }
-main(process.argv.slice(2)).then((code) => {
+main(args).then((code) => {
   process.exitCode = code;
 });
