@@ -118,7 +118,7 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
         ...(r.id === undefined ? {} : { id: r.id }),
         ...(r.region === undefined ? {} : { region: r.region }),
       })),
-      { stack: environment.name, isProduction: environment.isProduction },
+      { stack: environment.name, isProduction: environment.isProduction, isRecovery: environment.recovery.of !== undefined },
     );
     progress(`${layer}: ${evaluation.resources.length} resources, ${violations.length} findings in ${Date.now() - started} ms`);
     if (requested.includes(layer)) {

@@ -8,6 +8,9 @@ import { createDataAlarms } from "./metric-alarms";
 import { cacheMemberClusterIds } from "./naming";
 import { cacheTopology } from "./sizing";
 
+/** Tag on a secret with no DR replica, saying the recovery environment recreates it. */
+export const DISASTER_RECOVERY_TAG = "DisasterRecovery";
+
 export interface CacheSettings {
   /** ElastiCache node type, e.g. cache.t4g.micro. */
   readonly nodeType: string;
@@ -38,6 +41,11 @@ export interface CacheArgs {
   readonly alertTopicArn: pulumi.Input<string>;
   /** Tags on every taggable resource. */
   readonly tags: Record<string, string>;
+  /**
+   * The environment is prepared for a DR restore: the AUTH secret is then tagged DisasterRecovery=recreated,
+   * saying why it has no DR replica (a recovery environment starts an empty Redis with a new token). Default: false.
+   */
+  readonly recreatedInRecovery?: boolean;
 }
 
 /** Redis port; ElastiCache's default, named once. */
@@ -79,7 +87,11 @@ export class Cache extends pulumi.ComponentResource {
 
     const secret = new aws.secretsmanager.Secret(
       `${name}-auth`,
-      { description: `Redis AUTH token of ${args.replicationGroupId}`, kmsKeyId: args.kmsKeyArn, tags },
+      {
+        description: `Redis AUTH token of ${args.replicationGroupId}`,
+        kmsKeyId: args.kmsKeyArn,
+        tags: args.recreatedInRecovery ? { ...tags, [DISASTER_RECOVERY_TAG]: "recreated" } : tags,
+      },
       { parent: this },
     );
     new aws.secretsmanager.SecretVersion(`${name}-auth`, { secretId: secret.id, secretString: token.result }, { parent: this });

@@ -11,6 +11,13 @@ export interface Environment {
   readonly isProduction: boolean;
   readonly awsRegion: string;
   readonly drRegion: string;
+  /** Disaster recovery: what this environment keeps ready in drRegion, or which environment it recovers. */
+  readonly recovery: {
+    /** Keep what a restore in drRegion needs (replicated backups, image, secrets, keys): dbReplicateBackupsToDr. */
+    readonly prepared: boolean;
+    /** Set on a recovery environment (<env>-dr, derived by loadEnvironment): the environment it restores. */
+    readonly of?: string;
+  };
   readonly network: {
     readonly azCount: number;
     readonly vpcCidr: string;
@@ -76,6 +83,7 @@ export function toEnvironment(name: string, file: string, s: Settings): Environm
     isProduction: s.tier === "production",
     awsRegion: s.awsRegion,
     drRegion: s.drRegion,
+    recovery: { prepared: s.dbReplicateBackupsToDr },
     network: { azCount: s.azCount, vpcCidr: s.vpcCidr, natGateways: s.natGateways },
     dns: { domainName: s.domainName, hostedZoneName: s.hostedZoneName },
     database: {

@@ -48,6 +48,8 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
       vpcCidr: network.vpcCidr,
       subnetIds: network.privateSubnetIds,
       databaseSecurityGroupId: network.databaseSecurityGroupId,
+      replica:
+        database.drKmsKeyArn === undefined ? undefined : { region: environment.drRegion, kmsKeyArn: database.drKmsKeyArn },
       tags,
     },
     { providers: { aws: provider } },
@@ -64,6 +66,7 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
       kmsKeyArn: network.kmsKeyArn,
       alertTopicArn: network.alertTopicArn,
       tags,
+      recreatedInRecovery: environment.recovery.prepared,
     },
     { providers: { aws: provider } },
   );
