@@ -5,6 +5,7 @@ import { postgresMajorVersion, postgresParameterFamily } from "./engine-versions
 import { DATA_WINDOWS, validateDataWindows } from "./maintenance-windows";
 import { managedMasterSecretArn } from "./master-secret";
 import { createDataAlarms } from "./metric-alarms";
+import { restoreProblems, restoreToPointInTime, type DatabaseRestore } from "./restore";
 import { recoveryObjectiveProblems } from "./sizing";
 
 export interface DatabaseSettings {
@@ -54,6 +55,13 @@ export interface DatabaseArgs {
   readonly drProvider?: aws.Provider;
   /** SNS topic every alarm notifies. */
   readonly alertTopicArn: pulumi.Input<string>;
+  /**
+   * Restore the instance to a point in time from replicated automated backups instead of creating it empty
+   * (a recovery environment). Name, master user and data come from the source. Default: a new, empty database.
+   */
+  readonly restore?: DatabaseRestore;
+  /** The region the instance lives in; required with `restore` (the backups must be there). */
+  readonly region?: string;
   /** Tags on every taggable resource. */
   readonly tags: Record<string, string>;
 }
@@ -175,8 +183,10 @@ export class Database extends pulumi.ComponentResource {
         engine: "postgres",
         engineVersion,
         instanceClass: s.instanceClass,
-        dbName,
-        username: args.masterUsername ?? "ledger_admin",
+        // A restored instance keeps the source's database and master user; RDS manages a new master password.
+        ...(args.restore
+          ? { restoreToPointInTime: restoreToPointInTime(args.restore) }
+          : { dbName, username: args.masterUsername ?? "ledger_admin" }),
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: args.kmsKeyArn,
         port: 5432,
@@ -216,7 +226,8 @@ export class Database extends pulumi.ComponentResource {
     const identifier = args.identifier;
     this.address = this.instance.address;
     this.port = this.instance.port;
-    this.dbName = this.instance.dbName;
+    // A restored instance reports the source's database name only once it exists; it is this same name.
+    this.dbName = args.restore ? pulumi.output(dbName) : this.instance.dbName;
     this.identifier = this.instance.identifier;
     this.masterSecretArn = this.instance.masterUserSecrets.apply((secrets) => managedMasterSecretArn(secrets, identifier));
 
@@ -273,7 +284,11 @@ export class Database extends pulumi.ComponentResource {
 /** Throws, naming every setting to fix, when a database could not keep its recovery promise or is inconsistent. */
 export function validateDatabaseArgs(name: string, args: DatabaseArgs): void {
   const s = args.settings;
-  const problems = recoveryObjectiveProblems(s, args.production);
+  const problems = recoveryObjectiveProblems(s, args.production, { restoredCopy: args.restore !== undefined });
+  if (args.restore) {
+    if (args.region === undefined) problems.push("restore needs region (the region the instance is restored in).");
+    else problems.push(...restoreProblems(args.restore, args.region));
+  }
   if (s.replicateBackupsToDr && !args.drProvider) {
     problems.push("settings.replicateBackupsToDr needs drProvider (an AWS provider in the DR region).");
   }

@@ -68,8 +68,11 @@ export interface Environment {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Shapes validated settings into the Environment every consumer uses. */
-export function toEnvironment(name: string, file: string, s: Settings): Environment {
+/**
+ * Shapes validated settings into the Environment every consumer uses. `recoveryOf` marks a recovery
+ * environment derived from that environment's settings (see recovery.ts).
+ */
+export function toEnvironment(name: string, file: string, s: Settings, recoveryOf?: string): Environment {
   const extra = Object.fromEntries(
     s.extraTags.map((entry) => {
       const at = entry.indexOf("=");
@@ -83,7 +86,7 @@ export function toEnvironment(name: string, file: string, s: Settings): Environm
     isProduction: s.tier === "production",
     awsRegion: s.awsRegion,
     drRegion: s.drRegion,
-    recovery: { prepared: s.dbReplicateBackupsToDr },
+    recovery: recoveryOf === undefined ? { prepared: s.dbReplicateBackupsToDr } : { prepared: false, of: recoveryOf },
     network: { azCount: s.azCount, vpcCidr: s.vpcCidr, natGateways: s.natGateways },
     dns: { domainName: s.domainName, hostedZoneName: s.hostedZoneName },
     database: {
@@ -125,6 +128,7 @@ export function toEnvironment(name: string, file: string, s: Settings): Environm
     tags: {
       ...extra,
       Environment: name,
+      ...(recoveryOf === undefined ? {} : { RecoveryOf: recoveryOf }),
       Owner: s.owner,
       CostCenter: s.costCenter,
       ManagedBy: "pulumi",

@@ -1,4 +1,4 @@
-import { awsProvider, Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, readUpstream } from "@platform/infra";
+import { awsProvider, Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, readUpstream, type DatabaseRestore } from "@platform/infra";
 import { type Environment } from "@platform/infra/environment";
 import { layerTags, type LayerProgramOutputs } from "@platform/infra/layers";
 
@@ -6,7 +6,16 @@ import { layerTags, type LayerProgramOutputs } from "@platform/infra/layers";
  * The data layer: PostgreSQL and Redis in the network's isolated subnets, encrypted with its KMS key, alarming
  * to its alert topic. Production also copies the database's automated backups to the DR region.
  */
-export function dataProgram(environment: Environment): LayerProgramOutputs<"data"> {
+export interface DataProgramOptions {
+  /**
+   * Where a recovery environment's database comes from: stack config platform-data:restoreFrom (the replicated
+   * automated-backups ARN) and platform-data:restoreTime (ISO-8601; unset = latest), set by `devctl dr restore`.
+   */
+  readonly restore?: DatabaseRestore | undefined;
+}
+
+export function dataProgram(environment: Environment, options: DataProgramOptions = {}): LayerProgramOutputs<"data"> {
+  const restore = recoveryRestore(environment, options.restore);
   const provider = awsProvider(environment);
   const drProvider = environment.database.replicateBackupsToDr
     ? awsProvider(environment, "aws-dr", environment.drRegion)
@@ -29,6 +38,8 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
       logRetentionDays: environment.logRetentionDays,
       drProvider,
       alertTopicArn: network.alertTopicArn,
+      restore,
+      region: environment.awsRegion,
       tags,
     },
     { providers: { aws: provider } },
@@ -84,4 +95,20 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
     redisReplicationGroupId: cache.replicationGroupId,
     redisAuthSecretArn: cache.authSecretArn,
   };
+}
+
+/** A recovery environment's database is always restored, and nothing else's ever is (never over a live one). */
+function recoveryRestore(environment: Environment, restore: DatabaseRestore | undefined): DatabaseRestore | undefined {
+  if (environment.recovery.of !== undefined && restore === undefined) {
+    throw new Error(
+      `${environment.name} is the recovery environment of ${environment.recovery.of}: its database is restored, not created. ` +
+        `Run \`devctl dr restore ${environment.recovery.of}\` (it sets platform-data:restoreFrom).`,
+    );
+  }
+  if (environment.recovery.of === undefined && restore !== undefined) {
+    throw new Error(
+      `${environment.name} is not a recovery environment; platform-data:restoreFrom is only for <env>-dr stacks. Remove it from the ${environment.name} stack's config.`,
+    );
+  }
+  return restore;
 }
