@@ -5,4 +5,5 @@ const config = new pulumi.Config();
 const restoreFrom = config.get("restoreFrom");
 export = dataProgram(loadEnvironment(pulumi.getStack()), {
   restore: restoreFrom === undefined ? undefined : { sourceAutomatedBackupsArn: restoreFrom, time: config.get("restoreTime") },
+  disposable: config.getBoolean("disposable"),
 });

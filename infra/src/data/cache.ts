@@ -27,7 +27,7 @@ export interface CacheArgs {
   readonly settings: CacheSettings;
   /** Replication group id (at most 40 characters); nodes are `${id}-001`, `${id}-002`, ... */
   readonly replicationGroupId: string;
-  /** Snapshot taken when the replication group is deleted. */
+  /** Snapshot taken when the replication group is deleted; empty = none (a restore drill's cache). */
   readonly finalSnapshotName: string;
   /** Subnets with no route to the internet. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -138,7 +138,8 @@ export class Cache extends pulumi.ComponentResource {
         snapshotRetentionLimit: s.snapshotRetentionDays,
         snapshotWindow: windows.cacheSnapshotWindow,
         maintenanceWindow: windows.cacheMaintenanceWindow,
-        finalSnapshotIdentifier: args.finalSnapshotName,
+        // A drill's empty cache leaves no snapshot behind (the next drill would collide with its name).
+        ...(args.finalSnapshotName === "" ? {} : { finalSnapshotIdentifier: args.finalSnapshotName }),
         tags,
       },
       { parent: this },

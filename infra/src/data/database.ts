@@ -60,6 +60,12 @@ export interface DatabaseArgs {
    * (a recovery environment). Name, master user and data come from the source. Default: a new, empty database.
    */
   readonly restore?: DatabaseRestore;
+  /**
+   * A restore drill's copy, destroyed when the drill ends: no deletion protection, no `protect`, no final
+   * snapshot, backups deleted with it; tagged DisasterRecovery=drill (the policies read it). Only with
+   * `restore`. Default: false.
+   */
+  readonly disposable?: boolean;
   /** The region the instance lives in; required with `restore` (the backups must be there). */
   readonly region?: string;
   /** Tags on every taggable resource. */
@@ -120,7 +126,8 @@ export class Database extends pulumi.ComponentResource {
     super("platform:data:Database", name, {}, opts);
     const tags = args.tags;
     const dbName = args.dbName ?? "ledger";
-    const protect = args.production;
+    const disposable = args.disposable === true;
+    const protect = args.production && !disposable;
 
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,
@@ -214,11 +221,10 @@ export class Database extends pulumi.ComponentResource {
         backupWindow: windows.dbBackupWindow,
         maintenanceWindow: windows.dbMaintenanceWindow,
         // Keep the automated backups (and their point-in-time window) if the instance is ever deleted.
-        deleteAutomatedBackups: false,
-        skipFinalSnapshot: false,
-        finalSnapshotIdentifier: args.finalSnapshotIdentifier,
-        deletionProtection: s.deletionProtection,
-        tags,
+        deleteAutomatedBackups: disposable,
+        ...(disposable ? { skipFinalSnapshot: true } : { skipFinalSnapshot: false, finalSnapshotIdentifier: args.finalSnapshotIdentifier }),
+        deletionProtection: s.deletionProtection && !disposable,
+        tags: disposable ? { ...tags, DisasterRecovery: "drill" } : tags,
       },
       { parent: this, protect, dependsOn: [monitoringPolicy, ...logGroups] },
     );
@@ -285,6 +291,9 @@ export class Database extends pulumi.ComponentResource {
 export function validateDatabaseArgs(name: string, args: DatabaseArgs): void {
   const s = args.settings;
   const problems = recoveryObjectiveProblems(s, args.production, { restoredCopy: args.restore !== undefined });
+  if (args.disposable === true && args.restore === undefined) {
+    problems.push("disposable is only for a restore drill's copy (it needs restore); a database the platform creates keeps its protection.");
+  }
   if (args.restore) {
     if (args.region === undefined) problems.push("restore needs region (the region the instance is restored in).");
     else problems.push(...restoreProblems(args.restore, args.region));

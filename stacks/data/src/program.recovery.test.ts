@@ -52,3 +52,21 @@ describe("data layer, prod-dr (recovery environment)", () => {
     expect(run.recorder.resources.length).toBe(before);
   });
 });
+
+describe("data layer, prod-dr as a restore drill (platform-data:disposable)", () => {
+  it("can be destroyed afterwards: no deletion protection, no protect, no final snapshots, and says it is a drill", async () => {
+    const { dataProgram } = await import("./program.js");
+    // The restore run above keeps production's protection; the drill's copy (same logical names) drops it.
+    expect(run.options.get(`${T.instance}::postgres`)?.protect).toBe(true);
+    const before = run.recorder.resources.length;
+    dataProgram(environment, { restore: { sourceAutomatedBackupsArn: SOURCE }, disposable: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const drill = run.recorder.resources.slice(before);
+    const db = drill.find((r) => r.type === T.instance)!.inputs;
+    expect(db).toMatchObject({ deletionProtection: false, skipFinalSnapshot: true, deleteAutomatedBackups: true });
+    expect(db.finalSnapshotIdentifier).toBeUndefined();
+    expect((db.tags as Record<string, string>).DisasterRecovery).toBe("drill");
+    expect(drill.find((r) => r.type === T.replicationGroup)!.inputs.finalSnapshotIdentifier).toBeUndefined();
+    expect(run.options.get(`${T.instance}::postgres`)?.protect).toBe(false);
+  });
+});

@@ -12,6 +12,8 @@ export interface DataProgramOptions {
    * automated-backups ARN) and platform-data:restoreTime (ISO-8601; unset = latest), set by `devctl dr restore`.
    */
   readonly restore?: DatabaseRestore | undefined;
+  /** A restore drill (platform-data:disposable, set by `devctl dr drill`): the copy is destroyed afterwards. */
+  readonly disposable?: boolean | undefined;
 }
 
 export function dataProgram(environment: Environment, options: DataProgramOptions = {}): LayerProgramOutputs<"data"> {
@@ -39,6 +41,7 @@ export function dataProgram(environment: Environment, options: DataProgramOption
       drProvider,
       alertTopicArn: network.alertTopicArn,
       restore,
+      disposable: options.disposable === true,
       region: environment.awsRegion,
       tags,
     },
@@ -71,7 +74,7 @@ export function dataProgram(environment: Environment, options: DataProgramOption
     {
       settings: environment.cache,
       replicationGroupId: names.redisReplicationGroupId,
-      finalSnapshotName: names.redisFinalSnapshotName,
+      finalSnapshotName: options.disposable === true ? "" : names.redisFinalSnapshotName,
       subnetIds: network.isolatedSubnetIds,
       securityGroupId: network.cacheSecurityGroupId,
       kmsKeyArn: network.kmsKeyArn,
