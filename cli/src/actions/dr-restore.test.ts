@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harness, image, type Harness } from "../../test/memory-services";
 import { IMAGE_CONFIG_KEY } from "../engine/engine";
 import { ExitCode } from "../errors";
@@ -16,7 +18,7 @@ interface Setup {
   readonly h: Harness;
   readonly lookups: Parameters<BackupCatalog["replicatedBackups"]>[0][];
   readonly smoked: string[];
-  run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  run(argv: string[], env?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 /** prod deployed with two promoted releases (01:00 v1, 02:00 v2 on 2026-10-01); backups replicated to eu-central-1. */
@@ -47,8 +49,8 @@ function setup(options: { backups?: ReplicatedBackups | undefined; smoke?: Smoke
     h,
     lookups,
     smoked,
-    async run(argv) {
-      const io = recordingIo();
+    async run(argv, env = {}) {
+      const io = recordingIo({ env });
       const code = await main(argv, io, factory);
       return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("\n") };
     },
@@ -152,5 +154,70 @@ describe("devctl dr restore", () => {
     const failed = await broken.run(["dr", "restore", "prod", "--latest", "--yes"]);
     expect(failed.code).toBe(ExitCode.Failure);
     expect(failed.stderr).toContain("smoke checks failed against https://ledger.prod-dr.example.com: health");
+  });
+});
+
+describe("devctl dr drill", () => {
+  const posted: { path: string; body: Record<string, unknown> }[] = [];
+  let server: http.Server;
+  let ledgerEnv: Record<string, string>;
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      let text = "";
+      request.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      request.on("end", () => {
+        posted.push({ path: `${request.method ?? ""} ${request.url ?? ""}`, body: JSON.parse(text || "{}") as Record<string, unknown> });
+        response.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ id: "d1" }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    ledgerEnv = { DEVCTL_LEDGER_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, DEVCTL_LEDGER_TOKEN: "t" };
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("restores a disposable prod-dr, smoke-tests it, destroys it newest layer first and records the drill", async () => {
+    posted.length = 0;
+    const s = setup();
+    const { code, stdout, stderr } = await s.run(["dr", "drill", "prod", "--yes", "--json"], ledgerEnv);
+    expect(stderr).not.toContain("error:");
+    expect(code).toBe(ExitCode.Success);
+    expect(config(s, "data")).toMatchObject({ [RESTORE_FROM_KEY]: ARN, "platform-data:disposable": "true" });
+    expect(s.h.engine.calls.filter((c) => /^(up|destroy) /.test(c))).toEqual([
+      "up prod-dr/network",
+      "up prod-dr/data",
+      "up prod-dr/compute",
+      "destroy prod-dr/compute",
+      "destroy prod-dr/data",
+      "destroy prod-dr/network",
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ outcome: "passed", destroyed: ["compute", "data", "network"], recorded: true });
+    expect(posted).toEqual([
+      {
+        path: "POST /v1/drills",
+        body: expect.objectContaining({ environment: "prod", recoveryEnvironment: "prod-dr", region: "eu-central-1", outcome: "passed", rpoSeconds: 300, imageDigest: image("v2").split("@")[1] }),
+      },
+    ]);
+  });
+
+  it("still destroys what it created when the restore fails half-way, and records a failed drill", async () => {
+    posted.length = 0;
+    const s = setup();
+    s.h.engine.failures.set("up prod-dr/compute", new Error("ECS service did not stabilise"));
+    const { code, stdout, stderr } = await s.run(["dr", "drill", "prod", "--yes"], ledgerEnv);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain("restore drill of prod failed: restore failed: ECS service did not stabilise");
+    // compute's failed first update left nothing; data and network are removed.
+    expect(stdout).toContain("destroyed: data, network");
+    expect(await s.h.engine.isDeployed({ environment: "prod-dr", layer: "data" })).toBe(false);
+    expect(posted.map((p) => p.body)).toEqual([expect.objectContaining({ outcome: "failed", notes: "restore failed: ECS service did not stabilise" })]);
+  });
+
+  it("leaves an existing recovery environment alone: a refusal, not a drill", async () => {
+    const s = setup();
+    s.h.engine.seed({ environment: "prod-dr", layer: "network" }, { outputs: {} });
+    const { code, stderr } = await s.run(["dr", "drill", "prod", "--yes"], ledgerEnv);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain("recovery environment prod-dr already exists");
+    expect(s.h.engine.calls.filter((c) => c.startsWith("destroy"))).toEqual([]);
   });
 });

@@ -7,14 +7,17 @@ import { LAYERS, type Layer } from "@platform/infra/layers";
 import { IMAGE_CONFIG_KEY, type StackRef } from "../engine/engine";
 import { DevctlError } from "../errors";
 import type { CommandContext } from "../main";
+import type { ReplicatedBackups } from "../services/services";
 import { runSmoke, type SmokeReport } from "../smoke/checks";
 import { confirmProduction } from "./confirm";
 import { elapsed, prepare, printResult, progressFor, type ActionContext } from "./context";
-import { chooseRestorePoint, imageInRegion, imageRunningAt, judgeObjectives, RPO_MINUTES, RTO_MINUTES } from "./recovery-point";
+import { chooseRestorePoint, imageInRegion, imageRunningAt, judgeObjectives, RPO_MINUTES, RTO_MINUTES, type RestorePoint } from "./recovery-point";
 
 /** Stack config of the recovery environment's data layer (stacks/data/index.ts reads them). */
 export const RESTORE_FROM_KEY = "platform-data:restoreFrom";
 export const RESTORE_TIME_KEY = "platform-data:restoreTime";
+/** Set by `devctl dr drill`: the restored copy is destroyed afterwards (stacks/data/index.ts). */
+export const DISPOSABLE_KEY = "platform-data:disposable";
 
 export interface DrRestoreOptions {
   readonly environment: string;
@@ -24,6 +27,8 @@ export interface DrRestoreOptions {
   readonly region?: string | undefined;
   readonly yes: boolean;
   readonly json: boolean;
+  /** A drill: the copy is made disposable (no deletion protection) so it can be destroyed afterwards. */
+  readonly disposable?: boolean;
 }
 
 export interface StepTiming {
@@ -64,6 +69,19 @@ export async function runDrRestore(options: DrRestoreOptions, context: CommandCo
 
 /** The whole restore, returning its report; throws before changing anything when a precondition fails. */
 export async function restoreRecoveryEnvironment(action: ActionContext, options: DrRestoreOptions): Promise<DrRestoreResult> {
+  return executeRestore(action, options, await planRestore(action, options));
+}
+
+/** What a restore will do, once every precondition holds (nothing is changed finding it out). */
+export interface RestorePlan {
+  readonly recovery: Environment;
+  readonly backups: ReplicatedBackups;
+  readonly point: RestorePoint;
+  readonly image: string;
+}
+
+/** Checks every precondition and confirms; throws (changing nothing) when one fails. */
+export async function planRestore(action: ActionContext, options: DrRestoreOptions): Promise<RestorePlan> {
   const { io, environment, services } = action;
   const recovery = await recoveryEnvironmentFor(environment, options.region);
   const refOf = (layer: Layer): StackRef => ({ environment: recovery.name, layer });
@@ -104,7 +122,18 @@ export async function restoreRecoveryEnvironment(action: ActionContext, options:
   io.err(
     `restoring ${environment.name} into ${recovery.name} (${recovery.awsRegion}) to ${point.latest ? `the latest restorable time (${point.time.toISOString()})` : point.time.toISOString()} from ${backups.arn}; image ${image}`,
   );
-  await confirmProduction(recovery, io, { yes: options.yes, action: `restore ${environment.name}'s data and service into` });
+  await confirmProduction(recovery, io, {
+    yes: options.yes,
+    action: options.disposable === true ? `run a restore drill of ${environment.name} (created, checked, destroyed) in` : `restore ${environment.name}'s data and service into`,
+  });
+  return { recovery, backups, point, image };
+}
+
+/** Deploys the recovery environment layer by layer, smoke-tests it and judges the objectives. */
+export async function executeRestore(action: ActionContext, options: DrRestoreOptions, plan: RestorePlan): Promise<DrRestoreResult> {
+  const { io, environment, services } = action;
+  const { recovery, backups, point, image } = plan;
+  const refOf = (layer: Layer): StackRef => ({ environment: recovery.name, layer });
 
   const startedAt = services.now();
   const steps: StepTiming[] = [];
@@ -122,6 +151,8 @@ export async function restoreRecoveryEnvironment(action: ActionContext, options:
 
   await timed("network", up("network"));
   await services.engine.setConfig(refOf("data"), RESTORE_FROM_KEY, backups.arn);
+  if (options.disposable === true) await services.engine.setConfig(refOf("data"), DISPOSABLE_KEY, "true");
+  else await services.engine.removeConfig(refOf("data"), DISPOSABLE_KEY);
   if (point.latest) await services.engine.removeConfig(refOf("data"), RESTORE_TIME_KEY);
   else await services.engine.setConfig(refOf("data"), RESTORE_TIME_KEY, point.time.toISOString());
   await timed("data (database restored, Redis empty)", up("data"));
@@ -177,7 +208,7 @@ function defaultSmoke(baseUrl: string): Promise<SmokeReport> {
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 
-function restoreText(r: DrRestoreResult): string {
+export function restoreText(r: DrRestoreResult): string {
   return [
     `restored ${r.environment} into ${r.recoveryEnvironment} (${r.region}): ${r.serviceUrl}`,
     ...r.steps.map((s) => `  ${s.step.padEnd(40)} ${elapsed(s.seconds * 1000)}`),

@@ -33,5 +33,14 @@ export const registerDr: RegisterCommand = (program, context) => {
         context,
       );
     });
+  dr.command("drill")
+    .description("Restore drill: dr restore --latest into <env>-dr (never takes traffic), smoke, report, destroy; records the drill in the ledger")
+    .argument("<env>", "environment whose recovery is drilled")
+    .option("-y, --yes", "do not ask for confirmation (required for production without a terminal)")
+    .option("--json", "print one JSON document on stdout (progress stays on stderr)")
+    .action(async (environment: string, flags: { yes?: boolean; json?: boolean }) => {
+      const { runDrDrill } = await import("../actions/dr-drill.js");
+      await runDrDrill({ environment, yes: flags.yes === true, json: flags.json === true }, context);
+    });
   for (const command of dr.commands) command.exitOverride().configureOutput(program.configureOutput());
 };

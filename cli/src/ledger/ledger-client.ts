@@ -12,6 +12,21 @@ export interface ReleaseStart {
   readonly commitSha: string;
 }
 
+/** A restore drill as the ledger records it (service: POST /v1/drills). */
+export interface DrillRecord {
+  readonly environment: string;
+  readonly recoveryEnvironment: string;
+  readonly region: string;
+  readonly outcome: "passed" | "failed";
+  readonly restorePoint: string;
+  readonly imageDigest: string;
+  readonly rpoSeconds: number;
+  readonly rtoSeconds: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly notes?: string;
+}
+
 /**
  * Records releases in the release ledger service (POST /v1/releases, then PATCH /v1/releases/:id).
  * The ledger is a record, not a gate: when it is unreachable or answers an error devctl warns on stderr
@@ -51,6 +66,11 @@ export class LedgerClient {
   async finish(id: string | undefined, status: ReleaseFinalStatus): Promise<void> {
     if (id === undefined) return;
     await this.send("PATCH", `/v1/releases/${encodeURIComponent(id)}`, { status, finishedAt: this.now().toISOString() });
+  }
+
+  /** Records a restore drill (POST /v1/drills); resolves to whether the ledger stored it. */
+  async recordDrill(drill: DrillRecord): Promise<boolean> {
+    return (await this.send("POST", "/v1/drills", drill)) !== undefined;
   }
 
   private async send(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
