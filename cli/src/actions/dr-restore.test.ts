@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harness, image, type Harness } from "../../test/memory-services";
+import { digest, harness, image, REPOSITORY, type Harness } from "../../test/memory-services";
 import { IMAGE_CONFIG_KEY } from "../engine/engine";
 import { ExitCode } from "../errors";
 import { main } from "../main";
@@ -219,5 +219,44 @@ describe("devctl dr drill", () => {
     expect(code).toBe(ExitCode.Failure);
     expect(stderr).toContain("recovery environment prod-dr already exists");
     expect(s.h.engine.calls.filter((c) => c.startsWith("destroy"))).toEqual([]);
+  });
+});
+
+describe("devctl dr restore, image from the ledger", () => {
+  const asked: string[] = [];
+  let server: http.Server;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      asked.push(`${request.method ?? ""} ${request.url ?? ""}`);
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ imageDigest: digest("from-ledger") }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    env = { DEVCTL_LEDGER_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, DEVCTL_LEDGER_TOKEN: "t" };
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("asks the ledger which digest ran when the release at that time was built from source", async () => {
+    const s = setup();
+    // 03:00 a build from source (no pinned image), 04:00 a promotion: at 03:30 the build ran, and its digest
+    // left the outputs when the promotion replaced it.
+    s.h.addHistory({ environment: "prod", layer: "compute" }, { config: {} });
+    s.h.addHistory({ environment: "prod", layer: "compute" }, { config: { [IMAGE_CONFIG_KEY]: image("v4") } });
+    s.h.engine.stack({ environment: "prod", layer: "compute" }).outputs = { imageRef: image("v4"), ecrRepositoryUrl: REPOSITORY };
+    const { code, stderr } = await s.run(["dr", "restore", "prod", "--time", "2026-10-01T03:30:00Z", "--yes"], env);
+    expect(stderr).not.toContain("error:");
+    expect(code).toBe(ExitCode.Success);
+    expect(asked).toEqual(["GET /v1/releases/at?environment=prod&service=release-ledger&time=2026-10-01T03%3A30%3A00.000Z"]);
+    expect(config(s, "compute")[IMAGE_CONFIG_KEY]).toBe(inDr(`${REPOSITORY}@${digest("from-ledger")}`));
+  });
+
+  it("without a ledger, says the digest is unknown and how to proceed", async () => {
+    const s = setup();
+    s.h.addHistory({ environment: "prod", layer: "compute" }, { config: {} });
+    s.h.addHistory({ environment: "prod", layer: "compute" }, { config: { [IMAGE_CONFIG_KEY]: image("v4") } });
+    const { code, stderr } = await s.run(["dr", "restore", "prod", "--time", "2026-10-01T03:30:00Z", "--yes"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain("was built from source and its digest is no longer in the stack's outputs");
+    expect(s.h.engine.calls.filter((c) => c.startsWith("up"))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { recoveryEnvironmentName, type Environment } from "@platform/infra/envir
 import { LAYERS, type Layer } from "@platform/infra/layers";
 import { IMAGE_CONFIG_KEY, type StackRef } from "../engine/engine";
 import { DevctlError } from "../errors";
+import { LedgerClient } from "../ledger/ledger-client";
 import type { CommandContext } from "../main";
 import type { ReplicatedBackups } from "../services/services";
 import { runSmoke, type SmokeReport } from "../smoke/checks";
@@ -116,7 +117,18 @@ export async function planRestore(action: ActionContext, options: DrRestoreOptio
   }
   const point = chooseRestorePoint(backups, { time: options.time, latest: options.latest });
   const primaryCompute = { environment: environment.name, layer: "compute" as const };
-  const primaryImage = imageRunningAt(await services.engine.history(primaryCompute), await services.engine.outputs(primaryCompute), point.time);
+  const primaryOutputs = await services.engine.outputs(primaryCompute);
+  let primaryImage: string;
+  try {
+    primaryImage = imageRunningAt(await services.engine.history(primaryCompute), primaryOutputs, point.time);
+  } catch (error) {
+    // A build from source pinned no digest in the stack's history; the ledger recorded every release's.
+    const digest = await LedgerClient.fromEnv(io, services.now)?.imageDigestAt(environment.name, point.time);
+    const repository = typeof primaryOutputs.ecrRepositoryUrl === "string" ? primaryOutputs.ecrRepositoryUrl : undefined;
+    if (digest === undefined || repository === undefined) throw error;
+    io.err(`the compute history does not pin the image that ran at ${point.time.toISOString()}; the release ledger says ${digest}`);
+    primaryImage = `${repository}@${digest}`;
+  }
   const image = imageInRegion(primaryImage, recovery.awsRegion);
 
   io.err(

@@ -68,6 +68,16 @@ export class LedgerClient {
     await this.send("PATCH", `/v1/releases/${encodeURIComponent(id)}`, { status, finishedAt: this.now().toISOString() });
   }
 
+  /**
+   * The digest of the release that ran in `environment` at `time` (GET /v1/releases/at); undefined when the
+   * ledger knows none or cannot answer (it warns).
+   */
+  async imageDigestAt(environment: string, time: Date): Promise<string | undefined> {
+    const query = new URLSearchParams({ environment, service: "release-ledger", time: time.toISOString() });
+    const response = (await this.send("GET", `/v1/releases/at?${query.toString()}`, undefined)) as { imageDigest?: unknown } | undefined;
+    return typeof response?.imageDigest === "string" && /^sha256:[0-9a-f]{64}$/.test(response.imageDigest) ? response.imageDigest : undefined;
+  }
+
   /** Records a restore drill (POST /v1/drills); resolves to whether the ledger stored it. */
   async recordDrill(drill: DrillRecord): Promise<boolean> {
     return (await this.send("POST", "/v1/drills", drill)) !== undefined;
@@ -79,7 +89,7 @@ export class LedgerClient {
       const response = await fetch(url, {
         method,
         headers: { "content-type": "application/json", authorization: `Bearer ${this.token}`, ...headers },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       if (!response.ok) {
