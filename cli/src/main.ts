@@ -4,6 +4,7 @@ import { processIo, type Io } from "./io";
 import { registerPlan } from "./commands/plan";
 import { registerSmoke } from "./commands/smoke";
 import { registerDestroy } from "./commands/destroy";
+import { registerDr } from "./commands/dr";
 import { registerDrift } from "./commands/drift";
 import { registerHistory, registerOutputs, registerStatus } from "./commands/inspect";
 import { registerPreview } from "./commands/preview";
@@ -48,6 +49,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerDrift,
   registerDestroy,
   registerSmoke,
+  registerDr,
 ];
 
 const EXIT_CODES_HELP = `

@@ -4,8 +4,8 @@ export { layerStackName, readUpstream, type Upstream, type UpstreamOutputs } fro
 export { awsProvider } from "./layers/provider";
 export { alarmDescription, RUNBOOK_DOCUMENT, RUNBOOK_ENTRIES, runbookLink, type RunbookKey } from "./observability/runbooks";
 export { Foundations, Network, SecurityGroups, VpcEndpoints, type FoundationsArgs, type NetworkArgs, type SecurityGroupsArgs, type VpcEndpointsArgs } from "./network";
-export { Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs } from "./data";
-export { ContainerImage, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
+export { Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs, type DatabaseRestore } from "./data";
+export { ContainerImage, ImageReplication, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ImageReplicationArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
 export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
 export { CLOUDFRONT_REGION, Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";

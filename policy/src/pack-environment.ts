@@ -12,7 +12,8 @@ export function resolvePackEnvironment(
   options: LoadOptions = {},
 ): PolicyEnvironment {
   try {
-    return { stack, isProduction: loadEnvironment(stack, options).isProduction };
+    const environment = loadEnvironment(stack, options);
+    return { stack, isProduction: environment.isProduction, ...(environment.recovery.of === undefined ? {} : { isRecovery: true }) };
   } catch (error) {
     if (error instanceof EnvironmentError && error.code === "ENVIRONMENT_UNKNOWN") return fallback(stack);
     throw error;

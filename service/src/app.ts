@@ -10,6 +10,7 @@ import { type Metrics } from "./observability/metrics";
 import { redactUrl } from "./observability/redact-url";
 import apiKeysRepository from "./repositories/api-keys";
 import dashboardRepository from "./repositories/dashboard";
+import recoveryRepository from "./repositories/recovery";
 import releasesRepository from "./repositories/releases";
 import auth from "./plugins/auth";
 import errors from "./plugins/errors";
@@ -22,6 +23,7 @@ import apiKeyRoutes from "./routes/api-keys";
 import dashboardRoutes from "./routes/dashboard";
 import environmentRoutes from "./routes/environments";
 import healthRoutes from "./routes/health";
+import recoveryRoutes from "./routes/recovery";
 import releaseRoutes from "./routes/releases";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -56,6 +58,7 @@ export const app = fp(
     await instance.register(apiKeysRepository);
     await instance.register(releasesRepository, { cacheTtlSeconds: config.cacheTtlSeconds });
     await instance.register(dashboardRepository);
+    await instance.register(recoveryRepository);
     await instance.register(rateLimit, { config });
     await instance.register(auth, { config });
     await instance.register(healthRoutes);
@@ -65,6 +68,7 @@ export const app = fp(
         await v1.register(environmentRoutes);
         await v1.register(apiKeyRoutes);
         await v1.register(dashboardRoutes);
+        await v1.register(recoveryRoutes);
       },
       { prefix: "/v1" },
     );

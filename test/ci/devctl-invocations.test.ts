@@ -23,13 +23,18 @@ function words(line: string): string[] {
   return [...line.matchAll(/"[^"]*"|'[^']*'|\$\{\{.*?\}\}|\S+/g)].map((m) => m[0]);
 }
 
+/** devctl commands that only group subcommands. */
+const GROUPS = new Set(["dr"]);
+
 function invocations(): Invocation[] {
   const found: Invocation[] = [];
   for (const { file, job, step } of allSteps()) {
     for (const line of (step.run ?? "").split("\n")) {
       const match = /pnpm(?: --silent)? devctl (.*)$/.exec(line.trim());
       if (!match) continue;
-      const [command = "", ...rest] = words(match[1]!.replace(/\s*[|>&].*$/, ""));
+      const [first = "", ...afterFirst] = words(match[1]!.replace(/\s*[|>&].*$/, ""));
+      // A command group (devctl dr …) names its subcommand next.
+      const [command, rest] = GROUPS.has(first) ? [`${first} ${afterFirst[0] ?? ""}`, afterFirst.slice(1)] : [first, afterFirst];
       const flags = rest.filter((w) => w.startsWith("--")).map((w) => w.split("=")[0]!);
       found.push({ where: `${file} ${job}`, command, flags });
     }
@@ -50,12 +55,14 @@ describe("devctl invocations in the workflows", () => {
   const all = invocations();
 
   it("finds them", () => {
-    expect(new Set(all.map((i) => i.command))).toEqual(new Set(["plan", "preview", "up", "smoke", "promote", "rollback", "drift"]));
+    expect(new Set(all.map((i) => i.command))).toEqual(new Set(["plan", "preview", "up", "smoke", "promote", "rollback", "drift", "dr drill"]));
   });
 
   it.for(all.map((i) => [`${i.where}: devctl ${i.command} ${i.flags.join(" ")}`, i] as const))("%s", async ([, invocation], context) => {
     const commands = await devctlCommands();
-    const command = commands.find((c) => c.name() === invocation.command);
+    const [name, sub] = invocation.command.split(" ");
+    const group = commands.find((c) => c.name() === name);
+    const command = sub === undefined ? group : group?.commands.find((c) => c.name() === sub);
     if (!command) return context.skip(`devctl ${invocation.command} is not registered in cli/src/main.ts yet`);
     const known = new Set(command.options.map((o) => o.long));
     expect(invocation.flags.filter((f) => !known.has(f)), `flags devctl ${invocation.command} does not have`).toEqual([]);

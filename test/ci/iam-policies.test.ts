@@ -35,6 +35,7 @@ const ROLE_ENVIRONMENT: Record<string, string> = {
   "platform-preview-staging": "preview-staging",
   "platform-drift-staging": "drift-staging",
   "platform-drift-prod": "drift-prod",
+  "platform-dr-drill-prod": "dr-drill-prod",
   "platform-deploy-staging": "staging",
   "platform-deploy-prod": "production",
 };

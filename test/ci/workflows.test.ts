@@ -20,7 +20,7 @@ describe("every workflow", () => {
   });
 
   it("asks for an OIDC token exactly where AWS credentials are configured, and assumes the role of the job's kind", () => {
-    const roleOf: Record<string, string> = { "preview-staging": "PREVIEW", staging: "DEPLOY", production: "DEPLOY", "bootstrap-prod": "DEPLOY", rollback: "DEPLOY", drift: "DRIFT" };
+    const roleOf: Record<string, string> = { "preview-staging": "PREVIEW", staging: "DEPLOY", production: "DEPLOY", "bootstrap-prod": "DEPLOY", rollback: "DEPLOY", drift: "DRIFT", "dr-drill": "DR_DRILL" };
     for (const { file, doc } of files) {
       expect(doc.permissions, `${file}: the default token is read-only`).toEqual({ contents: "read" });
       for (const [name, job] of Object.entries(doc.jobs)) {
@@ -207,6 +207,28 @@ describe("drift.yml", () => {
     const issue = job.steps!.find((s) => s.uses?.startsWith("actions/github-script@"))!;
     expect(issue.if).toBe("steps.drift.outputs.exit-code == '0' || steps.drift.outputs.exit-code == '3'");
     expect(job.permissions).toMatchObject({ issues: "write" });
+  });
+});
+
+describe("dr-drill.yml", () => {
+  const drill = workflow("dr-drill.yml");
+
+  it("drills prod's recovery monthly and by hand, in its own environment, one drill at a time and never cancelled", () => {
+    expect(drill.on).toMatchObject({ schedule: [{ cron: "43 6 3 * *" }] });
+    expect(drill.on).toHaveProperty("workflow_dispatch");
+    const job = drill.jobs["dr-drill"]!;
+    expect(job.environment).toBe("dr-drill-prod");
+    expect(job.concurrency).toEqual({ group: "dr-drill-prod", "cancel-in-progress": false });
+  });
+
+  it("fails the run on a failed drill and opens, updates or closes one issue either way", () => {
+    const job = drill.jobs["dr-drill"]!;
+    const step = job.steps!.find((s) => s.id === "drill")!;
+    expect(step.run).toContain("pnpm --silent devctl dr drill prod --yes");
+    expect(step.run).toContain('exit "$status"');
+    const issue = job.steps!.find((s) => s.uses?.startsWith("actions/github-script@"))!;
+    expect(issue.if).toBe("always() && steps.drill.outputs.exit-code != ''");
+    expect(job.permissions).toMatchObject({ issues: "write", "id-token": "write" });
   });
 });
 

@@ -12,6 +12,21 @@ export interface ReleaseStart {
   readonly commitSha: string;
 }
 
+/** A restore drill as the ledger records it (service: POST /v1/drills). */
+export interface DrillRecord {
+  readonly environment: string;
+  readonly recoveryEnvironment: string;
+  readonly region: string;
+  readonly outcome: "passed" | "failed";
+  readonly restorePoint: string;
+  readonly imageDigest: string;
+  readonly rpoSeconds: number;
+  readonly rtoSeconds: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly notes?: string;
+}
+
 /**
  * Records releases in the release ledger service (POST /v1/releases, then PATCH /v1/releases/:id).
  * The ledger is a record, not a gate: when it is unreachable or answers an error devctl warns on stderr
@@ -53,13 +68,28 @@ export class LedgerClient {
     await this.send("PATCH", `/v1/releases/${encodeURIComponent(id)}`, { status, finishedAt: this.now().toISOString() });
   }
 
+  /**
+   * The digest of the release that ran in `environment` at `time` (GET /v1/releases/at); undefined when the
+   * ledger knows none or cannot answer (it warns).
+   */
+  async imageDigestAt(environment: string, time: Date): Promise<string | undefined> {
+    const query = new URLSearchParams({ environment, service: "release-ledger", time: time.toISOString() });
+    const response = (await this.send("GET", `/v1/releases/at?${query.toString()}`, undefined)) as { imageDigest?: unknown } | undefined;
+    return typeof response?.imageDigest === "string" && /^sha256:[0-9a-f]{64}$/.test(response.imageDigest) ? response.imageDigest : undefined;
+  }
+
+  /** Records a restore drill (POST /v1/drills); resolves to whether the ledger stored it. */
+  async recordDrill(drill: DrillRecord): Promise<boolean> {
+    return (await this.send("POST", "/v1/drills", drill)) !== undefined;
+  }
+
   private async send(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
     const url = `${this.baseUrl.replace(/\/+$/, "")}${path}`;
     try {
       const response = await fetch(url, {
         method,
         headers: { "content-type": "application/json", authorization: `Bearer ${this.token}`, ...headers },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       if (!response.ok) {

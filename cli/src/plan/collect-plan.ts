@@ -84,7 +84,13 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
     }
     const started = Date.now();
     progress(`${layer}: evaluating ${project} (${environment.name}) under mocks`);
-    let programOptions: { image: string | undefined } | undefined;
+    let programOptions: Record<string, unknown> | undefined;
+    if (layer === "data" && environment.recovery.of !== undefined) {
+      // Offline there is no backup to look up: the plan shows the restore's shape; devctl dr restore finds the ARN.
+      const source = `arn:aws:rds:${environment.awsRegion}:${FAKE_ACCOUNT_ID}:auto-backup:ab-plan`;
+      progress(`data: recovery environment of ${environment.recovery.of}: database restored from its backups replicated to ${environment.awsRegion} (placeholder ${source}), latest restorable time`);
+      programOptions = { restore: { sourceAutomatedBackupsArn: source } };
+    }
     if (layer === "compute") {
       const image = promotedImage(options.programRoot, environment.name);
       progress(image ? `compute: image pinned in stacks/compute/Pulumi.${environment.name}.yaml: ${image}` : "compute: no pinned image, so the program builds it (a mock digest)");
@@ -118,7 +124,7 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
         ...(r.id === undefined ? {} : { id: r.id }),
         ...(r.region === undefined ? {} : { region: r.region }),
       })),
-      { stack: environment.name, isProduction: environment.isProduction },
+      { stack: environment.name, isProduction: environment.isProduction, isRecovery: environment.recovery.of !== undefined },
     );
     progress(`${layer}: ${evaluation.resources.length} resources, ${violations.length} findings in ${Date.now() - started} ms`);
     if (requested.includes(layer)) {

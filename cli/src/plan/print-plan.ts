@@ -40,7 +40,7 @@ const SETTINGS: Readonly<Record<string, readonly string[]>> = {
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["ipProtocol", "fromPort", "toPort", "cidrIpv4"],
   "aws:kms/key:Key": ["enableKeyRotation", "deletionWindowInDays"],
   "aws:cloudwatch/logGroup:LogGroup": ["name", "retentionInDays"],
-  "aws:rds/instance:Instance": ["engine", "engineVersion", "instanceClass", "multiAz", "storageEncrypted", "publiclyAccessible", "deletionProtection", "backupRetentionPeriod"],
+  "aws:rds/instance:Instance": ["restoreToPointInTime", "engine", "engineVersion", "instanceClass", "multiAz", "storageEncrypted", "publiclyAccessible", "deletionProtection", "backupRetentionPeriod"],
   "aws:rds/parameterGroup:ParameterGroup": ["family"],
   "aws:elasticache/replicationGroup:ReplicationGroup": ["engine", "engineVersion", "nodeType", "numCacheClusters", "automaticFailoverEnabled", "atRestEncryptionEnabled", "transitEncryptionEnabled"],
   "aws:ecs/service:Service": ["desiredCount", "launchType", "deploymentConfiguration"],
@@ -55,6 +55,10 @@ const SETTINGS: Readonly<Record<string, readonly string[]>> = {
   "aws:route53/record:Record": ["name", "type"],
   "aws:acm/certificate:Certificate": ["domainName", "validationMethod"],
   "aws:ecr/repository:Repository": ["imageTagMutability"],
+  // What a DR restore needs, kept in the DR region ahead of it (absent outside production).
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": ["retentionPeriod"],
+  "aws:secretsmanager/secret:Secret": ["replicas"],
+  "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": ["prefix", "appliedFors"],
 };
 
 function settingsOf(resource: PlannedResource): string {

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import { AlarmSoakGate, sdkAlarmSource } from "../aws/alarm-soak-gate";
+import { sdkBackupCatalog } from "../aws/replicated-backups";
 import { EcsDeploymentWatcher, sdkDescribeDeployments, sdkReadTraffic } from "../aws/ecs-deployment-watcher";
 import { testAwsEndpoint } from "../aws/test-endpoint";
 import { AutomationEngine } from "../engine/automation";
@@ -33,6 +34,7 @@ export const createServices: ServicesFactory = (environment: Environment, io: Io
     stateDir: path.join(REPOSITORY_ROOT, ".devctl"),
     now: () => new Date(),
     commitSha: () => gitCommit(io, REPOSITORY_ROOT),
+    backups: sdkBackupCatalog(),
   });
 };
 

@@ -2,6 +2,7 @@ import type { Environment } from "@platform/infra/environment";
 import type { AlarmRef } from "@platform/infra/layers";
 import type { Engine } from "../engine/engine";
 import type { Io } from "../io";
+import type { SmokeReport } from "../smoke/checks";
 
 /** Where to find the ECS service a compute update rolled out. */
 export interface DeploymentTarget {
@@ -60,6 +61,24 @@ export interface SoakGate {
   check(request: SoakRequest): Promise<SoakResult>;
 }
 
+/** A database's automated backups as replicated to another region (describe-db-instance-automated-backups). */
+export interface ReplicatedBackups {
+  /** arn:aws:rds:<region>:<account>:auto-backup:ab-<id>: what a point-in-time restore names as its source. */
+  readonly arn: string;
+  /** The restorable window: a restore may choose any time from earliest to latest. */
+  readonly earliestTime: Date;
+  readonly latestTime: Date;
+}
+
+/** Finds replicated automated backups, for `devctl dr`. */
+export interface BackupCatalog {
+  /**
+   * The automated backups of instance `identifier` (living in `sourceRegion`) replicated to `region`;
+   * undefined when there are none (yet): replication not configured, or its first copy not finished.
+   */
+  replicatedBackups(request: { readonly region: string; readonly sourceRegion: string; readonly identifier: string }): Promise<ReplicatedBackups | undefined>;
+}
+
 /** Everything an action needs from the outside world; tests inject in-memory versions. */
 export interface Services {
   readonly engine: Engine;
@@ -70,6 +89,10 @@ export interface Services {
   readonly now: () => Date;
   /** The commit being released (GITHUB_SHA or `git rev-parse HEAD`); undefined when unknown. */
   readonly commitSha: () => Promise<string | undefined>;
+  /** RDS look-ups for `devctl dr`; absent where no action needs them. */
+  readonly backups?: BackupCatalog;
+  /** Smoke checks against a base URL (default: devctl smoke's checks); tests inject a fake. */
+  readonly smokeTest?: (baseUrl: string) => Promise<SmokeReport>;
 }
 
 /** Options set on the command line that the real services need. */

@@ -16,3 +16,4 @@ export {
 } from "./service-alarms";
 export { deregistrationDelaySeconds, stopTimeoutSeconds } from "./shutdown-timing";
 export { ALB_TLS_POLICY, originDomainName, READINESS_PATH, WebService, type WebServiceArgs } from "./web-service";
+export { ImageReplication, replicationRolePolicy, replicationTrustPolicy, type ImageReplicationArgs } from "./image-replication";

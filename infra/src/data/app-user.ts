@@ -27,6 +27,11 @@ export interface DatabaseAppUserArgs {
    */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   readonly databaseSecurityGroupId: pulumi.Input<string>;
+  /**
+   * A copy of the secret in the DR region, encrypted with a key there: a database restored in that region still
+   * holds this login, and the recovery environment's service reads it from the replica. Default: none.
+   */
+  readonly replica?: { readonly region: string; readonly kmsKeyArn: pulumi.Input<string> };
   /** Days between rotations. Default: 30. */
   readonly rotationDays?: number;
   readonly tags?: Record<string, string>;
@@ -57,6 +62,7 @@ export class DatabaseAppUser extends pulumi.ComponentResource {
         description: `PostgreSQL login of the release ledger service (${args.identifier}); rotated by Secrets Manager`,
         kmsKeyId: args.kmsKeyArn,
         recoveryWindowInDays: 7,
+        ...(args.replica ? { replicas: [{ region: args.replica.region, kmsKeyId: args.replica.kmsKeyArn }] } : {}),
         tags: args.tags,
       },
       parent,

@@ -8,6 +8,9 @@ import { createDataAlarms } from "./metric-alarms";
 import { cacheMemberClusterIds } from "./naming";
 import { cacheTopology } from "./sizing";
 
+/** Tag on a secret with no DR replica, saying the recovery environment recreates it. */
+export const DISASTER_RECOVERY_TAG = "DisasterRecovery";
+
 export interface CacheSettings {
   /** ElastiCache node type, e.g. cache.t4g.micro. */
   readonly nodeType: string;
@@ -24,7 +27,7 @@ export interface CacheArgs {
   readonly settings: CacheSettings;
   /** Replication group id (at most 40 characters); nodes are `${id}-001`, `${id}-002`, ... */
   readonly replicationGroupId: string;
-  /** Snapshot taken when the replication group is deleted. */
+  /** Snapshot taken when the replication group is deleted; empty = none (a restore drill's cache). */
   readonly finalSnapshotName: string;
   /** Subnets with no route to the internet. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -38,6 +41,11 @@ export interface CacheArgs {
   readonly alertTopicArn: pulumi.Input<string>;
   /** Tags on every taggable resource. */
   readonly tags: Record<string, string>;
+  /**
+   * The environment is prepared for a DR restore: the AUTH secret is then tagged DisasterRecovery=recreated,
+   * saying why it has no DR replica (a recovery environment starts an empty Redis with a new token). Default: false.
+   */
+  readonly recreatedInRecovery?: boolean;
 }
 
 /** Redis port; ElastiCache's default, named once. */
@@ -79,7 +87,11 @@ export class Cache extends pulumi.ComponentResource {
 
     const secret = new aws.secretsmanager.Secret(
       `${name}-auth`,
-      { description: `Redis AUTH token of ${args.replicationGroupId}`, kmsKeyId: args.kmsKeyArn, tags },
+      {
+        description: `Redis AUTH token of ${args.replicationGroupId}`,
+        kmsKeyId: args.kmsKeyArn,
+        tags: args.recreatedInRecovery ? { ...tags, [DISASTER_RECOVERY_TAG]: "recreated" } : tags,
+      },
       { parent: this },
     );
     new aws.secretsmanager.SecretVersion(`${name}-auth`, { secretId: secret.id, secretString: token.result }, { parent: this });
@@ -126,7 +138,8 @@ export class Cache extends pulumi.ComponentResource {
         snapshotRetentionLimit: s.snapshotRetentionDays,
         snapshotWindow: windows.cacheSnapshotWindow,
         maintenanceWindow: windows.cacheMaintenanceWindow,
-        finalSnapshotIdentifier: args.finalSnapshotName,
+        // A drill's empty cache leaves no snapshot behind (the next drill would collide with its name).
+        ...(args.finalSnapshotName === "" ? {} : { finalSnapshotIdentifier: args.finalSnapshotName }),
         tags,
       },
       { parent: this },

@@ -6,6 +6,7 @@ import { DATA_WINDOWS, validateDataWindows } from "./maintenance-windows";
 import { managedMasterSecretArn } from "./master-secret";
 import { workloadBoundaryArn } from "../layers/permissions-boundary";
 import { createDataAlarms } from "./metric-alarms";
+import { restoreProblems, restoreToPointInTime, type DatabaseRestore } from "./restore";
 import { recoveryObjectiveProblems } from "./sizing";
 
 export interface DatabaseSettings {
@@ -55,6 +56,19 @@ export interface DatabaseArgs {
   readonly drProvider?: aws.Provider;
   /** SNS topic every alarm notifies. */
   readonly alertTopicArn: pulumi.Input<string>;
+  /**
+   * Restore the instance to a point in time from replicated automated backups instead of creating it empty
+   * (a recovery environment). Name, master user and data come from the source. Default: a new, empty database.
+   */
+  readonly restore?: DatabaseRestore;
+  /**
+   * A restore drill's copy, destroyed when the drill ends: no deletion protection, no `protect`, no final
+   * snapshot, backups deleted with it; tagged DisasterRecovery=drill (the policies read it). Only with
+   * `restore`. Default: false.
+   */
+  readonly disposable?: boolean;
+  /** The region the instance lives in; required with `restore` (the backups must be there). */
+  readonly region?: string;
   /** Tags on every taggable resource. */
   readonly tags: Record<string, string>;
 }
@@ -113,7 +127,8 @@ export class Database extends pulumi.ComponentResource {
     super("platform:data:Database", name, {}, opts);
     const tags = args.tags;
     const dbName = args.dbName ?? "ledger";
-    const protect = args.production;
+    const disposable = args.disposable === true;
+    const protect = args.production && !disposable;
 
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,
@@ -178,8 +193,10 @@ export class Database extends pulumi.ComponentResource {
         engine: "postgres",
         engineVersion,
         instanceClass: s.instanceClass,
-        dbName,
-        username: args.masterUsername ?? "ledger_admin",
+        // A restored instance keeps the source's database and master user; RDS manages a new master password.
+        ...(args.restore
+          ? { restoreToPointInTime: restoreToPointInTime(args.restore) }
+          : { dbName, username: args.masterUsername ?? "ledger_admin" }),
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: args.kmsKeyArn,
         port: 5432,
@@ -207,11 +224,10 @@ export class Database extends pulumi.ComponentResource {
         backupWindow: windows.dbBackupWindow,
         maintenanceWindow: windows.dbMaintenanceWindow,
         // Keep the automated backups (and their point-in-time window) if the instance is ever deleted.
-        deleteAutomatedBackups: false,
-        skipFinalSnapshot: false,
-        finalSnapshotIdentifier: args.finalSnapshotIdentifier,
-        deletionProtection: s.deletionProtection,
-        tags,
+        deleteAutomatedBackups: disposable,
+        ...(disposable ? { skipFinalSnapshot: true } : { skipFinalSnapshot: false, finalSnapshotIdentifier: args.finalSnapshotIdentifier }),
+        deletionProtection: s.deletionProtection && !disposable,
+        tags: disposable ? { ...tags, DisasterRecovery: "drill" } : tags,
       },
       { parent: this, protect, dependsOn: [monitoringPolicy, ...logGroups] },
     );
@@ -219,7 +235,8 @@ export class Database extends pulumi.ComponentResource {
     const identifier = args.identifier;
     this.address = this.instance.address;
     this.port = this.instance.port;
-    this.dbName = this.instance.dbName;
+    // A restored instance reports the source's database name only once it exists; it is this same name.
+    this.dbName = args.restore ? pulumi.output(dbName) : this.instance.dbName;
     this.identifier = this.instance.identifier;
     this.masterSecretArn = this.instance.masterUserSecrets.apply((secrets) => managedMasterSecretArn(secrets, identifier));
 
@@ -276,7 +293,14 @@ export class Database extends pulumi.ComponentResource {
 /** Throws, naming every setting to fix, when a database could not keep its recovery promise or is inconsistent. */
 export function validateDatabaseArgs(name: string, args: DatabaseArgs): void {
   const s = args.settings;
-  const problems = recoveryObjectiveProblems(s, args.production);
+  const problems = recoveryObjectiveProblems(s, args.production, { restoredCopy: args.restore !== undefined });
+  if (args.disposable === true && args.restore === undefined) {
+    problems.push("disposable is only for a restore drill's copy (it needs restore); a database the platform creates keeps its protection.");
+  }
+  if (args.restore) {
+    if (args.region === undefined) problems.push("restore needs region (the region the instance is restored in).");
+    else problems.push(...restoreProblems(args.restore, args.region));
+  }
   if (s.replicateBackupsToDr && !args.drProvider) {
     problems.push("settings.replicateBackupsToDr needs drProvider (an AWS provider in the DR region).");
   }

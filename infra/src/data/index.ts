@@ -18,3 +18,4 @@ export {
   type CacheTopology,
   type DatabaseAlarmThresholds,
 } from "./sizing";
+export { restoreProblems, restoreToPointInTime, type DatabaseRestore, type RestoreToPointInTimeInputs } from "./restore";

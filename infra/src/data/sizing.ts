@@ -104,7 +104,12 @@ export const MIN_DR_BACKUP_RETENTION_DAYS = 7;
  * Checks that a database's settings can keep the platform's promise (RPO 15 min, RTO 1 h) and returns the
  * problems in words; the Database component refuses to build a production database with any.
  */
-export function recoveryObjectiveProblems(settings: DatabaseProtection, production: boolean): string[] {
+export function recoveryObjectiveProblems(
+  settings: DatabaseProtection,
+  production: boolean,
+  /** A database restored from the DR copy (a recovery environment): it is the copy, and replicates nothing. */
+  options: { readonly restoredCopy?: boolean } = {},
+): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(settings.backupRetentionDays) || settings.backupRetentionDays < 1 || settings.backupRetentionDays > 35) {
     problems.push(
@@ -119,7 +124,7 @@ export function recoveryObjectiveProblems(settings: DatabaseProtection, producti
   if (production) {
     if (!settings.multiAz) problems.push("production needs a Multi-AZ database to fail over within minutes (set dbMultiAz: true).");
     if (!settings.deletionProtection) problems.push("production needs deletion protection (set dbDeletionProtection: true).");
-    if (!settings.replicateBackupsToDr) {
+    if (!settings.replicateBackupsToDr && options.restoredCopy !== true) {
       problems.push("production needs backups replicated to the DR region for RPO 15 min / RTO 1 h (set dbReplicateBackupsToDr: true).");
     }
   }

@@ -11,6 +11,13 @@ export interface Environment {
   readonly isProduction: boolean;
   readonly awsRegion: string;
   readonly drRegion: string;
+  /** Disaster recovery: what this environment keeps ready in drRegion, or which environment it recovers. */
+  readonly recovery: {
+    /** Keep what a restore in drRegion needs (replicated backups, image, secrets, keys): dbReplicateBackupsToDr. */
+    readonly prepared: boolean;
+    /** Set on a recovery environment (<env>-dr, derived by loadEnvironment): the environment it restores. */
+    readonly of?: string;
+  };
   readonly network: {
     readonly azCount: number;
     readonly vpcCidr: string;
@@ -73,8 +80,11 @@ export interface Environment {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Shapes validated settings into the Environment every consumer uses. */
-export function toEnvironment(name: string, file: string, s: Settings): Environment {
+/**
+ * Shapes validated settings into the Environment every consumer uses. `recoveryOf` marks a recovery
+ * environment derived from that environment's settings (see recovery.ts).
+ */
+export function toEnvironment(name: string, file: string, s: Settings, recoveryOf?: string): Environment {
   const extra = Object.fromEntries(
     s.extraTags.map((entry) => {
       const at = entry.indexOf("=");
@@ -88,6 +98,7 @@ export function toEnvironment(name: string, file: string, s: Settings): Environm
     isProduction: s.tier === "production",
     awsRegion: s.awsRegion,
     drRegion: s.drRegion,
+    recovery: recoveryOf === undefined ? { prepared: s.dbReplicateBackupsToDr } : { prepared: false, of: recoveryOf },
     network: { azCount: s.azCount, vpcCidr: s.vpcCidr, natGateways: s.natGateways },
     dns: { domainName: s.domainName, hostedZoneName: s.hostedZoneName },
     database: {
@@ -139,6 +150,7 @@ export function toEnvironment(name: string, file: string, s: Settings): Environm
     tags: {
       ...extra,
       Environment: name,
+      ...(recoveryOf === undefined ? {} : { RecoveryOf: recoveryOf }),
       Owner: s.owner,
       CostCenter: s.costCenter,
       ManagedBy: "pulumi",

@@ -393,3 +393,42 @@ describe("the compute platform", () => {
     expect(loadEnvironment("prod", { rootDir: office }).compute.eks.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
   });
 });
+
+describe("recovery environments (<env>-dr), derived from the environment's file", () => {
+  it("derives prod-dr from Pulumi.prod.yaml: same sizes and protections, in prod's DR region, on its own host name", () => {
+    const prod = loadEnvironment("prod");
+    const dr = loadEnvironment("prod-dr");
+    expect(dr.name).toBe("prod-dr");
+    expect(dr.file).toBe(prod.file);
+    expect(dr.awsRegion).toBe(prod.drRegion);
+    expect(dr.drRegion).toBe(prod.awsRegion);
+    expect(dr.recovery).toEqual({ prepared: false, of: "prod" });
+    expect(prod.recovery).toEqual({ prepared: true });
+    expect(dr.isProduction).toBe(true);
+    expect(dr.database).toEqual({ ...prod.database, replicateBackupsToDr: false });
+    expect(dr.service).toEqual(prod.service);
+    expect(dr.dns).toEqual({ domainName: `dr.${prod.dns.domainName}`, hostedZoneName: prod.dns.hostedZoneName });
+    expect(dr.tags).toEqual({ ...prod.tags, Environment: "prod-dr", RecoveryOf: "prod" });
+    expect(Object.isFrozen(dr.recovery)).toBe(true);
+    expect(listEnvironments()).not.toContain("prod-dr");
+  });
+
+  it("refuses to derive from an environment that keeps no backups in its DR region", () => {
+    const error = failure(() => loadEnvironment("staging-dr"));
+    expect(error.code).toBe("ENVIRONMENT_INVALID");
+    expect(error.message).toContain("platform:dbReplicateBackupsToDr");
+    expect(error.message).toContain("staging keeps no backups in its DR region (eu-central-1), so staging-dr has nothing to restore");
+  });
+
+  it("refuses a hand-written file for a recovery environment", () => {
+    const root = scratch(() => undefined);
+    fs.copyFileSync(path.join(root, "Pulumi.prod.yaml"), path.join(root, "Pulumi.prod-dr.yaml"));
+    const error = failure(() => loadEnvironment("prod-dr", { rootDir: root }));
+    expect(error.message).toContain("prod-dr is the recovery environment of prod");
+    expect(error.suggestion).toContain("Delete Pulumi.prod-dr.yaml");
+  });
+
+  it("leaves a name ending in -dr alone when no environment of the prefix exists", () => {
+    expect(failure(() => loadEnvironment("nowhere-dr")).code).toBe("ENVIRONMENT_UNKNOWN");
+  });
+});

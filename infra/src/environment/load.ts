@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { closest } from "fastest-levenshtein";
 import { parseDocument } from "yaml";
 import { toEnvironment, type Environment } from "./environment";
-import { settingsSchema } from "./schema";
+import { recoverySettings, recoverySourceName } from "./recovery";
+import { settingsSchema, type Settings } from "./schema";
 
 /** The Pulumi project whose `config:` block declares every environment setting. */
 export const ROOT_PROJECT = "platform";
@@ -67,6 +68,8 @@ export function listEnvironments(options: LoadOptions = {}): string[] {
  */
 export function loadEnvironment(name: string, options: LoadOptions = {}): Environment {
   const root = options.rootDir ?? REPOSITORY_ROOT;
+  const source = recoverySourceName(name);
+  if (source !== undefined && listEnvironments({ rootDir: root }).includes(source)) return loadRecoveryEnvironment(name, source, options);
   const projectFile = path.join(root, "Pulumi.yaml");
   const known = listEnvironments({ rootDir: root });
   const file = ["yaml", "yml"].map((ext) => path.join(root, `Pulumi.${name}.${ext}`)).find((f) => fs.existsSync(f));
@@ -79,6 +82,11 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
     );
   }
 
+  return toEnvironment(name, file, readSettings(file, projectFile));
+}
+
+/** The validated settings of one environment file, Pulumi.yaml's defaults applied; throws EnvironmentError. */
+function readSettings(file: string, projectFile: string): Settings {
   const declarations = readDeclarations(projectFile);
   const raw = readStackConfig(file);
   const problems: EnvironmentProblem[] = [];
@@ -116,7 +124,7 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
 
   if (problems.length === 0) {
     const parsed = settingsSchema.safeParse(values);
-    if (parsed.success) return toEnvironment(name, file, parsed.data);
+    if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) {
       const [key, index] = issue.path;
       const keyName = typeof key === "string" ? key : "";
@@ -135,6 +143,34 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
     problems,
     `Fix ${path.basename(file)}; every key, its type, default and meaning are declared in Pulumi.yaml.`,
   );
+}
+
+/**
+ * <env>-dr: derived from <env>'s file (recoverySettings), never written by hand. Refused when a hand-written
+ * file claims the name, or when <env> keeps no backups in its DR region to restore from.
+ */
+function loadRecoveryEnvironment(name: string, source: string, options: LoadOptions): Environment {
+  const root = options.rootDir ?? REPOSITORY_ROOT;
+  if (listEnvironments({ rootDir: root }).includes(name)) {
+    const file = path.join(root, `Pulumi.${name}.yaml`);
+    throw new EnvironmentError(
+      "ENVIRONMENT_INVALID",
+      file,
+      [{ key: "", message: `${name} is the recovery environment of ${source}, which is derived from Pulumi.${source}.yaml` }],
+      `Delete ${path.basename(file)}; change Pulumi.${source}.yaml instead (or name a separate environment differently).`,
+    );
+  }
+  const base = loadEnvironment(source, options);
+  const settings = readSettings(base.file, path.join(root, "Pulumi.yaml"));
+  if (!settings.dbReplicateBackupsToDr) {
+    throw new EnvironmentError(
+      "ENVIRONMENT_INVALID",
+      base.file,
+      [{ key: `${NAMESPACE}dbReplicateBackupsToDr`, value: "false", message: `${source} keeps no backups in its DR region (${settings.drRegion}), so ${name} has nothing to restore` }],
+      `Set ${NAMESPACE}dbReplicateBackupsToDr: true in ${path.basename(base.file)} and deploy ${source}'s data layer, then wait for its first replicated backup.`,
+    );
+  }
+  return toEnvironment(name, base.file, recoverySettings(settings), source);
 }
 
 interface Declaration {

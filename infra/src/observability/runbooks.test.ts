@@ -40,6 +40,8 @@ describe(RUNBOOK_DOCUMENT, () => {
   it("covers rollback (devctl and ECS's automatic rollback) and the DR restore from replicated backups", () => {
     expect(text).toContain("devctl rollback <env>");
     expect(text).toMatch(/circuit breaker/);
+    expect(text).toContain("pnpm devctl dr restore prod --latest --yes");
+    expect(text).toContain("pnpm devctl dr drill prod --yes");
     expect(text).toContain("--source-db-instance-automated-backups-arn");
     expect(text).toMatch(/aws rds restore-db-instance-to-point-in-time --region eu-central-1/);
     expect(text).toMatch(/RTO 1 hour, RPO 15\s+minutes/);

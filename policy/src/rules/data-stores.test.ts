@@ -63,3 +63,14 @@ describe("prod-database-resilience", () => {
     expect(productionDatabaseResilience.validate(weak, STAGING)).toEqual([]);
   });
 });
+
+describe("prod-database-resilience and restore drills", () => {
+  const restored = { ...goodDb, restoreToPointInTime: { sourceDbInstanceAutomatedBackupsArn: "arn" }, deletionProtection: false };
+  it("lets a restore drill's copy go without deletion protection, and nothing else", () => {
+    expect(productionDatabaseResilience.validate(resource(RDS, { ...restored, tags: { DisasterRecovery: "drill" } }), PROD)).toEqual([]);
+    expect(productionDatabaseResilience.validate(resource(RDS, restored), PROD)).toEqual([expect.stringContaining("deletionProtection")]);
+    expect(productionDatabaseResilience.validate(resource(RDS, { ...goodDb, deletionProtection: false, tags: { DisasterRecovery: "drill" } }), PROD)).toEqual([
+      expect.stringContaining("deletionProtection"),
+    ]);
+  });
+});

@@ -77,6 +77,8 @@ export const productionDatabaseResilience: ResourceRule = {
     if (!environment.isProduction) return [];
     // A read replica inherits backups and protection from its source.
     if (type === RDS_INSTANCE && props.replicateSourceDb !== undefined) return [];
+    // A restore drill's copy (devctl dr drill) exists to be destroyed when the drill ends.
+    if (type === RDS_INSTANCE && props.restoreToPointInTime !== undefined && asRecord(props.tags)?.DisasterRecovery === "drill") return [];
     const problems: string[] = [];
     if (type === RDS_INSTANCE && !isTrue(props.multiAz)) problems.push("production database must be Multi-AZ (multiAz: true)");
     if (!isTrue(props.deletionProtection)) problems.push("production database must have deletionProtection: true");

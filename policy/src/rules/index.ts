@@ -6,6 +6,7 @@ import { dockerfileFound } from "./builds";
 import { cdnWaf, httpsOnly } from "./edge";
 import { containerNoPlainSecrets, containerNonRoot, containerReadOnlyRoot, imagePinnedByDigest, productionProgressiveDeploys } from "./containers";
 import { dataStoreEncryption, dataStorePrivate, databaseForceSsl, productionDatabaseResilience } from "./data-stores";
+import { productionDrPrerequisites } from "./disaster-recovery";
 import { securityGroupIngress, vpcFlowLogs } from "./network";
 import { logBucketEncryption, rolePermissionsBoundary, serviceSourceCondition } from "./iam";
 import { alarmsNotify, kmsKeyRotation, logGroupRetention } from "./observability";
@@ -25,6 +26,7 @@ export * from "./types";
 export { CURRENT_ALB_TLS_POLICIES, CURRENT_CLOUDFRONT_TLS } from "./edge";
 export { DATA_PORTS, INTERNET_PORTS } from "./network";
 export { REQUIRED_TAGS } from "./tagging";
+export { DISASTER_RECOVERY_TAG } from "./disaster-recovery";
 export { SECRET_NAME } from "./containers";
 export { ALLOWED_ACCESS_POLICIES, REQUIRED_CONTROL_PLANE_LOGS } from "./kubernetes";
 
@@ -33,6 +35,7 @@ export const RULES: readonly Rule[] = [
   dataStorePrivate,
   databaseForceSsl,
   productionDatabaseResilience,
+  productionDrPrerequisites,
   securityGroupIngress,
   vpcFlowLogs,
   logGroupRetention,
@@ -86,7 +89,9 @@ export function evaluateRules(
 
 /** Environment info from a stack name when no environment file says otherwise. */
 export function environmentFromStackName(stack: string): PolicyEnvironment {
-  return { stack, isProduction: /^prod(uction)?(-|$)/.test(stack) };
+  const isProduction = /^prod(uction)?(-|$)/.test(stack);
+  // A recovery environment (<env>-dr) is derived from its environment; it keeps no DR copies of its own.
+  return /-dr$/.test(stack) ? { stack, isProduction, isRecovery: true } : { stack, isProduction };
 }
 
 /** The stack name inside a URN: urn:pulumi:<stack>::<project>::<type>::<name>. */

@@ -25,6 +25,8 @@ export interface PolicyEnvironment {
   readonly stack: string;
   /** Production tier: the high-availability and progressive-deploy rules apply. */
   readonly isProduction: boolean;
+  /** A recovery environment (<env>-dr): production's rules hold, but it keeps no DR copies of its own. */
+  readonly isRecovery?: boolean;
 }
 
 export interface Violation {

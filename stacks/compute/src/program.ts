@@ -5,6 +5,7 @@ import {
   ContainerImage,
   Edge,
   EksWebService,
+  ImageReplication,
   layerTags,
   Observability,
   originDomainName,
@@ -43,6 +44,21 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     { repositoryName: `${environment.name}-release-ledger`, kmsKeyArn: network.kmsKeyArn, image, tags },
     { provider },
   );
+
+  // A restore in the DR region runs the digest production ran, so every image is copied there as it is pushed.
+  if (environment.recovery.prepared) {
+    new ImageReplication(
+      "service-image-replication",
+      {
+        repositoryName: `${environment.name}-release-ledger`,
+        primaryRegion: environment.awsRegion,
+        drRegion: environment.drRegion,
+        drProvider: awsProvider(environment, "aws-dr", environment.drRegion),
+        tags,
+      },
+      { provider },
+    );
+  }
 
   // One secret header for both ends: CloudFront sends it, the ALB forwards only requests that carry it.
   const originHeader = originVerifyHeader("origin-verify");

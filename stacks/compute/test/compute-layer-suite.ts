@@ -438,7 +438,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(taggable.length).toBeGreaterThan(15);
       for (const r of taggable) expect(r.inputs.tags, `${r.type} ${r.name}`).toMatchObject(tags);
       for (const r of run.resources.filter((x) => x.type.startsWith("aws:"))) {
-        expect(r.provider, `${r.type} ${r.name}`).toMatch(/pulumi:providers:aws::aws(-us-east-1)?::/);
+        expect(r.provider, `${r.type} ${r.name}`).toMatch(/pulumi:providers:aws::aws(-us-east-1|-dr)?::/);
       }
     });
   });

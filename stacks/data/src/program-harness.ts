@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type Environment } from "@platform/infra/environment";
+import type { DataProgramOptions } from "./program";
 import { installMocks, settle, type MockRecorder, type RecordedResource } from "../../../infra/src/testing/mocks";
 
 /** What the network layer answers with in these tests. */
@@ -37,7 +38,7 @@ export interface DataRun {
 }
 
 /** Builds the data layer for an environment and waits until every resource is registered. */
-export async function runDataProgram(environment: Environment): Promise<DataRun> {
+export async function runDataProgram(environment: Environment, programOptions: DataProgramOptions = {}): Promise<DataRun> {
   const recorder = await installMocks({
     project: "platform-data",
     stack: environment.name,
@@ -68,7 +69,7 @@ export async function runDataProgram(environment: Environment): Promise<DataRun>
       options.set(`${args.type}::${args.name}`, args.opts);
       return undefined;
     });
-    outputs = dataProgram(environment);
+    outputs = dataProgram(environment, programOptions);
     return Promise.resolve(undefined);
   });
   await settle(outputs);

@@ -38,6 +38,14 @@ describe("data layer, prod", () => {
     expect(run.recorder.one(T.kmsAlias).inputs.name).toBe("alias/ledger-prod-dr-backups");
   });
 
+  it("replicates the service's database login to the DR region with the DR key; Redis's token is recreated there", () => {
+    const app = run.recorder.one(T.secret, "postgres-app");
+    expect(app.inputs.replicas).toEqual([{ region: environment.drRegion, kmsKeyId: "arn:aws:mock:eu-west-1:123456789012:Key/postgres-dr-key" }]);
+    const redis = run.recorder.one(T.secret, "redis-auth");
+    expect(redis.inputs.replicas).toBeUndefined();
+    expect((redis.inputs.tags as Record<string, string>).DisasterRecovery).toBe("recreated");
+  });
+
   it("keeps every other resource in the primary region", () => {
     const inDr = run.resources.filter((r) => r.provider?.includes("::aws-dr::")).map((r) => `${r.type} ${r.name}`);
     expect(inDr.sort()).toEqual([`${T.kmsAlias} postgres-dr-key`, `${T.kmsKey} postgres-dr-key`, `${T.backupReplication} postgres-dr-backups`].sort());

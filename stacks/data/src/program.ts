@@ -1,4 +1,4 @@
-import { awsProvider, Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, readUpstream } from "@platform/infra";
+import { awsProvider, Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, readUpstream, type DatabaseRestore } from "@platform/infra";
 import { type Environment } from "@platform/infra/environment";
 import { layerTags, type LayerProgramOutputs } from "@platform/infra/layers";
 
@@ -6,7 +6,18 @@ import { layerTags, type LayerProgramOutputs } from "@platform/infra/layers";
  * The data layer: PostgreSQL and Redis in the network's isolated subnets, encrypted with its KMS key, alarming
  * to its alert topic. Production also copies the database's automated backups to the DR region.
  */
-export function dataProgram(environment: Environment): LayerProgramOutputs<"data"> {
+export interface DataProgramOptions {
+  /**
+   * Where a recovery environment's database comes from: stack config platform-data:restoreFrom (the replicated
+   * automated-backups ARN) and platform-data:restoreTime (ISO-8601; unset = latest), set by `devctl dr restore`.
+   */
+  readonly restore?: DatabaseRestore | undefined;
+  /** A restore drill (platform-data:disposable, set by `devctl dr drill`): the copy is destroyed afterwards. */
+  readonly disposable?: boolean | undefined;
+}
+
+export function dataProgram(environment: Environment, options: DataProgramOptions = {}): LayerProgramOutputs<"data"> {
+  const restore = recoveryRestore(environment, options.restore);
   const provider = awsProvider(environment);
   const drProvider = environment.database.replicateBackupsToDr
     ? awsProvider(environment, "aws-dr", environment.drRegion)
@@ -29,6 +40,9 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
       logRetentionDays: environment.logRetentionDays,
       drProvider,
       alertTopicArn: network.alertTopicArn,
+      restore,
+      disposable: options.disposable === true,
+      region: environment.awsRegion,
       tags,
     },
     { providers: { aws: provider } },
@@ -48,6 +62,8 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
       vpcCidr: network.vpcCidr,
       subnetIds: network.privateSubnetIds,
       databaseSecurityGroupId: network.databaseSecurityGroupId,
+      replica:
+        database.drKmsKeyArn === undefined ? undefined : { region: environment.drRegion, kmsKeyArn: database.drKmsKeyArn },
       tags,
     },
     { providers: { aws: provider } },
@@ -58,12 +74,13 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
     {
       settings: environment.cache,
       replicationGroupId: names.redisReplicationGroupId,
-      finalSnapshotName: names.redisFinalSnapshotName,
+      finalSnapshotName: options.disposable === true ? "" : names.redisFinalSnapshotName,
       subnetIds: network.isolatedSubnetIds,
       securityGroupId: network.cacheSecurityGroupId,
       kmsKeyArn: network.kmsKeyArn,
       alertTopicArn: network.alertTopicArn,
       tags,
+      recreatedInRecovery: environment.recovery.prepared,
     },
     { providers: { aws: provider } },
   );
@@ -81,4 +98,20 @@ export function dataProgram(environment: Environment): LayerProgramOutputs<"data
     redisReplicationGroupId: cache.replicationGroupId,
     redisAuthSecretArn: cache.authSecretArn,
   };
+}
+
+/** A recovery environment's database is always restored, and nothing else's ever is (never over a live one). */
+function recoveryRestore(environment: Environment, restore: DatabaseRestore | undefined): DatabaseRestore | undefined {
+  if (environment.recovery.of !== undefined && restore === undefined) {
+    throw new Error(
+      `${environment.name} is the recovery environment of ${environment.recovery.of}: its database is restored, not created. ` +
+        `Run \`devctl dr restore ${environment.recovery.of}\` (it sets platform-data:restoreFrom).`,
+    );
+  }
+  if (environment.recovery.of === undefined && restore !== undefined) {
+    throw new Error(
+      `${environment.name} is not a recovery environment; platform-data:restoreFrom is only for <env>-dr stacks. Remove it from the ${environment.name} stack's config.`,
+    );
+  }
+  return restore;
 }

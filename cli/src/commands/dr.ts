@@ -1,0 +1,46 @@
+import { InvalidArgumentError } from "commander";
+import type { RegisterCommand } from "../main";
+
+interface RestoreFlags {
+  time?: string;
+  latest?: boolean;
+  region?: string;
+  yes?: boolean;
+  json?: boolean;
+}
+
+function isoTime(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError(`"${value}" is not an ISO-8601 UTC time; write it like 2026-11-30T02:15:00Z`);
+  }
+  return value;
+}
+
+export const registerDr: RegisterCommand = (program, context) => {
+  const dr = program.command("dr").description("Disaster recovery: restore an environment in its DR region (<env>-dr)");
+  dr.command("restore")
+    .description("Create <env>-dr in the DR region: network, the database restored to a point in time, empty Redis, the image <env> ran then; smoke-test it and report RPO/RTO")
+    .argument("<env>", "environment whose replicated backups are restored")
+    .option("--time <iso>", "restore to this UTC time (inside the restorable window)", isoTime)
+    .option("--latest", "restore to the latest restorable time")
+    .option("--region <region>", "the DR region (default and only allowed value: the environment's drRegion)")
+    .option("-y, --yes", "do not ask for confirmation (required for production without a terminal)")
+    .option("--json", "print one JSON document on stdout (progress stays on stderr)")
+    .action(async (environment: string, flags: RestoreFlags) => {
+      const { runDrRestore } = await import("../actions/dr-restore.js");
+      await runDrRestore(
+        { environment, time: flags.time, latest: flags.latest === true, region: flags.region, yes: flags.yes === true, json: flags.json === true },
+        context,
+      );
+    });
+  dr.command("drill")
+    .description("Restore drill: dr restore --latest into <env>-dr (never takes traffic), smoke, report, destroy; records the drill in the ledger")
+    .argument("<env>", "environment whose recovery is drilled")
+    .option("-y, --yes", "do not ask for confirmation (required for production without a terminal)")
+    .option("--json", "print one JSON document on stdout (progress stays on stderr)")
+    .action(async (environment: string, flags: { yes?: boolean; json?: boolean }) => {
+      const { runDrDrill } = await import("../actions/dr-drill.js");
+      await runDrDrill({ environment, yes: flags.yes === true, json: flags.json === true }, context);
+    });
+  for (const command of dr.commands) command.exitOverride().configureOutput(program.configureOutput());
+};

@@ -1,0 +1,34 @@
+import type { Settings } from "./schema";
+
+/** A recovery environment is named after the environment it restores: prod -> prod-dr. */
+export const RECOVERY_SUFFIX = "-dr";
+
+/** The recovery environment's name for an environment. */
+export function recoveryEnvironmentName(source: string): string {
+  return `${source}${RECOVERY_SUFFIX}`;
+}
+
+/** The environment a recovery environment's name restores ("prod-dr" -> "prod"); undefined for any other name. */
+export function recoverySourceName(name: string): string | undefined {
+  return name.endsWith(RECOVERY_SUFFIX) && name.length > RECOVERY_SUFFIX.length ? name.slice(0, -RECOVERY_SUFFIX.length) : undefined;
+}
+
+/** Host name the recovery environment serves on until a cutover: dr.<domain>, inside the same hosted zone. */
+export function recoveryDomainName(domainName: string): string {
+  return `dr.${domainName}`;
+}
+
+/**
+ * The settings of <env>-dr, derived from the environment's own (there is no file to keep in step): the same
+ * sizes and protections, running in the environment's drRegion, where its backups and image are replicated.
+ * It keeps no DR copies of its own (it is the copy) and serves on its own host name until traffic moves.
+ */
+export function recoverySettings(source: Settings): Settings {
+  return {
+    ...source,
+    awsRegion: source.drRegion,
+    drRegion: source.awsRegion,
+    domainName: recoveryDomainName(source.domainName),
+    dbReplicateBackupsToDr: false,
+  };
+}
