@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { workloadBoundaryArn } from "../layers/permissions-boundary";
 
 export interface ImageReplicationArgs {
   /** The ECR repository whose images must exist in the DR region, e.g. prod-release-ledger. Required. */
@@ -84,6 +85,10 @@ export class ImageReplication extends pulumi.ComponentResource {
       {
         description: `ECR creates ${args.repositoryName} in ${args.drRegion} with the DR key`,
         assumeRolePolicy: accountId.apply((id) => JSON.stringify(replicationTrustPolicy(id))),
+        // Every role the deploy role creates carries the workload boundary (docs/ci-cd.md).
+        permissionsBoundary: pulumi
+          .all([aws.getPartitionOutput({}, parent).partition, accountId])
+          .apply(([partition, id]) => workloadBoundaryArn(partition, id)),
         tags: args.tags,
       },
       parent,

@@ -174,7 +174,13 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
     it("every IAM role carries the workload permissions boundary the deploy role requires (docs/ci-cd.md)", () => {
       const roles = all(TYPES.role);
       expect(roles.map((r) => r.name).sort()).toEqual(
-        ["service-execution-role", "service-task-role", ...(expected.targetGroups === 2 ? ["service-ecs-infrastructure-role"] : [])].sort(),
+        [
+          "service-execution-role",
+          "service-task-role",
+          ...(expected.targetGroups === 2 ? ["service-ecs-infrastructure-role"] : []),
+          // Production copies every image to its DR region (ECR's repository-creation template role).
+          ...(expected.deletionProtection ? ["service-image-replication-template"] : []),
+        ].sort(),
       );
       for (const role of roles) expect(role.inputs.permissionsBoundary, role.name).toBe(WORKLOAD_BOUNDARY);
     });
