@@ -5,7 +5,6 @@
  * Runs a private PostgreSQL with password authentication (the shared one trusts every local connection).
  */
 import { mkdtempSync, rmSync, chmodSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -16,6 +15,7 @@ import { passwordOf, RotatingPassword, type SecretStage } from "../src/db/creden
 import { runMigrations } from "../src/db/migrate";
 import { ConfigError } from "../src/config";
 import postgres from "../src/plugins/postgres";
+import { freePort } from "./support/free-port";
 
 const SUPERUSER_PASSWORD = "super-secret-for-tests";
 const REFRESH_INTERVAL_MS = 300;
@@ -23,13 +23,6 @@ let stopPostgres: () => Promise<void> = () => Promise.resolve();
 let port: number;
 const dataDir = mkdtempSync(join(tmpdir(), "ledger-rotation-pg-"));
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port: free } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return free;
-}
 
 async function asSuperuser<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ host: "127.0.0.1", port, user: "postgres", password: SUPERUSER_PASSWORD, database: "postgres" });

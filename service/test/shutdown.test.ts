@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
-import { connect, createServer, type AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, digest, sha } from "./support/app";
 import { createTestDatabase } from "./support/database";
+import { freePort } from "./support/free-port";
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let child: ChildProcess | undefined;
@@ -18,13 +19,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function send(port: number, options: { method?: string; path: string; key: string; chunks?: string[]; gapMs?: number; agent?: Agent }) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {

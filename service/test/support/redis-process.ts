@@ -1,14 +1,7 @@
 import { spawn } from "node:child_process";
-import { connect, createServer } from "node:net";
-import { type AddressInfo } from "node:net";
+import { connect } from "node:net";
+import { freePort } from "./free-port";
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

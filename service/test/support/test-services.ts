@@ -10,13 +10,13 @@
  * The chosen URLs reach every test file as `TEST_POSTGRES_URL` and `TEST_REDIS_URL` (worker processes inherit them).
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { Client } from "pg";
 import { startEmbeddedPostgres } from "../../src/dev-database";
 import { startRedis } from "./redis-process";
+import { freePort } from "./free-port";
 
 const LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres";
 const LOCAL_REDIS = "redis://127.0.0.1:6379";
@@ -58,13 +58,6 @@ async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function postgresForTests(stops: Stop[]): Promise<string> {
   const named = configured(process.env, "TEST_POSTGRES_URL", "DATABASE_URL");

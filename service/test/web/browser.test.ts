@@ -11,7 +11,7 @@ import { seedExampleReleases } from "../../src/dev-seed";
 import { Metrics } from "../../src/observability/metrics";
 import { createKey, digest, sha } from "../support/app";
 import { createTestDatabase, dropRedisKeys, randomPrefix, REDIS_URL } from "../support/database";
-import { freePort } from "../support/redis-process";
+import { freePort } from "../support/free-port";
 import { buildPageForTest } from "./build-page";
 
 /** Whatever CHROMIUM_PATH names (a developer's own Chrome, say), else Debian's `chromium` package. */
