@@ -81,15 +81,18 @@ const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).to
 
 describe("recorded time to restore", () => {
   it("is the next success's finish, whatever order concurrent writers report starts and finishes in", async () => {
-    // Each release starts, then finishes at a shuffled time: later successes may be written before earlier
-    // failures, and everything runs at once on 12 connections through the API's POST and PATCH.
+    // Every release is started first, then all finish at once at shuffled times through the API's PATCH on
+    // 12 connections: later successes may be written before earlier failures, and each of the pair services
+    // has a failure and the success just after it committing at the same moment.
     const outcomes = ["failed", "succeeded", "failed", "rolled_back", "failed", "failed", "succeeded"] as const;
-    const plan = Array.from({ length: 120 }, (_, n) => ({
-      service: `svc-${n % 3}`,
-      status: outcomes[n % outcomes.length]!,
-      finishedMinutesAgo: 10 + ((n * 37) % 997),
-    }));
-    await Promise.all(
+    const plan = [
+      ...Array.from({ length: 120 }, (_, n) => ({ service: `svc-${n % 3}`, status: outcomes[n % outcomes.length]!, finishedMinutesAgo: 10 + ((n * 37) % 997) })),
+      ...Array.from({ length: 30 }, (_, n) => [
+        { service: `pair-${n}`, status: "failed" as const, finishedMinutesAgo: 60 },
+        { service: `pair-${n}`, status: "succeeded" as const, finishedMinutesAgo: 59 },
+      ]).flat(),
+    ];
+    const ids = await Promise.all(
       plan.map(async (p, n) => {
         const created = await call(ledger.app, deployer, {
           method: "POST",
@@ -97,9 +100,14 @@ describe("recorded time to restore", () => {
           payload: { service: p.service, environment: "race", version: `1.${n}`, imageDigest: digest(n), commitSha: sha(n), startedAt: at(2000) },
         });
         expect(created.statusCode).toBe(201);
+        return created.json<{ id: string }>().id;
+      }),
+    );
+    await Promise.all(
+      plan.map(async (p, n) => {
         const patched = await call(ledger.app, deployer, {
           method: "PATCH",
-          url: `/v1/releases/${created.json().id}`,
+          url: `/v1/releases/${ids[n]}`,
           payload: { status: p.status, finishedAt: at(p.finishedMinutesAgo) },
         });
         expect(patched.statusCode).toBe(200);
@@ -118,8 +126,8 @@ describe("recorded time to restore", () => {
     const { rows } = await pool.query<{ failed: number; restored: number }>(
       "SELECT count(*)::int AS failed, count(restored_at)::int AS restored FROM releases WHERE environment = 'race' AND status = 'failed'",
     );
-    expect(rows[0]!.failed).toBeGreaterThan(50);
-    expect(rows[0]!.restored).toBeGreaterThan(50);
+    expect(rows[0]!.failed).toBeGreaterThan(80);
+    expect(rows[0]!.restored).toBeGreaterThan(80);
     expect(await mismatches("race")).toEqual([]);
   });
 
