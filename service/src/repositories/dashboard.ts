@@ -1,6 +1,6 @@
 import fp from "fastify-plugin";
 import { type Database } from "../db/database";
-import { type ReleaseStatus } from "./releases";
+import { RESTORE_SECONDS, type ReleaseStatus } from "./releases";
 
 /** One environment × service cell: what runs there and the most recent attempt (which may have failed). */
 export interface MatrixCell {
@@ -96,16 +96,6 @@ export function createDashboardRepository(db: Database) {
            SELECT r.*, floor(extract(epoch FROM r.started_at - (SELECT start FROM bounds)) / ($3::int * 86400))::int AS i
            FROM releases r
            WHERE ($1::text IS NULL OR environment = $1) AND status <> 'started' AND started_at >= (SELECT start FROM bounds)
-         ),
-         restores AS (
-           -- As in /v1/metrics/dora: a rollback restores service itself; a failed deploy is restored by the next success.
-           SELECT f.i,
-                  CASE WHEN f.status = 'rolled_back' THEN extract(epoch FROM f.rolled_back_at - f.finished_at)::float8
-                       ELSE (SELECT extract(epoch FROM min(s.finished_at) - f.finished_at)::float8 FROM releases s
-                             WHERE s.service = f.service AND s.environment = f.environment
-                               AND s.status IN ('succeeded', 'rolled_back') AND s.finished_at > f.finished_at)
-                  END AS seconds
-           FROM win f WHERE f.status IN ('failed', 'rolled_back')
          )
          SELECT b."from",
            (SELECT count(*)::int FROM win w WHERE w.i = b.i) AS deployments,
@@ -113,7 +103,7 @@ export function createDashboardRepository(db: Database) {
            (SELECT count(*)::int FROM win w WHERE w.i = b.i AND status IN ('failed', 'rolled_back')) AS failures,
            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
               FROM win w WHERE w.i = b.i AND status IN ('succeeded', 'rolled_back') AND committed_at IS NOT NULL AND finished_at IS NOT NULL) AS lead,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM restores r WHERE r.i = b.i AND seconds IS NOT NULL) AS restore
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${RESTORE_SECONDS}) FROM win w WHERE w.i = b.i) AS restore
          FROM buckets b ORDER BY b.i`,
         [environment ?? null, days, bucketDays],
       );

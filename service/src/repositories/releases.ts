@@ -155,34 +155,25 @@ export const CURRENT_QUERY = `
 const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
 
 /**
- * One index-only scan of the window (releases_window_idx covers every column used), then, for each failed
- * deploy only, one probe of releases_success_finish_idx for the next successful finish of that service and
- * environment. The environment filter is part of the text, not `$1 IS NULL OR …`, so a prepared plan stays
- * right for both forms.
+ * Seconds from a failure to its restore, one definition for /v1/metrics/dora and the dashboard's trend: a
+ * rollback restores service itself; a failed deploy is restored by the next deploy of its service and
+ * environment that succeeds, recorded on the failure as restored_at when that deploy is written (migration
+ * 1764400000000). Null for everything else and for a failure not yet restored; percentile_cont skips nulls.
+ */
+export const RESTORE_SECONDS =
+  "extract(epoch FROM CASE status WHEN 'rolled_back' THEN rolled_back_at WHEN 'failed' THEN restored_at END - finished_at)::float8";
+
+/**
+ * One index-only scan of the window (releases_window_idx covers every column used, restored_at included)
+ * feeding the aggregates directly: no per-failure look-up and no materialised copy of the window. The
+ * environment filter is part of the text, not `$1 IS NULL OR …`, so a prepared plan stays right for
+ * both forms.
  */
 export function doraQuery(environment: string | undefined, days: number): { text: string; values: unknown[] } {
   const values: unknown[] = [days];
   if (environment !== undefined) values.push(environment);
   return {
     text: `
-      WITH win AS MATERIALIZED (
-        SELECT service, environment, status, committed_at, finished_at, rolled_back_at FROM releases
-        WHERE status <> 'started' AND started_at >= now() - make_interval(days => $1::int)
-          ${environment !== undefined ? "AND environment = $2" : ""}
-      ),
-      restores AS (
-        -- A rollback restores service itself; a failed deploy is restored by the next deploy that succeeds.
-        SELECT extract(epoch FROM rolled_back_at - finished_at)::float8 AS seconds FROM win WHERE status = 'rolled_back'
-        UNION ALL
-        SELECT extract(epoch FROM next.finished_at - f.finished_at)::float8
-        FROM win f
-        CROSS JOIN LATERAL (
-          SELECT s.finished_at FROM releases s
-          WHERE s.service = f.service AND s.environment = f.environment AND s.status IN ('succeeded', 'rolled_back') AND s.finished_at > f.finished_at
-          ORDER BY s.finished_at LIMIT 1
-        ) AS next
-        WHERE f.status = 'failed'
-      )
       SELECT
         count(*)::int AS deployments,
         (count(*) FILTER (WHERE ${SUCCESSFUL}))::int AS successful,
@@ -190,10 +181,12 @@ export function doraQuery(environment: string | undefined, days: number): { text
         -- Rows from before the order checks (migration 1764100000000) may have a commit after the finish.
         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
           FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at) AS lead,
-        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM restores) AS restore,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${RESTORE_SECONDS}) AS restore,
         now() - make_interval(days => $1::int) AS "from",
         now() AS "to"
-      FROM win`,
+      FROM releases
+      WHERE status <> 'started' AND started_at >= now() - make_interval(days => $1::int)
+        ${environment !== undefined ? "AND environment = $2" : ""}`,
     values,
   };
 }
