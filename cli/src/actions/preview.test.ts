@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { harness, image, type Harness } from "../../test/memory-services";
 import { IMAGE_CONFIG_KEY, type PreviewStep } from "../engine/engine";
+import { violationFromEvent } from "../engine/policy";
 import { ExitCode } from "../errors";
 import { PR_COMMENT_LIMIT, PR_COMMENT_MARKER } from "../report/pr-comment";
 
@@ -20,6 +21,11 @@ function deployedEverywhere(): Harness {
   for (const env of ["staging", "prod"]) for (const layer of ["network", "data", "compute"] as const) h.deploy(env, layer);
   return h;
 }
+
+/** A finding as the engine's policyEvent carries it (the message: the rule's description, then what it found). */
+const finding = (level: string, policyName: string, urn: string, found: string) =>
+  violationFromEvent({ resourceUrn: urn, message: `A rule.\n${found}\n`, policyName, policyPackName: "platform", enforcementLevel: level });
+const sshGroup = "urn:pulumi:staging::platform-network::aws:ec2/securityGroup:SecurityGroup::open-ssh";
 
 const tmpFile = (name: string): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "devctl-comment-")), name);
 
@@ -118,6 +124,38 @@ describe("devctl preview", () => {
     expect(report.environments.map((e: { environment: string }) => e.environment)).toEqual(["staging", "prod"]);
     expect(report).toMatchObject({ command: "preview", changes: true, riskCount: 1 });
     expect(io.stderr.some((l) => l.includes("changes found"))).toBe(true);
+  });
+
+  it("fails with POLICY_VIOLATION naming each mandatory rule and resource when the policy pack stops a preview", async () => {
+    const h = deployedEverywhere();
+    h.engine.policy.set("staging/network", [
+      finding("mandatory", "security-group-ingress", sshGroup, "port 22 open to 0.0.0.0/0"),
+      finding("advisory", "required-tags", sshGroup, "missing tag owner"),
+    ]);
+    const { code, stdout, stderr } = await h.run(["preview", "staging"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(stdout).toMatch(/network\s+FAILED\s+\(1 mandatory policy violation in network\/staging: security-group-ingress\)/);
+    expect(stdout).toMatch(/data\s+create 0/);
+    // The error lists the mandatory findings only; the progress lines before it stream every finding.
+    expect(stderr.slice(stderr.indexOf("error: "))).toBe(
+      "error: 1 mandatory policy violation in network/staging: security-group-ingress\n" +
+        "  [mandatory] security-group-ingress: aws:ec2/securityGroup:SecurityGroup open-ssh: A rule. port 22 open to 0.0.0.0/0\n" +
+        "  fix: fix the resources listed (the rules live in policy/src/rules/), then run it again; devctl plan staging checks the same rules offline",
+    );
+    expect(stderr).toContain("[staging/network 0s] policy [advisory] required-tags");
+  });
+
+  it("prints a passing preview's advisory findings as warnings, in the report, the JSON and the PR comment", async () => {
+    const h = deployedEverywhere();
+    h.engine.policy.set("staging/network", [finding("advisory", "required-tags", sshGroup, "missing tag owner")]);
+    const file = tmpFile("staging.md");
+    const { code, stdout } = await h.run(["preview", "staging", "--comment-file", file]);
+    expect(code).toBe(ExitCode.Success);
+    expect(stdout).toContain("    warning: [advisory] required-tags: aws:ec2/securityGroup:SecurityGroup open-ssh: A rule. missing tag owner");
+    expect(fs.readFileSync(file, "utf8")).toContain("- **network**: [advisory] required-tags: aws:ec2/securityGroup:SecurityGroup open-ssh: A rule. missing tag owner");
+    const json = await h.run(["preview", "staging", "--json"]);
+    const network = JSON.parse(json.io.stdout[0]!).environments[0].layers.find((l: { layer: string }) => l.layer === "network");
+    expect(network.violations).toEqual([expect.objectContaining({ policy: "required-tags", level: "advisory", name: "open-ssh" })]);
   });
 
   it("skips a layer whose upstream was never deployed and names what to deploy", async () => {

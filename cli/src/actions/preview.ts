@@ -86,7 +86,7 @@ export async function previewEnvironment(action: ActionContext, layers: readonly
         // the stack's state, never from this checkout's (git-ignored) stack config file.
         const configOverrides = layer === "compute" ? { [IMAGE_CONFIG_KEY]: (await imageUpWouldPin(services.engine, environment)) ?? null } : undefined;
         const preview: LayerPreview = mode === "drift" ? await services.engine.previewRefresh(ref, { onProgress }) : await services.engine.preview(ref, { onProgress, configOverrides });
-        return { layer, status: "ok", counts: preview.counts, steps: preview.steps, risks: mode === "preview" ? riskFlags(preview.steps) : [] };
+        return { layer, status: "ok", counts: preview.counts, steps: preview.steps, risks: mode === "preview" ? riskFlags(preview.steps) : [], violations: preview.violations };
       } catch (error) {
         errors.push(error);
         return { layer, status: "failed", risks: [], steps: [], reason: (error instanceof Error ? error.message : String(error)).split("\n")[0] };

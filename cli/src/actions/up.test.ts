@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { harness, image } from "../../test/memory-services";
 import { stackLockedError } from "../engine/memory";
 import { IMAGE_CONFIG_KEY } from "../engine/engine";
+import { violationFromEvent } from "../engine/policy";
 import { DevctlError, ExitCode } from "../errors";
 import { KubernetesRolloutWatcher } from "../kubernetes/rollout-watcher";
 import { main } from "../main";
@@ -96,6 +97,25 @@ describe("devctl up", () => {
     expect(stdout).toMatch(/FAILED\s+data\s+staging\/data: error: creating RDS instance/);
     expect(stdout).toMatch(/not applied\s+compute/);
     expect(stderr).toContain("error: staging/data: error: creating RDS instance");
+  });
+
+  it("stops at a layer the policy pack refuses, naming the rule and the resource (POLICY_VIOLATION, exit 1)", async () => {
+    const h = harness();
+    h.engine.policy.set("staging/data", [
+      violationFromEvent({
+        resourceUrn: "urn:pulumi:staging::platform-data::aws:rds/instance:Instance::db",
+        message: "Databases are encrypted.\nstorageEncrypted is false\n",
+        policyName: "rds-encryption",
+        policyPackName: "platform",
+        enforcementLevel: "mandatory",
+      }),
+    ]);
+    const { code, stdout, stderr } = await h.run(["up", "staging"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual(["up staging/network", "up staging/data"]);
+    expect(stdout).toMatch(/FAILED\s+data\s+1 mandatory policy violation in data\/staging: rds-encryption/);
+    expect(stderr).toContain("[mandatory] rds-encryption: aws:rds/instance:Instance db: Databases are encrypted. storageEncrypted is false");
+    expect(h.engine.stack({ environment: "staging", layer: "data" }).history.at(-1)?.result).toBe("failed");
   });
 
   it("--json prints exactly one JSON document on stdout, also when it fails", async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { type DevctlError, ExitCode } from "../errors";
 import { AutomationEngine, HISTORY_PAGE_SIZE, StepCollector, normaliseOp, plainOutputs, readHistory, type AutomationBackend, type StackHandle } from "./automation";
 import { previewConfig, stateHasResources } from "./automation-state";
+import { resourceOfUrn, violationLine } from "./policy";
 import { automationSettings, findOnPath, mapAutomationError, requirePulumiCli, stackArgs, workspaceOptions } from "./automation-options";
 
 const ref = { environment: "staging", layer: "data" as const };
@@ -169,6 +170,18 @@ describe("mapAutomationError on errors as the SDK really throws them", () => {
   });
 });
 
+/**
+ * test/fixtures/engine-events/policy-preview-*.jsonl: recorded from the real CLI (3.274.1, file backend, the
+ * Node.js language host) previewing a one-resource program with a pack of a mandatory rule
+ * (security-group-ingress, on resources named open-*), an advisory resource rule and an advisory stack rule.
+ */
+const recorded = (file: string): never[] =>
+  fs
+    .readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "engine-events", file), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as never);
+
 describe("engine events", () => {
   const pre = (op: string, type: string, name: string, extra: Record<string, unknown> = {}) => ({
     sequence: 1,
@@ -262,6 +275,24 @@ describe("engine events", () => {
     expect(collector.same).toBe(1);
   });
 
+  it("collects the policy findings of a real preview, each naming the rule, its level and the resource", () => {
+    const lines: string[] = [];
+    const collector = new StepCollector((line) => lines.push(line));
+    for (const event of recorded("policy-preview-mandatory.jsonl")) collector.onEvent(event);
+    expect(collector.violations.map(violationLine)).toEqual([
+      "[advisory] required-tags: pulumi:pulumi:Stack policy-check-check: Resources carry tags. missing tag owner",
+      "[mandatory] security-group-ingress: aws:ec2/securityGroup:SecurityGroup open-ssh: No SSH from anywhere. ingress 22 from 0.0.0.0/0 on open-ssh",
+      "[advisory] required-tags: aws:ec2/securityGroup:SecurityGroup open-ssh: Resources carry tags. missing tag owner",
+      "[advisory] stack-level: pulumi:pulumi:Stack policy-check-check: A stack check. stack-wide advice",
+    ]);
+    expect(collector.violations[1]).toMatchObject({ pack: "platform", urn: "urn:pulumi:check::policy-check::aws:ec2/securityGroup:SecurityGroup::open-ssh" });
+    expect(lines).toContain("policy [mandatory] security-group-ingress: aws:ec2/securityGroup:SecurityGroup open-ssh: No SSH from anywhere. ingress 22 from 0.0.0.0/0 on open-ssh");
+  });
+
+  it("reads a nested resource's type from its URN's last parent$type segment", () => {
+    expect(resourceOfUrn("urn:pulumi:staging::platform-network::platform:network:Vpc$aws:ec2/securityGroup:SecurityGroup::alb")).toEqual({ type: "aws:ec2/securityGroup:SecurityGroup", name: "alb" });
+  });
+
   it("normalises engine ops and hides secret outputs", () => {
     expect(["create", "delete-replaced", "discard", "update", "read-replacement"].map(normaliseOp)).toEqual(["create", "replace", "delete", "update", "replace"]);
     expect(plainOutputs({ url: { value: "https://x", secret: false }, token: { value: "s3cr3t", secret: true } })).toEqual({ url: "https://x", token: "[secret]" });
@@ -337,7 +368,7 @@ describe("AutomationEngine against a fake Automation API", () => {
     },
   });
 
-  const setup = (options: { exists?: boolean; resources?: { type: string }[]; createFails?: string; configFile?: string } = {}) => {
+  const setup = (options: { exists?: boolean; resources?: { type: string }[]; createFails?: string; configFile?: string; events?: never[]; fails?: Error } = {}) => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-repo-"));
     fs.mkdirSync(path.join(root, "stacks", "data"), { recursive: true });
     const stackFile = path.join(root, "stacks", "data", "Pulumi.staging.yaml");
@@ -359,10 +390,14 @@ describe("AutomationEngine against a fake Automation API", () => {
         calls.push(`preview configFile=${opts.configFile ? "temp" : "none"}`);
         seenPath = opts.configFile;
         seenConfig = opts.configFile ? fs.readFileSync(opts.configFile, "utf8") : undefined;
-        return Promise.resolve({});
+        for (const event of options.events ?? []) opts.onEvent?.(event);
+        return options.fails ? Promise.reject(options.fails) : Promise.resolve({});
       },
       previewRefresh: () => Promise.resolve({}),
-      up: () => Promise.resolve({ outputs: {} }),
+      up: (opts) => {
+        for (const event of options.events ?? []) opts.onEvent?.(event);
+        return options.fails ? Promise.reject(options.fails) : Promise.resolve({ outputs: {} });
+      },
       destroy: () => Promise.resolve({}),
       outputs: () => {
         calls.push("outputs");
@@ -421,6 +456,38 @@ describe("AutomationEngine against a fake Automation API", () => {
     expect(previewConfig("encryptionsalt: v1:x\n", { [image]: "repo@sha256:a" })).toBe("encryptionsalt: v1:x\nconfig:\n  platform-compute:image: repo@sha256:a\n");
     expect(previewConfig("config:\n  platform-compute:image: repo@sha256:a\n  platform-compute:debug: \"true\"\n", { [image]: null })).toBe('config:\n  platform-compute:debug: "true"\n');
     expect(() => previewConfig("config: [", {})).toThrow(/not valid YAML/);
+  });
+
+  /** What the SDK rejects with when the CLI exits 1 after a policy failure: the CLI's output, no rule named. */
+  const previewFailed = (): Error => errorNamed("CommandError", "code: 1\n stdout: \n stderr: error: preview failed\n");
+
+  it("turns a preview the policy pack stopped into POLICY_VIOLATION naming each mandatory rule and resource", async () => {
+    const t = setup({ events: recorded("policy-preview-mandatory.jsonl"), fails: previewFailed() });
+    const error = (await t.engine.preview(ref).catch((e: unknown) => e)) as DevctlError;
+    expect(error.code).toBe("POLICY_VIOLATION");
+    expect(error.exitCode).toBe(ExitCode.Failure);
+    expect(error.message).toBe(
+      "1 mandatory policy violation in data/staging: security-group-ingress\n" +
+        "  [mandatory] security-group-ingress: aws:ec2/securityGroup:SecurityGroup open-ssh: No SSH from anywhere. ingress 22 from 0.0.0.0/0 on open-ssh",
+    );
+    expect(error.suggestion).toContain("policy/src/rules/");
+    expect(error.suggestion).toContain("devctl plan staging");
+  });
+
+  it("turns an update the policy pack stopped into POLICY_VIOLATION too", async () => {
+    const t = setup({ events: recorded("policy-preview-mandatory.jsonl"), fails: previewFailed() });
+    await expect(t.engine.up(ref)).rejects.toMatchObject({ code: "POLICY_VIOLATION", message: expect.stringContaining("open-ssh") as unknown });
+  });
+
+  it("reports a passing run's advisory findings, and maps a failure without a mandatory one as before", async () => {
+    const passed = await setup({ events: recorded("policy-preview-advisory.jsonl") }).engine.preview(ref);
+    expect(passed.violations?.map((v) => `${v.level} ${v.policy} ${v.name}`)).toEqual([
+      "advisory required-tags policy-check-check",
+      "advisory required-tags fine",
+      "advisory stack-level policy-check-check",
+    ]);
+    const advisoryOnly = recorded("policy-preview-advisory.jsonl");
+    await expect(setup({ events: advisoryOnly, fails: previewFailed() }).engine.preview(ref)).rejects.toMatchObject({ code: "OPERATION_FAILED" });
   });
 
   it("a preview of a never-deployed layer leaves no stack behind", async () => {

@@ -7,11 +7,13 @@ import type * as automation from "@pulumi/pulumi/automation/index.js";
 import { DevctlError } from "../errors";
 import { mapAutomationError, stackArgs, stackConfigFile, workspaceOptions, type AutomationSettings } from "./automation-options";
 import { EXPORT_ARGS, parseExport, previewConfig, stateHasResources } from "./automation-state";
+import { isMandatory, policyViolationError, violationFromEvent, violationLine } from "./policy";
 import {
   countSteps,
   type Engine,
   type LayerPreview,
   type OperationOptions,
+  type PolicyViolation,
   type PreviewOptions,
   type PreviewStep,
   type StackOutputs,
@@ -129,6 +131,19 @@ export class AutomationEngine implements Engine {
     }
   }
 
+  /**
+   * Like guard, for a run with the policy packs: the engine fails it with a bare "preview failed" when a pack
+   * finds a mandatory violation, so the violations it sent as events become the error.
+   */
+  private async policed<T>(ref: StackRef, events: StepCollector, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (events.violations.some(isMandatory)) throw policyViolationError(ref, events.violations, error);
+      throw mapAutomationError(error, ref);
+    }
+  }
+
   /** The state without decrypting its secrets (`pulumi stack export`, no --show-secrets). */
   private async exportEncrypted(ref: StackRef): Promise<unknown> {
     return parseExport(await this.guard(ref, () => this.backend.runCli(EXPORT_ARGS, ref.environment, workspaceOptions(this.settings, ref))));
@@ -149,10 +164,10 @@ export class AutomationEngine implements Engine {
       const configFile = path.join(folder, `Pulumi.${ref.environment}.yaml`);
       fs.writeFileSync(configFile, previewConfig(readIfExists(stackConfigFile(this.settings, ref)), options.configOverrides ?? {}), { mode: 0o600 });
       const events = new StepCollector(options.onProgress);
-      await this.guard(ref, () =>
+      await this.policed(ref, events, () =>
         stack.preview({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput, diff: false, policyPacks: [...this.settings.policyPacks], configFile }),
       );
-      return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps() };
+      return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps(), violations: events.violations };
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
       // A preview of a never-deployed layer needs a stack; it leaves none behind.
@@ -173,10 +188,10 @@ export class AutomationEngine implements Engine {
     const { stack } = await this.open(ref);
     const events = new StepCollector(options.onProgress);
     const started = Date.now();
-    const result = await this.guard(ref, () =>
+    const result = await this.policed(ref, events, () =>
       stack.up({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput, policyPacks: [...this.settings.policyPacks] }),
     );
-    return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: plainOutputs(result.outputs), durationMs: Date.now() - started };
+    return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: plainOutputs(result.outputs), durationMs: Date.now() - started, violations: events.violations };
   }
 
   async destroy(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
@@ -300,12 +315,14 @@ function nameOf(urn: string): string {
 }
 
 /**
- * Collects resource steps from engine events and turns them into progress lines. For a refresh
- * (`refresh` = true) the steps come from the outputs events, where the engine reports what the read found.
+ * Collects resource steps and policy findings from engine events and turns them into progress lines. For a
+ * refresh (`refresh` = true) the steps come from the outputs events, where the engine reports what the read found.
  */
 export class StepCollector {
   private readonly byUrn = new Map<string, PreviewStep>();
   same = 0;
+  /** Every policy finding, in the order the engine sent them. */
+  readonly violations: PolicyViolation[] = [];
   private readonly started = Date.now();
 
   constructor(
@@ -324,6 +341,11 @@ export class StepCollector {
     }
     const failed = event.resOpFailedEvent?.metadata;
     if (failed) this.onProgress?.(`FAILED ${failed.op} ${failed.type} ${nameOf(failed.urn)}`);
+    if (event.policyEvent) {
+      const violation = violationFromEvent(event.policyEvent);
+      this.violations.push(violation);
+      this.onProgress?.(`policy ${violationLine(violation)}`);
+    }
     const diagnostic = event.diagnosticEvent;
     if (diagnostic && (diagnostic.severity === "error" || diagnostic.severity === "warning") && !diagnostic.ephemeral) {
       this.onProgress?.(`${diagnostic.severity}: ${diagnostic.message.trim()}`);

@@ -35,11 +35,27 @@ export interface ChangeCounts {
   same: number;
 }
 
+/** A policy pack's finding on one resource (or on the whole stack), from the engine's policy events. */
+export interface PolicyViolation {
+  /** The rule's name, e.g. security-group-ingress (policy/src/rules/). */
+  readonly policy: string;
+  readonly pack: string;
+  /** As the engine reports it: "advisory", "mandatory" or "remediate". */
+  readonly level: string;
+  readonly urn?: string;
+  readonly type?: string;
+  readonly name?: string;
+  /** The rule's description and what it found, on one line. */
+  readonly message: string;
+}
+
 export interface LayerPreview {
   readonly layer: Layer;
   readonly counts: ChangeCounts;
   /** Every step except "same". */
   readonly steps: readonly PreviewStep[];
+  /** The policy packs' findings of a run that passed (advisory ones); a mandatory one fails the run instead. */
+  readonly violations?: readonly PolicyViolation[];
 }
 
 export type UpdateResultState = "succeeded" | "failed" | "in-progress" | "not-started";
@@ -85,6 +101,8 @@ export interface UpdateOutcome {
   readonly counts: ChangeCounts;
   readonly outputs: StackOutputs;
   readonly durationMs: number;
+  /** Advisory policy findings of the update. */
+  readonly violations?: readonly PolicyViolation[];
 }
 
 export interface Engine {
@@ -96,6 +114,7 @@ export interface Engine {
   /**
    * What an update would change. Runs from a temporary config file (the stack's own, with the overrides
    * applied): the stack config file is never edited. A stack that did not exist is removed again.
+   * Rejects with POLICY_VIOLATION, naming every mandatory finding, when a policy pack stops it.
    */
   preview(ref: StackRef, options?: PreviewOptions): Promise<LayerPreview>;
   /**
@@ -103,7 +122,10 @@ export interface Engine {
    * (update with the changed keys, delete for a resource gone from the cloud). The stack must exist.
    */
   previewRefresh(ref: StackRef, options?: OperationOptions): Promise<LayerPreview>;
-  /** Creates the stack when missing (and uses another process's when it won the race to create it). */
+  /**
+   * Creates the stack when missing (and uses another process's when it won the race to create it). Rejects
+   * with POLICY_VIOLATION, like preview, when a policy pack stops the update.
+   */
   up(ref: StackRef, options?: OperationOptions): Promise<UpdateOutcome>;
   /** The stack must exist. */
   destroy(ref: StackRef, options?: OperationOptions): Promise<UpdateOutcome>;

@@ -5,6 +5,7 @@ import {
   type Engine,
   type LayerPreview,
   type OperationOptions,
+  type PolicyViolation,
   type PreviewOptions,
   type PreviewStep,
   type StackOutputs,
@@ -12,6 +13,7 @@ import {
   type UpdateOutcome,
   type UpdateRecord,
 } from "./engine";
+import { isMandatory, policyViolationError, violationLine } from "./policy";
 
 /** One stack as the in-memory engine keeps it. */
 export interface MemoryStack {
@@ -37,6 +39,11 @@ export class MemoryEngine implements Engine {
   readonly planned = new Map<string, PreviewStep[]>();
   /** Steps a refresh-preview finds (drift). */
   readonly drift = new Map<string, PreviewStep[]>();
+  /**
+   * What the policy packs find in a preview or up of a stack: advisory findings are reported, a mandatory
+   * one fails the run with POLICY_VIOLATION, as the Automation adapter does.
+   */
+  readonly policy = new Map<string, PolicyViolation[]>();
   /** Errors to throw, keyed "<operation> <env>/<layer>". */
   readonly failures = new Map<string, Error>();
   private clock = Date.parse("2026-11-01T10:00:00Z");
@@ -73,10 +80,11 @@ export class MemoryEngine implements Engine {
   async preview(ref: StackRef, options: PreviewOptions = {}): Promise<LayerPreview> {
     this.record("preview", ref, options.configOverrides ? ` ${JSON.stringify(options.configOverrides)}` : "");
     await this.fail("preview", ref);
+    const violations = this.checkPolicy(ref, options);
     const steps = [...(this.planned.get(MemoryEngine.key(ref)) ?? [])];
     steps.push(...this.imageSteps(ref, options.configOverrides));
     for (const step of steps) options.onProgress?.(`${step.op} ${step.type} ${step.name}`);
-    return { layer: ref.layer, counts: countSteps(steps), steps };
+    return { layer: ref.layer, counts: countSteps(steps), steps, violations };
   }
 
   /**
@@ -115,6 +123,14 @@ export class MemoryEngine implements Engine {
       this.pushHistory(stack, "update", "failed", options.message);
       throw failure;
     }
+    let violations: PolicyViolation[];
+    try {
+      violations = this.checkPolicy(ref, options);
+    } catch (error) {
+      // The engine checks each resource before its step: a mandatory finding stops the update there.
+      this.pushHistory(stack, "update", "failed", options.message);
+      throw error;
+    }
     const steps = this.planned.get(MemoryEngine.key(ref)) ?? [];
     for (const step of steps) options.onProgress?.(`${step.op} ${step.type} ${step.name}`);
     this.planned.delete(MemoryEngine.key(ref));
@@ -122,7 +138,7 @@ export class MemoryEngine implements Engine {
     stack.resources = Math.max(1, stack.resources);
     this.pushHistory(stack, "update", "succeeded", options.message);
     await Promise.resolve();
-    return { layer: ref.layer, counts: countSteps(steps), outputs: { ...stack.outputs }, durationMs: 1000 };
+    return { layer: ref.layer, counts: countSteps(steps), outputs: { ...stack.outputs }, durationMs: 1000, violations };
   }
 
   async destroy(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {
@@ -180,6 +196,14 @@ export class MemoryEngine implements Engine {
 
   private record(operation: Operation | "setConfig" | "removeConfig", ref: StackRef, extra = ""): void {
     this.calls.push(`${operation} ${MemoryEngine.key(ref)}${extra}`);
+  }
+
+  /** Streams the stack's findings as the adapter does; throws POLICY_VIOLATION when one is mandatory. */
+  private checkPolicy(ref: StackRef, options: OperationOptions): PolicyViolation[] {
+    const violations = [...(this.policy.get(MemoryEngine.key(ref)) ?? [])];
+    for (const violation of violations) options.onProgress?.(`policy ${violationLine(violation)}`);
+    if (violations.some(isMandatory)) throw policyViolationError(ref, violations);
+    return violations;
   }
 
   private async fail(operation: Operation, ref: StackRef): Promise<void> {

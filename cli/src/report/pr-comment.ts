@@ -1,3 +1,4 @@
+import { violationLine } from "../engine/policy";
 import { countsCell, stepLine, summaryLine, type PreviewReport } from "./preview-report";
 
 /** CI finds its earlier comment by this marker and edits it instead of adding another. */
@@ -41,6 +42,8 @@ export function renderPrComment(report: PreviewReport, options: { fullFileName: 
     if (env.notPreviewed) lines.push(`> Not previewed: ${env.notPreviewed}`, "");
     const risks = env.layers.flatMap((l) => l.risks.map((r) => `- ⚠️ **${l.layer}**: ${r.message}`));
     if (risks.length > 0) lines.push("**Risk flags**", "", ...risks, "");
+    const warnings = env.layers.flatMap((l) => (l.violations ?? []).map((v) => `- **${l.layer}**: ${violationLine(v)}`));
+    if (warnings.length > 0) lines.push("**Policy warnings**", "", ...warnings, "");
     for (const layer of env.layers) {
       if (layer.status !== "ok") {
         lines.push(`- **${layer.layer}**: ${layer.status}${layer.reason ? ` — ${layer.reason}` : ""}`, "");

@@ -1,5 +1,6 @@
 import type { Layer } from "@platform/infra/layers";
-import { hasChanges, type ChangeCounts, type PreviewStep } from "../engine/engine";
+import { hasChanges, type ChangeCounts, type PolicyViolation, type PreviewStep } from "../engine/engine";
+import { violationLine } from "../engine/policy";
 import type { RiskFlag } from "./risk-flags";
 
 export interface LayerPreviewResult {
@@ -8,6 +9,8 @@ export interface LayerPreviewResult {
   readonly counts?: ChangeCounts;
   readonly risks: readonly RiskFlag[];
   readonly steps: readonly PreviewStep[];
+  /** Advisory policy findings of a layer that previewed (a mandatory one fails it). */
+  readonly violations?: readonly PolicyViolation[];
   /** Why the layer was skipped or failed. */
   readonly reason?: string;
 }
@@ -91,6 +94,7 @@ export function printPreviewReport(report: PreviewReport): string {
       const counts = c ? `create ${c.create}  update ${c.update}  replace ${c.replace}  delete ${c.delete}` : layer.status.toUpperCase();
       lines.push(`  ${layer.layer.padEnd(8)} ${counts}${layer.reason ? `  (${layer.reason})` : ""}`);
       for (const risk of layer.risks) lines.push(`    ! RISK ${risk.message}`);
+      for (const violation of layer.violations ?? []) lines.push(`    warning: ${violationLine(violation)}`);
       for (const step of layer.steps) lines.push(`      ${stepLine(step)}`);
     }
   }

@@ -261,10 +261,7 @@ describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.vers
     expect(policyPreview.stdout).toMatch(/network\s+FAILED/);
   }, 300_000);
 
-  // KNOWN DEFECT (devctl's engine adapter, being fixed on another branch: error text): the adapter ignores the
-  // engine's policy events, so a violation reads "preview failed" without the rule or resource; remove
-  // `.fails` once the adapter reports policy violations (POLICY_VIOLATION naming the rule).
-  it.fails("a policy violation names the rule and the resource", () => {
+  it("a policy violation names the rule and the resource", () => {
     const text = `${policyPreview?.stdout ?? ""}${policyPreview?.stderr ?? ""}`;
     expect(text).toContain("security-group-ingress");
     expect(text).toMatch(/engine-suite-open-ssh/);
