@@ -24,8 +24,23 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
     drop: async () => {
       const client = new Client({ connectionString: ADMIN_URL });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      try {
+        // A pool whose end() has resolved may still be closing its last connection: forcing the drop then kills
+        // that connection mid-close, and its pool (without an error listener) ends the test process. So wait for
+        // the test's own connections to go, and force only the ones that stay.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await client.query(attempt < 20 ? `DROP DATABASE IF EXISTS ${name}` : `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (error) {
+            // 55006: the database is being accessed by other users.
+            if ((error as { code?: string }).code !== "55006" || attempt >= 20) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+      } finally {
+        await client.end();
+      }
     },
   };
 }
