@@ -6,7 +6,8 @@ import type { Environment } from "../environment/environment";
 import { serviceContainerDefinition, TMP_VOLUME_NAME } from "./container-definition";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
-import { albLogBucketPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./iam-policies";
+import { ALB_LOG_PREFIX, albAccessLogs } from "./alb-access-logs";
+import { ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./iam-policies";
 import { ServiceAlarms } from "./service-alarms";
 import { deregistrationDelaySeconds } from "./shutdown-timing";
 
@@ -19,7 +20,6 @@ export function originDomainName(domainName: string): string {
   return `origin.${domainName}`;
 }
 /** Prefix of the ALB access logs in their bucket. */
-const ALB_LOG_PREFIX = "alb";
 
 export interface WebServiceArgs {
   readonly environment: Environment;
@@ -226,52 +226,7 @@ export class WebService extends pulumi.ComponentResource {
     );
 
     // ---- Load balancer ----
-    const logBucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: !env.isProduction, tags }, parent);
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-alb-logs-ownership`,
-      { bucket: logBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      parent,
-    );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-alb-logs-public-access`,
-      { bucket: logBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
-    );
-    // ALB log delivery supports SSE-S3 only, not SSE-KMS.
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-alb-logs-encryption`,
-      { bucket: logBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      parent,
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-alb-logs-lifecycle`,
-      {
-        bucket: logBucket.id,
-        rules: [
-          {
-            id: "expire-access-logs",
-            status: "Enabled",
-            filter: { prefix: `${ALB_LOG_PREFIX}/` },
-            expiration: { days: env.logRetentionDays },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-          },
-        ],
-      },
-      parent,
-    );
-    const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
-    const logBucketPolicy = new aws.s3.BucketPolicy(
-      `${name}-alb-logs-policy`,
-      {
-        bucket: logBucket.id,
-        policy: pulumi
-          .all([logBucket.arn, identity.accountId, elbAccount.arn])
-          .apply(([bucketArn, accountId, elbAccountArn]) =>
-            JSON.stringify(albLogBucketPolicy({ bucketArn, accountId, prefix: ALB_LOG_PREFIX, elbAccountArn })),
-          ),
-      },
-      { parent: this, dependsOn: [publicAccess, ownership] },
-    );
+    const accessLogs = albAccessLogs(name, env, tags, this);
 
     this.loadBalancer = new aws.lb.LoadBalancer(
       `${name}-alb`,
@@ -282,11 +237,10 @@ export class WebService extends pulumi.ComponentResource {
         securityGroups: [args.albSecurityGroupId],
         dropInvalidHeaderFields: true,
         enableDeletionProtection: env.isProduction,
-        accessLogs: { bucket: logBucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
+        accessLogs: { bucket: accessLogs.bucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
         tags,
       },
-      // ELB checks it can write to the bucket when access logs are turned on.
-      { parent: this, dependsOn: [logBucketPolicy, encryption] },
+      { parent: this, dependsOn: accessLogs.ready },
     );
 
     const targetGroupArgs: aws.lb.TargetGroupArgs = {
