@@ -11,32 +11,11 @@ import { registerPreview } from "./commands/preview";
 import { registerPromote } from "./commands/promote";
 import { registerRollback } from "./commands/rollback";
 import { registerUp } from "./commands/up";
+import type { CommandContext, GlobalOptions } from "./actions/context";
+import type { RegisterCommand } from "./commands/command";
 import type { ServicesFactory } from "./services/services";
 
-/**
- * What every command file receives. A command file only parses and validates its flags into a typed
- * context, then hands over to an action module loaded on demand (so `devctl --help` loads nothing heavy).
- */
-export interface CommandContext {
-  readonly io: Io;
-  /**
-   * Builds the engine, AWS watchers and clock for an environment. Tests inject in-memory ones; when absent
-   * the real adapters (Automation API, AWS SDK) are loaded on first use.
-   */
-  readonly services?: ServicesFactory;
-  /** Program-wide options (before or after the command name), filled in as the command line is parsed. */
-  readonly globals?: GlobalOptions;
-}
-
-export interface GlobalOptions {
-  /** --secrets-provider: Pulumi secrets provider for new stacks (default passphrase). */
-  secretsProvider?: string;
-}
-
-/** A command file's one export: adds its command to the program. */
-export type RegisterCommand = (program: Command, context: CommandContext) => void;
-
-/** Command files, in the order `devctl --help` lists them. Each issue adds its own line. */
+/** Command files, in the order `devctl --help` lists them. A new command is one file in commands/ and one line here. */
 const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerPreview,

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import type { RegisterCommand } from "../main";
+import type { RegisterCommand } from "./command";
 
 interface RestoreFlags {
   time?: string;

@@ -1,14 +1,7 @@
 import { Option, type Command } from "commander";
 import { LAYERS, type Layer } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
-import type { RegisterCommand } from "../main";
-
-export interface PlanContext {
-  readonly environment: string;
-  /** Layers to show (their upstream layers are evaluated too); empty = all. */
-  readonly layers: readonly Layer[];
-  readonly json: boolean;
-}
+import type { RegisterCommand } from "./command";
 
 function parseLayers(values: readonly string[]): Layer[] {
   const layers: Layer[] = [];
@@ -23,7 +16,7 @@ function parseLayers(values: readonly string[]): Layer[] {
 }
 
 /** `devctl plan <env> [--layer L]... [--json]`: the offline plan, checked by the policy pack. */
-export const registerPlan: RegisterCommand = (program: Command, { io }) => {
+export const registerPlan: RegisterCommand = (program: Command, context) => {
   program
     .command("plan")
     .description("Offline plan of an environment: run each layer's program under mocks (no cloud, no credentials) and check it with the policy pack.")
@@ -32,8 +25,8 @@ export const registerPlan: RegisterCommand = (program: Command, { io }) => {
     .option("--json", "print one JSON document on stdout (progress goes to stderr)", false)
     .addHelpText("after", "\nExit codes: 0 no mandatory policy violation, 1 a mandatory violation or a program failed, 2 bad flags or environment file.")
     .action(async (environment: string, flags: { layer?: string[]; json: boolean }) => {
-      const context: PlanContext = { environment, layers: parseLayers(flags.layer ?? []), json: flags.json };
-      const { runPlan } = await import("../plan/run-plan.js");
-      await runPlan(context, io);
+      const layers = parseLayers(flags.layer ?? []);
+      const { runPlan } = await import("../actions/plan.js");
+      await runPlan({ environment, layers, json: flags.json }, context);
     });
 };

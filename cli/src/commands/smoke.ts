@@ -1,7 +1,7 @@
-/** `devctl smoke <env>`: parses and validates flags; the checks live in ../smoke/. */
+/** `devctl smoke <env>`: parses and validates flags; the action is ../actions/smoke.ts, the checks live in ../smoke/. */
 import { InvalidArgumentError } from "commander";
 import { DevctlError } from "../errors";
-import type { RegisterCommand } from "../main";
+import type { RegisterCommand } from "./command";
 
 const wholeNumber = (flag: string, max: number) => (raw: string) => {
   const value = Number(raw);
@@ -34,8 +34,8 @@ Exit codes: 0 every check passed (or was skipped), 1 a check failed (SMOKE_FAILE
       if (options.timeout === 0) throw new DevctlError("USAGE", "--timeout must be at least 1 ms", "e.g. --timeout 5000");
       const { validateUrl } = await import("../smoke/service-url.js");
       const url = options.url === undefined ? undefined : validateUrl(options.url, "--url");
-      const { smoke } = await import("../smoke/smoke-action.js");
-      await smoke(
+      const { runSmoke } = await import("../actions/smoke.js");
+      await runSmoke(
         { environment, url, json: options.json ?? false, requireAuth: options.requireAuth ?? false, timeoutMs: options.timeout, retryForMs: options.retryFor * 1000 },
         context,
       );

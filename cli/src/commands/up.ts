@@ -1,7 +1,7 @@
 import { Option } from "commander";
 import type { Layer } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
-import type { RegisterCommand } from "../main";
+import type { RegisterCommand } from "./command";
 import { imageRef, layerOption, positiveInteger } from "./options";
 
 interface Flags {
