@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { closest } from "fastest-levenshtein";
 import { parseDocument } from "yaml";
 import { toEnvironment, type Environment } from "./environment";
+import { isEnvironmentName } from "./name";
 import { recoverySettings, recoverySourceName } from "./recovery";
 import { settingsSchema, type Settings } from "./schema";
 
@@ -56,8 +57,8 @@ export function listEnvironments(options: LoadOptions = {}): string[] {
   const root = options.rootDir ?? REPOSITORY_ROOT;
   return fs
     .readdirSync(root)
-    .map((f) => /^Pulumi\.([a-z][a-z0-9-]*)\.ya?ml$/.exec(f)?.[1])
-    .filter((n): n is string => n !== undefined)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((n): n is string => n !== undefined && isEnvironmentName(n))
     .sort();
 }
 
@@ -73,7 +74,7 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
   const projectFile = path.join(root, "Pulumi.yaml");
   const known = listEnvironments({ rootDir: root });
   const file = ["yaml", "yml"].map((ext) => path.join(root, `Pulumi.${name}.${ext}`)).find((f) => fs.existsSync(f));
-  if (!/^[a-z][a-z0-9-]*$/.test(name) || file === undefined) {
+  if (!isEnvironmentName(name) || file === undefined) {
     throw new EnvironmentError(
       "ENVIRONMENT_UNKNOWN",
       path.join(root, `Pulumi.${name}.yaml`),
