@@ -1,4 +1,5 @@
 /** `devctl smoke`: resolves the URL, runs the checks, prints the report and fails on any failed check. */
+import { isEnvironmentName } from "@platform/infra/environment";
 import { DevctlError } from "../errors";
 import { AUTH_TOKEN_VARIABLE, runSmokeChecks } from "../smoke/checks";
 import { formatSmokeReport, smokeJson } from "../smoke/report";
@@ -17,6 +18,10 @@ export interface SmokeOptions {
 
 export const runSmoke: Action<SmokeOptions> = async (options, context) => {
   const { io } = context;
+  // With --url the name only labels the report, so no environment file is needed; it must still be a name.
+  if (!isEnvironmentName(options.environment)) {
+    throw new DevctlError("USAGE", `"${options.environment}" is not an environment name`, "use lower-case letters, digits and dashes, e.g. staging or prod");
+  }
   const baseUrl = options.url ?? (await urlFromOutputs(options.environment, context));
   const token = io.env[AUTH_TOKEN_VARIABLE]?.trim() || undefined;
   io.err(`smoke ${options.environment}: checking ${baseUrl} (timeout ${options.timeoutMs} ms per request, retrying for up to ${Math.round(options.retryForMs / 1000)} s)`);
