@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { DevctlError, ExitCode } from "./errors";
+import type { EnvironmentErrorCode } from "@platform/infra/environment";
+import { DevctlError, ExitCode, type DevctlErrorCode } from "./errors";
 import { processIo, type Io } from "./io";
 import { registerPlan } from "./commands/plan";
 import { registerSmoke } from "./commands/smoke";
@@ -85,12 +86,12 @@ export async function main(argv: readonly string[], io: Io = processIo(), servic
 }
 
 /** The error as --json prints it when a command fails before it has a result. */
-export function errorJson(error: unknown, exitCode: number): { code: string; message: string; suggestion?: string; exitCode: number } {
+export function errorJson(error: unknown, exitCode: number): { code: DevctlErrorCode; message: string; suggestion?: string; exitCode: number } {
   if (error instanceof DevctlError) return { code: error.code, message: error.message, suggestion: error.suggestion, exitCode };
   if (error instanceof CommanderError) return { code: "USAGE", message: error.message.replace(/^error: /, ""), exitCode };
   if (error instanceof Error && error.name === "EnvironmentError") {
-    const { suggestion, code } = error as Error & { suggestion?: string; code?: string };
-    return { code: code === "ENVIRONMENT_UNKNOWN" ? "UNKNOWN_ENVIRONMENT" : "INVALID_ENVIRONMENT", message: error.message, suggestion, exitCode };
+    const { suggestion, code } = error as Error & { suggestion?: string; code: EnvironmentErrorCode };
+    return { code, message: error.message, suggestion, exitCode };
   }
   return { code: "OPERATION_FAILED", message: error instanceof Error ? error.message : String(error), exitCode };
 }
