@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
 import type { Layer } from "@platform/infra/layers";
-import { collectLayer, wholeNumber } from "./options";
+import { collectLayer, isoTime, wholeNumber } from "./options";
 
 describe("collectLayer, the one --layer parser", () => {
   it("adds each layer once, from repeated flags or a comma-separated list, in the order given", () => {
@@ -34,5 +34,15 @@ describe("wholeNumber, the one integer flag parser", () => {
     ["--limit", { min: 1 }, "99999999999999999999", '--limit takes a whole number of at least 1, got "99999999999999999999"'],
   ])("%s %j refuses %s", (flag, bounds, value, message) => {
     expect(() => wholeNumber(flag, bounds)(value)).toThrow(new InvalidArgumentError(message));
+  });
+});
+
+describe("isoTime, the --time parser", () => {
+  it("accepts a UTC ISO-8601 time, seconds and milliseconds optional", () => {
+    for (const time of ["2026-11-30T02:15Z", "2026-11-30T02:15:00Z", "2026-11-30T02:15:00.250Z"]) expect(isoTime(time)).toBe(time);
+  });
+
+  it.each(["2026-11-30 02:15:00Z", "2026-11-30T02:15:00+01:00", "2026-13-40T00:00:00Z", "yesterday"])("refuses %j, showing the form to write", (time) => {
+    expect(() => isoTime(time)).toThrow(`"${time}" is not an ISO-8601 UTC time; write it like 2026-11-30T02:15:00Z`);
   });
 });

@@ -35,6 +35,14 @@ export function imageRef(value: string): string {
   return value;
 }
 
+/** A UTC time as ISO-8601 (`2026-11-30T02:15:00Z`, seconds and milliseconds optional), for --time. */
+export function isoTime(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError(`"${value}" is not an ISO-8601 UTC time; write it like 2026-11-30T02:15:00Z`);
+  }
+  return value;
+}
+
 /** The repeatable --layer flag. */
 export function layerOption(): Option {
   return new Option("--layer <layer>", `layer to act on (${LAYERS.join(", ")}); repeat for several`).argParser(collectLayer).default([], "every layer, in order");
