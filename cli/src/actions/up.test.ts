@@ -178,14 +178,6 @@ describe("devctl up", () => {
     expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual(["up staging/data", "up staging/compute"]);
   });
 
-  it("--layer also takes a comma-separated list, as plan's does", async () => {
-    const h = harness();
-    h.deploy("staging", "network");
-    const { code } = await h.run(["up", "staging", "--layer", "compute,data", "--layer", "data"]);
-    expect(code).toBe(ExitCode.Success);
-    expect(h.engine.calls.filter((c) => c.startsWith("up "))).toEqual(["up staging/data", "up staging/compute"]);
-  });
-
   it("rejects an unknown layer with exit 2", async () => {
     const { code, stderr } = await harness().run(["up", "staging", "--layer", "edge"]);
     expect(code).toBe(ExitCode.Usage);
