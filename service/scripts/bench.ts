@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
@@ -201,7 +202,8 @@ async function main(): Promise<void> {
     const job = await computeDoraSnapshot(jobPool, { windows: loadConfig({ DATABASE_URL: dbUrl.href }).doraSnapshot.windows, trigger: "bench", statementTimeoutMs: 600_000 });
     await jobPool.end();
     if (job.status !== "computed") throw new Error(`the DORA snapshot job did not run: ${job.reason}`);
-    const doraSnapshot = await doraLoad(direct.base, "snapshot", READ_CONNECTIONS);
+    // The same load as live, so before and after differ only in where the answer comes from.
+    const doraSnapshot = await doraLoad(direct.base, "snapshot", REPORT_CONNECTIONS);
     const miss = await load("GET /v1/environments/prod/current (miss)", `${direct.base}/v1/environments/prod/current`, headers, undefined, READ_CONNECTIONS);
     const list = await load(
       "GET /v1/releases (a page 180 days back)",
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
     const ratio = measured.rps / baseline.rps;
     const lines = [
       "",
-      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load, loopback`,
+      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load, loopback, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
       `warm cache, ${CONNECTIONS} connections:`,
       row("  bare Fastify hello-world", baseline),
       row("  GET /v1/environments/:env/current (hit)", measured),
@@ -225,8 +227,8 @@ async function main(): Promise<void> {
       row(`  DORA live, 30 days, all (${REPORT_CONNECTIONS} connections)`, doraLive.all),
       row(`  DORA live, 30 days, prod (${REPORT_CONNECTIONS} connections)`, doraLive.prod),
       `  DORA snapshot job: ${job.rows} rows, windows ${job.windows.join(", ")} days, in ${(job.durationMs / 1000).toFixed(1)} s`,
-      row(`  DORA snapshot, 30 days, all (${READ_CONNECTIONS} conn.)`, doraSnapshot.all),
-      row(`  DORA snapshot, 30 days, prod (${READ_CONNECTIONS} conn.)`, doraSnapshot.prod),
+      row(`  DORA snapshot, 30 days, all (${REPORT_CONNECTIONS} connections)`, doraSnapshot.all),
+      row(`  DORA snapshot, 30 days, prod (${REPORT_CONNECTIONS} connections)`, doraSnapshot.prod),
       `  ${aim(doraSnapshot.all.p99 < AIM.doraP99Ms && doraSnapshot.prod.p99 < AIM.doraP99Ms, `DORA p99 (snapshot), all: ${doraSnapshot.all.p99} ms, prod: ${doraSnapshot.prod.p99} ms   (aim < ${AIM.doraP99Ms} ms; live: ${doraLive.all.p99} / ${doraLive.prod.p99} ms)`)}`,
       row(`  /current miss, prod (${READ_CONNECTIONS} connections)`, miss),
       row(`  list page, prod, 180 days back (${READ_CONNECTIONS} conn.)`, list),
