@@ -38,23 +38,24 @@ const WINDOW_QUERY = `
 /**
  * Computes the DORA metrics of every window for every environment into a new run of dora_snapshot_runs, in one
  * REPEATABLE READ transaction: every window sees the same ledger and ends at the same instant (now()), and the
- * API sees the whole run or none of it.
+ * API sees the whole run or none of it. Under an advisory lock: a run started while another computes skips.
  */
 export async function computeDoraSnapshot(pool: Pool, options: DoraSnapshotOptions): Promise<DoraSnapshotResult> {
   if (options.windows.length === 0) throw new Error("no DORA windows to compute: set DORA_SNAPSHOT_WINDOWS (e.g. 7,30,90)");
   const started = Date.now();
   const client = await pool.connect();
   let broken = false;
+  let locked = false;
   try {
+    // A session lock taken before the transaction: a REPEATABLE READ snapshot is taken by the transaction's first
+    // statement, so a lock taken inside it could be granted after a previous run committed rows this snapshot
+    // cannot see (and the scheduled-time check below would miss that run).
+    const { rows: lock } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [DORA_SNAPSHOT_LOCK]);
+    locked = lock[0]!.ok;
+    if (!locked) return { status: "skipped", reason: "another DORA snapshot run is computing now; its result will serve" };
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
     await client.query("SELECT set_config('statement_timeout', $1, true)", [String(options.statementTimeoutMs)]);
-    const { rows: locked } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [DORA_SNAPSHOT_LOCK]);
-    if (!locked[0]!.ok) {
-      await client.query("ROLLBACK");
-      return { status: "skipped", reason: "another DORA snapshot run is computing now; its result will serve" };
-    }
     if (options.scheduledFor !== undefined) {
-      // Checked under the lock: a duplicate delivery waits for nothing and finds the finished run.
       const { rows } = await client.query<{ id: string }>("SELECT id FROM dora_snapshot_runs WHERE scheduled_for = $1", [options.scheduledFor]);
       if (rows[0]) {
         await client.query("ROLLBACK");
@@ -109,6 +110,8 @@ export async function computeDoraSnapshot(pool: Pool, options: DoraSnapshotOptio
     await client.query("ROLLBACK").catch(() => (broken = true));
     throw explain(error);
   } finally {
+    // A connection that cannot unlock is dropped, which releases its lock.
+    if (locked && !broken) await client.query("SELECT pg_advisory_unlock($1)", [DORA_SNAPSHOT_LOCK]).catch(() => (broken = true));
     client.release(broken);
   }
 }
