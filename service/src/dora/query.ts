@@ -80,7 +80,9 @@ export interface DoraAggregates {
  * window: its answer is zero deployments, not "unknown".
  */
 export const DORA_SNAPSHOT_READ = `
-  SELECT r.computed_at AS "to", r.computed_at - make_interval(days => $1::int) AS "from", s.deployments, s.successful, s.failures, s.lead_seconds AS lead, s.restore_seconds AS restore
+  SELECT r.computed_at AS "to", r.computed_at - make_interval(days => $1::int) AS "from",
+    COALESCE(s.deployments, 0) AS deployments, COALESCE(s.successful, 0) AS successful, COALESCE(s.failures, 0) AS failures,
+    s.lead_seconds AS lead, s.restore_seconds AS restore
   FROM (SELECT id, computed_at, windows FROM dora_snapshot_runs ORDER BY computed_at DESC LIMIT 1) r
   LEFT JOIN dora_snapshots s ON s.run_id = r.id AND s.environment = $2 AND s.days = $1
   WHERE $1::int = ANY (r.windows) AND r.computed_at > now() - make_interval(secs => $3::int)`;

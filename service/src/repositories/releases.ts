@@ -301,16 +301,13 @@ export function createReleasesRepository(deps: {
      */
     async dora(environment: string | undefined, days: number): Promise<DoraMetrics> {
       if (deps.doraSnapshotMaxAgeSeconds > 0) {
-        const { rows } = await db.query<DoraAggregates & { from: Date; to: Date; deployments: number | null }>({
+        const { rows } = await db.query<DoraAggregates & { from: Date; to: Date }>({
           name: "dora-snapshot-read",
           text: DORA_SNAPSHOT_READ,
           values: [days, environment ?? "", deps.doraSnapshotMaxAgeSeconds],
         });
         const snapshot = rows[0];
-        if (snapshot) {
-          const aggregates = snapshot.deployments === null ? { deployments: 0, successful: 0, failures: 0, lead: null, restore: null } : snapshot;
-          return toDoraMetrics(aggregates, { environment, days, from: snapshot.from, to: snapshot.to, source: "snapshot" });
-        }
+        if (snapshot) return toDoraMetrics(snapshot, { environment, days, from: snapshot.from, to: snapshot.to, source: "snapshot" });
       }
       const { rows } = await reportsDb.query<DoraAggregates & { from: Date; to: Date }>(doraQuery(environment, days));
       const r = rows[0]!;
