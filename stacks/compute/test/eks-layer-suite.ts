@@ -146,9 +146,11 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
           expect.objectContaining({ securityGroupId: NETWORK.databaseSecurityGroupId, fromPort: DATA.dbPort, toPort: DATA.dbPort, ipProtocol: "tcp" }),
           expect.objectContaining({ securityGroupId: NETWORK.cacheSecurityGroupId, fromPort: DATA.redisPort, toPort: DATA.redisPort, ipProtocol: "tcp" }),
           expect.objectContaining({ referencedSecurityGroupId: NETWORK.albSecurityGroupId, fromPort: 8080, toPort: 8080 }),
+          // The nightly DORA snapshot function (DoraSnapshotSchedule), on every platform.
+          expect.objectContaining({ securityGroupId: NETWORK.databaseSecurityGroupId, description: "PostgreSQL from the DORA snapshot function" }),
         ]),
       );
-      expect(ingress).toHaveLength(3);
+      expect(ingress).toHaveLength(4);
     });
 
     it("keeps the ALB's access logs private, encrypted and only for logRetentionDays", () => {
