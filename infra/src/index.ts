@@ -10,3 +10,7 @@ export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type O
 export { CLOUDFRONT_REGION, Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
 export { EksCluster, EksWebService, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";
+// For the stacks' tests, which import through the package like every other user.
+export { OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./compute/eks";
+export { cidrContains } from "./network/subnet-plan";
+export { dailyOverlapsWeekly } from "./data";
