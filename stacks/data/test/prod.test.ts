@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEnvironment } from "@platform/infra/environment";
-import { commonDataLayerChecks, T } from "./program-checks";
-import { runDataProgram, type DataRun } from "./program-harness";
+import { commonDataLayerChecks, T } from "./data-layer-suite";
+import { runDataProgram, type DataRun } from "./data-harness";
 
 const environment = loadEnvironment("prod");
 let run: DataRun;
@@ -28,19 +28,19 @@ describe("data layer, prod", () => {
     expect(environment.drRegion).not.toBe(environment.awsRegion);
     const replication = run.recorder.one(T.backupReplication, "postgres-dr-backups");
     expect(replication.provider).toContain("pulumi:providers:aws::aws-dr::");
-    expect(replication.inputs.sourceDbInstanceArn).toBe("arn:aws:mock:eu-west-1:123456789012:Instance/postgres");
+    expect(replication.inputs.sourceDbInstanceArn).toBe(run.recorder.one(T.instance, "postgres").state.arn);
     expect(replication.inputs.retentionPeriod).toBeGreaterThanOrEqual(7);
     expect(replication.inputs.retentionPeriod).toBe(environment.database.backupRetentionDays);
     const key = run.recorder.one(T.kmsKey, "postgres-dr-key");
     expect(key.provider).toContain("pulumi:providers:aws::aws-dr::");
     expect(key.inputs.enableKeyRotation).toBe(true);
-    expect(replication.inputs.kmsKeyId).toBe("arn:aws:mock:eu-west-1:123456789012:Key/postgres-dr-key");
+    expect(replication.inputs.kmsKeyId).toBe(run.recorder.one(T.kmsKey, "postgres-dr-key").state.arn);
     expect(run.recorder.one(T.kmsAlias).inputs.name).toBe("alias/ledger-prod-dr-backups");
   });
 
   it("replicates the service's database login to the DR region with the DR key; Redis's token is recreated there", () => {
     const app = run.recorder.one(T.secret, "postgres-app");
-    expect(app.inputs.replicas).toEqual([{ region: environment.drRegion, kmsKeyId: "arn:aws:mock:eu-west-1:123456789012:Key/postgres-dr-key" }]);
+    expect(app.inputs.replicas).toEqual([{ region: environment.drRegion, kmsKeyId: run.recorder.one(T.kmsKey, "postgres-dr-key").state.arn }]);
     const redis = run.recorder.one(T.secret, "redis-auth");
     expect(redis.inputs.replicas).toBeUndefined();
     expect((redis.inputs.tags as Record<string, string>).DisasterRecovery).toBe("recreated");

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEnvironment } from "@platform/infra/environment";
-import { commonDataLayerChecks, T } from "./program-checks";
-import { runDataProgram, type DataRun } from "./program-harness";
+import { commonDataLayerChecks, T } from "./data-layer-suite";
+import { runDataProgram, type DataRun } from "./data-harness";
 
 const environment = loadEnvironment("staging");
 let run: DataRun;
