@@ -43,8 +43,9 @@ beforeAll(async () => {
         originDomainName: `origin.${environment.dns.domainName}`,
         alertTopicArn: `arn:aws:sns:eu-west-1:123456789012:alerts-${name}`,
         tags: { ...environment.tags, Layer: "compute" },
+        usEast1Provider,
       },
-      { provider: main, usEast1Provider },
+      { provider: main },
     );
     const outputs = {
       distributionId: await promiseOf(edge.distributionId),
@@ -64,8 +65,9 @@ beforeAll(async () => {
       alertTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts-staging",
       originVerifyHeader: { name: "X-Origin-Verify", value: pulumi.secret("s3cretHeaderValue") },
       tags: { ...staging.tags, Layer: "compute" },
+      usEast1Provider,
     },
-    { provider: main, usEast1Provider },
+    { provider: main },
   );
   await promiseOf(withHeader.distributionId);
   await quiesce();
