@@ -5,6 +5,7 @@
  * (await import()); runLayerProgram() does both and is what every stack's tests use.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { FAKE_ACCOUNT_ID } from "./cloud-answers";
 import { simulate, waitForRegistrations, STACK_REFERENCE, type SimulatedResource } from "./simulation";
 import { LAYER_OUTPUT_NAMES, LAYER_PROJECTS, type Layer, type LayerOutputMap } from "../layers/contracts";
 
@@ -44,6 +45,21 @@ export function fakeLayerOutputs<L extends Layer>(layer: L, environment = "test"
   }
   return values as unknown as LayerOutputMap[L];
 }
+
+/** Outputs of the network layer that look like AWS's, for the tests of the layers downstream of it. */
+export const FAKE_NETWORK_OUTPUTS = {
+  vpcId: "vpc-0abc",
+  vpcCidr: "10.30.0.0/16",
+  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
+  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
+  isolatedSubnetIds: ["subnet-iso-a", "subnet-iso-b", "subnet-iso-c"],
+  albSecurityGroupId: "sg-alb",
+  serviceSecurityGroupId: "sg-service",
+  databaseSecurityGroupId: "sg-database",
+  cacheSecurityGroupId: "sg-cache",
+  kmsKeyArn: `arn:aws:kms:eu-west-1:${FAKE_ACCOUNT_ID}:key/network-key`,
+  alertTopicArn: `arn:aws:sns:eu-west-1:${FAKE_ACCOUNT_ID}:platform-alerts`,
+} satisfies Partial<LayerOutputMap["network"]>;
 
 export async function installMocks(options: MockOptions): Promise<MockRecorder> {
   const resources: RecordedResource[] = [];

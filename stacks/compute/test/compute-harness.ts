@@ -6,25 +6,14 @@
  * Nothing here builds an image or reaches AWS: these are the inputs the program sends.
  */
 import { loadEnvironment, type Environment, type LoadOptions } from "@platform/infra/environment";
-import { FAKE_ACCOUNT_ID, runLayerProgram, type LayerRun, type RecordedResource } from "@platform/infra/testing";
+import { FAKE_ACCOUNT_ID, FAKE_NETWORK_OUTPUTS, runLayerProgram, type LayerRun, type RecordedResource } from "@platform/infra/testing";
 import type { ComputeProgramOptions } from "../src/program";
 
 const ACCOUNT = FAKE_ACCOUNT_ID;
 export const REGISTRY = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 
 /** What the network layer answers with. */
-export const NETWORK = {
-  vpcId: "vpc-0abc",
-  vpcCidr: "10.30.0.0/16",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
-  albSecurityGroupId: "sg-alb",
-  serviceSecurityGroupId: "sg-service",
-  databaseSecurityGroupId: "sg-database",
-  cacheSecurityGroupId: "sg-cache",
-  kmsKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/network-key`,
-  alertTopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:platform-alerts`,
-};
+export const NETWORK = FAKE_NETWORK_OUTPUTS;
 
 /** What the data layer answers with. */
 export const DATA = {

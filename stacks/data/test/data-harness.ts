@@ -4,20 +4,11 @@
  * plan uses too. Nothing here creates cloud resources.
  */
 import { type Environment } from "@platform/infra/environment";
-import { runLayerProgram, type LayerRun } from "@platform/infra/testing";
+import { FAKE_NETWORK_OUTPUTS, runLayerProgram, type LayerRun } from "@platform/infra/testing";
 import type { DataProgramOptions } from "../src/program";
 
-/** What the network layer answers with in these tests. */
-export const NETWORK = {
-  vpcId: "vpc-0123",
-  vpcCidr: "10.20.0.0/16",
-  isolatedSubnetIds: ["subnet-iso-a", "subnet-iso-b", "subnet-iso-c"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
-  databaseSecurityGroupId: "sg-database",
-  cacheSecurityGroupId: "sg-cache",
-  kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/network-key",
-  alertTopicArn: "arn:aws:sns:eu-west-1:123456789012:platform-alerts",
-};
+/** What the network layer answers with. */
+export const NETWORK = FAKE_NETWORK_OUTPUTS;
 
 export type DataRun = LayerRun;
 

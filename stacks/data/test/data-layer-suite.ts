@@ -1,14 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- recorded mock inputs are untyped JSON; the assertions give them shape. */
 /**
- * Checks both environments' data layers must pass, on the inputs the program actually sent. Each
- * <env>.test.ts runs them once against its own run, then checks what differs per environment.
+ * The data layer's tests: checks both environments' data layers must pass, on the inputs the program actually
+ * sent, and the suite each <env>.test.ts runs with what differs per environment.
  */
-import { expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { dailyOverlapsWeekly, type RunbookKey } from "@platform/infra";
-import { type Environment } from "@platform/infra/environment";
+import { loadEnvironment, type Environment } from "@platform/infra/environment";
 import { isTaggable, LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
 import { isWireSecret, settle } from "@platform/infra/testing";
-import { NETWORK, type DataRun } from "./data-harness";
+import { NETWORK, runDataProgram, type DataRun } from "./data-harness";
 
 export const T = {
   instance: "aws:rds/instance:Instance",
@@ -55,8 +55,24 @@ function asSecret(value: unknown): unknown {
   return (value as Inputs).value;
 }
 
+/**
+ * The data layer's tests for one environment (staging.test.ts, prod.test.ts): runs the program once, the checks
+ * every environment passes, then the environment's own (`specific`).
+ */
+export function dataLayerSuite(environmentName: string, specific: (run: () => DataRun, environment: Environment) => void): void {
+  const environment = loadEnvironment(environmentName);
+  let run: DataRun;
+  beforeAll(async () => {
+    run = await runDataProgram(environment);
+  });
+  describe(`data layer, ${environmentName}`, () => {
+    commonDataLayerChecks(environment, () => run);
+    specific(() => run, environment);
+  });
+}
+
 /** Registers the checks that hold for every environment. `run` is read lazily (it is built in beforeAll). */
-export function commonDataLayerChecks(environment: Environment, run: () => DataRun): void {
+function commonDataLayerChecks(environment: Environment, run: () => DataRun): void {
   const one = (type: string, name?: string): Inputs => run().recorder.one(type, name).inputs;
   /** What the simulation answered for a resource: its id and computed attributes (the one table's). */
   const simulated = (type: string, name?: string) => run().recorder.one(type, name);

@@ -1,38 +1,28 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { loadEnvironment } from "@platform/infra/environment";
-import { commonDataLayerChecks, T } from "./data-layer-suite";
-import { runDataProgram, type DataRun } from "./data-harness";
+import { expect, it } from "vitest";
+import { dataLayerSuite, T } from "./data-layer-suite";
 
-const environment = loadEnvironment("staging");
-let run: DataRun;
-beforeAll(async () => {
-  run = await runDataProgram(environment);
-});
-
-describe("data layer, staging", () => {
-  commonDataLayerChecks(environment, () => run);
-
+dataLayerSuite("staging", (run) => {
   it("is small: single-AZ database without deletion protection, one Redis node without failover", () => {
-    const db = run.recorder.one(T.instance).inputs;
+    const db = run().recorder.one(T.instance).inputs;
     expect(db.multiAz).toBe(false);
     expect(db.deletionProtection).toBe(false);
-    const rg = run.recorder.one(T.replicationGroup).inputs;
+    const rg = run().recorder.one(T.replicationGroup).inputs;
     expect(rg.numCacheClusters).toBe(1);
     expect(rg.automaticFailoverEnabled).toBe(false);
     expect(rg.multiAzEnabled).toBe(false);
   });
 
   it("does not replicate backups to the DR region and creates no DR provider or key", () => {
-    expect(run.recorder.ofType(T.backupReplication)).toEqual([]);
-    expect(run.recorder.ofType(T.kmsKey)).toEqual([]);
-    expect(run.recorder.ofType(T.provider).map((p) => p.name)).toEqual(["aws"]);
+    expect(run().recorder.ofType(T.backupReplication)).toEqual([]);
+    expect(run().recorder.ofType(T.kmsKey)).toEqual([]);
+    expect(run().recorder.ofType(T.provider).map((p) => p.name)).toEqual(["aws"]);
   });
 
   it("leaves staging resources unprotected so the environment can be torn down", () => {
-    expect(run.options.get(`${T.instance}::postgres`)?.protect).toBe(false);
+    expect(run().options.get(`${T.instance}::postgres`)?.protect).toBe(false);
   });
 
   it("samples enhanced monitoring every 60 s", () => {
-    expect(run.recorder.one(T.instance).inputs.monitoringInterval).toBe(60);
+    expect(run().recorder.one(T.instance).inputs.monitoringInterval).toBe(60);
   });
 });
