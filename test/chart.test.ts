@@ -9,8 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { loadEnvironment } from "../infra/src/environment";
-import { SERVICE_CHART_PATH, serviceChartValues } from "../infra/src/compute/eks";
+import { loadEnvironment, SERVICE_CHART_PATH, serviceChartValues } from "@platform/infra";
 import { schemaProblems } from "./support/kubernetes-schemas";
 
 const root = path.resolve(__dirname, "..");

@@ -8,6 +8,10 @@ export { Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSec
 export { ContainerImage, ImageReplication, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ImageReplicationArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
 export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
 export { DoraSnapshotSchedule, unbundledJob, type DoraSnapshotScheduleArgs } from "./compute";
-export { CLOUDFRONT_REGION, Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
+export { CLOUDFRONT_REGION, Edge, type EdgeArgs } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
 export { EksCluster, EksWebService, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";
+// For the stacks' tests, which import through the package like every other user.
+export { OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./compute/eks";
+export { cidrContains } from "./network/subnet-plan";
+export { dailyOverlapsWeekly } from "./data";

@@ -77,8 +77,9 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       alertTopicArn: network.alertTopicArn,
       originVerifyHeader: originHeader,
       tags,
+      usEast1Provider,
     },
-    { provider, usEast1Provider },
+    { provider },
   );
 
   const shared = {

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEnvironment } from "@platform/infra/environment";
-import { containerOf, REGISTRY, runComputeProgram, TYPES, type ComputeRun } from "../test/compute-harness";
+import { containerOf, REGISTRY, runComputeProgram, TYPES, type ComputeRun } from "./compute-harness";
 
 const STAGING_DIGEST = `sha256:${"ab".repeat(32)}`;
 const PROMOTED = `${REGISTRY}/staging-release-ledger@${STAGING_DIGEST}`;
@@ -46,7 +46,7 @@ describe("compute layer, prod: promotion of a staging digest", () => {
 
 describe("compute layer: an invalid image reference", () => {
   it("fails with a message naming the config key, the problem and the expected form, registering nothing", async () => {
-    const { computeProgram } = await import("./program.js");
+    const { computeProgram } = await import("../src/program.js");
     const before = run.recorder.resources.length;
     const prod = loadEnvironment("prod");
     expect(() => computeProgram(prod, { image: `${REGISTRY}/staging-release-ledger:v1.2.3` })).toThrow(

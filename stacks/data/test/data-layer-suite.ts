@@ -1,18 +1,14 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
-   test code: the mocks record inputs loosely typed, exactly as in the *.test.ts files this module serves. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- recorded mock inputs are untyped JSON; the assertions give them shape. */
 /**
- * Checks both environments' data layers must pass, on the inputs the program actually sent. Each
- * program.<env>.test.ts runs them once against its own run, then checks what differs per environment.
+ * The data layer's tests: checks both environments' data layers must pass, on the inputs the program actually
+ * sent, and the suite each <env>.test.ts runs with what differs per environment.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { expect, it } from "vitest";
-import { dailyOverlapsWeekly } from "../../../infra/src/data/maintenance-windows";
-import { type RunbookKey } from "@platform/infra";
-import { type Environment } from "@platform/infra/environment";
-import { LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
-import { settle } from "../../../infra/src/testing/mocks";
-import { generatedToken, NETWORK, RDS_MANAGED_SECRET_ARN, type DataRun } from "./program-harness";
-import { isTaggable } from "../../../infra/src/testing/taggable";
+import { beforeAll, describe, expect, it } from "vitest";
+import { dailyOverlapsWeekly, type RunbookKey } from "@platform/infra";
+import { loadEnvironment, type Environment } from "@platform/infra/environment";
+import { isTaggable, LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
+import { isWireSecret, settle } from "@platform/infra/testing";
+import { NETWORK, runDataProgram, type DataRun } from "./data-harness";
 
 export const T = {
   instance: "aws:rds/instance:Instance",
@@ -55,31 +51,50 @@ type Inputs = Record<string, any>;
 
 /** The value inside a serialized Pulumi secret; fails if the value is not marked secret. */
 function asSecret(value: unknown): unknown {
-  const sentinel = value as Inputs | undefined;
-  expect(sentinel?.[pulumi.runtime.specialSigKey], "value must be a Pulumi secret").toBe(pulumi.runtime.specialSecretSig);
-  return sentinel?.value;
+  expect(isWireSecret(value), "value must be a Pulumi secret").toBe(true);
+  return (value as Inputs).value;
+}
+
+/**
+ * The data layer's tests for one environment (staging.test.ts, prod.test.ts): runs the program once, the checks
+ * every environment passes, then the environment's own (`specific`).
+ */
+export function dataLayerSuite(environmentName: string, specific: (run: () => DataRun, environment: Environment) => void): void {
+  const environment = loadEnvironment(environmentName);
+  let run: DataRun;
+  beforeAll(async () => {
+    run = await runDataProgram(environment);
+  });
+  describe(`data layer, ${environmentName}`, () => {
+    commonDataLayerChecks(environment, () => run);
+    specific(() => run, environment);
+  });
 }
 
 /** Registers the checks that hold for every environment. `run` is read lazily (it is built in beforeAll). */
-export function commonDataLayerChecks(environment: Environment, run: () => DataRun): void {
+function commonDataLayerChecks(environment: Environment, run: () => DataRun): void {
   const one = (type: string, name?: string): Inputs => run().recorder.one(type, name).inputs;
+  /** What the simulation answered for a resource: its id and computed attributes (the one table's). */
+  const simulated = (type: string, name?: string) => run().recorder.one(type, name);
+  const address = () => simulated(T.instance).state.address;
+  const masterSecretArn = () => (simulated(T.instance).state.masterUserSecrets as { secretArn: string }[])[0]!.secretArn;
   const identifier = `ledger-${environment.name}`;
 
   it("returns exactly the contract's outputs, with the values the resources have", async () => {
     const outputs = await settle(run().outputs);
     expect(Object.keys(outputs).sort()).toEqual([...LAYER_OUTPUT_NAMES.data].sort());
     expect(outputs).toEqual({
-      dbEndpoint: `${identifier}.c0ffee.eu-west-1.rds.amazonaws.com`,
+      dbEndpoint: address(),
       dbPort: 5432,
       dbName: "ledger",
       dbInstanceIdentifier: identifier,
-      dbMasterSecretArn: RDS_MANAGED_SECRET_ARN,
-      dbAppSecretArn: "arn:aws:mock:eu-west-1:123456789012:Secret/postgres-app",
+      dbMasterSecretArn: masterSecretArn(),
+      dbAppSecretArn: simulated(T.secret, "postgres-app").state.arn,
       dbAppUsername: "ledger_app",
-      redisEndpoint: `master.${identifier}.c0ffee.euw1.cache.amazonaws.com`,
+      redisEndpoint: simulated(T.replicationGroup).state.primaryEndpointAddress,
       redisPort: 6379,
       redisReplicationGroupId: identifier,
-      redisAuthSecretArn: "arn:aws:mock:eu-west-1:123456789012:Secret/redis-auth",
+      redisAuthSecretArn: simulated(T.secret, "redis-auth").state.arn,
     });
   });
 
@@ -101,7 +116,7 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     expect(db.instanceClass).toBe(environment.database.instanceClass);
     expect(db.publiclyAccessible).toBe(false);
     expect(subnets.subnetIds).toEqual(NETWORK.isolatedSubnetIds);
-    expect(db.dbSubnetGroupName).toBe("postgres-subnets");
+    expect(db.dbSubnetGroupName).toBe(simulated(T.dbSubnets, "postgres-subnets").state.name);
     expect(db.vpcSecurityGroupIds).toEqual([NETWORK.databaseSecurityGroupId]);
     expect(db.dbName).toBe("ledger");
   });
@@ -132,7 +147,7 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     const values = Object.fromEntries((params.parameters as Inputs[]).map((p) => [p.name, p.value]));
     expect(values["rds.force_ssl"]).toBe("1");
     expect(Number(values.log_min_duration_statement)).toBeGreaterThan(0);
-    expect(one(T.instance).parameterGroupName).toBe("postgres-params");
+    expect(one(T.instance).parameterGroupName).toBe(simulated(T.dbParams, "postgres-params").state.name);
   });
 
   it("exports PostgreSQL logs into log groups it created with a retention and the KMS key", () => {
@@ -151,7 +166,7 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     expect(db.performanceInsightsEnabled).toBe(true);
     expect(db.performanceInsightsKmsKeyId).toBe(NETWORK.kmsKeyArn);
     expect(db.monitoringInterval).toBeGreaterThan(0);
-    expect(db.monitoringRoleArn).toBe("arn:aws:mock:eu-west-1:123456789012:Role/postgres-monitoring");
+    expect(db.monitoringRoleArn).toBe(simulated(T.role, "postgres-monitoring").state.arn);
     const trust = JSON.parse(one(T.role, "postgres-monitoring").assumeRolePolicy as string);
     expect(trust.Statement[0].Principal.Service).toBe("monitoring.rds.amazonaws.com");
     // Confused deputy: only RDS acting for this account's instance may assume the role.
@@ -161,7 +176,7 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     });
     const attachment = one(T.rolePolicy, "postgres-monitoring");
     expect(attachment.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
-    expect(attachment.role).toBe("postgres-monitoring");
+    expect(attachment.role).toBe(simulated(T.role, "postgres-monitoring").state.name);
   });
 
   it("upgrades minor versions, copies tags to snapshots and keeps explicit, non-overlapping backup and maintenance windows", () => {
@@ -197,8 +212,8 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     expect(rg.transitEncryptionMode).toBe("required");
     expect(rg.securityGroupIds).toEqual([NETWORK.cacheSecurityGroupId]);
     expect(one(T.cacheSubnets).subnetIds).toEqual(NETWORK.isolatedSubnetIds);
-    expect(rg.subnetGroupName).toBe("redis-subnets");
-    expect(rg.parameterGroupName).toBe("redis-params");
+    expect(rg.subnetGroupName).toBe(simulated(T.cacheSubnets, "redis-subnets").state.name);
+    expect(rg.parameterGroupName).toBe(simulated(T.cacheParams, "redis-params").state.name);
     expect(one(T.cacheParams).family).toBe(`redis${environment.cache.engineVersion.split(".")[0]}`);
   });
 
@@ -208,13 +223,13 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     expect(password.length).toBeLessThanOrEqual(128);
     // ElastiCache rejects @, " and /: either no special characters or a safe set.
     if (password.special !== false) expect(password.overrideSpecial).toMatch(/^[^@"/ ]+$/);
-    const token = generatedToken("redis-auth-token");
+    const token = simulated(T.randomPassword, "redis-auth-token").state.result;
     // The token travels (and sits in state) as a Pulumi secret.
     expect(asSecret(one(T.replicationGroup).authToken)).toBe(token);
     const secret = one(T.secret, "redis-auth");
     expect(secret.kmsKeyId).toBe(NETWORK.kmsKeyArn);
     const version = one(T.secretVersion, "redis-auth");
-    expect(version.secretId).toBe("redis-auth-id");
+    expect(version.secretId).toBe(simulated(T.secret, "redis-auth").id);
     expect(asSecret(version.secretString)).toBe(token);
   });
 
@@ -224,12 +239,12 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     const version = one(T.secretVersion, "postgres-app");
     expect(JSON.parse(asSecret(version.secretString) as string)).toEqual({
       engine: "postgres",
-      host: `${identifier}.c0ffee.eu-west-1.rds.amazonaws.com`,
+      host: address(),
       port: 5432,
       dbname: "ledger",
       username: "ledger_app",
-      password: generatedToken("postgres-app-password"),
-      masterarn: RDS_MANAGED_SECRET_ARN,
+      password: simulated(T.randomPassword, "postgres-app-password").state.result,
+      masterarn: masterSecretArn(),
     });
     // After the first rotation the secret's value is the rotation's, not the program's.
     expect(run().options.get(`${T.secretVersion}::postgres-app`)?.ignoreChanges).toEqual(["secretString"]);
@@ -244,7 +259,7 @@ export function commonDataLayerChecks(environment: Environment, run: () => DataR
     });
     const rotation = one(T.rotation, "postgres-app");
     expect(rotation).toMatchObject({
-      secretId: "postgres-app-id",
+      secretId: simulated(T.secret, "postgres-app").id,
       rotationLambdaArn: `arn:aws:lambda:eu-west-1:123456789012:function:${rotator.parameters.functionName}`,
       rotationRules: { automaticallyAfterDays: 30 },
       // The user exists only once the compute layer's first task has run its migration.

@@ -5,7 +5,7 @@
  */
 import { loadEnvironment, type Environment } from "@platform/infra/environment";
 import { beforeAll, describe, expect, it } from "vitest";
-import { installMocks, settle, settleResources, type MockRecorder, type RecordedResource } from "../../../infra/src/testing/mocks";
+import { installMocks, settle, settleResources, type MockRecorder, type RecordedResource } from "@platform/infra/testing";
 
 type Run = Map<string, RecordedResource>;
 const keyOf = (r: RecordedResource) => `${r.type}::${r.name}`;
@@ -31,7 +31,7 @@ const runs: Record<string, Run> = {};
 
 beforeAll(async () => {
   recorder = await installMocks({ project: "platform-network", stack: "prod" });
-  ({ networkProgram: program } = await import("./program.js"));
+  ({ networkProgram: program } = await import("../src/program.js"));
   runs.prod3 = await evaluate(prod);
   runs.prod2 = await evaluate({ ...prod, network: { ...prod.network, azCount: 2 } });
   runs.staging = await evaluate(staging);

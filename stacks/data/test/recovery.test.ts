@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEnvironment } from "@platform/infra/environment";
-import { T } from "./program-checks";
-import { runDataProgram, type DataRun } from "./program-harness";
+import { T } from "./data-layer-suite";
+import { runDataProgram, type DataRun } from "./data-harness";
 
 const environment = loadEnvironment("prod-dr");
 const SOURCE = "arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-4fjbsqxkrubgdiosa5b7c6ocuq";
@@ -36,7 +36,7 @@ describe("data layer, prod-dr (recovery environment)", () => {
   });
 
   it("refuses to create a recovery environment's database empty, and to restore over a live environment", async () => {
-    const { dataProgram } = await import("./program.js");
+    const { dataProgram } = await import("../src/program.js");
     expect(() => dataProgram(environment)).toThrow(/prod-dr is the recovery environment of prod: its database is restored[\s\S]*devctl dr restore prod/);
     expect(() => dataProgram(loadEnvironment("prod"), { restore: { sourceAutomatedBackupsArn: SOURCE } })).toThrow(
       /prod is not a recovery environment; platform-data:restoreFrom is only for <env>-dr stacks/,
@@ -44,7 +44,7 @@ describe("data layer, prod-dr (recovery environment)", () => {
   });
 
   it("refuses a restore source from another region, or a time that is not ISO-8601 UTC, before creating anything", async () => {
-    const { dataProgram } = await import("./program.js");
+    const { dataProgram } = await import("../src/program.js");
     const before = run.recorder.resources.length;
     expect(() =>
       dataProgram(environment, { restore: { sourceAutomatedBackupsArn: SOURCE.replace("eu-central-1", "eu-west-1"), time: "30/11/2026 02:15" } }),
@@ -55,7 +55,7 @@ describe("data layer, prod-dr (recovery environment)", () => {
 
 describe("data layer, prod-dr as a restore drill (platform-data:disposable)", () => {
   it("can be destroyed afterwards: no deletion protection, no protect, no final snapshots, and says it is a drill", async () => {
-    const { dataProgram } = await import("./program.js");
+    const { dataProgram } = await import("../src/program.js");
     // The restore run above keeps production's protection; the drill's copy (same logical names) drops it.
     expect(run.options.get(`${T.instance}::postgres`)?.protect).toBe(true);
     const before = run.recorder.resources.length;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadEnvironment } from "@platform/infra/environment";
-import { T } from "./program-checks";
-import { installMocks } from "../../../infra/src/testing/mocks";
-import { NETWORK, runDataProgram, withChanges, type DataRun } from "./program-harness";
+import { T } from "./data-layer-suite";
+import { installMocks } from "@platform/infra/testing";
+import { NETWORK, runDataProgram, withChanges, type DataRun } from "./data-harness";
 
 /** What a deployed stack is keyed by: each resource's type and logical name, plus the physical names operators use. */
 function identities(run: DataRun) {
@@ -43,7 +43,7 @@ describe("production guard rails", () => {
     const prod = loadEnvironment("prod");
     const weakened = withChanges(prod, { database: { multiAz: false, replicateBackupsToDr: false } });
     await installMocks({ project: "platform-data", stack: "prod", upstream: { network: NETWORK } });
-    const { dataProgram } = await import("./program.js");
+    const { dataProgram } = await import("../src/program.js");
     expect(() => dataProgram(weakened)).toThrow(/Database postgres cannot be built:[\s\S]*dbMultiAz: true[\s\S]*dbReplicateBackupsToDr: true/);
   });
 });

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll } from "vitest";
 import { parse, stringify } from "yaml";
 import { REPOSITORY_ROOT } from "@platform/infra/environment";
-import { eksLayerSuite } from "../test/eks-layer-suite";
+import { eksLayerSuite } from "./eks-layer-suite";
 
 // Production's shape on EKS: Pulumi.prod.yaml as it is, with computePlatform eks (prod itself stays on ECS).
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prod-eks-"));
