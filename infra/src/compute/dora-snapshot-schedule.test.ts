@@ -56,7 +56,7 @@ describe("DoraSnapshotSchedule", () => {
     expect(schedule.target.input).toBe(DORA_SNAPSHOT_SCHEDULE_INPUT);
     expect(schedule.target.arn).toContain("dora-snapshot");
     expect(schedule.target.retryPolicy.maximumRetryAttempts).toBeGreaterThan(0);
-    expect(schedule.target.deadLetterConfig.arn).toContain("dora-snapshot-dlq");
+    expect(schedule.target.deadLetterConfig.arn).toBe(recorder.one("aws:sqs/queue:Queue", "dora-snapshot-dlq").state.arn);
   });
 
   it("sends a run that still fails after Lambda's retries to the same queue, whose first message raises an alarm", () => {
@@ -65,7 +65,7 @@ describe("DoraSnapshotSchedule", () => {
       destinationConfig: { onFailure: { destination: string } };
     };
     expect(invoke.maximumRetryAttempts).toBe(2);
-    expect(invoke.destinationConfig.onFailure.destination).toContain("dora-snapshot-dlq");
+    expect(invoke.destinationConfig.onFailure.destination).toBe(recorder.one("aws:sqs/queue:Queue", "dora-snapshot-dlq").state.arn);
     const alarm = recorder.one("aws:cloudwatch/metricAlarm:MetricAlarm").inputs;
     expect(alarm).toMatchObject({
       namespace: "AWS/SQS",
