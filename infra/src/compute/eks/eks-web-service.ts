@@ -5,6 +5,7 @@ import { dnsValidatedCertificate } from "../../dns/validated-certificate";
 import type { Environment } from "../../environment/environment";
 import { ALB_LOG_PREFIX, albAccessLogs } from "../alb-access-logs";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
+import type { MeshMetrics } from "../mesh/mesh-metrics";
 import { ServiceAlarms } from "../service-alarms";
 import { deregistrationDelaySeconds } from "../shutdown-timing";
 import { ALB_TLS_POLICY, originDomainName, READINESS_PATH } from "../web-service";
@@ -77,6 +78,8 @@ export class EksWebService extends pulumi.ComponentResource {
   readonly originDomainName: pulumi.Output<string>;
   readonly alarmNames: pulumi.Output<string[]>;
   readonly deploymentAlarmNames: pulumi.Output<string[]>;
+  /** The mesh's metrics of the service (dashboard), when there is a mesh. */
+  readonly meshMetrics?: pulumi.Output<MeshMetrics>;
 
   constructor(name: string, args: EksWebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:compute:EksWebService", name, {}, opts);
