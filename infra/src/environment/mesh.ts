@@ -74,6 +74,8 @@ export function meshSettingsProblems(s: {
   readonly meshMtls: boolean;
   readonly meshRoutes: readonly string[];
   readonly computePlatform: string;
+  /** EKS Auto Mode node pools (istio-ambient runs istiod on the system pool). */
+  readonly eksNodePools?: readonly string[];
 }): MeshSettingsProblem[] {
   const problems: MeshSettingsProblem[] = [];
   if (s.meshMode !== "none") {
@@ -87,6 +89,9 @@ export function meshSettingsProblems(s: {
           (fit ? `use ${fit} or none` : "use none"),
       });
     }
+  }
+  if (s.meshMode === "istio-ambient" && s.computePlatform === "eks" && s.eksNodePools && !s.eksNodePools.includes("system")) {
+    problems.push({ key: "meshMode", message: "is istio-ambient, whose control plane (istiod) runs on the system node pool; add system to eksNodePools" });
   }
   if (s.meshMode === "none" && s.meshMtls) {
     problems.push({ key: "meshMtls", message: "is true while meshMode is none; there is no mesh to encrypt: pick a meshMode or set meshMtls: false" });

@@ -310,7 +310,7 @@ function meshGroup(mesh: MeshMetrics): [string, Panel[]] {
     meshDashboardGroup(mesh.mode),
     [
       { title: "Mesh requests and 5xx", metrics: [row(mesh.requests, { label: "Requests" }), row(mesh.errors, { label: "5xx" })] },
-      { title: "Mesh response time", metrics: [row(mesh.latency, { label: mesh.latency.stat })] },
+      ...(mesh.latency ? [{ title: "Mesh response time", metrics: [row(mesh.latency, { label: mesh.latency.stat })] }] : []),
     ],
   ];
 }

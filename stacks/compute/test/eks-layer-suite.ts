@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LoadOptions } from "@platform/infra/environment";
 import { LAYER_OUTPUT_NAMES } from "@platform/infra/layers";
 import { OPERATOR_CHARTS, SERVICE_CHART_PATH } from "../../../infra/src/compute/eks";
+import { AMBIENT_PORTS } from "../../../infra/src/compute/mesh/istio-ambient";
 import { BUILT_DIGEST, DATA, NETWORK, REGISTRY, runComputeProgram, type ComputeRun } from "./compute-harness";
 
 const EKS = {
@@ -148,7 +149,8 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
           expect.objectContaining({ referencedSecurityGroupId: NETWORK.albSecurityGroupId, fromPort: 8080, toPort: 8080 }),
         ]),
       );
-      expect(ingress).toHaveLength(3);
+      // Istio ambient adds its own ports on the cluster group (mesh-suite.ts checks them).
+      expect(ingress).toHaveLength(3 + (run.environment.mesh.mode === "istio-ambient" ? AMBIENT_PORTS.length : 0));
     });
 
     it("keeps the ALB's access logs private, encrypted and only for logRetentionDays", () => {

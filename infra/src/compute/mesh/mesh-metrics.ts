@@ -22,7 +22,8 @@ export interface MeshMetrics {
   readonly namespace: string;
   readonly requests: MeshMetric;
   readonly errors: MeshMetric;
-  readonly latency: MeshMetric;
+  /** Response time as a percentile, where the mesh publishes one (Istio's histograms reach CloudWatch without one). */
+  readonly latency?: MeshMetric;
 }
 
 /** The mesh alarm's key: its runbook entry and, prefixed with the environment, its name. */
