@@ -19,6 +19,8 @@ describe("the Service Connect block of the ECS service", () => {
           discoveryName: "release-ledger",
           clientAlias: [{ dnsName: "release-ledger", port: 8080 }],
           timeout: { perRequestTimeoutSeconds: 15, idleTimeoutSeconds: 60 },
+          // The proxy moves off the container port, which the ALB reaches in plain HTTP.
+          ingressPortOverride: 8081,
           tls: { issuerCertAuthority: { awsPcaAuthorityArn: tls.certificateAuthorityArn }, roleArn: tls.roleArn, kmsKey: tls.kmsKeyArn },
         },
       ],
@@ -31,7 +33,9 @@ describe("the Service Connect block of the ECS service", () => {
 
   it("encrypts only when meshMtls is on, and refuses mTLS without a CA", () => {
     const plain = { ...staging, mesh: { ...staging.mesh, mtls: false } };
-    expect(serviceConnectConfiguration({ ...input, environment: plain }).services).toEqual([expect.not.objectContaining({ tls: expect.anything() as unknown })]);
+    const services = serviceConnectConfiguration({ ...input, environment: plain }).services as unknown as Record<string, unknown>[];
+    expect(services[0]).not.toHaveProperty("tls");
+    expect(services[0]).not.toHaveProperty("ingressPortOverride");
     expect(() => serviceConnectConfiguration(input)).toThrow("meshMtls is on but no Private CA was given");
   });
 

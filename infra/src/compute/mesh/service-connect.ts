@@ -19,6 +19,11 @@ export const SERVICE_CONNECT_PORT_NAME = "http";
  */
 export const SERVICE_CONNECT_CA_USAGE_MODE = "SHORT_LIVED_CERTIFICATE";
 
+/** The Service Connect proxy's port when TLS is on: beside the service's own, which stays the ALB's. */
+export function serviceConnectTlsPort(servicePort: number): number {
+  return servicePort + 1;
+}
+
 /** The namespace's name: one per environment, so staging's services never resolve prod's. */
 export function serviceConnectNamespaceName(environmentName: string): string {
   return `${environmentName}.internal`;
@@ -64,6 +69,10 @@ export function serviceConnectConfiguration(input: ServiceConnectSettingsInput):
         },
         ...(input.tls
           ? {
+              // With TLS the proxy expects TLS on its port; by default that is the container port, which the ALB
+              // reaches in plain HTTP (ALB health checks cannot speak Service Connect's TLS 1.3-only). Moving the
+              // proxy to its own port leaves the container port to the ALB.
+              ingressPortOverride: serviceConnectTlsPort(env.service.port),
               tls: {
                 issuerCertAuthority: { awsPcaAuthorityArn: input.tls.certificateAuthorityArn },
                 roleArn: input.tls.roleArn,
