@@ -41,7 +41,7 @@ meshSuite("staging-eks", readEks, (run) => {
   });
 
   it("runs istiod on Auto Mode's system node pool and opens ambient's ports on the cluster security group", () => {
-    expect(releaseValues(run(), "istiod").pilot).toMatchObject({
+    expect(releaseValues(run(), "istiod")).toMatchObject({
       nodeSelector: { "karpenter.sh/nodepool": "system" },
       tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
     });

@@ -66,14 +66,14 @@ const SYSTEM_POOL = { label: { "karpenter.sh/nodepool": "system" }, toleration: 
 export function istioChartValues(env: Pick<Environment, "isProduction">): Record<IstioChart, Record<string, unknown>> {
   return {
     base: {},
+    // The istiod chart takes these at the top level (its values.yaml keeps the defaults under
+    // _internal_defaults_do_not_set); the older `pilot.*` keys are ignored by it.
     istiod: {
       profile: "ambient",
-      pilot: {
-        // Two replicas in production, so a node replacement never stops certificate issuance.
-        autoscaleMin: env.isProduction ? 2 : 1,
-        nodeSelector: SYSTEM_POOL.label,
-        tolerations: [SYSTEM_POOL.toleration],
-      },
+      // Two replicas in production, so a node replacement never stops certificate issuance.
+      autoscaleMin: env.isProduction ? 2 : 1,
+      nodeSelector: SYSTEM_POOL.label,
+      tolerations: [SYSTEM_POOL.toleration],
     },
     cni: { profile: "ambient" },
     ztunnel: {},
