@@ -52,6 +52,8 @@ meshSuite("staging-eks", readEks, (run) => {
   });
 
   it("enrols the service's namespace in ambient mode with its waypoint, keeping the restricted Pod Security Standard", () => {
+    // Istio's waypoint and gateway pods carry seccomp only when istiod is told to: restricted demands it.
+    expect(releaseValues(run(), "istiod").gateways).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
     expect(run().recorder.one("kubernetes:core/v1:Namespace").inputs.metadata).toMatchObject({
       labels: { "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint", "pod-security.kubernetes.io/enforce": "restricted" },
     });

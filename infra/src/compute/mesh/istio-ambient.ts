@@ -74,6 +74,9 @@ export function istioChartValues(env: Pick<Environment, "isProduction">): Record
       autoscaleMin: env.isProduction ? 2 : 1,
       nodeSelector: SYSTEM_POOL.label,
       tolerations: [SYSTEM_POOL.toleration],
+      // The waypoint and the ingress gateway run in the service's namespace, which enforces the restricted Pod
+      // Security Standard; Istio's gateway templates set seccomp only when asked.
+      gateways: { seccompProfile: { type: "RuntimeDefault" } },
     },
     cni: { profile: "ambient" },
     ztunnel: {},
