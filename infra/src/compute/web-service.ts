@@ -10,7 +10,7 @@ import { ALB_LOG_PREFIX, albAccessLogs } from "./alb-access-logs";
 import { ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./iam-policies";
 import { ServiceAlarms } from "./service-alarms";
 import { deregistrationDelaySeconds } from "./shutdown-timing";
-import { meshAlarm, type MeshMetrics } from "./mesh/mesh-metrics";
+import { meshAlarm, withMeshAlarm, type MeshMetrics } from "./mesh/mesh-metrics";
 import { ServiceConnect, serviceConnectMetrics } from "./mesh/service-connect";
 
 /** TLS policy of the HTTPS listener: TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
@@ -411,8 +411,7 @@ export class WebService extends pulumi.ComponentResource {
     const meshAlarmResource = this.meshMetrics
       ? meshAlarm(`${name}-mesh-5xx-rate`, env, this.meshMetrics, args.alertTopicArn, tags, parent)
       : undefined;
-    const withMesh = (names: pulumi.Output<string[]>) =>
-      meshAlarmResource ? pulumi.all([names, meshAlarmResource.name]).apply(([service, mesh]) => [...service, mesh]) : names;
+    const withMesh = (names: pulumi.Output<string[]>) => withMeshAlarm(names, meshAlarmResource);
     const deploymentAlarmNames = withMesh(this.alarms.deploymentAlarmNames);
 
     // ---- Service ----

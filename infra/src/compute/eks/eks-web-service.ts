@@ -6,7 +6,7 @@ import type { Environment } from "../../environment/environment";
 import { ALB_LOG_PREFIX, albAccessLogs } from "../alb-access-logs";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
 import { AMBIENT_NAMESPACE_LABELS, IstioAmbient, istioMeshMetrics } from "../mesh/istio-ambient";
-import { meshAlarm, type MeshMetrics } from "../mesh/mesh-metrics";
+import { meshAlarm, withMeshAlarm, type MeshMetrics } from "../mesh/mesh-metrics";
 import { ServiceAlarms } from "../service-alarms";
 import { deregistrationDelaySeconds } from "../shutdown-timing";
 import { ALB_TLS_POLICY, originDomainName, READINESS_PATH } from "../web-service";
@@ -357,8 +357,7 @@ export class EksWebService extends pulumi.ComponentResource {
     // The mesh's own 5xx alarm, on the waypoint's metrics: alerts, and devctl's soak gate waits on it like the others.
     this.meshMetrics = this.mesh ? pulumi.output(istioMeshMetrics(env.name, serviceName)) : undefined;
     const meshAlarmResource = this.meshMetrics ? meshAlarm(`${name}-mesh-5xx-rate`, env, this.meshMetrics, args.alertTopicArn, tags, parent) : undefined;
-    const withMesh = (names: pulumi.Output<string[]>) =>
-      meshAlarmResource ? pulumi.all([names, meshAlarmResource.name]).apply(([service, mesh]) => [...service, mesh]) : names;
+    const withMesh = (names: pulumi.Output<string[]>) => withMeshAlarm(names, meshAlarmResource);
     this.alarmNames = withMesh(this.alarms.alarmNames);
     this.deploymentAlarmNames = withMesh(this.alarms.deploymentAlarmNames);
     this.registerOutputs({

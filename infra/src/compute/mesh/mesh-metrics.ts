@@ -87,3 +87,8 @@ export function meshAlarm(
     opts,
   );
 }
+
+/** Alarm names with the mesh alarm's appended, when there is one (the stack's alarm lists). */
+export function withMeshAlarm(names: pulumi.Output<string[]>, alarm: aws.cloudwatch.MetricAlarm | undefined): pulumi.Output<string[]> {
+  return alarm ? pulumi.all([names, alarm.name]).apply(([service, mesh]) => [...service, mesh]) : names;
+}
