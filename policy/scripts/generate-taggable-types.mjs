@@ -18,7 +18,7 @@ for (const dir of fs.readdirSync(awsRoot, { withFileTypes: true })) {
     const token = /static readonly __pulumiType = "(aws:[^"]+)"/.exec(dts)?.[1] ?? readToken(path.join(awsRoot, dir.name, file.replace(/\.d\.ts$/, ".js")));
     if (!token) continue;
     const args = /export interface \w+Args \{([\s\S]*?)\n\}/.exec(dts)?.[1] ?? "";
-    if (/\n    tags\?: pulumi\.Input<\{\s*\[key: string\]: pulumi\.Input<string>;?\s*\}/.test(args)) types.add(token);
+    if (/\n {4}tags\?: pulumi\.Input<\{\s*\[key: string\]: pulumi\.Input<string>;?\s*\}/.test(args)) types.add(token);
   }
 }
 

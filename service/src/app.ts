@@ -56,7 +56,7 @@ export const app = fp(
     await instance.register(postgres, { config });
     await instance.register(redis, { config });
     await instance.register(apiKeysRepository);
-    await instance.register(releasesRepository, { cacheTtlSeconds: config.cacheTtlSeconds });
+    await instance.register(releasesRepository, { cacheTtlSeconds: config.cacheTtlSeconds, doraSnapshotMaxAgeSeconds: config.doraSnapshot.maxAgeSeconds });
     await instance.register(dashboardRepository);
     await instance.register(recoveryRepository);
     await instance.register(rateLimit, { config });

@@ -2,7 +2,7 @@
 import type { Plan, PlannedLayer } from "./collect-plan";
 import type { PlannedResource } from "./evaluate-layer";
 
-/** The --json document (shape fixed by the issue; consumers rely on it). */
+/** The --json document. Scripts and CI read it: add fields, never rename or drop one. */
 export interface PlanDocument {
   environment: string;
   layers: {

@@ -97,7 +97,7 @@ describe("the real environment files", () => {
 describe("bad input", () => {
   it("names the known environments for an unknown one", () => {
     const error = failure(() => loadEnvironment("qa"));
-    expect(error.code).toBe("ENVIRONMENT_UNKNOWN");
+    expect(error.code).toBe("UNKNOWN_ENVIRONMENT");
     expect(error.message).toContain('unknown environment "qa"');
     expect(error.message).toMatch(/known environments: .*prod.*staging/);
   });
@@ -444,7 +444,7 @@ describe("recovery environments (<env>-dr), derived from the environment's file"
 
   it("refuses to derive from an environment that keeps no backups in its DR region", () => {
     const error = failure(() => loadEnvironment("staging-dr"));
-    expect(error.code).toBe("ENVIRONMENT_INVALID");
+    expect(error.code).toBe("INVALID_ENVIRONMENT");
     expect(error.message).toContain("platform:dbReplicateBackupsToDr");
     expect(error.message).toContain("staging keeps no backups in its DR region (eu-central-1), so staging-dr has nothing to restore");
   });
@@ -458,6 +458,6 @@ describe("recovery environments (<env>-dr), derived from the environment's file"
   });
 
   it("leaves a name ending in -dr alone when no environment of the prefix exists", () => {
-    expect(failure(() => loadEnvironment("nowhere-dr")).code).toBe("ENVIRONMENT_UNKNOWN");
+    expect(failure(() => loadEnvironment("nowhere-dr")).code).toBe("UNKNOWN_ENVIRONMENT");
   });
 });

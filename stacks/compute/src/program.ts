@@ -3,6 +3,7 @@ import {
   awsProvider,
   CLOUDFRONT_REGION,
   ContainerImage,
+  DoraSnapshotSchedule,
   Edge,
   EksWebService,
   ImageReplication,
@@ -12,6 +13,7 @@ import {
   originVerifyHeader,
   parseImageReference,
   readUpstream,
+  unbundledJob,
   WebService,
 } from "@platform/infra";
 import type { Environment } from "@platform/infra/environment";
@@ -23,6 +25,8 @@ export interface ComputeProgramOptions {
    * platform-compute:image (devctl promote/rollback set it). Unset = build service/ and deploy that.
    */
   readonly image?: string | undefined;
+  /** The bundled DORA snapshot job (service/src/lambda/dora-snapshot.ts, export `handler`). */
+  readonly doraSnapshotCode?: pulumi.asset.Archive;
 }
 
 /**
@@ -116,6 +120,25 @@ export function computeProgram(environment: Environment, options: ComputeProgram
           { ...shared, pullRepositoryArns: containerImage.pullRepositoryArns, serviceSecurityGroupId: network.serviceSecurityGroupId },
           { provider },
         );
+
+  // The nightly DORA snapshot, a Lambda function whichever platform serves the API.
+  new DoraSnapshotSchedule(
+    "dora-snapshot",
+    {
+      environmentName: environment.name,
+      code: options.doraSnapshotCode ?? unbundledJob("dora-snapshot"),
+      vpcId: network.vpcId,
+      vpcCidr: network.vpcCidr,
+      subnetIds: network.privateSubnetIds,
+      databaseSecurityGroupId: network.databaseSecurityGroupId,
+      database: { host: data.dbEndpoint, port: data.dbPort, name: data.dbName, appSecretArn: data.dbAppSecretArn, username: data.dbAppUsername },
+      kmsKeyArn: network.kmsKeyArn,
+      logRetentionDays: environment.logRetentionDays,
+      alertTopicArn: network.alertTopicArn,
+      tags,
+    },
+    { provider },
+  );
 
   const observability = new Observability(
     "observability",

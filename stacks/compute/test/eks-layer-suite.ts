@@ -147,10 +147,12 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
           expect.objectContaining({ securityGroupId: NETWORK.databaseSecurityGroupId, fromPort: DATA.dbPort, toPort: DATA.dbPort, ipProtocol: "tcp" }),
           expect.objectContaining({ securityGroupId: NETWORK.cacheSecurityGroupId, fromPort: DATA.redisPort, toPort: DATA.redisPort, ipProtocol: "tcp" }),
           expect.objectContaining({ referencedSecurityGroupId: NETWORK.albSecurityGroupId, fromPort: 8080, toPort: 8080 }),
+          // The nightly DORA snapshot function (DoraSnapshotSchedule), on every platform.
+          expect.objectContaining({ securityGroupId: NETWORK.databaseSecurityGroupId, description: "PostgreSQL from the DORA snapshot function" }),
         ]),
       );
       // Istio ambient adds its own ports on the cluster group (mesh-suite.ts checks them).
-      expect(ingress).toHaveLength(3 + (run.environment.mesh.mode === "istio-ambient" ? AMBIENT_PORTS.length : 0));
+      expect(ingress).toHaveLength(4 + (run.environment.mesh.mode === "istio-ambient" ? AMBIENT_PORTS.length : 0));
     });
 
     it("keeps the ALB's access logs private, encrypted and only for logRetentionDays", () => {

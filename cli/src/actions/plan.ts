@@ -1,15 +1,23 @@
 import { REPOSITORY_ROOT } from "@platform/infra/environment";
-import type { PlanContext } from "../commands/plan";
+import type { Layer } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
 import type { Io } from "../io";
-import { collectPlan } from "./collect-plan";
-import { planDocument, printPlan } from "./print-plan";
+import { collectPlan } from "../plan/collect-plan";
+import { planDocument, printPlan } from "../plan/print-plan";
+import type { Action } from "./context";
+
+export interface PlanOptions {
+  readonly environment: string;
+  /** Layers to show (their upstream layers are evaluated too); empty = all. */
+  readonly layers: readonly Layer[];
+  readonly json: boolean;
+}
 
 /**
  * Runs `devctl plan`. DEVCTL_PLAN_ROOT points at another tree of stacks/<layer>/src/program.ts (tests use
  * fixture programs); environment files always come from the repository.
  */
-export async function runPlan(context: PlanContext, io: Io): Promise<void> {
+export const runPlan: Action<PlanOptions> = async (options, { io }) => {
   const started = Date.now();
   // Pulumi's runtime logs with console.log when no engine is attached: keep stdout for the plan alone.
   const restore = redirectConsole(io);
@@ -20,8 +28,8 @@ export async function runPlan(context: PlanContext, io: Io): Promise<void> {
   let plan;
   try {
     plan = await collectPlan({
-      environment: context.environment,
-      layers: context.layers,
+      environment: options.environment,
+      layers: options.layers,
       programRoot: io.env.DEVCTL_PLAN_ROOT ?? REPOSITORY_ROOT,
       progress: (message) => io.err(`plan: ${message}`),
     });
@@ -29,7 +37,7 @@ export async function runPlan(context: PlanContext, io: Io): Promise<void> {
     Error.stackTraceLimit = stackTraceLimit;
     restore();
   }
-  io.out(context.json ? JSON.stringify(planDocument(plan), null, 2) : printPlan(plan));
+  io.out(options.json ? JSON.stringify(planDocument(plan), null, 2) : printPlan(plan));
   io.err(`plan: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const mandatory = plan.violations.filter((v) => v.level === "mandatory");
   if (mandatory.length > 0) {
@@ -40,7 +48,7 @@ export async function runPlan(context: PlanContext, io: Io): Promise<void> {
       "Fix the resources listed above (the rules live in policy/src/rules/), then run devctl plan again.",
     );
   }
-}
+};
 
 function redirectConsole(io: Io): () => void {
   const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
