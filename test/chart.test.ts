@@ -133,8 +133,13 @@ describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
       action: "ALLOW",
       rules: [{ from: [{ source: { principals: ["cluster.local/ns/release-ledger/sa/release-ledger-ingress-istio"] } }] }],
     });
-    const ingress = (byKind(objects, "NetworkPolicy")?.spec as { ingress: { ports: { port: unknown }[] }[] }).ingress;
-    expect(ingress.flatMap((i) => i.ports.map((p) => p.port))).toEqual(["http", 15008]);
+    // The service port from the VPC and from the kubelet's probes (rewritten by istio-cni), HBONE from the VPC.
+    const ingress = (byKind(objects, "NetworkPolicy")?.spec as { ingress: { ports: { port: unknown }[]; from: { ipBlock: { cidr: string } }[] }[] }).ingress;
+    expect(ingress.map((i) => [i.ports.map((p) => p.port), i.from.map((f) => f.ipBlock.cidr)])).toEqual([
+      [["http"], ["10.21.0.0/16"]],
+      [["http"], ["169.254.7.127/32"]],
+      [[15008], ["10.21.0.0/16"]],
+    ]);
   });
 
   it("without a mesh renders none of the mesh's objects and keeps the ALB on the service", () => {
