@@ -15,3 +15,4 @@ export { EksCluster, EksWebService, type EksClusterArgs, type EksWebServiceArgs 
 export { OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./compute/eks";
 export { cidrContains } from "./network/subnet-plan";
 export { dailyOverlapsWeekly } from "./data";
+export { AMBIENT_PORTS, GATEWAY_API_CRDS_URL, ISTIO_CHART_REPOSITORY, ISTIO_VERSION } from "./compute/mesh/istio-ambient";

@@ -96,7 +96,16 @@ describe("devctl plan staging-eks: the eks platform in the plan", () => {
 
   it("shows the Helm releases with their values", () => {
     const releases = ofType("kubernetes:helm.sh/v3:Release");
-    expect(releases.map((r) => r.name).sort()).toEqual(["service-argo-rollouts", "service-external-secrets", "service-release-ledger"]);
+    // staging-eks runs Istio ambient (meshMode istio-ambient): its four pinned releases are in the plan too.
+    expect(releases.map((r) => r.name).sort()).toEqual([
+      "service-argo-rollouts",
+      "service-external-secrets",
+      "service-mesh-istio-base",
+      "service-mesh-istio-cni",
+      "service-mesh-istiod",
+      "service-mesh-ztunnel",
+      "service-release-ledger",
+    ]);
     const service = releases.find((r) => r.name === "service-release-ledger")!;
     const values = service.inputs.values as { image: { ref: string }; rollout: { enabled: boolean } };
     expect(values.image.ref).toBe(doc.layers[2]!.outputs.imageRef);

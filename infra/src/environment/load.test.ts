@@ -394,6 +394,35 @@ describe("the compute platform", () => {
   });
 });
 
+describe("the mesh settings", () => {
+  it("defaults to no mesh, with one catch-all route timeout", () => {
+    expect(loadEnvironment("prod").mesh).toEqual({ mode: "none", mtls: false, routes: [{ pathPrefix: "/", timeoutSeconds: 15, retries: 0 }] });
+  });
+
+  it("refuses a mesh the platform cannot run, naming the key and the fix", () => {
+    const dir = scratch((c) => {
+      c["platform:meshMode"] = "istio-ambient";
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems).toEqual([
+      {
+        key: "platform:meshMode",
+        value: '"istio-ambient"',
+        message: "is istio-ambient, which runs on computePlatform eks only (this environment is ecs); use service-connect or none",
+      },
+    ]);
+  });
+
+  it("points at the one bad route", () => {
+    const dir = scratch((c) => {
+      c["platform:meshRoutes"] = ["/ timeout=15s", "/v1 timeout=90s"];
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]).toMatchObject({
+      key: "platform:meshRoutes[1]",
+      value: '"/v1 timeout=90s"',
+    });
+  });
+});
+
 describe("recovery environments (<env>-dr), derived from the environment's file", () => {
   it("derives prod-dr from Pulumi.prod.yaml: same sizes and protections, in prod's DR region, on its own host name", () => {
     const prod = loadEnvironment("prod");

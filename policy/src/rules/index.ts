@@ -20,6 +20,7 @@ import {
   kubernetesPodSecurity,
   kubernetesReleasesPinned,
 } from "./kubernetes";
+import { meshMtlsInProduction, meshNoAppMesh, meshRouteTimeouts } from "./mesh";
 import type { PolicyEnvironment, PolicyResource, Rule, RuleViolation } from "./types";
 
 export * from "./types";
@@ -61,6 +62,10 @@ export const RULES: readonly Rule[] = [
   eksNoWildcardAccess,
   kubernetesReleasesPinned,
   kubernetesPodSecurity,
+  // The service mesh (Service Connect or Istio ambient).
+  meshNoAppMesh,
+  meshMtlsInProduction,
+  meshRouteTimeouts,
 ];
 
 /** Runs every rule (or the given ones) over a stack's resources; violations in resource order, then stack rules. */

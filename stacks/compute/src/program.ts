@@ -154,6 +154,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       redisReplicationGroupId: data.redisReplicationGroupId,
       logGroupName: web.logGroupName,
       distributionId: edge.distributionId,
+      meshMetrics: web.meshMetrics,
       tags,
     },
     { provider },

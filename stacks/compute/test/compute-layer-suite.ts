@@ -183,6 +183,8 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
           ...(expected.targetGroups === 2 ? ["service-ecs-infrastructure-role"] : []),
           // Production copies every image to its DR region (ECR's repository-creation template role).
           ...(expected.deletionProtection ? ["service-image-replication-template"] : []),
+          // Service Connect TLS: the role ECS issues the proxies' certificates with (mesh-suite.ts).
+          ...(run.environment.mesh.mode === "service-connect" && run.environment.mesh.mtls ? ["service-mesh-tls-role"] : []),
         ].sort(),
       );
       for (const role of roles) expect(role.inputs.permissionsBoundary, role.name).toBe(WORKLOAD_BOUNDARY);
@@ -201,15 +203,16 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(run.options.get(`${TYPES.service}::service`)?.ignoreChanges).toContain("desiredCount");
     });
 
-    it("circuit breaker with rollback, and the 5xx and p99 alarms roll a deployment back", () => {
+    it("circuit breaker with rollback, and the 5xx and p99 alarms (and the mesh's, with a mesh) roll a deployment back", () => {
       const service = one(TYPES.service);
+      const rollbackAlarms = [
+        `${environmentName}-service-5xx-rate`,
+        `${environmentName}-service-p99-latency`,
+        ...(run.environment.mesh.mode === "none" ? [] : [`${environmentName}-mesh-5xx-rate`]),
+      ];
       expect(service.inputs.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
-      expect(service.inputs.alarms).toEqual({
-        alarmNames: [`${environmentName}-service-5xx-rate`, `${environmentName}-service-p99-latency`],
-        enable: true,
-        rollback: true,
-      });
-      expect(run.outputs.deploymentAlarmNames).toEqual([`${environmentName}-service-5xx-rate`, `${environmentName}-service-p99-latency`]);
+      expect(service.inputs.alarms).toEqual({ alarmNames: rollbackAlarms, enable: true, rollback: true });
+      expect(run.outputs.deploymentAlarmNames).toEqual(rollbackAlarms);
     });
 
     it(`deploys ${expected.strategy} with ${expected.targetGroups} target group(s), settings from the environment file`, () => {

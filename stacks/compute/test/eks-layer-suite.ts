@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LoadOptions } from "@platform/infra/environment";
 import { LAYER_OUTPUT_NAMES } from "@platform/infra/layers";
-import { OPERATOR_CHARTS, SERVICE_CHART_PATH } from "@platform/infra";
+import { AMBIENT_PORTS, OPERATOR_CHARTS, SERVICE_CHART_PATH } from "@platform/infra";
 import { DATA, NETWORK, REGISTRY, runComputeProgram, type ComputeRun } from "./compute-harness";
 
 const EKS = {
@@ -150,7 +150,8 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
           expect.objectContaining({ securityGroupId: NETWORK.databaseSecurityGroupId, description: "PostgreSQL from the DORA snapshot function" }),
         ]),
       );
-      expect(ingress).toHaveLength(4);
+      // Istio ambient adds its own ports on the cluster group (mesh-suite.ts checks them).
+      expect(ingress).toHaveLength(4 + (run.environment.mesh.mode === "istio-ambient" ? AMBIENT_PORTS.length : 0));
     });
 
     it("keeps the ALB's access logs private, encrypted and only for logRetentionDays", () => {
