@@ -124,7 +124,7 @@ interface CutoverPlan {
 }
 
 async function planCutover(action: ActionContext, options: DrCutoverOptions): Promise<CutoverPlan> {
-  const { environment, services, io } = action;
+  const { environment, services } = action;
   if (environment.recovery.of !== undefined) {
     throw new DevctlError("USAGE", `${environment.name} is a recovery environment; name the environment it recovers`, `devctl dr cutover ${environment.recovery.of}${options.back ? " --back" : ""}`);
   }

@@ -32,15 +32,14 @@ beforeAll(async () => {
     stack: "staging",
     state: (type, name, inputs) => {
       if (type === "aws:acm/certificate:Certificate") {
+        const names = [inputs.domainName, ...((inputs.subjectAlternativeNames as unknown[] | undefined) ?? [])].map(String);
         return {
-          domainValidationOptions: [
-            {
-              domainName: inputs.domainName,
-              resourceRecordName: `_a1b2.${String(inputs.domainName)}.`,
-              resourceRecordType: "CNAME",
-              resourceRecordValue: `_c3d4.${name}.acm-validations.aws.`,
-            },
-          ],
+          domainValidationOptions: names.map((domainName) => ({
+            domainName,
+            resourceRecordName: `_a1b2.${domainName}.`,
+            resourceRecordType: "CNAME",
+            resourceRecordValue: `_c3d4.${name}.acm-validations.aws.`,
+          })),
         };
       }
       if (type === "aws:cloudfront/distribution:Distribution") return { domainName: `d-${name}.cloudfront.net`, hostedZoneId: CLOUDFRONT_ZONE };
@@ -86,6 +85,19 @@ beforeAll(async () => {
     { provider: main, usEast1Provider },
   );
   await promiseOf(withHeader.distributionId);
+  // The recovery environment prod-dr (named so the per-environment filters above do not pick it up).
+  const recovery = loadEnvironment("prod-dr");
+  const recoveryEdge = new Edge(
+    "recovery-edge",
+    {
+      environment: recovery,
+      originDomainName: `origin.${recovery.dns.domainName}`,
+      alertTopicArn: "arn:aws:sns:eu-central-1:123456789012:alerts-prod-dr",
+      tags: { ...recovery.tags, Layer: "compute" },
+    },
+    { provider: main, usEast1Provider },
+  );
+  await promiseOf(recoveryEdge.distributionId);
   await quiesce();
 });
 
@@ -296,5 +308,23 @@ describe("Edge origin-verify header", () => {
 
   it("adds no custom header when none is given", () => {
     for (const env of ENVIRONMENTS) expect(input(one(env, "aws:cloudfront/distribution:Distribution"), "origins")[0].customHeaders).toBeUndefined();
+  });
+});
+
+describe("Edge of a recovery environment (prod-dr)", () => {
+  const named = (type: string, name: string) => recorder.ofType(type).filter((r) => r.name === name);
+
+  it("keeps its own host name, and its certificate also names prod's, so devctl dr cutover can move that name to it", () => {
+    const [distribution] = named("aws:cloudfront/distribution:Distribution", "recovery-edge");
+    // Only the certificate: prod's distribution holds ledger.platform.example.com until a cutover moves it.
+    expect(input(distribution!, "aliases")).toEqual(["dr.ledger.platform.example.com"]);
+    const [certificate] = named("aws:acm/certificate:Certificate", "recovery-edge-certificate");
+    expect(certificate!.inputs).toMatchObject({ domainName: "dr.ledger.platform.example.com", subjectAlternativeNames: ["ledger.platform.example.com"] });
+  });
+
+  it("creates a validation record for its own name only, and waits for prod's record of the other", () => {
+    expect(named("aws:route53/record:Record", "recovery-edge-certificate-validation").map((r) => r.inputs.name)).toEqual(["_a1b2.dr.ledger.platform.example.com."]);
+    const [validation] = named("aws:acm/certificateValidation:CertificateValidation", "recovery-edge-certificate");
+    expect(validation!.inputs.validationRecordFqdns).toEqual(["_a1b2.dr.ledger.platform.example.com", "_a1b2.ledger.platform.example.com"]);
   });
 });

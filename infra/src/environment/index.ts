@@ -13,4 +13,4 @@ export {
 export { EKS_NODE_POOLS, FARGATE_MEMORY_BY_CPU, publicAccessCidrProblem, LOG_RETENTION_DAYS, RESERVED_TAG_KEYS, vpcCidrProblem } from "./rules";
 export { isEnvironmentName } from "./name";
 export { settingsSchema, type Settings } from "./schema";
-export { RECOVERY_SUFFIX, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";
+export { RECOVERY_SUFFIX, recoveredDomainName, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";
