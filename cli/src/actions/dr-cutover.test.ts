@@ -214,6 +214,27 @@ describe("devctl dr cutover", () => {
     expect(holder(s)).toBe(DR.id);
   });
 
+  it("--back that fails its last check leaves traffic on prod-dr, as it was", async () => {
+    const s = setup();
+    await s.run(["dr", "cutover", "prod", "--yes"]);
+    const cutOver = s.edge.snapshot(ZONE);
+    s.unhealthy.add(HOST_URL);
+    const { code, stdout } = await s.run(["dr", "cutover", "prod", "--back", "--yes", "--json"]);
+    expect(code).toBe(ExitCode.Failure);
+    expect(JSON.parse(stdout)).toMatchObject({ direction: "back", outcome: "rolled-back", rollbackProblems: [] });
+    expect(s.edge.snapshot(ZONE)).toEqual(cutOver);
+    expect(holder(s)).toBe(DR.id);
+  });
+
+  it("--back works once prod-dr is gone from the engine's view: it needs only the record and CloudFront", async () => {
+    const s = setup();
+    const before = s.edge.snapshot(ZONE);
+    await s.run(["dr", "cutover", "prod", "--yes"]);
+    s.h.engine.stack({ environment: "prod-dr", layer: "compute" }).resources = 0;
+    expect((await s.run(["dr", "cutover", "prod", "--back", "--yes"])).code).toBe(ExitCode.Success);
+    expect(s.edge.snapshot(ZONE)).toEqual(before);
+  });
+
   it("undoes the ownership record when CloudFront refuses the move", async () => {
     const s = setup();
     const before = s.edge.snapshot(ZONE);

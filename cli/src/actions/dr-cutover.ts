@@ -135,26 +135,6 @@ async function planCutover(action: ActionContext, options: DrCutoverOptions): Pr
     throw new DevctlError("OPERATION_FAILED", "devctl was built without the CloudFront and Route 53 calls dr cutover needs", "run devctl from this repository's build (pnpm devctl)");
   }
   const host = environment.dns.domainName;
-  const recoveryCompute = { environment: recovery.name, layer: "compute" as const };
-  if (!(await services.engine.isDeployed(recoveryCompute))) {
-    throw new DevctlError(
-      "OPERATION_FAILED",
-      `recovery environment ${recovery.name} is not deployed: there is nothing to move ${host} to`,
-      `restore it first: devctl dr restore ${environment.name} --latest`,
-    );
-  }
-  if ((await services.engine.getConfig({ environment: recovery.name, layer: "data" }, DISPOSABLE_KEY)) === "true") {
-    throw new DevctlError(
-      "OPERATION_FAILED",
-      `${recovery.name} is a restore drill's disposable copy (no deletion protection, destroyed when the drill ends); it never takes traffic`,
-      `wait for the drill to finish, then run devctl dr restore ${environment.name} --latest for a recovery that can`,
-    );
-  }
-  const recoveryDomain = (await services.engine.outputs(recoveryCompute)).cdnDomainName;
-  if (typeof recoveryDomain !== "string" || recoveryDomain === "") {
-    throw new DevctlError("OPERATION_FAILED", `${recovery.name}'s compute layer has no cdnDomainName output`, `deploy it fully: devctl up ${recovery.name}`);
-  }
-
   const zoneId = await edge.publicZoneId(environment.dns.hostedZoneName);
   if (zoneId === undefined) {
     throw new DevctlError("OPERATION_FAILED", `there is no public Route 53 hosted zone ${environment.dns.hostedZoneName}`, `check platform:hostedZoneName in Pulumi.${environment.name}.yaml`);
@@ -164,14 +144,11 @@ async function planCutover(action: ActionContext, options: DrCutoverOptions): Pr
   const ownershipBefore = (await edge.records(zoneId, ownershipRecordName(host))).find((r) => r.type === "TXT");
   const distributions = await edge.distributions();
   const holder = distributions.find((d) => d.aliases.includes(host));
-  const recoveryDistribution = distributions.find((d) => d.domainName === recoveryDomain);
-  if (!recoveryDistribution) {
-    throw new DevctlError("OPERATION_FAILED", `no CloudFront distribution has ${recovery.name}'s domain ${recoveryDomain}`, `redeploy ${recovery.name}'s compute layer: devctl up ${recovery.name} --layer compute`);
-  }
 
   const base = { environment: environment.name, recoveryEnvironment: recovery.name, host, zoneId, edge };
   const smoke = services.smokeTest ?? defaultSmoke;
   if (!options.back) {
+    const recoveryDistribution = await recoveryDistributionOf(action, recovery.name, distributions);
     if (marker) {
       const record = parseCutoverRecord(marker, host);
       throw new DevctlError("USAGE", `${host} is already cut over to ${record.recoveryEnvironment} (since ${record.at}, recorded at ${cutoverRecordName(host)})`, `to return, run devctl dr cutover ${environment.name} --back`);
@@ -257,6 +234,36 @@ async function planCutover(action: ActionContext, options: DrCutoverOptions): Pr
       ];
     },
   };
+}
+
+/** The recovery environment's distribution, once it is deployed to take traffic (not a drill's copy). */
+async function recoveryDistributionOf(action: ActionContext, recoveryName: string, distributions: readonly DistributionView[]): Promise<DistributionView> {
+  const { environment, services } = action;
+  const host = environment.dns.domainName;
+  const recoveryCompute = { environment: recoveryName, layer: "compute" as const };
+  if (!(await services.engine.isDeployed(recoveryCompute))) {
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `recovery environment ${recoveryName} is not deployed: there is nothing to move ${host} to`,
+      `restore it first: devctl dr restore ${environment.name} --latest`,
+    );
+  }
+  if ((await services.engine.getConfig({ environment: recoveryName, layer: "data" }, DISPOSABLE_KEY)) === "true") {
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `${recoveryName} is a restore drill's disposable copy (no deletion protection, destroyed when the drill ends); it never takes traffic`,
+      `wait for the drill to finish, then run devctl dr restore ${environment.name} --latest for a recovery that can`,
+    );
+  }
+  const recoveryDomain = (await services.engine.outputs(recoveryCompute)).cdnDomainName;
+  if (typeof recoveryDomain !== "string" || recoveryDomain === "") {
+    throw new DevctlError("OPERATION_FAILED", `${recoveryName}'s compute layer has no cdnDomainName output`, `deploy it fully: devctl up ${recoveryName}`);
+  }
+  const found = distributions.find((d) => d.domainName === recoveryDomain);
+  if (!found) {
+    throw new DevctlError("OPERATION_FAILED", `no CloudFront distribution has ${recoveryName}'s domain ${recoveryDomain}`, `redeploy ${recoveryName}'s compute layer: devctl up ${recoveryName} --layer compute`);
+  }
+  return found;
 }
 
 /** The host's A (and AAAA) records, which must be aliases to the distribution that holds the name. */
