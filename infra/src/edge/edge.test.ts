@@ -70,6 +70,20 @@ beforeAll(async () => {
     { provider: main },
   );
   await promiseOf(withHeader.distributionId);
+  // The recovery environment prod-dr (named so the per-environment filters above do not pick it up).
+  const recovery = loadEnvironment("prod-dr");
+  const recoveryEdge = new Edge(
+    "recovery-edge",
+    {
+      environment: recovery,
+      originDomainName: `origin.${recovery.dns.domainName}`,
+      alertTopicArn: "arn:aws:sns:eu-central-1:123456789012:alerts-prod-dr",
+      tags: { ...recovery.tags, Layer: "compute" },
+      usEast1Provider,
+    },
+    { provider: main },
+  );
+  await promiseOf(recoveryEdge.distributionId);
   await quiesce();
 });
 
@@ -280,5 +294,28 @@ describe("Edge origin-verify header", () => {
 
   it("adds no custom header when none is given", () => {
     for (const env of ENVIRONMENTS) expect(input(one(env, "aws:cloudfront/distribution:Distribution"), "origins")[0].customHeaders).toBeUndefined();
+  });
+});
+
+describe("Edge of a recovery environment (prod-dr)", () => {
+  const named = (type: string, name: string) => recorder.ofType(type).filter((r) => r.name === name);
+
+  it("keeps its own host name, and its certificate also names prod's, so devctl dr cutover can move that name to it", () => {
+    const [distribution] = named("aws:cloudfront/distribution:Distribution", "recovery-edge");
+    // Only the certificate: prod's distribution holds ledger.platform.example.com until a cutover moves it.
+    expect(input(distribution!, "aliases")).toEqual(["dr.ledger.platform.example.com"]);
+    const [certificate] = named("aws:acm/certificate:Certificate", "recovery-edge-certificate");
+    expect(certificate!.inputs).toMatchObject({ domainName: "dr.ledger.platform.example.com", subjectAlternativeNames: ["ledger.platform.example.com"] });
+  });
+
+  it("creates a validation record for its own name only, and waits for prod's record of the other", () => {
+    const [certificate] = named("aws:acm/certificate:Certificate", "recovery-edge-certificate");
+    const recordOf = (domain: string) =>
+      (certificate!.state.domainValidationOptions as { domainName: string; resourceRecordName: string }[]).find((o) => o.domainName === domain)!.resourceRecordName;
+    const own = recordOf("dr.ledger.platform.example.com");
+    const prods = recordOf("ledger.platform.example.com");
+    expect(named("aws:route53/record:Record", "recovery-edge-certificate-validation").map((r) => r.inputs.name)).toEqual([own]);
+    const [validation] = named("aws:acm/certificateValidation:CertificateValidation", "recovery-edge-certificate");
+    expect(validation!.inputs.validationRecordFqdns).toEqual([own, prods].map((fqdn) => fqdn.replace(/\.$/, "")));
   });
 });

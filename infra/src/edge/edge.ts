@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../dns/validated-certificate";
 import type { Environment } from "../environment/environment";
+import { recoveredDomainName } from "../environment/recovery";
 import { alarmDescription } from "../observability/runbooks";
 import {
   CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID,
@@ -83,9 +84,13 @@ export class Edge extends pulumi.ComponentResource {
     const zone = aws.route53.getZoneOutput({ name: hostedZoneName, privateZone: false }, here);
 
     // --- Viewer certificate: CloudFront only accepts ACM certificates from us-east-1.
+    // A recovery environment's certificate also names the host of the environment it recovers: CloudFront
+    // moves a host name to a distribution (devctl dr cutover) only when that distribution's certificate
+    // covers it. The recovered environment's certificate keeps that name's validation record.
+    const namesValidatedElsewhere = environment.recovery.of !== undefined ? [recoveredDomainName(domainName)] : [];
     const { validation } = dnsValidatedCertificate(
       { certificate: `${name}-certificate`, record: `${name}-certificate-validation`, validation: `${name}-certificate` },
-      { domainName, zoneId: zone.zoneId, tags: { ...tags, Name: domainName } },
+      { domainName, namesValidatedElsewhere, zoneId: zone.zoneId, tags: { ...tags, Name: domainName } },
       usEast1,
       here,
     );

@@ -14,4 +14,4 @@ export { EKS_NODE_POOLS, FARGATE_MEMORY_BY_CPU, publicAccessCidrProblem, LOG_RET
 export { MAX_ROUTE_RETRIES, MAX_ROUTE_TIMEOUT_SECONDS, MESH_MODES, MESH_PLATFORM, parseMeshRoute, type MeshMode, type MeshRoute } from "./mesh";
 export { isEnvironmentName } from "./name";
 export { settingsSchema, type Settings } from "./schema";
-export { RECOVERY_SUFFIX, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";
+export { RECOVERY_SUFFIX, recoveredDomainName, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";
