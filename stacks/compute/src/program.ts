@@ -78,7 +78,6 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   );
 
   const shared = {
-    environment,
     imageRef: containerImage.imageRef,
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
@@ -105,6 +104,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
           "service",
           {
             ...shared,
+            environment,
             vpcCidr: network.vpcCidr,
             databaseSecurityGroupId: network.databaseSecurityGroupId,
             cacheSecurityGroupId: network.cacheSecurityGroupId,
@@ -113,7 +113,19 @@ export function computeProgram(environment: Environment, options: ComputeProgram
         )
       : new WebService(
           "service",
-          { ...shared, pullRepositoryArns: containerImage.pullRepositoryArns, serviceSecurityGroupId: network.serviceSecurityGroupId },
+          {
+            ...shared,
+            environmentName: environment.name,
+            region: environment.awsRegion,
+            isProduction: environment.isProduction,
+            logRetentionDays: environment.logRetentionDays,
+            service: environment.service,
+            deployment: environment.deployment,
+            oidc: environment.oidc,
+            dns: environment.dns,
+            pullRepositoryArns: containerImage.pullRepositoryArns,
+            serviceSecurityGroupId: network.serviceSecurityGroupId,
+          },
           { provider },
         );
 
