@@ -15,6 +15,20 @@ const CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2";
 const ENVIRONMENTS = ["staging", "prod"] as const;
 
 let recorder: MockRecorder;
+/** The environment's settings the edge reads, as the compute program passes them. */
+function edgeSettings(environment: Environment) {
+  return {
+    environmentName: environment.name,
+    domainName: environment.dns.domainName,
+    hostedZoneName: environment.dns.hostedZoneName,
+    rateLimitPer5Min: environment.waf.rateLimitPer5Min,
+    alertEmails: environment.alertEmails,
+    alarm5xxRatePercent: environment.deployment.alarm5xxRatePercent,
+    logRetentionDays: environment.logRetentionDays,
+    isProduction: environment.isProduction,
+  };
+}
+
 const built = new Map<string, { environment: Environment; serviceUrl: string; outputs: Record<string, unknown> }>();
 
 /** Waits until no new resource has been registered for a short while. */
@@ -57,9 +71,8 @@ beforeAll(async () => {
     const edge = new Edge(
       `edge-${name}`,
       {
-        environment,
+        ...edgeSettings(environment),
         originDomainName: `origin.${environment.dns.domainName}`,
-        alertTopicArn: `arn:aws:sns:eu-west-1:123456789012:alerts-${name}`,
         tags: { ...environment.tags, Layer: "compute" },
       },
       { provider: main, usEast1Provider },
@@ -77,9 +90,8 @@ beforeAll(async () => {
   const withHeader = new Edge(
     "header-edge",
     {
-      environment: staging,
+      ...edgeSettings(staging),
       originDomainName: `origin.${staging.dns.domainName}`,
-      alertTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts-staging",
       originVerifyHeader: { name: "X-Origin-Verify", value: pulumi.secret("s3cretHeaderValue") },
       tags: { ...staging.tags, Layer: "compute" },
     },

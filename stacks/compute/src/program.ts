@@ -68,9 +68,15 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   const edge = new Edge(
     "edge",
     {
-      environment,
+      environmentName: environment.name,
+      domainName: environment.dns.domainName,
+      hostedZoneName: environment.dns.hostedZoneName,
+      rateLimitPer5Min: environment.waf.rateLimitPer5Min,
+      alertEmails: environment.alertEmails,
+      alarm5xxRatePercent: environment.deployment.alarm5xxRatePercent,
+      logRetentionDays: environment.logRetentionDays,
+      isProduction: environment.isProduction,
       originDomainName: originDomainName(environment.dns.domainName),
-      alertTopicArn: network.alertTopicArn,
       originVerifyHeader: originHeader,
       tags,
     },
