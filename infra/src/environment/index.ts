@@ -11,5 +11,12 @@ export {
   type LoadOptions,
 } from "./load";
 export { EKS_NODE_POOLS, FARGATE_MEMORY_BY_CPU, publicAccessCidrProblem, LOG_RETENTION_DAYS, RESERVED_TAG_KEYS, vpcCidrProblem } from "./rules";
+export {
+  inRange,
+  MIN_PRODUCTION_BACKUP_RETENTION_DAYS,
+  productionDatabaseShortfalls,
+  SETTING_RANGES,
+  type ProductionDatabaseShortfall,
+} from "./rules";
 export { settingsSchema, type Settings } from "./schema";
 export { RECOVERY_SUFFIX, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";
