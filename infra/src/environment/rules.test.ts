@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { cacheTopology, recoveryObjectiveProblems } from "../data/sizing";
 import { deploymentPlan } from "../compute/deployment-plan";
 import { MIN_PRODUCTION_BACKUP_RETENTION_DAYS, productionDatabaseShortfalls, SETTING_RANGES } from "./rules";
+import type { Environment } from "./environment";
 import { settingsSchema } from "./schema";
 
 describe("productionDatabaseShortfalls", () => {
@@ -40,15 +41,20 @@ describe("SETTING_RANGES", () => {
     const { redisReplicaCount, canaryPercent, linearStepPercent, deploymentBakeMinutes, dbBackupRetentionDays } = SETTING_RANGES;
     expect(() => cacheTopology(redisReplicaCount.max)).not.toThrow();
     expect(() => cacheTopology(redisReplicaCount.max + 1)).toThrow(/redisReplicaCount/);
-    const deployment = { strategy: "canary", canaryPercent: canaryPercent.max, linearStepPercent: linearStepPercent.min, bakeMinutes: deploymentBakeMinutes.max, alarm5xxRatePercent: 1, alarmP99LatencyMs: 1000 } as const;
-    const plan = (d: Partial<typeof deployment> | { strategy: "linear" }) => () => deploymentPlan({ name: "prod", isProduction: true, deployment: { ...deployment, ...d } });
+    const deployment: Environment["deployment"] = {
+      strategy: "canary",
+      canaryPercent: canaryPercent.max,
+      linearStepPercent: linearStepPercent.min,
+      bakeMinutes: deploymentBakeMinutes.max,
+      alarm5xxRatePercent: 1,
+      alarmP99LatencyMs: 1000,
+    };
+    const plan = (change: Partial<Environment["deployment"]>) => () => deploymentPlan({ name: "prod", isProduction: true, deployment: { ...deployment, ...change } });
     expect(plan({})).not.toThrow();
     expect(plan({ canaryPercent: canaryPercent.max + 1 })).toThrow(/canaryPercent/);
     expect(plan({ bakeMinutes: deploymentBakeMinutes.max + 1 })).toThrow(/deploymentBakeMinutes/);
     expect(plan({ strategy: "linear" })).not.toThrow();
-    expect(() => deploymentPlan({ name: "prod", isProduction: true, deployment: { ...deployment, strategy: "linear", linearStepPercent: linearStepPercent.min - 1 } })).toThrow(
-      /linearStepPercent/,
-    );
+    expect(plan({ strategy: "linear", linearStepPercent: linearStepPercent.min - 1 })).toThrow(/linearStepPercent/);
     const staging = { multiAz: false, deletionProtection: false, replicateBackupsToDr: false };
     expect(recoveryObjectiveProblems({ ...staging, backupRetentionDays: dbBackupRetentionDays.max }, false)).toEqual([]);
     expect(recoveryObjectiveProblems({ ...staging, backupRetentionDays: dbBackupRetentionDays.max + 1 }, false)).toHaveLength(1);
