@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../environment/environment";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
@@ -10,6 +10,16 @@ import { POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
 import { EksCluster } from "./eks-cluster";
 import { kubeconfig } from "./kubeconfig";
 
+
+/**
+ * The Kubernetes SDK, loaded when an EKS service is built rather than when this module is: an environment on
+ * another platform never loads its hundred-odd modules (devctl plan prod stays under its memory aim), and a
+ * plain require() reads only the classes used, where `import * as` would load every API group.
+ */
+function kubernetesSdk(): typeof k8s {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous on purpose: programs run synchronously
+  return require("@pulumi/kubernetes") as typeof k8s;
+}
 
 export interface EksWebServiceArgs {
   readonly environment: Environment;
@@ -200,7 +210,8 @@ export class EksWebService extends pulumi.ComponentResource {
     );
 
     // ---- Kubernetes: operators, then the service ----
-    this.provider = new k8s.Provider(
+    const kubernetes = kubernetesSdk();
+    this.provider = new kubernetes.Provider(
       `${name}-kubernetes`,
       {
         kubeconfig: pulumi
@@ -214,7 +225,7 @@ export class EksWebService extends pulumi.ComponentResource {
     const onCluster = { parent: this, provider: this.provider };
     const operator = (key: keyof typeof OPERATOR_CHARTS, values: Record<string, unknown>) => {
       const spec = OPERATOR_CHARTS[key];
-      return new k8s.helm.v3.Release(
+      return new kubernetes.helm.v3.Release(
         `${name}-${spec.chart}`,
         {
           name: spec.chart,
@@ -233,12 +244,12 @@ export class EksWebService extends pulumi.ComponentResource {
     const argoRollouts = operator("argoRollouts", argoRolloutsValues());
     // Pod Security Admission refuses any pod in the service's namespace that is not "restricted" (non-root, no
     // privilege escalation, all capabilities dropped, RuntimeDefault seccomp), whatever the chart's values say.
-    const namespace = new k8s.core.v1.Namespace(
+    const namespace = new kubernetes.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: SERVICE_NAMESPACE, labels: { ...POD_SECURITY_LABELS } } },
       onCluster,
     );
-    const service = new k8s.helm.v3.Release(
+    const service = new kubernetes.helm.v3.Release(
       `${name}-${serviceName}`,
       {
         name: serviceName,
