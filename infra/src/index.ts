@@ -7,6 +7,6 @@ export { KeyAndAlertTopic, Network, SecurityGroups, VpcEndpoints, type KeyAndAle
 export { Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs, type DatabaseRestore } from "./data";
 export { ContainerImage, ImageReplication, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ImageReplicationArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
 export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
-export { CLOUDFRONT_REGION, Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
+export { CLOUDFRONT_REGION, Edge, edgeSettings, type EdgeArgs, type EdgeOptions, type EdgeSettings } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
 export { EksCluster, EksWebService, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";

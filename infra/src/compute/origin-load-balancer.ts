@@ -42,8 +42,8 @@ export interface OriginLoadBalancerArgs {
    * What sends the header (the Edge): the rule that requires it changes only after they are deployed, so
    * introducing or rotating the secret never refuses CloudFront's requests mid-rollout. Default: none.
    */
-  readonly originHeaderSenders?: pulumi.Input<pulumi.Resource>[];
-  readonly tags?: Record<string, string>;
+  readonly originHeaderSenders?: pulumi.Input<pulumi.Resource>[] | undefined;
+  readonly tags?: Record<string, string> | undefined;
 }
 
 export interface OriginLoadBalancer {

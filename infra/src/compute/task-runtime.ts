@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceRole, type RoleAccount } from "../iam/service-role";
 import { serviceContainerDefinition, TMP_VOLUME_NAME, type ServiceContainerSpec } from "./container-definition";
+import type { CacheEndpoint, ServiceDatabaseEndpoint } from "./data-store-endpoints";
 import { ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./iam-policies";
 
 /** Size and shape of one task (environment.service). */
@@ -38,21 +39,8 @@ export interface FargateTaskRuntimeArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Days the service's log group keeps its events. */
   readonly logRetentionDays: number;
-  readonly database: {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    readonly name: pulumi.Input<string>;
-    /** RDS-managed secret (JSON username/password): the startup migration only. */
-    readonly masterSecretArn: pulumi.Input<string>;
-    /** The service's own login (RDS-format JSON secret, rotated by Secrets Manager). */
-    readonly appSecretArn: pulumi.Input<string>;
-  };
-  readonly redis: {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    /** Secret whose string is the AUTH token. */
-    readonly authSecretArn: pulumi.Input<string>;
-  };
+  readonly database: ServiceDatabaseEndpoint;
+  readonly redis: CacheEndpoint;
   readonly tags?: Record<string, string>;
 }
 

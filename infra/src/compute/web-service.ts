@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../environment/environment";
 import { serviceRole } from "../iam/service-role";
+import type { CacheEndpoint, ServiceDatabaseEndpoint } from "./data-store-endpoints";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
 import { ecsInfrastructureTrustPolicy } from "./iam-policies";
 import { originLoadBalancer } from "./origin-load-balancer";
@@ -42,21 +43,8 @@ export interface WebServiceArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** SNS topic every alarm notifies. */
   readonly alertTopicArn: pulumi.Input<string>;
-  readonly database: {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    readonly name: pulumi.Input<string>;
-    /** RDS-managed secret (JSON username/password): the startup migration only. */
-    readonly masterSecretArn: pulumi.Input<string>;
-    /** The service's own login (RDS-format JSON secret, rotated by Secrets Manager). */
-    readonly appSecretArn: pulumi.Input<string>;
-  };
-  readonly redis: {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    /** Secret whose string is the AUTH token. */
-    readonly authSecretArn: pulumi.Input<string>;
-  };
+  readonly database: ServiceDatabaseEndpoint;
+  readonly redis: CacheEndpoint;
   /**
    * Header CloudFront sends to the origin with a secret value (originVerifyHeader()). The HTTPS listener
    * forwards only requests carrying it and answers everything else 403. No default.
@@ -170,8 +158,8 @@ export class WebService extends pulumi.ComponentResource {
         domainName: args.dns.domainName,
         hostedZoneName: args.dns.hostedZoneName,
         originVerifyHeader: args.originVerifyHeader,
-        ...(args.originHeaderSenders === undefined ? {} : { originHeaderSenders: args.originHeaderSenders }),
-        ...(tags === undefined ? {} : { tags }),
+        originHeaderSenders: args.originHeaderSenders,
+        tags,
       },
       this,
     );

@@ -15,20 +15,6 @@ const CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2";
 const ENVIRONMENTS = ["staging", "prod"] as const;
 
 let recorder: MockRecorder;
-/** The environment's settings the edge reads, as the compute program passes them. */
-function edgeSettings(environment: Environment) {
-  return {
-    environmentName: environment.name,
-    domainName: environment.dns.domainName,
-    hostedZoneName: environment.dns.hostedZoneName,
-    rateLimitPer5Min: environment.waf.rateLimitPer5Min,
-    alertEmails: environment.alertEmails,
-    alarm5xxRatePercent: environment.deployment.alarm5xxRatePercent,
-    logRetentionDays: environment.logRetentionDays,
-    isProduction: environment.isProduction,
-  };
-}
-
 const built = new Map<string, { environment: Environment; serviceUrl: string; outputs: Record<string, unknown> }>();
 
 /** Waits until no new resource has been registered for a short while. */
@@ -63,7 +49,7 @@ beforeAll(async () => {
       return undefined;
     },
   });
-  const { Edge } = await import("./edge.js");
+  const { Edge, edgeSettings } = await import("./edge.js");
   const main = new aws.Provider("aws-main", { region: "eu-west-1" });
   const usEast1Provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
   for (const name of ENVIRONMENTS) {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../dns/validated-certificate";
+import type { Environment } from "../environment/environment";
 import { alarmDescription } from "../observability/runbooks";
 import {
   CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID,
@@ -43,6 +44,23 @@ export interface EdgeArgs {
   readonly originVerifyHeader?: { readonly name: string; readonly value: pulumi.Input<string> };
   /** Tags for every taggable resource (layerTags(environment, "compute")). */
   readonly tags: Record<string, string>;
+}
+
+/** EdgeArgs an environment decides: everything but the origin and the tags. */
+export type EdgeSettings = Omit<EdgeArgs, "originDomainName" | "originVerifyHeader" | "tags">;
+
+/** The environment's settings the edge reads, as EdgeArgs names them. */
+export function edgeSettings(environment: Environment): EdgeSettings {
+  return {
+    environmentName: environment.name,
+    domainName: environment.dns.domainName,
+    hostedZoneName: environment.dns.hostedZoneName,
+    rateLimitPer5Min: environment.waf.rateLimitPer5Min,
+    alertEmails: environment.alertEmails,
+    alarm5xxRatePercent: environment.deployment.alarm5xxRatePercent,
+    logRetentionDays: environment.logRetentionDays,
+    isProduction: environment.isProduction,
+  };
 }
 
 export interface EdgeOptions extends pulumi.ComponentResourceOptions {

@@ -4,6 +4,7 @@ import {
   CLOUDFRONT_REGION,
   ContainerImage,
   Edge,
+  edgeSettings,
   EksWebService,
   ImageReplication,
   layerTags,
@@ -127,14 +128,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   const edge = new Edge(
     "edge",
     {
-      environmentName: environment.name,
-      domainName: environment.dns.domainName,
-      hostedZoneName: environment.dns.hostedZoneName,
-      rateLimitPer5Min: environment.waf.rateLimitPer5Min,
-      alertEmails: environment.alertEmails,
-      alarm5xxRatePercent: environment.deployment.alarm5xxRatePercent,
-      logRetentionDays: environment.logRetentionDays,
-      isProduction: environment.isProduction,
+      ...edgeSettings(environment),
       originDomainName: originDomainName(environment.dns.domainName),
       originVerifyHeader: originHeader,
       tags,

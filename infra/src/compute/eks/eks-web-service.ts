@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../environment/environment";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
 import { ServiceAlarms } from "../service-alarms";
+import type { CacheEndpoint, DatabaseEndpoint } from "../data-store-endpoints";
 import { originLoadBalancer } from "../origin-load-balancer";
 import { argoRolloutsValues, externalSecretsValues, OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./chart-values";
 import { POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
@@ -40,13 +41,8 @@ export interface EksWebServiceArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** SNS topic every alarm notifies. */
   readonly alertTopicArn: pulumi.Input<string>;
-  readonly database: {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    readonly name: pulumi.Input<string>;
-    readonly masterSecretArn: pulumi.Input<string>;
-  };
-  readonly redis: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<number>; readonly authSecretArn: pulumi.Input<string> };
+  readonly database: DatabaseEndpoint;
+  readonly redis: CacheEndpoint;
   /** Header CloudFront sends to the origin; the HTTPS listener forwards only requests carrying it. No default. */
   readonly originVerifyHeader: OriginVerifyHeader;
   /** What sends the header (the Edge); the rule requiring it changes only after they are deployed. Default: none. */
@@ -126,8 +122,8 @@ export class EksWebService extends pulumi.ComponentResource {
         domainName: env.dns.domainName,
         hostedZoneName: env.dns.hostedZoneName,
         originVerifyHeader: args.originVerifyHeader,
-        ...(args.originHeaderSenders === undefined ? {} : { originHeaderSenders: args.originHeaderSenders }),
-        ...(tags === undefined ? {} : { tags }),
+        originHeaderSenders: args.originHeaderSenders,
+        tags,
       },
       this,
     );
