@@ -19,7 +19,7 @@ function kubernetesFilesAfter(script: string): string[] {
     ["-e", `${REGISTER}; ${script}; console.log(JSON.stringify(Object.keys(require.cache).filter((m) => m.includes("@pulumi/kubernetes"))))`],
     { cwd: __dirname, encoding: "utf8", timeout: 60_000 },
   );
-  expect(run.stderr).toBe("");
+  expect(run.status, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as string[];
 }
 
