@@ -3,12 +3,12 @@ export * from "./layers";
 export { layerStackName, readUpstream, type Upstream, type UpstreamOutputs } from "./layers/stack-reference";
 export { awsProvider } from "./layers/provider";
 export { alarmDescription, RUNBOOK_DOCUMENT, RUNBOOK_ENTRIES, runbookLink, type RunbookKey } from "./observability/runbooks";
-export { Foundations, Network, SecurityGroups, VpcEndpoints, type FoundationsArgs, type NetworkArgs, type SecurityGroupsArgs, type VpcEndpointsArgs } from "./network";
+export { KeyAndAlertTopic, Network, SecurityGroups, VpcEndpoints, type KeyAndAlertTopicArgs, type NetworkArgs, type SecurityGroupsArgs, type VpcEndpointsArgs } from "./network";
 export { Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs, type DatabaseRestore } from "./data";
 export { ContainerImage, ImageReplication, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ImageReplicationArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
 export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
 export { DoraSnapshotSchedule, unbundledJob, type DoraSnapshotScheduleArgs } from "./compute";
-export { CLOUDFRONT_REGION, Edge, type EdgeArgs } from "./edge/edge";
+export { CLOUDFRONT_REGION, Edge, edgeSettings, type EdgeArgs, type EdgeSettings } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
 export { EksCluster, EksWebService, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";
 // For the stacks' tests, which import through the package like every other user.

@@ -31,7 +31,7 @@ beforeAll(async () => {
     project: "platform-compute",
     stack: "staging",
   });
-  const { Edge } = await import("./edge.js");
+  const { Edge, edgeSettings } = await import("./edge.js");
   const main = new aws.Provider("aws-main", { region: "eu-west-1" });
   const usEast1Provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
   for (const name of ENVIRONMENTS) {
@@ -39,9 +39,8 @@ beforeAll(async () => {
     const edge = new Edge(
       `edge-${name}`,
       {
-        environment,
+        ...edgeSettings(environment),
         originDomainName: `origin.${environment.dns.domainName}`,
-        alertTopicArn: `arn:aws:sns:eu-west-1:123456789012:alerts-${name}`,
         tags: { ...environment.tags, Layer: "compute" },
         usEast1Provider,
       },
@@ -60,9 +59,8 @@ beforeAll(async () => {
   const withHeader = new Edge(
     "header-edge",
     {
-      environment: staging,
+      ...edgeSettings(staging),
       originDomainName: `origin.${staging.dns.domainName}`,
-      alertTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts-staging",
       originVerifyHeader: { name: "X-Origin-Verify", value: pulumi.secret("s3cretHeaderValue") },
       tags: { ...staging.tags, Layer: "compute" },
       usEast1Provider,
@@ -75,9 +73,8 @@ beforeAll(async () => {
   const recoveryEdge = new Edge(
     "recovery-edge",
     {
-      environment: recovery,
+      ...edgeSettings(recovery),
       originDomainName: `origin.${recovery.dns.domainName}`,
-      alertTopicArn: "arn:aws:sns:eu-central-1:123456789012:alerts-prod-dr",
       tags: { ...recovery.tags, Layer: "compute" },
       usEast1Provider,
     },
