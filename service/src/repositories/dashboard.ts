@@ -1,6 +1,6 @@
 import fp from "fastify-plugin";
 import { type Database } from "../db/database";
-import { RESTORE_SECONDS, type ReleaseStatus } from "./releases";
+import { FAILED, MEDIAN_LEAD_SECONDS, RESTORE_SECONDS, SUCCESSFUL, type ReleaseStatus } from "./releases";
 
 /** One environment × service cell: what runs there and the most recent attempt (which may have failed). */
 export interface MatrixCell {
@@ -99,10 +99,9 @@ export function createDashboardRepository(db: Database) {
          )
          SELECT b."from",
            (SELECT count(*)::int FROM win w WHERE w.i = b.i) AS deployments,
-           (SELECT count(*)::int FROM win w WHERE w.i = b.i AND status IN ('succeeded', 'rolled_back')) AS successful,
-           (SELECT count(*)::int FROM win w WHERE w.i = b.i AND status IN ('failed', 'rolled_back')) AS failures,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
-              FROM win w WHERE w.i = b.i AND status IN ('succeeded', 'rolled_back') AND committed_at IS NOT NULL AND finished_at IS NOT NULL) AS lead,
+           (SELECT count(*)::int FROM win w WHERE w.i = b.i AND ${SUCCESSFUL}) AS successful,
+           (SELECT count(*)::int FROM win w WHERE w.i = b.i AND ${FAILED}) AS failures,
+           (SELECT ${MEDIAN_LEAD_SECONDS} FROM win w WHERE w.i = b.i) AS lead,
            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${RESTORE_SECONDS}) FROM win w WHERE w.i = b.i) AS restore
          FROM buckets b ORDER BY b.i`,
         [environment ?? null, days, bucketDays],

@@ -152,7 +152,9 @@ export const CURRENT_QUERY = `
   WHERE s.service IS NOT NULL
   ORDER BY latest.service`;
 
-const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
+/** Deployments that went out (a rollback went out first); and those that failed, a rollback counting as a failure. */
+export const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
+export const FAILED = "status IN ('failed', 'rolled_back')";
 
 /**
  * Seconds from a failure to its restore, one definition for /v1/metrics/dora and the dashboard's trend: a
@@ -162,6 +164,14 @@ const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
  */
 export const RESTORE_SECONDS =
   "extract(epoch FROM CASE status WHEN 'rolled_back' THEN rolled_back_at WHEN 'failed' THEN restored_at END - finished_at)::float8";
+
+/**
+ * The median lead time of the rows aggregated, one definition for /v1/metrics/dora and the dashboard's trend:
+ * commit to finish of the deployments that succeeded. Rows from before the order checks (migration
+ * 1764100000000) may have a commit after the finish; such a negative time is left out.
+ */
+export const MEDIAN_LEAD_SECONDS = `percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
+          FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at)`;
 
 /**
  * One index-only scan of the window (releases_window_idx covers every column used, restored_at included)
@@ -177,10 +187,8 @@ export function doraQuery(environment: string | undefined, days: number): { text
       SELECT
         count(*)::int AS deployments,
         (count(*) FILTER (WHERE ${SUCCESSFUL}))::int AS successful,
-        (count(*) FILTER (WHERE status IN ('failed', 'rolled_back')))::int AS failures,
-        -- Rows from before the order checks (migration 1764100000000) may have a commit after the finish.
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
-          FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at) AS lead,
+        (count(*) FILTER (WHERE ${FAILED}))::int AS failures,
+        ${MEDIAN_LEAD_SECONDS} AS lead,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY ${RESTORE_SECONDS}) AS restore,
         now() - make_interval(days => $1::int) AS "from",
         now() AS "to"
