@@ -2,16 +2,7 @@ import fp from "fastify-plugin";
 import { generateApiKey, hashApiKey } from "../auth/api-key-secret";
 import { type Role } from "../auth/roles";
 import { type Database } from "../db/database";
-
-export interface ApiKeyRecord {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdBy: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+import { type ApiKey, type CreatedApiKey } from "../schemas/api-types";
 
 interface ApiKeyRow {
   id: string;
@@ -23,7 +14,7 @@ interface ApiKeyRow {
   revoked_at: Date | null;
 }
 
-const toRecord = (row: ApiKeyRow): ApiKeyRecord => ({
+const toRecord = (row: ApiKeyRow): ApiKey => ({
   id: row.id,
   name: row.name,
   role: row.role,
@@ -110,7 +101,7 @@ export function createApiKeysRepository(db: Database) {
   const unknown = new UnknownKeys();
   return {
     /** Returns the only copy of the secret; the database keeps its hash. */
-    async create(input: { name: string; role: Role; createdBy: string }): Promise<ApiKeyRecord & { key: string }> {
+    async create(input: { name: string; role: Role; createdBy: string }): Promise<CreatedApiKey> {
       const { key, hash, prefix } = generateApiKey();
       const { rows } = await db.query<ApiKeyRow>(
         `INSERT INTO api_keys (name, role, key_hash, key_prefix, created_by) VALUES ($1, $2, $3, $4, $5)
@@ -120,7 +111,7 @@ export function createApiKeysRepository(db: Database) {
       return { ...toRecord(rows[0]!), key };
     },
 
-    async list(): Promise<ApiKeyRecord[]> {
+    async list(): Promise<ApiKey[]> {
       const { rows } = await db.query<ApiKeyRow>(
         "SELECT id, name, role, key_prefix, created_by, created_at, revoked_at FROM api_keys ORDER BY created_at DESC, id DESC",
       );

@@ -1,24 +1,7 @@
 import fp from "fastify-plugin";
 import { type Database } from "../db/database";
-import { FAILED, MEDIAN_LEAD_SECONDS, RESTORE_SECONDS, SUCCESSFUL, type ReleaseStatus } from "./releases";
-
-/** One environment × service cell: what runs there and the most recent attempt (which may have failed). */
-export interface MatrixCell {
-  environment: string;
-  service: string;
-  current: { releaseId: string; version: string; imageDigest: string; releasedAt: string; actor: string } | null;
-  latest: { releaseId: string; version: string; status: ReleaseStatus; startedAt: string; actor: string };
-}
-
-export interface DoraTrendPoint {
-  from: string;
-  deployments: number;
-  failedDeployments: number;
-  deploymentFrequencyPerDay: number;
-  changeFailureRate: number | null;
-  medianLeadTimeSeconds: number | null;
-  medianTimeToRestoreSeconds: number | null;
-}
+import { type DoraTrendPoint, type MatrixCell, type ReleaseStatus } from "../schemas/api-types";
+import { FAILED, MEDIAN_LEAD_SECONDS, RESTORE_SECONDS, SUCCESSFUL } from "./releases";
 
 /** About 15 points whatever the window, so a 90-day chart is as readable as a 30-day one. */
 export const bucketDaysFor = (days: number) => Math.max(1, Math.ceil(days / 15));

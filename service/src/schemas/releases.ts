@@ -1,9 +1,9 @@
 import { Type } from "typebox";
-import { RELEASE_STATUSES } from "../repositories/releases";
 import { Timestamp, Uuid } from "./common";
 
 export const ServiceName = Type.String({ pattern: "^[a-z][a-z0-9-]{1,62}$", description: "service name, lower-case" });
 export const EnvironmentName = Type.String({ pattern: "^[a-z][a-z0-9-]{1,30}$", description: "environment name, lower-case" });
+export const RELEASE_STATUSES = ["started", "succeeded", "failed", "rolled_back"] as const;
 export const Status = Type.Enum([...RELEASE_STATUSES], { description: "started | succeeded | failed | rolled_back" });
 
 export const Release = Type.Object(
