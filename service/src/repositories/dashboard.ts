@@ -1,7 +1,7 @@
 import fp from "fastify-plugin";
 import { type Database } from "../db/database";
 import { type DoraTrendPoint, type MatrixCell, type ReleaseStatus } from "../schemas/api-types";
-import { FAILED, MEDIAN_LEAD_SECONDS, RESTORE_SECONDS, SUCCESSFUL } from "./releases";
+import { type DoraAggregates, doraMetricsOf, FAILED, MEDIAN_LEAD_SECONDS, RESTORE_SECONDS, SUCCESSFUL } from "./releases";
 
 /** About 15 points whatever the window, so a 90-day chart is as readable as a 30-day one. */
 export const bucketDaysFor = (days: number) => Math.max(1, Math.ceil(days / 15));
@@ -62,14 +62,7 @@ export function createDashboardRepository(db: Database) {
 
     async doraTrend(environment: string | undefined, days: number): Promise<{ bucketDays: number; points: DoraTrendPoint[] }> {
       const bucketDays = bucketDaysFor(days);
-      const { rows } = await db.query<{
-        from: Date;
-        deployments: number;
-        successful: number;
-        failures: number;
-        lead: number | null;
-        restore: number | null;
-      }>(
+      const { rows } = await db.query<DoraAggregates & { from: Date }>(
         `WITH bounds AS (SELECT now() - make_interval(days => $2::int) AS start),
          buckets AS (
            SELECT i, (SELECT start FROM bounds) + make_interval(days => i * $3::int) AS "from"
@@ -91,15 +84,7 @@ export function createDashboardRepository(db: Database) {
       );
       return {
         bucketDays,
-        points: rows.map((r) => ({
-          from: r.from.toISOString(),
-          deployments: r.deployments,
-          failedDeployments: r.failures,
-          deploymentFrequencyPerDay: Math.round((r.successful / bucketDays) * 1000) / 1000,
-          changeFailureRate: r.deployments > 0 ? Math.round((r.failures / r.deployments) * 1000) / 1000 : null,
-          medianLeadTimeSeconds: r.lead === null ? null : Math.round(r.lead),
-          medianTimeToRestoreSeconds: r.restore === null ? null : Math.round(r.restore),
-        })),
+        points: rows.map((r) => ({ from: r.from.toISOString(), ...doraMetricsOf(r, bucketDays) })),
       };
     },
   };

@@ -121,6 +121,27 @@ export const RESTORE_SECONDS =
 export const MEDIAN_LEAD_SECONDS = `percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
           FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at)`;
 
+/** What a DORA read aggregates over a window (or a trend's bucket) of finished deployments. */
+export interface DoraAggregates {
+  deployments: number;
+  successful: number;
+  failures: number;
+  lead: number | null;
+  restore: number | null;
+}
+
+/** The metrics of a window of `days` from its aggregates, rounded alike for /v1/metrics/dora and the trend. */
+export function doraMetricsOf(r: DoraAggregates, days: number) {
+  return {
+    deployments: r.deployments,
+    failedDeployments: r.failures,
+    deploymentFrequencyPerDay: Math.round((r.successful / days) * 1000) / 1000,
+    changeFailureRate: r.deployments > 0 ? Math.round((r.failures / r.deployments) * 1000) / 1000 : null,
+    medianLeadTimeSeconds: r.lead === null ? null : Math.round(r.lead),
+    medianTimeToRestoreSeconds: r.restore === null ? null : Math.round(r.restore),
+  };
+}
+
 /**
  * One index-only scan of the window (releases_window_idx covers every column used, restored_at included)
  * feeding the aggregates directly: no per-failure look-up and no materialised copy of the window. The
@@ -296,28 +317,15 @@ export function createReleasesRepository(deps: { db: Database; reportsDb: Databa
     },
 
     async dora(environment: string | undefined, days: number): Promise<DoraMetrics> {
-      const { rows } = await reportsDb.query<{
-        deployments: number;
-        successful: number;
-        failures: number;
-        lead: number | null;
-        restore: number | null;
-        from: Date;
-        to: Date;
-      }>(doraQuery(environment, days));
+      const { rows } = await reportsDb.query<DoraAggregates & { from: Date; to: Date }>(doraQuery(environment, days));
       const r = rows[0]!;
       return {
         environment: environment ?? null,
         days,
         from: r.from.toISOString(),
         to: r.to.toISOString(),
-        deployments: r.deployments,
         successfulDeployments: r.successful,
-        failedDeployments: r.failures,
-        deploymentFrequencyPerDay: Math.round((r.successful / days) * 1000) / 1000,
-        changeFailureRate: r.deployments > 0 ? Math.round((r.failures / r.deployments) * 1000) / 1000 : null,
-        medianLeadTimeSeconds: r.lead === null ? null : Math.round(r.lead),
-        medianTimeToRestoreSeconds: r.restore === null ? null : Math.round(r.restore),
+        ...doraMetricsOf(r, days),
       };
     },
   };
