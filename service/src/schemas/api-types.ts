@@ -4,6 +4,7 @@
 import { type Static } from "typebox";
 import type { ApiKey as ApiKeySchema, CreatedApiKey as CreatedApiKeySchema, RoleSchema } from "./api-keys";
 import type { DoraTrend as DoraTrendSchema, Matrix, Me as MeSchema } from "./dashboard";
+import type { CreateDrillBody, Drill as DrillSchema, ReleaseAt as ReleaseAtSchema } from "./recovery";
 import type { CreateReleaseBody, CurrentEnvironment, DoraMetrics as DoraMetricsSchema, Release as ReleaseSchema, Status } from "./releases";
 
 export type Role = Static<typeof RoleSchema>;
@@ -19,3 +20,7 @@ export type MatrixCell = Static<typeof Matrix>["cells"][number];
 export type ApiKey = Static<typeof ApiKeySchema>;
 export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
 export type Me = Static<typeof MeSchema>;
+/** The release that ran in an environment at a time (a disaster recovery's question). */
+export type ReleaseAt = Static<typeof ReleaseAtSchema>;
+export type NewDrill = Static<typeof CreateDrillBody>;
+export type Drill = Static<typeof DrillSchema>;
