@@ -7,7 +7,7 @@ import { serviceContainerDefinition, TMP_VOLUME_NAME } from "./container-definit
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
 import { ALB_LOG_PREFIX, albAccessLogs } from "./alb-access-logs";
-import { ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./iam-policies";
+import { databaseConnectPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy } from "./iam-policies";
 import { ServiceAlarms } from "./service-alarms";
 import { deregistrationDelaySeconds } from "./shutdown-timing";
 
@@ -44,8 +44,10 @@ export interface WebServiceArgs {
     readonly name: pulumi.Input<string>;
     /** RDS-managed secret (JSON username/password): the startup migration only. */
     readonly masterSecretArn: pulumi.Input<string>;
-    /** The service's own login (RDS-format JSON secret, rotated by Secrets Manager). */
-    readonly appSecretArn: pulumi.Input<string>;
+    /** The instance's DbiResourceId (db-…): the task role's rds-db:connect names it. */
+    readonly resourceId: pulumi.Input<string>;
+    /** The service's own login, signed in with IAM database authentication (no password). */
+    readonly appUsername: pulumi.Input<string>;
   };
   readonly redis: {
     readonly host: pulumi.Input<string>;
@@ -154,17 +156,17 @@ export class WebService extends pulumi.ComponentResource {
       {
         role: this.executionRole.id,
         policy: pulumi
-          .all([args.pullRepositoryArns, this.logGroup.arn, args.database.appSecretArn, args.database.masterSecretArn, args.redis.authSecretArn, args.kmsKeyArn])
-          .apply(([repositoryArns, logGroupArn, appSecret, masterSecret, redisSecret, kmsKeyArn]) =>
-            JSON.stringify(executionRolePolicy({ repositoryArns, logGroupArn, secretArns: [appSecret, masterSecret, redisSecret], kmsKeyArn })),
+          .all([args.pullRepositoryArns, this.logGroup.arn, args.database.masterSecretArn, args.redis.authSecretArn, args.kmsKeyArn])
+          .apply(([repositoryArns, logGroupArn, masterSecret, redisSecret, kmsKeyArn]) =>
+            JSON.stringify(executionRolePolicy({ repositoryArns, logGroupArn, secretArns: [masterSecret, redisSecret], kmsKeyArn })),
           ),
       },
       parent,
     );
-    // The service's one AWS call: re-reading its database secret after a rotation (metrics leave as EMF).
+    // The service's one AWS grant: signing its database login tokens (metrics leave as EMF).
     this.taskRole = new aws.iam.Role(
       `${name}-task-role`,
-      { description: `Task role of ${serviceName} (${env.name}): reads its own database secret, nothing else`, assumeRolePolicy: trust, permissionsBoundary, tags },
+      { description: `Task role of ${serviceName} (${env.name}): signs in to its database as the application user, nothing else`, assumeRolePolicy: trust, permissionsBoundary, tags },
       parent,
     );
     new aws.iam.RolePolicy(
@@ -172,8 +174,10 @@ export class WebService extends pulumi.ComponentResource {
       {
         role: this.taskRole.id,
         policy: pulumi
-          .all([args.database.appSecretArn, args.kmsKeyArn])
-          .apply(([secretArn, kmsKeyArn]) => JSON.stringify(taskRolePolicy({ secretArn, kmsKeyArn, region: env.awsRegion }))),
+          .all([partition.partition, identity.accountId, args.database.resourceId, args.database.appUsername])
+          .apply(([part, accountId, dbResourceId, username]) =>
+            JSON.stringify(databaseConnectPolicy({ partition: part, region: env.awsRegion, accountId, dbResourceId, username })),
+          ),
       },
       parent,
     );
@@ -184,7 +188,7 @@ export class WebService extends pulumi.ComponentResource {
         dbHost: args.database.host,
         dbPort: args.database.port,
         dbName: args.database.name,
-        dbAppSecret: args.database.appSecretArn,
+        dbAppUsername: args.database.appUsername,
         dbMasterSecret: args.database.masterSecretArn,
         redisHost: args.redis.host,
         redisPort: args.redis.port,
@@ -200,7 +204,7 @@ export class WebService extends pulumi.ComponentResource {
             environmentName: env.name,
             shutdownTimeoutMs: env.service.shutdownTimeoutMs,
             oidc: env.oidc,
-            database: { host: v.dbHost, port: v.dbPort, name: v.dbName, appSecretArn: v.dbAppSecret, masterSecretArn: v.dbMasterSecret },
+            database: { host: v.dbHost, port: v.dbPort, name: v.dbName, appUsername: v.dbAppUsername, masterSecretArn: v.dbMasterSecret },
             redis: { host: v.redisHost, port: v.redisPort, authSecretArn: v.redisSecret },
             logGroupName: v.logGroupName,
             region: env.awsRegion,

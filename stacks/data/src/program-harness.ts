@@ -22,6 +22,8 @@ export const NETWORK = {
 
 /** The secret RDS creates for the master user (absent from the mocks' inputs, so supplied as state). */
 export const RDS_MANAGED_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0123-abcdef";
+/** The instance's DbiResourceId, which RDS assigns (supplied as state). */
+export const DB_RESOURCE_ID = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0";
 
 /** The AUTH token the mocked RandomPassword "generates" for a resource name. */
 export function generatedToken(name: string): string {
@@ -48,12 +50,10 @@ export async function runDataProgram(environment: Environment, programOptions: D
         return {
           address: `${String(inputs.identifier)}.c0ffee.eu-west-1.rds.amazonaws.com`,
           masterUserSecrets: [{ secretArn: RDS_MANAGED_SECRET_ARN, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }],
+          resourceId: DB_RESOURCE_ID,
         };
       }
       if (type === "random:index/randomPassword:RandomPassword") return { result: generatedToken(name) };
-      if (type === "aws:serverlessrepository/cloudFormationStack:CloudFormationStack") {
-        return { outputs: { RotationLambdaARN: `arn:aws:lambda:eu-west-1:123456789012:function:${String((inputs.parameters as { functionName?: string } | undefined)?.functionName)}` } };
-      }
       if (type === "aws:elasticache/replicationGroup:ReplicationGroup") {
         return { primaryEndpointAddress: `master.${String(inputs.replicationGroupId)}.c0ffee.euw1.cache.amazonaws.com` };
       }

@@ -38,6 +38,10 @@ export interface EksWebServiceArgs {
     readonly port: pulumi.Input<number>;
     readonly name: pulumi.Input<string>;
     readonly masterSecretArn: pulumi.Input<string>;
+    /** The instance's DbiResourceId (db-…): the pods' rds-db:connect names it. */
+    readonly resourceId: pulumi.Input<string>;
+    /** The service's own login, signed in with IAM database authentication (no password). */
+    readonly appUsername: pulumi.Input<string>;
   };
   readonly redis: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<number>; readonly authSecretArn: pulumi.Input<string> };
   /** Header CloudFront sends to the origin; the HTTPS listener forwards only requests carrying it. No default. */
@@ -99,6 +103,7 @@ export class EksWebService extends pulumi.ComponentResource {
         privateSubnetIds: args.privateSubnetIds,
         kmsKeyArn: args.kmsKeyArn,
         secretArns: [args.database.masterSecretArn, args.redis.authSecretArn],
+        databaseUser: { resourceId: args.database.resourceId, username: args.database.appUsername },
         tags,
       },
       parent,
@@ -316,17 +321,17 @@ export class EksWebService extends pulumi.ComponentResource {
             this.targetGroup.arn,
             this.albArnSuffix,
             args.vpcCidr,
-            pulumi.all([args.database.host, args.database.port, args.database.name, args.database.masterSecretArn]),
+            pulumi.all([args.database.host, args.database.port, args.database.name, args.database.masterSecretArn, args.database.appUsername]),
             pulumi.all([args.redis.host, args.redis.port, args.redis.authSecretArn]),
           ])
-          .apply(([imageRef, targetGroupArn, albArnSuffix, vpcCidr, [dbHost, dbPort, dbName, dbSecret], [redisHost, redisPort, redisSecret]]) =>
+          .apply(([imageRef, targetGroupArn, albArnSuffix, vpcCidr, [dbHost, dbPort, dbName, dbSecret, dbAppUsername], [redisHost, redisPort, redisSecret]]) =>
             serviceChartValues({
               environment: env,
               imageRef,
               targetGroupArn,
               albArnSuffix,
               vpcCidr,
-              database: { host: dbHost, port: dbPort, name: dbName, secretArn: dbSecret },
+              database: { host: dbHost, port: dbPort, name: dbName, masterSecretArn: dbSecret, appUsername: dbAppUsername },
               redis: { host: redisHost, port: redisPort, authSecretArn: redisSecret },
             }),
           ),
