@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { workloadBoundaryArn } from "@platform/infra/layers";
 import { describe, expect, it } from "vitest";
+import { databaseConnectPolicy, executionRolePolicy, type PolicyDocument } from "../../infra/src/compute/iam-policies";
 import { REPO_ROOT, workflowFiles, type Job } from "./workflow-files";
 
 // The IAM policies docs/ci-cd.md asks operators to create, read from the page itself and checked for the
@@ -153,6 +154,12 @@ function roleEnvironments(): Set<string> {
   return found;
 }
 
+/** IAM's action matching: case-insensitive, `*` any run of characters. */
+function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+  return regex.test(action);
+}
+
 describe("the IAM policies in docs/ci-cd.md", () => {
   const all = policies(DOCS);
   const get = (key: string) => {
@@ -193,6 +200,20 @@ describe("the IAM policies in docs/ci-cd.md", () => {
     expect(denied).toContain(`${STATE_BUCKET("prod")}/*`);
   });
 
+  it("lets the boundary allow every action the service's own roles are granted (else IAM silently denies them at run time)", () => {
+    const boundary = get("boundary platform-workload-boundary");
+    const allowed = boundary.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => list(s.Action));
+    const granted = (doc: PolicyDocument) => doc.Statement.flatMap((s) => list(s.Action as string | string[]));
+    const roles = {
+      // The ECS task role and the EKS pods' Pod Identity: IAM database authentication as the application user.
+      databaseUser: databaseConnectPolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012", dbResourceId: "db-ABC123", username: "ledger_app" }),
+      executionRole: executionRolePolicy({ repositoryArns: ["arn:repo"], logGroupArn: "arn:lg", secretArns: ["arn:s"], kmsKeyArn: "arn:key" }),
+    };
+    for (const [role, doc] of Object.entries(roles)) {
+      expect(granted(doc).filter((action) => !allowed.some((pattern) => actionMatches(pattern, action))), role).toEqual([]);
+    }
+  });
+
   it("gives the boundary no IAM and no state bucket", () => {
     const boundary = get("boundary platform-workload-boundary");
     const denied = boundary.Statement.filter((s) => s.Effect === "Deny");
@@ -225,6 +246,12 @@ describe("the policy checks catch a planted violation", () => {
     expect(stateProblems({ Statement: [own] }, "staging")).toEqual([]);
     expect(stateProblems({ Statement: [own, allow("s3:GetObject", `${STATE_BUCKET("prod")}/.pulumi/*`)] }, "staging")).not.toEqual([]);
     expect(stateProblems({ Statement: [allow("s3:GetObject", "arn:aws:s3:::ORG-pulumi-state-*/*")] }, "staging")).not.toEqual([]);
+  });
+
+  it("an action the boundary does not allow", () => {
+    expect(actionMatches("ec2:*NetworkInterface*", "ec2:CreateNetworkInterface")).toBe(true);
+    expect(actionMatches("rds-db:connect", "rds-db:Connect")).toBe(true);
+    expect(actionMatches("rds:*", "rds-db:connect")).toBe(false);
   });
 
   it("a deploy role that creates roles without the boundary, or may remove it", () => {
