@@ -131,8 +131,12 @@ describe("policies", () => {
         { Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/ledger_app" },
       ],
     });
+    // Through RDS Proxy (the Lambda platform): the proxy's resource id.
+    expect(databaseConnectPolicy({ ...target, dbResourceId: "prx-ABCDEFGHIJKL01234" }).Statement[0]).toMatchObject({
+      Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:prx-ABCDEFGHIJKL01234/ledger_app",
+    });
     // The instance identifier is not what IAM matches: the grant would silently admit nobody.
-    expect(() => databaseConnectPolicy({ ...target, dbResourceId: "ledger-prod" })).toThrow(/dbResourceId "ledger-prod" is not an RDS resource id \(db-…\)/);
+    expect(() => databaseConnectPolicy({ ...target, dbResourceId: "ledger-prod" })).toThrow(/dbResourceId "ledger-prod" is not an RDS resource id \(db-… or, for RDS Proxy, prx-…\)/);
     expect(() => databaseConnectPolicy({ ...target, dbResourceId: "*" })).toThrow(/dbResourceId/);
     expect(() => databaseConnectPolicy({ ...target, username: "*" })).toThrow(/username "\*" is not a PostgreSQL user name/);
     expect(() => databaseConnectPolicy({ ...target, accountId: "" })).toThrow(/accountId/);

@@ -88,7 +88,7 @@ export interface DatabaseUserTarget {
   readonly partition: string;
   readonly region: string;
   readonly accountId: string;
-  /** The instance's DbiResourceId (db-…), which IAM matches; not its identifier. */
+  /** The instance's DbiResourceId (db-…), or an RDS Proxy's resource id (prx-…): what IAM matches, not the identifier. */
   readonly dbResourceId: string;
   readonly username: string;
 }
@@ -96,8 +96,10 @@ export interface DatabaseUserTarget {
 /** arn:<partition>:rds-db:<region>:<account>:dbuser:<dbi-resource-id>/<user>, each part checked: no wildcard gets in. */
 export function databaseUserArn(target: DatabaseUserTarget): string {
   const problems: string[] = [];
-  if (!/^db-[A-Z0-9]+$/.test(target.dbResourceId)) {
-    problems.push(`dbResourceId "${target.dbResourceId}" is not an RDS resource id (db-…): pass the instance's resourceId output, not its identifier`);
+  if (!/^(db|prx)-[A-Za-z0-9]+$/.test(target.dbResourceId)) {
+    problems.push(
+      `dbResourceId "${target.dbResourceId}" is not an RDS resource id (db-… or, for RDS Proxy, prx-…): pass the instance's resourceId output (or the proxy's), not its identifier`,
+    );
   }
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(target.username)) problems.push(`username "${target.username}" is not a PostgreSQL user name (lower case, digits, _)`);
   if (!/^\d{12}$/.test(target.accountId)) problems.push(`accountId "${target.accountId}" is not a 12-digit AWS account id`);
