@@ -130,6 +130,18 @@ describe("with a server that takes the token as a password over TLS", () => {
     await expect(asSuperuser((c) => c.query("SET ROLE ledger_app; DROP TABLE releases"), "ledger")).rejects.toMatchObject({ code: "42501" });
   }, 60_000);
 
+  it("without a migration user, the migration signs in as the application user with its token", async () => {
+    await asSuperuser(async (c) => {
+      await c.query("CREATE ROLE ledger_owner LOGIN PASSWORD 'owner-token'");
+      await c.query("CREATE DATABASE ledger_owned OWNER ledger_owner");
+    });
+    let issued = 0;
+    const authToken = () => ((issued += 1), Promise.resolve("owner-token"));
+    const config = loadConfig({ ...IAM_ENV, PGHOST: "127.0.0.1", PGPORT: String(port), PGDATABASE: "ledger_owned", PGUSER: "ledger_owner", PGSSLMODE: "require" });
+    expect((await runMigrations(config.database, () => undefined, { authToken })).length).toBeGreaterThan(0);
+    expect(issued).toBe(1);
+  }, 60_000);
+
   it("asks the token function once per new connection, over TLS, and for nothing on a reused one", async () => {
     // What a valid token is here. (A server takes a new password only on connections that start after it, and
     // pg asks for the password once the connection has started: so the "token" stays the same.)

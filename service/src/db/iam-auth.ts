@@ -5,6 +5,7 @@
  * The same contract serves RDS Proxy: sign for the proxy's endpoint.
  */
 import type { SignerConfig } from "@aws-sdk/rds-signer";
+import type { DatabaseConfig } from "../config";
 
 /** What the token is signed for: it admits exactly this user on exactly this endpoint. */
 export interface IamAuthTarget {
@@ -31,4 +32,14 @@ export function rdsIamAuthToken(target: IamAuthTarget, options: SignerOptions = 
     return new Signer({ ...target, ...(options.credentials ? { credentials: options.credentials } : {}) });
   };
   return async () => (await (signer ??= load())).getAuthToken();
+}
+
+/**
+ * The settings pg connects with: under DB_AUTH=iam, `password` is a token signed for each new connection (by
+ * `tokens`, default the SDK signer); otherwise the settings as configured. Every pool and client of the
+ * application user goes through this, so none connects without its token.
+ */
+export function applicationConnection(database: Pick<DatabaseConfig, "connection" | "iamAuth">, tokens?: AuthTokenSource): DatabaseConfig["connection"] {
+  if (!database.iamAuth) return database.connection;
+  return { ...database.connection, password: tokens ?? rdsIamAuthToken(database.iamAuth) };
 }

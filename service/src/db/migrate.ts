@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
 import { type DatabaseConfig } from "../config";
+import { applicationConnection, type AuthTokenSource } from "./iam-auth";
 
 /** service/migrations, both from src/db (tests, dev) and dist/db (the image). */
 export const MIGRATIONS_DIR = join(__dirname, "..", "..", "migrations");
@@ -17,11 +18,14 @@ const MIGRATION_LOCK_ID = 7_341_020_017;
  * Applies pending migrations. Two instances starting together is safe: node-pg-migrate takes a session
  * advisory lock and the second waits for the first, then finds nothing left to do.
  */
-export async function runMigrations(database: DatabaseConfig, log: (message: string) => void): Promise<string[]> {
+export async function runMigrations(database: DatabaseConfig, log: (message: string) => void, options: { readonly authToken?: AuthTokenSource } = {}): Promise<string[]> {
   // node-pg-migrate is an ES module; this package is CommonJS.
   const { runner } = await import("node-pg-migrate");
-  const as = database.migration ? { user: database.migration.user, password: database.migration.password } : {};
-  const client = new Client({ ...database.connection, ...as, connectionTimeoutMillis: database.connectTimeoutMs, application_name: "release-ledger-migrate" });
+  // As the migration user when there is one; else as the application user (with its token under DB_AUTH=iam).
+  const connection = database.migration
+    ? { ...database.connection, user: database.migration.user, password: database.migration.password }
+    : applicationConnection(database, options.authToken);
+  const client = new Client({ ...connection, connectionTimeoutMillis: database.connectTimeoutMs, application_name: "release-ledger-migrate" });
   await client.connect();
   try {
     const applied = await runner({

@@ -2,7 +2,7 @@ import fp from "fastify-plugin";
 import { type Config } from "../config";
 import { RotatingPassword, secretsManagerPassword } from "../db/credentials";
 import { createPool, Database } from "../db/database";
-import { rdsIamAuthToken, type AuthTokenSource } from "../db/iam-auth";
+import { applicationConnection, type AuthTokenSource } from "../db/iam-auth";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -19,8 +19,11 @@ export default fp(
     const rotating =
       opts.passwordSource ?? (database.passwordSecretArn === undefined ? undefined : new RotatingPassword(initial, secretsManagerPassword(database.passwordSecretArn)));
     // pg asks for the password of every new connection: an IAM token is signed then, never reused or cached.
-    const password = database.iamAuth ? (opts.authToken ?? rdsIamAuthToken(database.iamAuth)) : rotating?.password;
-    const connection = password ? { ...database, connection: { ...database.connection, password } } : database;
+    const connection = database.iamAuth
+      ? { ...database, connection: applicationConnection(database, opts.authToken) }
+      : rotating
+        ? { ...database, connection: { ...database.connection, password: rotating.password } }
+        : database;
     const pool = createPool(connection, "release-ledger");
     const reportsPool = createPool(connection, "release-ledger-reports", database.reportPoolMax);
     for (const p of [pool, reportsPool]) {
