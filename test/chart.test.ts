@@ -33,7 +33,7 @@ function values(environmentName: string, overrides: Record<string, unknown> = {}
       targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/service-pods/0123456789abcdef",
       albArnSuffix: "app/service-alb/0123456789abcdef",
       vpcCidr: "10.21.0.0/16",
-      database: { host: "ledger.abc.eu-west-1.rds.amazonaws.com", port: 5432, name: "ledger", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1" },
+      database: { host: "ledger.abc.eu-west-1.rds.amazonaws.com", port: 5432, name: "ledger", masterSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1", appUsername: "ledger_app" },
       redis: { host: "master.ledger.euw1.cache.amazonaws.com", port: 6379, authSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-auth" },
     }),
     ...overrides,
@@ -160,7 +160,8 @@ describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
     expect(pod.terminationGracePeriodSeconds).toBe(35);
     expect(container.resources).toEqual({ requests: { cpu: "1000m", memory: "2048Mi" }, limits: { memory: "2048Mi" } });
     const env = container.env as unknown as { name: string; value?: string; valueFrom?: unknown }[];
-    expect(env.filter((e) => e.valueFrom).map((e) => e.name)).toEqual(["PGUSER", "PGPASSWORD", "REDIS_AUTH_TOKEN"]);
+    // The master login for the startup migration only; the service's own login has no password (IAM tokens).
+    expect(env.filter((e) => e.valueFrom).map((e) => e.name)).toEqual(["MIGRATION_PGUSER", "MIGRATION_PGPASSWORD", "REDIS_AUTH_TOKEN"]);
     expect(env.find((e) => e.name === "SHUTDOWN_TIMEOUT_MS")?.value).toBe("20000");
   });
 

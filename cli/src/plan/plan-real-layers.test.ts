@@ -90,6 +90,7 @@ describe("devctl plan staging-eks: the eks platform in the plan", () => {
     expect(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((p) => p.inputs.serviceAccount).sort()).toEqual([
       "argo-rollouts",
       "external-secrets",
+      "release-ledger",
     ]);
     expect(ofType("aws:ecs/service:Service")).toEqual([]);
   });

@@ -17,8 +17,8 @@ export interface ServiceContainerSpec {
     readonly host: string;
     readonly port: number;
     readonly name: string;
-    /** The service's own login (RDS-format JSON secret, rotated). */
-    readonly appSecretArn: string;
+    /** The service's own login; it signs in with RDS IAM database authentication (no password). */
+    readonly appUsername: string;
     /** The RDS-managed master secret: the startup migration only. */
     readonly masterSecretArn: string;
   };
@@ -41,9 +41,9 @@ export const TMP_VOLUME_NAME = "tmp";
 /** uid:gid of the image's non-root user (node). */
 export const CONTAINER_USER = "1000:1000";
 /** Variables that carry credentials: only ever ECS secrets, never plain environment. */
-export const SECRET_VARIABLES = ["PGUSER", "PGPASSWORD", "MIGRATION_PGUSER", "MIGRATION_PGPASSWORD", "REDIS_AUTH_TOKEN"] as const;
+export const SECRET_VARIABLES = ["MIGRATION_PGUSER", "MIGRATION_PGPASSWORD", "REDIS_AUTH_TOKEN"] as const;
 /** Names that look like credentials; a plain variable with such a name is refused. */
-const CREDENTIAL_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|^PGUSER$/i;
+const CREDENTIAL_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|^MIGRATION_PGUSER$/i;
 
 /** Plain environment variables (contract table, kind "plain"). */
 export function serviceEnvironment(spec: ServiceContainerSpec): KeyValue[] {
@@ -58,8 +58,12 @@ export function serviceEnvironment(spec: ServiceContainerSpec): KeyValue[] {
     { name: "PGPORT", value: String(spec.database.port) },
     { name: "PGDATABASE", value: spec.database.name },
     { name: "PGSSLMODE", value: "verify-full" },
-    // Not a credential: where the pool re-reads its password when PostgreSQL rejects it after a rotation.
-    { name: "PGAUTH_ARN", value: spec.database.appSecretArn },
+    // No password to hold or rotate: each new connection signs an IAM token with the workload's own role
+    // (rds-db:connect on exactly this user), so PGUSER is a plain name, not a credential.
+    { name: "DB_AUTH", value: "iam" },
+    { name: "PGUSER", value: spec.database.appUsername },
+    // The token's signing region; set here because EKS pods are not given it.
+    { name: "AWS_REGION", value: spec.region },
     { name: "REDIS_HOST", value: spec.redis.host },
     { name: "REDIS_PORT", value: String(spec.redis.port) },
     { name: "REDIS_TLS", value: "true" },
@@ -83,12 +87,10 @@ export function serviceEnvironment(spec: ServiceContainerSpec): KeyValue[] {
  * ECS secrets: valueFrom ARNs resolved by the execution role at task start. The database secrets are
  * JSON, so their fields are addressed as <arn>:<json key>:: (version stage and id left at AWSCURRENT).
  * The master credentials serve only the startup migration, which runs right after they were injected: RDS
- * rotating them every 7 days cannot break a running task. The pool uses the application user.
+ * rotating them every 7 days cannot break a running task. The pool uses the application user, with IAM tokens.
  */
 export function serviceSecrets(spec: ServiceContainerSpec): SecretReference[] {
   return [
-    { name: "PGUSER", valueFrom: `${spec.database.appSecretArn}:username::` },
-    { name: "PGPASSWORD", valueFrom: `${spec.database.appSecretArn}:password::` },
     { name: "MIGRATION_PGUSER", valueFrom: `${spec.database.masterSecretArn}:username::` },
     { name: "MIGRATION_PGPASSWORD", valueFrom: `${spec.database.masterSecretArn}:password::` },
     { name: "REDIS_AUTH_TOKEN", valueFrom: spec.redis.authSecretArn },

@@ -7,12 +7,10 @@ export interface DatabaseEndpoint {
   readonly name: pulumi.Input<string>;
   /** RDS-managed secret (JSON username/password): the startup migration only. */
   readonly masterSecretArn: pulumi.Input<string>;
-}
-
-/** The database as the ECS task sees it: also the service's own login. */
-export interface ServiceDatabaseEndpoint extends DatabaseEndpoint {
-  /** The service's own login (RDS-format JSON secret, rotated by Secrets Manager). */
-  readonly appSecretArn: pulumi.Input<string>;
+  /** The instance's DbiResourceId (db-…): the workload's rds-db:connect names it. */
+  readonly resourceId: pulumi.Input<string>;
+  /** The service's own login, signed in with IAM database authentication (no password). */
+  readonly appUsername: pulumi.Input<string>;
 }
 
 /** Where the service finds Redis (the data layer's outputs), on every platform. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { serviceContainerDefinition, serviceEnvironment, serviceSecrets, SECRET_VARIABLES, type ServiceContainerSpec } from "./container-definition";
 import { deploymentPlan } from "./deployment-plan";
 import { ecrLifecyclePolicy } from "./container-image";
-import { albLogBucketPolicy, executionRolePolicy } from "./iam-policies";
+import { albLogBucketPolicy, databaseConnectPolicy, executionRolePolicy } from "./iam-policies";
 import { serviceAlarmName, serviceAlarmThresholds } from "./service-alarms";
 import { deregistrationDelaySeconds, stopTimeoutSeconds } from "./shutdown-timing";
 
@@ -61,7 +61,7 @@ const spec: ServiceContainerSpec = {
     host: "db.internal",
     port: 5432,
     name: "ledger",
-    appSecretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:db-app",
+    appUsername: "ledger_app",
     masterSecretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:db",
   },
   redis: { host: "redis.internal", port: 6379, authSecretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:redis" },
@@ -83,7 +83,9 @@ describe("service container definition", () => {
       PGPORT: "5432",
       PGDATABASE: "ledger",
       PGSSLMODE: "verify-full",
-      PGAUTH_ARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db-app",
+      DB_AUTH: "iam",
+      PGUSER: "ledger_app",
+      AWS_REGION: "eu-west-1",
       REDIS_HOST: "redis.internal",
       REDIS_PORT: "6379",
       REDIS_TLS: "true",
@@ -93,8 +95,6 @@ describe("service container definition", () => {
       TRUST_PROXY: "2",
     });
     expect(serviceSecrets(spec)).toEqual([
-      { name: "PGUSER", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db-app:username::" },
-      { name: "PGPASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db-app:password::" },
       { name: "MIGRATION_PGUSER", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db:username::" },
       { name: "MIGRATION_PGPASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:db:password::" },
       { name: "REDIS_AUTH_TOKEN", valueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:redis" },
@@ -122,6 +122,24 @@ describe("policies", () => {
     expect(resources).toEqual(["*", ["arn:repo"], "arn:lg:*", ["arn:s1", "arn:s2"], "arn:key"]);
     expect(doc.Statement[0]).toMatchObject({ Action: "ecr:GetAuthorizationToken" });
     expect(JSON.stringify(doc)).not.toMatch(/"Action":"\*"|secretsmanager:\*|ecr:\*/);
+  });
+  it("database connect: rds-db:connect on exactly one user of one instance (by its resource id), never a wildcard", () => {
+    const target = { partition: "aws", region: "eu-west-1", accountId: "123456789012", dbResourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", username: "ledger_app" };
+    expect(databaseConnectPolicy(target)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/ledger_app" },
+      ],
+    });
+    // Through RDS Proxy (the Lambda platform): the proxy's resource id.
+    expect(databaseConnectPolicy({ ...target, dbResourceId: "prx-ABCDEFGHIJKL01234" }).Statement[0]).toMatchObject({
+      Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:prx-ABCDEFGHIJKL01234/ledger_app",
+    });
+    // The instance identifier is not what IAM matches: the grant would silently admit nobody.
+    expect(() => databaseConnectPolicy({ ...target, dbResourceId: "ledger-prod" })).toThrow(/dbResourceId "ledger-prod" is not an RDS resource id \(db-… or, for RDS Proxy, prx-…\)/);
+    expect(() => databaseConnectPolicy({ ...target, dbResourceId: "*" })).toThrow(/dbResourceId/);
+    expect(() => databaseConnectPolicy({ ...target, username: "*" })).toThrow(/username "\*" is not a PostgreSQL user name/);
+    expect(() => databaseConnectPolicy({ ...target, accountId: "" })).toThrow(/accountId/);
   });
   it("ALB log bucket: the log delivery principal writes under the account prefix only; plain HTTP denied", () => {
     const doc = albLogBucketPolicy({ bucketArn: "arn:aws:s3:::logs", accountId: "123456789012", prefix: "alb" });

@@ -4,12 +4,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installMocks, promiseOf, settleResources, type MockRecorder } from "../testing/mocks";
-import { DORA_SNAPSHOT_SCHEDULE_INPUT, doraSnapshotFunctionPolicy, doraSnapshotSchedulerPolicy, serviceTrustPolicy, unbundledJob } from "./dora-snapshot-schedule";
+import { DORA_SNAPSHOT_SCHEDULE_INPUT, doraSnapshotFunctionPolicy, doraSnapshotSchedulerPolicy, unbundledJob } from "./dora-snapshot-schedule";
 
 let recorder: MockRecorder;
 let outputs: { functionName: string; alarmName: string };
 
-const SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/release-ledger/db-app-AbCdEf";
+const DB_USER = "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOP/ledger_app";
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234";
 
 beforeAll(async () => {
@@ -23,10 +23,9 @@ beforeAll(async () => {
       code: new pulumi.asset.AssetArchive({ "dora-snapshot.js": new pulumi.asset.StringAsset("exports.handler = async () => ({});") }),
       windows: [7, 30, 90],
       vpcId: "vpc-1",
-      vpcCidr: "10.20.0.0/16",
       subnetIds: ["subnet-private-a", "subnet-private-b"],
       databaseSecurityGroupId: "sg-database",
-      database: { host: "db.internal", port: 5432, name: "ledger", appSecretArn: SECRET, username: "ledger_app" },
+      database: { host: "db.internal", port: 5432, name: "ledger", resourceId: "db-ABCDEFGHIJKLMNOP", username: "ledger_app" },
       kmsKeyArn: KEY,
       alertTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts",
       tags: { Environment: "staging" },
@@ -94,8 +93,8 @@ describe("DoraSnapshotSchedule", () => {
       PGHOST: "db.internal",
       PGPORT: "5432",
       PGDATABASE: "ledger",
+      DB_AUTH: "iam",
       PGUSER: "ledger_app",
-      PGAUTH_ARN: SECRET,
       PGSSLMODE: "verify-full",
       DORA_SNAPSHOT_WINDOWS: "7,30,90",
     });
@@ -106,13 +105,8 @@ describe("DoraSnapshotSchedule", () => {
     const ingress = recorder.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs;
     expect(ingress).toMatchObject({ securityGroupId: "sg-database", fromPort: 5432, toPort: 5432, ipProtocol: "tcp" });
     const egress = recorder.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => r.inputs);
-    expect(egress).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ referencedSecurityGroupId: "sg-database", fromPort: 5432 }),
-        expect.objectContaining({ cidrIpv4: "10.20.0.0/16", fromPort: 443 }),
-      ]),
-    );
-    expect(egress).toHaveLength(2);
+    // PostgreSQL only: the login token is signed locally, so the function calls no AWS endpoint from the VPC.
+    expect(egress).toEqual([expect.objectContaining({ referencedSecurityGroupId: "sg-database", fromPort: 5432, toPort: 5432 })]);
   });
 
   it("gives both roles the permissions boundary, and each only its own service as principal", () => {
@@ -123,23 +117,21 @@ describe("DoraSnapshotSchedule", () => {
       "lambda.amazonaws.com",
       "scheduler.amazonaws.com",
     ]);
-    expect(JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com", "123456789012"))).toContain('"aws:SourceAccount":"123456789012"');
+    for (const role of roles) expect(role.assumeRolePolicy).toContain('"aws:SourceAccount":"123456789012"');
   });
 
-  it("lets the function read the one database secret, decrypt only through Secrets Manager, and nothing else of the account's", () => {
-    const policy = doraSnapshotFunctionPolicy({ logGroupArn: "arn:lg", appSecretArn: SECRET, kmsKeyArn: KEY, region: "eu-west-1", deadLetterQueueArn: "arn:q" });
+  it("lets the function sign in as the application user of this database, read no secret, and nothing else of the account's", () => {
+    const policy = doraSnapshotFunctionPolicy({ logGroupArn: "arn:lg", databaseUserArn: DB_USER, deadLetterQueueArn: "arn:q" });
     const statements = policy.Statement as { Action: string | string[]; Resource: string | string[]; Condition?: unknown }[];
-    const secretReads = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith("secretsmanager:")));
-    expect(secretReads).toEqual([expect.objectContaining({ Action: "secretsmanager:GetSecretValue", Resource: SECRET })]);
-    expect(statements.find((s) => s.Action === "kms:Decrypt")).toMatchObject({
-      Resource: KEY,
-      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
-    });
+    expect(statements.filter((s) => [s.Action].flat().some((a) => a.startsWith("rds-db:")))).toEqual([
+      expect.objectContaining({ Action: "rds-db:connect", Resource: DB_USER }),
+    ]);
+    expect(statements.filter((s) => [s.Action].flat().some((a) => /^(secretsmanager|kms):/.test(a)))).toEqual([]);
     // "*" only where AWS allows nothing narrower: the network interfaces of a function in a VPC.
     for (const s of statements.filter((s) => s.Resource === "*")) expect([s.Action].flat().every((a) => a.startsWith("ec2:"))).toBe(true);
     // The policy attached is the one the pure function builds.
     const attached = recorder.one("aws:iam/rolePolicy:RolePolicy", "dora-snapshot").inputs.policy as string;
-    expect(JSON.parse(attached)).toMatchObject({ Statement: expect.arrayContaining([expect.objectContaining({ Resource: SECRET })]) as unknown });
+    expect(JSON.parse(attached)).toMatchObject({ Statement: expect.arrayContaining([expect.objectContaining({ Resource: DB_USER })]) as unknown });
   });
 
   it("lets the schedule invoke this function and dead-letter, nothing more", () => {
@@ -166,10 +158,9 @@ describe("DoraSnapshotSchedule", () => {
           code: new pulumi.asset.AssetArchive({}),
           windows: [30, 400],
           vpcId: "v",
-          vpcCidr: "10.0.0.0/16",
           subnetIds: [],
           databaseSecurityGroupId: "sg",
-          database: { host: "h", port: 5432, name: "n", appSecretArn: "a", username: "u" },
+          database: { host: "h", port: 5432, name: "n", resourceId: "db-X", username: "u" },
           kmsKeyArn: "k",
           alertTopicArn: "t",
         }),

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { workloadBoundaryArn } from "../layers/permissions-boundary";
+import { serviceRole, serviceTrustPolicy } from "../iam/service-role";
+import { databaseUserArn } from "./iam-policies";
 import { alarmDescription } from "../observability/runbooks";
 
 /** 02:15 UTC every night: after the working day in Europe and the Americas, before Asia's starts. */
@@ -41,8 +42,6 @@ export interface DoraSnapshotScheduleArgs {
   /** Windows (days) to compute, DORA_SNAPSHOT_WINDOWS; other windows are answered live. Default: the service's (1–365). */
   readonly windows?: readonly number[];
   readonly vpcId: pulumi.Input<string>;
-  /** The VPC's CIDR: the function reaches the Secrets Manager interface endpoint in it on 443. */
-  readonly vpcCidr: pulumi.Input<string>;
   /** The private subnets (they reach PostgreSQL and the VPC endpoints). */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** PostgreSQL's security group: gains one ingress rule from the function's group. */
@@ -51,11 +50,12 @@ export interface DoraSnapshotScheduleArgs {
     readonly host: pulumi.Input<string>;
     readonly port: pulumi.Input<number>;
     readonly name: pulumi.Input<string>;
-    /** The service's own login (RDS-format JSON secret): the only secret the function may read. */
-    readonly appSecretArn: pulumi.Input<string>;
+    /** The instance's DbiResourceId (db-…): the function's rds-db:connect names it. */
+    readonly resourceId: pulumi.Input<string>;
+    /** The service's own login, signed in with IAM database authentication (no password). */
     readonly username: pulumi.Input<string>;
   };
-  /** The key the app secret is encrypted with: decrypt only through Secrets Manager. */
+  /** The key the function's log group is encrypted with. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Logs retention in days. Default: 30. */
   readonly logRetentionDays?: number;
@@ -64,24 +64,15 @@ export interface DoraSnapshotScheduleArgs {
   readonly tags?: Record<string, string>;
 }
 
-/** Trust policy: only `service`, acting for this account. */
-export function serviceTrustPolicy(service: "lambda.amazonaws.com" | "scheduler.amazonaws.com", accountId: string): Record<string, unknown> {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } }],
-  };
-}
-
 /**
  * The function's rights: its own log group, the network interfaces a function in a VPC needs (AWS accepts no
- * narrower resource for those), the one database secret, its key only through Secrets Manager, and the
- * on-failure queue.
+ * narrower resource for those), signing in to PostgreSQL as the application user (IAM database authentication),
+ * and the on-failure queue.
  */
 export function doraSnapshotFunctionPolicy(refs: {
   logGroupArn: string;
-  appSecretArn: string;
-  kmsKeyArn: string;
-  region: string;
+  /** arn:…:rds-db:…:dbuser:<DbiResourceId>/<user> (databaseUserArn()). */
+  databaseUserArn: string;
   deadLetterQueueArn: string;
 }): Record<string, unknown> {
   return {
@@ -101,14 +92,7 @@ export function doraSnapshotFunctionPolicy(refs: {
         ],
         Resource: "*",
       },
-      { Sid: "DatabaseSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: refs.appSecretArn },
-      {
-        Sid: "DatabaseSecretKey",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: refs.kmsKeyArn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${refs.region}.amazonaws.com` } },
-      },
+      { Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: refs.databaseUserArn },
       { Sid: "OnFailure", Effect: "Allow", Action: "sqs:SendMessage", Resource: refs.deadLetterQueueArn },
     ],
   };
@@ -132,7 +116,6 @@ export function doraSnapshotEnvironment(spec: {
   port: number;
   name: string;
   username: string;
-  appSecretArn: string;
   windows?: readonly number[];
 }): Record<string, string> {
   return {
@@ -141,9 +124,9 @@ export function doraSnapshotEnvironment(spec: {
     PGHOST: spec.host,
     PGPORT: String(spec.port),
     PGDATABASE: spec.name,
-    // A login name, not a credential: the password is read from PGAUTH_ARN at run time.
+    // No password: each connection signs an IAM token with the function's role (Lambda sets AWS_REGION itself).
+    DB_AUTH: "iam",
     PGUSER: spec.username,
-    PGAUTH_ARN: spec.appSecretArn,
     PGSSLMODE: "verify-full",
     // Node.js 20+ runtimes no longer trust the RDS certificate authorities by default; this bundle holds them.
     NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
@@ -178,7 +161,7 @@ export class DoraSnapshotSchedule extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, parent).partition;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
-    const permissionsBoundary = pulumi.all([partition, accountId]).apply(([p, id]) => workloadBoundaryArn(p, id));
+    const account = { partition, accountId };
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -210,11 +193,6 @@ export class DoraSnapshotSchedule extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-to-endpoints`,
-      { securityGroupId: securityGroup.id, cidrIpv4: args.vpcCidr, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Secrets Manager endpoint", tags },
-      parent,
-    );
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-database-ingress`,
       {
@@ -229,13 +207,13 @@ export class DoraSnapshotSchedule extends pulumi.ComponentResource {
       parent,
     );
 
-    const role = new aws.iam.Role(
+    const role = serviceRole(
       name,
       {
         description: `${functionName}: computes the DORA snapshot`,
-        assumeRolePolicy: accountId.apply((id) => JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com", id))),
-        permissionsBoundary,
-        tags,
+        account,
+        trust: (a) => serviceTrustPolicy({ service: "lambda.amazonaws.com", sourceAccount: a.accountId }),
+        ...(tags === undefined ? {} : { tags }),
       },
       parent,
     );
@@ -244,9 +222,15 @@ export class DoraSnapshotSchedule extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([logGroup.arn, args.database.appSecretArn, args.kmsKeyArn, region, deadLetters.arn])
-          .apply(([logGroupArn, appSecretArn, kmsKeyArn, r, deadLetterQueueArn]) =>
-            JSON.stringify(doraSnapshotFunctionPolicy({ logGroupArn, appSecretArn, kmsKeyArn, region: r, deadLetterQueueArn })),
+          .all([logGroup.arn, partition, region, accountId, args.database.resourceId, args.database.username, deadLetters.arn])
+          .apply(([logGroupArn, p, r, id, dbResourceId, username, deadLetterQueueArn]) =>
+            JSON.stringify(
+              doraSnapshotFunctionPolicy({
+                logGroupArn,
+                databaseUserArn: databaseUserArn({ partition: p, region: r, accountId: id, dbResourceId, username }),
+                deadLetterQueueArn,
+              }),
+            ),
           ),
       },
       parent,
@@ -271,9 +255,9 @@ export class DoraSnapshotSchedule extends pulumi.ComponentResource {
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         environment: {
           variables: pulumi
-            .all([args.database.host, args.database.port, args.database.name, args.database.username, args.database.appSecretArn])
-            .apply(([host, port, dbName, username, appSecretArn]) =>
-              doraSnapshotEnvironment({ environmentName: args.environmentName, host, port, name: dbName, username, appSecretArn, ...(args.windows ? { windows: args.windows } : {}) }),
+            .all([args.database.host, args.database.port, args.database.name, args.database.username])
+            .apply(([host, port, dbName, username]) =>
+              doraSnapshotEnvironment({ environmentName: args.environmentName, host, port, name: dbName, username, ...(args.windows ? { windows: args.windows } : {}) }),
             ),
         },
         tags,
@@ -292,13 +276,13 @@ export class DoraSnapshotSchedule extends pulumi.ComponentResource {
       parent,
     );
 
-    const schedulerRole = new aws.iam.Role(
+    const schedulerRole = serviceRole(
       `${name}-scheduler`,
       {
         description: `EventBridge Scheduler invokes ${functionName}`,
-        assumeRolePolicy: accountId.apply((id) => JSON.stringify(serviceTrustPolicy("scheduler.amazonaws.com", id))),
-        permissionsBoundary,
-        tags,
+        account,
+        trust: (a) => serviceTrustPolicy({ service: "scheduler.amazonaws.com", sourceAccount: a.accountId }),
+        ...(tags === undefined ? {} : { tags }),
       },
       parent,
     );

@@ -61,23 +61,40 @@ export function executionRolePolicy(grants: ExecutionRoleGrants): PolicyDocument
   };
 }
 
+/** Who signs in where with RDS IAM database authentication. */
+export interface DatabaseUserTarget {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The instance's DbiResourceId (db-…), or an RDS Proxy's resource id (prx-…): what IAM matches, not the identifier. */
+  readonly dbResourceId: string;
+  readonly username: string;
+}
+
+/** arn:<partition>:rds-db:<region>:<account>:dbuser:<dbi-resource-id>/<user>, each part checked: no wildcard gets in. */
+export function databaseUserArn(target: DatabaseUserTarget): string {
+  const problems: string[] = [];
+  if (!/^(db|prx)-[A-Za-z0-9]+$/.test(target.dbResourceId)) {
+    problems.push(
+      `dbResourceId "${target.dbResourceId}" is not an RDS resource id (db-… or, for RDS Proxy, prx-…): pass the instance's resourceId output (or the proxy's), not its identifier`,
+    );
+  }
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(target.username)) problems.push(`username "${target.username}" is not a PostgreSQL user name (lower case, digits, _)`);
+  if (!/^\d{12}$/.test(target.accountId)) problems.push(`accountId "${target.accountId}" is not a 12-digit AWS account id`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(target.region)) problems.push(`region "${target.region}" is not an AWS region`);
+  if (problems.length > 0) throw new Error(`Cannot grant rds-db:connect: ${problems.join("; ")}.`);
+  return `arn:${target.partition}:rds-db:${target.region}:${target.accountId}:dbuser:${target.dbResourceId}/${target.username}`;
+}
+
 /**
- * The task role: re-read the service's own database secret (after a rotation), decrypting it only through
- * Secrets Manager. Nothing else: the master secret reaches the task through the execution role at start.
+ * The service's one grant at run time (ECS task role, EKS Pod Identity): sign in to this database as the
+ * application user with IAM database authentication. The RDS master secret reaches the startup migration through
+ * the execution role (ECS) or External Secrets (EKS), not through this role.
  */
-export function taskRolePolicy(args: { readonly secretArn: string; readonly kmsKeyArn: string; readonly region: string }): PolicyDocument {
+export function databaseConnectPolicy(target: DatabaseUserTarget): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [
-      { Sid: "ReadOwnDatabaseSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArn },
-      {
-        Sid: "DecryptThroughSecretsManager",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: args.kmsKeyArn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
-      },
-    ],
+    Statement: [{ Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: databaseUserArn(target) }],
   };
 }
 

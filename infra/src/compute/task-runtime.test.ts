@@ -6,7 +6,6 @@ import { installMocks, promiseOf, settleResources, type MockRecorder } from "../
 let recorder: MockRecorder;
 
 const secrets = {
-  app: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:app",
   master: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:master",
   redis: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:redis",
 };
@@ -29,7 +28,7 @@ beforeAll(async () => {
       pullRepositoryArns: ["arn:aws:ecr:eu-west-1:111122223333:repository/ledger"],
       kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k",
       logRetentionDays: 30,
-      database: { host: "db", port: 5432, name: "ledger", masterSecretArn: secrets.master, appSecretArn: secrets.app },
+      database: { host: "db", port: 5432, name: "ledger", masterSecretArn: secrets.master, resourceId: "db-ABCDEFGHIJKL", appUsername: "ledger_app" },
       redis: { host: "redis", port: 6379, authSecretArn: secrets.redis },
     },
     parent,
@@ -53,9 +52,11 @@ describe("fargateTaskRuntime", () => {
     }
   });
 
-  it("gives the agent the three referenced secrets, and the task only its own database secret", () => {
-    expect(policyOf("svc-execution-policy").Statement.find((s) => s.Sid === "ReadSecrets")!.Resource).toEqual([secrets.app, secrets.master, secrets.redis]);
-    expect(policyOf("svc-task-policy").Statement.find((s) => s.Sid === "ReadOwnDatabaseSecret")!.Resource).toBe(secrets.app);
+  it("gives the agent the two referenced secrets, and the task only its sign-in as the application user (IAM tokens)", () => {
+    expect(policyOf("svc-execution-policy").Statement.find((s) => s.Sid === "ReadSecrets")!.Resource).toEqual([secrets.master, secrets.redis]);
+    expect(policyOf("svc-task-policy").Statement).toEqual([
+      { Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:111122223333:dbuser:db-ABCDEFGHIJKL/ledger_app" },
+    ]);
   });
 
   it("defines one Fargate task of the given size, logging to the environment's encrypted log group", () => {

@@ -2,8 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceRole, type RoleAccount } from "../iam/service-role";
 import { serviceContainerDefinition, TMP_VOLUME_NAME, type ServiceContainerSpec } from "./container-definition";
-import type { CacheEndpoint, ServiceDatabaseEndpoint } from "./data-store-endpoints";
-import { ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./iam-policies";
+import type { CacheEndpoint, DatabaseEndpoint } from "./data-store-endpoints";
+import { databaseUserGrant } from "./database-user-grant";
+import { ecsTasksTrustPolicy, executionRolePolicy } from "./iam-policies";
 
 /** Size and shape of one task (environment.service). */
 export interface TaskSize {
@@ -39,7 +40,7 @@ export interface FargateTaskRuntimeArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Days the service's log group keeps its events. */
   readonly logRetentionDays: number;
-  readonly database: ServiceDatabaseEndpoint;
+  readonly database: DatabaseEndpoint;
   readonly redis: CacheEndpoint;
   readonly tags?: Record<string, string>;
 }
@@ -78,26 +79,34 @@ export function fargateTaskRuntime(name: string, args: FargateTaskRuntimeArgs, p
     {
       role: executionRole.id,
       policy: pulumi
-        .all([args.pullRepositoryArns, logGroup.arn, args.database.appSecretArn, args.database.masterSecretArn, args.redis.authSecretArn, args.kmsKeyArn])
-        .apply(([repositoryArns, logGroupArn, appSecret, masterSecret, redisSecret, kmsKeyArn]) =>
-          JSON.stringify(executionRolePolicy({ repositoryArns, logGroupArn, secretArns: [appSecret, masterSecret, redisSecret], kmsKeyArn })),
+        .all([args.pullRepositoryArns, logGroup.arn, args.database.masterSecretArn, args.redis.authSecretArn, args.kmsKeyArn])
+        .apply(([repositoryArns, logGroupArn, masterSecret, redisSecret, kmsKeyArn]) =>
+          JSON.stringify(executionRolePolicy({ repositoryArns, logGroupArn, secretArns: [masterSecret, redisSecret], kmsKeyArn })),
         ),
     },
     opts,
   );
-  // The service's one AWS call: re-reading its database secret after a rotation (metrics leave as EMF).
+  // The service's one AWS grant: signing its database login tokens (metrics leave as EMF).
   const taskRole = serviceRole(
     `${name}-task-role`,
-    { description: `Task role of ${serviceName} (${environmentName}): reads its own database secret, nothing else`, account: args.account, trust, tags },
+    {
+      description: `Task role of ${serviceName} (${environmentName}): signs in to its database as the application user, nothing else`,
+      account: args.account,
+      trust,
+      tags,
+    },
     opts,
   );
-  new aws.iam.RolePolicy(
+  const account = pulumi.output(args.account);
+  databaseUserGrant(
     `${name}-task-policy`,
     {
       role: taskRole.id,
-      policy: pulumi
-        .all([args.database.appSecretArn, args.kmsKeyArn])
-        .apply(([secretArn, kmsKeyArn]) => JSON.stringify(taskRolePolicy({ secretArn, kmsKeyArn, region: args.region }))),
+      partition: account.partition,
+      accountId: account.accountId,
+      region: args.region,
+      resourceId: args.database.resourceId,
+      username: args.database.appUsername,
     },
     opts,
   );
@@ -108,7 +117,7 @@ export function fargateTaskRuntime(name: string, args: FargateTaskRuntimeArgs, p
       dbHost: args.database.host,
       dbPort: args.database.port,
       dbName: args.database.name,
-      dbAppSecret: args.database.appSecretArn,
+      dbAppUsername: args.database.appUsername,
       dbMasterSecret: args.database.masterSecretArn,
       redisHost: args.redis.host,
       redisPort: args.redis.port,
@@ -124,7 +133,7 @@ export function fargateTaskRuntime(name: string, args: FargateTaskRuntimeArgs, p
           environmentName,
           shutdownTimeoutMs: args.size.shutdownTimeoutMs,
           oidc: args.oidc,
-          database: { host: v.dbHost, port: v.dbPort, name: v.dbName, appSecretArn: v.dbAppSecret, masterSecretArn: v.dbMasterSecret },
+          database: { host: v.dbHost, port: v.dbPort, name: v.dbName, appUsername: v.dbAppUsername, masterSecretArn: v.dbMasterSecret },
           redis: { host: v.redisHost, port: v.redisPort, authSecretArn: v.redisSecret },
           logGroupName: v.logGroupName,
           region: args.region,

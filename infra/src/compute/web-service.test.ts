@@ -26,7 +26,7 @@ const args: WebServiceArgs = {
   serviceSecurityGroupId: "sg-service",
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
   alertTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts",
-  database: { host: "db", port: 5432, name: "ledger", masterSecretArn: "master", appSecretArn: "app" },
+  database: { host: "db", port: 5432, name: "ledger", masterSecretArn: "master", resourceId: "db-ABCDEFGHIJKL", appUsername: "ledger_app" },
   redis: { host: "redis", port: 6379, authSecretArn: "redis" },
   originVerifyHeader: { name: "X-Origin-Verify", value: "secret" },
 };

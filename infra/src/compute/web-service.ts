@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../environment/environment";
 import { serviceRole } from "../iam/service-role";
-import type { CacheEndpoint, ServiceDatabaseEndpoint } from "./data-store-endpoints";
+import type { CacheEndpoint, DatabaseEndpoint } from "./data-store-endpoints";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
 import { ecsInfrastructureTrustPolicy } from "./iam-policies";
 import { originLoadBalancer } from "./origin-load-balancer";
@@ -47,7 +47,7 @@ export interface WebServiceArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** SNS topic every alarm notifies. */
   readonly alertTopicArn: pulumi.Input<string>;
-  readonly database: ServiceDatabaseEndpoint;
+  readonly database: DatabaseEndpoint;
   readonly redis: CacheEndpoint;
   /**
    * Header CloudFront sends to the origin with a secret value (originVerifyHeader()). The HTTPS listener

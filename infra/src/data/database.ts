@@ -99,6 +99,8 @@ export class Database extends pulumi.ComponentResource {
   readonly port: pulumi.Output<number>;
   readonly dbName: pulumi.Output<string>;
   readonly identifier: pulumi.Output<string>;
+  /** The DbiResourceId (db-…): what rds-db:connect grants name. A restored copy has its own. */
+  readonly resourceId: pulumi.Output<string>;
   /** ARN of the RDS-managed secret holding {username, password}. */
   readonly masterSecretArn: pulumi.Output<string>;
   /** Backup replication to the DR region, when enabled. */
@@ -190,6 +192,9 @@ export class Database extends pulumi.ComponentResource {
           : { dbName, username: args.masterUsername ?? "ledger_admin" }),
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: args.kmsKeyArn,
+        // The service's own user signs in with IAM tokens (rds_iam): no password exists to store, rotate or
+        // replicate, and a restored copy needs none either. TLS is forced by the parameter group.
+        iamDatabaseAuthenticationEnabled: true,
         port: 5432,
         storageType: "gp3",
         allocatedStorage: s.allocatedStorageGb,
@@ -229,6 +234,7 @@ export class Database extends pulumi.ComponentResource {
     // A restored instance reports the source's database name only once it exists; it is this same name.
     this.dbName = args.restore ? pulumi.output(dbName) : this.instance.dbName;
     this.identifier = this.instance.identifier;
+    this.resourceId = this.instance.resourceId;
     this.masterSecretArn = this.instance.masterUserSecrets.apply((secrets) => managedMasterSecretArn(secrets, identifier));
 
     if (s.replicateBackupsToDr && args.drProvider) {
@@ -274,6 +280,7 @@ export class Database extends pulumi.ComponentResource {
       port: this.port,
       dbName: this.dbName,
       identifier: this.identifier,
+      resourceId: this.resourceId,
       masterSecretArn: this.masterSecretArn,
       drKmsKeyArn: this.drKmsKeyArn,
       alarmNames: this.alarms.map((a) => a.name),

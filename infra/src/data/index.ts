@@ -1,12 +1,11 @@
 export { cacheAlarmSpecs, databaseAlarmSpecs, type DataAlarmSpec, type DatabaseAlarmOptions } from "./alarm-specs";
 export { Cache, REDIS_PORT, type CacheArgs, type CacheSettings } from "./cache";
-export { DatabaseAppUser, POSTGRES_SINGLE_USER_ROTATION_APP, type DatabaseAppUserArgs } from "./app-user";
 export { Database, POSTGRES_LOG_EXPORTS, type DatabaseArgs, type DatabaseSettings } from "./database";
 export { managedMasterSecretArn } from "./master-secret";
 export { postgresMajorVersion, postgresParameterFamily, redisParameterFamily } from "./engine-versions";
 export { DATA_WINDOWS, dailyOverlapsWeekly, validateDataWindows, type DataWindows } from "./maintenance-windows";
 export { createDataAlarms, type DataAlarmTarget } from "./metric-alarms";
-export { APPLICATION, cacheMemberClusterIds, dataStoreNames, type DataStoreNames } from "./naming";
+export { APP_DB_USERNAME, APPLICATION, cacheMemberClusterIds, dataStoreNames, type DataStoreNames } from "./naming";
 export {
   cacheTopology,
   databaseAlarmThresholds,

@@ -7,6 +7,12 @@
 /** Application the data stores belong to: database name and identifier prefix. */
 export const APPLICATION = "ledger";
 
+/**
+ * The service's own PostgreSQL login. The startup migration creates it (in rds_iam, without a password); the
+ * compute layer's roles may sign in as exactly this user.
+ */
+export const APP_DB_USERNAME = "ledger_app";
+
 export interface DataStoreNames {
   /** RDS DB instance identifier (1-63 chars, lower-case letters, digits, single hyphens). */
   readonly dbInstanceIdentifier: string;

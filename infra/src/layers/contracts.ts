@@ -52,8 +52,9 @@ export interface DataOutputs {
   dbInstanceIdentifier: string;
   /** Secrets Manager secret managed by RDS: JSON {username, password}. Only the startup migration uses it. */
   dbMasterSecretArn: string;
-  /** The service's own login: RDS-format JSON secret {username, password, ...}, rotated by Secrets Manager. */
-  dbAppSecretArn: string;
+  /** The instance's DbiResourceId (db-…): the service's rds-db:connect grant names it. */
+  dbResourceId: string;
+  /** The service's own login: IAM database authentication, no password. */
   dbAppUsername: string;
   /** Host name of the Redis primary endpoint (TLS). */
   redisEndpoint: string;
@@ -136,7 +137,7 @@ export const LAYER_OUTPUT_NAMES = {
     "dbName",
     "dbInstanceIdentifier",
     "dbMasterSecretArn",
-    "dbAppSecretArn",
+    "dbResourceId",
     "dbAppUsername",
     "redisEndpoint",
     "redisPort",

@@ -102,11 +102,6 @@ const STATE: Readonly<Record<string, StateFor>> = {
     const secret = str(inputs.name, autoName(name, seed));
     return { name: secret, arn: arnOf("secretsmanager", region, `secret:${secret}-${fakeHex(seed, 6)}`) };
   },
-  // AWS's rotation application exports its function's ARN as a stack output.
-  "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": (_n, inputs, { region }) => {
-    const parameters = (inputs.parameters ?? {}) as Props;
-    return { outputs: { RotationLambdaARN: arnOf("lambda", region, `function:${str(parameters.functionName, "rotation")}`) } };
-  },
   "aws:iam/role:Role": (name, inputs, { seed }) => {
     const role = str(inputs.name, autoName(name, seed));
     return { name: role, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${role}`, uniqueId: `AROA${fakeHex(seed, 17).toUpperCase()}` };

@@ -38,7 +38,10 @@ export interface MockRecorder {
 export function fakeLayerOutputs<L extends Layer>(layer: L, environment = "test"): LayerOutputMap[L] {
   const values: Record<string, unknown> = {};
   for (const key of LAYER_OUTPUT_NAMES[layer] as readonly string[]) {
-    if (/Ids$|Names$|Arns$|Zones$/.test(key)) values[key] = [1, 2, 3].map((n) => `${key}-${environment}-${n}`);
+    // Shaped like AWS's: the IAM grant built from them checks their form.
+    if (key === "dbResourceId") values[key] = `db-FAKE${environment.toUpperCase().replace(/[^A-Z0-9]/g, "")}`;
+    else if (key === "dbAppUsername") values[key] = "ledger_app";
+    else if (/Ids$|Names$|Arns$|Zones$/.test(key)) values[key] = [1, 2, 3].map((n) => `${key}-${environment}-${n}`);
     else if (/Port$/.test(key)) values[key] = key.startsWith("db") ? 5432 : 6379;
     else if (/Arn$/.test(key)) values[key] = `arn:aws:service:eu-west-1:123456789012:${key}/${environment}`;
     else values[key] = `${key}-${environment}`;

@@ -26,8 +26,9 @@ const TEMPLATE = at("aws:ecr/repositoryCreationTemplate:RepositoryCreationTempla
   appliedFors: ["REPLICATION"],
   encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: "arn:aws:kms:eu-central-1:1:key/img" }],
 });
-const APP_SECRET = at("aws:secretsmanager/secret:Secret", "postgres-app", "eu-west-1", {
-  name: "prod/release-ledger/db-app",
+// A secret the recovery environment would read as it is (the database login needs none: IAM authentication).
+const APP_SECRET = at("aws:secretsmanager/secret:Secret", "service-key", "eu-west-1", {
+  name: "prod/release-ledger/service-key",
   replicas: [{ region: "eu-central-1", kmsKeyId: "arn:aws:kms:eu-central-1:1:key/dr" }],
 });
 const REDIS_SECRET = at("aws:secretsmanager/secret:Secret", "redis-auth", "eu-west-1", { tags: { DisasterRecovery: "recreated" } });
@@ -58,8 +59,8 @@ describe("prod-dr-prerequisites", () => {
   });
 
   it("fails a secret with no DR replica unless it says the recovery environment recreates it", () => {
-    const plain = { ...APP_SECRET, props: { name: "prod/release-ledger/db-app" } };
-    expect(messages([...without(APP_SECRET), plain])).toEqual([expect.stringContaining("prod/release-ledger/db-app has no replica")]);
+    const plain = { ...APP_SECRET, props: { name: "prod/release-ledger/service-key" } };
+    expect(messages([...without(APP_SECRET), plain])).toEqual([expect.stringContaining("prod/release-ledger/service-key has no replica")]);
     const untagged = { ...REDIS_SECRET, props: {} };
     expect(messages([...without(REDIS_SECRET), untagged])).toEqual([expect.stringContaining("DisasterRecovery=recreated")]);
   });

@@ -81,7 +81,9 @@ function secretProblems(resources: readonly PolicyResource[]): Violation[] {
 
 /**
  * Production keeps ready, in its DR region, what `devctl dr restore` needs: the database's automated backups,
- * the service image, the secrets the service reads, each encrypted with a key that lives there. A recovery
+ * the service image, the secrets the service reads, each encrypted with a key that lives there. The database
+ * login is not among them: the service signs in with IAM tokens (rule database-iam-auth), so the restored copy
+ * needs no password and the recovery environment's own role is granted its new resource id. A recovery
  * environment (<env>-dr) is itself the copy and is not asked to keep another.
  */
 export const productionDrPrerequisites: StackRule = {

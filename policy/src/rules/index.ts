@@ -6,6 +6,7 @@ import { dockerfileFound } from "./builds";
 import { cdnWaf, httpsOnly } from "./edge";
 import { containerNoPlainSecrets, containerNonRoot, containerReadOnlyRoot, imagePinnedByDigest, productionProgressiveDeploys } from "./containers";
 import { dataStoreEncryption, dataStorePrivate, databaseForceSsl, productionDatabaseResilience } from "./data-stores";
+import { databaseIamAuth } from "./database-auth";
 import { productionDrPrerequisites } from "./disaster-recovery";
 import { securityGroupIngress, vpcFlowLogs } from "./network";
 import { logBucketEncryption, rolePermissionsBoundary, serviceSourceCondition } from "./iam";
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   dataStorePrivate,
   databaseForceSsl,
   productionDatabaseResilience,
+  databaseIamAuth,
   productionDrPrerequisites,
   securityGroupIngress,
   vpcFlowLogs,

@@ -3,6 +3,7 @@ import { Pool } from "pg";
 import { isRole, ROLES } from "../auth/roles";
 import { ConfigError, loadConfig } from "../config";
 import { Database } from "../db/database";
+import { applicationConnection } from "../db/iam-auth";
 import { runMigrations } from "../db/migrate";
 import { createApiKeysRepository } from "../repositories/api-keys";
 
@@ -35,7 +36,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = loadConfig(env);
   await runMigrations(config.database, (m) => process.stderr.write(`${m}\n`));
-  const pool = new Pool({ ...config.database.connection, max: 1, connectionTimeoutMillis: config.database.connectTimeoutMs });
+  const pool = new Pool({ ...applicationConnection(config.database), max: 1, connectionTimeoutMillis: config.database.connectTimeoutMs });
   try {
     const created = await createApiKeysRepository(new Database(pool)).create({ ...input, createdBy: "admin-command" });
     process.stdout.write(`${JSON.stringify({ id: created.id, name: created.name, role: created.role, key: created.key })}\n`);

@@ -1,4 +1,5 @@
 import { type DatabaseConfig } from "../config";
+import { applicationConnection, type AuthTokenSource } from "./iam-auth";
 
 /**
  * The application user's password, kept current while Secrets Manager rotates it. ECS injects PGPASSWORD only
@@ -98,12 +99,19 @@ export function passwordOf(secretString: string | undefined): string | undefined
 }
 
 /**
- * The connection settings with the password read through a RotatingPassword when PGAUTH_ARN names the secret
- * (`source` replaces it in tests); unchanged, with no rotation, otherwise.
+ * The application user's connection settings, the one way every pool and client of that user gets them: under
+ * DB_AUTH=iam each new connection signs its own IAM token (`authToken` replaces the signer in tests); otherwise the
+ * password is read through a RotatingPassword when PGAUTH_ARN names the secret (`source` replaces it in tests), or
+ * used as configured.
  */
-export function withRotatingPassword(database: DatabaseConfig, source?: RotatingPassword): { database: DatabaseConfig; rotating?: RotatingPassword } {
+export function applicationLogin(
+  database: DatabaseConfig,
+  replacements: { readonly source?: RotatingPassword | undefined; readonly authToken?: AuthTokenSource | undefined } = {},
+): { database: DatabaseConfig; rotating?: RotatingPassword } {
+  if (database.iamAuth) return { database: { ...database, connection: applicationConnection(database, replacements.authToken) } };
   const initial = typeof database.connection.password === "string" ? database.connection.password : undefined;
-  const rotating = source ?? (database.passwordSecretArn === undefined ? undefined : new RotatingPassword(initial, secretsManagerPassword(database.passwordSecretArn)));
+  const rotating =
+    replacements.source ?? (database.passwordSecretArn === undefined ? undefined : new RotatingPassword(initial, secretsManagerPassword(database.passwordSecretArn)));
   if (!rotating) return { database };
   return { database: { ...database, connection: { ...database.connection, password: rotating.password } }, rotating };
 }

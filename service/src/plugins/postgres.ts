@@ -1,7 +1,8 @@
 import fp from "fastify-plugin";
 import { type Config } from "../config";
-import { type RotatingPassword, withRotatingPassword } from "../db/credentials";
+import { applicationLogin, type RotatingPassword } from "../db/credentials";
 import { createPool, Database } from "../db/database";
+import { type AuthTokenSource } from "../db/iam-auth";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -12,9 +13,10 @@ declare module "fastify" {
 }
 
 export default fp(
-  (app, opts: { config: Config; passwordSource?: RotatingPassword }, done) => {
+  (app, opts: { config: Config; passwordSource?: RotatingPassword; authToken?: AuthTokenSource }, done) => {
     const { database } = opts.config;
-    const { database: connection, rotating } = withRotatingPassword(database, opts.passwordSource);
+    // pg asks for the password of every new connection: an IAM token is signed then, never reused or cached.
+    const { database: connection, rotating } = applicationLogin(database, { source: opts.passwordSource, authToken: opts.authToken });
     const pool = createPool(connection, "release-ledger");
     const reportsPool = createPool(connection, "release-ledger-reports", database.reportPoolMax);
     for (const p of [pool, reportsPool]) {

@@ -22,7 +22,7 @@ export const DATA = {
   dbName: "ledger",
   dbInstanceIdentifier: "ledger-db",
   dbMasterSecretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:rds!db-0123-abcdef`,
-  dbAppSecretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:staging/release-ledger/db-app-AbCdEf`,
+  dbResourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWXY0",
   dbAppUsername: "ledger_app",
   redisEndpoint: "master.ledger.c0ffee.euw1.cache.amazonaws.com",
   redisPort: 6379,

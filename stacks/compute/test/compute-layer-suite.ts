@@ -21,7 +21,7 @@ export interface Expectations {
 /** The boundary docs/ci-cd.md's deploy roles demand, in the mocks' account. */
 const WORKLOAD_BOUNDARY = "arn:aws:iam::123456789012:policy/platform-workload-boundary";
 
-const SECRET_NAMES = ["PGUSER", "PGPASSWORD", "MIGRATION_PGUSER", "MIGRATION_PGPASSWORD", "REDIS_AUTH_TOKEN"];
+const SECRET_NAMES = ["PGPASSWORD", "MIGRATION_PGUSER", "MIGRATION_PGPASSWORD", "REDIS_AUTH_TOKEN"];
 
 export function computeLayerSuite(environmentName: string, expected: Expectations): void {
   let run: ComputeRun;
@@ -104,20 +104,21 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       const plain = container.environment as { name: string; value: string }[];
       for (const name of SECRET_NAMES) expect(plain.map((v) => v.name)).not.toContain(name);
       for (const v of plain) {
-        if (v.name !== "PGAUTH_ARN") expect(v.value).not.toContain("secretsmanager");
+        expect(v.value).not.toContain("secretsmanager");
         expect(v.name).not.toMatch(/PASSWORD|TOKEN|SECRET/);
       }
-      // The service's own login; the RDS master only for the startup migration (valid: injected at task start).
+      // The RDS master only for the startup migration (valid: injected at task start); the service's own login
+      // has no password at all: IAM database authentication with the task role.
       expect(container.secrets).toEqual([
-        { name: "PGUSER", valueFrom: `${DATA.dbAppSecretArn}:username::` },
-        { name: "PGPASSWORD", valueFrom: `${DATA.dbAppSecretArn}:password::` },
         { name: "MIGRATION_PGUSER", valueFrom: `${DATA.dbMasterSecretArn}:username::` },
         { name: "MIGRATION_PGPASSWORD", valueFrom: `${DATA.dbMasterSecretArn}:password::` },
         { name: "REDIS_AUTH_TOKEN", valueFrom: DATA.redisAuthSecretArn },
       ]);
-      // Where the pool re-reads its password after a rotation.
-      expect(plain).toContainEqual({ name: "PGAUTH_ARN", value: DATA.dbAppSecretArn });
+      expect(plain.map((v) => v.name)).not.toContain("PGAUTH_ARN");
       expect(Object.fromEntries(plain.map((v) => [v.name, v.value]))).toMatchObject({
+        DB_AUTH: "iam",
+        AWS_REGION: "eu-west-1",
+        PGUSER: DATA.dbAppUsername,
         PGHOST: DATA.dbEndpoint,
         PGPORT: "5432",
         PGDATABASE: DATA.dbName,
@@ -141,30 +142,28 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(run.outputs.logGroupName).toBe(logGroup.inputs.name);
     });
 
-    it("execution role: pull from the repository, write the log group, read exactly the three secrets, decrypt with the key", () => {
+    it("execution role: pull from the repository, write the log group, read exactly the two secrets, decrypt with the key", () => {
       const policy = JSON.parse(String(one(TYPES.rolePolicy, "service-execution-policy").inputs.policy));
       const byId = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
       expect(byId.EcrPull.Resource).toEqual([run.arnOf(one(TYPES.repository))]);
       expect(byId.WriteLogs.Resource).toBe(`${run.arnOf(one(TYPES.logGroup, "service-logs"))}:*`);
-      expect(byId.ReadSecrets.Resource).toEqual([DATA.dbAppSecretArn, DATA.dbMasterSecretArn, DATA.redisAuthSecretArn]);
+      expect(byId.ReadSecrets.Resource).toEqual([DATA.dbMasterSecretArn, DATA.redisAuthSecretArn]);
       expect(byId.DecryptSecrets).toMatchObject({ Action: "kms:Decrypt", Resource: NETWORK.kmsKeyArn });
       const task = one(TYPES.taskDefinition);
       expect(task.inputs.executionRoleArn).toBe(run.arnOf(one(TYPES.role, "service-execution-role")));
       expect(task.inputs.taskRoleArn).toBe(run.arnOf(one(TYPES.role, "service-task-role")));
     });
 
-    it("task role: separate, and may only re-read the application user's secret (through Secrets Manager's use of the key)", () => {
+    it("task role: separate, and may only sign in to this database as the application user (rds-db:connect)", () => {
       const taskRole = one(TYPES.role, "service-task-role").id;
       const grants = [...all(TYPES.rolePolicy), ...all(TYPES.attachment)].filter((p) => p.inputs.role === taskRole || p.inputs.role === "service-task-role");
       expect(grants.map((g) => g.name)).toEqual(["service-task-policy"]);
       expect(JSON.parse(String(grants[0]!.inputs.policy)).Statement).toEqual([
-        { Sid: "ReadOwnDatabaseSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: DATA.dbAppSecretArn },
         {
-          Sid: "DecryptThroughSecretsManager",
+          Sid: "ConnectAsApplicationUser",
           Effect: "Allow",
-          Action: "kms:Decrypt",
-          Resource: NETWORK.kmsKeyArn,
-          Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+          Action: "rds-db:connect",
+          Resource: `arn:aws:rds-db:eu-west-1:123456789012:dbuser:${DATA.dbResourceId}/ledger_app`,
         },
       ]);
       expect(JSON.parse(String(one(TYPES.role, "service-task-role").inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({

@@ -102,6 +102,28 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(policy.Statement[1]).toMatchObject({ Action: "kms:Decrypt", Resource: NETWORK.kmsKeyArn });
     });
 
+    it("gives the service's pods a Pod Identity that may only sign in to this database as the application user", () => {
+      const association = all(EKS.podIdentity).find((p) => p.inputs.namespace === "release-ledger");
+      expect(association?.inputs).toMatchObject({ namespace: "release-ledger", serviceAccount: "release-ledger" });
+      const trust = JSON.parse(String(one(EKS.role, "service-eks-database-user").inputs.assumeRolePolicy));
+      expect(trust.Statement[0].Condition.StringEquals).toMatchObject({
+        "aws:RequestTag/kubernetes-namespace": "release-ledger",
+        "aws:RequestTag/kubernetes-service-account": "release-ledger",
+      });
+      expect(one(EKS.role, "service-eks-database-user").inputs.permissionsBoundary).toBe("arn:aws:iam::123456789012:policy/platform-workload-boundary");
+      expect(JSON.parse(String(one(EKS.rolePolicy, "service-eks-database-user-policy").inputs.policy)).Statement).toEqual([
+        {
+          Sid: "ConnectAsApplicationUser",
+          Effect: "Allow",
+          Action: "rds-db:connect",
+          Resource: `arn:aws:rds-db:eu-west-1:123456789012:dbuser:${DATA.dbResourceId}/ledger_app`,
+        },
+      ]);
+      const values = all(EKS.release).find((r) => r.inputs.chart === SERVICE_CHART_PATH)?.inputs.values as any;
+      expect(values.env).toMatchObject({ DB_AUTH: "iam", PGUSER: "ledger_app", AWS_REGION: "eu-west-1", PGSSLMODE: "verify-full" });
+      expect(values.env).not.toHaveProperty("PGAUTH_ARN");
+    });
+
     it("installs the operators as pinned Helm releases", () => {
       const releases = all(EKS.release);
       for (const spec of Object.values(OPERATOR_CHARTS)) {

@@ -1,4 +1,4 @@
-import { awsProvider, Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, readUpstream, type DatabaseRestore } from "@platform/infra";
+import { APP_DB_USERNAME, awsProvider, Cache, Database, dataStoreNames, monitoringIntervalSeconds, readUpstream, type DatabaseRestore } from "@platform/infra";
 import { type Environment } from "@platform/infra/environment";
 import { layerTags, type LayerProgramOutputs } from "@platform/infra/layers";
 
@@ -48,27 +48,6 @@ export function dataProgram(environment: Environment, options: DataProgramOption
     { providers: { aws: provider } },
   );
 
-  const appUser = new DatabaseAppUser(
-    "postgres-app",
-    {
-      environmentName: environment.name,
-      identifier: names.dbInstanceIdentifier,
-      host: database.address,
-      port: database.port,
-      dbName: database.dbName,
-      masterSecretArn: database.masterSecretArn,
-      kmsKeyArn: network.kmsKeyArn,
-      vpcId: network.vpcId,
-      vpcCidr: network.vpcCidr,
-      subnetIds: network.privateSubnetIds,
-      databaseSecurityGroupId: network.databaseSecurityGroupId,
-      replica:
-        database.drKmsKeyArn === undefined ? undefined : { region: environment.drRegion, kmsKeyArn: database.drKmsKeyArn },
-      tags,
-    },
-    { providers: { aws: provider } },
-  );
-
   const cache = new Cache(
     "redis",
     {
@@ -91,8 +70,8 @@ export function dataProgram(environment: Environment, options: DataProgramOption
     dbName: database.dbName,
     dbInstanceIdentifier: database.identifier,
     dbMasterSecretArn: database.masterSecretArn,
-    dbAppSecretArn: appUser.secretArn,
-    dbAppUsername: appUser.username,
+    dbResourceId: database.resourceId,
+    dbAppUsername: APP_DB_USERNAME,
     redisEndpoint: cache.primaryEndpoint,
     redisPort: cache.port,
     redisReplicationGroupId: cache.replicationGroupId,

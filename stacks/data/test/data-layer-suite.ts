@@ -89,7 +89,7 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
       dbName: "ledger",
       dbInstanceIdentifier: identifier,
       dbMasterSecretArn: masterSecretArn(),
-      dbAppSecretArn: simulated(T.secret, "postgres-app").state.arn,
+      dbResourceId: simulated(T.instance).state.resourceId,
       dbAppUsername: "ledger_app",
       redisEndpoint: simulated(T.replicationGroup).state.primaryEndpointAddress,
       redisPort: 6379,
@@ -233,45 +233,16 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
     expect(asSecret(version.secretString)).toBe(token);
   });
 
-  it("gives the service its own database user, not the master: a KMS-encrypted RDS-format secret that rotates", () => {
-    const secret = one(T.secret, "postgres-app");
-    expect(secret).toMatchObject({ name: `${environment.name}/release-ledger/db-app`, kmsKeyId: NETWORK.kmsKeyArn });
-    const version = one(T.secretVersion, "postgres-app");
-    expect(JSON.parse(asSecret(version.secretString) as string)).toEqual({
-      engine: "postgres",
-      host: address(),
-      port: 5432,
-      dbname: "ledger",
-      username: "ledger_app",
-      password: simulated(T.randomPassword, "postgres-app-password").state.result,
-      masterarn: masterSecretArn(),
-    });
-    // After the first rotation the secret's value is the rotation's, not the program's.
-    expect(run().options.get(`${T.secretVersion}::postgres-app`)?.ignoreChanges).toEqual(["secretString"]);
-
-    const rotator = one(T.sarStack, "postgres-app-rotation");
-    expect(rotator.applicationId).toBe("arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser");
-    expect(rotator.parameters).toMatchObject({
-      endpoint: "https://secretsmanager.eu-west-1.amazonaws.com",
-      // Private, not isolated: the isolated tier's NACL admits only the data ports, not HTTPS to the endpoints.
-      vpcSubnetIds: NETWORK.privateSubnetIds.join(","),
-      kmsKeyArn: NETWORK.kmsKeyArn,
-    });
-    const rotation = one(T.rotation, "postgres-app");
-    expect(rotation).toMatchObject({
-      secretId: simulated(T.secret, "postgres-app").id,
-      rotationLambdaArn: `arn:aws:lambda:eu-west-1:123456789012:function:${rotator.parameters.functionName}`,
-      rotationRules: { automaticallyAfterDays: 30 },
-      // The user exists only once the compute layer's first task has run its migration.
-      rotateImmediately: false,
-    });
-    // The rotation function reaches PostgreSQL and, over the VPC's interface endpoint, Secrets Manager.
-    const sg = one(T.securityGroup, "postgres-app-rotation");
-    expect(sg.vpcId).toBe(NETWORK.vpcId);
-    const dbIngress = one(T.ingressRule, "postgres-app-rotation-to-db");
-    expect(dbIngress).toMatchObject({ securityGroupId: NETWORK.databaseSecurityGroupId, fromPort: 5432, toPort: 5432, ipProtocol: "tcp" });
-    expect(one(T.egressRule, "postgres-app-rotation-db")).toMatchObject({ fromPort: 5432, referencedSecurityGroupId: NETWORK.databaseSecurityGroupId });
-    expect(one(T.egressRule, "postgres-app-rotation-https")).toMatchObject({ fromPort: 443, cidrIpv4: NETWORK.vpcCidr });
+  it("gives the service its own database user, not the master, signed in with IAM authentication: no password, nothing to rotate", async () => {
+    const db = one(T.instance);
+    expect(db.iamDatabaseAuthenticationEnabled).toBe(true);
+    const outputs = await settle(run().outputs);
+    expect(outputs.dbAppUsername).toBe("ledger_app");
+    // What the compute layer's rds-db:connect names: the DbiResourceId, not the identifier.
+    expect(outputs.dbResourceId).toMatch(/^db-[A-Z0-9]+$/);
+    // No secret, rotation, rotation function or its network path: only the Redis token is a secret here.
+    expect(run().recorder.ofType(T.secret).map((r) => r.name)).toEqual(["redis-auth"]);
+    for (const type of [T.sarStack, T.rotation, T.securityGroup, T.ingressRule, T.egressRule]) expect(run().recorder.ofType(type), type).toEqual([]);
   });
 
   it("keeps Redis snapshots daily in a window apart from maintenance, and a final snapshot", () => {

@@ -28,9 +28,8 @@ dataLayerSuite("prod", (run, environment) => {
     expect(run().recorder.one(T.kmsAlias).inputs.name).toBe("alias/ledger-prod-dr-backups");
   });
 
-  it("replicates the service's database login to the DR region with the DR key; Redis's token is recreated there", () => {
-    const app = run().recorder.one(T.secret, "postgres-app");
-    expect(app.inputs.replicas).toEqual([{ region: environment.drRegion, kmsKeyId: run().recorder.one(T.kmsKey, "postgres-dr-key").state.arn }]);
+  it("has no database login secret to replicate (IAM authentication, also after a restore); Redis's token is recreated there", () => {
+    expect(run().recorder.ofType(T.secret).map((r) => r.name)).toEqual(["redis-auth"]);
     const redis = run().recorder.one(T.secret, "redis-auth");
     expect(redis.inputs.replicas).toBeUndefined();
     expect((redis.inputs.tags as Record<string, string>).DisasterRecovery).toBe("recreated");

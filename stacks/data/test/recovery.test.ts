@@ -19,13 +19,14 @@ describe("data layer, prod-dr (recovery environment)", () => {
     expect(db.dbName).toBeUndefined();
     expect(db.username).toBeUndefined();
     expect(db.manageMasterUserPassword).toBe(true);
+    // The restored copy admits the application user with IAM tokens, as prod did: no password came with it.
+    expect(db.iamDatabaseAuthenticationEnabled).toBe(true);
     expect(db).toMatchObject({ multiAz: true, deletionProtection: true, storageEncrypted: true, publiclyAccessible: false });
   });
 
   it("runs in prod's DR region and keeps no DR copy of its own", () => {
     expect(run.recorder.ofType(T.provider).map((p) => [p.name, p.inputs.region])).toEqual([["aws", "eu-central-1"]]);
     expect(run.recorder.ofType(T.backupReplication)).toEqual([]);
-    expect(run.recorder.one(T.secret, "postgres-app").inputs.replicas).toBeUndefined();
   });
 
   it("starts an empty Redis", () => {

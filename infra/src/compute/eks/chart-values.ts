@@ -28,7 +28,15 @@ export interface ServiceValuesInput {
   readonly albArnSuffix: string;
   /** The VPC's CIDR: the ALB, the data stores and the VPC endpoints are inside it. */
   readonly vpcCidr: string;
-  readonly database: { readonly host: string; readonly port: number; readonly name: string; readonly secretArn: string };
+  readonly database: {
+    readonly host: string;
+    readonly port: number;
+    readonly name: string;
+    /** The RDS-managed master secret: the startup migration only (MIGRATION_PGUSER / MIGRATION_PGPASSWORD). */
+    readonly masterSecretArn: string;
+    /** The service's own login (IAM database authentication through the pods' Pod Identity). */
+    readonly appUsername: string;
+  };
   readonly redis: { readonly host: string; readonly port: number; readonly authSecretArn: string };
 }
 
@@ -62,9 +70,7 @@ export function serviceChartValues(input: ServiceValuesInput): Record<string, un
     environmentName: env.name,
     shutdownTimeoutMs: env.service.shutdownTimeoutMs,
     oidc: env.oidc,
-    // On EKS the service still signs in with the database's managed master secret (the chart has no separate
-    // migration credentials yet); PGAUTH_ARN names that secret, so after RDS rotates it the service re-reads it.
-    database: { ...input.database, appSecretArn: input.database.secretArn, masterSecretArn: input.database.secretArn },
+    database: input.database,
     redis: input.redis,
     logGroupName: "",
     region: env.awsRegion,
@@ -86,7 +92,7 @@ export function serviceChartValues(input: ServiceValuesInput): Record<string, un
     secrets: {
       enabled: true,
       region: env.awsRegion,
-      databaseSecretArn: input.database.secretArn,
+      databaseSecretArn: input.database.masterSecretArn,
       redisSecretArn: input.redis.authSecretArn,
     },
     targetGroupBinding: { enabled: true, targetGroupArn: input.targetGroupArn },

@@ -18,10 +18,13 @@ import {
   ROLLOUTS_NAMESPACE,
   SECRETS_OPERATOR_ACCOUNT,
   SECRETS_OPERATOR_NAMESPACE,
+  SERVICE_ACCOUNT,
+  SERVICE_NAMESPACE,
   secretsEncryptionPolicy,
   serviceSecretsReadPolicy,
   type AccessRole,
 } from "./cluster-policies";
+import { databaseUserGrant } from "../database-user-grant";
 
 export interface EksClusterArgs {
   readonly environment: Environment;
@@ -31,6 +34,8 @@ export interface EksClusterArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Secrets the service needs (database and Redis); the secrets reader may read exactly these. */
   readonly secretArns: pulumi.Input<string>[];
+  /** The database login the service's pods sign in as with IAM authentication (their Pod Identity's one grant). */
+  readonly databaseUser: { readonly resourceId: pulumi.Input<string>; readonly username: pulumi.Input<string> };
   /**
    * IAM roles (names in this account) given cluster access entries. Default: platform-deploy (the role CI
    * deploys with, AWS_DEPLOY_ROLE_ARN) administers; platform-read-only (drift checks, on-call) views.
@@ -55,6 +60,8 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly secretsReaderRole: aws.iam.Role;
   readonly metricsReaderRole: aws.iam.Role;
+  /** The service's pods' Pod Identity: rds-db:connect as the application user. */
+  readonly databaseUserRole: aws.iam.Role;
   readonly accessEntries: aws.eks.AccessEntry[];
 
   readonly clusterName: pulumi.Output<string>;
@@ -187,6 +194,35 @@ export class EksCluster extends pulumi.ComponentResource {
         roleArn: this.secretsReaderRole.arn,
         tags,
       },
+      parent,
+    );
+
+    // ---- Pod Identity: the service's pods sign in to PostgreSQL as the application user, and do nothing else ----
+    this.databaseUserRole = serviceRole(
+      `${name}-database-user`,
+      {
+        description: `Pod Identity of ${SERVICE_NAMESPACE}/${SERVICE_ACCOUNT} in ${nameOfCluster}: signs in to the database as the application user`,
+        account,
+        trust: ({ accountId }) => podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: SERVICE_NAMESPACE, serviceAccount: SERVICE_ACCOUNT }),
+        tags,
+      },
+      parent,
+    );
+    databaseUserGrant(
+      `${name}-database-user-policy`,
+      {
+        role: this.databaseUserRole.id,
+        partition: partition.partition,
+        accountId: identity.accountId,
+        region: env.awsRegion,
+        resourceId: args.databaseUser.resourceId,
+        username: args.databaseUser.username,
+      },
+      parent,
+    );
+    new aws.eks.PodIdentityAssociation(
+      `${name}-database-user`,
+      { clusterName: this.cluster.name, namespace: SERVICE_NAMESPACE, serviceAccount: SERVICE_ACCOUNT, roleArn: this.databaseUserRole.arn, tags },
       parent,
     );
 

@@ -48,7 +48,7 @@ describe("EKS settings", () => {
       targetGroupArn: "tg",
       albArnSuffix: "app/a/1",
       vpcCidr: "10.21.0.0/16",
-      database: { host: "db", port: 5432, name: "ledger", secretArn: "s1" },
+      database: { host: "db", port: 5432, name: "ledger", masterSecretArn: "s1", appUsername: "ledger_app" },
       redis: { host: "r", port: 6379, authSecretArn: "s2" },
     };
     expect(() => serviceChartValues(input)).toThrow(/not pinned by digest/);

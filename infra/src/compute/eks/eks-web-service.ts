@@ -98,6 +98,7 @@ export class EksWebService extends pulumi.ComponentResource {
         privateSubnetIds: args.privateSubnetIds,
         kmsKeyArn: args.kmsKeyArn,
         secretArns: [args.database.masterSecretArn, args.redis.authSecretArn],
+        databaseUser: { resourceId: args.database.resourceId, username: args.database.appUsername },
         tags,
       },
       parent,
@@ -266,17 +267,17 @@ export class EksWebService extends pulumi.ComponentResource {
             this.targetGroup.arn,
             this.albArnSuffix,
             args.vpcCidr,
-            pulumi.all([args.database.host, args.database.port, args.database.name, args.database.masterSecretArn]),
+            pulumi.all([args.database.host, args.database.port, args.database.name, args.database.masterSecretArn, args.database.appUsername]),
             pulumi.all([args.redis.host, args.redis.port, args.redis.authSecretArn]),
           ])
-          .apply(([imageRef, targetGroupArn, albArnSuffix, vpcCidr, [dbHost, dbPort, dbName, dbSecret], [redisHost, redisPort, redisSecret]]) =>
+          .apply(([imageRef, targetGroupArn, albArnSuffix, vpcCidr, [dbHost, dbPort, dbName, dbSecret, dbAppUsername], [redisHost, redisPort, redisSecret]]) =>
             serviceChartValues({
               environment: env,
               imageRef,
               targetGroupArn,
               albArnSuffix,
               vpcCidr,
-              database: { host: dbHost, port: dbPort, name: dbName, secretArn: dbSecret },
+              database: { host: dbHost, port: dbPort, name: dbName, masterSecretArn: dbSecret, appUsername: dbAppUsername },
               redis: { host: redisHost, port: redisPort, authSecretArn: redisSecret },
             }),
           ),
