@@ -70,6 +70,15 @@ export interface Environment {
       readonly endpointPublicAccess: boolean;
       readonly publicAccessCidrs: readonly string[];
     };
+    /** Lambda settings; read only when platform is lambda. */
+    readonly lambda: {
+      readonly memoryMb: number;
+      readonly timeoutSeconds: number;
+      /** Concurrent executions kept for this function, and its ceiling (protects the account and the database). */
+      readonly reservedConcurrency: number;
+      /** API Gateway's stage throttle: steady requests per second and the burst above it. */
+      readonly throttle: { readonly ratePerSecond: number; readonly burst: number };
+    };
   };
   readonly waf: { readonly rateLimitPer5Min: number };
   /** How the service accepts people's logins; an empty issuer means API keys only. */
@@ -141,6 +150,12 @@ export function toEnvironment(name: string, file: string, s: Settings, recoveryO
         nodePools: [...s.eksNodePools],
         endpointPublicAccess: s.eksEndpointPublicAccess,
         publicAccessCidrs: [...s.eksPublicAccessCidrs],
+      },
+      lambda: {
+        memoryMb: s.lambdaMemoryMb,
+        timeoutSeconds: s.lambdaTimeoutSeconds,
+        reservedConcurrency: s.lambdaReservedConcurrency,
+        throttle: { ratePerSecond: s.apiThrottleRatePerSecond, burst: s.apiThrottleBurst },
       },
     },
     waf: { rateLimitPer5Min: s.wafRateLimitPer5Min },
