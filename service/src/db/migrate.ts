@@ -20,7 +20,8 @@ const MIGRATION_LOCK_ID = 7_341_020_017;
 export async function runMigrations(database: DatabaseConfig, log: (message: string) => void): Promise<string[]> {
   // node-pg-migrate is an ES module; this package is CommonJS.
   const { runner } = await import("node-pg-migrate");
-  const as = database.migration ? { user: database.migration.user, password: database.migration.password } : {};
+  const { migration } = database;
+  const as = migration ? { user: migration.user, password: migration.password, ...(migration.host === undefined ? {} : { host: migration.host }) } : {};
   const client = new Client({ ...database.connection, ...as, connectionTimeoutMillis: database.connectTimeoutMs, application_name: "release-ledger-migrate" });
   await client.connect();
   try {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import awsLambdaFastify from "@fastify/aws-lambda";
 import { type APIGatewayProxyEventV2, type APIGatewayProxyStructuredResultV2, type Context } from "aws-lambda";
 import { buildApp, type AppOptions } from "../app";
@@ -5,12 +6,34 @@ import { ConfigError, loadConfig } from "../config";
 import { runMigrations } from "../db/migrate";
 import { stdoutLog } from "../observability/log-stream";
 import { Metrics } from "../observability/metrics";
+import { resolveSecretReferences, SecretReferenceError } from "./secret-references";
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface ApiHandlerOptions extends AppOptions {
   /** Where log lines go; defaults to stdout (CloudWatch Logs). Flushed after every invocation when it can be. */
   readonly logStream?: { write(line: string): void; flush?(): void };
+  /**
+   * The header CloudFront adds with a deploy-time secret. When set, a request without it is refused before the
+   * app sees it: the ALB's listener rule on the other platforms, here in front of the app instead.
+   */
+  readonly originVerify?: { readonly header: string; readonly value: string };
+}
+
+/** ORIGIN_VERIFY_SECRET: the value CloudFront sends in X-Origin-Verify (the Edge's origin-verify header). */
+export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
+
+const FORBIDDEN: APIGatewayProxyStructuredResultV2 = {
+  statusCode: 403,
+  headers: { "content-type": "application/json; charset=utf-8" },
+  body: JSON.stringify({ statusCode: 403, error: "Forbidden", message: "this origin answers its CloudFront distribution only; use the service's public address" }),
+  isBase64Encoded: false,
+};
+
+function sameSecret(given: string | undefined, expected: Buffer): boolean {
+  if (given === undefined) return false;
+  const bytes = Buffer.from(given);
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected);
 }
 
 /**
@@ -27,7 +50,9 @@ export async function createApiHandler(opts: ApiHandlerOptions): Promise<ApiHand
     // Nothing reads the Lambda event from a request: no route knows which platform it runs on.
     decorateRequest: false,
   });
+  const expected = opts.originVerify ? { header: opts.originVerify.header.toLowerCase(), value: Buffer.from(opts.originVerify.value) } : undefined;
   const handle: ApiHandler = async (event, context) => {
+    if (expected && !sameSecret(event.headers?.[expected.header], expected.value)) return FORBIDDEN;
     const result = await proxy(withRawQuery(event), context);
     // onResponse hooks (the request log line, the request metrics) run once the reply is finished.
     await new Promise((resolve) => setImmediate(resolve));
@@ -55,14 +80,15 @@ export function withRawQuery(event: APIGatewayProxyEventV2): APIGatewayProxyEven
 async function coldStart(): Promise<ApiHandler> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig({ ...process.env, ...(await resolveSecretReferences(process.env)) });
   } catch (error) {
     // Surfaces as the init error in the function's log; every invocation fails until the settings are fixed.
-    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    if (error instanceof ConfigError || error instanceof SecretReferenceError) process.stderr.write(`${error.message}\n`);
     throw error;
   }
   await runMigrations(config.database, (message) => stdoutLog.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`));
-  return createApiHandler({ config });
+  const originSecret = process.env.ORIGIN_VERIFY_SECRET;
+  return createApiHandler({ config, ...(originSecret ? { originVerify: { header: ORIGIN_VERIFY_HEADER, value: originSecret } } : {}) });
 }
 
 let ready: Promise<ApiHandler> | undefined;

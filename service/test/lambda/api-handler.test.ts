@@ -132,3 +132,29 @@ async function createLambdaInstance(env: Record<string, string>, key: string) {
     close: () => Promise.all([handler.close(), app.close()]),
   };
 }
+
+describe("the origin check (the ALB's listener rule on the other platforms)", () => {
+  it("refuses a request without CloudFront's secret header before the app sees it, and passes one with it", async () => {
+    const db = await createTestDatabase();
+    try {
+      const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent" });
+      const logs: string[] = [];
+      const { createApiHandler: create } = loadBundle();
+      const handler = await create({ config, originVerify: { header: "X-Origin-Verify", value: "s3cret-from-cloudfront" }, logStream: { write: (line) => logs.push(line) } });
+      try {
+        const invoke = async (headers: Record<string, string>) => fromHttpApiResult(await handler(httpApiEvent({ url: "/healthz", headers }), lambdaContext()));
+        for (const headers of [{}, { "x-origin-verify": "wrong" }, { "x-origin-verify": "s3cret-from-cloudfron" }]) {
+          const refused = await invoke(headers);
+          expect(refused.statusCode).toBe(403);
+          expect(refused.json().message).toMatch(/CloudFront distribution only/);
+        }
+        expect(logs).toEqual([]);
+        expect((await invoke({ "X-Origin-Verify": "s3cret-from-cloudfront" })).statusCode).toBe(200);
+      } finally {
+        await handler.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
