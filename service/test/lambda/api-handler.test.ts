@@ -143,7 +143,8 @@ describe("the origin check (the ALB's listener rule on the other platforms)", ()
       const handler = await create({ config, originVerify: { header: "X-Origin-Verify", value: "s3cret-from-cloudfront" }, logStream: { write: (line) => logs.push(line) } });
       try {
         const invoke = async (headers: Record<string, string>) => fromHttpApiResult(await handler(httpApiEvent({ url: "/healthz", headers }), lambdaContext()));
-        for (const headers of [{}, { "x-origin-verify": "wrong" }, { "x-origin-verify": "s3cret-from-cloudfron" }]) {
+        const attempts: Record<string, string>[] = [{}, { "x-origin-verify": "wrong" }, { "x-origin-verify": "s3cret-from-cloudfron" }];
+        for (const headers of attempts) {
           const refused = await invoke(headers);
           expect(refused.statusCode).toBe(403);
           expect(refused.json().message).toMatch(/CloudFront distribution only/);

@@ -9,11 +9,10 @@ function reader() {
   const reads: string[] = [];
   return {
     reads,
-    read: async (arn: string) => {
+    read: (arn: string) => {
       reads.push(arn);
       const value = secrets[arn];
-      if (value === undefined) throw new Error(`no secret ${arn}`);
-      return value;
+      return value === undefined ? Promise.reject(new Error(`no secret ${arn}`)) : Promise.resolve(value);
     },
   };
 }
