@@ -10,3 +10,4 @@ export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type O
 export { CLOUDFRONT_REGION, Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
 export { EksCluster, EksWebService, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";
+export { API_ARCHIVE_PATH, LambdaWebService, LIVE_ALIAS, type LambdaWebServiceArgs } from "./compute/lambda";

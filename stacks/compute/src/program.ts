@@ -16,6 +16,7 @@ import {
 } from "@platform/infra";
 import type { Environment } from "@platform/infra/environment";
 import type { LayerProgramOutputs } from "@platform/infra/layers";
+import { lambdaCompute } from "./lambda-compute";
 
 export interface ComputeProgramOptions {
   /**
@@ -23,11 +24,15 @@ export interface ComputeProgramOptions {
    * platform-compute:image (devctl promote/rollback set it). Unset = build service/ and deploy that.
    */
   readonly image?: string | undefined;
+  /** lambda: the code archive to deploy (stack config platform-compute:lambdaArchive); default service/dist/lambda/api.zip. */
+  readonly lambdaArchive?: string | undefined;
+  /** lambda: the version the alias serves now (stack config platform-compute:lambdaLiveVersion, kept by devctl). */
+  readonly lambdaLiveVersion?: string | undefined;
 }
 
 /**
  * The compute layer: image, the service behind the ALB (ECS Fargate, or EKS Auto Mode with the Helm chart, as the
- * environment's computePlatform says), CloudFront/WAF edge, dashboard and alarms.
+ * environment's computePlatform says) or a Lambda function behind API Gateway, CloudFront/WAF edge, dashboard and alarms.
  */
 export function computeProgram(environment: Environment, options: ComputeProgramOptions = {}): LayerProgramOutputs<"compute"> {
   // Validate before anything is registered: a bad reference must not half-build a stack.
@@ -38,6 +43,28 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   const network = readUpstream("network", environment.name).outputs;
   const data = readUpstream("data", environment.name).outputs;
   const tags = layerTags(environment, "compute");
+
+  // One secret header for both ends: CloudFront sends it, the ALB forwards only requests that carry it.
+  const originHeader = originVerifyHeader("origin-verify");
+
+  // The edge addresses the ALB by name only, so it is declared first: the listener rule that requires the
+  // header then waits for the distribution that sends it (see WebService originHeaderSenders).
+  const edge = new Edge(
+    "edge",
+    {
+      environment,
+      originDomainName: originDomainName(environment.dns.domainName),
+      alertTopicArn: network.alertTopicArn,
+      originVerifyHeader: originHeader,
+      tags,
+    },
+    { provider, usEast1Provider },
+  );
+
+  // The one place the platform is chosen: each arm's outputs answer the same contract.
+  if (environment.compute.platform === "lambda") {
+    return lambdaCompute({ environment, network, data, edge, originHeader, tags, archive: options.lambdaArchive, liveVersion: options.lambdaLiveVersion }, { provider });
+  }
 
   const containerImage = new ContainerImage(
     "service-image",
@@ -60,23 +87,6 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     );
   }
 
-  // One secret header for both ends: CloudFront sends it, the ALB forwards only requests that carry it.
-  const originHeader = originVerifyHeader("origin-verify");
-
-  // The edge addresses the ALB by name only, so it is declared first: the listener rule that requires the
-  // header then waits for the distribution that sends it (see WebService originHeaderSenders).
-  const edge = new Edge(
-    "edge",
-    {
-      environment,
-      originDomainName: originDomainName(environment.dns.domainName),
-      alertTopicArn: network.alertTopicArn,
-      originVerifyHeader: originHeader,
-      tags,
-    },
-    { provider, usEast1Provider },
-  );
-
   const shared = {
     environment,
     imageRef: containerImage.imageRef,
@@ -98,7 +108,6 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     originHeaderSenders: [edge],
     tags,
   };
-  // The one place the platform is chosen: both components have the same outputs, so nothing below branches.
   const web =
     environment.compute.platform === "eks"
       ? new EksWebService(
@@ -136,6 +145,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   );
 
   return {
+    platform: environment.compute.platform,
     serviceUrl: edge.serviceUrl,
     imageRef: containerImage.imageRef,
     imageDigest: containerImage.imageDigest,
@@ -155,5 +165,6 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       ...anomaly.map((name) => ({ name, region: environment.awsRegion, kind: "anomaly" as const })),
     ]),
     deploymentAlarmNames: web.deploymentAlarmNames,
+    lambda: null,
   };
 }
