@@ -12,6 +12,7 @@ import { logBucketEncryption, rolePermissionsBoundary, serviceSourceCondition } 
 import { alarmsNotify, kmsKeyRotation, logGroupRetention } from "./observability";
 import { alarmSameRegion } from "./regions";
 import { requiredTags } from "./tagging";
+import { apiGatewayAccessLogs, apiGatewayThrottling, lambdaAsyncFailureDestination, lambdaInVpc, lambdaReservedConcurrency, rdsProxyTlsRequired } from "./serverless";
 import {
   eksControlPlaneLogs,
   eksEndpointRestricted,
@@ -61,6 +62,13 @@ export const RULES: readonly Rule[] = [
   eksNoWildcardAccess,
   kubernetesReleasesPinned,
   kubernetesPodSecurity,
+  // The lambda platform.
+  lambdaInVpc,
+  lambdaReservedConcurrency,
+  lambdaAsyncFailureDestination,
+  apiGatewayAccessLogs,
+  apiGatewayThrottling,
+  rdsProxyTlsRequired,
 ];
 
 /** Runs every rule (or the given ones) over a stack's resources; violations in resource order, then stack rules. */
