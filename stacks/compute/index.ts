@@ -6,4 +6,5 @@ export = computeProgram(loadEnvironment(pulumi.getStack()), {
   image: config.get("image"),
   lambdaArchive: config.get("lambdaArchive"),
   lambdaLiveVersion: config.get("lambdaLiveVersion"),
+  lambdaCanaryVersion: config.get("lambdaCanaryVersion"),
 });

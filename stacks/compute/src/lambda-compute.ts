@@ -14,6 +14,7 @@ export interface LambdaComputeArgs {
   /** The code archive (stack config platform-compute:lambdaArchive); default the one the bundling script writes. */
   readonly archive?: string | undefined;
   readonly liveVersion?: string | undefined;
+  readonly canaryVersion?: string | undefined;
 }
 
 /**
@@ -28,6 +29,7 @@ export function lambdaCompute(args: LambdaComputeArgs, opts: { provider: pulumi.
       environment,
       archivePath: path.resolve(REPOSITORY_ROOT, args.archive ?? API_ARCHIVE_PATH),
       ...(args.liveVersion === undefined ? {} : { liveVersion: args.liveVersion }),
+      ...(args.canaryVersion === undefined ? {} : { canaryVersion: args.canaryVersion }),
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
       serviceSecurityGroupId: network.serviceSecurityGroupId,

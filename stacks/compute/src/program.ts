@@ -28,6 +28,8 @@ export interface ComputeProgramOptions {
   readonly lambdaArchive?: string | undefined;
   /** lambda: the version the alias serves now (stack config platform-compute:lambdaLiveVersion, kept by devctl). */
   readonly lambdaLiveVersion?: string | undefined;
+  /** lambda: the version on trial during a canary (stack config platform-compute:lambdaCanaryVersion, set by devctl). */
+  readonly lambdaCanaryVersion?: string | undefined;
 }
 
 /**
@@ -63,7 +65,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
 
   // The one place the platform is chosen: each arm's outputs answer the same contract.
   if (environment.compute.platform === "lambda") {
-    return lambdaCompute({ environment, network, data, edge, originHeader, tags, archive: options.lambdaArchive, liveVersion: options.lambdaLiveVersion }, { provider });
+    return lambdaCompute({ environment, network, data, edge, originHeader, tags, archive: options.lambdaArchive, liveVersion: options.lambdaLiveVersion, canaryVersion: options.lambdaCanaryVersion }, { provider });
   }
 
   const containerImage = new ContainerImage(

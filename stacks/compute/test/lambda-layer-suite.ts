@@ -38,7 +38,7 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
   const one = (type: string, name?: string) => run.recorder.one(type, name);
 
   beforeAll(async () => {
-    run = await runComputeProgram(environmentName, { lambdaLiveVersion: "7" }, loadOptions());
+    run = await runComputeProgram(environmentName, { lambdaLiveVersion: "7", lambdaCanaryVersion: "8" }, loadOptions());
   });
 
   describe(`compute layer on Lambda, ${environmentName} (${expected.tier})`, () => {
@@ -80,7 +80,11 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
     });
 
     it("serves the live alias through an HTTP API on origin.<domain> only, with access logs and the environment's throttle", () => {
-      expect(one(LAMBDA.alias).inputs).toMatchObject({ name: "live" });
+      expect(one(LAMBDA.alias).inputs).toMatchObject({
+        name: "live",
+        functionVersion: "7",
+        routingConfig: { additionalVersionWeights: { "8": 0.1 } },
+      });
       expect(one(LAMBDA.api).inputs).toMatchObject({ protocolType: "HTTP", disableExecuteApiEndpoint: true });
       expect(one(LAMBDA.integration).inputs).toMatchObject({ integrationType: "AWS_PROXY", payloadFormatVersion: "2.0" });
       const stage = one(LAMBDA.stage).inputs as any;

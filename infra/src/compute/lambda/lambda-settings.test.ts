@@ -7,19 +7,21 @@ const staging = loadEnvironment("staging-lambda");
 const deployment = (strategy: "rolling" | "canary" | "linear") => ({ strategy, canaryPercent: 10, linearStepPercent: 25 });
 
 describe("the live alias's routing", () => {
-  it("sends everything to the new version on a first deploy, a rolling release or an update that published nothing new", () => {
+  it("sends everything to the new version on a first deploy, and to the live one while no canary is named", () => {
     expect(aliasRouting({ published: "3", deployment: deployment("canary") })).toEqual({ functionVersion: "3" });
-    expect(aliasRouting({ published: "3", live: "2", deployment: deployment("rolling") })).toEqual({ functionVersion: "3" });
-    expect(aliasRouting({ published: "3", live: "3", deployment: deployment("canary") })).toEqual({ functionVersion: "3" });
+    expect(aliasRouting({ published: "8", live: "7", deployment: deployment("canary") })).toEqual({ functionVersion: "7" });
+    expect(aliasRouting({ published: "8", live: "8", canary: "8", deployment: deployment("canary") })).toEqual({ functionVersion: "8" });
   });
 
-  it("keeps the live version and gives the new one the canary's (or the first linear step's) share", () => {
-    expect(aliasRouting({ published: "8", live: "7", deployment: deployment("canary") })).toEqual({ functionVersion: "7", additionalVersionWeights: { "8": 0.1 } });
-    expect(aliasRouting({ published: "8", live: "7", deployment: deployment("linear") })).toEqual({ functionVersion: "7", additionalVersionWeights: { "8": 0.25 } });
+  it("gives the canary the canary's (or the first linear step's) share, and nothing in a rolling environment", () => {
+    expect(aliasRouting({ published: "8", live: "7", canary: "8", deployment: deployment("canary") })).toEqual({ functionVersion: "7", additionalVersionWeights: { "8": 0.1 } });
+    expect(aliasRouting({ published: "8", live: "7", canary: "8", deployment: deployment("linear") })).toEqual({ functionVersion: "7", additionalVersionWeights: { "8": 0.25 } });
+    expect(aliasRouting({ published: "8", live: "7", canary: "8", deployment: deployment("rolling") })).toEqual({ functionVersion: "7" });
   });
 
-  it("refuses a live version that is not a version number, saying where it comes from", () => {
+  it("refuses a version that is not a version number, naming the setting", () => {
     expect(() => aliasRouting({ published: "8", live: "$LATEST", deployment: deployment("canary") })).toThrow(/platform-compute:lambdaLiveVersion "\$LATEST" is not a published Lambda version number/);
+    expect(() => aliasRouting({ published: "8", live: "7", canary: "new", deployment: deployment("canary") })).toThrow(/platform-compute:lambdaCanaryVersion "new"/);
   });
 });
 

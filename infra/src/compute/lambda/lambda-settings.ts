@@ -24,23 +24,27 @@ export interface AliasRouting {
 }
 
 /**
- * How the alias splits traffic after an update that published `published`. `live` is the version known good
- * (stack config platform-compute:lambdaLiveVersion, which devctl sets before an update and moves once the
- * canary's alarms stayed OK). A canary or linear release sends its first step to the new version and the rest
- * to the live one; a rolling release, a first deploy, or an update that published nothing new moves everything.
+ * How the alias splits traffic. `live` is the version known good (stack config
+ * platform-compute:lambdaLiveVersion) and `canary` the one on trial (platform-compute:lambdaCanaryVersion); devctl
+ * sets both around an update and moves live once the canary's alarms stayed OK. Without a live version (a first
+ * deploy, or a rolling environment) the version the update published takes everything.
  */
 export function aliasRouting(args: {
   readonly published: string;
   readonly live?: string | undefined;
+  readonly canary?: string | undefined;
   readonly deployment: Pick<Environment["deployment"], "strategy" | "canaryPercent" | "linearStepPercent">;
 }): AliasRouting {
-  const { published, live, deployment } = args;
-  if (live !== undefined && !/^\d+$/.test(live)) {
-    throw new Error(`platform-compute:lambdaLiveVersion "${live}" is not a published Lambda version number; set it to the version the alias serves (devctl outputs <env> --layer compute shows liveVersion), or unset it`);
+  const { published, live, canary, deployment } = args;
+  for (const [key, value] of [["lambdaLiveVersion", live], ["lambdaCanaryVersion", canary]] as const) {
+    if (value !== undefined && !/^\d+$/.test(value)) {
+      throw new Error(`platform-compute:${key} "${value}" is not a published Lambda version number; devctl sets it (devctl outputs <env> --layer compute shows the versions), or unset it`);
+    }
   }
-  if (live === undefined || live === published || deployment.strategy === "rolling" || published === "$LATEST") return { functionVersion: published };
+  const functionVersion = live ?? published;
+  if (canary === undefined || canary === functionVersion || deployment.strategy === "rolling") return { functionVersion };
   const percent = deployment.strategy === "canary" ? deployment.canaryPercent : deployment.linearStepPercent;
-  return { functionVersion: live, additionalVersionWeights: { [published]: percent / 100 } };
+  return { functionVersion, additionalVersionWeights: { [canary]: percent / 100 } };
 }
 
 /** Lambda reports CodeSha256 in base64; the ledger and devctl speak sha256:<hex>, as for image digests. */

@@ -30,6 +30,8 @@ export interface LambdaWebServiceArgs {
    * the version this update publishes takes all traffic at once (first deploy, rolling).
    */
   readonly liveVersion?: string;
+  /** The version on trial (stack config platform-compute:lambdaCanaryVersion, set by devctl during a canary). */
+  readonly canaryVersion?: string;
   readonly vpcId: pulumi.Input<string>;
   /** Subnets of the function's network interfaces and of the proxy. */
   readonly privateSubnetIds: pulumi.Input<string[]>;
@@ -253,7 +255,7 @@ export class LambdaWebService extends pulumi.ComponentResource {
       parent,
     );
     const routing = this.function.version.apply((published) =>
-      aliasRouting({ published: published ?? "$LATEST", live: args.liveVersion, deployment: env.deployment }),
+      aliasRouting({ published: published ?? "$LATEST", live: args.liveVersion, canary: args.canaryVersion, deployment: env.deployment }),
     );
     this.alias = new aws.lambda.Alias(
       `${name}-live`,
