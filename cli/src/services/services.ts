@@ -91,6 +91,8 @@ export interface Services {
   readonly commitSha: () => Promise<string | undefined>;
   /** RDS look-ups for `devctl dr`; absent where no action needs them. */
   readonly backups?: BackupCatalog;
+  /** Waits (a Lambda canary's bake); default a timer. Tests inject one that returns at once. */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Smoke checks against a base URL (default: devctl smoke's checks); tests inject a fake. */
   readonly smokeTest?: (baseUrl: string) => Promise<SmokeReport>;
 }
