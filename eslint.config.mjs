@@ -7,7 +7,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/dist/**", "**/coverage/**", ".devctl/**", "service/.data/**", "test/fixtures/**", "**/*.js", "**/*.mjs", "**/*.cjs"],
+    ignores: ["**/node_modules/**", "**/dist/**", "**/coverage/**", ".devctl/**", "service/.data/**", "test/fixtures/**"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -52,5 +52,18 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-return": "off",
       "@typescript-eslint/no-non-null-assertion": "off",
     },
+  },
+  {
+    // Plain JavaScript (build, bench and test-support scripts, the bin entry, this file): the same rules
+    // minus those that need type information, which no tsconfig gives these files.
+    files: ["**/*.{js,mjs,cjs}"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
+    rules: { "@pulumi/no-output-in-template-literal": "off", "@pulumi/no-output-instance-in-template-literal": "off" },
+  },
+  {
+    files: ["**/*.{js,cjs}"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

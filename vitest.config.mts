@@ -6,8 +6,7 @@ const at = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Workspace packages run from source in tests: no build step between an edit and a test run.
 const alias = [
   { find: /^@platform\/infra$/, replacement: at("./infra/src/index.ts") },
-  { find: /^@platform\/infra\/(environment|layers)$/, replacement: at("./infra/src/$1/index.ts") },
-  { find: /^@platform\/infra\/testing\/(cloud-answers|wire-values)$/, replacement: at("./infra/src/testing/$1.ts") },
+  { find: /^@platform\/infra\/(environment|layers|testing)$/, replacement: at("./infra/src/$1/index.ts") },
   { find: /^@platform\/policy$/, replacement: at("./policy/src/rules/index.ts") },
 ];
 

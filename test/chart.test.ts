@@ -9,8 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { loadEnvironment } from "../infra/src/environment";
-import { SERVICE_CHART_PATH, serviceChartValues } from "../infra/src/compute/eks";
+import { loadEnvironment, SERVICE_CHART_PATH, serviceChartValues } from "@platform/infra";
 import { schemaProblems } from "./support/kubernetes-schemas";
 
 const root = path.resolve(__dirname, "..");
@@ -100,6 +99,52 @@ describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
       ["target-p99-latency", "len(result[0].Values) == 0 || result[0].Values[0] * 1000 <= 800"],
     ]);
     expect((byKind(canary, "HorizontalPodAutoscaler")?.spec?.scaleTargetRef as { kind: string }).kind).toBe("Rollout");
+  });
+
+  it("with Istio ambient (staging-eks), sends the ALB to an ingress gateway and routes by the environment's meshRoutes", () => {
+    const objects = render(values("staging-eks"));
+    const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && (o.metadata as { name: string }).name === name);
+    expect((byKind(objects, "TargetGroupBinding")?.spec?.serviceRef as { name: string }).name).toBe("release-ledger-ingress-istio");
+    expect(named("Gateway", "release-ledger-ingress")?.spec).toMatchObject({ gatewayClassName: "istio", listeners: [{ port: 8080, protocol: "HTTP" }] });
+    expect(named("Gateway", "waypoint")?.spec).toEqual({ gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] });
+    expect(byKind(objects, "PeerAuthentication")?.spec).toEqual({ mtls: { mode: "STRICT" } });
+    const rules = (byKind(objects, "HTTPRoute")?.spec as { rules: Record<string, unknown>[] }).rules;
+    // "/ timeout=15s retries=2": GET and HEAD retried, other methods never; "/v1/metrics timeout=30s": no retries.
+    expect(rules.map((r) => [(r.matches as { path: { value: string }; method?: string }[])[0]!.path.value, (r.matches as { method?: string }[])[0]!.method, (r.timeouts as { request: string }).request, r.retry])).toEqual([
+      ["/", "GET", "15s", { attempts: 2, codes: [503] }],
+      ["/", "HEAD", "15s", { attempts: 2, codes: [503] }],
+      ["/", undefined, "15s", undefined],
+      ["/v1/metrics", undefined, "30s", undefined],
+    ]);
+    for (const rule of rules) {
+      expect(rule.backendRefs).toEqual([
+        { name: "release-ledger", port: 8080, weight: 100 },
+        { name: "release-ledger-canary", port: 8080, weight: 0 },
+      ]);
+    }
+    const canary = (byKind(objects, "Rollout")?.spec?.strategy as { canary: Record<string, unknown> }).canary;
+    expect(canary).toMatchObject({
+      stableService: "release-ledger",
+      canaryService: "release-ledger-canary",
+      trafficRouting: { plugins: { "argoproj-labs/gatewayAPI": { httpRoute: "release-ledger", namespace: "release-ledger" } } },
+    });
+    expect(byKind(objects, "AuthorizationPolicy")?.spec).toMatchObject({
+      action: "ALLOW",
+      rules: [{ from: [{ source: { principals: ["cluster.local/ns/release-ledger/sa/release-ledger-ingress-istio"] } }] }],
+    });
+    // The service port from the VPC and from the kubelet's probes (rewritten by istio-cni), HBONE from the VPC.
+    const ingress = (byKind(objects, "NetworkPolicy")?.spec as { ingress: { ports: { port: unknown }[]; from: { ipBlock: { cidr: string } }[] }[] }).ingress;
+    expect(ingress.map((i) => [i.ports.map((p) => p.port), i.from.map((f) => f.ipBlock.cidr)])).toEqual([
+      [["http"], ["10.21.0.0/16"]],
+      [["http"], ["169.254.7.127/32"]],
+      [[15008], ["10.21.0.0/16"]],
+    ]);
+  });
+
+  it("without a mesh renders none of the mesh's objects and keeps the ALB on the service", () => {
+    const objects = render(values("prod"));
+    expect(objects.filter((o) => ["Gateway", "HTTPRoute", "PeerAuthentication", "AuthorizationPolicy"].includes(o.kind))).toEqual([]);
+    expect((byKind(objects, "TargetGroupBinding")?.spec?.serviceRef as { name: string }).name).toBe("release-ledger");
   });
 
   it("runs the pods non-root on a read-only root filesystem, with a writable /tmp, probes and AZ spread", () => {

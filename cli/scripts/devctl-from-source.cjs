@@ -5,7 +5,7 @@
 // check stats the build's inputs (a few ms) and compares them with the stamp the last rebuild left.
 // A stale build is never run: any added, removed, touched or resized input file changes the fingerprint.
 const { spawnSync } = require("node:child_process");
-const crypto = require("node:crypto");
+const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -57,7 +57,7 @@ function sources(entry) {
 /** Path, size and modification time of every input: cheap to take, and any edit changes it. */
 function fingerprint(config = BUILD_CONFIG, extra = [LOCKFILE, BUNDLER]) {
   const root = path.dirname(config);
-  const hash = crypto.createHash("sha256");
+  const hash = createHash("sha256");
   for (const file of [...new Set([...buildInputs(config), ...extra])].sort()) {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     hash.update(`${path.relative(root, file)}\0${stat ? `${stat.size}\0${stat.mtimeMs}` : "absent"}\n`);

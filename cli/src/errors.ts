@@ -2,6 +2,8 @@
  * devctl's exit codes and its one error type. Commands throw DevctlError (or let an EnvironmentError
  * through); handleError() in main.ts turns any error into a message on stderr and an exit code.
  */
+import type { EnvironmentErrorCode } from "@platform/infra/environment";
+
 export const ExitCode = {
   /** Everything worked. */
   Success: 0,
@@ -14,11 +16,13 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Stable, documented error codes; the message says what happened, the suggestion what to do. */
+/**
+ * Stable error codes, printed by --json and listed in cli/README.md; the message says what happened, the
+ * suggestion what to do. The environment loader's codes are devctl's own, under the same names.
+ */
 export type DevctlErrorCode =
   | "USAGE"
-  | "UNKNOWN_ENVIRONMENT"
-  | "INVALID_ENVIRONMENT"
+  | EnvironmentErrorCode
   | "CONFIRMATION_REQUIRED"
   | "PULUMI_CLI_MISSING"
   | "AWS_CREDENTIALS_MISSING"
@@ -30,7 +34,7 @@ export type DevctlErrorCode =
   | "CHANGES_FOUND"
   | "SMOKE_FAILED";
 
-const EXIT_BY_CODE: Readonly<Record<DevctlErrorCode, ExitCode>> = {
+export const EXIT_BY_CODE: Readonly<Record<DevctlErrorCode, ExitCode>> = {
   USAGE: ExitCode.Usage,
   UNKNOWN_ENVIRONMENT: ExitCode.Usage,
   INVALID_ENVIRONMENT: ExitCode.Usage,

@@ -27,4 +27,15 @@ describe("devctl main", () => {
     expect(code).toBe(ExitCode.Usage);
     expect(io.stderr).toEqual(["error: the Pulumi CLI is not installed", "  fix: install it: https://www.pulumi.com/docs/install/"]);
   });
+
+  it.each([
+    ["qa", "UNKNOWN_ENVIRONMENT", 'unknown environment "qa"'],
+    ["staging-dr", "INVALID_ENVIRONMENT", "staging keeps no backups in its DR region"],
+  ])("--json names the environment error of %s by its documented code (%s), exit 2", async (environment, code, message) => {
+    const io = recordingIo();
+    expect(await main(["status", environment, "--json"], io)).toBe(ExitCode.Usage);
+    const document = JSON.parse(io.stdout.join("")) as { ok: boolean; error: { code: string; message: string; exitCode: number } };
+    expect(document).toMatchObject({ ok: false, error: { code, exitCode: ExitCode.Usage } });
+    expect(document.error.message).toContain(message);
+  });
 });

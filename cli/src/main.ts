@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { DevctlError, ExitCode } from "./errors";
+import type { EnvironmentErrorCode } from "@platform/infra/environment";
+import { DevctlError, ExitCode, type DevctlErrorCode } from "./errors";
 import { processIo, type Io } from "./io";
 import { registerPlan } from "./commands/plan";
 import { registerSmoke } from "./commands/smoke";
@@ -11,32 +12,11 @@ import { registerPreview } from "./commands/preview";
 import { registerPromote } from "./commands/promote";
 import { registerRollback } from "./commands/rollback";
 import { registerUp } from "./commands/up";
+import type { CommandContext, GlobalOptions } from "./actions/context";
+import type { RegisterCommand } from "./commands/command";
 import type { ServicesFactory } from "./services/services";
 
-/**
- * What every command file receives. A command file only parses and validates its flags into a typed
- * context, then hands over to an action module loaded on demand (so `devctl --help` loads nothing heavy).
- */
-export interface CommandContext {
-  readonly io: Io;
-  /**
-   * Builds the engine, AWS watchers and clock for an environment. Tests inject in-memory ones; when absent
-   * the real adapters (Automation API, AWS SDK) are loaded on first use.
-   */
-  readonly services?: ServicesFactory;
-  /** Program-wide options (before or after the command name), filled in as the command line is parsed. */
-  readonly globals?: GlobalOptions;
-}
-
-export interface GlobalOptions {
-  /** --secrets-provider: Pulumi secrets provider for new stacks (default passphrase). */
-  secretsProvider?: string;
-}
-
-/** A command file's one export: adds its command to the program. */
-export type RegisterCommand = (program: Command, context: CommandContext) => void;
-
-/** Command files, in the order `devctl --help` lists them. Each issue adds its own line. */
+/** Command files, in the order `devctl --help` lists them. A new command is one file in commands/ and one line here. */
 const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerPreview,
@@ -106,12 +86,12 @@ export async function main(argv: readonly string[], io: Io = processIo(), servic
 }
 
 /** The error as --json prints it when a command fails before it has a result. */
-export function errorJson(error: unknown, exitCode: number): { code: string; message: string; suggestion?: string; exitCode: number } {
+export function errorJson(error: unknown, exitCode: number): { code: DevctlErrorCode; message: string; suggestion?: string; exitCode: number } {
   if (error instanceof DevctlError) return { code: error.code, message: error.message, suggestion: error.suggestion, exitCode };
   if (error instanceof CommanderError) return { code: "USAGE", message: error.message.replace(/^error: /, ""), exitCode };
   if (error instanceof Error && error.name === "EnvironmentError") {
-    const { suggestion, code } = error as Error & { suggestion?: string; code?: string };
-    return { code: code === "ENVIRONMENT_UNKNOWN" ? "UNKNOWN_ENVIRONMENT" : "INVALID_ENVIRONMENT", message: error.message, suggestion, exitCode };
+    const { suggestion, code } = error as Error & { suggestion?: string; code: EnvironmentErrorCode };
+    return { code, message: error.message, suggestion, exitCode };
   }
   return { code: "OPERATION_FAILED", message: error instanceof Error ? error.message : String(error), exitCode };
 }

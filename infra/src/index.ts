@@ -7,7 +7,13 @@ export { Foundations, Network, SecurityGroups, VpcEndpoints, type FoundationsArg
 export { Cache, Database, DatabaseAppUser, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs, type DatabaseRestore } from "./data";
 export { ContainerImage, ImageReplication, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ImageReplicationArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
 export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
-export { CLOUDFRONT_REGION, Edge, type EdgeArgs, type EdgeOptions } from "./edge/edge";
+export { DoraSnapshotSchedule, unbundledJob, type DoraSnapshotScheduleArgs } from "./compute";
+export { CLOUDFRONT_REGION, Edge, type EdgeArgs } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
 export { EksCluster, EksWebService, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";
 export { API_ARCHIVE_PATH, LambdaWebService, LIVE_ALIAS, type LambdaWebServiceArgs } from "./compute/lambda";
+// For the stacks' tests, which import through the package like every other user.
+export { OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./compute/eks";
+export { cidrContains } from "./network/subnet-plan";
+export { dailyOverlapsWeekly } from "./data";
+export { AMBIENT_PORTS, GATEWAY_API_CRDS_URL, ISTIO_CHART_REPOSITORY, ISTIO_VERSION } from "./compute/mesh/istio-ambient";

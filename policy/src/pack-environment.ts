@@ -15,7 +15,7 @@ export function resolvePackEnvironment(
     const environment = loadEnvironment(stack, options);
     return { stack, isProduction: environment.isProduction, ...(environment.recovery.of === undefined ? {} : { isRecovery: true }) };
   } catch (error) {
-    if (error instanceof EnvironmentError && error.code === "ENVIRONMENT_UNKNOWN") return fallback(stack);
+    if (error instanceof EnvironmentError && error.code === "UNKNOWN_ENVIRONMENT") return fallback(stack);
     throw error;
   }
 }

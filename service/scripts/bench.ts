@@ -3,8 +3,9 @@
  * (BENCH_DURATION_S seconds each, 1–60):
  *  1. a bare Fastify hello-world and GET /v1/environments/:env/current with a warm cache (50 connections):
  *     throughputs, their ratio, p50/p99 and the service's peak RSS;
- *  2. at a million releases, on an instance without Redis: /v1/metrics/dora (30 days), a /current miss and a
- *     paginated list, each with p50/p99.
+ *  2. at a million releases, on an instance without Redis: /v1/metrics/dora (30 days) answered live (before the
+ *     snapshot job: DORA_SNAPSHOT_MAX_AGE_SECONDS=0) and from the snapshot (after one run of the job, whose
+ *     duration is printed), a /current miss and a paginated list, each with p50/p99.
  * The million rows live in one database (BENCH_DATABASE, default ledger_bench_1m) seeded once with one
  * generate_series INSERT and reused by later runs; BENCH_DROP_DATABASE=true drops it at the end.
  * Redis keys get a random prefix (override the servers with BENCH_POSTGRES_URL / BENCH_REDIS_URL).
@@ -13,6 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
@@ -21,6 +23,7 @@ import { loadConfig } from "../src/config";
 import { Database } from "../src/db/database";
 import { runMigrations } from "../src/db/migrate";
 import { createApiKeysRepository } from "../src/repositories/api-keys";
+import { computeDoraSnapshot } from "../src/dora/snapshot";
 import { encodeCursor } from "../src/repositories/releases";
 import { seedReleases } from "./seed-releases";
 
@@ -182,14 +185,25 @@ async function main(): Promise<void> {
     );
     await listPool.end();
     const cursor = encodeCursor(rows[0]!.us, rows[0]!.id);
-    const dora = await load("GET /v1/metrics/dora?days=30", `${direct.base}/v1/metrics/dora?days=30`, headers, undefined, REPORT_CONNECTIONS);
-    const doraProd = await load(
-      "GET /v1/metrics/dora?environment=prod&days=30",
-      `${direct.base}/v1/metrics/dora?environment=prod&days=30`,
-      headers,
-      undefined,
-      REPORT_CONNECTIONS,
-    );
+    // Before the snapshot job: every call aggregates the window (on the report pool, so at its size).
+    const liveService = await startService(dbUrl, { REDIS_URL: "", REDIS_HOST: "", DORA_SNAPSHOT_MAX_AGE_SECONDS: "0" }, children);
+    const doraLoad = async (base: string, source: string, connections: number) => {
+      const [all, prod] = [`${base}/v1/metrics/dora?days=30`, `${base}/v1/metrics/dora?environment=prod&days=30`];
+      for (const url of [all, prod]) {
+        const answer = (await (await fetch(url, { headers })).json()) as { source?: string };
+        if (answer.source !== source) throw new Error(`${url} answered from ${answer.source}, not ${source}`);
+      }
+      return { all: await load(`GET ${all} (${source})`, all, headers, undefined, connections), prod: await load(`GET ${prod} (${source})`, prod, headers, undefined, connections) };
+    };
+    const doraLive = await doraLoad(liveService.base, "live", REPORT_CONNECTIONS);
+    process.kill(liveService.pid, "SIGTERM");
+    // After: one run of the job (the default windows), then the same calls read its rows on the main pool.
+    const jobPool = new Pool({ connectionString: dbUrl.href, max: 1 });
+    const job = await computeDoraSnapshot(jobPool, { windows: loadConfig({ DATABASE_URL: dbUrl.href }).doraSnapshot.windows, trigger: "bench", statementTimeoutMs: 600_000 });
+    await jobPool.end();
+    if (job.status !== "computed") throw new Error(`the DORA snapshot job did not run: ${job.reason}`);
+    // The same load as live, so before and after differ only in where the answer comes from.
+    const doraSnapshot = await doraLoad(direct.base, "snapshot", REPORT_CONNECTIONS);
     const miss = await load("GET /v1/environments/prod/current (miss)", `${direct.base}/v1/environments/prod/current`, headers, undefined, READ_CONNECTIONS);
     const list = await load(
       "GET /v1/releases (a page 180 days back)",
@@ -202,7 +216,7 @@ async function main(): Promise<void> {
     const ratio = measured.rps / baseline.rps;
     const lines = [
       "",
-      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load, loopback`,
+      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load, loopback, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
       `warm cache, ${CONNECTIONS} connections:`,
       row("  bare Fastify hello-world", baseline),
       row("  GET /v1/environments/:env/current (hit)", measured),
@@ -210,9 +224,12 @@ async function main(): Promise<void> {
       `  ${aim(measured.p99 <= AIM.p99Ms, `service p99: ${measured.p99} ms   (aim ≤ ${AIM.p99Ms} ms)`)}`,
       `  ${aim(measured.peakRss < AIM.rssMb, `service peak RSS under load: ${measured.peakRss.toFixed(0)} MB   (aim < ${AIM.rssMb} MB)`)}`,
       `${SEED.count} releases over ${SEED.days} days (${SEED.services} services × ${SEED.environments.length} environments), no Redis:`,
-      row(`  DORA, 30 days, all (${REPORT_CONNECTIONS} connections)`, dora),
-      row(`  DORA, 30 days, prod (${REPORT_CONNECTIONS} connections)`, doraProd),
-      `  ${aim(dora.p99 < AIM.doraP99Ms, `DORA p99, all: ${dora.p99} ms, prod: ${doraProd.p99} ms   (aim < ${AIM.doraP99Ms} ms)`)}`,
+      row(`  DORA live, 30 days, all (${REPORT_CONNECTIONS} connections)`, doraLive.all),
+      row(`  DORA live, 30 days, prod (${REPORT_CONNECTIONS} connections)`, doraLive.prod),
+      `  DORA snapshot job: ${job.rows} rows, windows ${job.windows.join(", ")} days, in ${(job.durationMs / 1000).toFixed(1)} s`,
+      row(`  DORA snapshot, 30 days, all (${REPORT_CONNECTIONS} connections)`, doraSnapshot.all),
+      row(`  DORA snapshot, 30 days, prod (${REPORT_CONNECTIONS} connections)`, doraSnapshot.prod),
+      `  ${aim(doraSnapshot.all.p99 < AIM.doraP99Ms && doraSnapshot.prod.p99 < AIM.doraP99Ms, `DORA p99 (snapshot), all: ${doraSnapshot.all.p99} ms, prod: ${doraSnapshot.prod.p99} ms   (aim < ${AIM.doraP99Ms} ms; live: ${doraLive.all.p99} / ${doraLive.prod.p99} ms)`)}`,
       row(`  /current miss, prod (${READ_CONNECTIONS} connections)`, miss),
       row(`  list page, prod, 180 days back (${READ_CONNECTIONS} conn.)`, list),
       "",

@@ -22,6 +22,7 @@ export interface LambdaEntry {
 /** Every Lambda function this package ships. A new function is one more line here. */
 export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   api: { source: "src/lambda/api.ts", include: ["migrations", "web"] },
+  "dora-snapshot": { source: "src/lambda/dora-snapshot.ts", include: [] },
 };
 
 /** The Lambda runtime these bundles target (the function's `runtime` is `nodejs24.x`). */

@@ -56,7 +56,7 @@ export const app = fp(
     await instance.register(postgres, { config });
     await instance.register(redis, { config });
     await instance.register(apiKeysRepository);
-    await instance.register(releasesRepository, { cacheTtlSeconds: config.cacheTtlSeconds });
+    await instance.register(releasesRepository, { cacheTtlSeconds: config.cacheTtlSeconds, doraSnapshotMaxAgeSeconds: config.doraSnapshot.maxAgeSeconds });
     await instance.register(dashboardRepository);
     await instance.register(recoveryRepository);
     await instance.register(rateLimit, { config });
@@ -103,8 +103,8 @@ function drainOnClose(instance: FastifyInstance): void {
 
 const trustNearest = (hops: number) => (_address: string, hop: number) => hop < hops;
 
-// `=` for API Gateway's request ids (base64), so the request log and the access log share the id.
-const REQUEST_ID = /^[A-Za-z0-9._:=-]{1,128}$/;
+// `=`, `+` and `/` for API Gateway's request ids (base64), so the request log and the access log share the id.
+const REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
 
 export function serverOptions(config: Config, logStream: { write(line: string): void } = stdoutLog): FastifyServerOptions {
   return {

@@ -62,6 +62,19 @@ export interface WebSignInConfig {
   readonly devSignIn: boolean;
 }
 
+/** The scheduled DORA snapshot (src/dora/snapshot.ts) and how the API uses it. */
+export interface DoraSnapshotConfig {
+  /** DORA_SNAPSHOT_MAX_AGE_SECONDS: the API serves a snapshot younger than this, else answers live; 0: always live. */
+  readonly maxAgeSeconds: number;
+  /** DORA_SNAPSHOT_WINDOWS: the windows (days) the job computes; other windows are answered live. */
+  readonly windows: readonly number[];
+  /** DORA_SNAPSHOT_STATEMENT_TIMEOUT_MS: the job's own statement timeout (it reads whole windows). */
+  readonly statementTimeoutMs: number;
+}
+
+/** The windows people ask for (the web page offers 30 and 90 days; 30 is the API's default). */
+export const DEFAULT_DORA_WINDOWS = [1, 7, 14, 30, 60, 90, 180, 365] as const;
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -83,6 +96,7 @@ export interface Config {
   /** false, true (trust every X-Forwarded-For entry), or how many proxies in front of us to trust. */
   readonly trustProxy: boolean | number;
   readonly web: WebSignInConfig;
+  readonly doraSnapshot: DoraSnapshotConfig;
 }
 
 /** One message listing every bad variable, so an operator fixes them all in one go. */
@@ -266,6 +280,25 @@ function readWebSignIn(r: Reader, env: Env, database: DatabaseConfig): WebSignIn
   return { ...(clientId ? { clientId } : {}), scopes: r.str("OIDC_WEB_SCOPES") ?? "openid profile email offline_access", devSignIn };
 }
 
+function readDoraSnapshot(r: Reader): DoraSnapshotConfig {
+  const raw = r.str("DORA_SNAPSHOT_WINDOWS");
+  let windows: readonly number[] = DEFAULT_DORA_WINDOWS;
+  if (raw !== undefined) {
+    const parts = raw.split(",").map((part) => part.trim());
+    if (parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) >= 1 && Number(part) <= 365)) {
+      windows = Array.from(new Set(parts.map(Number))).sort((a, b) => a - b);
+    } else {
+      r.problems.push(`DORA_SNAPSHOT_WINDOWS=${JSON.stringify(raw)} is not valid: expected days from 1 to 365, comma-separated (e.g. 7,30,90)`);
+    }
+  }
+  return {
+    // A nightly job plus two hours for its retries: a night that fails falls back to live answers, not stale ones.
+    maxAgeSeconds: r.int("DORA_SNAPSHOT_MAX_AGE_SECONDS", 26 * 3600, 0, 31 * 86_400),
+    windows,
+    statementTimeoutMs: r.int("DORA_SNAPSHOT_STATEMENT_TIMEOUT_MS", 240_000, 1_000, 3_600_000),
+  };
+}
+
 /** Reads and checks every setting; throws one ConfigError naming each bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
@@ -290,6 +323,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsFlushIntervalMs: r.int("METRICS_FLUSH_INTERVAL_MS", 60_000, 1_000, 3_600_000),
     trustProxy: /^\d+$/.test(r.str("TRUST_PROXY") ?? "") ? r.int("TRUST_PROXY", 0, 0, 10) : r.bool("TRUST_PROXY", false),
     web: readWebSignIn(r, env, database),
+    doraSnapshot: readDoraSnapshot(r),
   };
   if (config.requestTimeoutMs >= config.shutdownTimeoutMs) {
     r.problems.push(

@@ -1,7 +1,7 @@
 import { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedReleases } from "../scripts/seed-releases";
-import { doraQuery } from "../src/repositories/releases";
+import { doraQuery } from "../src/dora/query";
 import { call, createKey, digest, sha, testApp } from "./support/app";
 import { REDIS_URL, createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
 

@@ -1,7 +1,8 @@
 import { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedReleases } from "../scripts/seed-releases";
-import { CURRENT_QUERY, doraQuery } from "../src/repositories/releases";
+import { doraQuery } from "../src/dora/query";
+import { CURRENT_QUERY } from "../src/repositories/releases";
 import { call, createKey, testApp } from "./support/app";
 import { createTestDatabase } from "./support/database";
 

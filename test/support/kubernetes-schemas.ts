@@ -15,6 +15,8 @@ const MODULES: Readonly<Record<string, () => Promise<ModelModule>>> = {
   "networking.k8s.io/v1": () => import("kubernetes-models/networking.k8s.io/v1"),
   "argoproj.io/v1alpha1": () => import("@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1"),
   "external-secrets.io/v1": () => import("@kubernetes-models/external-secrets/external-secrets.io/v1"),
+  "gateway.networking.k8s.io/v1": () => import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1"),
+  "security.istio.io/v1": () => import("@kubernetes-models/istio/security.istio.io/v1"),
 };
 
 /** Kinds checked by hand because no schema package exists for them. */

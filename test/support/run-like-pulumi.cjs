@@ -37,14 +37,9 @@ async function main() {
     const at = entry.indexOf("=");
     pulumi.runtime.setConfig(entry.slice(0, at), entry.slice(at + 1));
   }
-  // Computed attributes (managed secrets, endpoints, validation records) from the one table devctl plan uses too.
-  const { installMocks } = require(path.resolve(__dirname, "../../infra/dist/testing/mocks.js"));
-  const { mockResourceState } = require(path.resolve(__dirname, "../../infra/dist/testing/cloud-answers.js"));
-  const recorder = await installMocks({
-    project,
-    stack,
-    state: (type, name, inputs) => mockResourceState(type, name, inputs, `${name}-id`, `${project}::${name}`, { region: "eu-west-1" }),
-  });
+  // The one simulation devctl plan uses too: computed attributes (managed secrets, endpoints, validation records).
+  const { installMocks } = require(path.resolve(__dirname, "../../infra/dist/testing/index.js"));
+  const recorder = await installMocks({ project, stack });
   const exported = require(path.join(projectDir, main));
   const names = Object.keys(exported);
   await Promise.all(names.map((name) => new Promise((resolve) => pulumi.output(exported[name]).apply(resolve))));

@@ -1,8 +1,35 @@
 import type { Environment } from "@platform/infra/environment";
 import type { Io } from "../io";
-import type { CommandContext } from "../main";
-import type { Services } from "../services/services";
+import type { Services, ServicesFactory } from "../services/services";
 
+/**
+ * What every action receives from its command, beside its own options. A command file only parses and
+ * validates its flags into those options, then hands over to its action, loaded on demand (so
+ * `devctl --help` loads nothing heavy).
+ */
+export interface CommandContext {
+  readonly io: Io;
+  /**
+   * Builds the engine, AWS watchers and clock for an environment. Tests inject in-memory ones; when absent
+   * the real adapters (Automation API, AWS SDK) are loaded on first use.
+   */
+  readonly services?: ServicesFactory;
+  /** Program-wide options (before or after the command name), filled in as the command line is parsed. */
+  readonly globals?: GlobalOptions;
+}
+
+export interface GlobalOptions {
+  /** --secrets-provider: Pulumi secrets provider for new stacks (default passphrase). */
+  secretsProvider?: string;
+}
+
+/**
+ * The one shape of an action: the options its command parsed, then the command context. It writes its
+ * result through `context.io` and fails by throwing (a DevctlError carries the exit code).
+ */
+export type Action<Options> = (options: Options, context: CommandContext) => Promise<void>;
+
+/** An environment loaded and its services built: what an action works with once prepare() ran. */
 export interface ActionContext {
   readonly io: Io;
   readonly environment: Environment;

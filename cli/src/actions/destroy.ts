@@ -1,8 +1,7 @@
 import { LAYERS, type Layer } from "@platform/infra/layers";
-import type { CommandContext } from "../main";
 import { withBackup } from "./backup";
 import { confirmDestroy } from "./confirm";
-import { prepare, printResult, progressFor } from "./context";
+import { prepare, printResult, progressFor, type Action } from "./context";
 
 export interface DestroyOptions {
   readonly environment: string;
@@ -12,7 +11,7 @@ export interface DestroyOptions {
 }
 
 /** compute -> data -> network; stops at the first failure so nothing is left without what it runs on. */
-export async function runDestroy(options: DestroyOptions, context: CommandContext): Promise<void> {
+export const runDestroy: Action<DestroyOptions> = async (options, context) => {
   const { io, environment, services } = await prepare(options.environment, context);
   await confirmDestroy(environment, io, { yes: options.yes, forceProd: options.forceProd });
   const order = [...LAYERS].reverse();
@@ -38,4 +37,4 @@ export async function runDestroy(options: DestroyOptions, context: CommandContex
   }
   const report = { command: "destroy", environment: environment.name, ok: true, destroyed, skipped };
   printResult(io, options.json, report, () => `destroyed ${environment.name}: ${destroyed.map((d) => `${d.layer} (${d.deleted} resources)`).join(", ") || "nothing was deployed"}\n`);
-}
+};

@@ -5,8 +5,7 @@
 import { LAYERS } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
 import { LedgerClient, type DrillRecord } from "../ledger/ledger-client";
-import type { CommandContext } from "../main";
-import { prepare, printResult, progressFor, type ActionContext } from "./context";
+import { prepare, printResult, progressFor, type Action, type ActionContext } from "./context";
 import { executeRestore, planRestore, restoreText, type DrRestoreResult } from "./dr-restore";
 
 export interface DrDrillOptions {
@@ -27,14 +26,14 @@ export interface DrDrillResult {
   readonly recorded: boolean;
 }
 
-export async function runDrDrill(options: DrDrillOptions, context: CommandContext): Promise<void> {
+export const runDrDrill: Action<DrDrillOptions> = async (options, context) => {
   const action = await prepare(options.environment, context);
   const result = await drill(action, options);
   printResult(action.io, options.json, result, () => drillText(result));
   if (result.outcome === "failed") {
     throw new DevctlError("OPERATION_FAILED", `restore drill of ${result.environment} failed: ${result.problems.join("; ")}`, "see the report above and docs/runbooks.md#restore-database-dr");
   }
-}
+};
 
 async function drill(action: ActionContext, options: DrDrillOptions): Promise<DrDrillResult> {
   const { io, environment, services } = action;

@@ -7,11 +7,10 @@ import { LAYERS, type Layer } from "@platform/infra/layers";
 import { IMAGE_CONFIG_KEY, type StackRef } from "../engine/engine";
 import { DevctlError } from "../errors";
 import { LedgerClient } from "../ledger/ledger-client";
-import type { CommandContext } from "../main";
 import type { ReplicatedBackups } from "../services/services";
-import { runSmoke, type SmokeReport } from "../smoke/checks";
+import { runSmokeChecks, type SmokeReport } from "../smoke/checks";
 import { confirmProduction } from "./confirm";
-import { elapsed, prepare, printResult, progressFor, type ActionContext } from "./context";
+import { elapsed, prepare, printResult, progressFor, type Action, type ActionContext } from "./context";
 import { chooseRestorePoint, imageInRegion, imageRunningAt, judgeObjectives, RPO_MINUTES, RTO_MINUTES, type RestorePoint } from "./recovery-point";
 
 /** Stack config of the recovery environment's data layer (stacks/data/index.ts reads them). */
@@ -55,7 +54,7 @@ export interface DrRestoreResult {
   readonly missed: readonly string[];
 }
 
-export async function runDrRestore(options: DrRestoreOptions, context: CommandContext): Promise<void> {
+export const runDrRestore: Action<DrRestoreOptions> = async (options, context) => {
   const action = await prepare(options.environment, context);
   const result = await restoreRecoveryEnvironment(action, options);
   printResult(action.io, options.json, result, () => restoreText(result));
@@ -66,7 +65,7 @@ export async function runDrRestore(options: DrRestoreOptions, context: CommandCo
       `${result.recoveryEnvironment} stays up for inspection; see docs/runbooks.md#restore-database-dr for what to do next`,
     );
   }
-}
+};
 
 /** The whole restore, returning its report; throws before changing anything when a precondition fails. */
 export async function restoreRecoveryEnvironment(action: ActionContext, options: DrRestoreOptions): Promise<DrRestoreResult> {
@@ -215,7 +214,7 @@ async function recoveryEnvironmentFor(environment: Environment, region: string |
 }
 
 function defaultSmoke(baseUrl: string): Promise<SmokeReport> {
-  return runSmoke({ baseUrl, requireAuth: false, timeoutMs: 5000, retry: { windowMs: 300_000, initialDelayMs: 1000, maxDelayMs: 10_000 } });
+  return runSmokeChecks({ baseUrl, requireAuth: false, timeoutMs: 5000, retry: { windowMs: 300_000, initialDelayMs: 1000, maxDelayMs: 10_000 } });
 }
 
 const round = (n: number): number => Math.round(n * 10) / 10;

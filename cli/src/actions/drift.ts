@@ -1,7 +1,6 @@
 import type { Layer } from "@platform/infra/layers";
-import type { CommandContext } from "../main";
 import { collectPreviewReport } from "../report/preview-report";
-import { prepare } from "./context";
+import { prepare, type Action } from "./context";
 import { selectLayers } from "./layer-order";
 import { finishPreview, previewEnvironment } from "./preview";
 
@@ -12,9 +11,9 @@ export interface DriftOptions {
 }
 
 /** Refresh-preview of every deployed layer: lists drifted resources; exit 3 when anything drifted. */
-export async function runDrift(options: DriftOptions, context: CommandContext): Promise<void> {
+export const runDrift: Action<DriftOptions> = async (options, context) => {
   const action = await prepare(options.environment, context);
   const errors: unknown[] = [];
   const environment = await previewEnvironment(action, selectLayers(options.layers), "drift", errors);
   await finishPreview(collectPreviewReport("drift", [environment]), { json: options.json, expectNoChanges: true }, context, errors);
-}
+};

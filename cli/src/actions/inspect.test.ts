@@ -43,6 +43,13 @@ describe("devctl status, history, outputs", () => {
     expect(stdout).toMatch(/staging\/network\n {2}networkId\s+network-staging/);
     expect(stdout).toContain("(no outputs: never deployed)");
   });
+
+  it("--layer takes a comma-separated list too (as plan's does), each layer once, in layer order", async () => {
+    const h = harness();
+    const { code, stdout } = await h.run(["outputs", "staging", "--layer", "compute,network", "--layer", "network", "--json"]);
+    expect(code).toBe(ExitCode.Success);
+    expect(Object.keys(JSON.parse(stdout).outputs)).toEqual(["network", "compute"]);
+  });
 });
 
 describe("devctl destroy", () => {

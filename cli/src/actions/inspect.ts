@@ -1,7 +1,6 @@
 import type { Layer } from "@platform/infra/layers";
 import { IMAGE_CONFIG_KEY, type UpdateRecord } from "../engine/engine";
-import type { CommandContext } from "../main";
-import { prepare, printResult } from "./context";
+import { prepare, printResult, type Action, type CommandContext } from "./context";
 import { selectLayers } from "./layer-order";
 
 export interface InspectOptions {
@@ -44,7 +43,7 @@ export async function collectStatus(options: InspectOptions, context: CommandCon
   return { environment: environment.name, layers };
 }
 
-export async function runStatus(options: InspectOptions, context: CommandContext): Promise<void> {
+export const runStatus: Action<InspectOptions> = async (options, context) => {
   const status = await collectStatus(options, context);
   printResult(context.io, options.json, { command: "status", ...status }, () => {
     const lines = [`Status of ${status.environment}`];
@@ -56,7 +55,7 @@ export async function runStatus(options: InspectOptions, context: CommandContext
     }
     return `${lines.join("\n")}\n`;
   });
-}
+};
 
 export interface HistoryEntry {
   readonly layer: Layer;
@@ -71,7 +70,7 @@ export interface HistoryEntry {
   readonly resourceChanges?: UpdateRecord["resourceChanges"];
 }
 
-export async function runHistory(options: InspectOptions, context: CommandContext): Promise<void> {
+export const runHistory: Action<InspectOptions> = async (options, context) => {
   const { io, environment, services } = await prepare(options.environment, context);
   const perLayer = await Promise.all(
     selectLayers(options.layers).map(async (layer) =>
@@ -100,9 +99,9 @@ export async function runHistory(options: InspectOptions, context: CommandContex
     }
     return `${lines.join("\n")}\n`;
   });
-}
+};
 
-export async function runOutputs(options: InspectOptions, context: CommandContext): Promise<void> {
+export const runOutputs: Action<InspectOptions> = async (options, context) => {
   const { io, environment, services } = await prepare(options.environment, context);
   const layers = selectLayers(options.layers);
   const outputs = Object.fromEntries(await Promise.all(layers.map(async (layer) => [layer, await services.engine.outputs({ environment: environment.name, layer })] as const)));
@@ -116,4 +115,4 @@ export async function runOutputs(options: InspectOptions, context: CommandContex
     }
     return `${lines.join("\n")}\n`;
   });
-}
+};

@@ -3,15 +3,14 @@ import * as path from "node:path";
 import type { Layer } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
 import { IMAGE_CONFIG_KEY, type LayerPreview } from "../engine/engine";
-import type { CommandContext } from "../main";
 import { renderPrComment } from "../report/pr-comment";
 import { collectPreviewReport, previewJson, printPreviewReport, type EnvironmentPreview, type LayerPreviewResult, type PreviewReport } from "../report/preview-report";
 import { riskFlags } from "../report/risk-flags";
-import { prepare, printResult, progressFor, type ActionContext } from "./context";
+import { prepare, printResult, progressFor, type Action, type ActionContext, type CommandContext } from "./context";
 import { missingUpstreams, selectLayers } from "./layer-order";
 import { imageUpWouldPin } from "./release";
 
-export interface PreviewCommandOptions {
+export interface PreviewOptions {
   readonly environments: readonly string[];
   readonly layers: readonly Layer[];
   readonly json: boolean;
@@ -25,7 +24,7 @@ export interface PreviewCommandOptions {
  * Previews every selected layer of each environment. A layer's program reads its upstreams' *deployed*
  * outputs, never another preview's, so the layers of an environment preview concurrently.
  */
-export async function runPreview(options: PreviewCommandOptions, context: CommandContext): Promise<void> {
+export const runPreview: Action<PreviewOptions> = async (options, context) => {
   const environments: EnvironmentPreview[] = [];
   const errors: unknown[] = [];
   for (const name of options.environments) {
@@ -42,7 +41,7 @@ export async function runPreview(options: PreviewCommandOptions, context: Comman
   }
   const report = collectPreviewReport("preview", environments);
   await finishPreview(report, options, context, errors);
-}
+};
 
 /**
  * True when the environment's stacks cannot be decrypted in this run: the passphrase provider (the same

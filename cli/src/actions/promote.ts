@@ -1,11 +1,10 @@
 import type { AlarmRef } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
 import { IMAGE_CONFIG_KEY } from "../engine/engine";
-import type { CommandContext } from "../main";
 import { riskFlags } from "../report/risk-flags";
 import { printPreviewReport, collectPreviewReport, previewJson } from "../report/preview-report";
 import { confirmProduction } from "./confirm";
-import { prepare, printResult, progressFor } from "./context";
+import { prepare, printResult, progressFor, type Action } from "./context";
 import { REPOSITORY_ROOT } from "@platform/infra/environment";
 import { archiveRunningIn, LAMBDA_ARCHIVE_KEY } from "./lambda-release";
 import { digestOf, releaseCompute, runningImage } from "./release";
@@ -34,7 +33,7 @@ export function alarmRefsOf(value: unknown): AlarmRef[] {
  * Deploys the exact image the source environment runs (its compute output imageRef, pinned by digest) to
  * the target's compute layer, after the optional soak gate, and waits for the rollout.
  */
-export async function runPromote(options: PromoteOptions, context: CommandContext): Promise<void> {
+export const runPromote: Action<PromoteOptions> = async (options, context) => {
   if (options.from === options.to) {
     throw new DevctlError("USAGE", `cannot promote ${options.to} to itself`, "name a different source with --from");
   }
@@ -101,4 +100,4 @@ export async function runPromote(options: PromoteOptions, context: CommandContex
   });
   const result = { command: "promote", from: source.environment.name, to: target.environment.name, image, digest, applied: true, deployment: outcome.deployment, backup: outcome.backup };
   printResult(io, options.json, result, () => `promoted ${image} from ${source.environment.name} to ${target.environment.name} (${lambda ? "alias" : "ECS deployment"} ${outcome.deployment})\n`);
-}
+};

@@ -1,7 +1,6 @@
 import { IMAGE_CONFIG_KEY, type StackOutputs, type UpdateRecord } from "../engine/engine";
-import type { CommandContext } from "../main";
 import { confirmProduction } from "./confirm";
-import { prepare, printResult, type ActionContext } from "./context";
+import { prepare, printResult, type Action, type ActionContext } from "./context";
 import { chooseLambdaRollbackTarget, LAMBDA_LIVE_VERSION_KEY, lambdaStateOf } from "./lambda-release";
 import { releaseCompute } from "./release";
 import { chooseRollbackTarget } from "./rollback-target";
@@ -14,7 +13,7 @@ export interface RollbackOptions {
 }
 
 /** Redeploys the previous good release (or the one named) to the compute layer and waits for the rollout. */
-export async function runRollback(options: RollbackOptions, context: CommandContext): Promise<void> {
+export const runRollback: Action<RollbackOptions> = async (options, context) => {
   const action = await prepare(options.environment, context);
   const { io, environment, services } = action;
   const ref = { environment: environment.name, layer: "compute" as const };
@@ -44,7 +43,7 @@ export async function runRollback(options: RollbackOptions, context: CommandCont
   });
   const result = { command: "rollback", environment: environment.name, release: target.record.version, image: target.image, warnings, deployment: outcome.deployment, backup: outcome.backup };
   printResult(io, options.json, result, () => `rolled ${environment.name} back to release ${target.record.version} (${target.image})\n`);
-}
+};
 
 /** Lambda: versions are immutable, so a rollback moves the alias to the version a past release served. */
 async function rollbackLambda(options: RollbackOptions, action: ActionContext, history: readonly UpdateRecord[], outputs: StackOutputs): Promise<void> {

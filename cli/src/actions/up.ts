@@ -1,10 +1,9 @@
 import type { Layer } from "@platform/infra/layers";
 import type { ChangeCounts } from "../engine/engine";
 import { DevctlError } from "../errors";
-import type { CommandContext } from "../main";
 import { withBackup } from "./backup";
 import { confirmProduction } from "./confirm";
-import { elapsed, prepare, printResult, progressFor, type ActionContext } from "./context";
+import { elapsed, prepare, printResult, progressFor, type Action, type ActionContext, type CommandContext } from "./context";
 import { missingUpstreams, selectLayers, upstreamNotDeployed } from "./layer-order";
 import { digestOf, releaseCompute, runningImage } from "./release";
 
@@ -46,7 +45,7 @@ export interface UpReport {
 }
 
 /** network -> data -> compute, one at a time; stops at the first failure and reports what was applied. */
-export async function runUp(options: UpOptions, context: CommandContext): Promise<void> {
+export const runUp: Action<UpOptions> = async (options, context) => {
   const action = await prepare(options.environment, context);
   const { io, environment, services } = action;
   if (options.bootstrap) await checkBootstrap(action, options.bootstrap.from, context);
@@ -105,7 +104,7 @@ export async function runUp(options: UpOptions, context: CommandContext): Promis
     // Confirmed once above, for the whole bootstrap.
     await runPromote({ to: environment.name, from: options.bootstrap.from, yes: true, json: false, preview: false, soakMinutes: options.bootstrap.soakMinutes }, context);
   }
-}
+};
 
 /** A bootstrap only makes sense before the environment runs anything, and needs an image to promote. */
 async function checkBootstrap(action: ActionContext, from: string, context: CommandContext): Promise<void> {

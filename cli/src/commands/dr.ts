@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from "commander";
-import type { RegisterCommand } from "../main";
+import type { RegisterCommand } from "./command";
+import { isoTime } from "./options";
 
 interface RestoreFlags {
   time?: string;
@@ -7,13 +7,6 @@ interface RestoreFlags {
   region?: string;
   yes?: boolean;
   json?: boolean;
-}
-
-function isoTime(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new InvalidArgumentError(`"${value}" is not an ISO-8601 UTC time; write it like 2026-11-30T02:15:00Z`);
-  }
-  return value;
 }
 
 export const registerDr: RegisterCommand = (program, context) => {

@@ -1,6 +1,6 @@
 import type { Layer } from "@platform/infra/layers";
-import type { RegisterCommand } from "../main";
-import { layerOption, positiveInteger } from "./options";
+import type { RegisterCommand } from "./command";
+import { layerOption, wholeNumber } from "./options";
 
 interface Flags {
   layer: Layer[];
@@ -26,7 +26,7 @@ export const registerHistory: RegisterCommand = (program, context) => {
     .description("Updates of every layer, newest first, with the image digest each pinned")
     .argument("<env>", "environment name")
     .addOption(layerOption())
-    .option("--limit <n>", "updates per layer", positiveInteger("--limit"), 10)
+    .option("--limit <n>", "updates per layer", wholeNumber("--limit", { min: 1 }), 10)
     .option("--json", "print one JSON document on stdout")
     .action(async (environment: string, flags: Flags) => {
       const { runHistory } = await import("../actions/inspect.js");

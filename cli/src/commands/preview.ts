@@ -1,5 +1,5 @@
 import type { Layer } from "@platform/infra/layers";
-import type { RegisterCommand } from "../main";
+import type { RegisterCommand } from "./command";
 import { layerOption } from "./options";
 
 interface Flags {

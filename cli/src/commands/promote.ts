@@ -1,5 +1,5 @@
-import type { RegisterCommand } from "../main";
-import { positiveInteger } from "./options";
+import type { RegisterCommand } from "./command";
+import { wholeNumber } from "./options";
 
 interface Flags {
   from: string;
@@ -15,7 +15,7 @@ export const registerPromote: RegisterCommand = (program, context) => {
     .description("Deploy the exact image digest the source environment runs to the target's compute layer")
     .argument("<to>", "target environment, e.g. prod")
     .option("--from <env>", "source environment", "staging")
-    .option("--soak-minutes <n>", "require the source's alarms to have stayed OK this many minutes (0: skip)", positiveInteger("--soak-minutes", true), 0)
+    .option("--soak-minutes <n>", "require the source's alarms to have stayed OK this many minutes (0: skip)", wholeNumber("--soak-minutes"), 0)
     .option("--preview", "show what the promotion would change; apply nothing")
     .option("-y, --yes", "do not ask for confirmation (required for production without a terminal)")
     .option("--json", "print one JSON document on stdout (progress stays on stderr)")

@@ -1,4 +1,4 @@
-import type { RegisterCommand } from "../main";
+import type { RegisterCommand } from "./command";
 
 interface Flags {
   to?: string;

@@ -1,15 +1,6 @@
-/** `devctl smoke <env>`: parses and validates flags; the checks live in ../smoke/. */
-import { InvalidArgumentError } from "commander";
-import { DevctlError } from "../errors";
-import type { RegisterCommand } from "../main";
-
-const wholeNumber = (flag: string, max: number) => (raw: string) => {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 0 || value > max) {
-    throw new InvalidArgumentError(`${flag} takes a whole number from 0 to ${max}, got "${raw}".`);
-  }
-  return value;
-};
+/** `devctl smoke <env>`: parses and validates flags; the action is ../actions/smoke.ts, the checks live in ../smoke/. */
+import type { RegisterCommand } from "./command";
+import { wholeNumber } from "./options";
 
 export const registerSmoke: RegisterCommand = (program, context) => {
   program
@@ -19,8 +10,8 @@ export const registerSmoke: RegisterCommand = (program, context) => {
     .option("--url <url>", "check this base URL instead of the environment's (e.g. http://127.0.0.1:8080)")
     .option("--json", "print the report as one JSON document on stdout")
     .option("--require-auth", "fail, rather than skip, the authenticated read when DEVCTL_SMOKE_TOKEN is not set")
-    .option("--timeout <ms>", "limit for each request, in milliseconds", wholeNumber("--timeout", 300_000), 5_000)
-    .option("--retry-for <seconds>", "keep retrying checks that can heal (no answer, timeout, 5xx) this long, for a fresh deploy", wholeNumber("--retry-for", 3_600), 60)
+    .option("--timeout <ms>", "limit for each request, in milliseconds", wholeNumber("--timeout", { min: 1, max: 300_000 }), 5_000)
+    .option("--retry-for <seconds>", "keep retrying checks that can heal (no answer, timeout, 5xx) this long, for a fresh deploy", wholeNumber("--retry-for", { max: 3_600 }), 60)
     .addHelpText(
       "after",
       `
@@ -28,14 +19,10 @@ The authenticated read sends "Authorization: Bearer $DEVCTL_SMOKE_TOKEN" to GET 
 Exit codes: 0 every check passed (or was skipped), 1 a check failed (SMOKE_FAILED), 2 bad flags or no URL.`,
     )
     .action(async (environment: string, options: { url?: string; json?: boolean; requireAuth?: boolean; timeout: number; retryFor: number }) => {
-      if (!/^[a-z][a-z0-9-]*$/.test(environment)) {
-        throw new DevctlError("USAGE", `"${environment}" is not an environment name`, "use lower-case letters, digits and dashes, e.g. staging or prod");
-      }
-      if (options.timeout === 0) throw new DevctlError("USAGE", "--timeout must be at least 1 ms", "e.g. --timeout 5000");
       const { validateUrl } = await import("../smoke/service-url.js");
       const url = options.url === undefined ? undefined : validateUrl(options.url, "--url");
-      const { smoke } = await import("../smoke/smoke-action.js");
-      await smoke(
+      const { runSmoke } = await import("../actions/smoke.js");
+      await runSmoke(
         { environment, url, json: options.json ?? false, requireAuth: options.requireAuth ?? false, timeoutMs: options.timeout, retryForMs: options.retryFor * 1000 },
         context,
       );

@@ -1,8 +1,8 @@
 import { Option } from "commander";
 import type { Layer } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
-import type { RegisterCommand } from "../main";
-import { imageRef, layerOption, positiveInteger } from "./options";
+import type { RegisterCommand } from "./command";
+import { imageRef, layerOption, wholeNumber } from "./options";
 
 interface Flags {
   layer: Layer[];
@@ -32,7 +32,7 @@ export const registerUp: RegisterCommand = (program, context) => {
         .conflicts(["layer", "image", "keepImage", "build", "json"]),
     )
     .option("--from <env>", "with --bootstrap: the environment whose image to promote (default: staging)")
-    .addOption(new Option("--soak-minutes <n>", "with --bootstrap: the promotion's soak gate on the source's alarms").argParser(positiveInteger("--soak-minutes", true)))
+    .addOption(new Option("--soak-minutes <n>", "with --bootstrap: the promotion's soak gate on the source's alarms").argParser(wholeNumber("--soak-minutes")))
     .addHelpText(
       "after",
       "\nWhich image: outside production the compute layer builds it from this checkout (`up` clears the pinned image,\n" +

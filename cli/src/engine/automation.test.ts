@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SECRET_SIG, SIG_KEY } from "@platform/infra/testing";
 import { type DevctlError, ExitCode } from "../errors";
 import { AutomationEngine, HISTORY_PAGE_SIZE, StepCollector, normaliseOp, plainOutputs, readHistory, type AutomationBackend, type StackHandle } from "./automation";
 import { previewConfig, stateHasResources } from "./automation-state";
@@ -362,7 +363,7 @@ describe("AutomationEngine against a fake Automation API", () => {
         ...resources.map((r) => ({
           ...r,
           custom: true,
-          outputs: { password: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:Zm9v:YmFy" } },
+          outputs: { password: { [SIG_KEY]: SECRET_SIG, ciphertext: "v1:Zm9v:YmFy" } },
         })),
       ],
     },

@@ -9,9 +9,8 @@ import { loadEnvironment, type Environment } from "@platform/infra/environment";
 import { LAYER_OUTPUT_NAMES, LAYER_PROJECTS, LAYER_UPSTREAMS, LAYERS, type Layer } from "@platform/infra/layers";
 import { evaluateRules, type RuleViolation } from "@platform/policy";
 import { DevctlError } from "../errors";
-import { evaluateLayer, type PlannedResource } from "./evaluate-layer";
 import { loadLayerPrograms } from "./load-program";
-import { FAKE_ACCOUNT_ID } from "@platform/infra/testing/cloud-answers";
+import { evaluateLayer, FAKE_ACCOUNT_ID, type PlannedResource } from "@platform/infra/testing";
 
 /** The backend organisation the plan pretends to run in (what self-managed backends use). */
 export const PLAN_ORGANIZATION = "organization";

@@ -1,8 +1,8 @@
 /** Renders a Plan: the --json document, or a per-layer resource tree with counts and the policy results. */
 import type { Plan, PlannedLayer } from "./collect-plan";
-import type { PlannedResource } from "./evaluate-layer";
+import type { PlannedResource } from "@platform/infra/testing";
 
-/** The --json document (shape fixed by the issue; consumers rely on it). */
+/** The --json document. Scripts and CI read it: add fields, never rename or drop one. */
 export interface PlanDocument {
   environment: string;
   layers: {

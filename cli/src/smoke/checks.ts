@@ -1,13 +1,13 @@
 /**
  * The smoke checks a deployed service must pass: liveness, readiness, the OpenAPI document and one
- * authenticated read. Each check is a request plus a verdict on its response; runSmoke() runs them all
+ * authenticated read. Each check is a request plus a verdict on its response; runSmokeChecks() runs them all
  * (concurrently: they are independent) with retries and returns data that the report renders.
  */
 import { probe, withRetries, type ProbeResponse, type RetryPolicy, type Verdict } from "./probe";
 
 export const AUTH_TOKEN_VARIABLE = "DEVCTL_SMOKE_TOKEN";
 
-export interface SmokeOptions {
+export interface SmokeCheckOptions {
   /** Base URL of the service, e.g. https://ledger.staging.example.com (a path prefix is kept). */
   readonly baseUrl: string;
   /** Bearer token for the authenticated read; undefined skips that check. */
@@ -132,12 +132,12 @@ export function checkUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, "")}${path}`;
 }
 
-export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
+export async function runSmokeChecks(options: SmokeCheckOptions): Promise<SmokeReport> {
   const checks = await Promise.all(CHECKS.map((check) => runCheck(check, options)));
   return { url: options.baseUrl, ok: checks.every((c) => c.outcome !== "failed"), checks };
 }
 
-async function runCheck(check: CheckDefinition, options: SmokeOptions): Promise<CheckResult> {
+async function runCheck(check: CheckDefinition, options: SmokeCheckOptions): Promise<CheckResult> {
   const base = { name: check.name, path: check.path };
   if (check.authenticated && !options.token) {
     const why = `${AUTH_TOKEN_VARIABLE} is not set`;

@@ -152,6 +152,12 @@ describe("devctl smoke flags and URL", () => {
     expect(io.stderr.join("\n")).toContain(message);
   });
 
+  it("exits 2 on a name that cannot be an environment, also with --url (no environment file needed)", async () => {
+    const io = recordingIo();
+    expect(await main(["smoke", "Prod_1", "--url", "http://127.0.0.1:1"], io)).toBe(ExitCode.Usage);
+    expect(io.stderr.join("\n")).toContain('"Prod_1" is not an environment name');
+  });
+
   it("exits 2 on a bad --timeout or --retry-for", async () => {
     for (const args of [["--timeout", "soon"], ["--retry-for", "-1"], ["--timeout", "0"]]) {
       const io = recordingIo();

@@ -42,9 +42,9 @@ describe("ImageReplication", () => {
       prefix: "prod-release-ledger",
       appliedFors: ["REPLICATION"],
       imageTagMutability: "IMMUTABLE",
-      encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: expect.stringContaining("images-dr-key") }],
+      encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: key.state.arn }],
     });
-    expect(template.inputs.customRoleArn).toEqual(expect.stringContaining("images-template"));
+    expect(template.inputs.customRoleArn).toEqual(recorder.one("aws:iam/role:Role", "images-template").state.arn);
   });
 
   it("lets only ECR, for this account only, assume the template's role, and grants it only the DR key", () => {

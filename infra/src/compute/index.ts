@@ -17,3 +17,13 @@ export {
 export { deregistrationDelaySeconds, stopTimeoutSeconds } from "./shutdown-timing";
 export { ALB_TLS_POLICY, originDomainName, READINESS_PATH, WebService, type WebServiceArgs } from "./web-service";
 export { ImageReplication, replicationRolePolicy, replicationTrustPolicy, type ImageReplicationArgs } from "./image-replication";
+export {
+  DEFAULT_DORA_SNAPSHOT_SCHEDULE,
+  DORA_SNAPSHOT_SCHEDULE_INPUT,
+  DoraSnapshotSchedule,
+  doraSnapshotEnvironment,
+  doraSnapshotFunctionPolicy,
+  doraSnapshotSchedulerPolicy,
+  unbundledJob,
+  type DoraSnapshotScheduleArgs,
+} from "./dora-snapshot-schedule";

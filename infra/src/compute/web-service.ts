@@ -10,6 +10,8 @@ import { ALB_LOG_PREFIX, albAccessLogs } from "./alb-access-logs";
 import { ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./iam-policies";
 import { ServiceAlarms } from "./service-alarms";
 import { deregistrationDelaySeconds } from "./shutdown-timing";
+import { meshAlarm, withMeshAlarm, type MeshMetrics } from "./mesh/mesh-metrics";
+import { ServiceConnect, serviceConnectMetrics } from "./mesh/service-connect";
 
 /** TLS policy of the HTTPS listener: TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -96,6 +98,10 @@ export class WebService extends pulumi.ComponentResource {
   /** The HTTPS listener's one forwarding rule: only requests carrying the origin-verify header. */
   readonly productionRule: aws.lb.ListenerRule;
   readonly alarms: ServiceAlarms;
+  /** ECS Service Connect, when the environment's mesh.mode is service-connect. */
+  readonly serviceConnect?: ServiceConnect;
+  /** The mesh's metrics of the service (dashboard), when there is a mesh. */
+  readonly meshMetrics?: pulumi.Output<MeshMetrics>;
 
   readonly clusterName: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
@@ -134,16 +140,25 @@ export class WebService extends pulumi.ComponentResource {
       { name: `/platform/${env.name}/${serviceName}`, retentionInDays: env.logRetentionDays, kmsKeyId: args.kmsKeyArn, tags },
       parent,
     );
+    const permissionsBoundary = pulumi.all([partition.partition, identity.accountId]).apply(([part, account]) => workloadBoundaryArn(part, account));
+    // The mesh (mesh.mode service-connect): its namespace is the cluster's default, its block the service's.
+    this.serviceConnect =
+      env.mesh.mode === "service-connect"
+        ? new ServiceConnect(`${name}-mesh`, { environment: env, serviceName, logGroupName: this.logGroup.name, kmsKeyArn: args.kmsKeyArn, permissionsBoundary, tags }, parent)
+        : undefined;
     this.cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
-      { settings: [{ name: "containerInsights", value: "enabled" }], tags },
+      {
+        settings: [{ name: "containerInsights", value: "enabled" }],
+        ...(this.serviceConnect ? { serviceConnectDefaults: { namespace: this.serviceConnect.namespaceArn } } : {}),
+        tags,
+      },
       parent,
     );
 
     const trust = pulumi
       .all([identity.accountId, partition.partition])
       .apply(([account, part]) => JSON.stringify(ecsTasksTrustPolicy(account, part, env.awsRegion)));
-    const permissionsBoundary = pulumi.all([partition.partition, identity.accountId]).apply(([part, account]) => workloadBoundaryArn(part, account));
     this.executionRole = new aws.iam.Role(
       `${name}-execution-role`,
       { description: `ECS agent for ${serviceName} (${env.name}): image pull, logs, secrets`, assumeRolePolicy: trust, permissionsBoundary, tags },
@@ -391,6 +406,14 @@ export class WebService extends pulumi.ComponentResource {
       parent,
     );
 
+    // The mesh's own 5xx alarm rolls a deployment back too: a release that fails its callers inside the mesh.
+    this.meshMetrics = this.serviceConnect ? this.cluster.name.apply((cluster) => serviceConnectMetrics(cluster, serviceName)) : undefined;
+    const meshAlarmResource = this.meshMetrics
+      ? meshAlarm(`${name}-mesh-5xx-rate`, env, this.meshMetrics, args.alertTopicArn, tags, parent)
+      : undefined;
+    const withMesh = (names: pulumi.Output<string[]>) => withMeshAlarm(names, meshAlarmResource);
+    const deploymentAlarmNames = withMesh(this.alarms.deploymentAlarmNames);
+
     // ---- Service ----
     const loadBalancers: aws.types.input.ecs.ServiceLoadBalancer[] = [
       {
@@ -426,10 +449,11 @@ export class WebService extends pulumi.ComponentResource {
           assignPublicIp: false,
         },
         loadBalancers,
+        ...(this.serviceConnect ? { serviceConnectConfiguration: this.serviceConnect.configuration } : {}),
         deploymentController: { type: "ECS" },
         deploymentConfiguration: this.plan.deploymentConfiguration,
         deploymentCircuitBreaker: { enable: true, rollback: true },
-        alarms: { alarmNames: this.alarms.deploymentAlarmNames, enable: true, rollback: true },
+        alarms: { alarmNames: deploymentAlarmNames, enable: true, rollback: true },
         availabilityZoneRebalancing: "ENABLED",
         enableEcsManagedTags: true,
         propagateTags: "SERVICE",
@@ -440,7 +464,7 @@ export class WebService extends pulumi.ComponentResource {
         parent: this,
         // Autoscaling owns the running count after creation.
         ignoreChanges: ["desiredCount"],
-        dependsOn: [this.httpsListener, this.productionRule],
+        dependsOn: [this.httpsListener, this.productionRule, ...(this.serviceConnect?.ready ?? [])],
       },
     );
 
@@ -542,8 +566,8 @@ export class WebService extends pulumi.ComponentResource {
     this.targetGroupArnSuffixes = pulumi.all(this.targetGroups.map((tg) => tg.arnSuffix));
     this.logGroupName = this.logGroup.name;
     this.originDomainName = pulumi.output(origin);
-    this.alarmNames = this.alarms.alarmNames;
-    this.deploymentAlarmNames = this.alarms.deploymentAlarmNames;
+    this.alarmNames = withMesh(this.alarms.alarmNames);
+    this.deploymentAlarmNames = deploymentAlarmNames;
     this.registerOutputs({
       clusterName: this.clusterName,
       serviceName: this.serviceName,

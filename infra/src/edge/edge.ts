@@ -37,10 +37,11 @@ export interface EdgeArgs {
   readonly originVerifyHeader?: { readonly name: string; readonly value: pulumi.Input<string> };
   /** Tags for every taggable resource (layerTags(environment, "compute")). */
   readonly tags: Record<string, string>;
-}
-
-export interface EdgeOptions extends pulumi.ComponentResourceOptions {
-  /** Provider in us-east-1: CloudFront certificates, CLOUDFRONT-scope web ACLs and CloudFront metrics live there. */
+  /**
+   * Provider in us-east-1: CloudFront certificates, CLOUDFRONT-scope web ACLs and CloudFront metrics live there.
+   * Required. Like every component, Edge takes its home-region provider in opts.provider and a provider for
+   * another region as an arg (Database and ImageReplication: drProvider).
+   */
   readonly usEast1Provider: aws.Provider;
 }
 
@@ -66,13 +67,12 @@ export class Edge extends pulumi.ComponentResource {
   /** us-east-1 topic the CloudFront alarm notifies (an alarm can only notify a topic in its own region). */
   readonly cdnAlertTopicArn: pulumi.Output<string>;
 
-  constructor(name: string, args: EdgeArgs, opts: EdgeOptions) {
-    const { usEast1Provider, ...componentOpts } = opts;
-    super("platform:edge:Edge", name, {}, componentOpts);
-    const { environment, tags } = args;
+  constructor(name: string, args: EdgeArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("platform:edge:Edge", name, {}, opts);
+    const { environment, tags, usEast1Provider } = args;
     const { domainName, hostedZoneName } = environment.dns;
     if (!usEast1Provider) {
-      throw new pulumi.ResourceError("Edge needs opts.usEast1Provider: CloudFront certificates and web ACLs must be created in us-east-1.", this);
+      throw new pulumi.ResourceError("Edge needs args.usEast1Provider: CloudFront certificates and web ACLs must be created in us-east-1.", this);
     }
     if (environment.alertEmails.length === 0) {
       throw new pulumi.ResourceError(`Environment ${environment.name} has no alertEmails; the CloudFront alarm would notify nobody. Add platform:alertEmails.`, this);

@@ -1,3 +1,4 @@
+import { parseMeshRoute, type MeshRoute } from "./mesh";
 import type { Settings } from "./schema";
 
 /** One environment (staging, prod, ...) as every layer and devctl see it: typed, validated and frozen. */
@@ -80,6 +81,14 @@ export interface Environment {
       readonly throttle: { readonly ratePerSecond: number; readonly burst: number };
     };
   };
+  /** The service mesh, the same shape on every platform; which modes a platform runs is checked on load. */
+  readonly mesh: {
+    readonly mode: Settings["meshMode"];
+    /** Mutual TLS between the service's callers and the service (Service Connect TLS, or STRICT in Istio). */
+    readonly mtls: boolean;
+    /** Per-route timeouts and retries; the "/" route covers every request no other prefix matches. */
+    readonly routes: readonly MeshRoute[];
+  };
   readonly waf: { readonly rateLimitPer5Min: number };
   /** How the service accepts people's logins; an empty issuer means API keys only. */
   readonly oidc: { readonly issuer: string; readonly audience: string; readonly rolesClaim: string };
@@ -158,6 +167,7 @@ export function toEnvironment(name: string, file: string, s: Settings, recoveryO
         throttle: { ratePerSecond: s.apiThrottleRatePerSecond, burst: s.apiThrottleBurst },
       },
     },
+    mesh: { mode: s.meshMode, mtls: s.meshMtls, routes: s.meshRoutes.map(parseMeshRoute) },
     waf: { rateLimitPer5Min: s.wafRateLimitPer5Min },
     oidc: { issuer: s.oidcIssuer, audience: s.oidcAudience, rolesClaim: s.oidcRolesClaim },
     logRetentionDays: s.logRetentionDays,

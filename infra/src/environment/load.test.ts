@@ -97,7 +97,7 @@ describe("the real environment files", () => {
 describe("bad input", () => {
   it("names the known environments for an unknown one", () => {
     const error = failure(() => loadEnvironment("qa"));
-    expect(error.code).toBe("ENVIRONMENT_UNKNOWN");
+    expect(error.code).toBe("UNKNOWN_ENVIRONMENT");
     expect(error.message).toContain('unknown environment "qa"');
     expect(error.message).toMatch(/known environments: .*prod.*staging/);
   });
@@ -417,6 +417,35 @@ describe("the compute platform", () => {
   });
 });
 
+describe("the mesh settings", () => {
+  it("defaults to no mesh, with one catch-all route timeout", () => {
+    expect(loadEnvironment("prod").mesh).toEqual({ mode: "none", mtls: false, routes: [{ pathPrefix: "/", timeoutSeconds: 15, retries: 0 }] });
+  });
+
+  it("refuses a mesh the platform cannot run, naming the key and the fix", () => {
+    const dir = scratch((c) => {
+      c["platform:meshMode"] = "istio-ambient";
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems).toEqual([
+      {
+        key: "platform:meshMode",
+        value: '"istio-ambient"',
+        message: "is istio-ambient, which runs on computePlatform eks only (this environment is ecs); use service-connect or none",
+      },
+    ]);
+  });
+
+  it("points at the one bad route", () => {
+    const dir = scratch((c) => {
+      c["platform:meshRoutes"] = ["/ timeout=15s", "/v1 timeout=90s"];
+    });
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]).toMatchObject({
+      key: "platform:meshRoutes[1]",
+      value: '"/v1 timeout=90s"',
+    });
+  });
+});
+
 describe("recovery environments (<env>-dr), derived from the environment's file", () => {
   it("derives prod-dr from Pulumi.prod.yaml: same sizes and protections, in prod's DR region, on its own host name", () => {
     const prod = loadEnvironment("prod");
@@ -438,7 +467,7 @@ describe("recovery environments (<env>-dr), derived from the environment's file"
 
   it("refuses to derive from an environment that keeps no backups in its DR region", () => {
     const error = failure(() => loadEnvironment("staging-dr"));
-    expect(error.code).toBe("ENVIRONMENT_INVALID");
+    expect(error.code).toBe("INVALID_ENVIRONMENT");
     expect(error.message).toContain("platform:dbReplicateBackupsToDr");
     expect(error.message).toContain("staging keeps no backups in its DR region (eu-central-1), so staging-dr has nothing to restore");
   });
@@ -452,6 +481,6 @@ describe("recovery environments (<env>-dr), derived from the environment's file"
   });
 
   it("leaves a name ending in -dr alone when no environment of the prefix exists", () => {
-    expect(failure(() => loadEnvironment("nowhere-dr")).code).toBe("ENVIRONMENT_UNKNOWN");
+    expect(failure(() => loadEnvironment("nowhere-dr")).code).toBe("UNKNOWN_ENVIRONMENT");
   });
 });

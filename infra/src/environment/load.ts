@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { closest } from "fastest-levenshtein";
 import { parseDocument } from "yaml";
 import { toEnvironment, type Environment } from "./environment";
+import { isEnvironmentName } from "./name";
 import { recoverySettings, recoverySourceName } from "./recovery";
 import { settingsSchema, type Settings } from "./schema";
 
@@ -20,7 +21,7 @@ export interface EnvironmentProblem {
   readonly message: string;
 }
 
-export type EnvironmentErrorCode = "ENVIRONMENT_UNKNOWN" | "ENVIRONMENT_INVALID";
+export type EnvironmentErrorCode = "UNKNOWN_ENVIRONMENT" | "INVALID_ENVIRONMENT";
 
 /** Raised for an unknown environment or a file that breaks the model; `message` lists every problem. */
 export class EnvironmentError extends Error {
@@ -56,8 +57,8 @@ export function listEnvironments(options: LoadOptions = {}): string[] {
   const root = options.rootDir ?? REPOSITORY_ROOT;
   return fs
     .readdirSync(root)
-    .map((f) => /^Pulumi\.([a-z][a-z0-9-]*)\.ya?ml$/.exec(f)?.[1])
-    .filter((n): n is string => n !== undefined)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((n): n is string => n !== undefined && isEnvironmentName(n))
     .sort();
 }
 
@@ -73,9 +74,9 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
   const projectFile = path.join(root, "Pulumi.yaml");
   const known = listEnvironments({ rootDir: root });
   const file = ["yaml", "yml"].map((ext) => path.join(root, `Pulumi.${name}.${ext}`)).find((f) => fs.existsSync(f));
-  if (!/^[a-z][a-z0-9-]*$/.test(name) || file === undefined) {
+  if (!isEnvironmentName(name) || file === undefined) {
     throw new EnvironmentError(
-      "ENVIRONMENT_UNKNOWN",
+      "UNKNOWN_ENVIRONMENT",
       path.join(root, `Pulumi.${name}.yaml`),
       [{ key: "", message: `unknown environment "${name}"; known environments: ${known.join(", ") || "(none)"}` }],
       `Use one of: ${known.join(", ")}; or add Pulumi.${name}.yaml beside Pulumi.yaml to create it.`,
@@ -138,7 +139,7 @@ function readSettings(file: string, projectFile: string): Settings {
     }
   }
   throw new EnvironmentError(
-    "ENVIRONMENT_INVALID",
+    "INVALID_ENVIRONMENT",
     file,
     problems,
     `Fix ${path.basename(file)}; every key, its type, default and meaning are declared in Pulumi.yaml.`,
@@ -154,7 +155,7 @@ function loadRecoveryEnvironment(name: string, source: string, options: LoadOpti
   if (listEnvironments({ rootDir: root }).includes(name)) {
     const file = path.join(root, `Pulumi.${name}.yaml`);
     throw new EnvironmentError(
-      "ENVIRONMENT_INVALID",
+      "INVALID_ENVIRONMENT",
       file,
       [{ key: "", message: `${name} is the recovery environment of ${source}, which is derived from Pulumi.${source}.yaml` }],
       `Delete ${path.basename(file)}; change Pulumi.${source}.yaml instead (or name a separate environment differently).`,
@@ -164,7 +165,7 @@ function loadRecoveryEnvironment(name: string, source: string, options: LoadOpti
   const settings = readSettings(base.file, path.join(root, "Pulumi.yaml"));
   if (!settings.dbReplicateBackupsToDr) {
     throw new EnvironmentError(
-      "ENVIRONMENT_INVALID",
+      "INVALID_ENVIRONMENT",
       base.file,
       [{ key: `${NAMESPACE}dbReplicateBackupsToDr`, value: "false", message: `${source} keeps no backups in its DR region (${settings.drRegion}), so ${name} has nothing to restore` }],
       `Set ${NAMESPACE}dbReplicateBackupsToDr: true in ${path.basename(base.file)} and deploy ${source}'s data layer, then wait for its first replicated backup.`,
@@ -185,7 +186,7 @@ export function readDeclarations(projectFile: string): Map<string, Declaration> 
   const doc = readYaml(projectFile) as { name?: unknown; config?: Record<string, Declaration> } | null;
   if (!doc || doc.name !== ROOT_PROJECT || typeof doc.config !== "object" || doc.config === null) {
     throw new EnvironmentError(
-      "ENVIRONMENT_INVALID",
+      "INVALID_ENVIRONMENT",
       projectFile,
       [{ key: "", message: `must declare project "${ROOT_PROJECT}" with a config: block of settings` }],
       "Restore Pulumi.yaml from the repository.",
@@ -199,7 +200,7 @@ function readStackConfig(file: string): Record<string, unknown> {
   const config = (doc as { config?: unknown } | null)?.config;
   if (config === undefined || config === null || typeof config !== "object" || Array.isArray(config)) {
     throw new EnvironmentError(
-      "ENVIRONMENT_INVALID",
+      "INVALID_ENVIRONMENT",
       file,
       [{ key: "config", value: show(config), message: "must be a mapping of platform:<key>: <value>" }],
       "Start the file with `config:` and put one platform:<key>: <value> per line under it.",
@@ -213,7 +214,7 @@ function readYaml(file: string): unknown {
   const first = doc.errors[0];
   if (first) {
     throw new EnvironmentError(
-      "ENVIRONMENT_INVALID",
+      "INVALID_ENVIRONMENT",
       file,
       [{ key: "", message: `is not valid YAML: ${first.message.split("\n")[0] ?? ""}` }],
       "Fix the YAML syntax (indentation, quotes, colons) at the line named above.",

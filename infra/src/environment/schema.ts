@@ -9,6 +9,7 @@ import {
   RESERVED_TAG_KEYS,
   vpcCidrProblem,
 } from "./rules";
+import { MESH_MODES, meshRouteProblem, meshSettingsProblems } from "./mesh";
 
 /**
  * The raw settings of one environment file, after Pulumi.yaml's defaults are applied: one field per key
@@ -125,6 +126,15 @@ export const settingsSchema = z
     lambdaReservedConcurrency: int(1, 1000),
     apiThrottleRatePerSecond: int(1, 10000),
     apiThrottleBurst: int(1, 5000),
+    meshMode: oneOf(MESH_MODES),
+    meshMtls: bool(),
+    meshRoutes: z.array(
+      z.string({ error: "must be a string such as \"/ timeout=15s\"" }).superRefine((entry, ctx) => {
+        const problem = meshRouteProblem(entry);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+      { error: "must be a list of routes such as \"/ timeout=15s retries=2\"" },
+    ),
     oidcIssuer: z.union([z.literal(""), z.url({ protocol: /^https$/, error: "must be an https URL or empty" })], {
       error: "must be an https URL such as https://login.example.com/ or empty for API keys only",
     }),
@@ -166,6 +176,7 @@ export const settingsSchema = z
     if (!s.eksEndpointPublicAccess && s.eksPublicAccessCidrs.length > 0) {
       problem("eksPublicAccessCidrs", "is set while eksEndpointPublicAccess is false; remove it, or turn public access on");
     }
+    for (const mesh of meshSettingsProblems(s)) problem(mesh.key, mesh.message);
 
     if (s.computePlatform === "lambda" && s.apiThrottleBurst < s.apiThrottleRatePerSecond) {
       problem(

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isEnvironmentName } from "../environment/name";
 import { LAYER_OUTPUT_NAMES, LAYER_PROJECTS, type Layer, type LayerOutputMap } from "./contracts";
 
 /**
@@ -9,7 +10,7 @@ export function layerStackName(organization: string, layer: Layer, environment: 
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(organization)) {
     throw new Error(`Invalid Pulumi organisation "${organization}": use letters, digits, ".", "_" or "-".`);
   }
-  if (!/^[a-z][a-z0-9-]*$/.test(environment)) {
+  if (!isEnvironmentName(environment)) {
     throw new Error(`Invalid environment name "${environment}": use lower-case letters, digits and "-".`);
   }
   return `${organization}/${LAYER_PROJECTS[layer]}/${environment}`;

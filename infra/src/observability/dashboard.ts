@@ -4,6 +4,8 @@
  * business metrics (the service's EMF namespace) and logs.
  */
 
+import type { MeshMetrics } from "../compute/mesh/mesh-metrics";
+
 /** CloudWatch's metric-row shape: namespace, name, dimension name/value pairs, then optional rendering options. */
 export type MetricRow = (string | MetricOptions)[];
 export type ExpressionRow = [{ expression: string; id: string; label: string; region?: string }];
@@ -49,6 +51,13 @@ export interface DashboardInput {
   /** Standard deviations of the request-count anomaly band (same as the alarm's). */
   readonly anomalyBandWidth: number;
   readonly errorLogMetric: { readonly namespace: string; readonly name: string };
+  /** The mesh's metrics of the service; adds the MESH_DASHBOARD_GROUP after Traffic. Default: no mesh, no group. */
+  readonly mesh?: MeshMetrics;
+}
+
+/** Header of the mesh's group (only with a mesh, so it is not one of DASHBOARD_GROUPS). */
+export function meshDashboardGroup(mode: MeshMetrics["mode"]): string {
+  return `Service mesh (${mode})`;
 }
 
 /** Namespace and dimension of the service's Embedded Metric Format metrics (service/compute contract). */
@@ -146,6 +155,7 @@ export function dashboardBody(input: DashboardInput): DashboardBody {
         },
       ],
     ],
+    ...(input.mesh ? [meshGroup(input.mesh)] : []),
     [
       DASHBOARD_GROUPS.edge,
       [
@@ -286,6 +296,23 @@ export function dashboardBody(input: DashboardInput): DashboardBody {
     }
   }
   return { start: "-PT6H", periodOverride: "inherit", widgets };
+}
+
+/** Requests and 5xx the mesh carried to the service, and their latency, in the mesh's own metrics. */
+function meshGroup(mesh: MeshMetrics): [string, Panel[]] {
+  const row = (metric: MeshMetrics["requests"], options: MetricOptions): MetricRow => [
+    mesh.namespace,
+    metric.metricName,
+    ...Object.entries(metric.dimensions).flat(),
+    { stat: metric.stat, ...options },
+  ];
+  return [
+    meshDashboardGroup(mesh.mode),
+    [
+      { title: "Mesh requests and 5xx", metrics: [row(mesh.requests, { label: "Requests" }), row(mesh.errors, { label: "5xx" })] },
+      ...(mesh.latency ? [{ title: "Mesh response time", metrics: [row(mesh.latency, { label: mesh.latency.stat })] }] : []),
+    ],
+  ];
 }
 
 function metricProperties(panel: Panel, region: string): Record<string, unknown> {

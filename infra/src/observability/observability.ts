@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../environment/environment";
 export { dashboardBody, type DashboardInput } from "./dashboard";
+import type { MeshMetrics } from "../compute/mesh/mesh-metrics";
 import { dashboardBody, ERROR_LOG_PATTERN, errorLogMetric, redisNodeIds } from "./dashboard";
 import { ANOMALY_BAND_ID, anomalyBandWidth, requestCountAnomalyQueries } from "./request-anomaly";
 import { alarmDescription } from "./runbooks";
@@ -26,6 +27,8 @@ export interface ObservabilityArgs {
   readonly distributionId: pulumi.Input<string>;
   /** Tags for every taggable resource (layerTags(environment, "compute")). */
   readonly tags: Record<string, string>;
+  /** The mesh's metrics of the service (WebService/EksWebService meshMetrics); adds a mesh group. Default: none. */
+  readonly meshMetrics?: pulumi.Input<MeshMetrics | undefined>;
 }
 
 /**
@@ -81,6 +84,7 @@ export class Observability extends pulumi.ComponentResource {
       here,
     );
 
+    const mesh = pulumi.output(args.meshMetrics);
     const body = pulumi
       .all([
         args.clusterName,
@@ -93,7 +97,7 @@ export class Observability extends pulumi.ComponentResource {
         args.distributionId,
       ])
       .apply(([clusterName, serviceName, albArnSuffix, targetGroupArnSuffixes, dbInstanceIdentifier, redisGroupId, logGroupName, distributionId]) =>
-        JSON.stringify(
+        mesh.apply((meshMetrics) => JSON.stringify(
           dashboardBody({
             environmentName: environment.name,
             region: environment.awsRegion,
@@ -107,8 +111,9 @@ export class Observability extends pulumi.ComponentResource {
             distributionId,
             anomalyBandWidth: bandWidth,
             errorLogMetric: errorMetric,
+            ...(meshMetrics ? { mesh: meshMetrics } : {}),
           }),
-        ),
+        )),
       );
     const dashboard = new aws.cloudwatch.Dashboard(name, { dashboardName: `${environment.name}-release-ledger`, dashboardBody: body }, here);
 

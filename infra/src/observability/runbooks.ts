@@ -19,6 +19,8 @@ export const RUNBOOK_ENTRIES = {
   "service-running-tasks-low": "Service running fewer tasks than its minimum",
   "request-count-anomaly": "Request count outside its expected band",
   "cdn-5xx-rate": "CloudFront 5xx rate high",
+  "mesh-5xx-rate": "Service mesh 5xx rate high",
+  "dora-snapshot-failed": "DORA snapshot job failed",
   // Procedures every entry may link to
   "rollback": "Roll back a release",
   "restore-database-dr": "Restore PostgreSQL in the DR region",

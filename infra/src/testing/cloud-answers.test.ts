@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeDigest, fakeId, mockCallResult, mockResourceState } from "./cloud-answers";
-import { fromWire } from "./wire-values";
+import * as pulumi from "@pulumi/pulumi";
+import { fromWire, SIG_KEY, wireSecret } from "./wire-values";
 
 const ctx = { region: "eu-west-1" };
 const state = (type: string, name: string, inputs: Record<string, unknown> = {}) =>
@@ -92,15 +93,14 @@ describe("cloud answers: computed attributes the programs read", () => {
 });
 
 describe("plan values: the wire format", () => {
-  const SIG = "4dabf18193072939515e22adb298388d";
-  const secret = (value: unknown) => ({ [SIG]: "1b47061264138c4ac30d75fd1eb44270", value });
+  const secret = wireSecret;
   it("masks secrets anywhere for printing and reveals them for the policies", () => {
     const wire = { password: secret("hunter2"), nested: { list: [1, secret({ token: "t" })] }, plain: "x" };
     expect(fromWire(wire, "mask")).toEqual({ password: "[secret]", nested: { list: [1, "[secret]"] }, plain: "x" });
     expect(fromWire(wire, "reveal")).toEqual({ password: "hunter2", nested: { list: [1, { token: "t" }] }, plain: "x" });
   });
   it("shows a resource passed as an input as its URN", () => {
-    expect(fromWire({ key: { [SIG]: "5cf8f73096256a8f31e491e813e4eb8e", urn: "urn:pulumi:s::p::aws:kms/key:Key::k", id: "1" } }, "mask")).toEqual({
+    expect(fromWire({ key: { [SIG_KEY]: pulumi.runtime.specialResourceSig, urn: "urn:pulumi:s::p::aws:kms/key:Key::k", id: "1" } }, "mask")).toEqual({
       key: "urn:pulumi:s::p::aws:kms/key:Key::k",
     });
   });

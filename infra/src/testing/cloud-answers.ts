@@ -1,12 +1,13 @@
 /**
  * The ONE table of what AWS returns: the computed attributes (ids, ARNs, names, endpoints, digests) for the
- * resource types and the answers to the data-source calls (invokes) the layer programs read. Three users,
- * no second copy: devctl plan's mocks (cli/src/plan/evaluate-layer.ts), the stacks' tests' mocks (./mocks.ts,
- * invokes) and the local-cloud simulator the real engine runs against (./local-cloud). Deterministic: the
+ * resource types and the answers to the data-source calls (invokes) the layer programs read. Served by the
+ * in-process simulation (./simulation.ts: devctl plan and every test) and by the local-cloud simulator the
+ * real engine runs against (./local-cloud); no second copy. Deterministic: the
  * same program and environment give the same values, so plans can be diffed. Every entry is exercised in
  * cloud-answers.test.ts; a type not listed here gets an id, an ARN and a name.
  */
 import { createHash } from "node:crypto";
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../network/security-group-rules";
 
 export const FAKE_ACCOUNT_ID = "123456789012";
 
@@ -314,6 +315,10 @@ export function mockCallResult(token: string, inputs: Props, ctx: MockContext): 
     case "aws:iam/getPolicyDocument:getPolicyDocument":
       return { id: "policy", json: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }), minifiedJson: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }) };
     case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+      // Only the list the programs use; any other name is a typo worth failing on.
+      if (inputs.name !== CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST) {
+        throw new Error(`the simulation has no managed prefix list named ${String(inputs.name)}; only ${CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST}`);
+      }
       // Like AWS's: an 8-hex id (pl-3b927c52 style) and the max entries a security-group reference weighs.
       const id = `pl-${fakeHex(`${token}:${String(inputs.name)}`, 8)}`;
       return { ...inputs, id, name: inputs.name, arn: `arn:aws:ec2:${ctx.region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [], version: 1 };

@@ -1,18 +1,16 @@
 /**
- * Test support for Pulumi programs under the runtime's mocks: records every resource's type, name and the
- * inputs the program actually sent, and answers stack references with fake upstream outputs.
- * Import it in tests only; call installMocks() BEFORE importing a program (await import()).
+ * The tests' side of the simulation (./simulation.ts): records every resource's type, name, the inputs the
+ * program actually sent and what the simulation answered (the one table's id and computed attributes), and
+ * answers stack references with fake upstream outputs. Call installMocks() BEFORE importing a program
+ * (await import()); runLayerProgram() does both and is what every stack's tests use.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mockCallResult } from "./cloud-answers";
+import { FAKE_ACCOUNT_ID } from "./cloud-answers";
+import { simulate, waitForRegistrations, STACK_REFERENCE, type SimulatedResource } from "./simulation";
 import { LAYER_OUTPUT_NAMES, LAYER_PROJECTS, type Layer, type LayerOutputMap } from "../layers/contracts";
 
-export interface RecordedResource {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, unknown>;
-  readonly provider?: string;
-}
+/** A resource as a test sees it: its inputs (secrets still wrapped), its id and state from the one table. */
+export type RecordedResource = SimulatedResource;
 
 export interface MockOptions {
   /** Project and stack (environment) the program runs as. */
@@ -20,13 +18,14 @@ export interface MockOptions {
   readonly stack: string;
   /** Organisation of the backend; "organization" is what self-managed backends use. */
   readonly organization?: string;
+  /** Region of resources whose provider sets none; default eu-west-1. */
+  readonly region?: string;
   /** Outputs each upstream layer's StackReference answers with; defaults to fakeLayerOutputs(layer). */
   readonly upstream?: Partial<{ [L in Layer]: Partial<LayerOutputMap[L]> }>;
-  /** Extra state for a resource type, merged over its inputs (e.g. computed attributes a program reads). */
-  readonly state?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
 
 export interface MockRecorder {
+  /** Every resource registered so far except stack references, in order. */
   readonly resources: RecordedResource[];
   /** Stack names that were referenced. */
   readonly references: string[];
@@ -47,51 +46,40 @@ export function fakeLayerOutputs<L extends Layer>(layer: L, environment = "test"
   return values as unknown as LayerOutputMap[L];
 }
 
+/** Outputs of the network layer that look like AWS's, for the tests of the layers downstream of it. */
+export const FAKE_NETWORK_OUTPUTS = {
+  vpcId: "vpc-0abc",
+  vpcCidr: "10.30.0.0/16",
+  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b", "subnet-pub-c"],
+  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"],
+  isolatedSubnetIds: ["subnet-iso-a", "subnet-iso-b", "subnet-iso-c"],
+  albSecurityGroupId: "sg-alb",
+  serviceSecurityGroupId: "sg-service",
+  databaseSecurityGroupId: "sg-database",
+  cacheSecurityGroupId: "sg-cache",
+  kmsKeyArn: `arn:aws:kms:eu-west-1:${FAKE_ACCOUNT_ID}:key/network-key`,
+  alertTopicArn: `arn:aws:sns:eu-west-1:${FAKE_ACCOUNT_ID}:platform-alerts`,
+} satisfies Partial<LayerOutputMap["network"]>;
+
 export async function installMocks(options: MockOptions): Promise<MockRecorder> {
   const resources: RecordedResource[] = [];
   const references: string[] = [];
   const projectToLayer = new Map(Object.entries(LAYER_PROJECTS).map(([layer, project]) => [project, layer as Layer]));
 
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        const inputs = args.inputs as Record<string, unknown>;
-        if (args.type === "pulumi:pulumi:StackReference") {
-          const name = String(inputs.name);
-          references.push(name);
-          const layer = projectToLayer.get(name.split("/")[1] ?? "");
-          const outputs = layer
-            ? { ...fakeLayerOutputs(layer, options.stack), ...(options.upstream?.[layer] ?? {}) }
-            : {};
-          return { id: name, state: { name, outputs, secretOutputNames: [] } };
-        }
-        resources.push({ type: args.type, name: args.name, inputs, provider: args.provider });
-        const extra = options.state?.(args.type, args.name, inputs) ?? {};
-        return {
-          id: `${args.name}-id`,
-          state: {
-            ...inputs,
-            arn: `arn:aws:mock:eu-west-1:123456789012:${args.type.split(":").pop() ?? "resource"}/${args.name}`,
-            name: inputs.name ?? args.name,
-            ...extra,
-          },
-        };
-      },
-      call: (args) => {
-        const inputs = args.inputs as Record<string, unknown>;
-        // Only the list the programs use; any other name is a typo worth failing on.
-        if (args.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList" && inputs.name !== "com.amazonaws.global.cloudfront.origin-facing") {
-          throw new Error(`mock has no managed prefix list named ${String(inputs.name)}; only com.amazonaws.global.cloudfront.origin-facing`);
-        }
-        // The one table of what AWS answers, shared with devctl plan and the local-cloud simulator.
-        return mockCallResult(args.token, inputs, { region: "eu-west-1" });
-      },
+  await simulate({
+    project: options.project,
+    stack: options.stack,
+    organization: options.organization ?? "organization",
+    region: options.region ?? "eu-west-1",
+    stackOutputs: (name) => {
+      const layer = projectToLayer.get(name.split("/")[1] ?? "");
+      return layer ? { ...fakeLayerOutputs(layer, options.stack), ...(options.upstream?.[layer] ?? {}) } : {};
     },
-    options.project,
-    options.stack,
-    false,
-    options.organization ?? "organization",
-  );
+    onRegister: (resource) => {
+      if (resource.type === STACK_REFERENCE) references.push(resource.id ?? resource.name);
+      else resources.push(resource);
+    },
+  });
 
   return {
     resources,
@@ -128,12 +116,11 @@ export async function settle(outputs: Record<string, pulumi.Input<unknown>>): Pr
 /**
  * Waits until the program has stopped registering resources: a resource registers only once its inputs'
  * Outputs resolve, so some arrive after the stack outputs do. The runtime counts every registration from
- * the moment its constructor runs; its (internal, untyped) waitForRPCs drains that queue. A quiet period
- * of `quietMs` without a new record follows, as a fallback should that function ever go away.
+ * the moment its constructor runs (waitForRegistrations drains that queue); a quiet period of `quietMs`
+ * without a new record follows for registrations started by an apply that ran late.
  */
 export async function settleResources(recorder: MockRecorder, quietMs = 30, timeoutMs = 15_000): Promise<void> {
-  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  if (typeof runtime.waitForRPCs === "function") await runtime.waitForRPCs();
+  await waitForRegistrations();
   const started = Date.now();
   let count = -1;
   while (count !== recorder.resources.length) {
@@ -141,4 +128,41 @@ export async function settleResources(recorder: MockRecorder, quietMs = 30, time
     count = recorder.resources.length;
     await new Promise((resolve) => setTimeout(resolve, quietMs));
   }
+}
+
+export interface LayerRun {
+  readonly recorder: MockRecorder;
+  /** The program's outputs, resolved. */
+  readonly outputs: Record<string, unknown>;
+  /** Recorded resources except the stack itself. */
+  readonly resources: RecordedResource[];
+  /** Resource options each resource was constructed with, by `${type}::${name}`. */
+  readonly options: ReadonlyMap<string, pulumi.CustomResourceOptions>;
+}
+
+export interface LayerRunOptions extends MockOptions {
+  /** Loads the program after the mocks are in place (a static import would run it before). */
+  readonly load: () => Promise<() => Record<string, pulumi.Input<unknown>>>;
+}
+
+/**
+ * The stacks' test runner: installs the mocks, runs the program inside a stack (so a stack transformation
+ * sees each resource's options: protect, provider, aliases) and waits until every resource is registered.
+ */
+export async function runLayerProgram(options: LayerRunOptions): Promise<LayerRun> {
+  const recorder = await installMocks(options);
+  const build = await options.load();
+  const resourceOptions = new Map<string, pulumi.CustomResourceOptions>();
+  let program: Record<string, pulumi.Input<unknown>> = {};
+  await pulumi.runtime.runInPulumiStack(() => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      resourceOptions.set(`${args.type}::${args.name}`, args.opts);
+      return undefined;
+    });
+    program = build();
+    return Promise.resolve(undefined);
+  });
+  const outputs = await settle(program);
+  await settleResources(recorder);
+  return { recorder, outputs, options: resourceOptions, resources: recorder.resources.filter((r) => r.type !== "pulumi:pulumi:Stack") };
 }

@@ -3,17 +3,31 @@
  * plan shows them (secrets masked) and once as the policies read them (secrets revealed). Works on the wire
  * format, so a secret is recognised wherever it sits, and a resource passed as an input shows as its URN.
  */
+import * as pulumi from "@pulumi/pulumi";
 
-/** Pulumi's wire signatures (see @pulumi/pulumi runtime/rpc.js). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/**
+ * Pulumi's wire signatures, as its runtime defines them (runtime/rpc.js): a special value is an object whose
+ * SIG_KEY property holds one of the *_SIG values. One name, one meaning: SECRET_SIG marks a secret.
+ */
+export const SIG_KEY: string = pulumi.runtime.specialSigKey;
+export const SECRET_SIG: string = pulumi.runtime.specialSecretSig;
+const RESOURCE_SIG: string = pulumi.runtime.specialResourceSig;
+const ASSET_SIG: string = pulumi.runtime.specialAssetSig;
+const ARCHIVE_SIG: string = pulumi.runtime.specialArchiveSig;
+const OUTPUT_SIG: string = pulumi.runtime.specialOutputValueSig;
+const UNKNOWN: string = pulumi.runtime.unknownValue;
 
 export const SECRET_MASK = "[secret]";
+
+/** True when a wire value is a secret wrapper ({ [SIG_KEY]: SECRET_SIG, value }). */
+export function isWireSecret(value: unknown): value is { readonly value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/** A value as it goes over the wire marked secret: what a recorded input or a stored output holds. */
+export function wireSecret(value: unknown): Record<string, unknown> {
+  return { [SIG_KEY]: SECRET_SIG, value };
+}
 
 /** Reads a wire value; `secrets` decides whether secret values are masked or revealed. */
 export function fromWire(value: unknown, secrets: "mask" | "reveal"): unknown {

@@ -21,6 +21,7 @@ import {
   kubernetesPodSecurity,
   kubernetesReleasesPinned,
 } from "./kubernetes";
+import { meshMtlsInProduction, meshNoAppMesh, meshRouteTimeouts } from "./mesh";
 import type { PolicyEnvironment, PolicyResource, Rule, RuleViolation } from "./types";
 
 export * from "./types";
@@ -69,6 +70,10 @@ export const RULES: readonly Rule[] = [
   apiGatewayAccessLogs,
   apiGatewayThrottling,
   rdsProxyTlsRequired,
+  // The service mesh (Service Connect or Istio ambient).
+  meshNoAppMesh,
+  meshMtlsInProduction,
+  meshRouteTimeouts,
 ];
 
 /** Runs every rule (or the given ones) over a stack's resources; violations in resource order, then stack rules. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { REQUIRED_TAGS, requiredTags } from "./tagging";
-import { TAGGABLE_AWS_TYPES } from "./taggable-types";
+import { TAGGABLE_AWS_TYPES } from "@platform/infra/layers";
 import { resource, STAGING } from "./testing";
 
 const tags = { Environment: "staging", Owner: "platform-team", CostCenter: "CC-1042", Layer: "network", ManagedBy: "pulumi" };

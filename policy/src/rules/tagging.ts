@@ -1,4 +1,4 @@
-import { TAGGABLE_AWS_TYPES } from "./taggable-types";
+import { TAGGABLE_AWS_TYPES } from "@platform/infra/layers";
 import type { ResourceRule } from "./types";
 import { asRecord } from "./values";
 

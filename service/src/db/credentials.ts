@@ -1,3 +1,5 @@
+import { type DatabaseConfig } from "../config";
+
 /**
  * The application user's password, kept current while Secrets Manager rotates it. ECS injects PGPASSWORD only
  * when a task starts; after a rotation, new connections would fail (28P01) until the task is replaced. So the
@@ -93,4 +95,15 @@ export function passwordOf(secretString: string | undefined): string | undefined
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The connection settings with the password read through a RotatingPassword when PGAUTH_ARN names the secret
+ * (`source` replaces it in tests); unchanged, with no rotation, otherwise.
+ */
+export function withRotatingPassword(database: DatabaseConfig, source?: RotatingPassword): { database: DatabaseConfig; rotating?: RotatingPassword } {
+  const initial = typeof database.connection.password === "string" ? database.connection.password : undefined;
+  const rotating = source ?? (database.passwordSecretArn === undefined ? undefined : new RotatingPassword(initial, secretsManagerPassword(database.passwordSecretArn)));
+  if (!rotating) return { database };
+  return { database: { ...database, connection: { ...database.connection, password: rotating.password } }, rotating };
 }

@@ -1,6 +1,6 @@
 import fp from "fastify-plugin";
 import { type Config } from "../config";
-import { RotatingPassword, secretsManagerPassword } from "../db/credentials";
+import { type RotatingPassword, withRotatingPassword } from "../db/credentials";
 import { createPool, Database } from "../db/database";
 
 declare module "fastify" {
@@ -14,10 +14,7 @@ declare module "fastify" {
 export default fp(
   (app, opts: { config: Config; passwordSource?: RotatingPassword }, done) => {
     const { database } = opts.config;
-    const initial = typeof database.connection.password === "string" ? database.connection.password : undefined;
-    const rotating =
-      opts.passwordSource ?? (database.passwordSecretArn === undefined ? undefined : new RotatingPassword(initial, secretsManagerPassword(database.passwordSecretArn)));
-    const connection = rotating ? { ...database, connection: { ...database.connection, password: rotating.password } } : database;
+    const { database: connection, rotating } = withRotatingPassword(database, opts.passwordSource);
     const pool = createPool(connection, "release-ledger");
     const reportsPool = createPool(connection, "release-ledger-reports", database.reportPoolMax);
     for (const p of [pool, reportsPool]) {

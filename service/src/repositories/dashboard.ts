@@ -1,6 +1,7 @@
 import fp from "fastify-plugin";
 import { type Database } from "../db/database";
-import { RESTORE_SECONDS, type ReleaseStatus } from "./releases";
+import { RESTORE_SECONDS } from "../dora/query";
+import { type ReleaseStatus } from "./releases";
 
 /** One environment × service cell: what runs there and the most recent attempt (which may have failed). */
 export interface MatrixCell {

@@ -5,6 +5,7 @@ import { type Database } from "../db/database";
 import { badRequest, conflict, notFound } from "../errors";
 import { type Metrics } from "../observability/metrics";
 import { type Cache } from "../plugins/redis";
+import { type DoraAggregates, type DoraMetrics, DORA_SNAPSHOT_READ, doraQuery, toDoraMetrics } from "../dora/query";
 
 export const RELEASE_STATUSES = ["started", "succeeded", "failed", "rolled_back"] as const;
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
@@ -51,20 +52,6 @@ export interface CurrentService {
   imageDigest: string;
   releaseId: string;
   releasedAt: string;
-}
-
-export interface DoraMetrics {
-  environment: string | null;
-  days: number;
-  from: string;
-  to: string;
-  deployments: number;
-  successfulDeployments: number;
-  failedDeployments: number;
-  deploymentFrequencyPerDay: number;
-  changeFailureRate: number | null;
-  medianLeadTimeSeconds: number | null;
-  medianTimeToRestoreSeconds: number | null;
 }
 
 interface ReleaseRow {
@@ -152,48 +139,17 @@ export const CURRENT_QUERY = `
   WHERE s.service IS NOT NULL
   ORDER BY latest.service`;
 
-const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
-
-/**
- * Seconds from a failure to its restore, one definition for /v1/metrics/dora and the dashboard's trend: a
- * rollback restores service itself; a failed deploy is restored by the next deploy of its service and
- * environment that succeeds, recorded on the failure as restored_at when that deploy is written (migration
- * 1764400000000). Null for everything else and for a failure not yet restored; percentile_cont skips nulls.
- */
-export const RESTORE_SECONDS =
-  "extract(epoch FROM CASE status WHEN 'rolled_back' THEN rolled_back_at WHEN 'failed' THEN restored_at END - finished_at)::float8";
-
-/**
- * One index-only scan of the window (releases_window_idx covers every column used, restored_at included)
- * feeding the aggregates directly: no per-failure look-up and no materialised copy of the window. The
- * environment filter is part of the text, not `$1 IS NULL OR …`, so a prepared plan stays right for
- * both forms.
- */
-export function doraQuery(environment: string | undefined, days: number): { text: string; values: unknown[] } {
-  const values: unknown[] = [days];
-  if (environment !== undefined) values.push(environment);
-  return {
-    text: `
-      SELECT
-        count(*)::int AS deployments,
-        (count(*) FILTER (WHERE ${SUCCESSFUL}))::int AS successful,
-        (count(*) FILTER (WHERE status IN ('failed', 'rolled_back')))::int AS failures,
-        -- Rows from before the order checks (migration 1764100000000) may have a commit after the finish.
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
-          FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at) AS lead,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${RESTORE_SECONDS}) AS restore,
-        now() - make_interval(days => $1::int) AS "from",
-        now() AS "to"
-      FROM releases
-      WHERE status <> 'started' AND started_at >= now() - make_interval(days => $1::int)
-        ${environment !== undefined ? "AND environment = $2" : ""}`,
-    values,
-  };
-}
-
 const currentKey = (environment: string) => `current:${environment}`;
 
-export function createReleasesRepository(deps: { db: Database; reportsDb: Database; cache: Cache; metrics: Metrics; cacheTtlSeconds: number }) {
+export function createReleasesRepository(deps: {
+  db: Database;
+  reportsDb: Database;
+  cache: Cache;
+  metrics: Metrics;
+  cacheTtlSeconds: number;
+  /** Serve a DORA snapshot younger than this; 0: always live. */
+  doraSnapshotMaxAgeSeconds: number;
+}) {
   const { db, reportsDb, cache, metrics } = deps;
 
   async function insert(client: PoolClient, input: NewRelease, actor: string): Promise<Release> {
@@ -339,30 +295,23 @@ export function createReleasesRepository(deps: { db: Database; reportsDb: Databa
       return { body, hit: false };
     },
 
+    /**
+     * From the newest snapshot when it is fresh enough and holds this window (a few rows on the main pool);
+     * otherwise live, on the reports pool, whose few connections and short queue bound what a flood can cost.
+     */
     async dora(environment: string | undefined, days: number): Promise<DoraMetrics> {
-      const { rows } = await reportsDb.query<{
-        deployments: number;
-        successful: number;
-        failures: number;
-        lead: number | null;
-        restore: number | null;
-        from: Date;
-        to: Date;
-      }>(doraQuery(environment, days));
+      if (deps.doraSnapshotMaxAgeSeconds > 0) {
+        const { rows } = await db.query<DoraAggregates & { from: Date; to: Date }>({
+          name: "dora-snapshot-read",
+          text: DORA_SNAPSHOT_READ,
+          values: [days, environment ?? "", deps.doraSnapshotMaxAgeSeconds],
+        });
+        const snapshot = rows[0];
+        if (snapshot) return toDoraMetrics(snapshot, { environment, days, from: snapshot.from, to: snapshot.to, source: "snapshot" });
+      }
+      const { rows } = await reportsDb.query<DoraAggregates & { from: Date; to: Date }>(doraQuery(environment, days));
       const r = rows[0]!;
-      return {
-        environment: environment ?? null,
-        days,
-        from: r.from.toISOString(),
-        to: r.to.toISOString(),
-        deployments: r.deployments,
-        successfulDeployments: r.successful,
-        failedDeployments: r.failures,
-        deploymentFrequencyPerDay: Math.round((r.successful / days) * 1000) / 1000,
-        changeFailureRate: r.deployments > 0 ? Math.round((r.failures / r.deployments) * 1000) / 1000 : null,
-        medianLeadTimeSeconds: r.lead === null ? null : Math.round(r.lead),
-        medianTimeToRestoreSeconds: r.restore === null ? null : Math.round(r.restore),
-      };
+      return toDoraMetrics(r, { environment, days, from: r.from, to: r.to, source: "live" });
     },
   };
 }
@@ -376,8 +325,8 @@ declare module "fastify" {
 }
 
 export default fp(
-  (app, opts: { cacheTtlSeconds: number }, done) => {
-    app.decorate("releases", createReleasesRepository({ db: app.db, reportsDb: app.reportsDb, cache: app.cache, metrics: app.metrics, cacheTtlSeconds: opts.cacheTtlSeconds }));
+  (app, opts: { cacheTtlSeconds: number; doraSnapshotMaxAgeSeconds: number }, done) => {
+    app.decorate("releases", createReleasesRepository({ db: app.db, reportsDb: app.reportsDb, cache: app.cache, metrics: app.metrics, ...opts }));
     done();
   },
   { name: "releases-repository", dependencies: ["postgres", "redis", "metrics"] },

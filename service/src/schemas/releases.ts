@@ -108,6 +108,10 @@ export const DoraMetrics = Type.Object(
     changeFailureRate: Nullable("failed / deployments; null without deployments"),
     medianLeadTimeSeconds: Nullable("median of committedAt → finishedAt"),
     medianTimeToRestoreSeconds: Nullable("median time from a failure to the service being restored"),
+    source: Type.Union([Type.Literal("snapshot"), Type.Literal("live")], {
+      description: "snapshot: computed by the scheduled DORA job at computedAt (the window ends then); live: computed for this request",
+    }),
+    computedAt: Timestamp,
   },
   { additionalProperties: false },
 );

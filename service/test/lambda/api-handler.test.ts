@@ -159,3 +159,14 @@ describe("the origin check (the ALB's listener rule on the other platforms)", ()
     }
   });
 });
+
+describe("the bundling script's other entries", () => {
+  it("bundles the DORA snapshot job into its own archive with only its handler", async () => {
+    const dora = await bundleLambda("dora-snapshot", outDir);
+    expect(dora.module).toBe("dist/lambda/dora-snapshot");
+    const loaded = nodeRequire(join(dora.dir, `${dora.module}.js`)) as { handler?: unknown };
+    expect(typeof loaded.handler).toBe("function");
+    expect(dora.archiveBytes).toBeLessThan(bundled.archiveBytes);
+    await expect(bundleLambda("nope", outDir)).rejects.toThrow(/no Lambda entry named "nope": expected one of api, dora-snapshot/);
+  }, 120_000);
+});

@@ -47,6 +47,7 @@ export function httpApiEvent(options: InjectOptions, sourceIp = "203.0.113.7"): 
       domainName: headers.host!,
       domainPrefix: "abc123",
       http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp, userAgent: headers["user-agent"]! },
+      // API Gateway's shape: 15 base64 characters and a padding "=".
       requestId: `${randomBytes(11).toString("base64").slice(0, 15)}=`,
       routeKey: "$default",
       stage: "$default",

@@ -30,6 +30,9 @@ export interface DoraMetrics {
   changeFailureRate: number | null;
   medianLeadTimeSeconds: number | null;
   medianTimeToRestoreSeconds: number | null;
+  /** /v1/metrics/dora only: "snapshot" when the nightly job computed it, at computedAt. */
+  source?: "snapshot" | "live";
+  computedAt?: string;
 }
 
 export interface DoraTrend {

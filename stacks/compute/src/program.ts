@@ -3,6 +3,7 @@ import {
   awsProvider,
   CLOUDFRONT_REGION,
   ContainerImage,
+  DoraSnapshotSchedule,
   Edge,
   EksWebService,
   ImageReplication,
@@ -12,6 +13,7 @@ import {
   originVerifyHeader,
   parseImageReference,
   readUpstream,
+  unbundledJob,
   WebService,
 } from "@platform/infra";
 import type { Environment } from "@platform/infra/environment";
@@ -24,6 +26,8 @@ export interface ComputeProgramOptions {
    * platform-compute:image (devctl promote/rollback set it). Unset = build service/ and deploy that.
    */
   readonly image?: string | undefined;
+  /** The bundled DORA snapshot job (service/src/lambda/dora-snapshot.ts, export `handler`). */
+  readonly doraSnapshotCode?: pulumi.asset.Archive;
   /** lambda: the code archive to deploy (stack config platform-compute:lambdaArchive); default service/dist/lambda/api.zip. */
   readonly lambdaArchive?: string | undefined;
   /** lambda: the version the alias serves now (stack config platform-compute:lambdaLiveVersion, kept by devctl). */
@@ -59,13 +63,36 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       alertTopicArn: network.alertTopicArn,
       originVerifyHeader: originHeader,
       tags,
+      usEast1Provider,
     },
-    { provider, usEast1Provider },
+    { provider },
+  );
+
+  // The nightly DORA snapshot, a Lambda function whichever platform serves the API.
+  new DoraSnapshotSchedule(
+    "dora-snapshot",
+    {
+      environmentName: environment.name,
+      code: options.doraSnapshotCode ?? unbundledJob("dora-snapshot"),
+      vpcId: network.vpcId,
+      vpcCidr: network.vpcCidr,
+      subnetIds: network.privateSubnetIds,
+      databaseSecurityGroupId: network.databaseSecurityGroupId,
+      database: { host: data.dbEndpoint, port: data.dbPort, name: data.dbName, appSecretArn: data.dbAppSecretArn, username: data.dbAppUsername },
+      kmsKeyArn: network.kmsKeyArn,
+      logRetentionDays: environment.logRetentionDays,
+      alertTopicArn: network.alertTopicArn,
+      tags,
+    },
+    { provider },
   );
 
   // The one place the platform is chosen: each arm's outputs answer the same contract.
   if (environment.compute.platform === "lambda") {
-    return lambdaCompute({ environment, network, data, edge, originHeader, tags, archive: options.lambdaArchive, liveVersion: options.lambdaLiveVersion, canaryVersion: options.lambdaCanaryVersion }, { provider });
+    return lambdaCompute(
+      { environment, network, data, edge, originHeader, tags, archive: options.lambdaArchive, liveVersion: options.lambdaLiveVersion, canaryVersion: options.lambdaCanaryVersion },
+      { provider },
+    );
   }
 
   const containerImage = new ContainerImage(
@@ -141,6 +168,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       redisReplicationGroupId: data.redisReplicationGroupId,
       logGroupName: web.logGroupName,
       distributionId: edge.distributionId,
+      meshMetrics: web.meshMetrics,
       tags,
     },
     { provider },

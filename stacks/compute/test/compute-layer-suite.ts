@@ -6,10 +6,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
+import { isTaggable, LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
 import { REPOSITORY_ROOT } from "@platform/infra/environment";
-import { isTaggable } from "../../../infra/src/testing/taggable";
-import { BUILT_DIGEST, containerOf, DATA, NETWORK, ORIGIN_SECRET, REGISTRY, runComputeProgram, TYPES, type ComputeRun } from "./compute-harness";
+import { isWireSecret } from "@platform/infra/testing";
+import { containerOf, DATA, NETWORK, REGISTRY, runComputeProgram, TYPES, type ComputeRun } from "./compute-harness";
 
 export interface Expectations {
   /** ECS deployment strategy. */
@@ -17,10 +17,6 @@ export interface Expectations {
   readonly targetGroups: number;
   readonly deletionProtection: boolean;
 }
-
-/** How Pulumi marks a secret value on the wire (and so in recorded mock inputs). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** The boundary docs/ci-cd.md's deploy roles demand, in the mocks' account. */
 const WORKLOAD_BOUNDARY = "arn:aws:iam::123456789012:policy/platform-workload-boundary";
@@ -31,6 +27,10 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
   let run: ComputeRun;
   const one = (type: string, name?: string) => run.recorder.one(type, name);
   const all = (type: string) => run.resources.filter((r) => r.type === type);
+  /** The cluster's name: Pulumi auto-names it (the simulation, like the engine, adds a suffix). */
+  const clusterName = () => String(one(TYPES.cluster).state.name);
+  /** The origin-verify header's secret: what the simulated RandomPassword generated. */
+  const originSecret = () => one("random:index/randomPassword:RandomPassword", "origin-verify").state.result;
 
   beforeAll(async () => {
     run = await runComputeProgram(environmentName);
@@ -51,14 +51,14 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(fs.existsSync(`${dockerfile}.dockerignore`)).toBe(true);
       // The registry block carries the ECR password, so Pulumi sends it as a secret.
       const registry = image.inputs.registry as any;
-      expect(registry[SECRET_SIG]).toBe(SECRET_VALUE_SIG);
+      expect(isWireSecret(registry)).toBe(true);
       expect(registry.value).toMatchObject({ server: repositoryUrl });
     });
 
     it("exports the pushed digest, never a tag, and the task definition runs exactly that", () => {
-      const ref = `${REGISTRY}/${environmentName}-release-ledger@${BUILT_DIGEST}`;
+      const ref = `${REGISTRY}/${environmentName}-release-ledger@${run.builtDigest()}`;
       expect(run.outputs.imageRef).toBe(ref);
-      expect(run.outputs.imageDigest).toBe(BUILT_DIGEST);
+      expect(run.outputs.imageDigest).toBe(run.builtDigest());
       expect(containerOf(one(TYPES.taskDefinition)).image).toBe(ref);
     });
 
@@ -154,7 +154,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
     });
 
     it("task role: separate, and may only re-read the application user's secret (through Secrets Manager's use of the key)", () => {
-      const taskRole = "service-task-role-id";
+      const taskRole = one(TYPES.role, "service-task-role").id;
       const grants = [...all(TYPES.rolePolicy), ...all(TYPES.attachment)].filter((p) => p.inputs.role === taskRole || p.inputs.role === "service-task-role");
       expect(grants.map((g) => g.name)).toEqual(["service-task-policy"]);
       expect(JSON.parse(String(grants[0]!.inputs.policy)).Statement).toEqual([
@@ -177,9 +177,14 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
         [
           "service-execution-role",
           "service-task-role",
+          // The nightly DORA snapshot function and the schedule that invokes it.
+          "dora-snapshot",
+          "dora-snapshot-scheduler",
           ...(expected.targetGroups === 2 ? ["service-ecs-infrastructure-role"] : []),
           // Production copies every image to its DR region (ECR's repository-creation template role).
           ...(expected.deletionProtection ? ["service-image-replication-template"] : []),
+          // Service Connect TLS: the role ECS issues the proxies' certificates with (mesh-suite.ts).
+          ...(run.environment.mesh.mode === "service-connect" && run.environment.mesh.mtls ? ["service-mesh-tls-role"] : []),
         ].sort(),
       );
       for (const role of roles) expect(role.inputs.permissionsBoundary, role.name).toBe(WORKLOAD_BOUNDARY);
@@ -198,15 +203,16 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(run.options.get(`${TYPES.service}::service`)?.ignoreChanges).toContain("desiredCount");
     });
 
-    it("circuit breaker with rollback, and the 5xx and p99 alarms roll a deployment back", () => {
+    it("circuit breaker with rollback, and the 5xx and p99 alarms (and the mesh's, with a mesh) roll a deployment back", () => {
       const service = one(TYPES.service);
+      const rollbackAlarms = [
+        `${environmentName}-service-5xx-rate`,
+        `${environmentName}-service-p99-latency`,
+        ...(run.environment.mesh.mode === "none" ? [] : [`${environmentName}-mesh-5xx-rate`]),
+      ];
       expect(service.inputs.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
-      expect(service.inputs.alarms).toEqual({
-        alarmNames: [`${environmentName}-service-5xx-rate`, `${environmentName}-service-p99-latency`],
-        enable: true,
-        rollback: true,
-      });
-      expect(run.outputs.deploymentAlarmNames).toEqual([`${environmentName}-service-5xx-rate`, `${environmentName}-service-p99-latency`]);
+      expect(service.inputs.alarms).toEqual({ alarmNames: rollbackAlarms, enable: true, rollback: true });
+      expect(run.outputs.deploymentAlarmNames).toEqual(rollbackAlarms);
     });
 
     it(`deploys ${expected.strategy} with ${expected.targetGroups} target group(s), settings from the environment file`, () => {
@@ -256,7 +262,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
         minCapacity: run.environment.service.minTasks,
         maxCapacity: run.environment.service.maxTasks,
         scalableDimension: "ecs:service:DesiredCount",
-        resourceId: "service/service-cluster/release-ledger",
+        resourceId: `service/${clusterName()}/release-ledger`,
       });
       const policies = all(TYPES.scalingPolicy).map((p) => p.inputs.targetTrackingScalingPolicyConfiguration as any);
       expect(policies).toHaveLength(2);
@@ -265,7 +271,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       if (expected.targetGroups === 1) {
         expect(requests.predefinedMetricSpecification).toEqual({
           predefinedMetricType: "ALBRequestCountPerTarget",
-          resourceLabel: "app/service-alb/50dc6c495c0c9188/targetgroup/service-blue/6d0ecf831eec9f09",
+          resourceLabel: `${String(one(TYPES.loadBalancer, "service-alb").state.arnSuffix)}/${String(one(TYPES.targetGroup, "service-blue").state.arnSuffix)}`,
         });
       } else {
         // Blue/green swaps the serving target group, so it scales on ALB requests per running task.
@@ -286,14 +292,14 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
         securityGroups: [NETWORK.albSecurityGroupId],
         dropInvalidHeaderFields: true,
         enableDeletionProtection: expected.deletionProtection,
-        accessLogs: { enabled: true, prefix: "alb", bucket: "service-alb-logs-id" },
+        accessLogs: { enabled: true, prefix: "alb", bucket: one(TYPES.bucket, "service-alb-logs").id },
       });
       expect(run.outputs.albArn).toBe(run.arnOf(alb));
-      expect(run.outputs.albDnsName).toBe("service-alb-123.eu-west-1.elb.amazonaws.com");
+      expect(run.outputs.albDnsName).toBe(alb.state.dnsName);
     });
 
     it("access log bucket: SSE-S3, no public access, expiry, ELB log delivery may write under its prefix", () => {
-      const bucketId = "service-alb-logs-id";
+      const bucketId = one(TYPES.bucket, "service-alb-logs").id;
       expect(one(TYPES.bucketEncryption, "service-alb-logs-encryption").inputs).toMatchObject({ bucket: bucketId, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
       expect(one(TYPES.bucketPublicAccess, "service-alb-logs-public-access").inputs).toMatchObject({
         bucket: bucketId,
@@ -319,8 +325,8 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(rule.inputs).toMatchObject({ listenerArn: run.arnOf(one(TYPES.listener, "service-https")), priority: 100 });
       // The conditions carry the secret, so Pulumi sends (and stores) them as a secret.
       const conditions = rule.inputs.conditions as any;
-      expect(conditions[SECRET_SIG]).toBe(SECRET_VALUE_SIG);
-      expect(conditions.value).toContainEqual({ httpHeader: { httpHeaderName: "X-Origin-Verify", values: [ORIGIN_SECRET] } });
+      expect(isWireSecret(conditions)).toBe(true);
+      expect(conditions.value).toContainEqual({ httpHeader: { httpHeaderName: "X-Origin-Verify", values: [originSecret()] } });
       for (const action of rule.inputs.actions as any[]) expect(action.type).toBe("forward");
       // The rule that requires the header changes only after the distribution that sends it is deployed.
       const dependsOn = (run.options.get(`${TYPES.listenerRule}::service-production-rule`)?.dependsOn ?? []) as { __pulumiType?: string }[];
@@ -330,11 +336,11 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
     it("CloudFront sends the origin header with the same deploy-time secret (32 letters and digits), marked secret", () => {
       expect(one("random:index/randomPassword:RandomPassword", "origin-verify").inputs).toMatchObject({ length: 32, special: false });
       const origins = one("aws:cloudfront/distribution:Distribution").inputs.origins as any;
-      expect(origins[SECRET_SIG]).toBe(SECRET_VALUE_SIG);
+      expect(isWireSecret(origins)).toBe(true);
       expect(origins.value).toHaveLength(1);
       expect(origins.value[0]).toMatchObject({
         domainName: `origin.${run.environment.dns.domainName}`,
-        customHeaders: [{ name: "X-Origin-Verify", value: ORIGIN_SECRET }],
+        customHeaders: [{ name: "X-Origin-Verify", value: originSecret() }],
         customOriginConfig: { originProtocolPolicy: "https-only" },
       });
     });
@@ -355,7 +361,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(https.inputs.certificateArn).toBe(run.arnOf(cert));
       expect(one(TYPES.record, "service-origin-cert-record").inputs).toMatchObject({
         type: "CNAME",
-        name: `_a1b2.origin.${run.environment.dns.domainName}.`,
+        name: (cert.state.domainValidationOptions as { resourceRecordName: string }[])[0]!.resourceRecordName,
       });
     });
 
@@ -363,7 +369,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(one(TYPES.record, "service-origin-record").inputs).toMatchObject({
         name: `origin.${run.environment.dns.domainName}`,
         type: "A",
-        aliases: [{ name: "service-alb-123.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2", evaluateTargetHealth: true }],
+        aliases: [{ name: one(TYPES.loadBalancer, "service-alb").state.dnsName, zoneId: "Z32O12XQLNTSW2", evaluateTargetHealth: true }],
       });
     });
 
@@ -408,7 +414,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(running).toMatchObject({
         comparisonOperator: "LessThanThreshold",
         threshold: run.environment.service.minTasks,
-        dimensions: { ClusterName: "service-cluster", ServiceName: "release-ledger" },
+        dimensions: { ClusterName: clusterName(), ServiceName: "release-ledger" },
       });
     });
 
@@ -417,7 +423,8 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       // A provider reference is <provider urn>::<id>; the urn ends in the provider's name.
       const regionOf = (provider: string | undefined) =>
         run.resources.find((r) => r.type === "pulumi:providers:aws" && provider?.split("::")[3] === r.name)?.inputs.region;
-      const expected = all(TYPES.alarm).map((a) => ({
+      // The DORA snapshot job's alarm is not a release's: it stays out of the soak gate.
+      const expected = all(TYPES.alarm).filter((a) => a.name !== "dora-snapshot-failed").map((a) => ({
         name: (a.inputs.name as string | undefined) ?? a.name,
         region: regionOf(a.provider),
         kind: a.inputs.thresholdMetricId === undefined ? "threshold" : "anomaly",
@@ -432,7 +439,7 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       expect(Object.keys(run.outputs).sort()).toEqual([...LAYER_OUTPUT_NAMES.compute].sort());
       expect(run.outputs).toMatchObject({
         ecrRepositoryUrl: `${REGISTRY}/${environmentName}-release-ledger`,
-        clusterName: "service-cluster",
+        clusterName: clusterName(),
         serviceName: "release-ledger",
       });
       expect(run.outputs.serviceUrl).toBe(`https://${run.environment.dns.domainName}`);

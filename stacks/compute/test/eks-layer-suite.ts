@@ -6,8 +6,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LoadOptions } from "@platform/infra/environment";
 import { LAYER_OUTPUT_NAMES } from "@platform/infra/layers";
-import { OPERATOR_CHARTS, SERVICE_CHART_PATH } from "../../../infra/src/compute/eks";
-import { BUILT_DIGEST, DATA, NETWORK, REGISTRY, runComputeProgram, type ComputeRun } from "./compute-harness";
+import { AMBIENT_PORTS, OPERATOR_CHARTS, SERVICE_CHART_PATH } from "@platform/infra";
+import { DATA, NETWORK, REGISTRY, runComputeProgram, type ComputeRun } from "./compute-harness";
 
 const EKS = {
   cluster: "aws:eks/cluster:Cluster",
@@ -114,7 +114,7 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
     it("deploys the chart with the digest-pinned image, the ALB target group and the environment's canary", () => {
       const release = all(EKS.release).find((r) => r.inputs.chart === SERVICE_CHART_PATH);
       const values = release?.inputs.values as any;
-      expect(values.image.ref).toBe(`${REGISTRY}/${environmentName}-release-ledger@${BUILT_DIGEST}`);
+      expect(values.image.ref).toBe(`${REGISTRY}/${environmentName}-release-ledger@${run.builtDigest()}`);
       const targetGroup = one("aws:lb/targetGroup:TargetGroup");
       expect(targetGroup.inputs).toMatchObject({ targetType: "ip", healthCheck: { path: "/readyz" } });
       expect(values.targetGroupBinding).toEqual({ enabled: true, targetGroupArn: run.arnOf(targetGroup) });
@@ -134,7 +134,7 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(running?.inputs).toMatchObject({
         namespace: "AWS/ApplicationELB",
         metricName: "HealthyHostCount",
-        dimensions: { TargetGroup: "targetgroup/service-pods/6d0ecf831eec9f09", LoadBalancer: "app/service-alb/50dc6c495c0c9188" },
+        dimensions: { TargetGroup: one("aws:lb/targetGroup:TargetGroup", "service-pods").state.arnSuffix, LoadBalancer: one("aws:lb/loadBalancer:LoadBalancer", "service-alb").state.arnSuffix },
       });
       expect(JSON.stringify(run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs))).not.toContain("ECS/ContainerInsights");
     });
@@ -146,9 +146,12 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
           expect.objectContaining({ securityGroupId: NETWORK.databaseSecurityGroupId, fromPort: DATA.dbPort, toPort: DATA.dbPort, ipProtocol: "tcp" }),
           expect.objectContaining({ securityGroupId: NETWORK.cacheSecurityGroupId, fromPort: DATA.redisPort, toPort: DATA.redisPort, ipProtocol: "tcp" }),
           expect.objectContaining({ referencedSecurityGroupId: NETWORK.albSecurityGroupId, fromPort: 8080, toPort: 8080 }),
+          // The nightly DORA snapshot function (DoraSnapshotSchedule), on every platform.
+          expect.objectContaining({ securityGroupId: NETWORK.databaseSecurityGroupId, description: "PostgreSQL from the DORA snapshot function" }),
         ]),
       );
-      expect(ingress).toHaveLength(3);
+      // Istio ambient adds its own ports on the cluster group (mesh-suite.ts checks them).
+      expect(ingress).toHaveLength(4 + (run.environment.mesh.mode === "istio-ambient" ? AMBIENT_PORTS.length : 0));
     });
 
     it("keeps the ALB's access logs private, encrypted and only for logRetentionDays", () => {

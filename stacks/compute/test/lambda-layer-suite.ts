@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LoadOptions } from "@platform/infra/environment";
 import { LAYER_OUTPUT_NAMES } from "@platform/infra/layers";
 import { evaluateRules } from "@platform/policy";
-import { fromWire } from "../../../infra/src/testing/wire-values";
-import { DATA, NETWORK, ORIGIN_SECRET, runComputeProgram, type ComputeRun } from "./compute-harness";
+import { fromWire } from "@platform/infra/testing";
+import { DATA, NETWORK, runComputeProgram, type ComputeRun } from "./compute-harness";
 
 const LAMBDA = {
   function: "aws:lambda/function:Function",
@@ -47,7 +47,7 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
     });
 
     it("runs the bundled handler in the private subnets with the service's group, a reserved ceiling and its own key", () => {
-      expect(one(LAMBDA.function).inputs).toMatchObject({
+      expect(one(LAMBDA.function, "service").inputs).toMatchObject({
         name: `${environmentName}-release-ledger-api`,
         runtime: "nodejs24.x",
         handler: "dist/lambda/api.handler",
@@ -61,7 +61,7 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
 
     it("reaches PostgreSQL through the proxy with an IAM token and TLS, and holds no credential in its settings", () => {
       // The settings carry the origin secret, so Pulumi keeps the whole block secret.
-      const variables = (fromWire(one(LAMBDA.function).inputs.environment, "reveal") as any).variables as Record<string, string>;
+      const variables = (fromWire(one(LAMBDA.function, "service").inputs.environment, "reveal") as any).variables as Record<string, string>;
       expect(variables).toMatchObject({ PGPORT: "5432", PGDATABASE: DATA.dbName, PGUSER: DATA.dbAppUsername, PGSSLMODE: "verify-full", DB_AUTH: "iam", MIGRATION_PGHOST: DATA.dbEndpoint, REDIS_HOST: DATA.redisEndpoint, REDIS_TLS: "true" });
       expect(JSON.parse(variables.SECRET_REFERENCES!)).toEqual({
         MIGRATION_PGUSER: `${DATA.dbMasterSecretArn}:username::`,
@@ -69,14 +69,17 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
         REDIS_AUTH_TOKEN: DATA.redisAuthSecretArn,
       });
       expect(Object.keys(variables).filter((k) => /PASSWORD|TOKEN/.test(k))).toEqual([]);
-      expect(variables.ORIGIN_VERIFY_SECRET).toBe(ORIGIN_SECRET);
+      // The same secret CloudFront sends to the origin.
+      const sent = JSON.stringify(fromWire(one(LAMBDA.distribution).inputs.origins, "reveal"));
+      expect(variables.ORIGIN_VERIFY_SECRET).toMatch(/^\w{32}$/);
+      expect(sent).toContain(variables.ORIGIN_VERIFY_SECRET);
       expect(one(LAMBDA.proxy).inputs).toMatchObject({ engineFamily: "POSTGRESQL", requireTls: true, defaultAuthScheme: "IAM_AUTH", vpcSubnetIds: NETWORK.privateSubnetIds });
       expect(one(LAMBDA.proxyTarget).inputs).toMatchObject({ targetGroupName: "default", dbInstanceIdentifier: DATA.dbInstanceIdentifier });
     });
 
     it("keeps failed asynchronous events in an encrypted queue", () => {
-      expect(one(LAMBDA.invokeConfig).inputs).toMatchObject({ maximumRetryAttempts: 0, destinationConfig: { onFailure: { destination: expect.stringContaining("async-failures") } } });
-      expect(one(LAMBDA.queue).inputs).toMatchObject({ kmsMasterKeyId: NETWORK.kmsKeyArn });
+      expect(one(LAMBDA.invokeConfig, "service-async").inputs).toMatchObject({ maximumRetryAttempts: 0, destinationConfig: { onFailure: { destination: expect.stringContaining("async-failures") } } });
+      expect(one(LAMBDA.queue, "service-async-failures").inputs).toMatchObject({ kmsMasterKeyId: NETWORK.kmsKeyArn });
     });
 
     it("serves the live alias through an HTTP API on origin.<domain> only, with access logs and the environment's throttle", () => {

@@ -1,71 +1,18 @@
 /**
- * The network layer's mock tests, run once per environment (staging.test.ts, prod.test.ts): evaluates the
- * real program under Pulumi's mocks and asserts on the inputs it sends for every resource.
+ * The network layer's tests, run once per environment (staging.test.ts, prod.test.ts): evaluates the real
+ * program on the simulation and asserts on the inputs it sends for every resource.
  */
 import { loadEnvironment, LOG_RETENTION_DAYS, type Environment } from "@platform/infra/environment";
-import { LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
+import { cidrContains } from "@platform/infra";
+import { isTaggable, LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
+import { mockCallResult, type MockRecorder, type RecordedResource } from "@platform/infra/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { installMocks, settle, settleResources, type MockRecorder, type RecordedResource } from "../../../infra/src/testing/mocks";
-import { isTaggable } from "../../../infra/src/testing/taggable";
-import { mockCallResult } from "../../../infra/src/testing/cloud-answers";
-import { cidrContains } from "../../../infra/src/network/subnet-plan";
-
-export const T = {
-  vpc: "aws:ec2/vpc:Vpc",
-  subnet: "aws:ec2/subnet:Subnet",
-  nat: "aws:ec2/natGateway:NatGateway",
-  eip: "aws:ec2/eip:Eip",
-  routeTable: "aws:ec2/routeTable:RouteTable",
-  route: "aws:ec2/route:Route",
-  rtAssoc: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-  igw: "aws:ec2/internetGateway:InternetGateway",
-  nacl: "aws:ec2/networkAcl:NetworkAcl",
-  naclRule: "aws:ec2/networkAclRule:NetworkAclRule",
-  naclAssoc: "aws:ec2/networkAclAssociation:NetworkAclAssociation",
-  flowLog: "aws:ec2/flowLog:FlowLog",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  key: "aws:kms/key:Key",
-  alias: "aws:kms/alias:Alias",
-  topic: "aws:sns/topic:Topic",
-  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
-  subscription: "aws:sns/topicSubscription:TopicSubscription",
-} as const;
+import { runNetworkProgram, T, type NetworkRun } from "./network-harness";
 
 const DATA_PORTS = [5432, 6379];
 
-export interface NetworkRun {
-  readonly recorder: MockRecorder;
-  readonly outputs: Record<string, unknown>;
-  readonly environment: Environment;
-}
-
-/** Evaluates the network program for an environment under mocks (call once per process). */
-export async function runNetworkProgram(environment: Environment): Promise<NetworkRun> {
-  const recorder = await installMocks({
-    project: "platform-network",
-    stack: environment.name,
-    // Computed attributes the program passes on: an EIP's allocation id into its NAT gateway, a key's id into its alias.
-    state: (type, name) => {
-      if (type === T.eip) return { allocationId: `${name}-alloc` };
-      if (type === T.key) return { keyId: `${name}-key-id` };
-      return undefined;
-    },
-  });
-  const { networkProgram } = await import("../src/program.js");
-  const outputs = await settle(networkProgram(environment));
-  await settleResources(recorder);
-  return { recorder, outputs, environment };
-}
-
-/** The mocks give every resource the id `${name}-id`. */
-const idOf = (r: RecordedResource) => `${r.name}-id`;
+/** The id the simulation gave a resource: what other resources receive as its id. */
+const idOf = (r: RecordedResource) => String(r.id);
 const tagsOf = (r: RecordedResource) => (r.inputs.tags ?? {}) as Record<string, string>;
 interface Statement {
   Sid: string;
@@ -157,7 +104,7 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(nats).toHaveLength(expected.natGateways);
       expect(r.ofType(T.eip)).toHaveLength(expected.natGateways);
       const publicIds = r.ofType(T.subnet).filter((s) => tagsOf(s).Tier === "public").map(idOf);
-      const eipAllocations = r.ofType(T.eip).map((e) => `${e.name}-alloc`);
+      const eipAllocations = r.ofType(T.eip).map((e) => e.state.allocationId);
       for (const nat of nats) {
         expect(publicIds).toContain(nat.inputs.subnetId);
         expect(eipAllocations).toContain(nat.inputs.allocationId);
@@ -249,8 +196,8 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
         vpcId: idOf(r.one(T.vpc)),
         trafficType: "ALL",
         logDestinationType: "cloud-watch-logs",
-        logDestination: `arn:aws:mock:eu-west-1:123456789012:LogGroup/${group.name}`,
-        iamRoleArn: `arn:aws:mock:eu-west-1:123456789012:Role/${role.name}`,
+        logDestination: group.state.arn,
+        iamRoleArn: role.state.arn,
       });
       expect(group.inputs.retentionInDays).toBe(env.logRetentionDays);
       expect(group.inputs.kmsKeyId).toBe(run.outputs.kmsKeyArn);
@@ -347,7 +294,7 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(logs?.Action).toEqual(expect.arrayContaining(["kms:Encrypt*", "kms:GenerateDataKey*"]));
       const alarms = statements.find((s) => servicesOf(s).includes("cloudwatch.amazonaws.com"));
       expect(alarms?.Action).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]));
-      expect(r.one(T.alias).inputs).toMatchObject({ name: `alias/platform/${env.name}`, targetKeyId: `${key.name}-key-id` });
+      expect(r.one(T.alias).inputs).toMatchObject({ name: `alias/platform/${env.name}`, targetKeyId: key.state.keyId });
     });
 
     it("has an alert topic encrypted with the key, one e-mail subscription per address, and alarms may publish", () => {

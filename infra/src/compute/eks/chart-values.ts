@@ -6,6 +6,7 @@ import * as path from "node:path";
 import type { Environment } from "../../environment/environment";
 import { serviceEnvironment } from "../container-definition";
 import { STOP_TIMEOUT_MARGIN_SECONDS } from "../shutdown-timing";
+import { WAYPOINT_NAME } from "../mesh/istio-ambient";
 import { ROLLOUTS_ACCOUNT, SECRETS_OPERATOR_ACCOUNT, SERVICE_ACCOUNT } from "./cluster-policies";
 
 /** The service's chart, in the repository (the compute layer deploys it from the working tree). */
@@ -90,6 +91,7 @@ export function serviceChartValues(input: ServiceValuesInput): Record<string, un
     },
     targetGroupBinding: { enabled: true, targetGroupArn: input.targetGroupArn },
     networkPolicy: { ingressCidrs: [input.vpcCidr], egressCidrs: [input.vpcCidr], egressPorts: [input.database.port, input.redis.port, 443] },
+    mesh: meshChartValues(env),
     rollout: {
       enabled: progressive,
       weights: rolloutWeights(env.deployment),
@@ -104,6 +106,16 @@ export function serviceChartValues(input: ServiceValuesInput): Record<string, un
   };
 }
 
+/** The chart's mesh values: Istio ambient (meshMode istio-ambient) with the environment's mTLS and routes. */
+export function meshChartValues(env: Pick<Environment, "mesh">): Record<string, unknown> {
+  return {
+    enabled: env.mesh.mode === "istio-ambient",
+    mtlsMode: env.mesh.mtls ? "STRICT" : "PERMISSIVE",
+    waypointName: WAYPOINT_NAME,
+    routes: env.mesh.routes.map((r) => ({ pathPrefix: r.pathPrefix, timeout: `${r.timeoutSeconds}s`, retries: r.retries })),
+  };
+}
+
 /** Values of the External Secrets Operator release: its service account is the one Pod Identity binds. */
 export function externalSecretsValues(): Record<string, unknown> {
   return {
@@ -114,12 +126,23 @@ export function externalSecretsValues(): Record<string, unknown> {
   };
 }
 
-/** Values of the Argo Rollouts release: the controller only; no dashboard exposed. */
-export function argoRolloutsValues(): Record<string, unknown> {
+/**
+ * The Argo Rollouts Gateway API plugin, pinned: with Istio ambient it moves the HTTPRoute's weights during a
+ * canary. The controller downloads it from the release page when it starts (the nodes reach it through NAT).
+ */
+export const GATEWAY_API_ROLLOUTS_PLUGIN = {
+  name: "argoproj-labs/gatewayAPI",
+  location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.8.0/gatewayapi-plugin-linux-amd64",
+} as const;
+
+/** Values of the Argo Rollouts release: the controller only; no dashboard exposed; the Gateway API plugin with Istio. */
+export function argoRolloutsValues(env?: Pick<Environment, "mesh">): Record<string, unknown> {
+  const gatewayApi = env?.mesh.mode === "istio-ambient";
   return {
     installCRDs: true,
     dashboard: { enabled: false },
-    controller: { replicas: 2, metrics: { enabled: true } },
+    controller: { replicas: 2, metrics: { enabled: true }, ...(gatewayApi ? { trafficRouterPlugins: [GATEWAY_API_ROLLOUTS_PLUGIN] } : {}) },
     serviceAccount: { create: true, name: ROLLOUTS_ACCOUNT },
+    ...(gatewayApi ? { providerRBAC: { providers: { gatewayAPI: true } } } : {}),
   };
 }

@@ -5,6 +5,8 @@ import { dnsValidatedCertificate } from "../../dns/validated-certificate";
 import type { Environment } from "../../environment/environment";
 import { ALB_LOG_PREFIX, albAccessLogs } from "../alb-access-logs";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
+import { AMBIENT_NAMESPACE_LABELS, IstioAmbient, istioMeshMetrics } from "../mesh/istio-ambient";
+import { meshAlarm, withMeshAlarm, type MeshMetrics } from "../mesh/mesh-metrics";
 import { ServiceAlarms } from "../service-alarms";
 import { deregistrationDelaySeconds } from "../shutdown-timing";
 import { ALB_TLS_POLICY, originDomainName, READINESS_PATH } from "../web-service";
@@ -64,6 +66,8 @@ export class EksWebService extends pulumi.ComponentResource {
   readonly productionRule: aws.lb.ListenerRule;
   readonly releases: { readonly externalSecrets: k8s.helm.v3.Release; readonly argoRollouts: k8s.helm.v3.Release; readonly service: k8s.helm.v3.Release };
   readonly alarms: ServiceAlarms;
+  /** Istio ambient, when the environment's mesh.mode is istio-ambient. */
+  readonly mesh?: IstioAmbient;
 
   readonly clusterName: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
@@ -77,6 +81,8 @@ export class EksWebService extends pulumi.ComponentResource {
   readonly originDomainName: pulumi.Output<string>;
   readonly alarmNames: pulumi.Output<string[]>;
   readonly deploymentAlarmNames: pulumi.Output<string[]>;
+  /** The mesh's metrics of the service (dashboard), when there is a mesh. */
+  readonly meshMetrics?: pulumi.Output<MeshMetrics>;
 
   constructor(name: string, args: EksWebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:compute:EksWebService", name, {}, opts);
@@ -292,12 +298,17 @@ export class EksWebService extends pulumi.ComponentResource {
       );
     };
     const externalSecrets = operator("externalSecrets", externalSecretsValues());
-    const argoRollouts = operator("argoRollouts", argoRolloutsValues());
+    const argoRollouts = operator("argoRollouts", argoRolloutsValues(env));
+    // The mesh (mesh.mode istio-ambient): Istio and the Gateway API CRDs before the chart that uses them.
+    this.mesh =
+      env.mesh.mode === "istio-ambient"
+        ? new IstioAmbient(`${name}-mesh`, { environment: env, clusterSecurityGroupId: this.eks.clusterSecurityGroupId, clusterName: this.eks.clusterName, serviceNamespace: SERVICE_NAMESPACE, tags }, { parent: this, providers: [this.provider] })
+        : undefined;
     // Pod Security Admission refuses any pod in the service's namespace that is not "restricted" (non-root, no
     // privilege escalation, all capabilities dropped, RuntimeDefault seccomp), whatever the chart's values say.
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: SERVICE_NAMESPACE, labels: { ...POD_SECURITY_LABELS } } },
+      { metadata: { name: SERVICE_NAMESPACE, labels: { ...POD_SECURITY_LABELS, ...(this.mesh ? AMBIENT_NAMESPACE_LABELS : {}) } } },
       onCluster,
     );
     const service = new k8s.helm.v3.Release(
@@ -331,7 +342,7 @@ export class EksWebService extends pulumi.ComponentResource {
             }),
           ),
       },
-      { ...onCluster, dependsOn: [externalSecrets, argoRollouts, this.productionRule] },
+      { ...onCluster, dependsOn: [externalSecrets, argoRollouts, this.productionRule, ...(this.mesh?.ready ?? [])] },
     );
     this.releases = { externalSecrets, argoRollouts, service };
 
@@ -343,8 +354,12 @@ export class EksWebService extends pulumi.ComponentResource {
     this.targetGroupArnSuffixes = this.targetGroup.arnSuffix.apply((suffix) => [suffix]);
     this.logGroupName = this.eks.logGroup.name;
     this.originDomainName = pulumi.output(origin);
-    this.alarmNames = this.alarms.alarmNames;
-    this.deploymentAlarmNames = this.alarms.deploymentAlarmNames;
+    // The mesh's own 5xx alarm, on the waypoint's metrics: alerts, and devctl's soak gate waits on it like the others.
+    this.meshMetrics = this.mesh ? pulumi.output(istioMeshMetrics(env.name, serviceName)) : undefined;
+    const meshAlarmResource = this.meshMetrics ? meshAlarm(`${name}-mesh-5xx-rate`, env, this.meshMetrics, args.alertTopicArn, tags, parent) : undefined;
+    const withMesh = (names: pulumi.Output<string[]>) => withMeshAlarm(names, meshAlarmResource);
+    this.alarmNames = withMesh(this.alarms.alarmNames);
+    this.deploymentAlarmNames = withMesh(this.alarms.deploymentAlarmNames);
     this.registerOutputs({
       clusterName: this.clusterName,
       serviceName: this.serviceName,

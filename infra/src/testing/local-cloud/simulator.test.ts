@@ -3,9 +3,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeId, mockCallResult, mockResourceState } from "../cloud-answers";
+import { wireSecret } from "../wire-values";
 import { changedKeys, LocalCloud, nameOf, typeOf } from "./simulator";
 
-const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" };
+const SECRET = wireSecret("hunter2");
 const urn = (type: string, name: string) => `urn:pulumi:staging::platform-network::platform:network:Network$${type}::${name}`;
 
 describe("local cloud simulator", () => {

@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as provider from "@pulumi/pulumi/provider/index.js";
 import { fakeId, mockCallResult, mockResourceState } from "../cloud-answers";
-import { fromWire } from "../wire-values";
+import { fromWire, SIG_KEY } from "../wire-values";
 
 type Props = Record<string, unknown>;
 
@@ -40,9 +40,6 @@ export function typeOf(urn: string): string {
   const chain = urn.split("::")[2] ?? "";
   return chain.slice(chain.lastIndexOf("$") + 1);
 }
-
-const SECRET_KEY = "4dabf18193072939515e22adb298388d";
-const isSecretWrapper = (value: unknown) => typeof value === "object" && value !== null && SECRET_KEY in value;
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
@@ -129,8 +126,8 @@ export class LocalCloud implements provider.Provider {
   private outputsFor(urn: string, id: string, inputs: Props): Props {
     const plain = fromWire(inputs, "reveal") as Props;
     const state = mockResourceState(typeOf(urn), nameOf(urn), plain, id, urn, { region: this.region });
-    // Secret inputs stay secret in the outputs.
-    for (const [key, value] of Object.entries(inputs)) if (isSecretWrapper(value)) state[key] = value;
+    // Secret inputs stay secret in the outputs (and any other special wire value stays as the engine sent it).
+    for (const [key, value] of Object.entries(inputs)) if (typeof value === "object" && value !== null && SIG_KEY in value) state[key] = value;
     return state;
   }
 

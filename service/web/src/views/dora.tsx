@@ -1,5 +1,5 @@
 import { type Api, type DoraMetrics, type DoraTrend } from "../api";
-import { duration, percent } from "../format";
+import { dateTime, duration, percent } from "../format";
 import { TrendChart } from "./trend-chart";
 import { LoadState, useLoad } from "./use-load";
 
@@ -25,6 +25,9 @@ function headline(key: (typeof METRICS)[number]["key"], m: DoraMetrics): string 
       return duration(m.medianTimeToRestoreSeconds);
   }
 }
+
+/** The headline numbers may come from the nightly snapshot: say up to when they count. */
+const asOf = (m: DoraMetrics) => (m.source === "snapshot" && m.computedAt ? ` up to ${dateTime(m.computedAt)} (computed nightly)` : "");
 
 export function DoraView({ api, environment, environments, days, onChange }: {
   api: Api;
@@ -72,7 +75,7 @@ export function DoraView({ api, environment, environments, days, onChange }: {
               </div>
             ))}
           </div>
-          <p class="muted">{`${loaded.data.metrics.deployments} deployments, ${loaded.data.metrics.failedDeployments} failed or rolled back, in the last ${days} days. Each chart point covers ${trend?.bucketDays ?? 1} days.`}</p>
+          <p class="muted">{`${loaded.data.metrics.deployments} deployments, ${loaded.data.metrics.failedDeployments} failed or rolled back, in the last ${days} days${asOf(loaded.data.metrics)}. Each chart point covers ${trend?.bucketDays ?? 1} days.`}</p>
           <div class="charts">
             {METRICS.map((m) => {
               const y = trend?.points.map((p) => p[m.key]) ?? [];

@@ -1,4 +1,0 @@
-import { computeLayerSuite } from "../test/compute-layer-suite";
-
-// Production deploys canary across blue/green target groups (Pulumi.prod.yaml: deploymentStrategy canary).
-computeLayerSuite("prod", { strategy: "CANARY", targetGroups: 2, deletionProtection: true });

@@ -1,4 +1,0 @@
-import { networkLayerSuite } from "../test/network-layer-suite";
-
-// Production: 3 AZs and a NAT gateway per AZ (Pulumi.prod.yaml).
-networkLayerSuite("prod", { azCount: 3, natGateways: 3 });

@@ -1,4 +1,0 @@
-import { networkLayerSuite } from "../test/network-layer-suite";
-
-// Staging: 2 AZs and a single NAT gateway (Pulumi.staging.yaml).
-networkLayerSuite("staging", { azCount: 2, natGateways: 1 });
