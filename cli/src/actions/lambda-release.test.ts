@@ -151,10 +151,11 @@ describe("promoting a lambda environment's code", () => {
   it("deploys the archive of this checkout only when it is byte for byte what the source runs", async () => {
     expect(LAMBDA_ARCHIVE_PATH).toBe(API_ARCHIVE_PATH);
     const dir = root();
-    expect(await archiveRunningIn("staging-lambda", { imageDigest: digestOf("zip bytes of commit b") }, dir)).toEqual({ archive: LAMBDA_ARCHIVE_PATH, digest: digestOf("zip bytes of commit b") });
-    await expect(archiveRunningIn("staging-lambda", { imageDigest: digestOf("other commit") }, dir)).rejects.toThrow(/is not the code staging-lambda runs/);
-    await expect(archiveRunningIn("staging-lambda", { imageDigest: null }, dir)).rejects.toThrow(/reports no code digest/);
-    await expect(archiveRunningIn("staging-lambda", { imageDigest: digestOf("x") }, fs.mkdtempSync(path.join(os.tmpdir(), "empty-")))).rejects.toThrow(/no Lambda archive at service\/dist\/lambda\/api.zip/);
+    expect(await archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: digestOf("zip bytes of commit b") }, dir)).toEqual({ archive: LAMBDA_ARCHIVE_PATH, digest: digestOf("zip bytes of commit b") });
+    await expect(archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: digestOf("other commit") }, dir)).rejects.toThrow(/is not the code staging-lambda runs/);
+    await expect(archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: null }, dir)).rejects.toThrow(/reports no code digest/);
+    await expect(archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: digestOf("x") }, fs.mkdtempSync(path.join(os.tmpdir(), "empty-")))).rejects.toThrow(/no Lambda archive at service\/dist\/lambda\/api.zip/);
+    await expect(archiveRunningIn("staging", { platform: "ecs", imageDigest: digestOf("zip bytes of commit b") }, dir)).rejects.toThrow(/staging does not run on Lambda/);
     expect(LAMBDA_ARCHIVE_KEY).toBe("platform-compute:lambdaArchive");
   });
 });

@@ -156,6 +156,13 @@ export async function archiveRunningIn(source: string, sourceOutputs: StackOutpu
   const { createHash } = await import("node:crypto");
   const { readFile } = await import("node:fs/promises");
   const path = await import("node:path");
+  if (sourceOutputs.platform !== "lambda") {
+    throw new DevctlError(
+      "USAGE",
+      `${source} does not run on Lambda (its compute platform is ${JSON.stringify(sourceOutputs.platform ?? "ecs")}), so it has no function code to promote`,
+      "promote from a lambda environment, or deploy this one with devctl up",
+    );
+  }
   const wanted = sourceOutputs.imageDigest;
   if (typeof wanted !== "string" || !/^sha256:[0-9a-f]{64}$/.test(wanted)) {
     throw new DevctlError("OPERATION_FAILED", `${source} reports no code digest (compute output imageDigest is ${JSON.stringify(wanted ?? null)})`, `deploy ${source} first: devctl up ${source}`);
