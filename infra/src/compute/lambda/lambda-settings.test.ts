@@ -28,7 +28,7 @@ describe("the live alias's routing", () => {
 describe("the function's settings", () => {
   it("are the service's own variables, PostgreSQL through the proxy with IAM, and no credential", () => {
     const variables = lambdaServiceEnvironment({ environment: staging, database: { proxyEndpoint: "proxy.example", name: "ledger", user: "ledger_app" }, redis: { host: "redis.example", port: 6379 } });
-    expect(variables).toMatchObject({ PGHOST: "proxy.example", PGPORT: "5432", PGUSER: "ledger_app", PGSSLMODE: "verify-full", DB_AUTH: "iam", REDIS_TLS: "true", TRUST_PROXY: "2", PLATFORM_ENVIRONMENT: "staging-lambda" });
+    expect(variables).toMatchObject({ PGHOST: "proxy.example", PGPORT: "5432", PGUSER: "ledger_app", PGSSLMODE: "verify-full", NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem", DB_AUTH: "iam", REDIS_TLS: "true", TRUST_PROXY: "2", PLATFORM_ENVIRONMENT: "staging-lambda" });
     // The app gives up one second before Lambda does, so a slow request is the app's 503, not a 504.
     expect(variables.REQUEST_TIMEOUT_MS).toBe("19000");
     expect(Object.keys(variables).filter((k) => /PASSWORD|TOKEN|SECRET/.test(k))).toEqual([]);

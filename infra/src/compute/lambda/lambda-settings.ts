@@ -73,8 +73,10 @@ export function lambdaServiceEnvironment(input: LambdaServiceEnvironmentInput): 
     PGPORT: String(PROXY_PORT),
     PGDATABASE: database.name,
     PGUSER: database.user,
-    // RDS Proxy's certificate is issued by Amazon's public CAs, which Node trusts without an extra bundle.
+    // verify-full both ways: RDS Proxy's certificate is from Amazon's public CAs; the instance's own (the
+    // migration's connection) from the RDS CA, which Lambda's Node.js runtimes since 20 load only from this file.
     PGSSLMODE: "verify-full",
+    NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
     DB_AUTH: "iam",
     // One request at a time per execution environment: more connections would only idle on the proxy.
     DB_POOL_MAX: "2",
