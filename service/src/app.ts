@@ -78,18 +78,28 @@ export const app = fp(
   { name: "release-ledger" },
 );
 
+/** How long connections and requests must have stopped arriving before a closing server stops listening. */
+export const ARRIVALS_QUIET_MS = 25;
+/** The longest a closing server keeps listening for arrivals, however busy. */
+export const ARRIVALS_MAX_WAIT_MS = 1_000;
+
 /**
  * Node's server.close() closes the connections idle at that moment only; a keep-alive connection whose
  * request was in flight becomes idle afterwards and would hold the process until keepAliveTimeout (65 s).
  * While closing, every response says `Connection: close`, and connections that went idle are closed as well.
+ *
+ * A request sent just before the signal can reach the process after it: under load the kernel may hand over a new
+ * connection and its request a few milliseconds late. Stopping to listen at once would reset it, and a connection
+ * not yet read counts as idle and would be closed unanswered. So the listener stays open until arrivals have been
+ * quiet for ARRIVALS_QUIET_MS, and what arrives meanwhile is answered (`return503OnClosing: false`).
  */
 function drainOnClose(instance: FastifyInstance): void {
   let closing = false;
   let reaper: NodeJS.Timeout | undefined;
-  instance.addHook("preClose", (done) => {
+  instance.addHook("preClose", async () => {
     closing = true;
     reaper = setInterval(() => instance.server.closeIdleConnections(), 100).unref();
-    done();
+    if (instance.server.listening) await arrivalsQuiet(instance.server);
   });
   instance.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
@@ -99,6 +109,22 @@ function drainOnClose(instance: FastifyInstance): void {
     clearInterval(reaper);
     done();
   });
+}
+
+async function arrivalsQuiet(server: FastifyInstance["server"]): Promise<void> {
+  const started = performance.now();
+  let last = started;
+  const arrived = () => (last = performance.now());
+  server.on("connection", arrived).on("request", arrived);
+  try {
+    for (;;) {
+      const wait = Math.min(last + ARRIVALS_QUIET_MS, started + ARRIVALS_MAX_WAIT_MS) - performance.now();
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  } finally {
+    server.off("connection", arrived).off("request", arrived);
+  }
 }
 
 const trustNearest = (hops: number) => (_address: string, hop: number) => hop < hops;
@@ -134,6 +160,8 @@ export function serverOptions(config: Config, logStream: { write(line: string): 
     keepAliveTimeout: 65_000,
     // Connections idle when shutdown starts are closed at once (the rest by drainOnClose).
     forceCloseConnections: "idle",
+    // A request that reaches a closing server is answered, with `Connection: close` (see drainOnClose).
+    return503OnClosing: false,
     // A hop count as a function: this Fastify ignores a plain number. Sound only because the service is
     // reachable solely through those proxies (the ALB's security group), so the nearest hops are theirs.
     trustProxy: typeof config.trustProxy === "number" ? trustNearest(config.trustProxy) : config.trustProxy,

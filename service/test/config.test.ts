@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config";
-import { parseCreateKey } from "../src/cli/admin";
+import { parseCreateKey } from "../src/commands/admin";
 import { latencyBucket } from "../src/observability/metrics";
 
 describe("loadConfig", () => {

@@ -193,7 +193,7 @@ describe("the job's entry points", () => {
   it("the plain command computes a run and reports it", async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "src", "cli", "dora-snapshot.ts"), "--scheduled-time", "2026-11-29T02:15:00Z"],
+      ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "src", "commands", "dora-snapshot.ts"), "--scheduled-time", "2026-11-29T02:15:00Z"],
       { cwd: join(__dirname, ".."), env: { ...process.env, DATABASE_URL: db.url, DORA_SNAPSHOT_WINDOWS: "30" }, timeout: 60_000 },
     );
     expect(stdout).toMatch(/^DORA snapshot run \d+ computed at .*: 3 rows, windows 30 days/);

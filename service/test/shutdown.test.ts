@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, digest, sha } from "./support/app";
@@ -41,6 +41,35 @@ function send(port: number, options: { method?: string; path: string; key: strin
       else req.end();
     };
     next();
+  });
+}
+
+/** Reads one HTTP/1.1 response off a raw socket (Fastify always sends content-length); "reset" if the socket fails first. */
+function readResponse(socket: Socket): Promise<{ status: number } | { failed: string }> {
+  return new Promise((resolve) => {
+    let buffered = "";
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString("latin1");
+      const end = buffered.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
+      if (buffered.length < end + 4 + length) return;
+      finish({ status: Number(buffered.slice(9, 12)) });
+    };
+    const onFail = (error?: Error) => finish({ failed: error ? ((error as NodeJS.ErrnoException).code ?? error.message) : "closed without a response" });
+    const finish = (result: { status: number } | { failed: string }) => {
+      socket.off("data", onData).off("error", onFail).off("close", onClose);
+      resolve(result);
+    };
+    const onClose = () => onFail();
+    socket.on("data", onData).on("error", onFail).on("close", onClose);
+  });
+}
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => resolve(socket)).once("error", reject);
   });
 }
 
@@ -117,6 +146,33 @@ describe("SIGTERM", () => {
     expect(results.map((r) => r.status)).toEqual(Array(100).fill(201));
     expect(code).toBe(0);
     // SHUTDOWN_TIMEOUT_MS is 8 s: an exit well before it means nothing waited for idle connections.
+    expect(at - signalledAt).toBeLessThan(5_000);
+  }, 60_000);
+
+  it("answers requests whose headers arrived milliseconds before the signal, on keep-alive and fresh connections, and exits 0", async () => {
+    const { port, key, exited } = await startService();
+    const get = `GET /v1/releases?limit=5 HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${key}\r\n\r\n`;
+    // Keep-alive connections that have already carried a request and sit idle, as a load balancer keeps them.
+    const kept = await Promise.all(Array.from({ length: 30 }, () => openSocket(port)));
+    expect(await Promise.all(kept.map((socket) => (socket.write(get), readResponse(socket))))).toEqual(Array(30).fill({ status: 200 }));
+    const keptAnswers = kept.map((socket) => (socket.write(get), readResponse(socket)));
+    // Fresh connections, each request written as soon as the handshake completes: the service may accept them in
+    // the same event-loop turn as it sees the signal.
+    const fresh = Array.from({ length: 30 }, () => {
+      const socket = connect(port, "127.0.0.1");
+      socket.write(get);
+      return socket;
+    });
+    const freshAnswers = fresh.map(readResponse);
+    await Promise.all(fresh.map((socket) => new Promise((resolve) => socket.once("connect", resolve))));
+
+    const signalledAt = Date.now();
+    child!.kill("SIGTERM");
+    const results = await Promise.all([...keptAnswers, ...freshAnswers]);
+    const { code, at } = await exited;
+    for (const socket of [...kept, ...fresh]) socket.destroy();
+    expect(results).toEqual(Array(60).fill({ status: 200 }));
+    expect(code).toBe(0);
     expect(at - signalledAt).toBeLessThan(5_000);
   }, 60_000);
 });

@@ -1,16 +1,16 @@
 // Bundles the web page (web/src) into dist/web with content-hashed names, and refuses a first load heavier than
 // the budget. `node web/build.mjs [outDir]`; the browser tests import buildWebPage() to build into a folder of their own.
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The issue's budget for the first load: every script the page loads, gzip-compressed. */
+/** The first load's budget: every script the page loads, gzip-compressed. */
 export const BUDGET_BYTES = 150 * 1024;
 
-/** @param {string} outDir @returns {Promise<{ script: string, style: string, gzipBytes: number }>} */
+/** @param {string} outDir @returns {Promise<{ script: string, style: string, gzipBytes: number, inputs: string[] }>} */
 export async function buildWebPage(outDir = join(here, "..", "dist", "web")) {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
@@ -35,7 +35,9 @@ export async function buildWebPage(outDir = join(here, "..", "dist", "web")) {
   let gzipBytes = 0;
   for (const name of outputs.filter((n) => n.endsWith(".js"))) gzipBytes += gzipSync(await readFile(join(outDir, name)), { level: 9 }).length;
   await writeFile(join(outDir, "manifest.json"), `${JSON.stringify({ script, style }, null, 2)}\n`);
-  return { script, style, gzipBytes };
+  // Every source file bundled, as absolute paths: the tests check that none is the service's own code.
+  const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(input));
+  return { script, style, gzipBytes, inputs };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -213,7 +213,8 @@ async function recoveryEnvironmentFor(environment: Environment, region: string |
   return loadEnvironment(recoveryEnvironmentName(environment.name));
 }
 
-function defaultSmoke(baseUrl: string): Promise<SmokeReport> {
+/** The smoke checks a recovery environment must pass, retried for five minutes while it warms up. */
+export function defaultSmoke(baseUrl: string): Promise<SmokeReport> {
   return runSmokeChecks({ baseUrl, requireAuth: false, timeoutMs: 5000, retry: { windowMs: 300_000, initialDelayMs: 1000, maxDelayMs: 10_000 } });
 }
 

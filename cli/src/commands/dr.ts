@@ -10,7 +10,7 @@ interface RestoreFlags {
 }
 
 export const registerDr: RegisterCommand = (program, context) => {
-  const dr = program.command("dr").description("Disaster recovery: restore an environment in its DR region (<env>-dr)");
+  const dr = program.command("dr").description("Disaster recovery: restore an environment in its DR region (<env>-dr), drill it, move traffic to it");
   dr.command("restore")
     .description("Create <env>-dr in the DR region: network, the database restored to a point in time, empty Redis, the image <env> ran then; smoke-test it and report RPO/RTO")
     .argument("<env>", "environment whose replicated backups are restored")
@@ -34,6 +34,16 @@ export const registerDr: RegisterCommand = (program, context) => {
     .action(async (environment: string, flags: { yes?: boolean; json?: boolean }) => {
       const { runDrDrill } = await import("../actions/dr-drill.js");
       await runDrDrill({ environment, yes: flags.yes === true, json: flags.json === true }, context);
+    });
+  dr.command("cutover")
+    .description("Move <env>'s host name to <env>-dr (CloudFront alias, then Route 53), checking health before and after; --back reverses it exactly")
+    .argument("<env>", "environment whose production host name moves")
+    .option("--back", "move the host name back from <env>-dr to <env>, restoring the records the cutover replaced")
+    .option("-y, --yes", "do not ask for confirmation (required for production without a terminal)")
+    .option("--json", "print one JSON document on stdout (progress stays on stderr)")
+    .action(async (environment: string, flags: { back?: boolean; yes?: boolean; json?: boolean }) => {
+      const { runDrCutover } = await import("../actions/dr-cutover.js");
+      await runDrCutover({ environment, back: flags.back === true, yes: flags.yes === true, json: flags.json === true }, context);
     });
   for (const command of dr.commands) command.exitOverride().configureOutput(program.configureOutput());
 };

@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import { AlarmSoakGate, sdkAlarmSource } from "../aws/alarm-soak-gate";
 import { sdkBackupCatalog } from "../aws/replicated-backups";
+import { sdkEdgeControl } from "../aws/edge-control";
 import { EcsDeploymentWatcher, sdkDescribeDeployments, sdkReadTraffic } from "../aws/ecs-deployment-watcher";
 import { testAwsEndpoint } from "../aws/test-endpoint";
 import { AutomationEngine } from "../engine/automation";
@@ -35,6 +36,7 @@ export const createServices: ServicesFactory = (environment: Environment, io: Io
     now: () => new Date(),
     commitSha: () => gitCommit(io, REPOSITORY_ROOT),
     backups: sdkBackupCatalog(),
+    edge: sdkEdgeControl(),
   });
 };
 

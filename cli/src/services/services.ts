@@ -2,6 +2,7 @@ import type { Environment } from "@platform/infra/environment";
 import type { AlarmRef } from "@platform/infra/layers";
 import type { Engine } from "../engine/engine";
 import type { Io } from "../io";
+import type { EdgeControl } from "../aws/edge-control";
 import type { SmokeReport } from "../smoke/checks";
 
 /** Where to find the ECS service a compute update rolled out. */
@@ -93,6 +94,8 @@ export interface Services {
   readonly backups?: BackupCatalog;
   /** Waits (a Lambda canary's bake); default a timer. Tests inject one that returns at once. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** CloudFront and Route 53 calls for `devctl dr cutover`; absent where no action needs them. */
+  readonly edge?: EdgeControl;
   /** Smoke checks against a base URL (default: devctl smoke's checks); tests inject a fake. */
   readonly smokeTest?: (baseUrl: string) => Promise<SmokeReport>;
 }

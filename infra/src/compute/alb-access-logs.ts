@@ -17,7 +17,12 @@ export interface AlbAccessLogs {
  * SSE-KMS), the logs expired after logRetentionDays, and a policy that lets only this region's ELB account write
  * under ALB_LOG_PREFIX. Logical names: `${name}-alb-logs` and `${name}-alb-logs-<role>`.
  */
-export function albAccessLogs(name: string, env: Environment, tags: Record<string, string> | undefined, parent: pulumi.Resource): AlbAccessLogs {
+export function albAccessLogs(
+  name: string,
+  env: Pick<Environment, "isProduction" | "logRetentionDays">,
+  tags: Record<string, string> | undefined,
+  parent: pulumi.Resource,
+): AlbAccessLogs {
   const opts = { parent };
   const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: !env.isProduction, tags }, opts);
   const ownership = new aws.s3.BucketOwnershipControls(

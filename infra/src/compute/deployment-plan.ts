@@ -1,4 +1,5 @@
 import type { Environment } from "../environment/environment";
+import { inRange, SETTING_RANGES } from "../environment/rules";
 
 /**
  * How a new task definition reaches traffic, derived from environment.deployment.
@@ -24,14 +25,15 @@ export class DeploymentPlanError extends Error {
   override readonly name = "DeploymentPlanError";
 }
 
-/** ECS accepts a linear step of 3-100 % (the environment file allows 1-99). */
-export const MIN_LINEAR_STEP_PERCENT = 3;
+/** ECS accepts a linear step of 3-100 % (the environment file allows 3-99). */
+export const MIN_LINEAR_STEP_PERCENT = SETTING_RANGES.linearStepPercent.min;
 
 export function deploymentPlan(environment: Pick<Environment, "name" | "isProduction" | "deployment">): DeploymentPlan {
   const d = environment.deployment;
   const bake = String(d.bakeMinutes);
-  if (d.bakeMinutes < 0 || d.bakeMinutes > 1440) {
-    throw new DeploymentPlanError(`deploymentBakeMinutes is ${d.bakeMinutes} in ${environment.name}; ECS accepts 0-1440.`);
+  const bakeRange = SETTING_RANGES.deploymentBakeMinutes;
+  if (!inRange(d.bakeMinutes, bakeRange)) {
+    throw new DeploymentPlanError(`deploymentBakeMinutes is ${d.bakeMinutes} in ${environment.name}; ECS accepts ${bakeRange.min}-${bakeRange.max}.`);
   }
   switch (d.strategy) {
     case "rolling":
@@ -42,8 +44,9 @@ export function deploymentPlan(environment: Pick<Environment, "name" | "isProduc
       }
       return { strategy: "ROLLING", targetGroupCount: 1, deploymentConfiguration: { strategy: "ROLLING" } };
     case "canary":
-      if (d.canaryPercent <= 0 || d.canaryPercent >= 100) {
-        throw new DeploymentPlanError(`canaryPercent is ${d.canaryPercent} in ${environment.name}; use 1-99.`);
+      if (!inRange(d.canaryPercent, SETTING_RANGES.canaryPercent)) {
+        const { min, max } = SETTING_RANGES.canaryPercent;
+        throw new DeploymentPlanError(`canaryPercent is ${d.canaryPercent} in ${environment.name}; use ${min}-${max}.`);
       }
       return {
         strategy: "CANARY",
@@ -55,9 +58,9 @@ export function deploymentPlan(environment: Pick<Environment, "name" | "isProduc
         },
       };
     case "linear":
-      if (d.linearStepPercent < MIN_LINEAR_STEP_PERCENT || d.linearStepPercent >= 100) {
+      if (!inRange(d.linearStepPercent, SETTING_RANGES.linearStepPercent)) {
         throw new DeploymentPlanError(
-          `linearStepPercent is ${d.linearStepPercent} in ${environment.name}; ECS linear deployments need ${MIN_LINEAR_STEP_PERCENT}-99.`,
+          `linearStepPercent is ${d.linearStepPercent} in ${environment.name}; ECS linear deployments need ${MIN_LINEAR_STEP_PERCENT}-${SETTING_RANGES.linearStepPercent.max}.`,
         );
       }
       return {

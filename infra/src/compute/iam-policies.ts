@@ -2,6 +2,7 @@
  * IAM policy documents of the compute layer, as plain data: the component resolves ARNs and passes them
  * in, tests read exactly what IAM will get.
  */
+import { serviceTrustPolicy, type TrustPolicyDocument } from "../iam/service-role";
 
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
@@ -9,36 +10,13 @@ export interface PolicyDocument {
 }
 
 /** Trust policy for ECS tasks, limited to this account's ECS (confused-deputy guard). */
-export function ecsTasksTrustPolicy(accountId: string, partition: string, region: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "ecs-tasks.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": accountId },
-          ArnLike: { "aws:SourceArn": `arn:${partition}:ecs:${region}:${accountId}:*` },
-        },
-      },
-    ],
-  };
+export function ecsTasksTrustPolicy(accountId: string, partition: string, region: string): TrustPolicyDocument {
+  return serviceTrustPolicy({ service: "ecs-tasks.amazonaws.com", sourceAccount: accountId, sourceArn: `arn:${partition}:ecs:${region}:${accountId}:*` });
 }
 
 /** Trust policy for ECS itself (the infrastructure role that moves ALB weights during blue/green). */
-export function ecsInfrastructureTrustPolicy(accountId: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "ecs.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
+export function ecsInfrastructureTrustPolicy(accountId: string): TrustPolicyDocument {
+  return serviceTrustPolicy({ service: "ecs.amazonaws.com", sourceAccount: accountId });
 }
 
 export interface ExecutionRoleGrants {

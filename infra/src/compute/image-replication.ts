@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { workloadBoundaryArn } from "../layers/permissions-boundary";
+import { serviceRole, serviceTrustPolicy, type TrustPolicyDocument } from "../iam/service-role";
 
 export interface ImageReplicationArgs {
   /** The ECR repository whose images must exist in the DR region, e.g. prod-release-ledger. Required. */
@@ -29,18 +29,8 @@ export function replicationRolePolicy(drKeyArn: string): Record<string, unknown>
 }
 
 /** Trust policy of the template's role: only ECR, and only on behalf of this account. */
-export function replicationTrustPolicy(accountId: string): Record<string, unknown> {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "ecr.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
+export function replicationTrustPolicy(accountId: string): TrustPolicyDocument {
+  return serviceTrustPolicy({ service: "ecr.amazonaws.com", sourceAccount: accountId });
 }
 
 /**
@@ -80,15 +70,13 @@ export class ImageReplication extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(`${name}-dr-key`, { name: `alias/${args.repositoryName}-dr-images`, targetKeyId: key.keyId }, inDr);
 
-    const role = new aws.iam.Role(
+    // Every role the deploy role creates carries the workload boundary (docs/ci-cd.md).
+    const role = serviceRole(
       `${name}-template`,
       {
         description: `ECR creates ${args.repositoryName} in ${args.drRegion} with the DR key`,
-        assumeRolePolicy: accountId.apply((id) => JSON.stringify(replicationTrustPolicy(id))),
-        // Every role the deploy role creates carries the workload boundary (docs/ci-cd.md).
-        permissionsBoundary: pulumi
-          .all([aws.getPartitionOutput({}, parent).partition, accountId])
-          .apply(([partition, id]) => workloadBoundaryArn(partition, id)),
+        account: { partition: aws.getPartitionOutput({}, parent).partition, accountId },
+        trust: ({ accountId: id }) => replicationTrustPolicy(id),
         tags: args.tags,
       },
       parent,

@@ -15,7 +15,10 @@ export {
   type ServiceAlarmsArgs,
 } from "./service-alarms";
 export { deregistrationDelaySeconds, stopTimeoutSeconds } from "./shutdown-timing";
-export { ALB_TLS_POLICY, originDomainName, READINESS_PATH, WebService, type WebServiceArgs } from "./web-service";
+export { WebService, type WebServiceArgs } from "./web-service";
+export { ALB_TLS_POLICY, originDomainName, originLoadBalancer, READINESS_PATH, targetGroupArgs, type OriginLoadBalancer, type OriginLoadBalancerArgs } from "./origin-load-balancer";
+export { fargateTaskRuntime, type FargateTaskRuntime, type FargateTaskRuntimeArgs, type TaskSize } from "./task-runtime";
+export { requestsPerTaskMetric, serviceScaling, type ServiceScalingArgs } from "./service-scaling";
 export { ImageReplication, replicationRolePolicy, replicationTrustPolicy, type ImageReplicationArgs } from "./image-replication";
 export {
   DEFAULT_DORA_SNAPSHOT_SCHEDULE,

@@ -34,7 +34,12 @@ export function serviceAlarmThresholds(environment: Pick<Environment, "deploymen
 }
 
 export interface ServiceAlarmsArgs {
-  readonly environment: Environment;
+  /** Environment name: the prefix of every alarm name and the subject of its description. */
+  readonly environmentName: string;
+  /** The 5xx rate (percent) and p99 latency (ms) that alarm and roll a deployment back (environment.deployment). */
+  readonly deployment: Environment["deployment"];
+  /** Fewer running copies than service.minTasks (the autoscaling minimum) alarms (environment.service). */
+  readonly service: Environment["service"];
   /** SNS topic every alarm notifies, on ALARM and on OK. */
   readonly alertTopicArn: pulumi.Input<string>;
   /** ALB ARN suffix (app/<name>/<id>): dimension LoadBalancer. */
@@ -69,8 +74,8 @@ export class ServiceAlarms extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:compute:ServiceAlarms", name, {}, opts);
-    const env = args.environment;
-    const t = serviceAlarmThresholds(env);
+    const environmentName = args.environmentName;
+    const t = serviceAlarmThresholds(args);
     if (args.targetGroupArnSuffixes.length === 0) {
       throw new pulumi.ResourceError("ServiceAlarms needs at least one target group ARN suffix.", this);
     }
@@ -86,12 +91,12 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: lb, period: 60, stat },
     });
     const alarm = (key: ServiceAlarmKey, alarmArgs: aws.cloudwatch.MetricAlarmArgs) =>
-      new aws.cloudwatch.MetricAlarm(`${name}-${key}`, { name: serviceAlarmName(env.name, key), ...common, ...alarmArgs }, { parent: this });
+      new aws.cloudwatch.MetricAlarm(`${name}-${key}`, { name: serviceAlarmName(environmentName, key), ...common, ...alarmArgs }, { parent: this });
 
     const fiveXx = alarm("service-5xx-rate", {
       alarmDescription: alarmDescription(
         "service-5xx-rate",
-        `${env.name}: more than ${t.fiveXxRatePercent}% of requests through the load balancer answered 5xx (targets and ALB) in 2 of 3 minutes. Rolls back a deployment in progress.`,
+        `${environmentName}: more than ${t.fiveXxRatePercent}% of requests through the load balancer answered 5xx (targets and ALB) in 2 of 3 minutes. Rolls back a deployment in progress.`,
       ),
       comparisonOperator: "GreaterThanThreshold",
       threshold: t.fiveXxRatePercent,
@@ -115,7 +120,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     const p99 = alarm("service-p99-latency", {
       alarmDescription: alarmDescription(
         "service-p99-latency",
-        `${env.name}: p99 target response time above ${env.deployment.alarmP99LatencyMs} ms in 2 of 3 minutes. Rolls back a deployment in progress.`,
+        `${environmentName}: p99 target response time above ${args.deployment.alarmP99LatencyMs} ms in 2 of 3 minutes. Rolls back a deployment in progress.`,
       ),
       comparisonOperator: "GreaterThanThreshold",
       threshold: t.p99LatencySeconds,
@@ -144,7 +149,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     const unhealthy = alarm("service-unhealthy-hosts", {
       alarmDescription: alarmDescription(
         "service-unhealthy-hosts",
-        `${env.name}: at least one target failed its /readyz health check for 3 minutes in a row.`,
+        `${environmentName}: at least one target failed its /readyz health check for 3 minutes in a row.`,
       ),
       comparisonOperator: "GreaterThanThreshold",
       threshold: 0,
@@ -165,7 +170,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     const running = alarm("service-running-tasks-low", {
       alarmDescription: alarmDescription(
         "service-running-tasks-low",
-        `${env.name}: fewer than ${t.minRunningTasks} tasks running for 5 minutes (the autoscaling minimum).`,
+        `${environmentName}: fewer than ${t.minRunningTasks} tasks running for 5 minutes (the autoscaling minimum).`,
       ),
       comparisonOperator: "LessThanThreshold",
       threshold: t.minRunningTasks,

@@ -1,30 +1,37 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { dnsValidatedCertificate } from "../dns/validated-certificate";
-import { workloadBoundaryArn } from "../layers/permissions-boundary";
 import type { Environment } from "../environment/environment";
-import { serviceContainerDefinition, TMP_VOLUME_NAME } from "./container-definition";
-import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
+import { serviceRole } from "../iam/service-role";
+import type { CacheEndpoint, ServiceDatabaseEndpoint } from "./data-store-endpoints";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
-import { ALB_LOG_PREFIX, albAccessLogs } from "./alb-access-logs";
-import { ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./iam-policies";
+import { ecsInfrastructureTrustPolicy } from "./iam-policies";
+import { originLoadBalancer } from "./origin-load-balancer";
+import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
 import { ServiceAlarms } from "./service-alarms";
-import { deregistrationDelaySeconds } from "./shutdown-timing";
+import { serviceScaling } from "./service-scaling";
 import { meshAlarm, withMeshAlarm, type MeshMetrics } from "./mesh/mesh-metrics";
 import { ServiceConnect, serviceConnectMetrics } from "./mesh/service-connect";
-
-/** TLS policy of the HTTPS listener: TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
-export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/** Path the target groups health-check: readiness (database reachable, migrations applied). */
-export const READINESS_PATH = "/readyz";
-/** Host name the ALB answers on (CloudFront's origin): origin.<domainName>. */
-export function originDomainName(domainName: string): string {
-  return `origin.${domainName}`;
-}
-/** Prefix of the ALB access logs in their bucket. */
+import { fargateTaskRuntime } from "./task-runtime";
 
 export interface WebServiceArgs {
-  readonly environment: Environment;
+  /** Environment name: alarm names, the task family, the log group path, descriptions. */
+  readonly environmentName: string;
+  /** The environment's region (environment.awsRegion). */
+  readonly region: string;
+  /** Production: the ALB is deletion-protected, its log bucket kept on delete, and rolling delivery refused. */
+  readonly isProduction: boolean;
+  /** Days the service's logs and the ALB access logs are kept (environment.logRetentionDays). */
+  readonly logRetentionDays: number;
+  /** Task size, port, task counts and drain time (environment.service). */
+  readonly service: Environment["service"];
+  /** Delivery strategy and the alarm thresholds that roll a release back (environment.deployment). */
+  readonly deployment: Environment["deployment"];
+  /** How the service accepts people's logins (environment.oidc). */
+  readonly oidc: Environment["oidc"];
+  /** The service mesh (environment.mesh): with mode service-connect, ECS Service Connect fronts the service. */
+  readonly mesh: Environment["mesh"];
+  /** The environment's domain and its public hosted zone: the ALB answers on origin.<domainName>. */
+  readonly dns: Pick<Environment["dns"], "domainName" | "hostedZoneName">;
   /** Image to run, pinned by digest (<repository>@sha256:<hex>). */
   readonly imageRef: pulumi.Input<string>;
   /** ECR repositories the execution role may pull from (the image's). */
@@ -40,21 +47,8 @@ export interface WebServiceArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** SNS topic every alarm notifies. */
   readonly alertTopicArn: pulumi.Input<string>;
-  readonly database: {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    readonly name: pulumi.Input<string>;
-    /** RDS-managed secret (JSON username/password): the startup migration only. */
-    readonly masterSecretArn: pulumi.Input<string>;
-    /** The service's own login (RDS-format JSON secret, rotated by Secrets Manager). */
-    readonly appSecretArn: pulumi.Input<string>;
-  };
-  readonly redis: {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    /** Secret whose string is the AUTH token. */
-    readonly authSecretArn: pulumi.Input<string>;
-  };
+  readonly database: ServiceDatabaseEndpoint;
+  readonly redis: CacheEndpoint;
   /**
    * Header CloudFront sends to the origin with a secret value (originVerifyHeader()). The HTTPS listener
    * forwards only requests carrying it and answers everything else 403. No default.
@@ -79,9 +73,9 @@ export interface WebServiceArgs {
 }
 
 /**
- * The service on ECS Fargate behind an internet-facing ALB: cluster, task definition, service with
- * circuit breaker and alarm rollback, rolling or progressive (canary/linear, blue/green target groups)
- * delivery, target-tracking autoscaling, the HTTPS origin (certificate, DNS) and the service alarms.
+ * The service on ECS Fargate behind an internet-facing ALB: cluster, task runtime (fargateTaskRuntime), service
+ * with circuit breaker and alarm rollback, rolling or progressive (canary/linear, blue/green target groups)
+ * delivery, the origin (originLoadBalancer), target-tracking autoscaling (serviceScaling) and the service alarms.
  */
 export class WebService extends pulumi.ComponentResource {
   readonly plan: DeploymentPlan;
@@ -118,14 +112,13 @@ export class WebService extends pulumi.ComponentResource {
 
   constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:compute:WebService", name, {}, opts);
-    const env = args.environment;
     const parent = { parent: this };
     const tags = args.tags;
     const containerName = args.containerName ?? "service";
     const serviceName = args.serviceName ?? "release-ledger";
-    const port = env.service.port;
+    const port = args.service.port;
     try {
-      this.plan = deploymentPlan(env);
+      this.plan = deploymentPlan({ name: args.environmentName, isProduction: args.isProduction, deployment: args.deployment });
       validateOriginVerifyHeaderName(args.originVerifyHeader.name);
     } catch (error) {
       throw new pulumi.ResourceError((error as Error).message, this);
@@ -133,18 +126,47 @@ export class WebService extends pulumi.ComponentResource {
     const progressive = this.plan.targetGroupCount === 2;
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent);
+    const account = { partition: partition.partition, accountId: identity.accountId };
 
-    // ---- Logs, cluster, roles, task definition ----
-    this.logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      { name: `/platform/${env.name}/${serviceName}`, retentionInDays: env.logRetentionDays, kmsKeyId: args.kmsKeyArn, tags },
-      parent,
+    const runtime = fargateTaskRuntime(
+      name,
+      {
+        environmentName: args.environmentName,
+        region: args.region,
+        account,
+        serviceName,
+        containerName,
+        size: args.service,
+        oidc: args.oidc,
+        imageRef: args.imageRef,
+        pullRepositoryArns: args.pullRepositoryArns,
+        kmsKeyArn: args.kmsKeyArn,
+        logRetentionDays: args.logRetentionDays,
+        database: args.database,
+        redis: args.redis,
+        tags,
+      },
+      this,
     );
-    const permissionsBoundary = pulumi.all([partition.partition, identity.accountId]).apply(([part, account]) => workloadBoundaryArn(part, account));
+    ({ logGroup: this.logGroup, executionRole: this.executionRole, taskRole: this.taskRole, taskDefinition: this.taskDefinition } = runtime);
     // The mesh (mesh.mode service-connect): its namespace is the cluster's default, its block the service's.
     this.serviceConnect =
-      env.mesh.mode === "service-connect"
-        ? new ServiceConnect(`${name}-mesh`, { environment: env, serviceName, logGroupName: this.logGroup.name, kmsKeyArn: args.kmsKeyArn, permissionsBoundary, tags }, parent)
+      args.mesh.mode === "service-connect"
+        ? new ServiceConnect(
+            `${name}-mesh`,
+            {
+              environmentName: args.environmentName,
+              region: args.region,
+              mesh: args.mesh,
+              service: args.service,
+              serviceName,
+              logGroupName: this.logGroup.name,
+              kmsKeyArn: args.kmsKeyArn,
+              account,
+              ...(tags === undefined ? {} : { tags }),
+            },
+            parent,
+          )
         : undefined;
     this.cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
@@ -156,246 +178,49 @@ export class WebService extends pulumi.ComponentResource {
       parent,
     );
 
-    const trust = pulumi
-      .all([identity.accountId, partition.partition])
-      .apply(([account, part]) => JSON.stringify(ecsTasksTrustPolicy(account, part, env.awsRegion)));
-    this.executionRole = new aws.iam.Role(
-      `${name}-execution-role`,
-      { description: `ECS agent for ${serviceName} (${env.name}): image pull, logs, secrets`, assumeRolePolicy: trust, permissionsBoundary, tags },
-      parent,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-execution-policy`,
-      {
-        role: this.executionRole.id,
-        policy: pulumi
-          .all([args.pullRepositoryArns, this.logGroup.arn, args.database.appSecretArn, args.database.masterSecretArn, args.redis.authSecretArn, args.kmsKeyArn])
-          .apply(([repositoryArns, logGroupArn, appSecret, masterSecret, redisSecret, kmsKeyArn]) =>
-            JSON.stringify(executionRolePolicy({ repositoryArns, logGroupArn, secretArns: [appSecret, masterSecret, redisSecret], kmsKeyArn })),
-          ),
-      },
-      parent,
-    );
-    // The service's one AWS call: re-reading its database secret after a rotation (metrics leave as EMF).
-    this.taskRole = new aws.iam.Role(
-      `${name}-task-role`,
-      { description: `Task role of ${serviceName} (${env.name}): reads its own database secret, nothing else`, assumeRolePolicy: trust, permissionsBoundary, tags },
-      parent,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-task-policy`,
-      {
-        role: this.taskRole.id,
-        policy: pulumi
-          .all([args.database.appSecretArn, args.kmsKeyArn])
-          .apply(([secretArn, kmsKeyArn]) => JSON.stringify(taskRolePolicy({ secretArn, kmsKeyArn, region: env.awsRegion }))),
-      },
-      parent,
-    );
-
-    const containerDefinitions = pulumi
-      .output({
-        image: args.imageRef,
-        dbHost: args.database.host,
-        dbPort: args.database.port,
-        dbName: args.database.name,
-        dbAppSecret: args.database.appSecretArn,
-        dbMasterSecret: args.database.masterSecretArn,
-        redisHost: args.redis.host,
-        redisPort: args.redis.port,
-        redisSecret: args.redis.authSecretArn,
-        logGroupName: this.logGroup.name,
-      })
-      .apply((v) =>
-        JSON.stringify([
-          serviceContainerDefinition({
-            containerName,
-            image: v.image,
-            port,
-            environmentName: env.name,
-            shutdownTimeoutMs: env.service.shutdownTimeoutMs,
-            oidc: env.oidc,
-            database: { host: v.dbHost, port: v.dbPort, name: v.dbName, appSecretArn: v.dbAppSecret, masterSecretArn: v.dbMasterSecret },
-            redis: { host: v.redisHost, port: v.redisPort, authSecretArn: v.redisSecret },
-            logGroupName: v.logGroupName,
-            region: env.awsRegion,
-          }),
-        ]),
-      );
-    this.taskDefinition = new aws.ecs.TaskDefinition(
-      `${name}-task`,
-      {
-        family: `${env.name}-${serviceName}`,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(env.service.cpu),
-        memory: String(env.service.memoryMb),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-        executionRoleArn: this.executionRole.arn,
-        taskRoleArn: this.taskRole.arn,
-        volumes: [{ name: TMP_VOLUME_NAME }],
-        containerDefinitions,
-        tags,
-      },
-      parent,
-    );
-
-    // ---- Load balancer ----
-    const accessLogs = albAccessLogs(name, env, tags, this);
-
-    this.loadBalancer = new aws.lb.LoadBalancer(
-      `${name}-alb`,
-      {
-        loadBalancerType: "application",
-        internal: false,
-        subnets: args.publicSubnetIds,
-        securityGroups: [args.albSecurityGroupId],
-        dropInvalidHeaderFields: true,
-        enableDeletionProtection: env.isProduction,
-        accessLogs: { bucket: accessLogs.bucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
-        tags,
-      },
-      { parent: this, dependsOn: accessLogs.ready },
-    );
-
-    const targetGroupArgs: aws.lb.TargetGroupArgs = {
-      vpcId: args.vpcId,
-      targetType: "ip",
-      protocol: "HTTP",
-      port,
-      deregistrationDelay: deregistrationDelaySeconds(env.service.shutdownTimeoutMs),
-      healthCheck: {
-        enabled: true,
-        path: READINESS_PATH,
-        protocol: "HTTP",
-        matcher: "200",
-        interval: 15,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 3,
-      },
-      tags,
-    };
     // "blue" serves in every strategy, so switching rolling <-> canary renames nothing.
-    const roles = progressive ? ["blue", "green"] : ["blue"];
-    this.targetGroups = roles.map((role) => new aws.lb.TargetGroup(`${name}-${role}`, targetGroupArgs, parent));
+    const origin = originLoadBalancer(
+      name,
+      {
+        vpcId: args.vpcId,
+        publicSubnetIds: args.publicSubnetIds,
+        albSecurityGroupId: args.albSecurityGroupId,
+        port,
+        targetGroupRoles: progressive ? ["blue", "green"] : ["blue"],
+        shutdownTimeoutMs: args.service.shutdownTimeoutMs,
+        isProduction: args.isProduction,
+        logRetentionDays: args.logRetentionDays,
+        domainName: args.dns.domainName,
+        hostedZoneName: args.dns.hostedZoneName,
+        originVerifyHeader: args.originVerifyHeader,
+        originHeaderSenders: args.originHeaderSenders,
+        tags,
+      },
+      this,
+    );
+    ({ loadBalancer: this.loadBalancer, targetGroups: this.targetGroups, httpListener: this.httpListener, httpsListener: this.httpsListener } = origin);
+    this.productionRule = origin.productionRule;
     const blue = this.targetGroups[0]!;
     const green = this.targetGroups[1];
 
-    // ---- Origin certificate and DNS ----
-    const origin = originDomainName(env.dns.domainName);
-    const zone = aws.route53.getZoneOutput({ name: env.dns.hostedZoneName, privateZone: false }, parent);
-    const { validation } = dnsValidatedCertificate(
-      { certificate: `${name}-origin-cert`, record: `${name}-origin-cert-record`, validation: `${name}-origin-cert-validation` },
-      { domainName: origin, zoneId: zone.zoneId, tags },
-      parent,
-      parent,
-    );
-
-    // ---- Listeners ----
-    this.httpListener = new aws.lb.Listener(
-      `${name}-http`,
-      {
-        loadBalancerArn: this.loadBalancer.arn,
-        port: 80,
-        protocol: "HTTP",
-        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-        tags,
-      },
-      parent,
-    );
-    this.httpsListener = new aws.lb.Listener(
-      `${name}-https`,
-      {
-        loadBalancerArn: this.loadBalancer.arn,
-        port: 443,
-        protocol: "HTTPS",
-        sslPolicy: ALB_TLS_POLICY,
-        certificateArn: validation.certificateArn,
-        // Only the production rule forwards, and only requests from our CloudFront (the origin-verify header);
-        // anything that reaches the ALB otherwise gets a 403.
-        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }],
-        tags,
-      },
-      parent,
-    );
-
-    // One rule in every strategy, so switching rolling <-> canary renames nothing. In progressive delivery it
-    // is the rule ECS moves the weights on (advancedConfiguration.productionListenerRule), so the header
-    // condition holds for blue, green and every step between.
-    this.productionRule = new aws.lb.ListenerRule(
-      `${name}-production-rule`,
-      {
-        listenerArn: this.httpsListener.arn,
-        priority: 100,
-        conditions: [
-          { pathPattern: { values: ["/*"] } },
-          { httpHeader: { httpHeaderName: args.originVerifyHeader.name, values: [args.originVerifyHeader.value] } },
-        ],
-        actions: progressive && green
-          ? [
-              {
-                type: "forward",
-                forward: {
-                  targetGroups: [
-                    { arn: blue.arn, weight: 100 },
-                    { arn: green.arn, weight: 0 },
-                  ],
-                },
-              },
-            ]
-          : [{ type: "forward", targetGroupArn: blue.arn }],
-        tags,
-      },
-      {
-        parent: this,
-        // ECS owns the weights once deployments start; Pulumi must not put them back.
-        ignoreChanges: progressive ? ["actions"] : [],
-        dependsOn: args.originHeaderSenders ?? [],
-      },
-    );
-
-    let productionRule: aws.lb.ListenerRule | undefined;
-    let infrastructureRole: aws.iam.Role | undefined;
-    if (progressive && green) {
-      productionRule = this.productionRule;
-      infrastructureRole = new aws.iam.Role(
-        `${name}-ecs-infrastructure-role`,
-        {
-          description: `Lets ECS shift ${serviceName} (${env.name}) traffic between target groups during deployments`,
-          assumeRolePolicy: identity.accountId.apply((account) => JSON.stringify(ecsInfrastructureTrustPolicy(account))),
-          permissionsBoundary,
-          tags,
-        },
-        parent,
-      );
-      new aws.iam.RolePolicyAttachment(
-        `${name}-ecs-infrastructure-policy`,
-        {
-          role: infrastructureRole.name,
-          policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers`,
-        },
-        parent,
-      );
-    }
-
-    new aws.route53.Record(
-      `${name}-origin-record`,
-      {
-        zoneId: zone.zoneId,
-        name: origin,
-        type: "A",
-        aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
-      },
-      parent,
-    );
+    // In progressive delivery ECS moves the production rule's weights, through a role of its own.
+    const advancedConfiguration =
+      progressive && green
+        ? {
+            alternateTargetGroupArn: green.arn,
+            productionListenerRule: this.productionRule.arn,
+            roleArn: this.infrastructureRole(name, serviceName, args, account).arn,
+          }
+        : undefined;
 
     // ---- Alarms (before the service: the deployment alarms are part of its definition) ----
     this.albArnSuffix = this.loadBalancer.arnSuffix;
     this.alarms = new ServiceAlarms(
       `${name}-alarms`,
       {
-        environment: env,
+        environmentName: args.environmentName,
+        deployment: args.deployment,
+        service: args.service,
         alertTopicArn: args.alertTopicArn,
         albArnSuffix: this.albArnSuffix,
         targetGroupArnSuffixes: this.targetGroups.map((tg) => tg.arnSuffix),
@@ -409,28 +234,11 @@ export class WebService extends pulumi.ComponentResource {
     // The mesh's own 5xx alarm rolls a deployment back too: a release that fails its callers inside the mesh.
     this.meshMetrics = this.serviceConnect ? this.cluster.name.apply((cluster) => serviceConnectMetrics(cluster, serviceName)) : undefined;
     const meshAlarmResource = this.meshMetrics
-      ? meshAlarm(`${name}-mesh-5xx-rate`, env, this.meshMetrics, args.alertTopicArn, tags, parent)
+      ? meshAlarm(`${name}-mesh-5xx-rate`, { name: args.environmentName, deployment: args.deployment, mesh: args.mesh }, this.meshMetrics, args.alertTopicArn, tags, parent)
       : undefined;
     const withMesh = (names: pulumi.Output<string[]>) => withMeshAlarm(names, meshAlarmResource);
     const deploymentAlarmNames = withMesh(this.alarms.deploymentAlarmNames);
 
-    // ---- Service ----
-    const loadBalancers: aws.types.input.ecs.ServiceLoadBalancer[] = [
-      {
-        targetGroupArn: blue.arn,
-        containerName,
-        containerPort: port,
-        ...(productionRule && infrastructureRole && green
-          ? {
-              advancedConfiguration: {
-                alternateTargetGroupArn: green.arn,
-                productionListenerRule: productionRule.arn,
-                roleArn: infrastructureRole.arn,
-              },
-            }
-          : {}),
-      },
-    ];
     this.service = new aws.ecs.Service(
       name,
       {
@@ -439,7 +247,7 @@ export class WebService extends pulumi.ComponentResource {
         taskDefinition: this.taskDefinition.arn,
         launchType: "FARGATE",
         platformVersion: "LATEST",
-        desiredCount: env.service.minTasks,
+        desiredCount: args.service.minTasks,
         deploymentMinimumHealthyPercent: 100,
         deploymentMaximumPercent: 200,
         healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds ?? 60,
@@ -448,7 +256,7 @@ export class WebService extends pulumi.ComponentResource {
           securityGroups: [args.serviceSecurityGroupId],
           assignPublicIp: false,
         },
-        loadBalancers,
+        loadBalancers: [{ targetGroupArn: blue.arn, containerName, containerPort: port, ...(advancedConfiguration ? { advancedConfiguration } : {}) }],
         ...(this.serviceConnect ? { serviceConnectConfiguration: this.serviceConnect.configuration } : {}),
         deploymentController: { type: "ECS" },
         deploymentConfiguration: this.plan.deploymentConfiguration,
@@ -468,94 +276,20 @@ export class WebService extends pulumi.ComponentResource {
       },
     );
 
-    // ---- Autoscaling ----
-    const scaling = new aws.appautoscaling.Target(
-      `${name}-scaling`,
+    serviceScaling(
+      name,
       {
-        serviceNamespace: "ecs",
-        scalableDimension: "ecs:service:DesiredCount",
-        resourceId: pulumi.interpolate`service/${this.cluster.name}/${this.service.name}`,
-        minCapacity: env.service.minTasks,
-        maxCapacity: env.service.maxTasks,
-        tags,
+        clusterName: this.cluster.name,
+        serviceName: this.service.name,
+        minTasks: args.service.minTasks,
+        maxTasks: args.service.maxTasks,
+        cpuTargetPercent: args.cpuTargetPercent ?? 60,
+        requestsPerTaskPerMinute: args.requestsPerTaskPerMinute ?? 600,
+        albArnSuffix: this.albArnSuffix,
+        requests: progressive ? { per: "whole-alb" } : { per: "target-group", targetGroupArnSuffix: blue.arnSuffix },
+        ...(tags === undefined ? {} : { tags }),
       },
-      parent,
-    );
-    const scalingBase = {
-      policyType: "TargetTrackingScaling",
-      serviceNamespace: scaling.serviceNamespace,
-      scalableDimension: scaling.scalableDimension,
-      resourceId: scaling.resourceId,
-    };
-    new aws.appautoscaling.Policy(
-      `${name}-scale-cpu`,
-      {
-        ...scalingBase,
-        targetTrackingScalingPolicyConfiguration: {
-          predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-          targetValue: args.cpuTargetPercent ?? 60,
-          scaleInCooldown: 300,
-          scaleOutCooldown: 60,
-        },
-      },
-      parent,
-    );
-    const requestsPerTask = args.requestsPerTaskPerMinute ?? 600;
-    new aws.appautoscaling.Policy(
-      `${name}-scale-requests`,
-      {
-        ...scalingBase,
-        targetTrackingScalingPolicyConfiguration: progressive
-          ? {
-              // Blue/green swaps which target group serves after every release, so a per-target-group metric
-              // would point at an empty group half the time: requests on the whole ALB per running task.
-              customizedMetricSpecification: {
-                metrics: [
-                  {
-                    id: "requests",
-                    returnData: false,
-                    metricStat: {
-                      stat: "Sum",
-                      metric: {
-                        namespace: "AWS/ApplicationELB",
-                        metricName: "RequestCount",
-                        dimensions: [{ name: "LoadBalancer", value: this.albArnSuffix }],
-                      },
-                    },
-                  },
-                  {
-                    id: "tasks",
-                    returnData: false,
-                    metricStat: {
-                      stat: "Average",
-                      metric: {
-                        namespace: "ECS/ContainerInsights",
-                        metricName: "RunningTaskCount",
-                        dimensions: [
-                          { name: "ClusterName", value: this.cluster.name },
-                          { name: "ServiceName", value: this.service.name },
-                        ],
-                      },
-                    },
-                  },
-                  { id: "perTask", label: "ALB requests per task", returnData: true, expression: "IF(tasks > 0, requests / tasks, requests)" },
-                ],
-              },
-              targetValue: requestsPerTask,
-              scaleInCooldown: 300,
-              scaleOutCooldown: 60,
-            }
-          : {
-              predefinedMetricSpecification: {
-                predefinedMetricType: "ALBRequestCountPerTarget",
-                resourceLabel: pulumi.interpolate`${this.albArnSuffix}/${blue.arnSuffix}`,
-              },
-              targetValue: requestsPerTask,
-              scaleInCooldown: 300,
-              scaleOutCooldown: 60,
-            },
-      },
-      parent,
+      this,
     );
 
     this.clusterName = this.cluster.name;
@@ -565,7 +299,7 @@ export class WebService extends pulumi.ComponentResource {
     this.targetGroupArns = pulumi.all(this.targetGroups.map((tg) => tg.arn));
     this.targetGroupArnSuffixes = pulumi.all(this.targetGroups.map((tg) => tg.arnSuffix));
     this.logGroupName = this.logGroup.name;
-    this.originDomainName = pulumi.output(origin);
+    this.originDomainName = pulumi.output(origin.originDomainName);
     this.alarmNames = withMesh(this.alarms.alarmNames);
     this.deploymentAlarmNames = deploymentAlarmNames;
     this.registerOutputs({
@@ -581,5 +315,31 @@ export class WebService extends pulumi.ComponentResource {
       alarmNames: this.alarmNames,
       deploymentAlarmNames: this.deploymentAlarmNames,
     });
+  }
+
+  /** The role ECS assumes to shift traffic between the blue and green target groups during a deployment. */
+  private infrastructureRole(
+    name: string,
+    serviceName: string,
+    args: WebServiceArgs,
+    account: { readonly partition: pulumi.Output<string>; readonly accountId: pulumi.Output<string> },
+  ): aws.iam.Role {
+    const parent = { parent: this };
+    const role = serviceRole(
+      `${name}-ecs-infrastructure-role`,
+      {
+        description: `Lets ECS shift ${serviceName} (${args.environmentName}) traffic between target groups during deployments`,
+        account,
+        trust: ({ accountId }) => ecsInfrastructureTrustPolicy(accountId),
+        ...(args.tags === undefined ? {} : { tags: args.tags }),
+      },
+      parent,
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-ecs-infrastructure-policy`,
+      { role: role.name, policyArn: pulumi.interpolate`arn:${account.partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers` },
+      parent,
+    );
+    return role;
   }
 }

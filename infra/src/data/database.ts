@@ -4,7 +4,7 @@ import { databaseAlarmSpecs } from "./alarm-specs";
 import { postgresMajorVersion, postgresParameterFamily } from "./engine-versions";
 import { DATA_WINDOWS, validateDataWindows } from "./maintenance-windows";
 import { managedMasterSecretArn } from "./master-secret";
-import { workloadBoundaryArn } from "../layers/permissions-boundary";
+import { serviceRole, serviceTrustPolicy, type TrustPolicyDocument } from "../iam/service-role";
 import { createDataAlarms } from "./metric-alarms";
 import { restoreProblems, restoreToPointInTime, type DatabaseRestore } from "./restore";
 import { recoveryObjectiveProblems } from "./sizing";
@@ -84,21 +84,12 @@ export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
  * Trust policy of the enhanced-monitoring role: RDS may assume it only on behalf of this account's instance
  * (aws:SourceAccount, aws:SourceArn), so no other account's RDS can be made to act through it.
  */
-export function enhancedMonitoringTrustPolicy(args: { partition: string; region: string; accountId: string; identifier: string }): Record<string, unknown> {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "monitoring.rds.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": args.accountId },
-          ArnLike: { "aws:SourceArn": `arn:${args.partition}:rds:${args.region}:${args.accountId}:db:${args.identifier}` },
-        },
-      },
-    ],
-  };
+export function enhancedMonitoringTrustPolicy(args: { partition: string; region: string; accountId: string; identifier: string }): TrustPolicyDocument {
+  return serviceTrustPolicy({
+    service: "monitoring.rds.amazonaws.com",
+    sourceAccount: args.accountId,
+    sourceArn: `arn:${args.partition}:rds:${args.region}:${args.accountId}:db:${args.identifier}`,
+  });
 }
 
 export class Database extends pulumi.ComponentResource {
@@ -154,12 +145,12 @@ export class Database extends pulumi.ComponentResource {
     const account = pulumi
       .all([aws.getPartitionOutput({}, { parent: this }).partition, aws.getRegionOutput({}, { parent: this }).region, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
       .apply(([partition, region, accountId]) => ({ partition, region, accountId }));
-    const monitoringRole = new aws.iam.Role(
+    const monitoringRole = serviceRole(
       `${name}-monitoring`,
       {
         description: `Enhanced monitoring of ${args.identifier}`,
-        assumeRolePolicy: account.apply(({ partition, region, accountId }) => JSON.stringify(enhancedMonitoringTrustPolicy({ partition, region, accountId, identifier: args.identifier }))),
-        permissionsBoundary: account.apply(({ partition, accountId }) => workloadBoundaryArn(partition, accountId)),
+        account,
+        trust: ({ partition, region, accountId }) => enhancedMonitoringTrustPolicy({ partition, region, accountId, identifier: args.identifier }),
         tags,
       },
       { parent: this },

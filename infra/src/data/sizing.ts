@@ -2,6 +2,7 @@
  * Sizing rules for the data tier as pure functions: memory and connection limits that follow from an
  * instance class, cache topology that follows from the replica count, and the settings RPO/RTO need.
  */
+import { inRange, MIN_PRODUCTION_BACKUP_RETENTION_DAYS, productionDatabaseShortfalls, SETTING_RANGES } from "../environment/rules";
 
 const GIB = 1024 ** 3;
 
@@ -83,8 +84,9 @@ export interface CacheTopology {
 
 /** Redis topology from the replica count: failover and Multi-AZ need at least one replica. */
 export function cacheTopology(replicaCount: number): CacheTopology {
-  if (!Number.isInteger(replicaCount) || replicaCount < 0 || replicaCount > 5) {
-    throw new Error(`redisReplicaCount must be an integer from 0 to 5; got ${replicaCount}.`);
+  const range = SETTING_RANGES.redisReplicaCount;
+  if (!inRange(replicaCount, range)) {
+    throw new Error(`redisReplicaCount must be an integer from ${range.min} to ${range.max}; got ${replicaCount}.`);
   }
   const replicated = replicaCount >= 1;
   return { numCacheClusters: 1 + replicaCount, automaticFailoverEnabled: replicated, multiAzEnabled: replicated };
@@ -111,19 +113,27 @@ export function recoveryObjectiveProblems(
   options: { readonly restoredCopy?: boolean } = {},
 ): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(settings.backupRetentionDays) || settings.backupRetentionDays < 1 || settings.backupRetentionDays > 35) {
+  const retention = SETTING_RANGES.dbBackupRetentionDays;
+  if (!inRange(settings.backupRetentionDays, retention)) {
     problems.push(
-      `backup retention ${settings.backupRetentionDays} days: RDS keeps 1-35 days, and 0 would turn point-in-time recovery off (set dbBackupRetentionDays).`,
+      `backup retention ${settings.backupRetentionDays} days: RDS keeps ${retention.min}-${retention.max} days, and 0 would turn point-in-time recovery off (set dbBackupRetentionDays).`,
     );
   }
-  if (settings.replicateBackupsToDr && settings.backupRetentionDays < MIN_DR_BACKUP_RETENTION_DAYS) {
+  const drBackupsTooShort = settings.replicateBackupsToDr && settings.backupRetentionDays < MIN_DR_BACKUP_RETENTION_DAYS;
+  if (drBackupsTooShort) {
     problems.push(
       `backups replicated to the DR region are kept ${settings.backupRetentionDays} days; keep at least ${MIN_DR_BACKUP_RETENTION_DAYS} (set dbBackupRetentionDays).`,
     );
   }
   if (production) {
-    if (!settings.multiAz) problems.push("production needs a Multi-AZ database to fail over within minutes (set dbMultiAz: true).");
-    if (!settings.deletionProtection) problems.push("production needs deletion protection (set dbDeletionProtection: true).");
+    for (const shortfall of productionDatabaseShortfalls(settings)) {
+      if (shortfall === "multiAz") problems.push("production needs a Multi-AZ database to fail over within minutes (set dbMultiAz: true).");
+      if (shortfall === "deletionProtection") problems.push("production needs deletion protection (set dbDeletionProtection: true).");
+      // Said once: the DR check above already asks for the same week.
+      if (shortfall === "backupRetention" && !drBackupsTooShort) {
+        problems.push(`production keeps backups at least ${MIN_PRODUCTION_BACKUP_RETENTION_DAYS} days (set dbBackupRetentionDays).`);
+      }
+    }
     if (!settings.replicateBackupsToDr && options.restoredCopy !== true) {
       problems.push("production needs backups replicated to the DR region for RPO 15 min / RTO 1 h (set dbReplicateBackupsToDr: true).");
     }

@@ -11,8 +11,14 @@ export interface ValidatedCertificateNames {
 }
 
 export interface ValidatedCertificateArgs {
-  /** The one name on the certificate. */
+  /** The certificate's subject; its validation record is created here. */
   readonly domainName: string;
+  /**
+   * Further names on the certificate whose validation record another stack of the same account already keeps
+   * (ACM asks for one record per name and account, so it is the same record): none is created here, and
+   * the validation waits for ACM to find it. Default: none.
+   */
+  readonly namesValidatedElsewhere?: readonly string[];
   /** Public hosted zone that holds domainName. */
   readonly zoneId: pulumi.Input<string>;
   readonly tags?: Record<string, string>;
@@ -37,17 +43,20 @@ export function dnsValidatedCertificate(
   recordOpts: pulumi.CustomResourceOptions,
 ): ValidatedCertificate {
   const { domainName } = args;
+  const elsewhere = args.namesValidatedElsewhere ?? [];
   const certificate = new aws.acm.Certificate(
     names.certificate,
-    { domainName, validationMethod: "DNS", tags: args.tags },
+    { domainName, ...(elsewhere.length > 0 ? { subjectAlternativeNames: [...elsewhere] } : {}), validationMethod: "DNS", tags: args.tags },
     certificateOpts,
   );
-  // One name on the certificate, so exactly one validation record (no resources created inside apply()).
-  const option = certificate.domainValidationOptions.apply((options) => {
-    const found = options?.find((o) => o.domainName === domainName) ?? options?.[0];
-    if (!found) throw new pulumi.ResourceError(`ACM returned no DNS validation record for ${domainName}.`, certificate);
-    return found;
-  });
+  const optionFor = (name: string) =>
+    certificate.domainValidationOptions.apply((options) => {
+      const found = options?.find((o) => o.domainName === name) ?? (elsewhere.length === 0 ? options?.[0] : undefined);
+      if (!found) throw new pulumi.ResourceError(`ACM returned no DNS validation record for ${name}.`, certificate);
+      return found;
+    });
+  // One record created here, for the subject (no resources created inside apply()).
+  const option = optionFor(domainName);
   const record = new aws.route53.Record(
     names.record,
     {
@@ -63,7 +72,11 @@ export function dnsValidatedCertificate(
   );
   const validation = new aws.acm.CertificateValidation(
     names.validation,
-    { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
+    {
+      certificateArn: certificate.arn,
+      // The provider insists on every name's record, including those kept elsewhere.
+      validationRecordFqdns: [record.fqdn, ...elsewhere.map((name) => optionFor(name).resourceRecordName.apply((fqdn) => fqdn.replace(/\.$/, "")))],
+    },
     certificateOpts,
   );
   return { certificate, record, validation };

@@ -31,7 +31,7 @@ beforeAll(async () => {
     project: "platform-compute",
     stack: "staging",
   });
-  const { Edge } = await import("./edge.js");
+  const { Edge, edgeSettings } = await import("./edge.js");
   const main = new aws.Provider("aws-main", { region: "eu-west-1" });
   const usEast1Provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
   for (const name of ENVIRONMENTS) {
@@ -39,9 +39,8 @@ beforeAll(async () => {
     const edge = new Edge(
       `edge-${name}`,
       {
-        environment,
+        ...edgeSettings(environment),
         originDomainName: `origin.${environment.dns.domainName}`,
-        alertTopicArn: `arn:aws:sns:eu-west-1:123456789012:alerts-${name}`,
         tags: { ...environment.tags, Layer: "compute" },
         usEast1Provider,
       },
@@ -60,9 +59,8 @@ beforeAll(async () => {
   const withHeader = new Edge(
     "header-edge",
     {
-      environment: staging,
+      ...edgeSettings(staging),
       originDomainName: `origin.${staging.dns.domainName}`,
-      alertTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts-staging",
       originVerifyHeader: { name: "X-Origin-Verify", value: pulumi.secret("s3cretHeaderValue") },
       tags: { ...staging.tags, Layer: "compute" },
       usEast1Provider,
@@ -70,6 +68,19 @@ beforeAll(async () => {
     { provider: main },
   );
   await promiseOf(withHeader.distributionId);
+  // The recovery environment prod-dr (named so the per-environment filters above do not pick it up).
+  const recovery = loadEnvironment("prod-dr");
+  const recoveryEdge = new Edge(
+    "recovery-edge",
+    {
+      ...edgeSettings(recovery),
+      originDomainName: `origin.${recovery.dns.domainName}`,
+      tags: { ...recovery.tags, Layer: "compute" },
+      usEast1Provider,
+    },
+    { provider: main },
+  );
+  await promiseOf(recoveryEdge.distributionId);
   await quiesce();
 });
 
@@ -280,5 +291,28 @@ describe("Edge origin-verify header", () => {
 
   it("adds no custom header when none is given", () => {
     for (const env of ENVIRONMENTS) expect(input(one(env, "aws:cloudfront/distribution:Distribution"), "origins")[0].customHeaders).toBeUndefined();
+  });
+});
+
+describe("Edge of a recovery environment (prod-dr)", () => {
+  const named = (type: string, name: string) => recorder.ofType(type).filter((r) => r.name === name);
+
+  it("keeps its own host name, and its certificate also names prod's, so devctl dr cutover can move that name to it", () => {
+    const [distribution] = named("aws:cloudfront/distribution:Distribution", "recovery-edge");
+    // Only the certificate: prod's distribution holds ledger.platform.example.com until a cutover moves it.
+    expect(input(distribution!, "aliases")).toEqual(["dr.ledger.platform.example.com"]);
+    const [certificate] = named("aws:acm/certificate:Certificate", "recovery-edge-certificate");
+    expect(certificate!.inputs).toMatchObject({ domainName: "dr.ledger.platform.example.com", subjectAlternativeNames: ["ledger.platform.example.com"] });
+  });
+
+  it("creates a validation record for its own name only, and waits for prod's record of the other", () => {
+    const [certificate] = named("aws:acm/certificate:Certificate", "recovery-edge-certificate");
+    const recordOf = (domain: string) =>
+      (certificate!.state.domainValidationOptions as { domainName: string; resourceRecordName: string }[]).find((o) => o.domainName === domain)!.resourceRecordName;
+    const own = recordOf("dr.ledger.platform.example.com");
+    const prods = recordOf("ledger.platform.example.com");
+    expect(named("aws:route53/record:Record", "recovery-edge-certificate-validation").map((r) => r.inputs.name)).toEqual([own]);
+    const [validation] = named("aws:acm/certificateValidation:CertificateValidation", "recovery-edge-certificate");
+    expect(validation!.inputs.validationRecordFqdns).toEqual([own, prods].map((fqdn) => fqdn.replace(/\.$/, "")));
   });
 });

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../dns/validated-certificate";
 import type { Environment } from "../environment/environment";
+import { recoveredDomainName } from "../environment/recovery";
 import { alarmDescription } from "../observability/runbooks";
 import {
   CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID,
@@ -19,17 +20,24 @@ import {
 export const CLOUDFRONT_REGION = "us-east-1";
 
 export interface EdgeArgs {
-  /** The environment: its domain, hosted zone, WAF rate limit, alert e-mails and log retention. */
-  readonly environment: Environment;
+  /** Environment name: it prefixes the web ACL, WAF log group, alarm and topic names. */
+  readonly environmentName: string;
+  /** The service's public name (environment.dns.domainName): the distribution's alias and its certificate. */
+  readonly domainName: string;
+  /** Public hosted zone that holds domainName (environment.dns.hostedZoneName). */
+  readonly hostedZoneName: string;
+  /** Requests one IP may send per 5 minutes before WAF blocks it (args.rateLimitPer5Min). */
+  readonly rateLimitPer5Min: number;
+  /** Addresses the CloudFront alarm mails, at least one (args.alertEmails). No default. */
+  readonly alertEmails: readonly string[];
+  /** Percent of responses answered 5xx that raises the CloudFront alarm (args.alarm5xxRatePercent). */
+  readonly alarm5xxRatePercent: number;
+  /** Days the WAF logs and the access logs are kept (args.logRetentionDays). */
+  readonly logRetentionDays: number;
+  /** Production: the access-log bucket is never emptied on delete. */
+  readonly isProduction: boolean;
   /** Host name CloudFront connects to: origin.<domainName>, the ALB, serving HTTPS with its own regional certificate. */
   readonly originDomainName: pulumi.Input<string>;
-  /** ARN of the ALB behind the origin name. Optional and currently informational: the edge addresses its origin by name. */
-  readonly albArn?: pulumi.Input<string>;
-  /**
-   * The environment's regional alert topic. Accepted for symmetry with the other components; the one edge
-   * alarm lives in us-east-1 and cannot notify a topic in another region (see cdnAlertTopicArn).
-   */
-  readonly alertTopicArn: pulumi.Input<string>;
   /**
    * Header (with a secret value) CloudFront adds to every origin request; the ALB forwards only requests
    * that carry it (WebService originVerifyHeader). Default: none.
@@ -38,11 +46,35 @@ export interface EdgeArgs {
   /** Tags for every taggable resource (layerTags(environment, "compute")). */
   readonly tags: Record<string, string>;
   /**
+   * Host names of the environment this one recovers (a recovery environment only; default none): the
+   * certificate names them too, validated by that environment's own record, because CloudFront moves a host
+   * name to a distribution (devctl dr cutover) only when its certificate covers the name.
+   */
+  readonly cutoverHostNames?: readonly string[];
+  /**
    * Provider in us-east-1: CloudFront certificates, CLOUDFRONT-scope web ACLs and CloudFront metrics live there.
    * Required. Like every component, Edge takes its home-region provider in opts.provider and a provider for
    * another region as an arg (Database and ImageReplication: drProvider).
    */
   readonly usEast1Provider: aws.Provider;
+}
+
+/** EdgeArgs an environment decides: everything but the origin, the tags and the providers. */
+export type EdgeSettings = Omit<EdgeArgs, "originDomainName" | "originVerifyHeader" | "tags" | "usEast1Provider">;
+
+/** The environment's settings the edge reads, as EdgeArgs names them. */
+export function edgeSettings(environment: Environment): EdgeSettings {
+  return {
+    environmentName: environment.name,
+    domainName: environment.dns.domainName,
+    hostedZoneName: environment.dns.hostedZoneName,
+    rateLimitPer5Min: environment.waf.rateLimitPer5Min,
+    alertEmails: environment.alertEmails,
+    alarm5xxRatePercent: environment.deployment.alarm5xxRatePercent,
+    logRetentionDays: environment.logRetentionDays,
+    isProduction: environment.isProduction,
+    cutoverHostNames: environment.recovery.of !== undefined ? [recoveredDomainName(environment.dns.domainName)] : [],
+  };
 }
 
 /**
@@ -69,13 +101,12 @@ export class Edge extends pulumi.ComponentResource {
 
   constructor(name: string, args: EdgeArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("platform:edge:Edge", name, {}, opts);
-    const { environment, tags, usEast1Provider } = args;
-    const { domainName, hostedZoneName } = environment.dns;
+    const { environmentName, domainName, hostedZoneName, tags, usEast1Provider } = args;
     if (!usEast1Provider) {
       throw new pulumi.ResourceError("Edge needs args.usEast1Provider: CloudFront certificates and web ACLs must be created in us-east-1.", this);
     }
-    if (environment.alertEmails.length === 0) {
-      throw new pulumi.ResourceError(`Environment ${environment.name} has no alertEmails; the CloudFront alarm would notify nobody. Add platform:alertEmails.`, this);
+    if (args.alertEmails.length === 0) {
+      throw new pulumi.ResourceError(`Environment ${environmentName} has no alertEmails; the CloudFront alarm would notify nobody. Add platform:alertEmails.`, this);
     }
     const here = { parent: this };
     const usEast1 = { parent: this, provider: usEast1Provider };
@@ -83,23 +114,24 @@ export class Edge extends pulumi.ComponentResource {
     const zone = aws.route53.getZoneOutput({ name: hostedZoneName, privateZone: false }, here);
 
     // --- Viewer certificate: CloudFront only accepts ACM certificates from us-east-1.
+    const namesValidatedElsewhere = [...(args.cutoverHostNames ?? [])];
     const { validation } = dnsValidatedCertificate(
       { certificate: `${name}-certificate`, record: `${name}-certificate-validation`, validation: `${name}-certificate` },
-      { domainName, zoneId: zone.zoneId, tags: { ...tags, Name: domainName } },
+      { domainName, namesValidatedElsewhere, zoneId: zone.zoneId, tags: { ...tags, Name: domainName } },
       usEast1,
       here,
     );
 
     // --- WAF: CLOUDFRONT scope is only available in us-east-1.
-    const metricPrefix = `${environment.name}-edge`;
+    const metricPrefix = `${environmentName}-edge`;
     const webAcl = new aws.wafv2.WebAcl(
       `${name}-waf`,
       {
-        name: `${environment.name}-release-ledger-edge`,
+        name: `${environmentName}-release-ledger-edge`,
         scope: "CLOUDFRONT",
         description: `Managed rule groups and a per-IP rate limit in front of ${domainName}`,
         defaultAction: { allow: {} },
-        rules: wafRules(environment.waf.rateLimitPer5Min, metricPrefix),
+        rules: wafRules(args.rateLimitPer5Min, metricPrefix),
         visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: wafMetricName(metricPrefix, "web-acl") },
         tags,
       },
@@ -112,7 +144,7 @@ export class Edge extends pulumi.ComponentResource {
     const wafPartition = aws.getPartitionOutput({}, usEast1);
     const wafLogGroup = new aws.cloudwatch.LogGroup(
       `${name}-waf-logs`,
-      { name: `aws-waf-logs-${environment.name}`, retentionInDays: environment.logRetentionDays, tags },
+      { name: `aws-waf-logs-${environmentName}`, retentionInDays: args.logRetentionDays, tags },
       usEast1,
     );
     const wafLogGroupArn = pulumi.interpolate`arn:${wafPartition.partition}:logs:${CLOUDFRONT_REGION}:${wafCaller.accountId}:log-group:${wafLogGroup.name}`;
@@ -121,7 +153,7 @@ export class Edge extends pulumi.ComponentResource {
     const wafLogPolicy = new aws.cloudwatch.LogResourcePolicy(
       `${name}-waf-log-delivery`,
       {
-        policyName: `aws-waf-logs-${environment.name}-delivery`,
+        policyName: `aws-waf-logs-${environmentName}-delivery`,
         policyDocument: pulumi.jsonStringify({
           Version: "2012-10-17",
           Statement: [
@@ -160,7 +192,7 @@ export class Edge extends pulumi.ComponentResource {
     // --- Access logs. CloudFront standard logging delivers through an S3 ACL grant to its log delivery
     // account, so this bucket keeps ACLs enabled (BucketOwnerPreferred: the bucket owner still owns every
     // object). Standard logging does not write to SSE-KMS buckets without key-policy changes, so SSE-S3.
-    const logs = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !environment.isProduction, tags }, here);
+    const logs = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !args.isProduction, tags }, here);
     const ownership = new aws.s3.BucketOwnershipControls(
       `${name}-logs`,
       { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" } },
@@ -200,7 +232,7 @@ export class Edge extends pulumi.ComponentResource {
             id: "expire-access-logs",
             status: "Enabled",
             filter: {},
-            expiration: { days: environment.logRetentionDays },
+            expiration: { days: args.logRetentionDays },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
           },
         ],
@@ -235,7 +267,7 @@ export class Edge extends pulumi.ComponentResource {
       name,
       {
         enabled: true,
-        comment: `${environment.name}: ${domainName}`,
+        comment: `${environmentName}: ${domainName}`,
         aliases: [domainName],
         isIpv6Enabled: true,
         httpVersion: "http2and3",
@@ -300,7 +332,7 @@ export class Edge extends pulumi.ComponentResource {
     const alertKey = new aws.kms.Key(
       `${name}-alerts`,
       {
-        description: `Encrypts the ${environment.name} CloudFront alarm topic (us-east-1)`,
+        description: `Encrypts the ${environmentName} CloudFront alarm topic (us-east-1)`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
         policy: pulumi.jsonStringify({
@@ -333,10 +365,10 @@ export class Edge extends pulumi.ComponentResource {
     );
     const alertTopic = new aws.sns.Topic(
       `${name}-alerts`,
-      { displayName: `${environment.name} CloudFront alarms`, kmsMasterKeyId: alertKey.arn, tags },
+      { displayName: `${environmentName} CloudFront alarms`, kmsMasterKeyId: alertKey.arn, tags },
       usEast1,
     );
-    for (const email of environment.alertEmails) {
+    for (const email of args.alertEmails) {
       // Each recipient confirms once (SNS e-mail subscriptions start as PendingConfirmation).
       new aws.sns.TopicSubscription(
         `${name}-alerts-${subscriptionSuffix(email)}`,
@@ -344,11 +376,11 @@ export class Edge extends pulumi.ComponentResource {
         usEast1,
       );
     }
-    const threshold = environment.deployment.alarm5xxRatePercent;
+    const threshold = args.alarm5xxRatePercent;
     const cdnAlarm = new aws.cloudwatch.MetricAlarm(
       `${name}-5xx-rate`,
       {
-        name: `${environment.name}-release-ledger-cdn-5xx-rate`,
+        name: `${environmentName}-release-ledger-cdn-5xx-rate`,
         alarmDescription: alarmDescription(
           "cdn-5xx-rate",
           `CloudFront 5xx error rate for ${domainName} above ${threshold}% in 2 of 3 five-minute periods. This alarm lives in us-east-1.`,

@@ -19,6 +19,18 @@ export function recoveryDomainName(domainName: string): string {
 }
 
 /**
+ * The host name of the environment a recovery environment restores, from the recovery environment's own
+ * (the inverse of recoveryDomainName): what `devctl dr cutover` moves to it.
+ */
+export function recoveredDomainName(recoveryDomain: string): string {
+  const prefix = recoveryDomainName("");
+  if (!recoveryDomain.startsWith(prefix) || recoveryDomain.length === prefix.length) {
+    throw new Error(`${recoveryDomain} is not a recovery environment's host name (${prefix}<domain>)`);
+  }
+  return recoveryDomain.slice(prefix.length);
+}
+
+/**
  * The settings of <env>-dr, derived from the environment's own (there is no file to keep in step): the same
  * sizes and protections, running in the environment's drRegion, where its backups and image are replicated.
  * It keeps no DR copies of its own (it is the copy) and serves on its own host name until traffic moves.

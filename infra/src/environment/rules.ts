@@ -5,6 +5,52 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/**
+ * Numeric settings whose bounds AWS sets: the environment schema refuses a file outside them and the component
+ * that uses the value refuses it too (it may be built from other inputs), both from this one table.
+ */
+export const SETTING_RANGES = {
+  /** RDS keeps automated backups 1-35 days; 0 would turn point-in-time recovery off. */
+  dbBackupRetentionDays: { min: 1, max: 35 },
+  /** ElastiCache allows up to 5 replicas in a shard. */
+  redisReplicaCount: { min: 0, max: 5 },
+  /** A canary takes some of the traffic and never all of it. */
+  canaryPercent: { min: 1, max: 99 },
+  /** ECS linear deployments move at least 3 % of the traffic per step. */
+  linearStepPercent: { min: 3, max: 99 },
+  /** ECS bakes a deployment for at most a day. */
+  deploymentBakeMinutes: { min: 0, max: 1440 },
+} as const satisfies Record<string, { readonly min: number; readonly max: number }>;
+
+/** True when value is a whole number inside the range. */
+export function inRange(value: number, range: { readonly min: number; readonly max: number }): boolean {
+  return Number.isInteger(value) && value >= range.min && value <= range.max;
+}
+
+/** Fewest days of automated backups a production database keeps, so a mistake found a week later can be undone. */
+export const MIN_PRODUCTION_BACKUP_RETENTION_DAYS = 7;
+
+/** A part of the production database rule a database falls short of (see productionDatabaseShortfalls). */
+export type ProductionDatabaseShortfall = "multiAz" | "deletionProtection" | "backupRetention";
+
+/**
+ * The production database rule, stated once: Multi-AZ (a standby in a second AZ), deletion-protected, and
+ * automated backups kept at least MIN_PRODUCTION_BACKUP_RETENTION_DAYS. Returns what a database falls short of;
+ * the schema, the Database component and the policy pack each name their own setting in the message.
+ */
+export function productionDatabaseShortfalls(database: {
+  readonly multiAz: boolean;
+  readonly deletionProtection: boolean;
+  /** Undefined when unset. */
+  readonly backupRetentionDays: number | undefined;
+}): ProductionDatabaseShortfall[] {
+  const shortfalls: ProductionDatabaseShortfall[] = [];
+  if (!database.multiAz) shortfalls.push("multiAz");
+  if (!database.deletionProtection) shortfalls.push("deletionProtection");
+  if (database.backupRetentionDays === undefined || database.backupRetentionDays < MIN_PRODUCTION_BACKUP_RETENTION_DAYS) shortfalls.push("backupRetention");
+  return shortfalls;
+}
+
 /** Fargate task sizes: memory (MiB) allowed for each CPU value. */
 export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
   256: [512, 1024, 2048],

@@ -5,8 +5,11 @@ import {
   FARGATE_MEMORY_BY_CPU,
   HOST_NAME_PATTERN,
   LOG_RETENTION_DAYS,
+  MIN_PRODUCTION_BACKUP_RETENTION_DAYS,
+  productionDatabaseShortfalls,
   publicAccessCidrProblem,
   RESERVED_TAG_KEYS,
+  SETTING_RANGES,
   vpcCidrProblem,
 } from "./rules";
 import { MESH_MODES, meshRouteProblem, meshSettingsProblems } from "./mesh";
@@ -22,6 +25,8 @@ const int = (min: number, max: number) =>
     .int({ error: `must be a whole number from ${min} to ${max}` })
     .min(min, { error: `must be from ${min} to ${max}` })
     .max(max, { error: `must be from ${min} to ${max}` });
+
+const intIn = (range: { readonly min: number; readonly max: number }) => int(range.min, range.max);
 
 const str = (pattern: RegExp, allowed: string) =>
   z.string({ error: "must be a string" }).regex(pattern, { error: `must be ${allowed}` });
@@ -50,12 +55,12 @@ export const settingsSchema = z
     dbAllocatedStorageGb: int(20, 65536),
     dbMaxAllocatedStorageGb: int(20, 65536),
     dbMultiAz: bool(),
-    dbBackupRetentionDays: int(1, 35),
+    dbBackupRetentionDays: intIn(SETTING_RANGES.dbBackupRetentionDays),
     dbDeletionProtection: bool(),
     dbReplicateBackupsToDr: bool(),
     redisNodeType: str(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.micro"),
     redisEngineVersion: str(/^\d+\.\d+$/, "a Redis version such as 7.1"),
-    redisReplicaCount: int(0, 5),
+    redisReplicaCount: intIn(SETTING_RANGES.redisReplicaCount),
     redisSnapshotRetentionDays: int(0, 35),
     serviceCpu: z.union(
       Object.keys(FARGATE_MEMORY_BY_CPU).map((cpu) => z.literal(Number(cpu))) as unknown as [
@@ -70,10 +75,9 @@ export const settingsSchema = z
     servicePort: int(1024, 65535),
     serviceShutdownTimeoutMs: int(1000, 110000),
     deploymentStrategy: oneOf(["rolling", "canary", "linear"] as const),
-    canaryPercent: int(1, 99),
-    // ECS LINEAR deployments move at least 3 % of traffic per step.
-    linearStepPercent: int(3, 99),
-    deploymentBakeMinutes: int(0, 1440),
+    canaryPercent: intIn(SETTING_RANGES.canaryPercent),
+    linearStepPercent: intIn(SETTING_RANGES.linearStepPercent),
+    deploymentBakeMinutes: intIn(SETTING_RANGES.deploymentBakeMinutes),
     alarm5xxRatePercent: int(1, 100),
     alarmP99LatencyMs: int(10, 60000),
     wafRateLimitPer5Min: int(100, 2_000_000_000),
@@ -189,9 +193,14 @@ export const settingsSchema = z
     // Production rules: what "highly available" and "RPO 15 min / RTO 1 h" mean in settings.
     if (s.azCount < 3) problem("azCount", "is too few for production; production needs at least 3 availability zones");
     if (s.natGateways !== "perAz") problem("natGateways", "must be perAz in production, so losing one AZ keeps egress");
-    if (!s.dbMultiAz) problem("dbMultiAz", "must be true in production (a standby in a second AZ)");
-    if (!s.dbDeletionProtection) problem("dbDeletionProtection", "must be true in production");
-    if (s.dbBackupRetentionDays < 7) problem("dbBackupRetentionDays", "is too short for production; keep at least 7 days");
+    const database = { multiAz: s.dbMultiAz, deletionProtection: s.dbDeletionProtection, backupRetentionDays: s.dbBackupRetentionDays };
+    for (const shortfall of productionDatabaseShortfalls(database)) {
+      if (shortfall === "multiAz") problem("dbMultiAz", "must be true in production (a standby in a second AZ)");
+      if (shortfall === "deletionProtection") problem("dbDeletionProtection", "must be true in production");
+      if (shortfall === "backupRetention") {
+        problem("dbBackupRetentionDays", `is too short for production; keep at least ${MIN_PRODUCTION_BACKUP_RETENTION_DAYS} days`);
+      }
+    }
     if (!s.dbReplicateBackupsToDr) {
       problem("dbReplicateBackupsToDr", "must be true in production; the DR restore (RTO 1 h) needs backups in drRegion");
     }

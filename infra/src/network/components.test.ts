@@ -56,14 +56,19 @@ describe("Network", () => {
   });
 });
 
-describe("Foundations", () => {
+describe("KeyAndAlertTopic", () => {
+  it("keeps the type token it was deployed with, so the key and topic keep their URNs", async () => {
+    const component = new c.KeyAndAlertTopic("prod", { region: "eu-west-1", alertEmails: ["a@example.com"], tags });
+    expect(await promiseOf(component.urn)).toBe("urn:pulumi:test::platform-network::platform:network:Foundations::prod");
+  });
+
   it("rejects an empty or malformed alert list", () => {
-    expect(errorOf(() => new c.Foundations("no-mail", { region: "eu-west-1", alertEmails: [], tags }))).toMatch(/alertEmails is empty/);
-    expect(errorOf(() => new c.Foundations("bad-mail", { region: "eu-west-1", alertEmails: ["ops"], tags }))).toMatch(/"ops" is not an e-mail address/);
+    expect(errorOf(() => new c.KeyAndAlertTopic("no-mail", { region: "eu-west-1", alertEmails: [], tags }))).toMatch(/alertEmails is empty/);
+    expect(errorOf(() => new c.KeyAndAlertTopic("bad-mail", { region: "eu-west-1", alertEmails: ["ops"], tags }))).toMatch(/"ops" is not an e-mail address/);
   });
 
   it("rejects a key deletion window KMS does not accept", () => {
-    expect(errorOf(() => new c.Foundations("window", { region: "eu-west-1", alertEmails: ["a@example.com"], tags, keyDeletionWindowDays: 3 }))).toMatch(
+    expect(errorOf(() => new c.KeyAndAlertTopic("window", { region: "eu-west-1", alertEmails: ["a@example.com"], tags, keyDeletionWindowDays: 3 }))).toMatch(
       /keyDeletionWindowDays 3 is outside 7-30/,
     );
   });

@@ -1,5 +1,5 @@
 export { alertSubscriptionName, validateAlertEmails } from "./alert-subscriptions";
-export { Foundations, type FoundationsArgs } from "./foundations";
+export { KeyAndAlertTopic, type KeyAndAlertTopicArgs } from "./key-and-alert-topic";
 export { Network, type NetworkArgs } from "./network";
 export * from "./network-acl-rules";
 export * from "./policies";

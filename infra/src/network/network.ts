@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "../environment/rules";
-import { workloadBoundaryArn } from "../layers/permissions-boundary";
+import { serviceRole } from "../iam/service-role";
 import { networkAclRules } from "./network-acl-rules";
 import { flowLogsAssumeRolePolicy, flowLogsRolePolicy } from "./policies";
 import { natGatewayCount, natIndexForAz, networkNames, subnetLayout, SUBNET_TIERS, type SubnetTier } from "./subnet-plan";
@@ -199,12 +199,12 @@ export class Network extends pulumi.ComponentResource {
       },
       child,
     );
-    const role = new aws.iam.Role(
+    const role = serviceRole(
       `${name}-flow-logs`,
       {
         description: `Lets VPC flow logs of ${name} write to their log group`,
-        assumeRolePolicy: account.apply((ctx) => JSON.stringify(flowLogsAssumeRolePolicy(ctx))),
-        permissionsBoundary: account.apply((ctx) => workloadBoundaryArn(ctx.partition, ctx.accountId)),
+        account,
+        trust: flowLogsAssumeRolePolicy,
         tags: tagged(`${name}-flow-logs`),
       },
       child,

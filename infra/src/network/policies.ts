@@ -2,6 +2,7 @@
  * IAM, KMS key and SNS topic policy documents of the network layer, as plain objects built from plain
  * values (the caller resolves Outputs first). Kept pure so tests read the exact document AWS receives.
  */
+import { serviceTrustPolicy, type TrustPolicyDocument } from "../iam/service-role";
 
 export interface PolicyStatement {
   readonly Sid: string;
@@ -121,23 +122,14 @@ export function alertTopicPolicy(ctx: AccountContext & { readonly topicArn: stri
 }
 
 /** Trust policy of the flow-logs role, scoped to this account's flow logs (confused-deputy guard). */
-export function flowLogsAssumeRolePolicy(ctx: AccountContext): PolicyDocument {
+export function flowLogsAssumeRolePolicy(ctx: AccountContext): TrustPolicyDocument {
   const { partition, accountId, region } = ctx;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "VpcFlowLogsAssumesRole",
-        Effect: "Allow",
-        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": accountId },
-          ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` },
-        },
-      },
-    ],
-  };
+  return serviceTrustPolicy({
+    sid: "VpcFlowLogsAssumesRole",
+    service: "vpc-flow-logs.amazonaws.com",
+    sourceAccount: accountId,
+    sourceArn: `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`,
+  });
 }
 
 /** What the flow-logs role may do: write streams of its one log group. */

@@ -272,7 +272,8 @@ const STATE: Readonly<Record<string, StateFor>> = {
   },
   "aws:cloudwatch/dashboard:Dashboard": (name, inputs) => ({ dashboardName: str(inputs.dashboardName, name) }),
   "aws:route53/zone:Zone": (_n, inputs, { id }) => ({ zoneId: id, nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"], name: inputs.name }),
-  "aws:route53/record:Record": (_n, inputs) => ({ fqdn: str(inputs.name, "") }),
+  // Route 53 answers a record's name without the root dot, however it was written.
+  "aws:route53/record:Record": (_n, inputs) => ({ fqdn: str(inputs.name, "").replace(/\.$/, "") }),
   "awsx:ec2:Vpc": (name, inputs, { seed }) => {
     const zones = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 3;
     const subnets = (kind: string) => Array.from({ length: zones }, (_, i) => `subnet-${fakeHex(`${seed}:${kind}:${i}`, 17)}`);

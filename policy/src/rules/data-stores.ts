@@ -1,3 +1,4 @@
+import { MIN_PRODUCTION_BACKUP_RETENTION_DAYS, productionDatabaseShortfalls } from "@platform/infra/environment";
 import type { ResourceRule } from "./types";
 import { asArray, asNumber, asRecord, isTrue } from "./values";
 
@@ -70,7 +71,7 @@ export const databaseForceSsl: ResourceRule = {
 export const productionDatabaseResilience: ResourceRule = {
   kind: "resource",
   name: "prod-database-resilience",
-  description: "In production the database is Multi-AZ, has deletion protection and keeps backups at least 7 days.",
+  description: `In production the database is Multi-AZ, has deletion protection and keeps backups at least ${MIN_PRODUCTION_BACKUP_RETENTION_DAYS} days.`,
   level: "mandatory",
   types: [RDS_INSTANCE, RDS_CLUSTER],
   validate({ type, props }, environment) {
@@ -79,13 +80,22 @@ export const productionDatabaseResilience: ResourceRule = {
     if (type === RDS_INSTANCE && props.replicateSourceDb !== undefined) return [];
     // A restore drill's copy (devctl dr drill) exists to be destroyed when the drill ends.
     if (type === RDS_INSTANCE && props.restoreToPointInTime !== undefined && asRecord(props.tags)?.DisasterRecovery === "drill") return [];
-    const problems: string[] = [];
-    if (type === RDS_INSTANCE && !isTrue(props.multiAz)) problems.push("production database must be Multi-AZ (multiAz: true)");
-    if (!isTrue(props.deletionProtection)) problems.push("production database must have deletionProtection: true");
     const retention = asNumber(props.backupRetentionPeriod);
-    if (retention === undefined || retention < 7) {
-      problems.push(`production database must keep backups at least 7 days (backupRetentionPeriod is ${retention ?? "unset"})`);
-    }
-    return problems;
+    const shortfalls = productionDatabaseShortfalls({
+      // An Aurora cluster has no multiAz switch: its storage spans three AZs by itself.
+      multiAz: type === RDS_CLUSTER || isTrue(props.multiAz),
+      deletionProtection: isTrue(props.deletionProtection),
+      backupRetentionDays: retention,
+    });
+    return shortfalls.map((shortfall) => {
+      switch (shortfall) {
+        case "multiAz":
+          return "production database must be Multi-AZ (multiAz: true)";
+        case "deletionProtection":
+          return "production database must have deletionProtection: true";
+        case "backupRetention":
+          return `production database must keep backups at least ${MIN_PRODUCTION_BACKUP_RETENTION_DAYS} days (backupRetentionPeriod is ${retention ?? "unset"})`;
+      }
+    });
   },
 };

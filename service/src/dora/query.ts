@@ -1,25 +1,12 @@
 /**
- * What /v1/metrics/dora means, in one place: the live query, the snapshot job (./snapshot.ts) and the
- * snapshot read all use these, so every path answers alike.
+ * What the DORA metrics mean, in one place: /v1/metrics/dora's live query, the snapshot job (./snapshot.ts), the
+ * snapshot read and the dashboard's trend all use these, so every path answers alike.
  */
-export interface DoraMetrics {
-  environment: string | null;
-  days: number;
-  from: string;
-  to: string;
-  deployments: number;
-  successfulDeployments: number;
-  failedDeployments: number;
-  deploymentFrequencyPerDay: number;
-  changeFailureRate: number | null;
-  medianLeadTimeSeconds: number | null;
-  medianTimeToRestoreSeconds: number | null;
-  /** snapshot: computed by the scheduled job at computedAt; live: computed for this request. */
-  source: "snapshot" | "live";
-  computedAt: string;
-}
+import { type DoraMetrics } from "../schemas/api-types";
 
-const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
+/** Deployments that went out (a rollback went out first); and those that failed, a rollback counting as a failure. */
+export const SUCCESSFUL = "status IN ('succeeded', 'rolled_back')";
+export const FAILED = "status IN ('failed', 'rolled_back')";
 
 /**
  * Seconds from a failure to its restore, one definition for /v1/metrics/dora and the dashboard's trend: a
@@ -31,16 +18,22 @@ export const RESTORE_SECONDS =
   "extract(epoch FROM CASE status WHEN 'rolled_back' THEN rolled_back_at WHEN 'failed' THEN restored_at END - finished_at)::float8";
 
 /**
- * The DORA aggregates over one window of finished releases, shared by the live query and the snapshot job
- * (src/dora/snapshot.ts), so both answer alike. `$1` is the window in days.
+ * The median lead time of the rows aggregated: commit to finish of the deployments that succeeded. Rows from
+ * before the order checks (migration 1764100000000) may have a commit after the finish; such a negative time is
+ * left out.
+ */
+export const MEDIAN_LEAD_SECONDS = `percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
+          FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at)`;
+
+/**
+ * The DORA aggregates over one window (or one trend bucket) of finished releases, shared by the live query, the
+ * snapshot job and the trend, so all answer alike. `$1` is the window in days.
  */
 export const DORA_AGGREGATES = `
         count(*)::int AS deployments,
         (count(*) FILTER (WHERE ${SUCCESSFUL}))::int AS successful,
-        (count(*) FILTER (WHERE status IN ('failed', 'rolled_back')))::int AS failures,
-        -- Rows from before the order checks (migration 1764100000000) may have a commit after the finish.
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
-          FILTER (WHERE ${SUCCESSFUL} AND finished_at >= committed_at) AS lead,
+        (count(*) FILTER (WHERE ${FAILED}))::int AS failures,
+        ${MEDIAN_LEAD_SECONDS} AS lead,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY ${RESTORE_SECONDS}) AS restore`;
 export const DORA_WINDOW = "status <> 'started' AND started_at >= now() - make_interval(days => $1::int)";
 
@@ -87,6 +80,18 @@ export const DORA_SNAPSHOT_READ = `
   LEFT JOIN dora_snapshots s ON s.run_id = r.id AND s.environment = $2 AND s.days = $1
   WHERE $1::int = ANY (r.windows) AND r.computed_at > now() - make_interval(secs => $3::int)`;
 
+/** The metrics of a window of `days` from its aggregates, rounded alike for /v1/metrics/dora and the trend. */
+export function doraMetricsOf(r: DoraAggregates, days: number) {
+  return {
+    deployments: r.deployments,
+    failedDeployments: r.failures,
+    deploymentFrequencyPerDay: Math.round((r.successful / days) * 1000) / 1000,
+    changeFailureRate: r.deployments > 0 ? Math.round((r.failures / r.deployments) * 1000) / 1000 : null,
+    medianLeadTimeSeconds: r.lead === null ? null : Math.round(r.lead),
+    medianTimeToRestoreSeconds: r.restore === null ? null : Math.round(r.restore),
+  };
+}
+
 /** One definition of the response, from either source. */
 export function toDoraMetrics(
   r: DoraAggregates,
@@ -98,13 +103,8 @@ export function toDoraMetrics(
     days,
     from: from.toISOString(),
     to: to.toISOString(),
-    deployments: r.deployments,
     successfulDeployments: r.successful,
-    failedDeployments: r.failures,
-    deploymentFrequencyPerDay: Math.round((r.successful / days) * 1000) / 1000,
-    changeFailureRate: r.deployments > 0 ? Math.round((r.failures / r.deployments) * 1000) / 1000 : null,
-    medianLeadTimeSeconds: r.lead === null ? null : Math.round(r.lead),
-    medianTimeToRestoreSeconds: r.restore === null ? null : Math.round(r.restore),
+    ...doraMetricsOf(r, days),
     source: window.source,
     computedAt: to.toISOString(),
   };

@@ -1,6 +1,7 @@
 import fp from "fastify-plugin";
 import { Redis } from "ioredis";
 import { type FastifyBaseLogger } from "fastify";
+import { perTurnBatch } from "../batching/per-turn";
 import { type Config, type RedisConfig } from "../config";
 import { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from "../resilience/circuit-breaker";
 
@@ -39,8 +40,7 @@ interface LedgerCommands {
  */
 export class Cache {
   private lastWarning = 0;
-  private reads = new Map<string, ((result: { value: string | null; generation: string } | undefined) => void)[]>();
-  private readScheduled = false;
+  private readonly readBatch = perTurnBatch((keys) => this.readMany(keys));
   /**
    * Keys whose invalidation could not reach Redis. Until it does, this instance never serves or refills
    * them from Redis, and it sends them again first whenever Redis answers (before any read of the batch),
@@ -112,22 +112,10 @@ export class Cache {
    */
   read(key: string): Promise<{ value: string | null; generation: string } | undefined> {
     if (!this.redis) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const waiters = this.reads.get(key);
-      if (waiters) waiters.push(resolve);
-      else this.reads.set(key, [resolve]);
-      if (!this.readScheduled) {
-        this.readScheduled = true;
-        setImmediate(() => void this.readBatch());
-      }
-    });
+    return this.readBatch(key);
   }
 
-  private async readBatch(): Promise<void> {
-    const batch = this.reads;
-    this.reads = new Map();
-    this.readScheduled = false;
-    const keys = [...batch.keys()];
+  private async readMany(keys: string[]): Promise<(key: string) => { value: string | null; generation: string } | undefined> {
     let values: (string | null)[] | undefined;
     try {
       await this.resendInvalidations();
@@ -135,10 +123,11 @@ export class Cache {
     } catch (error) {
       this.warn(error, "read");
     }
-    keys.forEach((key, i) => {
-      const result = values && !this.unsent.has(key) ? { value: values[2 * i] ?? null, generation: values[2 * i + 1] ?? "" } : undefined;
-      for (const resolve of batch.get(key) ?? []) resolve(result);
-    });
+    const position = new Map(keys.map((key, i) => [key, i]));
+    return (key) => {
+      const i = position.get(key)!;
+      return values && !this.unsent.has(key) ? { value: values[2 * i] ?? null, generation: values[2 * i + 1] ?? "" } : undefined;
+    };
   }
 
   async fill(key: string, generation: string, value: string, ttlSeconds: number): Promise<void> {

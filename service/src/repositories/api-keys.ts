@@ -1,17 +1,9 @@
 import fp from "fastify-plugin";
 import { generateApiKey, hashApiKey } from "../auth/api-key-secret";
+import { perTurnBatch } from "../batching/per-turn";
 import { type Role } from "../auth/roles";
 import { type Database } from "../db/database";
-
-export interface ApiKeyRecord {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdBy: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+import { type ApiKey, type CreatedApiKey } from "../schemas/api-types";
 
 interface ApiKeyRow {
   id: string;
@@ -23,7 +15,7 @@ interface ApiKeyRow {
   revoked_at: Date | null;
 }
 
-const toRecord = (row: ApiKeyRow): ApiKeyRecord => ({
+const toRecord = (row: ApiKeyRow): ApiKey => ({
   id: row.id,
   name: row.name,
   role: row.role,
@@ -39,42 +31,17 @@ interface ActiveKey {
   role: Role;
 }
 
-/** Collects key lookups for one event-loop turn and answers them with a single `= ANY($1)` query. */
-export class KeyLookupBatch {
-  private waiting = new Map<string, { hash: Buffer; callbacks: { resolve: (k: ActiveKey | undefined) => void; reject: (e: unknown) => void }[] }>();
-  private scheduled = false;
-
-  constructor(private readonly db: Database) {}
-
-  find(hash: Buffer): Promise<ActiveKey | undefined> {
-    return new Promise((resolve, reject) => {
-      const id = hash.toString("hex");
-      const entry = this.waiting.get(id);
-      if (entry) entry.callbacks.push({ resolve, reject });
-      else this.waiting.set(id, { hash, callbacks: [{ resolve, reject }] });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.run());
-      }
+/** Key lookups of one event-loop turn, answered with a single `= ANY($1)` query (keys by their hash, in hex). */
+function keyLookups(db: Database): (hashHex: string) => Promise<ActiveKey | undefined> {
+  return perTurnBatch(async (hashes) => {
+    const { rows } = await db.query<ActiveKey & { key_hash: Buffer }>({
+      name: "api-keys-by-hash",
+      text: "SELECT id, name, role, key_hash FROM api_keys WHERE key_hash = ANY($1::bytea[]) AND revoked_at IS NULL",
+      values: [hashes.map((hex) => Buffer.from(hex, "hex"))],
     });
-  }
-
-  private async run(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = new Map();
-    this.scheduled = false;
-    try {
-      const { rows } = await this.db.query<ActiveKey & { key_hash: Buffer }>({
-        name: "api-keys-by-hash",
-        text: "SELECT id, name, role, key_hash FROM api_keys WHERE key_hash = ANY($1::bytea[]) AND revoked_at IS NULL",
-        values: [[...batch.values()].map((e) => e.hash)],
-      });
-      const found = new Map(rows.map((r) => [r.key_hash.toString("hex"), { id: r.id, name: r.name, role: r.role }]));
-      for (const [id, entry] of batch) for (const cb of entry.callbacks) cb.resolve(found.get(id));
-    } catch (error) {
-      for (const entry of batch.values()) for (const cb of entry.callbacks) cb.reject(error);
-    }
-  }
+    const found = new Map(rows.map((r) => [r.key_hash.toString("hex"), { id: r.id, name: r.name, role: r.role }]));
+    return (hex) => found.get(hex);
+  });
 }
 
 /**
@@ -106,11 +73,11 @@ class UnknownKeys {
 }
 
 export function createApiKeysRepository(db: Database) {
-  const lookups = new KeyLookupBatch(db);
+  const lookup = keyLookups(db);
   const unknown = new UnknownKeys();
   return {
     /** Returns the only copy of the secret; the database keeps its hash. */
-    async create(input: { name: string; role: Role; createdBy: string }): Promise<ApiKeyRecord & { key: string }> {
+    async create(input: { name: string; role: Role; createdBy: string }): Promise<CreatedApiKey> {
       const { key, hash, prefix } = generateApiKey();
       const { rows } = await db.query<ApiKeyRow>(
         `INSERT INTO api_keys (name, role, key_hash, key_prefix, created_by) VALUES ($1, $2, $3, $4, $5)
@@ -120,7 +87,7 @@ export function createApiKeysRepository(db: Database) {
       return { ...toRecord(rows[0]!), key };
     },
 
-    async list(): Promise<ApiKeyRecord[]> {
+    async list(): Promise<ApiKey[]> {
       const { rows } = await db.query<ApiKeyRow>(
         "SELECT id, name, role, key_prefix, created_by, created_at, revoked_at FROM api_keys ORDER BY created_at DESC, id DESC",
       );
@@ -142,7 +109,7 @@ export function createApiKeysRepository(db: Database) {
       const hash = hashApiKey(key);
       const id = hash.toString("hex");
       if (unknown.has(id)) return undefined;
-      const found = await lookups.find(hash);
+      const found = await lookup(id);
       if (!found) unknown.add(id);
       return found;
     },

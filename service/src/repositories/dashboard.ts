@@ -1,25 +1,7 @@
 import fp from "fastify-plugin";
 import { type Database } from "../db/database";
-import { RESTORE_SECONDS } from "../dora/query";
-import { type ReleaseStatus } from "./releases";
-
-/** One environment × service cell: what runs there and the most recent attempt (which may have failed). */
-export interface MatrixCell {
-  environment: string;
-  service: string;
-  current: { releaseId: string; version: string; imageDigest: string; releasedAt: string; actor: string } | null;
-  latest: { releaseId: string; version: string; status: ReleaseStatus; startedAt: string; actor: string };
-}
-
-export interface DoraTrendPoint {
-  from: string;
-  deployments: number;
-  failedDeployments: number;
-  deploymentFrequencyPerDay: number;
-  changeFailureRate: number | null;
-  medianLeadTimeSeconds: number | null;
-  medianTimeToRestoreSeconds: number | null;
-}
+import { type DoraAggregates, doraMetricsOf, FAILED, MEDIAN_LEAD_SECONDS, RESTORE_SECONDS, SUCCESSFUL } from "../dora/query";
+import { type DoraTrendPoint, type MatrixCell, type ReleaseStatus } from "../schemas/api-types";
 
 /** About 15 points whatever the window, so a 90-day chart is as readable as a 30-day one. */
 export const bucketDaysFor = (days: number) => Math.max(1, Math.ceil(days / 15));
@@ -80,14 +62,7 @@ export function createDashboardRepository(db: Database) {
 
     async doraTrend(environment: string | undefined, days: number): Promise<{ bucketDays: number; points: DoraTrendPoint[] }> {
       const bucketDays = bucketDaysFor(days);
-      const { rows } = await db.query<{
-        from: Date;
-        deployments: number;
-        successful: number;
-        failures: number;
-        lead: number | null;
-        restore: number | null;
-      }>(
+      const { rows } = await db.query<DoraAggregates & { from: Date }>(
         `WITH bounds AS (SELECT now() - make_interval(days => $2::int) AS start),
          buckets AS (
            SELECT i, (SELECT start FROM bounds) + make_interval(days => i * $3::int) AS "from"
@@ -100,25 +75,16 @@ export function createDashboardRepository(db: Database) {
          )
          SELECT b."from",
            (SELECT count(*)::int FROM win w WHERE w.i = b.i) AS deployments,
-           (SELECT count(*)::int FROM win w WHERE w.i = b.i AND status IN ('succeeded', 'rolled_back')) AS successful,
-           (SELECT count(*)::int FROM win w WHERE w.i = b.i AND status IN ('failed', 'rolled_back')) AS failures,
-           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - committed_at)::float8)
-              FROM win w WHERE w.i = b.i AND status IN ('succeeded', 'rolled_back') AND committed_at IS NOT NULL AND finished_at IS NOT NULL) AS lead,
+           (SELECT count(*)::int FROM win w WHERE w.i = b.i AND ${SUCCESSFUL}) AS successful,
+           (SELECT count(*)::int FROM win w WHERE w.i = b.i AND ${FAILED}) AS failures,
+           (SELECT ${MEDIAN_LEAD_SECONDS} FROM win w WHERE w.i = b.i) AS lead,
            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${RESTORE_SECONDS}) FROM win w WHERE w.i = b.i) AS restore
          FROM buckets b ORDER BY b.i`,
         [environment ?? null, days, bucketDays],
       );
       return {
         bucketDays,
-        points: rows.map((r) => ({
-          from: r.from.toISOString(),
-          deployments: r.deployments,
-          failedDeployments: r.failures,
-          deploymentFrequencyPerDay: Math.round((r.successful / bucketDays) * 1000) / 1000,
-          changeFailureRate: r.deployments > 0 ? Math.round((r.failures / r.deployments) * 1000) / 1000 : null,
-          medianLeadTimeSeconds: r.lead === null ? null : Math.round(r.lead),
-          medianTimeToRestoreSeconds: r.restore === null ? null : Math.round(r.restore),
-        })),
+        points: rows.map((r) => ({ from: r.from.toISOString(), ...doraMetricsOf(r, bucketDays) })),
       };
     },
   };

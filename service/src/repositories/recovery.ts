@@ -1,36 +1,6 @@
 import fp from "fastify-plugin";
 import { type Database } from "../db/database";
-
-export interface ReleaseAt {
-  service: string;
-  environment: string;
-  version: string;
-  imageDigest: string;
-  commitSha: string;
-  finishedAt: string;
-  /** When that release was rolled back, if it was (after `time`); null while it ran. */
-  rolledBackAt: string | null;
-}
-
-export interface NewDrill {
-  environment: string;
-  recoveryEnvironment: string;
-  region: string;
-  outcome: "passed" | "failed";
-  restorePoint: string;
-  imageDigest: string;
-  rpoSeconds: number;
-  rtoSeconds: number;
-  startedAt: string;
-  finishedAt: string;
-  notes?: string | undefined;
-}
-
-export interface Drill extends Required<NewDrill> {
-  id: string;
-  actor: string;
-  createdAt: string;
-}
+import { type Drill, type NewDrill, type ReleaseAt } from "../schemas/api-types";
 
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 

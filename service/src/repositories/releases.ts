@@ -5,10 +5,8 @@ import { type Database } from "../db/database";
 import { badRequest, conflict, notFound } from "../errors";
 import { type Metrics } from "../observability/metrics";
 import { type Cache } from "../plugins/redis";
-import { type DoraAggregates, type DoraMetrics, DORA_SNAPSHOT_READ, doraQuery, toDoraMetrics } from "../dora/query";
-
-export const RELEASE_STATUSES = ["started", "succeeded", "failed", "rolled_back"] as const;
-export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
+import { type DoraAggregates, DORA_SNAPSHOT_READ, doraQuery, toDoraMetrics } from "../dora/query";
+import { type CurrentService, type DoraMetrics, type NewRelease, type Release, type ReleaseStatus } from "../schemas/api-types";
 
 /** Which states a release may come from to reach each target state. */
 export const ALLOWED_FROM: Record<ReleaseStatus, readonly ReleaseStatus[]> = {
@@ -17,42 +15,6 @@ export const ALLOWED_FROM: Record<ReleaseStatus, readonly ReleaseStatus[]> = {
   failed: ["started"],
   rolled_back: ["started", "succeeded"],
 };
-
-export interface Release {
-  id: string;
-  service: string;
-  environment: string;
-  version: string;
-  imageDigest: string;
-  commitSha: string;
-  committedAt: string | null;
-  status: ReleaseStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  rolledBackAt: string | null;
-  actor: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface NewRelease {
-  service: string;
-  environment: string;
-  version: string;
-  imageDigest: string;
-  commitSha: string;
-  committedAt?: string;
-  status?: ReleaseStatus;
-  startedAt?: string;
-}
-
-export interface CurrentService {
-  service: string;
-  version: string;
-  imageDigest: string;
-  releaseId: string;
-  releasedAt: string;
-}
 
 interface ReleaseRow {
   id: string;

@@ -1,52 +1,9 @@
 import { type FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { badRequest, notFound } from "../errors";
-import { authErrors, ErrorResponse, Timestamp, Uuid } from "../schemas/common";
-import { EnvironmentName, ServiceName } from "../schemas/releases";
+import { authErrors, ErrorResponse } from "../schemas/common";
+import { CreateDrillBody, Drill, DrillsQuery, ReleaseAt, ReleaseAtQuery } from "../schemas/recovery";
 import { checkTimestamp } from "../schemas/timestamps";
-
-const Digest = Type.String({ pattern: "^sha256:[a-f0-9]{64}$" });
-const Region = Type.String({ pattern: "^[a-z]{2}(-[a-z]+)+-\\d$", description: "AWS region, e.g. eu-central-1" });
-
-const ReleaseAtQuery = Type.Object(
-  { environment: EnvironmentName, service: ServiceName, time: Timestamp },
-  { additionalProperties: false },
-);
-const ReleaseAt = Type.Object(
-  {
-    service: Type.String(),
-    environment: Type.String(),
-    version: Type.String(),
-    imageDigest: Type.String(),
-    commitSha: Type.String(),
-    finishedAt: Timestamp,
-    rolledBackAt: Type.Union([Timestamp, Type.Null()]),
-  },
-  { additionalProperties: false },
-);
-
-const Outcome = Type.Enum(["passed", "failed"], { description: "passed | failed" });
-const DrillFields = {
-  environment: EnvironmentName,
-  recoveryEnvironment: EnvironmentName,
-  region: Region,
-  outcome: Outcome,
-  restorePoint: Timestamp,
-  imageDigest: Digest,
-  rpoSeconds: Type.Integer({ minimum: 0, maximum: 31_536_000 }),
-  rtoSeconds: Type.Integer({ minimum: 0, maximum: 31_536_000 }),
-  startedAt: Timestamp,
-  finishedAt: Timestamp,
-};
-const CreateDrillBody = Type.Object({ ...DrillFields, notes: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
-const Drill = Type.Object(
-  { id: Uuid, ...DrillFields, notes: Type.String(), actor: Type.String(), createdAt: Timestamp },
-  { additionalProperties: false },
-);
-const DrillsQuery = Type.Object(
-  { environment: Type.Optional(EnvironmentName), limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
-  { additionalProperties: false },
-);
 
 /** What a disaster recovery needs from the ledger: the digest that ran at a time, and the drills' record. */
 const recovery: FastifyPluginCallbackTypebox = (app, _opts, done) => {

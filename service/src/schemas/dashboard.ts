@@ -1,11 +1,12 @@
 import { Type } from "typebox";
+import { RoleSchema } from "./api-keys";
 import { Status } from "./releases";
 import { Timestamp, Uuid } from "./common";
 
 export const Me = Type.Object(
   {
     actor: Type.String({ description: "recorded as the actor of releases you create" }),
-    role: Type.Enum(["viewer", "deployer", "admin"]),
+    role: RoleSchema,
     kind: Type.Enum(["api-key", "oidc"]),
   },
   { additionalProperties: false },

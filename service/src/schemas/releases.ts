@@ -1,9 +1,10 @@
 import { Type } from "typebox";
-import { RELEASE_STATUSES } from "../repositories/releases";
 import { Timestamp, Uuid } from "./common";
 
 export const ServiceName = Type.String({ pattern: "^[a-z][a-z0-9-]{1,62}$", description: "service name, lower-case" });
 export const EnvironmentName = Type.String({ pattern: "^[a-z][a-z0-9-]{1,30}$", description: "environment name, lower-case" });
+export const ImageDigest = Type.String({ pattern: "^sha256:[a-f0-9]{64}$" });
+export const RELEASE_STATUSES = ["started", "succeeded", "failed", "rolled_back"] as const;
 export const Status = Type.Enum([...RELEASE_STATUSES], { description: "started | succeeded | failed | rolled_back" });
 
 export const Release = Type.Object(
@@ -31,7 +32,7 @@ export const CreateReleaseBody = Type.Object(
     service: ServiceName,
     environment: EnvironmentName,
     version: Type.String({ minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$" }),
-    imageDigest: Type.String({ pattern: "^sha256:[a-f0-9]{64}$" }),
+    imageDigest: ImageDigest,
     commitSha: Type.String({ pattern: "^[a-f0-9]{40}$" }),
     committedAt: Type.Optional(Timestamp),
     status: Type.Optional(Status),

@@ -59,13 +59,22 @@ async function redisAnswers(url: string): Promise<boolean> {
 }
 
 
-async function postgresForTests(stops: Stop[]): Promise<string> {
-  const named = configured(process.env, "TEST_POSTGRES_URL", "DATABASE_URL");
+/**
+ * The server named by the first of `variables` that is set, which must answer; else the local one if it answers;
+ * else undefined (the run starts its own).
+ */
+async function answeringServer(kind: string, answers: (url: string) => Promise<boolean>, local: string, variables: string[]): Promise<string | undefined> {
+  const named = configured(process.env, ...variables);
   if (named) {
-    if (await postgresAnswers(named.url)) return named.url;
-    throw new Error(`${named.name} is set, but no PostgreSQL answers there. Start it, or unset ${named.name} to let the test run start its own.`);
+    if (await answers(named.url)) return named.url;
+    throw new Error(`${named.name} is set, but no ${kind} answers there. Start it, or unset ${named.name} to let the test run start its own.`);
   }
-  if (await postgresAnswers(LOCAL_POSTGRES)) return LOCAL_POSTGRES;
+  return (await answers(local)) ? local : undefined;
+}
+
+async function postgresForTests(stops: Stop[]): Promise<string> {
+  const answering = await answeringServer("PostgreSQL", postgresAnswers, LOCAL_POSTGRES, ["TEST_POSTGRES_URL", "DATABASE_URL"]);
+  if (answering) return answering;
 
   const dataDir = await mkdtemp(join(tmpdir(), "platform-test-postgres-"));
   const port = await freePort();
@@ -79,12 +88,8 @@ async function postgresForTests(stops: Stop[]): Promise<string> {
 }
 
 async function redisForTests(stops: Stop[]): Promise<string> {
-  const named = configured(process.env, "TEST_REDIS_URL", "REDIS_URL");
-  if (named) {
-    if (await redisAnswers(named.url)) return named.url;
-    throw new Error(`${named.name} is set, but no Redis answers there. Start it, or unset ${named.name} to let the test run start its own.`);
-  }
-  if (await redisAnswers(LOCAL_REDIS)) return LOCAL_REDIS;
+  const answering = await answeringServer("Redis", redisAnswers, LOCAL_REDIS, ["TEST_REDIS_URL", "REDIS_URL"]);
+  if (answering) return answering;
 
   const redis = await startRedis().catch((error: unknown) => {
     throw new Error(

@@ -1,4 +1,5 @@
 import { rm } from "node:fs/promises";
+import { join, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
@@ -33,6 +34,12 @@ describe("the page", () => {
   it("stays within the first-load budget", () => {
     expect(page.gzipBytes).toBeGreaterThan(10_000);
     expect(page.gzipBytes).toBeLessThanOrEqual(150 * 1024);
+  });
+
+  it("bundles none of the service's own code: the API's types reach the page as types only", () => {
+    const serviceSources = join(__dirname, "..", "..", "src") + sep;
+    expect(page.inputs.some((input) => input.endsWith(join("web", "src", "api.ts")))).toBe(true);
+    expect(page.inputs.filter((input) => input.startsWith(serviceSources))).toEqual([]);
   });
 
   it("serves an HTML shell with a strict policy and no inline script", async () => {

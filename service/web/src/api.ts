@@ -1,54 +1,7 @@
-export type Role = "viewer" | "deployer" | "admin";
-export type ReleaseStatus = "started" | "succeeded" | "failed" | "rolled_back";
+import { type Role } from "../../src/schemas/api-types";
 
-export interface Release {
-  id: string;
-  service: string;
-  environment: string;
-  version: string;
-  imageDigest: string;
-  commitSha: string;
-  committedAt: string | null;
-  status: ReleaseStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  rolledBackAt: string | null;
-  actor: string;
-}
-
-export interface MatrixCell {
-  environment: string;
-  service: string;
-  current: { releaseId: string; version: string; imageDigest: string; releasedAt: string; actor: string } | null;
-  latest: { releaseId: string; version: string; status: ReleaseStatus; startedAt: string; actor: string };
-}
-
-export interface DoraMetrics {
-  deployments: number;
-  failedDeployments: number;
-  deploymentFrequencyPerDay: number;
-  changeFailureRate: number | null;
-  medianLeadTimeSeconds: number | null;
-  medianTimeToRestoreSeconds: number | null;
-  /** /v1/metrics/dora only: "snapshot" when the nightly job computed it, at computedAt. */
-  source?: "snapshot" | "live";
-  computedAt?: string;
-}
-
-export interface DoraTrend {
-  bucketDays: number;
-  points: (DoraMetrics & { from: string })[];
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  createdBy: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+// The API's types as the service states them. Type-only (esbuild erases it): no server code reaches the page.
+export type { ApiKey, CreatedApiKey, DoraMetrics, DoraTrend, MatrixCell, Me, Release, ReleaseStatus, Role } from "../../src/schemas/api-types";
 
 export const RANK: Record<Role, number> = { viewer: 1, deployer: 2, admin: 3 };
 

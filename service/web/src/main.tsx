@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { type Api, apiClient, type MatrixCell, RANK, type Role } from "./api";
+import { type Api, apiClient, type MatrixCell, type Me, RANK, type Role } from "./api";
 import { type AuthState, describe, OidcClient } from "./auth";
 import { sortEnvironments } from "./format";
 import { loadSettings, type PageSettings } from "./settings";
@@ -65,7 +65,7 @@ function SignedOut({ settings, client, reason }: { settings: PageSettings; clien
 }
 
 function SignedIn({ api, client, name, settings }: { api: Api; client: OidcClient; name: string; settings: PageSettings }) {
-  const [me, setMe] = useState<{ actor: string; role: Role }>();
+  const [me, setMe] = useState<Me>();
   const [meError, setMeError] = useState<string>();
   const [view, setView] = useState<View>(viewFromHash);
   const [environments, setEnvironments] = useState<string[]>([]);
@@ -75,7 +75,7 @@ function SignedIn({ api, client, name, settings }: { api: Api; client: OidcClien
   const [changes, setChanges] = useState(0);
 
   useEffect(() => {
-    api<{ actor: string; role: Role }>("/me").then(setMe, (e: unknown) => setMeError(e instanceof Error ? e.message : String(e)));
+    api<Me>("/me").then(setMe, (e: unknown) => setMeError(e instanceof Error ? e.message : String(e)));
     api<{ cells: MatrixCell[] }>("/dashboard/matrix").then((m) => {
       const names = sortEnvironments(m.cells.map((c) => c.environment));
       setEnvironments(names);

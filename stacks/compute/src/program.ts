@@ -5,6 +5,7 @@ import {
   ContainerImage,
   DoraSnapshotSchedule,
   Edge,
+  edgeSettings,
   EksWebService,
   ImageReplication,
   layerTags,
@@ -15,6 +16,8 @@ import {
   readUpstream,
   unbundledJob,
   WebService,
+  type UpstreamOutputs,
+  type WebServiceArgs,
 } from "@platform/infra";
 import type { Environment } from "@platform/infra/environment";
 import type { LayerProgramOutputs } from "@platform/infra/layers";
@@ -35,6 +38,64 @@ export interface ComputeProgramOptions {
   /** lambda: the version on trial during a canary (stack config platform-compute:lambdaCanaryVersion, set by devctl). */
   readonly lambdaCanaryVersion?: string | undefined;
 }
+
+/** The outputs every platform's service component has, so nothing after the platform choice branches on it. */
+type PlatformService = Pick<
+  WebService,
+  "clusterName" | "serviceName" | "albArn" | "albArnSuffix" | "albDnsName" | "targetGroupArns" | "targetGroupArnSuffixes" | "logGroupName" | "alarmNames" | "deploymentAlarmNames" | "meshMetrics"
+>;
+
+/** What the compute program hands the platform's component. */
+interface PlatformInputs {
+  readonly environment: Environment;
+  readonly network: UpstreamOutputs<"network">;
+  readonly provider: pulumi.ProviderResource;
+  readonly containerImage: ContainerImage;
+  /** The arguments every platform's component takes alike (image, network, data stores, origin header, tags). */
+  readonly common: Pick<
+    WebServiceArgs,
+    "imageRef" | "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "albSecurityGroupId" | "kmsKeyArn" | "alertTopicArn" | "database" | "redis" | "originVerifyHeader" | "originHeaderSenders" | "tags"
+  >;
+}
+
+/**
+ * The one place the platform is chosen (environment.compute.platform): one entry per platform, each building the
+ * service as that platform's component, logical name "service". An entry's heavy SDK loads only when it is built
+ * (EksWebService requires @pulumi/kubernetes then), so a plan of an ECS environment never loads Kubernetes code.
+ */
+const PLATFORMS: { readonly [P in Exclude<Environment["compute"]["platform"], "lambda">]: (inputs: PlatformInputs) => PlatformService } = {
+  ecs: ({ environment, network, provider, containerImage, common }) =>
+    new WebService(
+      "service",
+      {
+        ...common,
+        environmentName: environment.name,
+        region: environment.awsRegion,
+        isProduction: environment.isProduction,
+        logRetentionDays: environment.logRetentionDays,
+        service: environment.service,
+        deployment: environment.deployment,
+        oidc: environment.oidc,
+        mesh: environment.mesh,
+        dns: environment.dns,
+        pullRepositoryArns: containerImage.pullRepositoryArns,
+        serviceSecurityGroupId: network.serviceSecurityGroupId,
+      },
+      { provider },
+    ),
+  eks: ({ environment, network, provider, common }) =>
+    new EksWebService(
+      "service",
+      {
+        ...common,
+        environment,
+        vpcCidr: network.vpcCidr,
+        databaseSecurityGroupId: network.databaseSecurityGroupId,
+        cacheSecurityGroupId: network.cacheSecurityGroupId,
+      },
+      { provider },
+    ),
+};
 
 /**
  * The compute layer: image, the service behind the ALB (ECS Fargate, or EKS Auto Mode with the Helm chart, as the
@@ -58,9 +119,8 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   const edge = new Edge(
     "edge",
     {
-      environment,
+      ...edgeSettings(environment),
       originDomainName: originDomainName(environment.dns.domainName),
-      alertTopicArn: network.alertTopicArn,
       originVerifyHeader: originHeader,
       tags,
       usEast1Provider,
@@ -87,7 +147,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     { provider },
   );
 
-  // The one place the platform is chosen: each arm's outputs answer the same contract.
+  // Lambda has no load balancer, cluster or image, so its component answers the layer's contract itself.
   if (environment.compute.platform === "lambda") {
     return lambdaCompute(
       { environment, network, data, edge, originHeader, tags, archive: options.lambdaArchive, liveVersion: options.lambdaLiveVersion, canaryVersion: options.lambdaCanaryVersion },
@@ -116,44 +176,32 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     );
   }
 
-  const shared = {
+  const web = PLATFORMS[environment.compute.platform]({
     environment,
-    imageRef: containerImage.imageRef,
-    vpcId: network.vpcId,
-    publicSubnetIds: network.publicSubnetIds,
-    privateSubnetIds: network.privateSubnetIds,
-    albSecurityGroupId: network.albSecurityGroupId,
-    kmsKeyArn: network.kmsKeyArn,
-    alertTopicArn: network.alertTopicArn,
-    database: {
-      host: data.dbEndpoint,
-      port: data.dbPort,
-      name: data.dbName,
-      masterSecretArn: data.dbMasterSecretArn,
-      appSecretArn: data.dbAppSecretArn,
+    network,
+    provider,
+    containerImage,
+    common: {
+      imageRef: containerImage.imageRef,
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      albSecurityGroupId: network.albSecurityGroupId,
+      kmsKeyArn: network.kmsKeyArn,
+      alertTopicArn: network.alertTopicArn,
+      database: {
+        host: data.dbEndpoint,
+        port: data.dbPort,
+        name: data.dbName,
+        masterSecretArn: data.dbMasterSecretArn,
+        appSecretArn: data.dbAppSecretArn,
+      },
+      redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
+      originVerifyHeader: originHeader,
+      originHeaderSenders: [edge],
+      tags,
     },
-    redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
-    originVerifyHeader: originHeader,
-    originHeaderSenders: [edge],
-    tags,
-  };
-  const web =
-    environment.compute.platform === "eks"
-      ? new EksWebService(
-          "service",
-          {
-            ...shared,
-            vpcCidr: network.vpcCidr,
-            databaseSecurityGroupId: network.databaseSecurityGroupId,
-            cacheSecurityGroupId: network.cacheSecurityGroupId,
-          },
-          { provider },
-        )
-      : new WebService(
-          "service",
-          { ...shared, pullRepositoryArns: containerImage.pullRepositoryArns, serviceSecurityGroupId: network.serviceSecurityGroupId },
-          { provider },
-        );
+  });
 
   const observability = new Observability(
     "observability",

@@ -1,4 +1,4 @@
-import { awsProvider, Foundations, Network, SecurityGroups, VpcEndpoints } from "@platform/infra";
+import { awsProvider, KeyAndAlertTopic, Network, SecurityGroups, VpcEndpoints } from "@platform/infra";
 import { type Environment } from "@platform/infra/environment";
 import { layerTags, type LayerProgramOutputs } from "@platform/infra/layers";
 
@@ -12,7 +12,7 @@ export function networkProgram(environment: Environment): LayerProgramOutputs<"n
   const tags = layerTags(environment, "network");
   const name = environment.name;
 
-  const foundations = new Foundations(name, { region: environment.awsRegion, alertEmails: environment.alertEmails, tags }, { provider });
+  const keyAndAlerts = new KeyAndAlertTopic(name, { region: environment.awsRegion, alertEmails: environment.alertEmails, tags }, { provider });
   const network = new Network(
     name,
     {
@@ -21,7 +21,7 @@ export function networkProgram(environment: Environment): LayerProgramOutputs<"n
       natGateways: environment.network.natGateways,
       region: environment.awsRegion,
       logRetentionDays: environment.logRetentionDays,
-      kmsKeyArn: foundations.kmsKeyArn,
+      kmsKeyArn: keyAndAlerts.kmsKeyArn,
       tags,
     },
     { provider },
@@ -56,8 +56,8 @@ export function networkProgram(environment: Environment): LayerProgramOutputs<"n
     databaseSecurityGroupId: groups.databaseSecurityGroupId,
     cacheSecurityGroupId: groups.cacheSecurityGroupId,
     endpointSecurityGroupId: groups.endpointSecurityGroupId,
-    kmsKeyArn: foundations.kmsKeyArn,
-    alertTopicArn: foundations.alertTopicArn,
+    kmsKeyArn: keyAndAlerts.kmsKeyArn,
+    alertTopicArn: keyAndAlerts.alertTopicArn,
     flowLogGroupName: network.flowLogGroupName,
   };
 }

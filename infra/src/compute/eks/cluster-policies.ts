@@ -3,6 +3,7 @@
  * them in, tests read exactly what IAM and EKS will get.
  */
 import type { Environment } from "../../environment/environment";
+import { serviceTrustPolicy, type TrustPolicyDocument } from "../../iam/service-role";
 import type { PolicyDocument } from "../iam-policies";
 
 /** Every control-plane log type EKS can ship to CloudWatch; all on, so an audit question always has an answer. */
@@ -56,25 +57,17 @@ export function metricsReadPolicy(): PolicyDocument {
   return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" }] };
 }
 
-/** Trust policy of a role an AWS service principal assumes, with the conditions that service can prove. */
-function serviceTrustPolicy(service: string, actions: readonly string[], condition?: Record<string, unknown>): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: [...actions], ...(condition ? { Condition: condition } : {}) }],
-  };
-}
-
 /**
  * The cluster role: EKS (Auto Mode tags the sessions it starts). As AWS documents it, without source conditions:
  * EKS does not promise to send them, and a condition it does not send would refuse to create the cluster.
  */
-export function clusterTrustPolicy(): PolicyDocument {
-  return serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]);
+export function clusterTrustPolicy(): TrustPolicyDocument {
+  return serviceTrustPolicy({ service: "eks.amazonaws.com", actions: ["sts:AssumeRole", "sts:TagSession"] });
 }
 
 /** The nodes Auto Mode launches (EC2 instances). */
-export function nodeTrustPolicy(): PolicyDocument {
-  return serviceTrustPolicy("ec2.amazonaws.com", ["sts:AssumeRole"]);
+export function nodeTrustPolicy(): TrustPolicyDocument {
+  return serviceTrustPolicy({ service: "ec2.amazonaws.com", actions: ["sts:AssumeRole"] });
 }
 
 /** Who may become a Pod Identity role: one service account, in one namespace, of one cluster, in this account. */
@@ -89,10 +82,12 @@ export interface PodIdentitySubject {
  * EKS Pod Identity: the agent assumes the role for a pod and tags the session with its cluster, namespace and
  * service account; the conditions on those tags keep any other association in the account from using the role.
  */
-export function podIdentityTrustPolicy(subject: PodIdentitySubject): PolicyDocument {
-  return serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"], {
-    StringEquals: {
-      "aws:SourceAccount": subject.accountId,
+export function podIdentityTrustPolicy(subject: PodIdentitySubject): TrustPolicyDocument {
+  return serviceTrustPolicy({
+    service: "pods.eks.amazonaws.com",
+    actions: ["sts:AssumeRole", "sts:TagSession"],
+    sourceAccount: subject.accountId,
+    stringEquals: {
       "aws:RequestTag/eks-cluster-name": subject.clusterName,
       "aws:RequestTag/kubernetes-namespace": subject.namespace,
       "aws:RequestTag/kubernetes-service-account": subject.serviceAccount,

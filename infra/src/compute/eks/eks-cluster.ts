@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../environment/environment";
-import { workloadBoundaryArn } from "../../layers/permissions-boundary";
+import { serviceRole } from "../../iam/service-role";
 import {
   ACCESS_POLICIES,
   accessPolicyArn,
@@ -77,21 +77,15 @@ export class EksCluster extends pulumi.ComponentResource {
     }
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent);
-    // Every role the deploy role creates must carry the workload boundary (docs/ci-cd.md).
-    const permissionsBoundary = pulumi.all([partition.partition, identity.accountId]).apply(([part, account]) => workloadBoundaryArn(part, account));
+    const account = { partition: partition.partition, accountId: identity.accountId };
     const managed = (policy: string) => pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policy}`;
     const roleNames = args.accessRoleNames ?? DEFAULT_ACCESS_ROLE_NAMES;
     const nameOfCluster = clusterName(env.name);
 
     // ---- Roles ----
-    this.clusterRole = new aws.iam.Role(
+    this.clusterRole = serviceRole(
       `${name}-cluster-role`,
-      {
-        description: `EKS Auto Mode control plane of ${nameOfCluster}`,
-        permissionsBoundary,
-        assumeRolePolicy: JSON.stringify(clusterTrustPolicy()),
-        tags,
-      },
+      { description: `EKS Auto Mode control plane of ${nameOfCluster}`, account, trust: clusterTrustPolicy, tags },
       parent,
     );
     const clusterPolicies = CLUSTER_ROLE_POLICIES.map(
@@ -102,14 +96,9 @@ export class EksCluster extends pulumi.ComponentResource {
       { role: this.clusterRole.id, policy: pulumi.output(args.kmsKeyArn).apply((key) => JSON.stringify(secretsEncryptionPolicy(key))) },
       parent,
     );
-    this.nodeRole = new aws.iam.Role(
+    this.nodeRole = serviceRole(
       `${name}-node-role`,
-      {
-        description: `Nodes EKS Auto Mode launches for ${nameOfCluster}: image pull and node registration only`,
-        permissionsBoundary,
-        assumeRolePolicy: JSON.stringify(nodeTrustPolicy()),
-        tags,
-      },
+      { description: `Nodes EKS Auto Mode launches for ${nameOfCluster}: image pull and node registration only`, account, trust: nodeTrustPolicy, tags },
       parent,
     );
     const nodePolicies = NODE_ROLE_POLICIES.map(
@@ -168,16 +157,13 @@ export class EksCluster extends pulumi.ComponentResource {
     });
 
     // ---- Pod Identity: External Secrets Operator reads the service's secrets, and nothing else ----
-    this.secretsReaderRole = new aws.iam.Role(
+    this.secretsReaderRole = serviceRole(
       `${name}-secrets-reader`,
       {
         description: `Pod Identity of ${SECRETS_OPERATOR_NAMESPACE}/${SECRETS_OPERATOR_ACCOUNT} in ${nameOfCluster}: reads the service's secrets`,
-        permissionsBoundary,
-        assumeRolePolicy: identity.accountId.apply((accountId) =>
-          JSON.stringify(
-            podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: SECRETS_OPERATOR_NAMESPACE, serviceAccount: SECRETS_OPERATOR_ACCOUNT }),
-          ),
-        ),
+        account,
+        trust: ({ accountId }) =>
+          podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: SECRETS_OPERATOR_NAMESPACE, serviceAccount: SECRETS_OPERATOR_ACCOUNT }),
         tags,
       },
       parent,
@@ -205,14 +191,12 @@ export class EksCluster extends pulumi.ComponentResource {
     );
 
     // ---- Pod Identity: Argo Rollouts reads the metrics its canary analysis judges ----
-    this.metricsReaderRole = new aws.iam.Role(
+    this.metricsReaderRole = serviceRole(
       `${name}-metrics-reader`,
       {
         description: `Pod Identity of ${ROLLOUTS_NAMESPACE}/${ROLLOUTS_ACCOUNT} in ${nameOfCluster}: reads CloudWatch metrics`,
-        permissionsBoundary,
-        assumeRolePolicy: identity.accountId.apply((accountId) =>
-          JSON.stringify(podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: ROLLOUTS_NAMESPACE, serviceAccount: ROLLOUTS_ACCOUNT })),
-        ),
+        account,
+        trust: ({ accountId }) => podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: ROLLOUTS_NAMESPACE, serviceAccount: ROLLOUTS_ACCOUNT }),
         tags,
       },
       parent,

@@ -1,20 +1,18 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { dnsValidatedCertificate } from "../../dns/validated-certificate";
 import type { Environment } from "../../environment/environment";
-import { ALB_LOG_PREFIX, albAccessLogs } from "../alb-access-logs";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
+import { ServiceAlarms } from "../service-alarms";
 import { AMBIENT_NAMESPACE_LABELS, IstioAmbient, istioMeshMetrics } from "../mesh/istio-ambient";
 import { meshAlarm, withMeshAlarm, type MeshMetrics } from "../mesh/mesh-metrics";
-import { ServiceAlarms } from "../service-alarms";
-import { deregistrationDelaySeconds } from "../shutdown-timing";
-import { ALB_TLS_POLICY, originDomainName, READINESS_PATH } from "../web-service";
+import type { CacheEndpoint, DatabaseEndpoint } from "../data-store-endpoints";
+import { originLoadBalancer } from "../origin-load-balancer";
 import { argoRolloutsValues, externalSecretsValues, OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./chart-values";
 import { POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
 import { EksCluster } from "./eks-cluster";
 import { kubeconfig } from "./kubeconfig";
-
+import { kubernetesSdk } from "./kubernetes-sdk";
 
 export interface EksWebServiceArgs {
   readonly environment: Environment;
@@ -35,13 +33,8 @@ export interface EksWebServiceArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** SNS topic every alarm notifies. */
   readonly alertTopicArn: pulumi.Input<string>;
-  readonly database: {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    readonly name: pulumi.Input<string>;
-    readonly masterSecretArn: pulumi.Input<string>;
-  };
-  readonly redis: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<number>; readonly authSecretArn: pulumi.Input<string> };
+  readonly database: DatabaseEndpoint;
+  readonly redis: CacheEndpoint;
   /** Header CloudFront sends to the origin; the HTTPS listener forwards only requests carrying it. No default. */
   readonly originVerifyHeader: OriginVerifyHeader;
   /** What sends the header (the Edge); the rule requiring it changes only after they are deployed. Default: none. */
@@ -110,35 +103,31 @@ export class EksWebService extends pulumi.ComponentResource {
       parent,
     );
 
-    // ---- Load balancer (the origin CloudFront reaches) ----
-    const accessLogs = albAccessLogs(name, env, tags, this);
-    this.loadBalancer = new aws.lb.LoadBalancer(
-      `${name}-alb`,
-      {
-        loadBalancerType: "application",
-        internal: false,
-        subnets: args.publicSubnetIds,
-        securityGroups: [args.albSecurityGroupId],
-        dropInvalidHeaderFields: true,
-        enableDeletionProtection: env.isProduction,
-        accessLogs: { bucket: accessLogs.bucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
-        tags,
-      },
-      { parent: this, dependsOn: accessLogs.ready },
-    );
-    this.targetGroup = new aws.lb.TargetGroup(
-      `${name}-pods`,
+    // ---- The origin CloudFront reaches: the same ALB as on ECS, one target group the pods join ----
+    const origin = originLoadBalancer(
+      name,
       {
         vpcId: args.vpcId,
-        targetType: "ip",
-        protocol: "HTTP",
+        publicSubnetIds: args.publicSubnetIds,
+        albSecurityGroupId: args.albSecurityGroupId,
         port,
-        deregistrationDelay: deregistrationDelaySeconds(env.service.shutdownTimeoutMs),
-        healthCheck: { enabled: true, path: READINESS_PATH, protocol: "HTTP", matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+        targetGroupRoles: ["pods"],
+        shutdownTimeoutMs: env.service.shutdownTimeoutMs,
+        isProduction: env.isProduction,
+        logRetentionDays: env.logRetentionDays,
+        domainName: env.dns.domainName,
+        hostedZoneName: env.dns.hostedZoneName,
+        originVerifyHeader: args.originVerifyHeader,
+        originHeaderSenders: args.originHeaderSenders,
         tags,
       },
-      parent,
+      this,
     );
+    this.loadBalancer = origin.loadBalancer;
+    this.targetGroup = origin.targetGroups[0]!;
+    this.httpsListener = origin.httpsListener;
+    this.productionRule = origin.productionRule;
+
     // Auto Mode nodes (and so the pods) sit in the cluster security group: the ALB may reach the service port only.
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-alb-to-pods`,
@@ -188,69 +177,14 @@ export class EksWebService extends pulumi.ComponentResource {
       );
     }
 
-    const origin = originDomainName(env.dns.domainName);
-    const zone = aws.route53.getZoneOutput({ name: env.dns.hostedZoneName, privateZone: false }, parent);
-    const { validation } = dnsValidatedCertificate(
-      { certificate: `${name}-origin-cert`, record: `${name}-origin-cert-record`, validation: `${name}-origin-cert-validation` },
-      { domainName: origin, zoneId: zone.zoneId, tags },
-      parent,
-      parent,
-    );
-    new aws.lb.Listener(
-      `${name}-http`,
-      {
-        loadBalancerArn: this.loadBalancer.arn,
-        port: 80,
-        protocol: "HTTP",
-        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-        tags,
-      },
-      parent,
-    );
-    this.httpsListener = new aws.lb.Listener(
-      `${name}-https`,
-      {
-        loadBalancerArn: this.loadBalancer.arn,
-        port: 443,
-        protocol: "HTTPS",
-        sslPolicy: ALB_TLS_POLICY,
-        certificateArn: validation.certificateArn,
-        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }],
-        tags,
-      },
-      parent,
-    );
-    this.productionRule = new aws.lb.ListenerRule(
-      `${name}-production-rule`,
-      {
-        listenerArn: this.httpsListener.arn,
-        priority: 100,
-        conditions: [
-          { pathPattern: { values: ["/*"] } },
-          { httpHeader: { httpHeaderName: args.originVerifyHeader.name, values: [args.originVerifyHeader.value] } },
-        ],
-        actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-        tags,
-      },
-      { parent: this, dependsOn: args.originHeaderSenders ?? [] },
-    );
-    new aws.route53.Record(
-      `${name}-origin-record`,
-      {
-        zoneId: zone.zoneId,
-        name: origin,
-        type: "A",
-        aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
-      },
-      parent,
-    );
-
     // ---- Alarms: the same ALB alarms as on ECS; they gate the canary through the chart's analysis ----
     this.albArnSuffix = this.loadBalancer.arnSuffix;
     this.alarms = new ServiceAlarms(
       `${name}-alarms`,
       {
-        environment: env,
+        environmentName: env.name,
+        deployment: env.deployment,
+        service: env.service,
         alertTopicArn: args.alertTopicArn,
         albArnSuffix: this.albArnSuffix,
         targetGroupArnSuffixes: [this.targetGroup.arnSuffix],
@@ -268,7 +202,8 @@ export class EksWebService extends pulumi.ComponentResource {
     );
 
     // ---- Kubernetes: operators, then the service ----
-    this.provider = new k8s.Provider(
+    const kubernetes = kubernetesSdk();
+    this.provider = new kubernetes.Provider(
       `${name}-kubernetes`,
       {
         kubeconfig: pulumi
@@ -282,7 +217,7 @@ export class EksWebService extends pulumi.ComponentResource {
     const onCluster = { parent: this, provider: this.provider };
     const operator = (key: keyof typeof OPERATOR_CHARTS, values: Record<string, unknown>) => {
       const spec = OPERATOR_CHARTS[key];
-      return new k8s.helm.v3.Release(
+      return new kubernetes.helm.v3.Release(
         `${name}-${spec.chart}`,
         {
           name: spec.chart,
@@ -302,16 +237,20 @@ export class EksWebService extends pulumi.ComponentResource {
     // The mesh (mesh.mode istio-ambient): Istio and the Gateway API CRDs before the chart that uses them.
     this.mesh =
       env.mesh.mode === "istio-ambient"
-        ? new IstioAmbient(`${name}-mesh`, { environment: env, clusterSecurityGroupId: this.eks.clusterSecurityGroupId, clusterName: this.eks.clusterName, serviceNamespace: SERVICE_NAMESPACE, tags }, { parent: this, providers: [this.provider] })
+        ? new IstioAmbient(
+            `${name}-mesh`,
+            { environment: env, clusterSecurityGroupId: this.eks.clusterSecurityGroupId, clusterName: this.eks.clusterName, serviceNamespace: SERVICE_NAMESPACE, tags },
+            { parent: this, providers: [this.provider] },
+          )
         : undefined;
     // Pod Security Admission refuses any pod in the service's namespace that is not "restricted" (non-root, no
     // privilege escalation, all capabilities dropped, RuntimeDefault seccomp), whatever the chart's values say.
-    const namespace = new k8s.core.v1.Namespace(
+    const namespace = new kubernetes.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: SERVICE_NAMESPACE, labels: { ...POD_SECURITY_LABELS, ...(this.mesh ? AMBIENT_NAMESPACE_LABELS : {}) } } },
       onCluster,
     );
-    const service = new k8s.helm.v3.Release(
+    const service = new kubernetes.helm.v3.Release(
       `${name}-${serviceName}`,
       {
         name: serviceName,
@@ -353,7 +292,7 @@ export class EksWebService extends pulumi.ComponentResource {
     this.targetGroupArns = this.targetGroup.arn.apply((arn) => [arn]);
     this.targetGroupArnSuffixes = this.targetGroup.arnSuffix.apply((suffix) => [suffix]);
     this.logGroupName = this.eks.logGroup.name;
-    this.originDomainName = pulumi.output(origin);
+    this.originDomainName = pulumi.output(origin.originDomainName);
     // The mesh's own 5xx alarm, on the waypoint's metrics: alerts, and devctl's soak gate waits on it like the others.
     this.meshMetrics = this.mesh ? pulumi.output(istioMeshMetrics(env.name, serviceName)) : undefined;
     const meshAlarmResource = this.meshMetrics ? meshAlarm(`${name}-mesh-5xx-rate`, env, this.meshMetrics, args.alertTopicArn, tags, parent) : undefined;

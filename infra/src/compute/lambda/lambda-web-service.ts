@@ -6,7 +6,7 @@ import { workloadBoundaryArn } from "../../layers/permissions-boundary";
 import { alarmDescription } from "../../observability/runbooks";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
 import { serviceAlarmName, serviceAlarmThresholds } from "../service-alarms";
-import { originDomainName } from "../web-service";
+import { originDomainName } from "../origin-load-balancer";
 import { apiFunctionPolicy, lambdaTrustPolicy, proxyResourceId, rdsProxyPolicy, rdsProxyTrustPolicy, dbUserArn } from "./lambda-policies";
 import {
   aliasRouting,

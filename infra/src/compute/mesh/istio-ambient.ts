@@ -5,11 +5,12 @@
  * carries the pods' traffic over mTLS, and the namespace's waypoint (charts/release-ledger) applies L7 policy.
  */
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../environment/environment";
-import { workloadBoundaryArn } from "../../layers/permissions-boundary";
+import { serviceRole } from "../../iam/service-role";
 import { podIdentityTrustPolicy } from "../eks/cluster-policies";
+import { kubernetesSdk } from "../eks/kubernetes-sdk";
 import type { MeshMetrics } from "./mesh-metrics";
 
 /**
@@ -196,13 +197,14 @@ export class IstioAmbient extends pulumi.ComponentResource {
       );
     }
 
-    this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS_URL }, parent);
+    const kubernetes = kubernetesSdk();
+    this.gatewayApiCrds = new kubernetes.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS_URL }, parent);
 
     const values = istioChartValues(env);
     const releases: Partial<Record<IstioChart, k8s.helm.v3.Release>> = {};
     let previous: pulumi.Resource = this.gatewayApiCrds;
     for (const chart of ISTIO_CHARTS) {
-      const release = new k8s.helm.v3.Release(
+      const release = new kubernetes.helm.v3.Release(
         `${name}-${ISTIO_RELEASE_NAMES[chart]}`,
         {
           name: ISTIO_RELEASE_NAMES[chart],
@@ -225,17 +227,14 @@ export class IstioAmbient extends pulumi.ComponentResource {
     // ---- Mesh metrics to CloudWatch: the CloudWatch agent add-on, allowed to put metrics through Pod Identity ----
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent);
-    const agentRole = new aws.iam.Role(
+    const agentRole = serviceRole(
       `${name}-cloudwatch-agent`,
       {
         description: `CloudWatch agent on ${env.name}'s EKS cluster: the mesh's metrics`,
-        assumeRolePolicy: pulumi
-          .all([identity.accountId, args.clusterName])
-          .apply(([accountId, clusterName]) =>
-            JSON.stringify(podIdentityTrustPolicy({ accountId, clusterName, namespace: CLOUDWATCH_AGENT.namespace, serviceAccount: CLOUDWATCH_AGENT.serviceAccount })),
-          ),
-        permissionsBoundary: pulumi.all([partition.partition, identity.accountId]).apply(([part, account]) => workloadBoundaryArn(part, account)),
-        tags: args.tags,
+        account: { partition: partition.partition, accountId: identity.accountId, clusterName: args.clusterName },
+        trust: ({ accountId, clusterName }) =>
+          podIdentityTrustPolicy({ accountId, clusterName, namespace: CLOUDWATCH_AGENT.namespace, serviceAccount: CLOUDWATCH_AGENT.serviceAccount }),
+        ...(args.tags === undefined ? {} : { tags: args.tags }),
       },
       parent,
     );

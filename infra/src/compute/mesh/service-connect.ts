@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../environment/environment";
+import { serviceRole, type ServiceRoleArgs } from "../../iam/service-role";
 import { ecsInfrastructureTrustPolicy } from "../iam-policies";
 import type { MeshMetrics } from "./mesh-metrics";
 
@@ -104,15 +105,22 @@ export function serviceConnectMetrics(clusterName: string, serviceName: string):
 }
 
 export interface ServiceConnectArgs {
-  readonly environment: Environment;
+  /** Environment name: the namespace, the CA's subject, descriptions. */
+  readonly environmentName: string;
+  /** The environment's region (the proxy's log group lives there). */
+  readonly region: string;
+  /** The environment's mesh settings (mode service-connect; mtls, routes). */
+  readonly mesh: Environment["mesh"];
+  /** The service's settings (its port is the one Service Connect fronts). */
+  readonly service: Environment["service"];
   /** The service's name: discovery name and client alias. */
   readonly serviceName: string;
   /** Log group of the proxy's logs (the service's own). */
   readonly logGroupName: pulumi.Input<string>;
   /** Key that encrypts the TLS private keys ECS keeps in Secrets Manager (only with mesh.mtls). */
   readonly kmsKeyArn: pulumi.Input<string>;
-  /** Permissions boundary every role carries. */
-  readonly permissionsBoundary: pulumi.Input<string>;
+  /** The account the TLS role lives in (its trust policy and permissions boundary). */
+  readonly account: ServiceRoleArgs["account"];
   readonly tags?: Record<string, string>;
 }
 
@@ -131,24 +139,24 @@ export class ServiceConnect extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceConnectArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:compute:ServiceConnect", name, {}, opts);
-    const env = args.environment;
+    const envName = args.environmentName;
     const parent = { parent: this };
     const tags = args.tags;
-    if (env.mesh.mode !== "service-connect") {
-      throw new pulumi.ResourceError(`ServiceConnect needs meshMode service-connect; ${env.name} has ${env.mesh.mode}.`, this);
+    if (args.mesh.mode !== "service-connect") {
+      throw new pulumi.ResourceError(`ServiceConnect needs meshMode service-connect; ${envName} has ${args.mesh.mode}.`, this);
     }
 
     // An HTTP namespace: Service Connect resolves names itself, so no Route 53 private zone is needed (or paid for).
     this.namespace = new aws.servicediscovery.HttpNamespace(
       name,
-      { name: serviceConnectNamespaceName(env.name), description: `Service Connect namespace of ${env.name}`, tags },
+      { name: serviceConnectNamespaceName(envName), description: `Service Connect namespace of ${envName}`, tags },
       parent,
     );
     this.namespaceArn = this.namespace.arn;
     this.ready = [this.namespace];
 
     let tls: pulumi.Output<{ certificateAuthorityArn: string; roleArn: string; kmsKeyArn: string }> | undefined;
-    if (env.mesh.mtls) {
+    if (args.mesh.mtls) {
       const ca = new aws.acmpca.CertificateAuthority(
         `${name}-ca`,
         {
@@ -157,7 +165,7 @@ export class ServiceConnect extends pulumi.ComponentResource {
           certificateAuthorityConfiguration: {
             keyAlgorithm: "EC_prime256v1",
             signingAlgorithm: "SHA256WITHECDSA",
-            subject: { commonName: serviceConnectNamespaceName(env.name), organization: "release-ledger" },
+            subject: { commonName: serviceConnectNamespaceName(envName), organization: "release-ledger" },
           },
           permanentDeletionTimeInDays: 7,
           // ECS's Service Connect TLS policy only issues from CAs it is told it manages.
@@ -181,14 +189,13 @@ export class ServiceConnect extends pulumi.ComponentResource {
         { certificateAuthorityArn: ca.arn, certificate: rootCertificate.certificate, certificateChain: rootCertificate.certificateChain },
         parent,
       );
-      const account = aws.getCallerIdentityOutput({}, parent).accountId;
-      this.tlsRole = new aws.iam.Role(
+      this.tlsRole = serviceRole(
         `${name}-tls-role`,
         {
-          description: `Lets ECS issue and rotate ${args.serviceName}'s Service Connect TLS certificates (${env.name})`,
-          assumeRolePolicy: account.apply((a) => JSON.stringify(ecsInfrastructureTrustPolicy(a))),
-          permissionsBoundary: args.permissionsBoundary,
-          tags,
+          description: `Lets ECS issue and rotate ${args.serviceName}'s Service Connect TLS certificates (${envName})`,
+          account: args.account,
+          trust: ({ accountId }) => ecsInfrastructureTrustPolicy(accountId),
+          ...(tags === undefined ? {} : { tags }),
         },
         parent,
       );
@@ -211,11 +218,11 @@ export class ServiceConnect extends pulumi.ComponentResource {
       .all([this.namespace.arn, args.logGroupName, tls ?? pulumi.output(undefined)])
       .apply(([namespaceArn, logGroupName, tlsSettings]) =>
         serviceConnectConfiguration({
-          environment: env,
+          environment: { mesh: args.mesh, service: args.service },
           namespaceArn,
           serviceName: args.serviceName,
           logGroupName,
-          region: env.awsRegion,
+          region: args.region,
           ...(tlsSettings ? { tls: tlsSettings } : {}),
         }),
       );

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { type Api, type ApiKey, type Role } from "../api";
+import { type Api, type ApiKey, type CreatedApiKey, type Role } from "../api";
 import { dateTime } from "../format";
 import { LoadState, useLoad } from "./use-load";
 
@@ -15,7 +15,7 @@ export function ApiKeysView({ api }: { api: Api }) {
     event.preventDefault();
     setError(undefined);
     try {
-      const key = await api<ApiKey & { key: string }>("/api-keys", { method: "POST", body: { name, role } });
+      const key = await api<CreatedApiKey>("/api-keys", { method: "POST", body: { name, role } });
       setCreated({ name: key.name, key: key.key });
       setName("");
       loaded.reload();

@@ -1,5 +1,6 @@
 import { type Api, type DoraMetrics, type DoraTrend } from "../api";
 import { dateTime, duration, percent } from "../format";
+import { EnvironmentSelect } from "./environment-select";
 import { TrendChart } from "./trend-chart";
 import { LoadState, useLoad } from "./use-load";
 
@@ -51,13 +52,7 @@ export function DoraView({ api, environment, environments, days, onChange }: {
     <section aria-labelledby="dora-title">
       <div class="section-head">
         <h2 id="dora-title">DORA metrics</h2>
-        <label>
-          Environment{" "}
-          <select value={environment} onChange={(e) => onChange((e.target as HTMLSelectElement).value, days)}>
-            <option value="">all environments</option>
-            {environments.map((env) => <option key={env} value={env}>{env}</option>)}
-          </select>
-        </label>
+        <EnvironmentSelect value={environment} environments={environments} allLabel="all environments" onSelect={(env) => onChange(env, days)} />
         <div role="group" aria-label="Window" class="toggle">
           {([30, 90] as const).map((d) => (
             <button type="button" key={d} aria-pressed={d === days} onClick={() => onChange(environment, d)}>{`${d} days`}</button>

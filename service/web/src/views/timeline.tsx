@@ -1,5 +1,6 @@
 import { type Api, type Release } from "../api";
 import { dateTime, STATUS_LABEL } from "../format";
+import { EnvironmentSelect } from "./environment-select";
 import { LoadState, useLoad } from "./use-load";
 
 const MARK: Record<Release["status"], string> = { started: "…", succeeded: "✓", failed: "✕", rolled_back: "↩" };
@@ -24,12 +25,7 @@ export function TimelineView({ api, environment, environments, onEnvironment, on
     <section aria-labelledby="timeline-title">
       <div class="section-head">
         <h2 id="timeline-title">Release timeline</h2>
-        <label>
-          Environment{" "}
-          <select value={environment} onChange={(e) => onEnvironment((e.target as HTMLSelectElement).value)}>
-            {environments.map((env) => <option key={env} value={env}>{env}</option>)}
-          </select>
-        </label>
+        <EnvironmentSelect value={environment} environments={environments} onSelect={onEnvironment} />
         <button type="button" class="secondary" onClick={loaded.reload}>Refresh</button>
       </div>
       <LoadState loaded={loaded} what="the timeline" />

@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { alertSubscriptionName, validateAlertEmails } from "./alert-subscriptions";
 import { alertTopicPolicy, foundationKeyPolicy } from "./policies";
 
-export interface FoundationsArgs {
+/** Type token of KeyAndAlertTopic, unchanged since the component was called Foundations (see the constructor). */
+export const FOUNDATIONS_TYPE = "platform:network:Foundations";
+
+export interface KeyAndAlertTopicArgs {
   /** Region the key and topic live in (the environment's awsRegion); used in the service principals. */
   readonly region: string;
   /** Addresses subscribed to the alert topic by e-mail; at least one. No default. */
@@ -17,17 +20,19 @@ export interface FoundationsArgs {
 }
 
 /**
- * Environment-wide foundations the later layers need: the customer-managed KMS key (rotation on) for logs,
- * secrets and data at rest, and the encrypted SNS topic every alarm notifies.
+ * The environment's customer-managed KMS key (rotation on) for logs, secrets and data at rest, and the encrypted
+ * SNS topic every alarm notifies: what the later layers need before anything else.
  */
-export class Foundations extends pulumi.ComponentResource {
+export class KeyAndAlertTopic extends pulumi.ComponentResource {
   public readonly kmsKeyArn: pulumi.Output<string>;
   public readonly kmsKeyId: pulumi.Output<string>;
   public readonly kmsAliasName: pulumi.Output<string>;
   public readonly alertTopicArn: pulumi.Output<string>;
 
-  constructor(name: string, args: FoundationsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("platform:network:Foundations", name, {}, opts);
+  constructor(name: string, args: KeyAndAlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The type token keeps the component's first name, Foundations: it is part of the URN of the key, its alias,
+    // the topic and the subscriptions, and a new token would make every deployed environment re-address them.
+    super(FOUNDATIONS_TYPE, name, {}, opts);
     let emails: string[];
     try {
       emails = validateAlertEmails(args.alertEmails);

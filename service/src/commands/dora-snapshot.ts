@@ -2,11 +2,11 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config";
 import { runDoraSnapshotJob } from "../dora/job";
 
-const USAGE = "usage: node dist/cli/dora-snapshot.js [--scheduled-time <ISO 8601 time>]";
+const USAGE = "usage: node dist/commands/dora-snapshot.js [--scheduled-time <ISO 8601 time>]";
 
 /**
  * `pnpm --filter @platform/service dora-snapshot`: the nightly DORA snapshot as a plain command, for a
- * scheduled ECS task or Kubernetes CronJob (the image holds it as dist/cli/dora-snapshot.js). The same
+ * scheduled ECS task or Kubernetes CronJob (the image holds it as dist/commands/dora-snapshot.js). The same
  * configuration as the service; --scheduled-time makes repeated runs for one schedule time do nothing.
  */
 async function main(): Promise<void> {

@@ -1,0 +1,182 @@
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { dnsValidatedCertificate } from "../dns/validated-certificate";
+import { ALB_LOG_PREFIX, albAccessLogs } from "./alb-access-logs";
+import type { OriginVerifyHeader } from "./origin-verify";
+import { deregistrationDelaySeconds } from "./shutdown-timing";
+
+/** TLS policy of the HTTPS listener: TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
+export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Path the target groups health-check: readiness (database reachable, migrations applied). */
+export const READINESS_PATH = "/readyz";
+/** Host name the ALB answers on (CloudFront's origin): origin.<domainName>. */
+export function originDomainName(domainName: string): string {
+  return `origin.${domainName}`;
+}
+
+export interface OriginLoadBalancerArgs {
+  readonly vpcId: pulumi.Input<string>;
+  /** Subnets of the internet-facing ALB. */
+  readonly publicSubnetIds: pulumi.Input<string[]>;
+  readonly albSecurityGroupId: pulumi.Input<string>;
+  /** Port the service listens on in its task or pod: the target groups' port and health-check port. */
+  readonly port: number;
+  /**
+   * Roles of the target groups, one group each (`${name}-<role>`). Two roles mean blue/green: the rule forwards
+   * 100/0 and leaves the weights to whoever shifts traffic during a deployment. No default.
+   */
+  readonly targetGroupRoles: readonly [string] | readonly [string, string];
+  /** The service's drain time (SHUTDOWN_TIMEOUT_MS): the target groups keep a deregistering target that long + 5 s. */
+  readonly shutdownTimeoutMs: number;
+  /** Production: the ALB is deletion-protected and its log bucket is never emptied on delete. */
+  readonly isProduction: boolean;
+  /** Days the ALB access logs are kept. */
+  readonly logRetentionDays: number;
+  /** The environment's domain: the ALB answers on origin.<domainName>, with a DNS-validated certificate. */
+  readonly domainName: string;
+  /** Public hosted zone that holds domainName. */
+  readonly hostedZoneName: string;
+  /** Header CloudFront sends with a secret value; the HTTPS listener forwards only requests carrying it. No default. */
+  readonly originVerifyHeader: OriginVerifyHeader;
+  /**
+   * What sends the header (the Edge): the rule that requires it changes only after they are deployed, so
+   * introducing or rotating the secret never refuses CloudFront's requests mid-rollout. Default: none.
+   */
+  readonly originHeaderSenders?: pulumi.Input<pulumi.Resource>[] | undefined;
+  readonly tags?: Record<string, string> | undefined;
+}
+
+export interface OriginLoadBalancer {
+  readonly loadBalancer: aws.lb.LoadBalancer;
+  /** In the order of targetGroupRoles. */
+  readonly targetGroups: aws.lb.TargetGroup[];
+  readonly httpListener: aws.lb.Listener;
+  readonly httpsListener: aws.lb.Listener;
+  /** The HTTPS listener's one forwarding rule: only requests carrying the origin-verify header. */
+  readonly productionRule: aws.lb.ListenerRule;
+  /** origin.<domainName>: the name CloudFront reaches the ALB by. */
+  readonly originDomainName: string;
+}
+
+/** Health check of every target group: readiness, so a task without its database takes no traffic. */
+export function targetGroupArgs(args: Pick<OriginLoadBalancerArgs, "vpcId" | "port" | "shutdownTimeoutMs" | "tags">): aws.lb.TargetGroupArgs {
+  return {
+    vpcId: args.vpcId,
+    targetType: "ip",
+    protocol: "HTTP",
+    port: args.port,
+    deregistrationDelay: deregistrationDelaySeconds(args.shutdownTimeoutMs),
+    healthCheck: { enabled: true, path: READINESS_PATH, protocol: "HTTP", matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+    tags: args.tags,
+  };
+}
+
+/**
+ * The origin CloudFront reaches, whatever runs behind it: an internet-facing ALB with access logs, its target
+ * groups, origin.<domain> with a DNS-validated certificate, HTTP redirected to HTTPS, and an HTTPS listener that
+ * answers 403 unless the origin-verify header is present. A function, not a component: its resources keep the
+ * caller's logical names (`${name}-alb`, `${name}-<role>`, `${name}-https`, ...) and parent.
+ */
+export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, parent: pulumi.Resource): OriginLoadBalancer {
+  const opts = { parent };
+  const tags = args.tags;
+  const accessLogs = albAccessLogs(name, { isProduction: args.isProduction, logRetentionDays: args.logRetentionDays }, tags, parent);
+  const loadBalancer = new aws.lb.LoadBalancer(
+    `${name}-alb`,
+    {
+      loadBalancerType: "application",
+      internal: false,
+      subnets: args.publicSubnetIds,
+      securityGroups: [args.albSecurityGroupId],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: args.isProduction,
+      accessLogs: { bucket: accessLogs.bucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
+      tags,
+    },
+    { parent, dependsOn: accessLogs.ready },
+  );
+  const groupArgs = targetGroupArgs(args);
+  const targetGroups = args.targetGroupRoles.map((role) => new aws.lb.TargetGroup(`${name}-${role}`, groupArgs, opts));
+  const [first, second] = targetGroups;
+
+  const origin = originDomainName(args.domainName);
+  const zone = aws.route53.getZoneOutput({ name: args.hostedZoneName, privateZone: false }, opts);
+  const { validation } = dnsValidatedCertificate(
+    { certificate: `${name}-origin-cert`, record: `${name}-origin-cert-record`, validation: `${name}-origin-cert-validation` },
+    { domainName: origin, zoneId: zone.zoneId, tags },
+    opts,
+    opts,
+  );
+  const httpListener = new aws.lb.Listener(
+    `${name}-http`,
+    {
+      loadBalancerArn: loadBalancer.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      tags,
+    },
+    opts,
+  );
+  const httpsListener = new aws.lb.Listener(
+    `${name}-https`,
+    {
+      loadBalancerArn: loadBalancer.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: ALB_TLS_POLICY,
+      certificateArn: validation.certificateArn,
+      // Only the production rule forwards, and only requests from our CloudFront (the origin-verify header);
+      // anything that reaches the ALB otherwise gets a 403.
+      defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }],
+      tags,
+    },
+    opts,
+  );
+
+  // One rule whatever the number of target groups, so switching rolling <-> blue/green renames nothing. With two
+  // groups it is the rule the deployment moves the weights on, so the header condition holds at every step.
+  const productionRule = new aws.lb.ListenerRule(
+    `${name}-production-rule`,
+    {
+      listenerArn: httpsListener.arn,
+      priority: 100,
+      conditions: [
+        { pathPattern: { values: ["/*"] } },
+        { httpHeader: { httpHeaderName: args.originVerifyHeader.name, values: [args.originVerifyHeader.value] } },
+      ],
+      actions: second
+        ? [
+            {
+              type: "forward",
+              forward: {
+                targetGroups: [
+                  { arn: first!.arn, weight: 100 },
+                  { arn: second.arn, weight: 0 },
+                ],
+              },
+            },
+          ]
+        : [{ type: "forward", targetGroupArn: first!.arn }],
+      tags,
+    },
+    {
+      parent,
+      // The deployment owns the weights once it starts; Pulumi must not put them back.
+      ignoreChanges: second ? ["actions"] : [],
+      dependsOn: args.originHeaderSenders ?? [],
+    },
+  );
+
+  new aws.route53.Record(
+    `${name}-origin-record`,
+    {
+      zoneId: zone.zoneId,
+      name: origin,
+      type: "A",
+      aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }],
+    },
+    opts,
+  );
+  return { loadBalancer, targetGroups, httpListener, httpsListener, productionRule, originDomainName: origin };
+}
