@@ -129,7 +129,8 @@ async function arrivalsQuiet(server: FastifyInstance["server"]): Promise<void> {
 
 const trustNearest = (hops: number) => (_address: string, hop: number) => hop < hops;
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// `=`, `+` and `/` for API Gateway's request ids (base64), so the request log and the access log share the id.
+const REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
 
 export function serverOptions(config: Config, logStream: { write(line: string): void } = stdoutLog): FastifyServerOptions {
   return {

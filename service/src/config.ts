@@ -23,9 +23,10 @@ export interface DatabaseConfig {
   /**
    * MIGRATION_PGUSER / MIGRATION_PGPASSWORD: who runs the startup migration (the RDS master user, injected at
    * task start). It also creates the application user (PGUSER, with PGPASSWORD) if missing, with data rights
-   * only. Unset: the migration runs as PGUSER.
+   * only. Unset: the migration runs as PGUSER. MIGRATION_PGHOST: where it connects, when not PGHOST (on Lambda,
+   * PGHOST is RDS Proxy, which admits IAM tokens only, so the migration goes to the instance itself).
    */
-  readonly migration?: { readonly user: string; readonly password: string };
+  readonly migration?: { readonly user: string; readonly password: string; readonly host?: string };
   /**
    * DB_AUTH=iam: no password; each new connection signs an RDS IAM token for this target (src/db/iam-auth.ts).
    * Unset (DB_AUTH=password, the default): PGPASSWORD or the URL's password.
@@ -250,8 +251,11 @@ function readDatabaseConnection(r: Reader): DatabaseConfig {
   if ((migrationUser === undefined) !== (migrationPassword === undefined)) {
     r.problems.push("MIGRATION_PGUSER and MIGRATION_PGPASSWORD go together: set both (the migration's user) or neither");
   }
+  const migrationHost = r.str("MIGRATION_PGHOST");
   return {
-    ...(migrationUser !== undefined && migrationPassword !== undefined ? { migration: { user: migrationUser, password: migrationPassword } } : {}),
+    ...(migrationUser !== undefined && migrationPassword !== undefined
+      ? { migration: { user: migrationUser, password: migrationPassword, ...(migrationHost === undefined ? {} : { host: migrationHost }) } }
+      : {}),
     connection: { host, port, database, user, password: r.str("PGPASSWORD"), ssl: sslFor(r.str("PGSSLMODE"), r) },
     description: `postgres://${user ?? "?"}@${host}:${port}/${database}`,
     ...common,

@@ -79,3 +79,11 @@ describe("latency buckets", () => {
     expect(distinct.size).toBeLessThanOrEqual(100);
   });
 });
+
+describe("the migration's own host (Lambda: PGHOST is RDS Proxy, which admits IAM tokens only)", () => {
+  it("connects the migration to MIGRATION_PGHOST when set, to PGHOST otherwise", () => {
+    const base = { PGHOST: "proxy.example", PGUSER: "ledger_app", MIGRATION_PGUSER: "admin", MIGRATION_PGPASSWORD: "pw" };
+    expect(loadConfig({ ...base, MIGRATION_PGHOST: "db.example" }).database.migration).toEqual({ user: "admin", password: "pw", host: "db.example" });
+    expect(loadConfig(base).database.migration).toEqual({ user: "admin", password: "pw" });
+  });
+});

@@ -5,6 +5,8 @@ import { riskFlags } from "../report/risk-flags";
 import { printPreviewReport, collectPreviewReport, previewJson } from "../report/preview-report";
 import { confirmProduction } from "./confirm";
 import { prepare, printResult, progressFor, type Action } from "./context";
+import { REPOSITORY_ROOT } from "@platform/infra/environment";
+import { archiveRunningIn, LAMBDA_ARCHIVE_KEY } from "./lambda-release";
 import { digestOf, releaseCompute, runningImage } from "./release";
 
 export interface PromoteOptions {
@@ -39,8 +41,10 @@ export const runPromote: Action<PromoteOptions> = async (options, context) => {
   const target = await prepare(options.to, context);
   const { io } = target;
   const sourceOutputs = await source.services.engine.outputs({ environment: source.environment.name, layer: "compute" });
-  const image = sourceOutputs.imageRef;
-  const digest = digestOf(image);
+  // Lambda: the code the source runs, rebuilt here from the same commit (reproducible) and checked by digest.
+  const lambda = target.environment.compute.platform === "lambda" ? await archiveRunningIn(source.environment.name, sourceOutputs, REPOSITORY_ROOT) : undefined;
+  const image = lambda ? `code ${lambda.digest}` : sourceOutputs.imageRef;
+  const digest = lambda ? lambda.digest : digestOf(image);
   if (typeof image !== "string" || !digest) {
     throw new DevctlError(
       "OPERATION_FAILED",
@@ -56,7 +60,8 @@ export const runPromote: Action<PromoteOptions> = async (options, context) => {
   io.err(`promoting ${image} from ${source.environment.name} to ${target.environment.name}${current ? ` (now ${current})` : ""}`);
 
   if (options.preview) {
-    const preview = await target.services.engine.preview(ref, { configOverrides: { [IMAGE_CONFIG_KEY]: image }, onProgress: progressFor(io, `${ref.environment}/compute`) });
+    const overrides: Record<string, string> = lambda ? { [LAMBDA_ARCHIVE_KEY]: lambda.archive } : { [IMAGE_CONFIG_KEY]: image };
+    const preview = await target.services.engine.preview(ref, { configOverrides: overrides, onProgress: progressFor(io, `${ref.environment}/compute`) });
     const report = collectPreviewReport("preview", [
       { environment: target.environment.name, production: target.environment.isProduction, layers: [{ layer: "compute", status: "ok", counts: preview.counts, steps: preview.steps, risks: riskFlags(preview.steps) }] },
     ]);
@@ -89,9 +94,10 @@ export const runPromote: Action<PromoteOptions> = async (options, context) => {
   }
   const outcome = await releaseCompute(target, {
     action: "promote",
-    image,
+    image: lambda ? undefined : image,
+    ...(lambda ? { archive: lambda.archive } : {}),
     message: `devctl promote ${target.environment.name} --from ${source.environment.name} ${image}`,
   });
   const result = { command: "promote", from: source.environment.name, to: target.environment.name, image, digest, applied: true, deployment: outcome.deployment, backup: outcome.backup };
-  printResult(io, options.json, result, () => `promoted ${image} from ${source.environment.name} to ${target.environment.name} (ECS deployment ${outcome.deployment})\n`);
+  printResult(io, options.json, result, () => `promoted ${image} from ${source.environment.name} to ${target.environment.name} (${lambda ? "alias" : "ECS deployment"} ${outcome.deployment})\n`);
 };

@@ -3,6 +3,7 @@ import { IMAGE_CONFIG_KEY, type Engine, type StackRef, type UpdateOutcome } from
 import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger/ledger-client";
 import { ECS_WORDS, type DeploymentResult, type TrafficReport } from "../services/services";
 import { withBackup } from "./backup";
+import { releaseLambda } from "./lambda-release";
 import { progressFor, type ActionContext } from "./context";
 
 export type ReleaseAction = "up" | "promote" | "rollback";
@@ -15,6 +16,8 @@ export interface ReleaseRequest {
   readonly settings?: Readonly<Record<string, string>>;
   /** Attached to the update in the stack's history. */
   readonly message: string;
+  /** lambda: the code archive to deploy (platform-compute:lambdaArchive); undefined keeps the stack's. */
+  readonly archive?: string;
 }
 
 export interface ReleaseOutcome {
@@ -56,6 +59,8 @@ export async function imageUpWouldPin(engine: Engine, environment: { readonly na
  * state matches what runs, then fails with DEPLOYMENT_ROLLED_BACK. Records the release in the ledger.
  */
 export async function releaseCompute(context: ActionContext, request: ReleaseRequest): Promise<ReleaseOutcome> {
+  // Lambda has no rollout to watch: devctl moves the function's alias itself.
+  if (context.environment.compute.platform === "lambda") return releaseLambda(context, request);
   const { io, environment, services } = context;
   const { engine } = services;
   const ref: StackRef = { environment: environment.name, layer: "compute" };

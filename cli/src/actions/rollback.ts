@@ -1,6 +1,7 @@
-import { IMAGE_CONFIG_KEY } from "../engine/engine";
+import { IMAGE_CONFIG_KEY, type StackOutputs, type UpdateRecord } from "../engine/engine";
 import { confirmProduction } from "./confirm";
-import { prepare, printResult, type Action } from "./context";
+import { prepare, printResult, type Action, type ActionContext } from "./context";
+import { chooseLambdaRollbackTarget, LAMBDA_LIVE_VERSION_KEY, lambdaStateOf } from "./lambda-release";
 import { releaseCompute } from "./release";
 import { chooseRollbackTarget } from "./rollback-target";
 
@@ -18,6 +19,7 @@ export const runRollback: Action<RollbackOptions> = async (options, context) => 
   const ref = { environment: environment.name, layer: "compute" as const };
   const history = await services.engine.history(ref);
   const outputs = await services.engine.outputs(ref);
+  if (environment.compute.platform === "lambda") return rollbackLambda(options, action, history, outputs);
   const current = typeof outputs.imageRef === "string" ? outputs.imageRef : await services.engine.getConfig(ref, IMAGE_CONFIG_KEY);
   const target = chooseRollbackTarget(history, current, options.to);
   io.err(`rolling ${environment.name} back to release ${target.record.version} (${target.image}, deployed ${target.record.startTime.toISOString()})`);
@@ -42,3 +44,19 @@ export const runRollback: Action<RollbackOptions> = async (options, context) => 
   const result = { command: "rollback", environment: environment.name, release: target.record.version, image: target.image, warnings, deployment: outcome.deployment, backup: outcome.backup };
   printResult(io, options.json, result, () => `rolled ${environment.name} back to release ${target.record.version} (${target.image})\n`);
 };
+
+/** Lambda: versions are immutable, so a rollback moves the alias to the version a past release served. */
+async function rollbackLambda(options: RollbackOptions, action: ActionContext, history: readonly UpdateRecord[], outputs: StackOutputs): Promise<void> {
+  const { io, environment } = action;
+  const target = chooseLambdaRollbackTarget(history, lambdaStateOf(outputs)?.liveVersion, options.to);
+  io.err(`rolling ${environment.name} back to release ${target.record.version}: version ${target.version} of the function (deployed ${target.record.startTime.toISOString()})`);
+  await confirmProduction(environment, io, { yes: options.yes, action: `move the alias to version ${target.version} in` });
+  const outcome = await releaseCompute(action, {
+    action: "rollback",
+    image: undefined,
+    settings: { [LAMBDA_LIVE_VERSION_KEY]: target.version },
+    message: `devctl rollback ${environment.name} to release ${target.record.version}: lambda version ${target.version}`,
+  });
+  const result = { command: "rollback", environment: environment.name, release: target.record.version, lambdaVersion: target.version, warnings: [], deployment: outcome.deployment, backup: outcome.backup };
+  printResult(io, options.json, result, () => `rolled ${environment.name} back to release ${target.record.version} (function version ${target.version})\n`);
+}

@@ -90,7 +90,9 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
       progress(`data: recovery environment of ${environment.recovery.of}: database restored from its backups replicated to ${environment.awsRegion} (placeholder ${source}), latest restorable time`);
       programOptions = { restore: { sourceAutomatedBackupsArn: source } };
     }
-    if (layer === "compute") {
+    if (layer === "compute" && environment.compute.platform === "lambda") {
+      progress("compute: lambda: the function's code is the archive service/dist/lambda/api.zip (a plan does not read it)");
+    } else if (layer === "compute") {
       const image = promotedImage(options.programRoot, environment.name);
       progress(image ? `compute: image pinned in stacks/compute/Pulumi.${environment.name}.yaml: ${image}` : "compute: no pinned image, so the program builds it (a mock digest)");
       programOptions = { image };

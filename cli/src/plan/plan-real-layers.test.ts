@@ -117,3 +117,31 @@ describe("devctl plan staging-eks: the eks platform in the plan", () => {
     expect(elapsedMs).toBeLessThan(3_000);
   });
 });
+
+describe("devctl plan staging-lambda: the lambda platform in the plan", () => {
+  let code: number;
+  let doc: PlanDocument;
+  const ofType = (type: string) => doc.layers[2]!.resources.filter((r) => r.type === type);
+
+  beforeAll(async () => {
+    const io = recordingIo();
+    code = await main(["plan", "staging-lambda", "--json"], io);
+    doc = JSON.parse(io.stdout.join("\n")) as PlanDocument;
+  }, 120_000);
+
+  it("passes the policy pack, lambda rules included, on all three layers", () => {
+    expect(doc.layers.map((l) => l.project)).toEqual(["platform-network", "platform-data", "platform-compute"]);
+    expect(doc.violations.filter((v) => v.level === "mandatory")).toEqual([]);
+    expect(code).toBe(ExitCode.Success);
+  });
+
+  it("shows the function, its alias, the HTTP API and RDS Proxy, and no image, ECS service or load balancer", () => {
+    // The service and, on every platform, the nightly DORA snapshot.
+    expect(ofType("aws:lambda/function:Function").map((f) => f.inputs.name)).toEqual(expect.arrayContaining(["staging-lambda-release-ledger-api"]));
+    expect(ofType("aws:lambda/alias:Alias")).toHaveLength(1);
+    expect(ofType("aws:apigatewayv2/stage:Stage")).toHaveLength(1);
+    expect(ofType("aws:rds/proxy:Proxy")).toHaveLength(1);
+    expect([...ofType("aws:ecs/service:Service"), ...ofType("aws:lb/loadBalancer:LoadBalancer"), ...ofType("aws:ecr/repository:Repository")]).toEqual([]);
+    expect(doc.layers[2]!.outputs).toMatchObject({ platform: "lambda", imageRef: null, albArn: null });
+  });
+});

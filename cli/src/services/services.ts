@@ -92,6 +92,8 @@ export interface Services {
   readonly commitSha: () => Promise<string | undefined>;
   /** RDS look-ups for `devctl dr`; absent where no action needs them. */
   readonly backups?: BackupCatalog;
+  /** Waits (a Lambda canary's bake); default a timer. Tests inject one that returns at once. */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** CloudFront and Route 53 calls for `devctl dr cutover`; absent where no action needs them. */
   readonly edge?: EdgeControl;
   /** Smoke checks against a base URL (default: devctl smoke's checks); tests inject a fake. */

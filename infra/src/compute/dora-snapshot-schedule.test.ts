@@ -146,7 +146,7 @@ describe("DoraSnapshotSchedule", () => {
     const source = await assets["dora-snapshot.js"]!.text;
     const sandbox = { exports: {} as { handler?: () => Promise<unknown> } };
     runInNewContext(source, sandbox);
-    await expect(sandbox.exports.handler!()).rejects.toThrow(/dora-snapshot Lambda bundle was not built .* doraSnapshotCode/);
+    await expect(sandbox.exports.handler!()).rejects.toThrow(/dora-snapshot Lambda bundle was not built .* bundle:lambda/);
   });
 
   it("refuses a window outside 1 to 365 days", async () => {

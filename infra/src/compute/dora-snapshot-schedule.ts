@@ -17,12 +17,16 @@ export const DORA_SNAPSHOT_SCHEDULE_INPUT = JSON.stringify({
   attemptNumber: "<aws.scheduler.attempt-number>",
 });
 
+/** Where `pnpm --filter @platform/service bundle:lambda` writes the job's archive (repository-relative), and its handler. */
+export const DORA_SNAPSHOT_ARCHIVE_PATH = "service/dist/lambda/dora-snapshot.zip";
+export const DORA_SNAPSHOT_BUNDLED_HANDLER = "dist/lambda/dora-snapshot.handler";
+
 /**
- * Code for a deploy made before the bundle is wired in: the function fails every run with this message, so the
- * failure alarm says what is missing, and the API keeps answering live (it never serves a snapshot that is absent).
+ * Code for a deploy made without the bundle: the function fails every run with this message, so the failure
+ * alarm says what is missing, and the API keeps answering live (it never serves a snapshot that is absent).
  */
 export function unbundledJob(entry: string): pulumi.asset.AssetArchive {
-  const message = `the ${entry} Lambda bundle was not built into this deploy: pass the bundled archive as the compute program's doraSnapshotCode`;
+  const message = `the ${entry} Lambda bundle was not built before this deploy: run pnpm --filter @platform/service bundle:lambda, then deploy again`;
   return new pulumi.asset.AssetArchive({
     [`${entry}.js`]: new pulumi.asset.StringAsset(`exports.handler = async () => { throw new Error(${JSON.stringify(message)}); };\n`),
   });

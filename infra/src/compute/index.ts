@@ -22,6 +22,8 @@ export { requestsPerTaskMetric, serviceScaling, type ServiceScalingArgs } from "
 export { ImageReplication, replicationRolePolicy, replicationTrustPolicy, type ImageReplicationArgs } from "./image-replication";
 export {
   DEFAULT_DORA_SNAPSHOT_SCHEDULE,
+  DORA_SNAPSHOT_ARCHIVE_PATH,
+  DORA_SNAPSHOT_BUNDLED_HANDLER,
   DORA_SNAPSHOT_SCHEDULE_INPUT,
   DoraSnapshotSchedule,
   doraSnapshotEnvironment,

@@ -71,6 +71,15 @@ export interface Environment {
       readonly endpointPublicAccess: boolean;
       readonly publicAccessCidrs: readonly string[];
     };
+    /** Lambda settings; read only when platform is lambda. */
+    readonly lambda: {
+      readonly memoryMb: number;
+      readonly timeoutSeconds: number;
+      /** Concurrent executions kept for this function, and its ceiling (protects the account and the database). */
+      readonly reservedConcurrency: number;
+      /** API Gateway's stage throttle: steady requests per second and the burst above it. */
+      readonly throttle: { readonly ratePerSecond: number; readonly burst: number };
+    };
   };
   /** The service mesh, the same shape on every platform; which modes a platform runs is checked on load. */
   readonly mesh: {
@@ -150,6 +159,12 @@ export function toEnvironment(name: string, file: string, s: Settings, recoveryO
         nodePools: [...s.eksNodePools],
         endpointPublicAccess: s.eksEndpointPublicAccess,
         publicAccessCidrs: [...s.eksPublicAccessCidrs],
+      },
+      lambda: {
+        memoryMb: s.lambdaMemoryMb,
+        timeoutSeconds: s.lambdaTimeoutSeconds,
+        reservedConcurrency: s.lambdaReservedConcurrency,
+        throttle: { ratePerSecond: s.apiThrottleRatePerSecond, burst: s.apiThrottleBurst },
       },
     },
     mesh: { mode: s.meshMode, mtls: s.meshMtls, routes: s.meshRoutes.map(parseMeshRoute) },

@@ -341,7 +341,30 @@ describe("the compute platform", () => {
         endpointPublicAccess: false,
         publicAccessCidrs: [],
       },
+      lambda: expect.any(Object) as unknown,
     });
+  });
+
+  it("loads the staging-lambda example: the function's size, reserved concurrency and the API's throttle", () => {
+    const env = loadEnvironment("staging-lambda");
+    expect(env.compute.platform).toBe("lambda");
+    expect(env.compute.lambda).toEqual({ memoryMb: 1024, timeoutSeconds: 20, reservedConcurrency: 20, throttle: { ratePerSecond: 50, burst: 100 } });
+  });
+
+  it.each([
+    ["platform:lambdaMemoryMb", 64, "must be from 128 to 10240"],
+    ["platform:lambdaTimeoutSeconds", 30, "must be from 1 to 29"],
+    ["platform:lambdaReservedConcurrency", 0, "must be from 1 to 1000"],
+    ["platform:apiThrottleBurst", 10, "is below apiThrottleRatePerSecond (100)"],
+    ["platform:lambdaReservedConcurrency", 5, "is too low for production; reserve at least 10"],
+  ])("rejects %s = %j on the lambda platform, saying what is allowed", (key, value, message) => {
+    const dir = scratch((c) => {
+      c["platform:computePlatform"] = "lambda";
+      c[key] = value;
+    });
+    const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
+    expect(error.problems[0]).toMatchObject({ key, value: JSON.stringify(value) });
+    expect(error.problems[0]?.message).toContain(message);
   });
 
   it("accepts production's shape on EKS", () => {
@@ -355,7 +378,7 @@ describe("the compute platform", () => {
   });
 
   it.each([
-    ["platform:computePlatform", "lambda", "must be one of: ecs, eks"],
+    ["platform:computePlatform", "fargate", "must be one of: ecs, eks, lambda"],
     ["platform:eksKubernetesVersion", "1.9", 'a Kubernetes minor version EKS supports, quoted, such as "1.35"'],
     ["platform:eksSupportType", "FOREVER", "must be one of: STANDARD, EXTENDED"],
     ["platform:eksNodePools", ["system"], "must include general-purpose"],

@@ -107,7 +107,7 @@ export const settingsSchema = z
         }),
       { error: "must be a list of Key=Value strings" },
     ),
-    computePlatform: oneOf(["ecs", "eks"] as const),
+    computePlatform: oneOf(["ecs", "eks", "lambda"] as const),
     // Versions EKS offers standard or extended support for; the pattern only keeps typos out, EKS has the last word.
     eksKubernetesVersion: str(/^1\.(2[89]|3\d)$/, 'a Kubernetes minor version EKS supports, quoted, such as "1.35"'),
     eksSupportType: oneOf(["STANDARD", "EXTENDED"] as const),
@@ -123,6 +123,13 @@ export const settingsSchema = z
       }),
       { error: "must be a list of IPv4 CIDRs" },
     ),
+    // Lambda settings (platform lambda). 10,240 MB is Lambda's largest size; above 1,769 MB a function gets more than one vCPU.
+    lambdaMemoryMb: int(128, 10240),
+    // API Gateway HTTP APIs wait at most 30 s for an integration, so a longer function timeout would never be seen.
+    lambdaTimeoutSeconds: int(1, 29),
+    lambdaReservedConcurrency: int(1, 1000),
+    apiThrottleRatePerSecond: int(1, 10000),
+    apiThrottleBurst: int(1, 5000),
     meshMode: oneOf(MESH_MODES),
     meshMtls: bool(),
     meshRoutes: z.array(
@@ -175,6 +182,13 @@ export const settingsSchema = z
     }
     for (const mesh of meshSettingsProblems(s)) problem(mesh.key, mesh.message);
 
+    if (s.computePlatform === "lambda" && s.apiThrottleBurst < s.apiThrottleRatePerSecond) {
+      problem(
+        "apiThrottleBurst",
+        `is below apiThrottleRatePerSecond (${s.apiThrottleRatePerSecond}); API Gateway would refuse a second's worth of steady traffic arriving at once, so make it at least ${s.apiThrottleRatePerSecond}`,
+      );
+    }
+
     if (s.tier !== "production") return;
     // Production rules: what "highly available" and "RPO 15 min / RTO 1 h" mean in settings.
     if (s.azCount < 3) problem("azCount", "is too few for production; production needs at least 3 availability zones");
@@ -192,6 +206,9 @@ export const settingsSchema = z
     }
     if (s.redisReplicaCount < 1) problem("redisReplicaCount", "must be at least 1 in production for automatic failover");
     if (s.serviceMinTasks < 2) problem("serviceMinTasks", "must be at least 2 in production so one task can fail");
+    if (s.computePlatform === "lambda" && s.lambdaReservedConcurrency < 10) {
+      problem("lambdaReservedConcurrency", "is too low for production; reserve at least 10 concurrent executions so a burst is not throttled");
+    }
     if (s.deploymentStrategy === "rolling") {
       problem("deploymentStrategy", "must be canary or linear in production (progressive, with alarm rollback)");
     }

@@ -81,27 +81,50 @@ export interface AlarmRef {
   kind: AlarmKind;
 }
 
+/** Where the service runs (the environment's computePlatform). */
+export type ComputePlatform = "ecs" | "eks" | "lambda";
+
+/** What only the lambda platform has: devctl moves the alias between published versions. */
+export interface LambdaComputeOutputs {
+  functionName: string;
+  /** The alias API Gateway invokes. */
+  aliasName: string;
+  /** The version the alias sends its main share to. */
+  liveVersion: string;
+  /** The version the last update published (the canary while it differs from liveVersion). */
+  publishedVersion: string;
+  proxyEndpoint: string;
+  apiAccessLogGroupName: string;
+}
+
+/**
+ * The compute layer's outputs on every platform. What only a load balancer, a cluster or a container image
+ * has is null on lambda; `lambda` is null on the others.
+ */
 export interface ComputeOutputs {
+  platform: ComputePlatform;
   /** Public https URL of the service (the environment's domain). */
   serviceUrl: string;
-  /** Image deployed, pinned by digest: <repository>@sha256:<64 hex>. */
-  imageRef: string;
-  /** The digest alone: sha256:<64 hex>. */
+  /** Image deployed, pinned by digest: <repository>@sha256:<64 hex>. Null on lambda (no image). */
+  imageRef: string | null;
+  /** The deployed artifact's digest, sha256:<64 hex>: the image's, or on lambda the code archive's. */
   imageDigest: string;
-  ecrRepositoryUrl: string;
-  clusterName: string;
+  ecrRepositoryUrl: string | null;
+  clusterName: string | null;
+  /** ECS service, Helm release, or Lambda function. */
   serviceName: string;
-  albArn: string;
-  albDnsName: string;
-  /** Target groups the deployment shifts traffic between (one for rolling, two for canary/linear). */
+  albArn: string | null;
+  albDnsName: string | null;
+  /** Target groups the deployment shifts traffic between (one for rolling, two for canary/linear; none on lambda). */
   targetGroupArns: string[];
   logGroupName: string;
   cdnDomainName: string;
   dashboardName: string;
   /** Every alarm of the layer with its region and kind; devctl's soak gate checks these stayed OK. */
   alarms: AlarmRef[];
-  /** The alarms that roll a deployment back. */
+  /** The alarms that roll a deployment back (on lambda: that gate the alias's canary). */
   deploymentAlarmNames: string[];
+  lambda: LambdaComputeOutputs | null;
 }
 
 export interface LayerOutputMap {
@@ -145,6 +168,7 @@ export const LAYER_OUTPUT_NAMES = {
     "redisAuthSecretArn",
   ],
   compute: [
+    "platform",
     "serviceUrl",
     "imageRef",
     "imageDigest",
@@ -159,6 +183,7 @@ export const LAYER_OUTPUT_NAMES = {
     "dashboardName",
     "alarms",
     "deploymentAlarmNames",
+    "lambda",
   ],
 } as const satisfies { [L in Layer]: readonly (keyof LayerOutputMap[L])[] };
 

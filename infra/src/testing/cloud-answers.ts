@@ -110,6 +110,15 @@ const STATE: Readonly<Record<string, StateFor>> = {
     const policy = str(inputs.name, autoName(name, seed));
     return { name: policy, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:policy/${policy}` };
   },
+  // A proxy's ARN ends in its resource id (prx-…), which IAM tokens for it name; its endpoint is its own host name.
+  "aws:rds/proxy:Proxy": (name, inputs, { region, seed }) => {
+    const proxy = str(inputs.name, autoName(name, seed));
+    return {
+      name: proxy,
+      arn: arnOf("rds", region, `db-proxy:prx-${fakeHex(seed, 17)}`),
+      endpoint: `${proxy}.proxy-c${fakeHex(seed, 11)}.${region}.rds.amazonaws.com`,
+    };
+  },
   "aws:rds/instance:Instance": (_n, inputs, { id, region, seed }) => {
     const address = `${id}.c${fakeHex(seed, 11)}.${region}.rds.amazonaws.com`;
     const port = typeof inputs.port === "number" ? inputs.port : 5432;

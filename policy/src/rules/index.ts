@@ -13,6 +13,7 @@ import { logBucketEncryption, rolePermissionsBoundary, serviceSourceCondition } 
 import { alarmsNotify, kmsKeyRotation, logGroupRetention } from "./observability";
 import { alarmSameRegion } from "./regions";
 import { requiredTags } from "./tagging";
+import { apiGatewayAccessLogs, apiGatewayThrottling, lambdaAsyncFailureDestination, lambdaInVpc, lambdaReservedConcurrency, rdsProxyTlsRequired } from "./serverless";
 import {
   eksControlPlaneLogs,
   eksEndpointRestricted,
@@ -64,6 +65,13 @@ export const RULES: readonly Rule[] = [
   eksNoWildcardAccess,
   kubernetesReleasesPinned,
   kubernetesPodSecurity,
+  // The lambda platform.
+  lambdaInVpc,
+  lambdaReservedConcurrency,
+  lambdaAsyncFailureDestination,
+  apiGatewayAccessLogs,
+  apiGatewayThrottling,
+  rdsProxyTlsRequired,
   // The service mesh (Service Connect or Istio ambient).
   meshNoAppMesh,
   meshMtlsInProduction,

@@ -21,9 +21,11 @@ const MIGRATION_LOCK_ID = 7_341_020_017;
 export async function runMigrations(database: DatabaseConfig, log: (message: string) => void, options: { readonly authToken?: AuthTokenSource } = {}): Promise<string[]> {
   // node-pg-migrate is an ES module; this package is CommonJS.
   const { runner } = await import("node-pg-migrate");
-  // As the migration user when there is one; else as the application user (with its token under DB_AUTH=iam).
-  const connection = database.migration
-    ? { ...database.connection, user: database.migration.user, password: database.migration.password }
+  // As the migration user when there is one (at MIGRATION_PGHOST when set); else as the application user (with its
+  // token under DB_AUTH=iam).
+  const { migration } = database;
+  const connection = migration
+    ? { ...database.connection, user: migration.user, password: migration.password, ...(migration.host === undefined ? {} : { host: migration.host }) }
     : applicationConnection(database, options.authToken);
   const client = new Client({ ...connection, connectionTimeoutMillis: database.connectTimeoutMs, application_name: "release-ledger-migrate" });
   await client.connect();

@@ -1,4 +1,4 @@
-import { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from "fastify";
+import { type InjectOptions, type LightMyRequestResponse } from "fastify";
 import { buildApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { createApiKeysRepository } from "../../src/repositories/api-keys";
@@ -27,7 +27,26 @@ export async function createKey(databaseUrl: string, role: Role, name = `${role}
   }
 }
 
-export function call(app: FastifyInstance, key: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse> {
+/** What the acceptance contract reads from a response, whichever entry point produced it. */
+export type LedgerResponse = Pick<LightMyRequestResponse, "statusCode" | "headers" | "body" | "json">;
+
+/** One running instance of the service as the contract sees it (test/contract/release-ledger.ts). */
+export interface LedgerInstance {
+  inject(options: InjectOptions): Promise<LedgerResponse>;
+  /** Log lines and EMF documents it wrote, and the metrics it aggregates. */
+  readonly logs: string[];
+  readonly emitted: string[];
+  readonly metrics: Metrics;
+  close(): Promise<void>;
+}
+
+/** The contract through Fastify's `inject`, as server.ts's app would answer. */
+export async function injectedInstance(env: Record<string, string>): Promise<LedgerInstance> {
+  const { app, metrics, emitted, logs } = await testApp(env);
+  return { inject: (options) => app.inject(options), logs, emitted, metrics, close: () => app.close() };
+}
+
+export function call(app: Pick<LedgerInstance, "inject">, key: string | undefined, options: InjectOptions): Promise<LedgerResponse> {
   return app.inject({ ...options, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...options.headers } });
 }
 

@@ -8,8 +8,8 @@ import { runMigrations } from "../../src/db/migrate";
 export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** A fresh, migrated database with a random name on the shared PostgreSQL; `drop()` removes it. */
-export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+/** A fresh database (migrated unless told otherwise) with a random name on the shared PostgreSQL; `drop()` removes it. */
+export async function createTestDatabase({ migrated = true } = {}): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `ledger_test_${randomBytes(6).toString("hex")}`;
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -17,7 +17,7 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
   await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  await runMigrations(loadConfig({ DATABASE_URL: url.href }).database, () => undefined);
+  if (migrated) await runMigrations(loadConfig({ DATABASE_URL: url.href }).database, () => undefined);
   return {
     url: url.href,
     name,

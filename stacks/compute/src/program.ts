@@ -1,8 +1,12 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
   awsProvider,
   CLOUDFRONT_REGION,
   ContainerImage,
+  DORA_SNAPSHOT_ARCHIVE_PATH,
+  DORA_SNAPSHOT_BUNDLED_HANDLER,
   DoraSnapshotSchedule,
   Edge,
   edgeSettings,
@@ -19,8 +23,9 @@ import {
   type UpstreamOutputs,
   type WebServiceArgs,
 } from "@platform/infra";
-import type { Environment } from "@platform/infra/environment";
+import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import type { LayerProgramOutputs } from "@platform/infra/layers";
+import { lambdaCompute } from "./lambda-compute";
 
 export interface ComputeProgramOptions {
   /**
@@ -30,6 +35,12 @@ export interface ComputeProgramOptions {
   readonly image?: string | undefined;
   /** The bundled DORA snapshot job (service/src/lambda/dora-snapshot.ts, export `handler`). */
   readonly doraSnapshotCode?: pulumi.asset.Archive;
+  /** lambda: the code archive to deploy (stack config platform-compute:lambdaArchive); default service/dist/lambda/api.zip. */
+  readonly lambdaArchive?: string | undefined;
+  /** lambda: the version the alias serves now (stack config platform-compute:lambdaLiveVersion, kept by devctl). */
+  readonly lambdaLiveVersion?: string | undefined;
+  /** lambda: the version on trial during a canary (stack config platform-compute:lambdaCanaryVersion, set by devctl). */
+  readonly lambdaCanaryVersion?: string | undefined;
 }
 
 /** The outputs every platform's service component has, so nothing after the platform choice branches on it. */
@@ -56,7 +67,7 @@ interface PlatformInputs {
  * service as that platform's component, logical name "service". An entry's heavy SDK loads only when it is built
  * (EksWebService requires @pulumi/kubernetes then), so a plan of an ECS environment never loads Kubernetes code.
  */
-const PLATFORMS: { readonly [P in Environment["compute"]["platform"]]: (inputs: PlatformInputs) => PlatformService } = {
+const PLATFORMS: { readonly [P in Exclude<Environment["compute"]["platform"], "lambda">]: (inputs: PlatformInputs) => PlatformService } = {
   ecs: ({ environment, network, provider, containerImage, common }) =>
     new WebService(
       "service",
@@ -91,8 +102,18 @@ const PLATFORMS: { readonly [P in Environment["compute"]["platform"]]: (inputs: 
 };
 
 /**
+ * The DORA job's code: as given, else the archive the bundling script wrote (the deploy workflows run it), else
+ * a stand-in whose every run fails saying so (its alarm fires; the API keeps answering live).
+ */
+function doraSnapshotCode(given: pulumi.asset.Archive | undefined): { code: pulumi.asset.Archive; handler?: string } {
+  if (given) return { code: given };
+  const archive = path.resolve(REPOSITORY_ROOT, DORA_SNAPSHOT_ARCHIVE_PATH);
+  return fs.existsSync(archive) ? { code: new pulumi.asset.FileArchive(archive), handler: DORA_SNAPSHOT_BUNDLED_HANDLER } : { code: unbundledJob("dora-snapshot") };
+}
+
+/**
  * The compute layer: image, the service behind the ALB (ECS Fargate, or EKS Auto Mode with the Helm chart, as the
- * environment's computePlatform says), CloudFront/WAF edge, dashboard and alarms.
+ * environment's computePlatform says) or a Lambda function behind API Gateway, CloudFront/WAF edge, dashboard and alarms.
  */
 export function computeProgram(environment: Environment, options: ComputeProgramOptions = {}): LayerProgramOutputs<"compute"> {
   // Validate before anything is registered: a bad reference must not half-build a stack.
@@ -103,6 +124,49 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   const network = readUpstream("network", environment.name).outputs;
   const data = readUpstream("data", environment.name).outputs;
   const tags = layerTags(environment, "compute");
+
+  // One secret header for both ends: CloudFront sends it, the ALB forwards only requests that carry it.
+  const originHeader = originVerifyHeader("origin-verify");
+
+  // The edge addresses the ALB by name only, so it is declared first: the listener rule that requires the
+  // header then waits for the distribution that sends it (see WebService originHeaderSenders).
+  const edge = new Edge(
+    "edge",
+    {
+      ...edgeSettings(environment),
+      originDomainName: originDomainName(environment.dns.domainName),
+      originVerifyHeader: originHeader,
+      tags,
+      usEast1Provider,
+    },
+    { provider },
+  );
+
+  // The nightly DORA snapshot, a Lambda function whichever platform serves the API.
+  new DoraSnapshotSchedule(
+    "dora-snapshot",
+    {
+      environmentName: environment.name,
+      ...doraSnapshotCode(options.doraSnapshotCode),
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      databaseSecurityGroupId: network.databaseSecurityGroupId,
+      database: { host: data.dbEndpoint, port: data.dbPort, name: data.dbName, resourceId: data.dbResourceId, username: data.dbAppUsername },
+      kmsKeyArn: network.kmsKeyArn,
+      logRetentionDays: environment.logRetentionDays,
+      alertTopicArn: network.alertTopicArn,
+      tags,
+    },
+    { provider },
+  );
+
+  // Lambda has no load balancer, cluster or image, so its component answers the layer's contract itself.
+  if (environment.compute.platform === "lambda") {
+    return lambdaCompute(
+      { environment, network, data, edge, originHeader, tags, archive: options.lambdaArchive, liveVersion: options.lambdaLiveVersion, canaryVersion: options.lambdaCanaryVersion },
+      { provider },
+    );
+  }
 
   const containerImage = new ContainerImage(
     "service-image",
@@ -124,23 +188,6 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       { provider },
     );
   }
-
-  // One secret header for both ends: CloudFront sends it, the ALB forwards only requests that carry it.
-  const originHeader = originVerifyHeader("origin-verify");
-
-  // The edge addresses the ALB by name only, so it is declared first: the listener rule that requires the
-  // header then waits for the distribution that sends it (see WebService originHeaderSenders).
-  const edge = new Edge(
-    "edge",
-    {
-      ...edgeSettings(environment),
-      originDomainName: originDomainName(environment.dns.domainName),
-      originVerifyHeader: originHeader,
-      tags,
-      usEast1Provider,
-    },
-    { provider },
-  );
 
   const web = PLATFORMS[environment.compute.platform]({
     environment,
@@ -170,24 +217,6 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     },
   });
 
-  // The nightly DORA snapshot, a Lambda function whichever platform serves the API.
-  new DoraSnapshotSchedule(
-    "dora-snapshot",
-    {
-      environmentName: environment.name,
-      code: options.doraSnapshotCode ?? unbundledJob("dora-snapshot"),
-      vpcId: network.vpcId,
-      subnetIds: network.privateSubnetIds,
-      databaseSecurityGroupId: network.databaseSecurityGroupId,
-      database: { host: data.dbEndpoint, port: data.dbPort, name: data.dbName, resourceId: data.dbResourceId, username: data.dbAppUsername },
-      kmsKeyArn: network.kmsKeyArn,
-      logRetentionDays: environment.logRetentionDays,
-      alertTopicArn: network.alertTopicArn,
-      tags,
-    },
-    { provider },
-  );
-
   const observability = new Observability(
     "observability",
     {
@@ -208,6 +237,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   );
 
   return {
+    platform: environment.compute.platform,
     serviceUrl: edge.serviceUrl,
     imageRef: containerImage.imageRef,
     imageDigest: containerImage.imageDigest,
@@ -227,5 +257,6 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       ...anomaly.map((name) => ({ name, region: environment.awsRegion, kind: "anomaly" as const })),
     ]),
     deploymentAlarmNames: web.deploymentAlarmNames,
+    lambda: null,
   };
 }

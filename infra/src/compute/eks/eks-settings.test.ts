@@ -7,7 +7,7 @@ import { kubeconfig } from "./kubeconfig";
 const staging = loadEnvironment("staging-eks");
 const withEks = (eks: Partial<Environment["compute"]["eks"]>): Environment => ({
   ...staging,
-  compute: { platform: "eks", eks: { ...staging.compute.eks, ...eks } },
+  compute: { ...staging.compute, platform: "eks", eks: { ...staging.compute.eks, ...eks } },
 });
 
 describe("EKS settings", () => {

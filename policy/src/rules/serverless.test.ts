@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { evaluateRules } from "./index";
+import {
+  apiGatewayAccessLogs,
+  apiGatewayThrottling,
+  lambdaAsyncFailureDestination,
+  lambdaInVpc,
+  lambdaReservedConcurrency,
+  rdsProxyTlsRequired,
+} from "./serverless";
+import { resource, PROD, STAGING } from "./testing";
+
+const FUNCTION = "aws:lambda/function:Function";
+const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+const STAGE = "aws:apigatewayv2/stage:Stage";
+const PROXY = "aws:rds/proxy:Proxy";
+const QUEUE = "arn:aws:sqs:eu-west-1:123456789012:api-async-failures";
+
+const fn = (overrides: Record<string, unknown> = {}) =>
+  resource(FUNCTION, { name: "prod-release-ledger-api", vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-service"] }, reservedConcurrentExecutions: 50, ...overrides }, "service");
+const invokeConfig = (overrides: Record<string, unknown> = {}) =>
+  resource(INVOKE_CONFIG, { functionName: "prod-release-ledger-api", maximumRetryAttempts: 0, destinationConfig: { onFailure: { destination: QUEUE } }, ...overrides }, "service-async");
+const stage = (overrides: Record<string, unknown> = {}) =>
+  resource(STAGE, {
+    apiId: "api-1",
+    name: "$default",
+    accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:/platform/prod/api-access", format: '{"requestId":"$context.requestId"}' },
+    defaultRouteSettings: { throttlingRateLimit: 100, throttlingBurstLimit: 200 },
+    ...overrides,
+  });
+const proxy = (overrides: Record<string, unknown> = {}) => resource(PROXY, { engineFamily: "POSTGRESQL", requireTls: true, defaultAuthScheme: "IAM_AUTH", ...overrides });
+
+describe("lambda-in-vpc", () => {
+  it("passes a function with private subnets and a security group", () => {
+    expect(lambdaInVpc.validate(fn(), PROD)).toEqual([]);
+  });
+  it("fails one outside the VPC, or without a security group", () => {
+    expect(lambdaInVpc.validate(fn({ vpcConfig: undefined }), STAGING)).toEqual([expect.stringContaining("runs outside the VPC")]);
+    expect(lambdaInVpc.validate(fn({ vpcConfig: { subnetIds: [], securityGroupIds: ["sg-1"] } }), STAGING)).toEqual([expect.stringContaining("runs outside the VPC")]);
+    expect(lambdaInVpc.validate(fn({ vpcConfig: { subnetIds: ["subnet-a"], securityGroupIds: [] } }), PROD)).toEqual([expect.stringContaining("give the function a security group")]);
+  });
+});
+
+describe("lambda-reserved-concurrency", () => {
+  it("passes a reserved ceiling", () => {
+    expect(lambdaReservedConcurrency.validate(fn(), PROD)).toEqual([]);
+  });
+  it("fails none, unreserved (-1) and zero (which stops the function)", () => {
+    expect(lambdaReservedConcurrency.validate(fn({ reservedConcurrentExecutions: undefined }), STAGING)).toEqual([expect.stringContaining("is not set")]);
+    expect(lambdaReservedConcurrency.validate(fn({ reservedConcurrentExecutions: -1 }), STAGING)).toEqual([expect.stringContaining("unreserved")]);
+    expect(lambdaReservedConcurrency.validate(fn({ reservedConcurrentExecutions: 0 }), PROD)).toEqual([expect.stringContaining("stops every invocation")]);
+  });
+});
+
+describe("lambda-async-failure-destination", () => {
+  it("passes a function whose invoke config sends failures somewhere, or that has a dead-letter queue", () => {
+    expect(lambdaAsyncFailureDestination.validate([fn(), invokeConfig()], PROD)).toEqual([]);
+    expect(lambdaAsyncFailureDestination.validate([fn({ deadLetterConfig: { targetArn: QUEUE } })], PROD)).toEqual([]);
+  });
+  it("fails a function whose failed async events vanish, naming it", () => {
+    const bare = fn();
+    expect(lambdaAsyncFailureDestination.validate([bare], STAGING)).toEqual([{ urn: bare.urn, message: expect.stringContaining("function prod-release-ledger-api drops failed asynchronous events") as unknown }]);
+    expect(lambdaAsyncFailureDestination.validate([bare, invokeConfig({ destinationConfig: {} })], STAGING)).toHaveLength(1);
+    expect(lambdaAsyncFailureDestination.validate([bare, invokeConfig({ functionName: "another-function" })], STAGING)).toHaveLength(1);
+  });
+  it("does not judge while a real preview does not yet know which function a config is for", () => {
+    expect(lambdaAsyncFailureDestination.validate([fn(), invokeConfig({ functionName: undefined })], STAGING)).toEqual([]);
+  });
+});
+
+describe("api-gateway-access-logs and api-gateway-throttling", () => {
+  it("pass a stage with an access log and a throttle", () => {
+    expect(apiGatewayAccessLogs.validate(stage(), PROD)).toEqual([]);
+    expect(apiGatewayThrottling.validate(stage(), PROD)).toEqual([]);
+  });
+  it("fail a stage without access logs, or with a format that cannot be matched with the function's log", () => {
+    expect(apiGatewayAccessLogs.validate(stage({ accessLogSettings: undefined }), STAGING)).toEqual([expect.stringContaining("leave no trace")]);
+    expect(apiGatewayAccessLogs.validate(stage({ accessLogSettings: { destinationArn: "arn:x", format: "$context.status" } }), STAGING)).toEqual([
+      expect.stringContaining("lacks $context.requestId"),
+    ]);
+  });
+  it("fail a stage without a rate or a burst", () => {
+    expect(apiGatewayThrottling.validate(stage({ defaultRouteSettings: undefined }), STAGING)).toHaveLength(2);
+    expect(apiGatewayThrottling.validate(stage({ defaultRouteSettings: { throttlingRateLimit: 100 } }), PROD)).toEqual([
+      expect.stringContaining("defaultRouteSettings.throttlingBurstLimit is not set"),
+    ]);
+  });
+});
+
+describe("rds-proxy-tls-required", () => {
+  it("passes a proxy that requires TLS and IAM", () => {
+    expect(rdsProxyTlsRequired.validate(proxy(), PROD)).toEqual([]);
+    expect(rdsProxyTlsRequired.validate(proxy({ defaultAuthScheme: "NONE", auths: [{ authScheme: "SECRETS", iamAuth: "REQUIRED" }] }), PROD)).toEqual([]);
+  });
+  it("fails clear text (the default) and password logins", () => {
+    expect(rdsProxyTlsRequired.validate(proxy({ requireTls: undefined }), STAGING)).toEqual([expect.stringContaining("requireTls is not true")]);
+    expect(rdsProxyTlsRequired.validate(proxy({ requireTls: false }), STAGING)).toEqual([expect.stringContaining("requireTls is not true")]);
+    expect(rdsProxyTlsRequired.validate(proxy({ defaultAuthScheme: "NONE", auths: [{ authScheme: "SECRETS", iamAuth: "DISABLED" }] }), PROD)).toEqual([
+      expect.stringContaining("clients may log in with passwords"),
+    ]);
+  });
+});
+
+describe("the lambda rules in the pack", () => {
+  it("run with every other rule, and a compliant function, stage and proxy raise nothing of theirs", () => {
+    const names = evaluateRules([fn(), invokeConfig(), stage(), proxy()], PROD).map((v) => v.policy);
+    expect(names.filter((n) => /lambda|api-gateway|rds-proxy/.test(n))).toEqual([]);
+    const bad = evaluateRules([fn({ reservedConcurrentExecutions: 0, vpcConfig: undefined }), stage({ accessLogSettings: undefined }), proxy({ requireTls: false })], STAGING).map((v) => v.policy);
+    expect(bad).toEqual(expect.arrayContaining(["lambda-in-vpc", "lambda-reserved-concurrency", "lambda-async-failure-destination", "api-gateway-access-logs", "rds-proxy-tls-required"]));
+  });
+});
