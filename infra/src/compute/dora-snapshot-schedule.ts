@@ -35,7 +35,7 @@ export function unbundledJob(entry: string): pulumi.asset.AssetArchive {
 export interface DoraSnapshotScheduleArgs {
   /** Environment name: names the function (<environment>-dora-snapshot). Required. */
   readonly environmentName: string;
-  /** The bundled job (an archive whose root holds the handler's file). Required: the lead's bundling step builds it. */
+  /** The bundled job (an archive whose root holds the handler's file). Required: `pnpm --filter @platform/service bundle:lambda` builds it. */
   readonly code: pulumi.Input<pulumi.asset.Archive>;
   /** `<file>.<export>` inside the archive. Default: dora-snapshot.handler. */
   readonly handler?: string;
