@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { UpstreamOutputs } from "../layers/stack-reference";
 
 /** Where the service finds PostgreSQL (the data layer's outputs), on every platform. */
 export interface DatabaseEndpoint {
@@ -19,4 +20,19 @@ export interface CacheEndpoint {
   readonly port: pulumi.Input<number>;
   /** Secret whose string is the AUTH token. */
   readonly authSecretArn: pulumi.Input<string>;
+}
+
+/** The data layer's outputs as the endpoints every platform's component (and the DORA job) takes. */
+export function dataStoreEndpoints(data: UpstreamOutputs<"data">): { database: DatabaseEndpoint; redis: CacheEndpoint } {
+  return {
+    database: {
+      host: data.dbEndpoint,
+      port: data.dbPort,
+      name: data.dbName,
+      masterSecretArn: data.dbMasterSecretArn,
+      resourceId: data.dbResourceId,
+      appUsername: data.dbAppUsername,
+    },
+    redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
+  };
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceRole, serviceTrustPolicy } from "../iam/service-role";
+import type { DatabaseEndpoint } from "./data-store-endpoints";
 import { databaseUserArn } from "./iam-policies";
 import { alarmDescription } from "../observability/runbooks";
 
@@ -35,7 +36,7 @@ export function unbundledJob(entry: string): pulumi.asset.AssetArchive {
 export interface DoraSnapshotScheduleArgs {
   /** Environment name: names the function (<environment>-dora-snapshot). Required. */
   readonly environmentName: string;
-  /** The bundled job (an archive whose root holds the handler's file). Required: the lead's bundling step builds it. */
+  /** The bundled job (an archive whose root holds the handler's file). Required: `pnpm --filter @platform/service bundle:lambda` builds it. */
   readonly code: pulumi.Input<pulumi.asset.Archive>;
   /** `<file>.<export>` inside the archive. Default: dora-snapshot.handler. */
   readonly handler?: string;
@@ -50,15 +51,8 @@ export interface DoraSnapshotScheduleArgs {
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** PostgreSQL's security group: gains one ingress rule from the function's group. */
   readonly databaseSecurityGroupId: pulumi.Input<string>;
-  readonly database: {
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    readonly name: pulumi.Input<string>;
-    /** The instance's DbiResourceId (db-…): the function's rds-db:connect names it. */
-    readonly resourceId: pulumi.Input<string>;
-    /** The service's own login, signed in with IAM database authentication (no password). */
-    readonly username: pulumi.Input<string>;
-  };
+  /** The function's rds-db:connect names the resourceId and appUsername; it reads no secret. */
+  readonly database: Pick<DatabaseEndpoint, "host" | "port" | "name" | "resourceId" | "appUsername">;
   /** The key the function's log group is encrypted with. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Logs retention in days. Default: 30. */
@@ -226,7 +220,7 @@ export class DoraSnapshotSchedule extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([logGroup.arn, partition, region, accountId, args.database.resourceId, args.database.username, deadLetters.arn])
+          .all([logGroup.arn, partition, region, accountId, args.database.resourceId, args.database.appUsername, deadLetters.arn])
           .apply(([logGroupArn, p, r, id, dbResourceId, username, deadLetterQueueArn]) =>
             JSON.stringify(
               doraSnapshotFunctionPolicy({
@@ -259,7 +253,7 @@ export class DoraSnapshotSchedule extends pulumi.ComponentResource {
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         environment: {
           variables: pulumi
-            .all([args.database.host, args.database.port, args.database.name, args.database.username])
+            .all([args.database.host, args.database.port, args.database.name, args.database.appUsername])
             .apply(([host, port, dbName, username]) =>
               doraSnapshotEnvironment({ environmentName: args.environmentName, host, port, name: dbName, username, ...(args.windows ? { windows: args.windows } : {}) }),
             ),

@@ -16,6 +16,7 @@ export {
 } from "./service-alarms";
 export { deregistrationDelaySeconds, stopTimeoutSeconds } from "./shutdown-timing";
 export { WebService, type WebServiceArgs } from "./web-service";
+export { dataStoreEndpoints, type CacheEndpoint, type DatabaseEndpoint } from "./data-store-endpoints";
 export { ALB_TLS_POLICY, originDomainName, originLoadBalancer, READINESS_PATH, targetGroupArgs, type OriginLoadBalancer, type OriginLoadBalancerArgs } from "./origin-load-balancer";
 export { fargateTaskRuntime, type FargateTaskRuntime, type FargateTaskRuntimeArgs, type TaskSize } from "./task-runtime";
 export { requestsPerTaskMetric, serviceScaling, type ServiceScalingArgs } from "./service-scaling";

@@ -7,20 +7,13 @@ import { DATA_WINDOWS, validateDataWindows } from "./maintenance-windows";
 import { createDataAlarms } from "./metric-alarms";
 import { cacheMemberClusterIds } from "./naming";
 import { cacheTopology } from "./sizing";
+import type { Environment } from "../environment/environment";
 
 /** Tag on a secret with no DR replica, saying the recovery environment recreates it. */
 export const DISASTER_RECOVERY_TAG = "DisasterRecovery";
 
-export interface CacheSettings {
-  /** ElastiCache node type, e.g. cache.t4g.micro. */
-  readonly nodeType: string;
-  /** Redis OSS major.minor version, e.g. "7.1". */
-  readonly engineVersion: string;
-  /** Read replicas of the primary (0-5); one or more turns on automatic failover and Multi-AZ. */
-  readonly replicaCount: number;
-  /** Days of daily snapshots kept (0 turns snapshots off). */
-  readonly snapshotRetentionDays: number;
-}
+/** Redis's settings: an environment's `cache` block, documented there. */
+export type CacheSettings = Environment["cache"];
 
 export interface CacheArgs {
   /** Sizing, usually `environment.cache`. */

@@ -8,24 +8,10 @@ import { serviceRole, serviceTrustPolicy, type TrustPolicyDocument } from "../ia
 import { createDataAlarms } from "./metric-alarms";
 import { restoreProblems, restoreToPointInTime, type DatabaseRestore } from "./restore";
 import { recoveryObjectiveProblems } from "./sizing";
+import type { Environment } from "../environment/environment";
 
-export interface DatabaseSettings {
-  /** RDS instance class, e.g. db.t4g.micro. */
-  readonly instanceClass: string;
-  /** PostgreSQL version (the environment file gives the major, e.g. "16"); RDS gets the major only (see postgresMajorVersion). */
-  readonly engineVersion: string;
-  /** Initial gp3 storage (GiB). */
-  readonly allocatedStorageGb: number;
-  /** Storage autoscaling ceiling (GiB). */
-  readonly maxAllocatedStorageGb: number;
-  /** Synchronous standby in a second AZ. */
-  readonly multiAz: boolean;
-  /** Automated backup (and point-in-time recovery) retention, 1-35 days. */
-  readonly backupRetentionDays: number;
-  readonly deletionProtection: boolean;
-  /** Replicate automated backups to the DR region (needs `drProvider`). */
-  readonly replicateBackupsToDr: boolean;
-}
+/** PostgreSQL's settings: an environment's `database` block, documented there. */
+export type DatabaseSettings = Environment["database"];
 
 export interface DatabaseArgs {
   /** Sizing and protection, usually `environment.database`. */

@@ -28,20 +28,33 @@ export interface Environment {
     readonly domainName: string;
     readonly hostedZoneName: string;
   };
+  /** PostgreSQL's settings, as the Database component takes them. */
   readonly database: {
+    /** RDS instance class, e.g. db.t4g.micro. */
     readonly instanceClass: string;
+    /** PostgreSQL version (the environment file gives the major, e.g. "16"); RDS gets the major only (see postgresMajorVersion). */
     readonly engineVersion: string;
+    /** Initial gp3 storage (GiB). */
     readonly allocatedStorageGb: number;
+    /** Storage autoscaling ceiling (GiB). */
     readonly maxAllocatedStorageGb: number;
+    /** Synchronous standby in a second AZ. */
     readonly multiAz: boolean;
+    /** Automated backup (and point-in-time recovery) retention, 1-35 days. */
     readonly backupRetentionDays: number;
     readonly deletionProtection: boolean;
+    /** Replicate automated backups to the DR region (the Database component needs `drProvider`). */
     readonly replicateBackupsToDr: boolean;
   };
+  /** Redis's settings, as the Cache component takes them. */
   readonly cache: {
+    /** ElastiCache node type, e.g. cache.t4g.micro. */
     readonly nodeType: string;
+    /** Redis OSS major.minor version, e.g. "7.1". */
     readonly engineVersion: string;
+    /** Read replicas of the primary (0-5); one or more turns on automatic failover and Multi-AZ. */
     readonly replicaCount: number;
+    /** Days of daily snapshots kept (0 turns snapshots off). */
     readonly snapshotRetentionDays: number;
   };
   readonly service: {

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { API_ARCHIVE_PATH, CLOUDFRONT_REGION, type Edge, LambdaWebService, LIVE_ALIAS, type OriginVerifyHeader, type UpstreamOutputs } from "@platform/infra";
+import { API_ARCHIVE_PATH, CLOUDFRONT_REGION, dataStoreEndpoints, type Edge, LambdaWebService, LIVE_ALIAS, type OriginVerifyHeader, type UpstreamOutputs } from "@platform/infra";
 import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import type { LayerProgramOutputs } from "@platform/infra/layers";
 
@@ -23,6 +23,7 @@ export interface LambdaComputeArgs {
  */
 export function lambdaCompute(args: LambdaComputeArgs, opts: { provider: pulumi.ProviderResource }): LayerProgramOutputs<"compute"> {
   const { environment, network, data, edge, tags } = args;
+  const { database, redis } = dataStoreEndpoints(data);
   const web = new LambdaWebService(
     "service",
     {
@@ -36,16 +37,8 @@ export function lambdaCompute(args: LambdaComputeArgs, opts: { provider: pulumi.
       databaseSecurityGroupId: network.databaseSecurityGroupId,
       kmsKeyArn: network.kmsKeyArn,
       alertTopicArn: network.alertTopicArn,
-      database: {
-        host: data.dbEndpoint,
-        port: data.dbPort,
-        name: data.dbName,
-        instanceIdentifier: data.dbInstanceIdentifier,
-        resourceId: data.dbResourceId,
-        appUsername: data.dbAppUsername,
-        masterSecretArn: data.dbMasterSecretArn,
-      },
-      redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
+      database: { ...database, instanceIdentifier: data.dbInstanceIdentifier },
+      redis,
       originVerifyHeader: args.originHeader,
       tags,
     },

@@ -5,6 +5,7 @@ import {
   awsProvider,
   CLOUDFRONT_REGION,
   ContainerImage,
+  dataStoreEndpoints,
   DORA_SNAPSHOT_ARCHIVE_PATH,
   DORA_SNAPSHOT_BUNDLED_HANDLER,
   DoraSnapshotSchedule,
@@ -124,6 +125,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   const network = readUpstream("network", environment.name).outputs;
   const data = readUpstream("data", environment.name).outputs;
   const tags = layerTags(environment, "compute");
+  const { database, redis } = dataStoreEndpoints(data);
 
   // One secret header for both ends: CloudFront sends it, the ALB forwards only requests that carry it.
   const originHeader = originVerifyHeader("origin-verify");
@@ -151,7 +153,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       databaseSecurityGroupId: network.databaseSecurityGroupId,
-      database: { host: data.dbEndpoint, port: data.dbPort, name: data.dbName, resourceId: data.dbResourceId, username: data.dbAppUsername },
+      database,
       kmsKeyArn: network.kmsKeyArn,
       logRetentionDays: environment.logRetentionDays,
       alertTopicArn: network.alertTopicArn,
@@ -202,15 +204,8 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       albSecurityGroupId: network.albSecurityGroupId,
       kmsKeyArn: network.kmsKeyArn,
       alertTopicArn: network.alertTopicArn,
-      database: {
-        host: data.dbEndpoint,
-        port: data.dbPort,
-        name: data.dbName,
-        masterSecretArn: data.dbMasterSecretArn,
-        resourceId: data.dbResourceId,
-        appUsername: data.dbAppUsername,
-      },
-      redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
+      database,
+      redis,
       originVerifyHeader: originHeader,
       originHeaderSenders: [edge],
       tags,

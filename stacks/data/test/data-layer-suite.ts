@@ -10,7 +10,8 @@ import { isTaggable, LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layer
 import { isWireSecret, settle } from "@platform/infra/testing";
 import { NETWORK, runDataProgram, type DataRun } from "./data-harness";
 
-export const T = {
+/** Type tokens of the resources these tests look up. */
+export const TYPES = {
   instance: "aws:rds/instance:Instance",
   dbSubnets: "aws:rds/subnetGroup:SubnetGroup",
   dbParams: "aws:rds/parameterGroup:ParameterGroup",
@@ -76,8 +77,8 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   const one = (type: string, name?: string): Inputs => run().recorder.one(type, name).inputs;
   /** What the simulation answered for a resource: its id and computed attributes (the one table's). */
   const simulated = (type: string, name?: string) => run().recorder.one(type, name);
-  const address = () => simulated(T.instance).state.address;
-  const masterSecretArn = () => (simulated(T.instance).state.masterUserSecrets as { secretArn: string }[])[0]!.secretArn;
+  const address = () => simulated(TYPES.instance).state.address;
+  const masterSecretArn = () => (simulated(TYPES.instance).state.masterUserSecrets as { secretArn: string }[])[0]!.secretArn;
   const identifier = `ledger-${environment.name}`;
 
   it("returns exactly the contract's outputs, with the values the resources have", async () => {
@@ -89,17 +90,17 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
       dbName: "ledger",
       dbInstanceIdentifier: identifier,
       dbMasterSecretArn: masterSecretArn(),
-      dbResourceId: simulated(T.instance).state.resourceId,
+      dbResourceId: simulated(TYPES.instance).state.resourceId,
       dbAppUsername: "ledger_app",
-      redisEndpoint: simulated(T.replicationGroup).state.primaryEndpointAddress,
+      redisEndpoint: simulated(TYPES.replicationGroup).state.primaryEndpointAddress,
       redisPort: 6379,
       redisReplicationGroupId: identifier,
-      redisAuthSecretArn: simulated(T.secret, "redis-auth").state.arn,
+      redisAuthSecretArn: simulated(TYPES.secret, "redis-auth").state.arn,
     });
   });
 
   it("every IAM role it declares carries the workload permissions boundary the deploy role requires (docs/ci-cd.md)", () => {
-    const roles = run().recorder.ofType(T.role);
+    const roles = run().recorder.ofType(TYPES.role);
     expect(roles.map((role) => role.name)).toEqual(["postgres-monitoring"]);
     for (const role of roles) expect(role.inputs.permissionsBoundary, role.name).toBe("arn:aws:iam::123456789012:policy/platform-workload-boundary");
   });
@@ -109,20 +110,20 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   });
 
   it("runs PostgreSQL privately in the isolated subnets behind the database security group", () => {
-    const db = one(T.instance);
-    const subnets = one(T.dbSubnets);
+    const db = one(TYPES.instance);
+    const subnets = one(TYPES.dbSubnets);
     expect(db.engine).toBe("postgres");
     expect(db.engineVersion).toBe(environment.database.engineVersion.split(".")[0]);
     expect(db.instanceClass).toBe(environment.database.instanceClass);
     expect(db.publiclyAccessible).toBe(false);
     expect(subnets.subnetIds).toEqual(NETWORK.isolatedSubnetIds);
-    expect(db.dbSubnetGroupName).toBe(simulated(T.dbSubnets, "postgres-subnets").state.name);
+    expect(db.dbSubnetGroupName).toBe(simulated(TYPES.dbSubnets, "postgres-subnets").state.name);
     expect(db.vpcSecurityGroupIds).toEqual([NETWORK.databaseSecurityGroupId]);
     expect(db.dbName).toBe("ledger");
   });
 
   it("encrypts storage with the network's KMS key on gp3 with storage autoscaling", () => {
-    const db = one(T.instance);
+    const db = one(TYPES.instance);
     expect(db.storageEncrypted).toBe(true);
     expect(db.kmsKeyId).toBe(NETWORK.kmsKeyArn);
     expect(db.storageType).toBe("gp3");
@@ -132,7 +133,7 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   });
 
   it("lets RDS manage the master password in Secrets Manager; no password input anywhere", () => {
-    const db = one(T.instance);
+    const db = one(TYPES.instance);
     expect(db.manageMasterUserPassword).toBe(true);
     expect(db.masterUserSecretKmsKeyId).toBe(NETWORK.kmsKeyArn);
     for (const r of run().resources) {
@@ -142,19 +143,19 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   });
 
   it("forces TLS and logs slow queries through a parameter group of the engine's family", () => {
-    const params = one(T.dbParams);
+    const params = one(TYPES.dbParams);
     expect(params.family).toBe(`postgres${environment.database.engineVersion.split(".")[0]}`);
     const values = Object.fromEntries((params.parameters as Inputs[]).map((p) => [p.name, p.value]));
     expect(values["rds.force_ssl"]).toBe("1");
     expect(Number(values.log_min_duration_statement)).toBeGreaterThan(0);
-    expect(one(T.instance).parameterGroupName).toBe(simulated(T.dbParams, "postgres-params").state.name);
+    expect(one(TYPES.instance).parameterGroupName).toBe(simulated(TYPES.dbParams, "postgres-params").state.name);
   });
 
   it("exports PostgreSQL logs into log groups it created with a retention and the KMS key", () => {
-    const db = one(T.instance);
+    const db = one(TYPES.instance);
     expect(db.enabledCloudwatchLogsExports).toEqual(expect.arrayContaining(["postgresql", "upgrade"]));
     for (const log of db.enabledCloudwatchLogsExports as string[]) {
-      const group = one(T.logGroup, `postgres-log-${log}`);
+      const group = one(TYPES.logGroup, `postgres-log-${log}`);
       expect(group.name).toBe(`/aws/rds/instance/${identifier}/${log}`);
       expect(group.retentionInDays).toBe(environment.logRetentionDays);
       expect(group.kmsKeyId).toBe(NETWORK.kmsKeyArn);
@@ -162,25 +163,25 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   });
 
   it("turns on Performance Insights (KMS key) and enhanced monitoring with its IAM role", () => {
-    const db = one(T.instance);
+    const db = one(TYPES.instance);
     expect(db.performanceInsightsEnabled).toBe(true);
     expect(db.performanceInsightsKmsKeyId).toBe(NETWORK.kmsKeyArn);
     expect(db.monitoringInterval).toBeGreaterThan(0);
-    expect(db.monitoringRoleArn).toBe(simulated(T.role, "postgres-monitoring").state.arn);
-    const trust = JSON.parse(one(T.role, "postgres-monitoring").assumeRolePolicy as string);
+    expect(db.monitoringRoleArn).toBe(simulated(TYPES.role, "postgres-monitoring").state.arn);
+    const trust = JSON.parse(one(TYPES.role, "postgres-monitoring").assumeRolePolicy as string);
     expect(trust.Statement[0].Principal.Service).toBe("monitoring.rds.amazonaws.com");
     // Confused deputy: only RDS acting for this account's instance may assume the role.
     expect(trust.Statement[0].Condition).toEqual({
       StringEquals: { "aws:SourceAccount": "123456789012" },
       ArnLike: { "aws:SourceArn": `arn:aws:rds:eu-west-1:123456789012:db:${db.identifier}` },
     });
-    const attachment = one(T.rolePolicy, "postgres-monitoring");
+    const attachment = one(TYPES.rolePolicy, "postgres-monitoring");
     expect(attachment.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
-    expect(attachment.role).toBe(simulated(T.role, "postgres-monitoring").state.name);
+    expect(attachment.role).toBe(simulated(TYPES.role, "postgres-monitoring").state.name);
   });
 
   it("upgrades minor versions, copies tags to snapshots and keeps explicit, non-overlapping backup and maintenance windows", () => {
-    const db = one(T.instance);
+    const db = one(TYPES.instance);
     expect(db.autoMinorVersionUpgrade).toBe(true);
     expect(db.copyTagsToSnapshot).toBe(true);
     expect(db.backupRetentionPeriod).toBe(environment.database.backupRetentionDays);
@@ -191,62 +192,62 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   });
 
   it("takes a final snapshot and keeps automated backups when the instance is deleted", () => {
-    const db = one(T.instance);
+    const db = one(TYPES.instance);
     expect(db.skipFinalSnapshot).toBe(false);
     expect(db.finalSnapshotIdentifier).toBe(`${identifier}-final`);
     expect(db.deleteAutomatedBackups).toBe(false);
   });
 
   it("sets Multi-AZ and deletion protection from the environment", () => {
-    const db = one(T.instance);
+    const db = one(TYPES.instance);
     expect(db.multiAz).toBe(environment.database.multiAz);
     expect(db.deletionProtection).toBe(environment.database.deletionProtection);
   });
 
   it("encrypts Redis at rest with the KMS key and in transit, in the isolated subnets behind the cache group", () => {
-    const rg = one(T.replicationGroup);
+    const rg = one(TYPES.replicationGroup);
     expect(rg.engine).toBe("redis");
     expect(rg.atRestEncryptionEnabled).toBe(true);
     expect(rg.kmsKeyId).toBe(NETWORK.kmsKeyArn);
     expect(rg.transitEncryptionEnabled).toBe(true);
     expect(rg.transitEncryptionMode).toBe("required");
     expect(rg.securityGroupIds).toEqual([NETWORK.cacheSecurityGroupId]);
-    expect(one(T.cacheSubnets).subnetIds).toEqual(NETWORK.isolatedSubnetIds);
-    expect(rg.subnetGroupName).toBe(simulated(T.cacheSubnets, "redis-subnets").state.name);
-    expect(rg.parameterGroupName).toBe(simulated(T.cacheParams, "redis-params").state.name);
-    expect(one(T.cacheParams).family).toBe(`redis${environment.cache.engineVersion.split(".")[0]}`);
+    expect(one(TYPES.cacheSubnets).subnetIds).toEqual(NETWORK.isolatedSubnetIds);
+    expect(rg.subnetGroupName).toBe(simulated(TYPES.cacheSubnets, "redis-subnets").state.name);
+    expect(rg.parameterGroupName).toBe(simulated(TYPES.cacheParams, "redis-params").state.name);
+    expect(one(TYPES.cacheParams).family).toBe(`redis${environment.cache.engineVersion.split(".")[0]}`);
   });
 
   it("protects Redis with an AUTH token generated at deploy time and stored in a KMS-encrypted secret", () => {
-    const password = one(T.randomPassword, "redis-auth-token");
+    const password = one(TYPES.randomPassword, "redis-auth-token");
     expect(password.length).toBeGreaterThanOrEqual(16);
     expect(password.length).toBeLessThanOrEqual(128);
     // ElastiCache rejects @, " and /: either no special characters or a safe set.
     if (password.special !== false) expect(password.overrideSpecial).toMatch(/^[^@"/ ]+$/);
-    const token = simulated(T.randomPassword, "redis-auth-token").state.result;
+    const token = simulated(TYPES.randomPassword, "redis-auth-token").state.result;
     // The token travels (and sits in state) as a Pulumi secret.
-    expect(asSecret(one(T.replicationGroup).authToken)).toBe(token);
-    const secret = one(T.secret, "redis-auth");
+    expect(asSecret(one(TYPES.replicationGroup).authToken)).toBe(token);
+    const secret = one(TYPES.secret, "redis-auth");
     expect(secret.kmsKeyId).toBe(NETWORK.kmsKeyArn);
-    const version = one(T.secretVersion, "redis-auth");
-    expect(version.secretId).toBe(simulated(T.secret, "redis-auth").id);
+    const version = one(TYPES.secretVersion, "redis-auth");
+    expect(version.secretId).toBe(simulated(TYPES.secret, "redis-auth").id);
     expect(asSecret(version.secretString)).toBe(token);
   });
 
   it("gives the service its own database user, not the master, signed in with IAM authentication: no password, nothing to rotate", async () => {
-    const db = one(T.instance);
+    const db = one(TYPES.instance);
     expect(db.iamDatabaseAuthenticationEnabled).toBe(true);
     const outputs = await settle(run().outputs);
     expect(outputs.dbAppUsername).toBe("ledger_app");
     // What the compute layer's rds-db:connect names: the DbiResourceId, not the identifier.
     expect(outputs.dbResourceId).toMatch(/^db-[A-Z0-9]+$/);
     // No secret, rotation, rotation function or its network path: only the Redis token is a secret here.
-    expect(run().recorder.ofType(T.secret).map((r) => r.name)).toEqual(["redis-auth"]);
-    for (const type of [T.sarStack, T.rotation, T.securityGroup, T.ingressRule, T.egressRule]) expect(run().recorder.ofType(type), type).toEqual([]);
+    expect(run().recorder.ofType(TYPES.secret).map((r) => r.name)).toEqual(["redis-auth"]);
+    for (const type of [TYPES.sarStack, TYPES.rotation, TYPES.securityGroup, TYPES.ingressRule, TYPES.egressRule]) expect(run().recorder.ofType(type), type).toEqual([]);
   });
 
   it("keeps Redis snapshots daily in a window apart from maintenance, and a final snapshot", () => {
-    const rg = one(T.replicationGroup);
+    const rg = one(TYPES.replicationGroup);
     expect(rg.snapshotRetentionLimit).toBe(environment.cache.snapshotRetentionDays);
     expect(rg.snapshotRetentionLimit).toBeGreaterThanOrEqual(1);
     expect(rg.snapshotWindow).toMatch(/^\d\d:\d\d-\d\d:\d\d$/);
@@ -255,7 +256,7 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   });
 
   it("sizes Redis replicas, failover and Multi-AZ from the replica count", () => {
-    const rg = one(T.replicationGroup);
+    const rg = one(TYPES.replicationGroup);
     const replicated = environment.cache.replicaCount >= 1;
     expect(rg.numCacheClusters).toBe(1 + environment.cache.replicaCount);
     expect(rg.automaticFailoverEnabled).toBe(replicated);
@@ -264,7 +265,7 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   });
 
   it("has every data-tier alarm, each described with its runbook and notifying the alert topic on ALARM and OK", () => {
-    const alarms = run().recorder.ofType(T.alarm);
+    const alarms = run().recorder.ofType(TYPES.alarm);
     expect(alarms.map((a) => a.name).sort()).toEqual(Object.keys(EXPECTED_ALARMS).sort());
     for (const alarm of alarms) {
       const key = EXPECTED_ALARMS[alarm.name]!;
@@ -275,7 +276,7 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   });
 
   it("watches the right database and every Redis node", () => {
-    const byName = new Map(run().recorder.ofType(T.alarm).map((a) => [a.name, a.inputs]));
+    const byName = new Map(run().recorder.ofType(TYPES.alarm).map((a) => [a.name, a.inputs]));
     const metrics: Record<string, string> = {
       "postgres-cpu-high": "CPUUtilization",
       "postgres-free-storage-low": "FreeStorageSpace",
@@ -310,7 +311,7 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
     for (const r of aws) {
       if (!isTaggable(r.type)) continue;
       // A secret the recovery environment recreates says so (policy prod-dr-prerequisites); nothing else differs.
-      const recreated = environment.recovery.prepared && r.type === T.secret && r.name === "redis-auth";
+      const recreated = environment.recovery.prepared && r.type === TYPES.secret && r.name === "redis-auth";
       expect(r.inputs.tags, `${r.type} ${r.name}`).toEqual(recreated ? { ...expected, DisasterRecovery: "recreated" } : expected);
     }
   });
@@ -319,6 +320,6 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
     for (const r of run().resources.filter((x) => x.type.startsWith("aws:"))) {
       expect(r.provider, `${r.type} ${r.name}`).toMatch(/pulumi:providers:aws::aws(-dr)?::/);
     }
-    expect(one(T.provider, "aws").region).toBe(environment.awsRegion);
+    expect(one(TYPES.provider, "aws").region).toBe(environment.awsRegion);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadEnvironment } from "@platform/infra/environment";
-import { T } from "./data-layer-suite";
+import { TYPES } from "./data-layer-suite";
 import { installMocks } from "@platform/infra/testing";
 import { NETWORK, runDataProgram, withChanges, type DataRun } from "./data-harness";
 
@@ -9,10 +9,10 @@ function identities(run: DataRun) {
   return {
     logical: run.resources.map((r) => `${r.type}::${r.name}`).sort(),
     physical: {
-      db: run.recorder.one(T.instance).inputs.identifier,
-      redis: run.recorder.one(T.replicationGroup).inputs.replicationGroupId,
-      alarms: run.recorder.ofType(T.alarm).map((a) => a.inputs.name).sort(),
-      logGroups: run.recorder.ofType(T.logGroup).map((g) => g.inputs.name).sort(),
+      db: run.recorder.one(TYPES.instance).inputs.identifier,
+      redis: run.recorder.one(TYPES.replicationGroup).inputs.replicationGroupId,
+      alarms: run.recorder.ofType(TYPES.alarm).map((a) => a.inputs.name).sort(),
+      logGroups: run.recorder.ofType(TYPES.logGroup).map((g) => g.inputs.name).sort(),
     },
   };
 }
@@ -28,10 +28,10 @@ describe("data layer logical names", () => {
       }),
     );
     // The change did reach the resources...
-    expect(after.recorder.one(T.instance).inputs.instanceClass).toBe("db.r6g.2xlarge");
-    expect(after.recorder.one(T.replicationGroup).inputs.numCacheClusters).toBe(3);
-    expect(after.recorder.one(T.alarm, "postgres-connections-high").inputs.threshold).toBeGreaterThan(
-      before.recorder.one(T.alarm, "postgres-connections-high").inputs.threshold as number,
+    expect(after.recorder.one(TYPES.instance).inputs.instanceClass).toBe("db.r6g.2xlarge");
+    expect(after.recorder.one(TYPES.replicationGroup).inputs.numCacheClusters).toBe(3);
+    expect(after.recorder.one(TYPES.alarm, "postgres-connections-high").inputs.threshold).toBeGreaterThan(
+      before.recorder.one(TYPES.alarm, "postgres-connections-high").inputs.threshold as number,
     );
     // ...and renamed nothing: an extra replica is watched by the same alarms.
     expect(identities(after)).toEqual(identities(before));

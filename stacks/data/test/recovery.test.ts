@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadEnvironment } from "@platform/infra/environment";
-import { T } from "./data-layer-suite";
+import { TYPES } from "./data-layer-suite";
 import { runDataProgram, type DataRun } from "./data-harness";
 
 const environment = loadEnvironment("prod-dr");
@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 describe("data layer, prod-dr (recovery environment)", () => {
   it("restores the database from prod's replicated automated backups to the chosen time", () => {
-    const db = run.recorder.one(T.instance).inputs;
+    const db = run.recorder.one(TYPES.instance).inputs;
     expect(db.restoreToPointInTime).toEqual({ sourceDbInstanceAutomatedBackupsArn: SOURCE, restoreTime: "2026-11-30T02:15:00.000Z" });
     expect(db.identifier).toBe("ledger-prod-dr");
     // The source's database and master user come with the restore; RDS manages a new master password.
@@ -25,12 +25,12 @@ describe("data layer, prod-dr (recovery environment)", () => {
   });
 
   it("runs in prod's DR region and keeps no DR copy of its own", () => {
-    expect(run.recorder.ofType(T.provider).map((p) => [p.name, p.inputs.region])).toEqual([["aws", "eu-central-1"]]);
-    expect(run.recorder.ofType(T.backupReplication)).toEqual([]);
+    expect(run.recorder.ofType(TYPES.provider).map((p) => [p.name, p.inputs.region])).toEqual([["aws", "eu-central-1"]]);
+    expect(run.recorder.ofType(TYPES.backupReplication)).toEqual([]);
   });
 
   it("starts an empty Redis", () => {
-    const rg = run.recorder.one(T.replicationGroup).inputs;
+    const rg = run.recorder.one(TYPES.replicationGroup).inputs;
     expect(rg.replicationGroupId).toBe("ledger-prod-dr");
     expect(rg.snapshotArns).toBeUndefined();
     expect(rg.snapshotName).toBeUndefined();
@@ -58,16 +58,16 @@ describe("data layer, prod-dr as a restore drill (platform-data:disposable)", ()
   it("can be destroyed afterwards: no deletion protection, no protect, no final snapshots, and says it is a drill", async () => {
     const { dataProgram } = await import("../src/program.js");
     // The restore run above keeps production's protection; the drill's copy (same logical names) drops it.
-    expect(run.options.get(`${T.instance}::postgres`)?.protect).toBe(true);
+    expect(run.options.get(`${TYPES.instance}::postgres`)?.protect).toBe(true);
     const before = run.recorder.resources.length;
     dataProgram(environment, { restore: { sourceAutomatedBackupsArn: SOURCE }, disposable: true });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const drill = run.recorder.resources.slice(before);
-    const db = drill.find((r) => r.type === T.instance)!.inputs;
+    const db = drill.find((r) => r.type === TYPES.instance)!.inputs;
     expect(db).toMatchObject({ deletionProtection: false, skipFinalSnapshot: true, deleteAutomatedBackups: true });
     expect(db.finalSnapshotIdentifier).toBeUndefined();
     expect((db.tags as Record<string, string>).DisasterRecovery).toBe("drill");
-    expect(drill.find((r) => r.type === T.replicationGroup)!.inputs.finalSnapshotIdentifier).toBeUndefined();
-    expect(run.options.get(`${T.instance}::postgres`)?.protect).toBe(false);
+    expect(drill.find((r) => r.type === TYPES.replicationGroup)!.inputs.finalSnapshotIdentifier).toBeUndefined();
+    expect(run.options.get(`${TYPES.instance}::postgres`)?.protect).toBe(false);
   });
 });

@@ -5,7 +5,8 @@
 import type { Environment } from "@platform/infra/environment";
 import { runLayerProgram, type LayerRun } from "@platform/infra/testing";
 
-export const T = {
+/** Type tokens of the resources these tests look up. */
+export const TYPES = {
   vpc: "aws:ec2/vpc:Vpc",
   subnet: "aws:ec2/subnet:Subnet",
   nat: "aws:ec2/natGateway:NatGateway",

@@ -7,7 +7,7 @@ import { cidrContains } from "@platform/infra";
 import { isTaggable, LAYER_OUTPUT_NAMES, layerTags } from "@platform/infra/layers";
 import { mockCallResult, type MockRecorder, type RecordedResource } from "@platform/infra/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runNetworkProgram, T, type NetworkRun } from "./network-harness";
+import { runNetworkProgram, TYPES, type NetworkRun } from "./network-harness";
 
 const DATA_PORTS = [5432, 6379];
 
@@ -43,8 +43,8 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
     let run: NetworkRun;
     let env: Environment;
     let r: MockRecorder;
-    const sgByRole = (role: string) => r.one(T.sg, `${env.name}-${role}`);
-    const sgRules = () => [...r.ofType(T.ingress), ...r.ofType(T.egress)];
+    const sgByRole = (role: string) => r.one(TYPES.sg, `${env.name}-${role}`);
+    const sgRules = () => [...r.ofType(TYPES.ingress), ...r.ofType(TYPES.egress)];
 
     beforeAll(async () => {
       env = loadEnvironment(environmentName);
@@ -76,15 +76,15 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
     });
 
     it("creates one VPC with DNS support for private endpoint names", () => {
-      const vpc = r.one(T.vpc);
+      const vpc = r.one(TYPES.vpc);
       expect(vpc.inputs).toMatchObject({ cidrBlock: env.network.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true });
-      const defaultSg = r.one(T.defaultSg);
+      const defaultSg = r.one(TYPES.defaultSg);
       expect(defaultSg.inputs.ingress ?? []).toEqual([]);
       expect(defaultSg.inputs.egress ?? []).toEqual([]);
     });
 
     it("has azCount subnets per tier, one per AZ, inside the VPC and not overlapping", () => {
-      const subnets = r.ofType(T.subnet);
+      const subnets = r.ofType(TYPES.subnet);
       expect(subnets).toHaveLength(3 * expected.azCount);
       for (const tier of ["public", "private", "isolated"]) {
         const inTier = subnets.filter((s) => tagsOf(s).Tier === tier);
@@ -100,11 +100,11 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
     });
 
     it(`has ${expected.natGateways} NAT gateway(s), each with an Elastic IP in a public subnet`, () => {
-      const nats = r.ofType(T.nat);
+      const nats = r.ofType(TYPES.nat);
       expect(nats).toHaveLength(expected.natGateways);
-      expect(r.ofType(T.eip)).toHaveLength(expected.natGateways);
-      const publicIds = r.ofType(T.subnet).filter((s) => tagsOf(s).Tier === "public").map(idOf);
-      const eipAllocations = r.ofType(T.eip).map((e) => e.state.allocationId);
+      expect(r.ofType(TYPES.eip)).toHaveLength(expected.natGateways);
+      const publicIds = r.ofType(TYPES.subnet).filter((s) => tagsOf(s).Tier === "public").map(idOf);
+      const eipAllocations = r.ofType(TYPES.eip).map((e) => e.state.allocationId);
       for (const nat of nats) {
         expect(publicIds).toContain(nat.inputs.subnetId);
         expect(eipAllocations).toContain(nat.inputs.allocationId);
@@ -114,9 +114,9 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
     });
 
     it("routes each AZ's private subnet through a NAT gateway (its own one per AZ), public through the IGW, isolated nowhere", () => {
-      const routes = r.ofType(T.route);
-      const natIds = r.ofType(T.nat).map(idOf);
-      const privateTables = r.ofType(T.routeTable).filter((t) => /-private-\d+$/.test(t.name));
+      const routes = r.ofType(TYPES.route);
+      const natIds = r.ofType(TYPES.nat).map(idOf);
+      const privateTables = r.ofType(TYPES.routeTable).filter((t) => /-private-\d+$/.test(t.name));
       expect(privateTables).toHaveLength(expected.azCount);
       const natUsed = privateTables.map((t) => {
         const defaults = routes.filter((x) => x.inputs.routeTableId === idOf(t) && x.inputs.destinationCidrBlock === "0.0.0.0/0");
@@ -125,33 +125,33 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
         return defaults[0]!.inputs.natGatewayId;
       });
       expect(new Set(natUsed).size).toBe(expected.natGateways);
-      const publicTable = r.one(T.routeTable, `${env.name}-public`);
+      const publicTable = r.one(TYPES.routeTable, `${env.name}-public`);
       const publicDefault = routes.filter((x) => x.inputs.routeTableId === idOf(publicTable));
-      expect(publicDefault).toEqual([expect.objectContaining({ inputs: expect.objectContaining({ gatewayId: idOf(r.one(T.igw)) }) })]);
-      const isolatedTable = r.one(T.routeTable, `${env.name}-isolated`);
+      expect(publicDefault).toEqual([expect.objectContaining({ inputs: expect.objectContaining({ gatewayId: idOf(r.one(TYPES.igw)) }) })]);
+      const isolatedTable = r.one(TYPES.routeTable, `${env.name}-isolated`);
       expect(routes.filter((x) => x.inputs.routeTableId === idOf(isolatedTable))).toEqual([]);
       // Every subnet is associated with the table of its tier.
-      const assoc = r.ofType(T.rtAssoc);
+      const assoc = r.ofType(TYPES.rtAssoc);
       expect(assoc).toHaveLength(3 * expected.azCount);
-      for (const s of r.ofType(T.subnet).filter((x) => tagsOf(x).Tier === "isolated")) {
+      for (const s of r.ofType(TYPES.subnet).filter((x) => tagsOf(x).Tier === "isolated")) {
         expect(assoc.find((a) => a.inputs.subnetId === idOf(s))?.inputs.routeTableId).toBe(idOf(isolatedTable));
       }
       // The S3 gateway endpoint does not reach the isolated tier either.
-      const s3 = r.ofType(T.endpoint).find((e) => String(e.inputs.serviceName).endsWith(".s3"));
+      const s3 = r.ofType(TYPES.endpoint).find((e) => String(e.inputs.serviceName).endsWith(".s3"));
       expect(s3?.inputs.routeTableIds).toEqual(privateTables.map(idOf));
     });
 
     it("gives each tier its own NACL with the tier's rules, associated with every subnet of the tier", () => {
-      const acls = r.ofType(T.nacl);
+      const acls = r.ofType(TYPES.nacl);
       expect(acls.map((a) => tagsOf(a).Tier).sort()).toEqual(["isolated", "private", "public"]);
       const rulesOf = (tier: string) => {
         const acl = acls.find((a) => tagsOf(a).Tier === tier)!;
-        return r.ofType(T.naclRule).filter((x) => x.inputs.networkAclId === idOf(acl));
+        return r.ofType(TYPES.naclRule).filter((x) => x.inputs.networkAclId === idOf(acl));
       };
       for (const acl of acls) {
         const tier = tagsOf(acl).Tier!;
-        const associated = r.ofType(T.naclAssoc).filter((a) => a.inputs.networkAclId === idOf(acl)).map((a) => a.inputs.subnetId);
-        expect(associated.sort()).toEqual(r.ofType(T.subnet).filter((s) => tagsOf(s).Tier === tier).map(idOf).sort());
+        const associated = r.ofType(TYPES.naclAssoc).filter((a) => a.inputs.networkAclId === idOf(acl)).map((a) => a.inputs.subnetId);
+        expect(associated.sort()).toEqual(r.ofType(TYPES.subnet).filter((s) => tagsOf(s).Tier === tier).map(idOf).sort());
         const rules = rulesOf(tier);
         for (const direction of [true, false]) {
           const numbers = rules.filter((x) => x.inputs.egress === direction).map((x) => x.inputs.ruleNumber);
@@ -168,8 +168,8 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(privateIn.filter((x) => x.inputs.protocol === "-1").map((x) => x.inputs.cidrBlock)).toEqual([env.network.vpcCidr]);
       for (const x of privateIn.filter((y) => y.inputs.cidrBlock === "0.0.0.0/0")) expect(x.inputs.fromPort).toBeGreaterThanOrEqual(1024);
 
-      const privateCidrs = r.ofType(T.subnet).filter((s) => tagsOf(s).Tier === "private").map((s) => s.inputs.cidrBlock);
-      const isolatedCidrs = r.ofType(T.subnet).filter((s) => tagsOf(s).Tier === "isolated").map((s) => s.inputs.cidrBlock);
+      const privateCidrs = r.ofType(TYPES.subnet).filter((s) => tagsOf(s).Tier === "private").map((s) => s.inputs.cidrBlock);
+      const isolatedCidrs = r.ofType(TYPES.subnet).filter((s) => tagsOf(s).Tier === "isolated").map((s) => s.inputs.cidrBlock);
       const isolated = rulesOf("isolated");
       for (const x of isolated) {
         expect(x.inputs.protocol, x.name).toBe("tcp");
@@ -189,11 +189,11 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
     });
 
     it("sends all VPC traffic to an encrypted flow-log group with the environment's retention", () => {
-      const flowLog = r.one(T.flowLog);
-      const group = r.one(T.logGroup, `${env.name}-flow-logs`);
-      const role = r.one(T.role, `${env.name}-flow-logs`);
+      const flowLog = r.one(TYPES.flowLog);
+      const group = r.one(TYPES.logGroup, `${env.name}-flow-logs`);
+      const role = r.one(TYPES.role, `${env.name}-flow-logs`);
       expect(flowLog.inputs).toMatchObject({
-        vpcId: idOf(r.one(T.vpc)),
+        vpcId: idOf(r.one(TYPES.vpc)),
         trafficType: "ALL",
         logDestinationType: "cloud-watch-logs",
         logDestination: group.state.arn,
@@ -204,20 +204,20 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(run.outputs.flowLogGroupName).toBe(group.inputs.name);
       const trust = policyOf(role, "assumeRolePolicy");
       expect(trust.Statement.map((s) => s.Principal)).toEqual([{ Service: "vpc-flow-logs.amazonaws.com" }]);
-      const rolePolicy = r.one(T.rolePolicy, `${env.name}-flow-logs`);
+      const rolePolicy = r.one(TYPES.rolePolicy, `${env.name}-flow-logs`);
       const actions = policyOf(rolePolicy).Statement.flatMap((s) => s.Action);
       expect(actions).toEqual(expect.arrayContaining(["logs:CreateLogStream", "logs:PutLogEvents"]));
       expect(actions.every((a) => a.startsWith("logs:"))).toBe(true);
     });
 
     it("every IAM role carries the workload permissions boundary the deploy role requires (docs/ci-cd.md)", () => {
-      const roles = r.ofType(T.role);
+      const roles = r.ofType(TYPES.role);
       expect(roles.map((role) => role.name)).toEqual([`${env.name}-flow-logs`]);
       for (const role of roles) expect(role.inputs.permissionsBoundary, role.name).toBe("arn:aws:iam::123456789012:policy/platform-workload-boundary");
     });
 
     it("gives every log group a retention CloudWatch accepts", () => {
-      const groups = r.ofType(T.logGroup);
+      const groups = r.ofType(TYPES.logGroup);
       expect(groups.length).toBeGreaterThan(0);
       for (const g of groups) expect(LOG_RETENTION_DAYS as readonly number[], g.name).toContain(g.inputs.retentionInDays);
     });
@@ -231,7 +231,7 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
         for (const port of DATA_PORTS) expect(opensPort(rule, port), `${rule.name} opens ${port} to an address range`).toBe(false);
       }
       // No inline rules that would escape the checks above.
-      for (const sg of r.ofType(T.sg)) {
+      for (const sg of r.ofType(TYPES.sg)) {
         expect(sg.inputs.ingress ?? [], sg.name).toEqual([]);
         expect(sg.inputs.egress ?? [], sg.name).toEqual([]);
       }
@@ -239,7 +239,7 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
 
     it("lets traffic from outside the VPC into the ALB only, on 443 only, from CloudFront's origin-facing prefix list", () => {
       const alb = idOf(sgByRole("alb"));
-      const fromOutside = r.ofType(T.ingress).filter((x) => {
+      const fromOutside = r.ofType(TYPES.ingress).filter((x) => {
         if (x.inputs.cidrIpv6 || x.inputs.prefixListId) return true;
         const cidr = x.inputs.cidrIpv4 as string | undefined;
         return cidr !== undefined && !cidrContains(env.network.vpcCidr, cidr);
@@ -249,14 +249,14 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(fromOutside.map((x) => x.inputs)).toEqual([
         expect.objectContaining({ securityGroupId: alb, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: cloudfront.id }),
       ]);
-      const albIn = r.ofType(T.ingress).filter((x) => x.inputs.securityGroupId === alb);
+      const albIn = r.ofType(TYPES.ingress).filter((x) => x.inputs.securityGroupId === alb);
       expect(albIn).toHaveLength(1);
       expect(albIn[0]!.inputs.cidrIpv4).toBeUndefined();
       expect(albIn[0]!.inputs.cidrIpv6).toBeUndefined();
     });
 
     it("admits nothing from 0.0.0.0/0 or ::/0 into any security group, and nothing on port 80", () => {
-      const ingress = r.ofType(T.ingress);
+      const ingress = r.ofType(TYPES.ingress);
       expect(ingress.length).toBeGreaterThan(0);
       for (const x of ingress) {
         expect(x.inputs.cidrIpv4, x.name).not.toBe("0.0.0.0/0");
@@ -267,8 +267,8 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
 
     it("wires the groups to each other: ALB -> service port -> PostgreSQL / Redis, nothing else in", () => {
       const [alb, service, database, cache, endpoints] = ["alb", "service", "database", "cache", "endpoints"].map((role) => idOf(sgByRole(role)));
-      const ingressOf = (sg: string) => r.ofType(T.ingress).filter((x) => x.inputs.securityGroupId === sg).map((x) => x.inputs);
-      const egressOf = (sg: string) => r.ofType(T.egress).filter((x) => x.inputs.securityGroupId === sg).map((x) => x.inputs);
+      const ingressOf = (sg: string) => r.ofType(TYPES.ingress).filter((x) => x.inputs.securityGroupId === sg).map((x) => x.inputs);
+      const egressOf = (sg: string) => r.ofType(TYPES.egress).filter((x) => x.inputs.securityGroupId === sg).map((x) => x.inputs);
       const port = env.service.port;
       expect(ingressOf(service!)).toEqual([expect.objectContaining({ referencedSecurityGroupId: alb, fromPort: port, toPort: port, ipProtocol: "tcp" })]);
       expect(ingressOf(database!)).toEqual([expect.objectContaining({ referencedSecurityGroupId: service, fromPort: 5432, toPort: 5432 })]);
@@ -284,7 +284,7 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
     });
 
     it("has a KMS key with rotation on, a policy for the account, CloudWatch Logs and alarms, and an alias", () => {
-      const key = r.one(T.key);
+      const key = r.one(TYPES.key);
       expect(key.inputs.enableKeyRotation).toBe(true);
       expect(key.inputs.deletionWindowInDays).toBe(30);
       const statements = policyOf(key).Statement;
@@ -294,17 +294,17 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(logs?.Action).toEqual(expect.arrayContaining(["kms:Encrypt*", "kms:GenerateDataKey*"]));
       const alarms = statements.find((s) => servicesOf(s).includes("cloudwatch.amazonaws.com"));
       expect(alarms?.Action).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]));
-      expect(r.one(T.alias).inputs).toMatchObject({ name: `alias/platform/${env.name}`, targetKeyId: key.state.keyId });
+      expect(r.one(TYPES.alias).inputs).toMatchObject({ name: `alias/platform/${env.name}`, targetKeyId: key.state.keyId });
     });
 
     it("has an alert topic encrypted with the key, one e-mail subscription per address, and alarms may publish", () => {
-      const topic = r.one(T.topic);
+      const topic = r.one(TYPES.topic);
       expect(topic.inputs.kmsMasterKeyId).toBe(run.outputs.kmsKeyArn);
       const topicArn = run.outputs.alertTopicArn;
-      const subs = r.ofType(T.subscription);
+      const subs = r.ofType(TYPES.subscription);
       expect(subs.map((s) => s.inputs.endpoint).sort()).toEqual([...env.alertEmails].sort());
       for (const s of subs) expect(s.inputs).toMatchObject({ protocol: "email", topic: topicArn });
-      const policy = r.one(T.topicPolicy);
+      const policy = r.one(TYPES.topicPolicy);
       expect(policy.inputs.arn).toBe(topicArn);
       const publish = policyOf(policy).Statement.find((s) => servicesOf(s).includes("cloudwatch.amazonaws.com"));
       expect(publish?.Action).toBe("sns:Publish");
@@ -312,7 +312,7 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
     });
 
     it("has gateway and private-DNS interface endpoints for S3, ECR, Logs and Secrets Manager", () => {
-      const endpoints = r.ofType(T.endpoint);
+      const endpoints = r.ofType(TYPES.endpoint);
       const byService = new Map(endpoints.map((e) => [String(e.inputs.serviceName).replace(`com.amazonaws.${env.awsRegion}.`, ""), e]));
       expect(byService.get("s3")?.inputs.vpcEndpointType).toBe("Gateway");
       for (const service of ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]) {
@@ -332,10 +332,10 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(required).toMatchObject({ Environment: env.name, Layer: "network", Owner: expect.any(String), CostCenter: expect.any(String) });
       const taggable = r.resources.filter((x) => isTaggable(x.type));
       // Guard the guard: the declaration lookup must recognise the obvious ones.
-      for (const type of [T.vpc, T.subnet, T.nat, T.sg, T.ingress, T.key, T.topic, T.logGroup, T.flowLog, T.endpoint, T.nacl]) {
+      for (const type of [TYPES.vpc, TYPES.subnet, TYPES.nat, TYPES.sg, TYPES.ingress, TYPES.key, TYPES.topic, TYPES.logGroup, TYPES.flowLog, TYPES.endpoint, TYPES.nacl]) {
         expect(isTaggable(type), type).toBe(true);
       }
-      expect(isTaggable(T.route)).toBe(false);
+      expect(isTaggable(TYPES.route)).toBe(false);
       for (const x of taggable) {
         expect(tagsOf(x), `${x.type} ${x.name}`).toMatchObject({ ...required, Name: expect.any(String) });
       }

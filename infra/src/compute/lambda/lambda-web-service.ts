@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../../dns/validated-certificate";
 import type { Environment } from "../../environment/environment";
 import { alarmDescription } from "../../observability/runbooks";
+import type { CacheEndpoint, DatabaseEndpoint } from "../data-store-endpoints";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
 import { serviceAlarmName, serviceAlarmThresholds } from "../service-alarms";
 import { originDomainName } from "../origin-load-balancer";
@@ -44,19 +45,12 @@ export interface LambdaWebServiceArgs {
   /** Customer-managed key: logs, the function's settings, the failure queue. */
   readonly kmsKeyArn: pulumi.Input<string>;
   readonly alertTopicArn: pulumi.Input<string>;
-  readonly database: {
-    /** The instance's own endpoint: only the cold-start migration connects to it directly. */
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    readonly name: pulumi.Input<string>;
-    readonly instanceIdentifier: pulumi.Input<string>;
-    /** The instance's DbiResourceId (db-…): the proxy's own rds-db:connect names it. */
-    readonly resourceId: pulumi.Input<string>;
-    /** The service's own login, signed in with IAM database authentication (no password). */
-    readonly appUsername: pulumi.Input<string>;
-    readonly masterSecretArn: pulumi.Input<string>;
-  };
-  readonly redis: { readonly host: pulumi.Input<string>; readonly port: pulumi.Input<number>; readonly authSecretArn: pulumi.Input<string> };
+  /**
+   * The host is the instance's own endpoint: only the cold-start migration connects to it directly; the function
+   * reaches the database through RDS Proxy, whose own rds-db:connect names resourceId.
+   */
+  readonly database: DatabaseEndpoint & { readonly instanceIdentifier: pulumi.Input<string> };
+  readonly redis: CacheEndpoint;
   /** Header CloudFront sends to the origin; the function refuses requests without it. No default. */
   readonly originVerifyHeader: OriginVerifyHeader;
   readonly tags?: Record<string, string>;
