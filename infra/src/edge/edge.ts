@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../dns/validated-certificate";
 import type { Environment } from "../environment/environment";
-import { recoveredDomainName } from "../environment/recovery";
+import { keptOnDestroy, recoveredDomainName } from "../environment/recovery";
 import { alarmDescription } from "../observability/runbooks";
 import {
   CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID,
@@ -34,8 +34,10 @@ export interface EdgeArgs {
   readonly alarm5xxRatePercent: number;
   /** Days the WAF logs and the access logs are kept (args.logRetentionDays). */
   readonly logRetentionDays: number;
-  /** Production: the access-log bucket is never emptied on delete. */
+  /** Production: the access-log bucket is never emptied on delete (unless disposable). */
   readonly isProduction: boolean;
+  /** A restore drill's copy (platform-compute:disposable): the access-log bucket is emptied on delete. Default false. */
+  readonly disposable?: boolean | undefined;
   /** Host name CloudFront connects to: origin.<domainName>, the ALB, serving HTTPS with its own regional certificate. */
   readonly originDomainName: pulumi.Input<string>;
   /**
@@ -192,7 +194,7 @@ export class Edge extends pulumi.ComponentResource {
     // --- Access logs. CloudFront standard logging delivers through an S3 ACL grant to its log delivery
     // account, so this bucket keeps ACLs enabled (BucketOwnerPreferred: the bucket owner still owns every
     // object). Standard logging does not write to SSE-KMS buckets without key-policy changes, so SSE-S3.
-    const logs = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !args.isProduction, tags }, here);
+    const logs = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !keptOnDestroy(args), tags }, here);
     const ownership = new aws.s3.BucketOwnershipControls(
       `${name}-logs`,
       { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" } },

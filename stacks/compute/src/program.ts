@@ -41,6 +41,11 @@ export interface ComputeProgramOptions {
   readonly lambdaLiveVersion?: string | undefined;
   /** lambda: the version on trial during a canary (stack config platform-compute:lambdaCanaryVersion, set by devctl). */
   readonly lambdaCanaryVersion?: string | undefined;
+  /**
+   * A restore drill's recovery environment (stack config platform-compute:disposable, set by `devctl dr drill`):
+   * it never takes traffic and is destroyed when the drill ends, so its log buckets and ALB must not block that.
+   */
+  readonly disposable?: boolean | undefined;
 }
 
 /** The outputs every platform's service component has, so nothing after the platform choice branches on it. */
@@ -58,7 +63,7 @@ interface PlatformInputs {
   /** The arguments every platform's component takes alike (image, network, data stores, origin header, tags). */
   readonly common: Pick<
     WebServiceArgs,
-    "imageRef" | "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "albSecurityGroupId" | "kmsKeyArn" | "alertTopicArn" | "database" | "redis" | "originVerifyHeader" | "originHeaderSenders" | "tags"
+    "imageRef" | "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "albSecurityGroupId" | "kmsKeyArn" | "alertTopicArn" | "database" | "redis" | "originVerifyHeader" | "originHeaderSenders" | "disposable" | "tags"
   >;
 }
 
@@ -118,6 +123,12 @@ function doraSnapshotCode(given: pulumi.asset.Archive | undefined): { code: pulu
 export function computeProgram(environment: Environment, options: ComputeProgramOptions = {}): LayerProgramOutputs<"compute"> {
   // Validate before anything is registered: a bad reference must not half-build a stack.
   const image = options.image === undefined ? undefined : parseImageReference(options.image, "platform-compute:image").ref;
+  const disposable = options.disposable === true;
+  if (disposable && environment.recovery.of === undefined) {
+    throw new Error(
+      `${environment.name} is not a recovery environment; platform-compute:disposable is only for a restore drill's <env>-dr stack. Remove it from the ${environment.name} stack's config.`,
+    );
+  }
 
   const provider = awsProvider(environment);
   const usEast1Provider = awsProvider(environment, "aws-us-east-1", CLOUDFRONT_REGION);
@@ -134,6 +145,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     "edge",
     {
       ...edgeSettings(environment),
+      disposable,
       originDomainName: originDomainName(environment.dns.domainName),
       originVerifyHeader: originHeader,
       tags,
@@ -213,6 +225,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
       originVerifyHeader: originHeader,
       originHeaderSenders: [edge],
+      disposable,
       tags,
     },
   });
