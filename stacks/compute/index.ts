@@ -8,4 +8,5 @@ export = computeProgram(loadEnvironment(pulumi.getStack()), {
   lambdaLiveVersion: config.get("lambdaLiveVersion"),
   lambdaCanaryVersion: config.get("lambdaCanaryVersion"),
   disposable: config.getBoolean("disposable"),
+  servingCutover: config.getBoolean("servingCutover"),
 });

@@ -54,6 +54,11 @@ export interface EdgeArgs {
    */
   readonly cutoverHostNames?: readonly string[];
   /**
+   * The cutover host names are this distribution's now (`devctl dr cutover` moved them here): it keeps them as
+   * aliases, so a deploy does not take them off the edge that serves them. Default false.
+   */
+  readonly servingCutover?: boolean | undefined;
+  /**
    * Provider in us-east-1: CloudFront certificates, CLOUDFRONT-scope web ACLs and CloudFront metrics live there.
    * Required. Like every component, Edge takes its home-region provider in opts.provider and a provider for
    * another region as an arg (Database and ImageReplication: drProvider).
@@ -270,7 +275,7 @@ export class Edge extends pulumi.ComponentResource {
       {
         enabled: true,
         comment: `${environmentName}: ${domainName}`,
-        aliases: [domainName],
+        aliases: [domainName, ...(args.servingCutover === true ? (args.cutoverHostNames ?? []) : [])],
         isIpv6Enabled: true,
         httpVersion: "http2and3",
         // North America and Europe only: the service's users and its region are there.

@@ -46,6 +46,12 @@ export interface ComputeProgramOptions {
    * it never takes traffic and is destroyed when the drill ends, so its log buckets and ALB must not block that.
    */
   readonly disposable?: boolean | undefined;
+  /**
+   * A recovery environment that serves its environment's host name after `devctl dr cutover` (stack config
+   * platform-compute:servingCutover, kept by devctl up/promote/rollback --during-cutover): the distribution keeps
+   * that name, which a deploy declaring only the environment's own name would take off the serving edge.
+   */
+  readonly servingCutover?: boolean | undefined;
 }
 
 /** The outputs every platform's service component has, so nothing after the platform choice branches on it. */
@@ -129,6 +135,15 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       `${environment.name} is not a recovery environment; platform-compute:disposable is only for a restore drill's <env>-dr stack. Remove it from the ${environment.name} stack's config.`,
     );
   }
+  const servingCutover = options.servingCutover === true;
+  if (servingCutover && environment.recovery.of === undefined) {
+    throw new Error(
+      `${environment.name} is not a recovery environment; platform-compute:servingCutover is only for <env>-dr after devctl dr cutover. Remove it from the ${environment.name} stack's config.`,
+    );
+  }
+  if (servingCutover && disposable) {
+    throw new Error(`${environment.name}: platform-compute:servingCutover and platform-compute:disposable together: a restore drill's copy never serves traffic.`);
+  }
 
   const provider = awsProvider(environment);
   const usEast1Provider = awsProvider(environment, "aws-us-east-1", CLOUDFRONT_REGION);
@@ -146,6 +161,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     {
       ...edgeSettings(environment),
       disposable,
+      servingCutover,
       originDomainName: originDomainName(environment.dns.domainName),
       originVerifyHeader: originHeader,
       tags,

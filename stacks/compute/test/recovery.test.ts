@@ -46,3 +46,26 @@ describe("compute layer, prod-dr as a restore drill (platform-compute:disposable
     expect(run.recorder.resources.length).toBe(before);
   });
 });
+
+describe("compute layer, prod-dr deployed while it serves prod's host name (platform-compute:servingCutover)", () => {
+  const distributionAliases = (from: number) =>
+    run.recorder.resources.slice(from).find((r) => r.type === "aws:cloudfront/distribution:Distribution")?.inputs.aliases;
+
+  it("keeps prod's host name on its distribution, so the deploy does not take the name off the serving edge", async () => {
+    const { computeProgram } = await import("../src/program.js");
+    expect(distributionAliases(0)).toEqual([run.environment.dns.domainName]);
+    const before = run.recorder.resources.length;
+    computeProgram(run.environment, { image: IMAGE, servingCutover: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(distributionAliases(before)).toEqual([run.environment.dns.domainName, run.environment.dns.domainName.replace(/^dr\./, "")]);
+  });
+
+  it("is refused outside a recovery environment, and for a drill's copy", async () => {
+    const { computeProgram } = await import("../src/program.js");
+    const { loadEnvironment } = await import("@platform/infra/environment");
+    expect(() => computeProgram(loadEnvironment("prod"), { image: IMAGE, servingCutover: true })).toThrow(
+      /prod is not a recovery environment; platform-compute:servingCutover is only for <env>-dr/,
+    );
+    expect(() => computeProgram(run.environment, { image: IMAGE, servingCutover: true, disposable: true })).toThrow(/a restore drill's copy never serves/);
+  });
+});
