@@ -7,6 +7,7 @@ import { MemoryEngine } from "../src/engine/memory";
 import { IMAGE_CONFIG_KEY, type StackRef, type UpdateRecord } from "../src/engine/engine";
 import { main } from "../src/main";
 import type { DeploymentResult, DeploymentTarget, DeploymentWatcher, DeploymentWords, SoakGate, SoakRequest, SoakResult, ServicesFactory } from "../src/services/services";
+import { MemoryEdge } from "./memory-edge";
 import { recordingIo, type RecordingIo } from "./recording-io";
 
 export const REPOSITORY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/release-ledger";
@@ -64,6 +65,8 @@ export interface Harness {
   readonly watcher: FakeWatcher;
   readonly soak: FakeSoak;
   readonly stateDir: string;
+  /** CloudFront and Route 53: no hosted zone until a test adds one (so no cutover is recorded). */
+  readonly edge: MemoryEdge;
   readonly factory: ServicesFactory;
   /** Runs devctl end to end through the real command parser. */
   run(argv: string[], io?: { interactive?: boolean; answers?: string[]; env?: Record<string, string> }): Promise<{ code: number; io: RecordingIo; stdout: string; stderr: string }>;
@@ -82,8 +85,9 @@ export function harness(): Harness {
   const watcher = new FakeWatcher();
   const soak = new FakeSoak();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-test-"));
+  const edge = new MemoryEdge();
   const factory: ServicesFactory = () =>
-    Promise.resolve({ engine, deployments: watcher, soak, stateDir, now: () => new Date("2026-11-25T12:00:00Z"), commitSha: () => Promise.resolve("a".repeat(40)) });
+    Promise.resolve({ engine, deployments: watcher, soak, stateDir, edge, now: () => new Date("2026-11-25T12:00:00Z"), commitSha: () => Promise.resolve("a".repeat(40)) });
   let clock = Date.parse("2026-10-01T00:00:00Z");
   const addHistory: Harness["addHistory"] = (ref, record) => {
     const stack = engine.stack(ref);
@@ -104,6 +108,7 @@ export function harness(): Harness {
     watcher,
     soak,
     stateDir,
+    edge,
     factory,
     async run(argv, options = {}) {
       const io = recordingIo(options);

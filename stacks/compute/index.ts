@@ -7,4 +7,6 @@ export = computeProgram(loadEnvironment(pulumi.getStack()), {
   lambdaArchive: config.get("lambdaArchive"),
   lambdaLiveVersion: config.get("lambdaLiveVersion"),
   lambdaCanaryVersion: config.get("lambdaCanaryVersion"),
+  disposable: config.getBoolean("disposable"),
+  servingCutover: config.getBoolean("servingCutover"),
 });

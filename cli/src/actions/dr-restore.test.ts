@@ -86,10 +86,13 @@ describe("devctl dr restore", () => {
 
   it("--time: restores to that time and runs the image prod ran then", async () => {
     const s = setup();
+    // What an earlier drill left in the stacks' config: a real restore's copy keeps its logs and protection.
+    await s.h.engine.setConfig({ environment: "prod-dr", layer: "data" }, "platform-data:disposable", "true");
+    await s.h.engine.setConfig({ environment: "prod-dr", layer: "compute" }, "platform-compute:disposable", "true");
     const { code } = await s.run(["dr", "restore", "prod", "--time", "2026-10-01T01:30:00Z", "--yes"]);
     expect(code).toBe(ExitCode.Success);
     expect(config(s, "data")).toEqual({ [RESTORE_FROM_KEY]: ARN, [RESTORE_TIME_KEY]: "2026-10-01T01:30:00.000Z" });
-    expect(config(s, "compute")[IMAGE_CONFIG_KEY]).toBe(inDr(image("v1")));
+    expect(config(s, "compute")).toEqual({ [IMAGE_CONFIG_KEY]: inDr(image("v1")) });
   });
 
   it("fails before changing anything when no backups are replicated yet", async () => {
@@ -182,6 +185,8 @@ describe("devctl dr drill", () => {
     expect(stderr).not.toContain("error:");
     expect(code).toBe(ExitCode.Success);
     expect(config(s, "data")).toMatchObject({ [RESTORE_FROM_KEY]: ARN, "platform-data:disposable": "true" });
+    // The compute layer's log buckets and ALB must come down too, after the smoke run wrote logs into them.
+    expect(config(s, "compute")).toMatchObject({ "platform-compute:disposable": "true" });
     expect(s.h.engine.calls.filter((c) => /^(up|destroy) /.test(c))).toEqual([
       "up prod-dr/network",
       "up prod-dr/data",

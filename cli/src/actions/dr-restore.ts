@@ -18,6 +18,8 @@ export const RESTORE_FROM_KEY = "platform-data:restoreFrom";
 export const RESTORE_TIME_KEY = "platform-data:restoreTime";
 /** Set by `devctl dr drill`: the restored copy is destroyed afterwards (stacks/data/index.ts). */
 export const DISPOSABLE_KEY = "platform-data:disposable";
+/** Set by `devctl dr drill` too: the log buckets and ALB come down after the smoke run wrote logs (stacks/compute/index.ts). */
+export const COMPUTE_DISPOSABLE_KEY = "platform-compute:disposable";
 
 export interface DrRestoreOptions {
   readonly environment: string;
@@ -162,8 +164,12 @@ export async function executeRestore(action: ActionContext, options: DrRestoreOp
 
   await timed("network", up("network"));
   await services.engine.setConfig(refOf("data"), RESTORE_FROM_KEY, backups.arn);
-  if (options.disposable === true) await services.engine.setConfig(refOf("data"), DISPOSABLE_KEY, "true");
-  else await services.engine.removeConfig(refOf("data"), DISPOSABLE_KEY);
+  // Only a drill's copy is disposable; a real restore (which may take production's traffic) keeps its logs and
+  // protection, whatever an earlier drill left in the stacks' config.
+  for (const [layer, key] of [["data", DISPOSABLE_KEY], ["compute", COMPUTE_DISPOSABLE_KEY]] as const) {
+    if (options.disposable === true) await services.engine.setConfig(refOf(layer), key, "true");
+    else await services.engine.removeConfig(refOf(layer), key);
+  }
   if (point.latest) await services.engine.removeConfig(refOf("data"), RESTORE_TIME_KEY);
   else await services.engine.setConfig(refOf("data"), RESTORE_TIME_KEY, point.time.toISOString());
   await timed("data (database restored, Redis empty)", up("data"));

@@ -4,6 +4,7 @@ import { IMAGE_CONFIG_KEY } from "../engine/engine";
 import { riskFlags } from "../report/risk-flags";
 import { printPreviewReport, collectPreviewReport, previewJson } from "../report/preview-report";
 import { confirmProduction } from "./confirm";
+import { guardCutover } from "./cutover-guard";
 import { prepare, printResult, progressFor, type Action } from "./context";
 import { REPOSITORY_ROOT } from "@platform/infra/environment";
 import { archiveRunningIn, LAMBDA_ARCHIVE_KEY } from "./lambda-release";
@@ -18,6 +19,8 @@ export interface PromoteOptions {
   readonly preview: boolean;
   /** Require the source's alarms to have stayed OK this long (0: no soak gate). */
   readonly soakMinutes: number;
+  /** `--during-cutover`: deploy <env>-dr's compute layer while it serves <env>'s host name (cutover-guard.ts). */
+  readonly duringCutover?: boolean;
 }
 
 /** The compute output `alarms`, keeping only well-formed entries (an older stack exports none). */
@@ -71,6 +74,7 @@ export const runPromote: Action<PromoteOptions> = async (options, context) => {
     return;
   }
 
+  await guardCutover(target, { duringCutover: options.duringCutover === true, command: `devctl promote ${target.environment.name} --from ${source.environment.name}` });
   await confirmProduction(target.environment, io, { yes: options.yes, action: `promote ${digest} to` });
   if (options.soakMinutes > 0) {
     const alarms = alarmRefsOf(sourceOutputs.alarms);

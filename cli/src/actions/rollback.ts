@@ -1,5 +1,6 @@
 import { IMAGE_CONFIG_KEY, type StackOutputs, type UpdateRecord } from "../engine/engine";
 import { confirmProduction } from "./confirm";
+import { guardCutover } from "./cutover-guard";
 import { prepare, printResult, type Action, type ActionContext } from "./context";
 import { chooseLambdaRollbackTarget, LAMBDA_LIVE_VERSION_KEY, lambdaStateOf } from "./lambda-release";
 import { releaseCompute } from "./release";
@@ -10,6 +11,8 @@ export interface RollbackOptions {
   readonly to?: string;
   readonly yes: boolean;
   readonly json: boolean;
+  /** `--during-cutover`: deploy <env>-dr's compute layer while it serves <env>'s host name (cutover-guard.ts). */
+  readonly duringCutover?: boolean;
 }
 
 /** Redeploys the previous good release (or the one named) to the compute layer and waits for the rollout. */
@@ -17,6 +20,7 @@ export const runRollback: Action<RollbackOptions> = async (options, context) => 
   const action = await prepare(options.environment, context);
   const { io, environment, services } = action;
   const ref = { environment: environment.name, layer: "compute" as const };
+  await guardCutover(action, { duringCutover: options.duringCutover === true, command: `devctl rollback ${environment.name}` });
   const history = await services.engine.history(ref);
   const outputs = await services.engine.outputs(ref);
   if (environment.compute.platform === "lambda") return rollbackLambda(options, action, history, outputs);

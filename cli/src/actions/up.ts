@@ -3,6 +3,7 @@ import type { ChangeCounts } from "../engine/engine";
 import { DevctlError } from "../errors";
 import { withBackup } from "./backup";
 import { confirmProduction } from "./confirm";
+import { guardCutover } from "./cutover-guard";
 import { elapsed, prepare, printResult, progressFor, type Action, type ActionContext, type CommandContext } from "./context";
 import { missingUpstreams, selectLayers, upstreamNotDeployed } from "./layer-order";
 import { digestOf, releaseCompute, runningImage } from "./release";
@@ -24,6 +25,8 @@ export interface UpOptions {
    * yet) can do that alone.
    */
   readonly bootstrap?: { readonly from: string; readonly soakMinutes: number };
+  /** `--during-cutover`: deploy <env>-dr's compute layer while it serves <env>'s host name (cutover-guard.ts). */
+  readonly duringCutover?: boolean;
 }
 
 export interface AppliedLayer {
@@ -49,6 +52,9 @@ export const runUp: Action<UpOptions> = async (options, context) => {
   const action = await prepare(options.environment, context);
   const { io, environment, services } = action;
   if (options.bootstrap) await checkBootstrap(action, options.bootstrap.from, context);
+  if (!options.bootstrap && selectLayers(options.layers).includes("compute")) {
+    await guardCutover(action, { duringCutover: options.duringCutover === true, command: `devctl up ${environment.name}` });
+  }
   await confirmProduction(environment, io, { yes: options.yes, action: options.bootstrap ? `bootstrap (network, data, then promote ${options.bootstrap.from}'s image) in` : "deploy to" });
   const layers = options.bootstrap ? selectLayers(["network", "data"]) : selectLayers(options.layers);
   // Production runs only images that already ran somewhere (promote, rollback, --image): a plain `up prod`

@@ -79,15 +79,16 @@ export function txtValue(strings: readonly string[]): string {
   return strings.map((s) => `"${s.replace(/(["\\])/g, "\\$1")}"`).join(" ");
 }
 
-/** The real adapter: the AWS SDK in us-east-1. */
-export function sdkEdgeControl(): EdgeControl {
+/** The real adapter: the AWS SDK in us-east-1; `endpoint` only in tests (test-endpoint.ts). */
+export function sdkEdgeControl(endpoint?: string): EdgeControl {
+  const at = { region: GLOBAL_REGION, ...(endpoint ? { endpoint } : {}) };
   const cloudfront = async () => {
     const sdk = await import("@aws-sdk/client-cloudfront");
-    return { sdk, client: new sdk.CloudFrontClient({ region: GLOBAL_REGION }) };
+    return { sdk, client: new sdk.CloudFrontClient(at) };
   };
   const route53 = async () => {
     const sdk = await import("@aws-sdk/client-route-53");
-    return { sdk, client: new sdk.Route53Client({ region: GLOBAL_REGION }) };
+    return { sdk, client: new sdk.Route53Client(at) };
   };
   const call = async <T>(doing: string, run: () => Promise<T>): Promise<T> => {
     try {
@@ -111,7 +112,7 @@ export function sdkEdgeControl(): EdgeControl {
     certificateNames: (certificateArn) =>
       call(`reading certificate ${certificateArn}`, async () => {
         const acm = await import("@aws-sdk/client-acm");
-        const response = await new acm.ACMClient({ region: GLOBAL_REGION }).send(new acm.DescribeCertificateCommand({ CertificateArn: certificateArn }));
+        const response = await new acm.ACMClient(at).send(new acm.DescribeCertificateCommand({ CertificateArn: certificateArn }));
         const certificate = response.Certificate;
         // A certificate that is not ISSUED (expired, revoked, pending) serves nothing.
         if (certificate?.Status !== "ISSUED") return [];

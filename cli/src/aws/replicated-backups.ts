@@ -26,13 +26,13 @@ export function pickReplicatedBackups(entries: readonly AutomatedBackupEntry[], 
   return undefined;
 }
 
-/** The RDS look-up, through the AWS SDK (loaded on first use). */
-export function sdkBackupCatalog(): BackupCatalog {
+/** The RDS look-up, through the AWS SDK (loaded on first use); `endpoint` only in tests (test-endpoint.ts). */
+export function sdkBackupCatalog(endpoint?: string): BackupCatalog {
   return {
     async replicatedBackups({ region, sourceRegion, identifier }) {
       try {
         const rds = await import("@aws-sdk/client-rds");
-        const client = new rds.RDSClient({ region });
+        const client = new rds.RDSClient({ region, ...(endpoint ? { endpoint } : {}) });
         const response = await client.send(new rds.DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: identifier }));
         return pickReplicatedBackups(response.DBInstanceAutomatedBackups ?? [], sourceRegion);
       } catch (error) {

@@ -1,9 +1,9 @@
 import { DevctlError } from "../errors";
 
 /**
- * DEVCTL_AWS_ENDPOINT_URL is for TESTS ONLY: it sends devctl's own AWS calls (the ECS deployment watcher and
- * the alarm soak gate) to an AWS API emulator on this machine, the moto server of the engine suite
- * (cli/test/engine). The Pulumi programs' calls never read it. Only a loopback http address is accepted, so
+ * DEVCTL_AWS_ENDPOINT_URL is for TESTS ONLY: it sends devctl's own AWS calls (the ECS deployment watcher,
+ * the alarm soak gate, the RDS backup look-up, CloudFront and Route 53) to an AWS API emulator on this
+ * machine, the moto server of the engine suite (cli/test/engine). The Pulumi programs' calls never read it. Only a loopback http address is accepted, so
  * a stray variable cannot send a real deployment's checks anywhere else.
  */
 export function testAwsEndpoint(env: Readonly<Record<string, string | undefined>>): string | undefined {

@@ -14,6 +14,7 @@ interface Flags {
   bootstrap?: boolean;
   from?: string;
   soakMinutes?: number;
+  duringCutover?: boolean;
 }
 
 export const registerUp: RegisterCommand = (program, context) => {
@@ -27,6 +28,7 @@ export const registerUp: RegisterCommand = (program, context) => {
     .addOption(new Option("--image <ref>", "deploy this image (<repo>@sha256:<digest>) instead of building from source").argParser(imageRef).conflicts(["keepImage", "build"]))
     .addOption(new Option("--keep-image", "keep the image that runs now (compute output imageRef) instead of building from source").conflicts("build"))
     .option("--build", "build the image from this checkout (the default outside production)")
+    .option("--during-cutover", "a recovery environment (<env>-dr) only: deploy it while `devctl dr cutover` has moved <env>'s host name to it, keeping the name on its distribution")
     .addOption(
       new Option("--bootstrap", "first deploy of an environment that runs no image: network and data, then promote the source's digest")
         .conflicts(["layer", "image", "keepImage", "build", "json"]),
@@ -55,6 +57,7 @@ export const registerUp: RegisterCommand = (program, context) => {
           image: flags.image,
           keepImage: flags.keepImage === true,
           build: flags.build === true,
+          duringCutover: flags.duringCutover === true,
           ...(flags.bootstrap === true ? { bootstrap: { from: flags.from ?? "staging", soakMinutes: flags.soakMinutes ?? 0 } } : {}),
         },
         context,

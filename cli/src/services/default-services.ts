@@ -35,8 +35,8 @@ export const createServices: ServicesFactory = (environment: Environment, io: Io
     stateDir: path.join(REPOSITORY_ROOT, ".devctl"),
     now: () => new Date(),
     commitSha: () => gitCommit(io, REPOSITORY_ROOT),
-    backups: sdkBackupCatalog(),
-    edge: sdkEdgeControl(),
+    backups: sdkBackupCatalog(awsEndpoint),
+    edge: sdkEdgeControl(awsEndpoint),
   });
 };
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../environment/environment";
+import { keptOnDestroy } from "../environment/recovery";
 import { albLogBucketPolicy } from "./iam-policies";
 
 /** Prefix of the ALB access logs in their bucket. */
@@ -15,16 +16,16 @@ export interface AlbAccessLogs {
 /**
  * The bucket an ALB writes its access logs to: private, owner-enforced, SSE-S3 (ALB log delivery supports no
  * SSE-KMS), the logs expired after logRetentionDays, and a policy that lets only this region's ELB account write
- * under ALB_LOG_PREFIX. Logical names: `${name}-alb-logs` and `${name}-alb-logs-<role>`.
+ * under ALB_LOG_PREFIX. Emptied on delete unless kept (keptOnDestroy). Logical names: `${name}-alb-logs` and `${name}-alb-logs-<role>`.
  */
 export function albAccessLogs(
   name: string,
-  env: Pick<Environment, "isProduction" | "logRetentionDays">,
+  env: Pick<Environment, "isProduction" | "logRetentionDays"> & { readonly disposable?: boolean | undefined },
   tags: Record<string, string> | undefined,
   parent: pulumi.Resource,
 ): AlbAccessLogs {
   const opts = { parent };
-  const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: !env.isProduction, tags }, opts);
+  const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: !keptOnDestroy(env), tags }, opts);
   const ownership = new aws.s3.BucketOwnershipControls(
     `${name}-alb-logs-ownership`,
     { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../dns/validated-certificate";
+import { keptOnDestroy } from "../environment/recovery";
 import { ALB_LOG_PREFIX, albAccessLogs } from "./alb-access-logs";
 import type { OriginVerifyHeader } from "./origin-verify";
 import { deregistrationDelaySeconds } from "./shutdown-timing";
@@ -30,6 +31,8 @@ export interface OriginLoadBalancerArgs {
   readonly shutdownTimeoutMs: number;
   /** Production: the ALB is deletion-protected and its log bucket is never emptied on delete. */
   readonly isProduction: boolean;
+  /** A restore drill's copy (platform-compute:disposable): neither protection applies, it is destroyed afterwards. Default false. */
+  readonly disposable?: boolean | undefined;
   /** Days the ALB access logs are kept. */
   readonly logRetentionDays: number;
   /** The environment's domain: the ALB answers on origin.<domainName>, with a DNS-validated certificate. */
@@ -80,7 +83,7 @@ export function targetGroupArgs(args: Pick<OriginLoadBalancerArgs, "vpcId" | "po
 export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, parent: pulumi.Resource): OriginLoadBalancer {
   const opts = { parent };
   const tags = args.tags;
-  const accessLogs = albAccessLogs(name, { isProduction: args.isProduction, logRetentionDays: args.logRetentionDays }, tags, parent);
+  const accessLogs = albAccessLogs(name, { isProduction: args.isProduction, disposable: args.disposable, logRetentionDays: args.logRetentionDays }, tags, parent);
   const loadBalancer = new aws.lb.LoadBalancer(
     `${name}-alb`,
     {
@@ -89,7 +92,7 @@ export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, p
       subnets: args.publicSubnetIds,
       securityGroups: [args.albSecurityGroupId],
       dropInvalidHeaderFields: true,
-      enableDeletionProtection: args.isProduction,
+      enableDeletionProtection: keptOnDestroy(args),
       accessLogs: { bucket: accessLogs.bucket.id, prefix: ALB_LOG_PREFIX, enabled: true },
       tags,
     },

@@ -20,6 +20,8 @@ export interface WebServiceArgs {
   readonly region: string;
   /** Production: the ALB is deletion-protected, its log bucket kept on delete, and rolling delivery refused. */
   readonly isProduction: boolean;
+  /** A restore drill's copy (platform-compute:disposable): the ALB and its log bucket come down with it. Default false. */
+  readonly disposable?: boolean | undefined;
   /** Days the service's logs and the ALB access logs are kept (environment.logRetentionDays). */
   readonly logRetentionDays: number;
   /** Task size, port, task counts and drain time (environment.service). */
@@ -189,6 +191,7 @@ export class WebService extends pulumi.ComponentResource {
         targetGroupRoles: progressive ? ["blue", "green"] : ["blue"],
         shutdownTimeoutMs: args.service.shutdownTimeoutMs,
         isProduction: args.isProduction,
+        disposable: args.disposable,
         logRetentionDays: args.logRetentionDays,
         domainName: args.dns.domainName,
         hostedZoneName: args.dns.hostedZoneName,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../dns/validated-certificate";
 import type { Environment } from "../environment/environment";
-import { recoveredDomainName } from "../environment/recovery";
+import { keptOnDestroy, recoveredDomainName } from "../environment/recovery";
 import { alarmDescription } from "../observability/runbooks";
 import {
   CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID,
@@ -34,8 +34,10 @@ export interface EdgeArgs {
   readonly alarm5xxRatePercent: number;
   /** Days the WAF logs and the access logs are kept (args.logRetentionDays). */
   readonly logRetentionDays: number;
-  /** Production: the access-log bucket is never emptied on delete. */
+  /** Production: the access-log bucket is never emptied on delete (unless disposable). */
   readonly isProduction: boolean;
+  /** A restore drill's copy (platform-compute:disposable): the access-log bucket is emptied on delete. Default false. */
+  readonly disposable?: boolean | undefined;
   /** Host name CloudFront connects to: origin.<domainName>, the ALB, serving HTTPS with its own regional certificate. */
   readonly originDomainName: pulumi.Input<string>;
   /**
@@ -51,6 +53,11 @@ export interface EdgeArgs {
    * name to a distribution (devctl dr cutover) only when its certificate covers the name.
    */
   readonly cutoverHostNames?: readonly string[];
+  /**
+   * The cutover host names are this distribution's now (`devctl dr cutover` moved them here): it keeps them as
+   * aliases, so a deploy does not take them off the edge that serves them. Default false.
+   */
+  readonly servingCutover?: boolean | undefined;
   /**
    * Provider in us-east-1: CloudFront certificates, CLOUDFRONT-scope web ACLs and CloudFront metrics live there.
    * Required. Like every component, Edge takes its home-region provider in opts.provider and a provider for
@@ -192,7 +199,7 @@ export class Edge extends pulumi.ComponentResource {
     // --- Access logs. CloudFront standard logging delivers through an S3 ACL grant to its log delivery
     // account, so this bucket keeps ACLs enabled (BucketOwnerPreferred: the bucket owner still owns every
     // object). Standard logging does not write to SSE-KMS buckets without key-policy changes, so SSE-S3.
-    const logs = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !args.isProduction, tags }, here);
+    const logs = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !keptOnDestroy(args), tags }, here);
     const ownership = new aws.s3.BucketOwnershipControls(
       `${name}-logs`,
       { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" } },
@@ -268,7 +275,7 @@ export class Edge extends pulumi.ComponentResource {
       {
         enabled: true,
         comment: `${environmentName}: ${domainName}`,
-        aliases: [domainName],
+        aliases: [domainName, ...(args.servingCutover === true ? (args.cutoverHostNames ?? []) : [])],
         isIpv6Enabled: true,
         httpVersion: "http2and3",
         // North America and Europe only: the service's users and its region are there.

@@ -21,4 +21,4 @@ export {
   type ProductionDatabaseShortfall,
 } from "./rules";
 export { settingsSchema, type Settings } from "./schema";
-export { RECOVERY_SUFFIX, recoveredDomainName, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";
+export { keptOnDestroy, RECOVERY_SUFFIX, recoveredDomainName, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";

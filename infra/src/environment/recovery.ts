@@ -44,3 +44,12 @@ export function recoverySettings(source: Settings): Settings {
     dbReplicateBackupsToDr: false,
   };
 }
+
+/**
+ * Whether what a stack writes to (log buckets, the load balancer) survives its destroy: production's does, so
+ * a mistaken destroy fails instead of losing logs; a restore drill's disposable copy (`devctl dr drill`) never
+ * takes traffic and must come down even after its smoke run has written logs.
+ */
+export function keptOnDestroy(target: { readonly isProduction: boolean; readonly disposable?: boolean | undefined }): boolean {
+  return target.isProduction && target.disposable !== true;
+}

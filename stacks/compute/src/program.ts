@@ -42,6 +42,17 @@ export interface ComputeProgramOptions {
   readonly lambdaLiveVersion?: string | undefined;
   /** lambda: the version on trial during a canary (stack config platform-compute:lambdaCanaryVersion, set by devctl). */
   readonly lambdaCanaryVersion?: string | undefined;
+  /**
+   * A restore drill's recovery environment (stack config platform-compute:disposable, set by `devctl dr drill`):
+   * it never takes traffic and is destroyed when the drill ends, so its log buckets and ALB must not block that.
+   */
+  readonly disposable?: boolean | undefined;
+  /**
+   * A recovery environment that serves its environment's host name after `devctl dr cutover` (stack config
+   * platform-compute:servingCutover, kept by devctl up/promote/rollback --during-cutover): the distribution keeps
+   * that name, which a deploy declaring only the environment's own name would take off the serving edge.
+   */
+  readonly servingCutover?: boolean | undefined;
 }
 
 /** The outputs every platform's service component has, so nothing after the platform choice branches on it. */
@@ -59,7 +70,7 @@ interface PlatformInputs {
   /** The arguments every platform's component takes alike (image, network, data stores, origin header, tags). */
   readonly common: Pick<
     WebServiceArgs,
-    "imageRef" | "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "albSecurityGroupId" | "kmsKeyArn" | "alertTopicArn" | "database" | "redis" | "originVerifyHeader" | "originHeaderSenders" | "tags"
+    "imageRef" | "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "albSecurityGroupId" | "kmsKeyArn" | "alertTopicArn" | "database" | "redis" | "originVerifyHeader" | "originHeaderSenders" | "disposable" | "tags"
   >;
 }
 
@@ -119,6 +130,21 @@ function doraSnapshotCode(given: pulumi.asset.Archive | undefined): { code: pulu
 export function computeProgram(environment: Environment, options: ComputeProgramOptions = {}): LayerProgramOutputs<"compute"> {
   // Validate before anything is registered: a bad reference must not half-build a stack.
   const image = options.image === undefined ? undefined : parseImageReference(options.image, "platform-compute:image").ref;
+  const disposable = options.disposable === true;
+  if (disposable && environment.recovery.of === undefined) {
+    throw new Error(
+      `${environment.name} is not a recovery environment; platform-compute:disposable is only for a restore drill's <env>-dr stack. Remove it from the ${environment.name} stack's config.`,
+    );
+  }
+  const servingCutover = options.servingCutover === true;
+  if (servingCutover && environment.recovery.of === undefined) {
+    throw new Error(
+      `${environment.name} is not a recovery environment; platform-compute:servingCutover is only for <env>-dr after devctl dr cutover. Remove it from the ${environment.name} stack's config.`,
+    );
+  }
+  if (servingCutover && disposable) {
+    throw new Error(`${environment.name}: platform-compute:servingCutover and platform-compute:disposable together: a restore drill's copy never serves traffic.`);
+  }
 
   const provider = awsProvider(environment);
   const usEast1Provider = awsProvider(environment, "aws-us-east-1", CLOUDFRONT_REGION);
@@ -136,6 +162,8 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     "edge",
     {
       ...edgeSettings(environment),
+      disposable,
+      servingCutover,
       originDomainName: originDomainName(environment.dns.domainName),
       originVerifyHeader: originHeader,
       tags,
@@ -208,6 +236,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
       redis,
       originVerifyHeader: originHeader,
       originHeaderSenders: [edge],
+      disposable,
       tags,
     },
   });

@@ -41,6 +41,8 @@ export interface EksWebServiceArgs {
   readonly originHeaderSenders?: pulumi.Input<pulumi.Resource>[];
   /** Name of the service: Helm release, Kubernetes objects, alarms. Default: release-ledger. */
   readonly serviceName?: string;
+  /** A restore drill's copy (platform-compute:disposable): the ALB and its log bucket come down with it. Default false. */
+  readonly disposable?: boolean | undefined;
   readonly tags?: Record<string, string>;
 }
 
@@ -115,6 +117,7 @@ export class EksWebService extends pulumi.ComponentResource {
         targetGroupRoles: ["pods"],
         shutdownTimeoutMs: env.service.shutdownTimeoutMs,
         isProduction: env.isProduction,
+        disposable: args.disposable,
         logRetentionDays: env.logRetentionDays,
         domainName: env.dns.domainName,
         hostedZoneName: env.dns.hostedZoneName,
