@@ -151,6 +151,13 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(values.networkPolicy.ingressCidrs).toEqual([NETWORK.vpcCidr]);
     });
 
+    it("tags the target group the pods join with the cluster's name, which Auto Mode's controller needs to register them", () => {
+      // AmazonEKSLoadBalancingPolicy allows RegisterTargets/DeregisterTargets only on target groups whose tag
+      // eks:eks-cluster-name equals the cluster's: without it the TargetGroupBinding never registers a pod.
+      const targetGroup = one("aws:lb/targetGroup:TargetGroup", "service-pods");
+      expect((targetGroup.inputs as any).tags).toMatchObject({ "eks:eks-cluster-name": (one(EKS.cluster).inputs as any).name });
+    });
+
     it("counts running copies as the healthy pods in the target group, not ECS tasks", () => {
       const running = run.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("running-tasks-low"));
       expect(running?.inputs).toMatchObject({

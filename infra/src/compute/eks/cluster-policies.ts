@@ -148,6 +148,18 @@ export function endpointAccess(env: Environment): { endpointPrivateAccess: true;
     : { endpointPrivateAccess: true, endpointPublicAccess: false };
 }
 
+/** Tag that names the cluster allowed to register targets in a target group. */
+export const CLUSTER_NAME_TAG = "eks:eks-cluster-name";
+
+/**
+ * Tags of a target group Auto Mode's load balancer controller registers pods into (a TargetGroupBinding): the
+ * cluster role's AmazonEKSLoadBalancingPolicy allows RegisterTargets and DeregisterTargets only where the group's
+ * eks:eks-cluster-name equals the cluster's own, so an untagged group never receives a pod.
+ */
+export function eksTargetGroupTags(nameOfCluster: string): Record<string, string> {
+  return { [CLUSTER_NAME_TAG]: nameOfCluster };
+}
+
 /** Name of the EKS cluster: per environment, so environments can share an account. */
 export function clusterName(environmentName: string): string {
   return `${environmentName}-release-ledger`;

@@ -9,7 +9,7 @@ import { meshAlarm, withMeshAlarm, type MeshMetrics } from "../mesh/mesh-metrics
 import type { CacheEndpoint, DatabaseEndpoint } from "../data-store-endpoints";
 import { originLoadBalancer } from "../origin-load-balancer";
 import { argoRolloutsValues, externalSecretsValues, OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./chart-values";
-import { POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
+import { clusterName, eksTargetGroupTags, POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
 import { EksCluster } from "./eks-cluster";
 import { kubeconfig } from "./kubeconfig";
 import { kubernetesSdk } from "./kubernetes-sdk";
@@ -120,6 +120,7 @@ export class EksWebService extends pulumi.ComponentResource {
         hostedZoneName: env.dns.hostedZoneName,
         originVerifyHeader: args.originVerifyHeader,
         originHeaderSenders: args.originHeaderSenders,
+        targetGroupTags: eksTargetGroupTags(clusterName(env.name)),
         tags,
       },
       this,
