@@ -7,4 +7,5 @@ export = computeProgram(loadEnvironment(pulumi.getStack()), {
   lambdaArchive: config.get("lambdaArchive"),
   lambdaLiveVersion: config.get("lambdaLiveVersion"),
   lambdaCanaryVersion: config.get("lambdaCanaryVersion"),
+  migrationPhase: config.get("migrationPhase"),
 });

@@ -10,9 +10,12 @@ import {
   DoraSnapshotSchedule,
   Edge,
   edgeSettings,
+  clusterName,
   EksWebService,
+  eksTargetGroupTags,
   ImageReplication,
   layerTags,
+  migrationPhase,
   Observability,
   originDomainName,
   originVerifyHeader,
@@ -41,6 +44,8 @@ export interface ComputeProgramOptions {
   readonly lambdaLiveVersion?: string | undefined;
   /** lambda: the version on trial during a canary (stack config platform-compute:lambdaCanaryVersion, set by devctl). */
   readonly lambdaCanaryVersion?: string | undefined;
+  /** A migration's phase (stack config platform-compute:migrationPhase, set by devctl migrate): drained, or unset. */
+  readonly migrationPhase?: string | undefined;
 }
 
 /** The outputs every platform's service component has, so nothing after the platform choice branches on it. */
@@ -55,6 +60,8 @@ interface PlatformInputs {
   readonly network: UpstreamOutputs<"network">;
   readonly provider: pulumi.ProviderResource;
   readonly containerImage: ContainerImage;
+  /** A migration to EKS under way: what the ECS service does for it (see WebServiceArgs.migration). */
+  readonly migration?: WebServiceArgs["migration"];
   /** The arguments every platform's component takes alike (image, network, data stores, origin header, tags). */
   readonly common: Pick<
     WebServiceArgs,
@@ -68,7 +75,7 @@ interface PlatformInputs {
  * (EksWebService requires @pulumi/kubernetes then), so a plan of an ECS environment never loads Kubernetes code.
  */
 const PLATFORMS: { readonly [P in Exclude<Environment["compute"]["platform"], "lambda">]: (inputs: PlatformInputs) => PlatformService } = {
-  ecs: ({ environment, network, provider, containerImage, common }) =>
+  ecs: ({ environment, network, provider, containerImage, migration, common }) =>
     new WebService(
       "service",
       {
@@ -84,6 +91,7 @@ const PLATFORMS: { readonly [P in Exclude<Environment["compute"]["platform"], "l
         dns: environment.dns,
         pullRepositoryArns: containerImage.pullRepositoryArns,
         serviceSecurityGroupId: network.serviceSecurityGroupId,
+        ...(migration ? { migration } : {}),
       },
       { provider },
     ),
@@ -118,6 +126,7 @@ function doraSnapshotCode(given: pulumi.asset.Archive | undefined): { code: pulu
 export function computeProgram(environment: Environment, options: ComputeProgramOptions = {}): LayerProgramOutputs<"compute"> {
   // Validate before anything is registered: a bad reference must not half-build a stack.
   const image = options.image === undefined ? undefined : parseImageReference(options.image, "platform-compute:image").ref;
+  const phase = migrationPhase(environment, options.migrationPhase);
 
   const provider = awsProvider(environment);
   const usEast1Provider = awsProvider(environment, "aws-us-east-1", CLOUDFRONT_REGION);
@@ -189,33 +198,46 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     );
   }
 
-  const web = PLATFORMS[environment.compute.platform]({
-    environment,
-    network,
-    provider,
-    containerImage,
-    common: {
-      imageRef: containerImage.imageRef,
-      vpcId: network.vpcId,
-      publicSubnetIds: network.publicSubnetIds,
-      privateSubnetIds: network.privateSubnetIds,
-      albSecurityGroupId: network.albSecurityGroupId,
-      kmsKeyArn: network.kmsKeyArn,
-      alertTopicArn: network.alertTopicArn,
-      database: {
-        host: data.dbEndpoint,
-        port: data.dbPort,
-        name: data.dbName,
-        masterSecretArn: data.dbMasterSecretArn,
-        resourceId: data.dbResourceId,
-        appUsername: data.dbAppUsername,
-      },
-      redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
-      originVerifyHeader: originHeader,
-      originHeaderSenders: [edge],
-      tags,
+  const common: PlatformInputs["common"] = {
+    imageRef: containerImage.imageRef,
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    albSecurityGroupId: network.albSecurityGroupId,
+    kmsKeyArn: network.kmsKeyArn,
+    alertTopicArn: network.alertTopicArn,
+    database: {
+      host: data.dbEndpoint,
+      port: data.dbPort,
+      name: data.dbName,
+      masterSecretArn: data.dbMasterSecretArn,
+      resourceId: data.dbResourceId,
+      appUsername: data.dbAppUsername,
     },
-  });
+    redis: { host: data.redisEndpoint, port: data.redisPort, authSecretArn: data.redisAuthSecretArn },
+    originVerifyHeader: originHeader,
+    originHeaderSenders: [edge],
+    tags,
+  };
+  const migratingToEks = phase !== undefined && environment.compute.migrateTo === "eks";
+  const migration = migratingToEks ? { drained: phase === "drained", targetGroupTags: eksTargetGroupTags(clusterName(environment.name)) } : undefined;
+  const web = PLATFORMS[environment.compute.platform]({ environment, network, provider, containerImage, common, ...(migration ? { migration } : {}) });
+  // A migration from ECS: the pods join the ECS service's target groups beside its tasks, under the same component
+  // and names they keep once computePlatform becomes eks (which then adopts the origin instead of replacing it).
+  if (migratingToEks) {
+    new EksWebService(
+      "service",
+      {
+        ...common,
+        environment,
+        vpcCidr: network.vpcCidr,
+        databaseSecurityGroupId: network.databaseSecurityGroupId,
+        cacheSecurityGroupId: network.cacheSecurityGroupId,
+        join: web,
+      },
+      { provider },
+    );
+  }
 
   const observability = new Observability(
     "observability",

@@ -154,7 +154,7 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
     it("tags the target group the pods join with the cluster's name, which Auto Mode's controller needs to register them", () => {
       // AmazonEKSLoadBalancingPolicy allows RegisterTargets/DeregisterTargets only on target groups whose tag
       // eks:eks-cluster-name equals the cluster's: without it the TargetGroupBinding never registers a pod.
-      const targetGroup = one("aws:lb/targetGroup:TargetGroup", "service-pods");
+      const targetGroup = one("aws:lb/targetGroup:TargetGroup", "service-blue");
       expect((targetGroup.inputs as any).tags).toMatchObject({ "eks:eks-cluster-name": (one(EKS.cluster).inputs as any).name });
     });
 
@@ -163,7 +163,7 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(running?.inputs).toMatchObject({
         namespace: "AWS/ApplicationELB",
         metricName: "HealthyHostCount",
-        dimensions: { TargetGroup: one("aws:lb/targetGroup:TargetGroup", "service-pods").state.arnSuffix, LoadBalancer: one("aws:lb/loadBalancer:LoadBalancer", "service-alb").state.arnSuffix },
+        dimensions: { TargetGroup: one("aws:lb/targetGroup:TargetGroup", "service-blue").state.arnSuffix, LoadBalancer: one("aws:lb/loadBalancer:LoadBalancer", "service-alb").state.arnSuffix },
       });
       expect(JSON.stringify(run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs))).not.toContain("ECS/ContainerInsights");
     });
