@@ -8,7 +8,6 @@ export { APP_DB_USERNAME, Cache, Database, dataStoreNames, monitoringIntervalSec
 export { ContainerImage, ImageReplication, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ImageReplicationArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
 export { ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
 export { DORA_SNAPSHOT_ARCHIVE_PATH, DORA_SNAPSHOT_BUNDLED_HANDLER, DoraSnapshotSchedule, unbundledJob, type DoraSnapshotScheduleArgs } from "./compute";
-export { MIGRATION_PHASE_KEY, migrationPhase, type MigrationPhase } from "./compute";
 export { CLOUDFRONT_REGION, Edge, edgeSettings, type EdgeArgs, type EdgeSettings } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
 export { clusterName, EksCluster, EksWebService, eksTargetGroupTags, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";

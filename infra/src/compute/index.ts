@@ -17,7 +17,6 @@ export {
 export { deregistrationDelaySeconds, stopTimeoutSeconds } from "./shutdown-timing";
 export { WebService, type WebServiceArgs } from "./web-service";
 export { ALB_TLS_POLICY, originDomainName, originLoadBalancer, READINESS_PATH, targetGroupArgs, type OriginLoadBalancer, type OriginLoadBalancerArgs } from "./origin-load-balancer";
-export { MIGRATION_PHASE_KEY, migrationPhase, type MigrationPhase } from "./migration-phase";
 export { fargateTaskRuntime, type FargateTaskRuntime, type FargateTaskRuntimeArgs, type TaskSize } from "./task-runtime";
 export { requestsPerTaskMetric, serviceScaling, type ServiceScalingArgs } from "./service-scaling";
 export { ImageReplication, replicationRolePolicy, replicationTrustPolicy, type ImageReplicationArgs } from "./image-replication";

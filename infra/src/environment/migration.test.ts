@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { migrationSettingsProblems } from "./migration";
+import { migrationPhase, migrationSettingsProblems } from "./migration";
 import { loadEnvironment, REPOSITORY_ROOT } from "./load";
 
 /** A scratch root with the real Pulumi.yaml and prod's file with one setting changed. */
@@ -38,5 +38,21 @@ describe("computeMigrateTo against the platform", () => {
     expect(migrating.compute).toMatchObject({ platform: "ecs", migrateTo: "eks" });
     expect(() => loadEnvironment("prod", { rootDir: prodWith("platform:computeMigrateTo", "ecs") })).toThrow(/platform:computeMigrateTo.*already runs on/s);
     expect(() => loadEnvironment("prod", { rootDir: prodWith("platform:computeMigrateTo", "both") })).toThrow(/platform:computeMigrateTo.*none, ecs, eks/s);
+  });
+});
+
+describe("the migration phase devctl sets (platform-compute:migrationPhase)", () => {
+  const migrating = { compute: { migrateTo: "eks" } } as const;
+  const steady = { compute: { migrateTo: "none" } } as const;
+
+  it("is alongside by default while migrating, drained when devctl drained the old platform, and nothing otherwise", () => {
+    expect(migrationPhase(migrating as never, undefined)).toBe("alongside");
+    expect(migrationPhase(migrating as never, "drained")).toBe("drained");
+    expect(migrationPhase(steady as never, undefined)).toBeUndefined();
+  });
+
+  it("refuses drained without a migration (nothing would serve) and any other value, naming the key", () => {
+    expect(() => migrationPhase(steady as never, "drained")).toThrow(/platform-compute:migrationPhase is drained but computeMigrateTo is none.*--back/);
+    expect(() => migrationPhase(migrating as never, "both")).toThrow('platform-compute:migrationPhase is "both"; it is drained or unset');
   });
 });

@@ -15,7 +15,6 @@ import {
   eksTargetGroupTags,
   ImageReplication,
   layerTags,
-  migrationPhase,
   Observability,
   originDomainName,
   originVerifyHeader,
@@ -26,7 +25,7 @@ import {
   type UpstreamOutputs,
   type WebServiceArgs,
 } from "@platform/infra";
-import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
+import { migrationPhase, REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import type { LayerProgramOutputs } from "@platform/infra/layers";
 import { lambdaCompute } from "./lambda-compute";
 

@@ -64,8 +64,4 @@ describe("compute layer migrating prod from ECS to EKS", () => {
       expect(running?.inputs).toMatchObject({ namespace: "AWS/ApplicationELB", metricName: "HealthyHostCount" });
     }
   });
-
-  it("refuses a drained phase while the environment is not migrating, naming both settings", async () => {
-    await expect(runComputeProgram("prod", { migrationPhase: "drained" })).rejects.toThrow(/platform-compute:migrationPhase.*computeMigrateTo is none/s);
-  });
 });
