@@ -68,9 +68,12 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
 
     it("authenticates through the API with access entries for the deploy and read-only roles only (no aws-auth)", () => {
       expect((one(EKS.cluster).inputs as any).accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+      // The roles docs/ci-cd.md has CI create, per tier: the one that deploys (Helm releases go through the
+      // cluster's API as it) and the drift role that refreshes them.
+      const suffix = expected.tier === "production" ? "prod" : "staging";
       expect(all(EKS.accessEntry).map((e) => e.inputs.principalArn).sort()).toEqual([
-        "arn:aws:iam::123456789012:role/platform-deploy",
-        "arn:aws:iam::123456789012:role/platform-read-only",
+        `arn:aws:iam::123456789012:role/platform-deploy-${suffix}`,
+        `arn:aws:iam::123456789012:role/platform-drift-${suffix}`,
       ]);
       expect(all(EKS.accessPolicy).map((a) => [String(a.inputs.policyArn).split("/").pop(), a.inputs.accessScope])).toEqual([
         ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],

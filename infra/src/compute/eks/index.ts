@@ -17,6 +17,6 @@ export {
   type AccessRole,
 } from "./cluster-policies";
 export { argoRolloutsValues, cpuMillicores, externalSecretsValues, OPERATOR_CHARTS, rolloutWeights, SERVICE_CHART_PATH, serviceChartValues, type ServiceValuesInput } from "./chart-values";
-export { DEFAULT_ACCESS_ROLE_NAMES, EksCluster, type EksClusterArgs } from "./eks-cluster";
+export { accessRoleNames, EksCluster, type EksClusterArgs } from "./eks-cluster";
 export { EksWebService, type EksWebServiceArgs, type JoinedOrigin } from "./eks-web-service";
 export { kubeconfig, type KubeconfigInput } from "./kubeconfig";
