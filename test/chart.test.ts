@@ -147,6 +147,20 @@ describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
     expect((byKind(objects, "TargetGroupBinding")?.spec?.serviceRef as { name: string }).name).toBe("release-ledger");
   });
 
+  it("during a migration binds the pods into every given target group as one registrant of several", () => {
+    const green = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/service-green/fedcba9876543210";
+    const binding = (values("prod").targetGroupBinding ?? {}) as Record<string, unknown>;
+    const objects = render(values("prod", { targetGroupBinding: { ...binding, additionalTargetGroupArns: [green], multiCluster: true } }));
+    const bindings = objects.filter((o) => o.kind === "TargetGroupBinding");
+    expect(bindings.map((b) => [(b.metadata as { name: string }).name, b.spec?.targetGroupARN, b.spec?.multiClusterTargetGroup])).toEqual([
+      ["release-ledger", binding.targetGroupArn, true],
+      ["release-ledger-2", green, true],
+    ]);
+    // Alone, the controller owns the group outright and there is one binding.
+    const alone = render(values("prod")).filter((o) => o.kind === "TargetGroupBinding");
+    expect(alone.map((b) => b.spec?.multiClusterTargetGroup)).toEqual([undefined]);
+  });
+
   it("runs the pods non-root on a read-only root filesystem, with a writable /tmp, probes and AZ spread", () => {
     const pod = podSpec(byKind(render(values("prod")), "Rollout"));
     const container = pod.containers[0] as Record<string, Record<string, unknown>>;

@@ -9,6 +9,7 @@ import { registerDr } from "./commands/dr";
 import { registerDrift } from "./commands/drift";
 import { registerHistory, registerOutputs, registerStatus } from "./commands/inspect";
 import { registerPreview } from "./commands/preview";
+import { registerMigrate } from "./commands/migrate";
 import { registerPromote } from "./commands/promote";
 import { registerRollback } from "./commands/rollback";
 import { registerUp } from "./commands/up";
@@ -23,6 +24,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerUp,
   registerPromote,
   registerRollback,
+  registerMigrate,
   registerStatus,
   registerHistory,
   registerOutputs,

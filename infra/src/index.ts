@@ -10,7 +10,7 @@ export { dataStoreEndpoints, ORIGIN_VERIFY_HEADER_NAME, originDomainName, origin
 export { DORA_SNAPSHOT_ARCHIVE_PATH, DORA_SNAPSHOT_BUNDLED_HANDLER, DoraSnapshotSchedule, unbundledJob, type DoraSnapshotScheduleArgs } from "./compute";
 export { CLOUDFRONT_REGION, Edge, edgeSettings, type EdgeArgs, type EdgeSettings } from "./edge/edge";
 export { dashboardBody, Observability, type DashboardInput, type ObservabilityArgs } from "./observability/observability";
-export { EksCluster, EksWebService, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";
+export { clusterName, EksCluster, EksWebService, eksTargetGroupTags, type EksClusterArgs, type EksWebServiceArgs } from "./compute/eks";
 export { API_ARCHIVE_PATH, LambdaWebService, LIVE_ALIAS, type LambdaWebServiceArgs } from "./compute/lambda";
 // For the stacks' tests, which import through the package like every other user.
 export { OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./compute/eks";

@@ -9,4 +9,5 @@ export = computeProgram(loadEnvironment(pulumi.getStack()), {
   lambdaCanaryVersion: config.get("lambdaCanaryVersion"),
   disposable: config.getBoolean("disposable"),
   servingCutover: config.getBoolean("servingCutover"),
+  migrationPhase: config.get("migrationPhase"),
 });

@@ -3,6 +3,13 @@ import * as path from "node:path";
 import { workloadBoundaryArn } from "@platform/infra/layers";
 import { describe, expect, it } from "vitest";
 import { databaseConnectPolicy, executionRolePolicy, type PolicyDocument } from "../../infra/src/compute/iam-policies";
+import {
+  AUTO_MODE_CLUSTER_ACTIONS,
+  AUTO_MODE_NODE_ACTIONS,
+  metricsReadPolicy,
+  secretsEncryptionPolicy,
+  serviceSecretsReadPolicy,
+} from "../../infra/src/compute/eks/cluster-policies";
 import { loadEnvironment } from "../../infra/src/environment";
 import { REPO_ROOT, workflowFiles, type Job } from "./workflow-files";
 
@@ -195,6 +202,41 @@ function actionMatches(pattern: string, action: string): boolean {
   return regex.test(action);
 }
 
+/** One request a role makes: its action, the resource it names, and the service a passed role goes to. */
+interface Request {
+  readonly action: string;
+  readonly resource: string;
+  readonly passedToService?: string;
+}
+
+const ACCOUNT_ARN = "arn:aws:iam::123456789012";
+/** The resource an EKS role's request names: instance profiles for their actions, a role for PassRole, else "*". */
+function requestOf(action: string): Request {
+  if (/^iam:.*InstanceProfile/i.test(action)) return { action, resource: `${ACCOUNT_ARN}:instance-profile/eks-eu-west-1-staging-release-ledger-node` };
+  if (action === "iam:PassRole") return { action, resource: `${ACCOUNT_ARN}:role/service-eks-node-role-0a1b2c3`, passedToService: "ec2.amazonaws.com" };
+  return { action, resource: "*" };
+}
+
+const resourceMatches = (pattern: string, resource: string) => resource === "*" || actionMatches(pattern, resource);
+
+/** Whether a statement applies to a request: its actions, resources or NotResource, and an iam:PassedToService condition. */
+function applies(statement: Statement & { NotResource?: string | string[] }, request: Request): boolean {
+  if (!list(statement.Action).some((pattern) => actionMatches(pattern, request.action))) return false;
+  if (statement.NotResource !== undefined && list(statement.NotResource).some((pattern) => actionMatches(pattern, request.resource))) return false;
+  if (statement.Resource !== undefined && !list(statement.Resource).some((pattern) => resourceMatches(pattern, request.resource))) return false;
+  const passedTo = (operator: string) => statement.Condition?.[operator]?.["iam:PassedToService"];
+  const equals = passedTo("StringEquals");
+  if (equals !== undefined && (request.passedToService === undefined || !list(equals).includes(request.passedToService))) return false;
+  const notEquals = passedTo("StringNotEquals");
+  if (notEquals !== undefined && request.passedToService !== undefined && list(notEquals).includes(request.passedToService)) return false;
+  return true;
+}
+
+/** A permissions boundary lets a request through when an Allow applies and no Deny does. */
+function boundaryAllows(boundary: Policy, request: Request): boolean {
+  return boundary.Statement.some((s) => s.Effect === "Allow" && applies(s, request)) && !boundary.Statement.some((s) => s.Effect === "Deny" && applies(s, request));
+}
+
 describe("the IAM policies in docs/ci-cd.md", () => {
   const all = policies(DOCS);
   const get = (key: string) => {
@@ -258,11 +300,46 @@ describe("the IAM policies in docs/ci-cd.md", () => {
     }
   });
 
+  it("lets the deploy role build the eks platform: the cluster, its access entries and Pod Identity, and pass the roles EKS needs", () => {
+    const deploy = get("permissions platform-deploy-staging");
+    const allows = (request: Request) => deploy.Statement.some((s) => s.Effect === "Allow" && applies(s, request)) && !deploy.Statement.some((s) => s.Effect === "Deny" && applies(s, request));
+    const eks = ["eks:CreateCluster", "eks:DescribeCluster", "eks:UpdateClusterConfig", "eks:DeleteCluster", "eks:TagResource", "eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:CreatePodIdentityAssociation", "eks:DeletePodIdentityAssociation"];
+    expect(eks.filter((action) => !allows({ action, resource: "*" })), "EKS actions").toEqual([]);
+    const role = `${ACCOUNT_ARN}:role/service-eks-cluster-role-0a1b2c3`;
+    // The cluster role and (Auto Mode) the node role go to EKS in CreateCluster; each Pod Identity role to pods.eks.
+    for (const service of ["eks.amazonaws.com", "pods.eks.amazonaws.com"]) expect(allows({ action: "iam:PassRole", resource: role, passedToService: service }), service).toBe(true);
+    expect(allows({ action: "iam:PassRole", resource: role, passedToService: "lambda.amazonaws.com.example" })).toBe(false);
+  });
+
+  it("lets the boundary allow what the EKS cluster, node and Pod Identity roles are granted (else Auto Mode launches no node)", () => {
+    const boundary = get("boundary platform-workload-boundary");
+    const key = "arn:aws:kms:eu-west-1:123456789012:key/k";
+    const roles: Record<string, readonly string[]> = {
+      cluster: [...AUTO_MODE_CLUSTER_ACTIONS, ...secretsEncryptionPolicy(key).Statement.flatMap((s) => list(s.Action as string | string[]))],
+      node: AUTO_MODE_NODE_ACTIONS,
+      secretsReader: serviceSecretsReadPolicy({ secretArns: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:s"], kmsKeyArn: key, region: "eu-west-1" }).Statement.flatMap((s) => list(s.Action as string | string[])),
+      metricsReader: metricsReadPolicy().Statement.flatMap((s) => list(s.Action as string | string[])),
+    };
+    for (const [role, actions] of Object.entries(roles)) expect(actions.filter((action) => !boundaryAllows(boundary, requestOf(action))), role).toEqual([]);
+  });
+
+  it("keeps the boundary's IAM to Auto Mode's node instance profiles: no role is created, changed or passed to anything but EC2", () => {
+    const boundary = get("boundary platform-workload-boundary");
+    const role = `${ACCOUNT_ARN}:role/anything`;
+    for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:CreateUser", "iam:CreatePolicyVersion"]) {
+      expect(boundaryAllows(boundary, { action, resource: role }), action).toBe(false);
+    }
+    expect(boundaryAllows(boundary, { action: "iam:PassRole", resource: role, passedToService: "lambda.amazonaws.com" })).toBe(false);
+    expect(boundaryAllows(boundary, { action: "iam:PassRole", resource: role })).toBe(false);
+    expect(boundaryAllows(boundary, { action: "sts:AssumeRole", resource: role })).toBe(false);
+  });
+
   it("gives the boundary no IAM and no state bucket", () => {
     const boundary = get("boundary platform-workload-boundary");
     const denied = boundary.Statement.filter((s) => s.Effect === "Deny");
     expect(denied.flatMap((s) => list(s.Action))).toContain("iam:*");
     expect(denied.flatMap((s) => list(s.Resource))).toContain("arn:aws:s3:::ORG-pulumi-state-*/*");
+    expect(boundaryAllows(boundary, { action: "s3:GetObject", resource: "arn:aws:s3:::ORG-pulumi-state-prod/.pulumi/stacks/x.json" })).toBe(false);
   });
 });
 
@@ -315,6 +392,18 @@ describe("the policy checks catch a planted violation", () => {
     expect(actionMatches("ec2:*NetworkInterface*", "ec2:CreateNetworkInterface")).toBe(true);
     expect(actionMatches("rds-db:connect", "rds-db:Connect")).toBe(true);
     expect(actionMatches("rds:*", "rds-db:connect")).toBe(false);
+  });
+
+  it("a boundary whose IAM deny lets a role be created or passed to another service", () => {
+    const fence = { Effect: "Deny" as const, Action: "iam:*", NotResource: `${ACCOUNT_ARN}:instance-profile/*`, Condition: { StringNotEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } };
+    const open: Policy = { Statement: [allow("iam:*")] };
+    const fenced: Policy = { Statement: [allow("iam:*"), fence] };
+    const createRole = { action: "iam:CreateRole", resource: `${ACCOUNT_ARN}:role/x` };
+    expect(boundaryAllows(open, createRole)).toBe(true);
+    expect(boundaryAllows(fenced, createRole)).toBe(false);
+    expect(boundaryAllows(fenced, { action: "iam:PassRole", resource: `${ACCOUNT_ARN}:role/x`, passedToService: "ec2.amazonaws.com" })).toBe(true);
+    expect(boundaryAllows(fenced, { action: "iam:PassRole", resource: `${ACCOUNT_ARN}:role/x`, passedToService: "lambda.amazonaws.com" })).toBe(false);
+    expect(boundaryAllows(fenced, requestOf("iam:AddRoleToInstanceProfile"))).toBe(true);
   });
 
   it("a deploy role that creates roles without the boundary, or may remove it", () => {

@@ -58,7 +58,7 @@ function kubernetesError(error: unknown, target: DeploymentTarget): DevctlError 
     "OPERATION_FAILED",
     `reading ${SERVICE_NAMESPACE}/${target.service} from EKS cluster ${target.cluster} failed${typeof code === "number" ? ` (HTTP ${code})` : ""}: ${(error as Error).message}`,
     denied
-      ? "your AWS identity has no access entry on the cluster: deploy as the platform-deploy role (or read as platform-read-only)"
+      ? "your AWS identity has no access entry on the cluster: deploy as the tier's platform-deploy-<staging|prod> role (or read as platform-drift-<staging|prod>)"
       : "check the cluster is reachable from here (its API endpoint is private by default: run devctl inside the VPC or list your range in eksPublicAccessCidrs)",
   );
 }

@@ -46,6 +46,11 @@ export interface OriginLoadBalancerArgs {
    * introducing or rotating the secret never refuses CloudFront's requests mid-rollout. Default: none.
    */
   readonly originHeaderSenders?: pulumi.Input<pulumi.Resource>[] | undefined;
+  /**
+   * Tags on the target groups only, beside `tags`: what a registrant outside Pulumi needs (EKS Auto Mode registers
+   * pods only in a group tagged with its cluster's name, see eksTargetGroupTags). Default: none.
+   */
+  readonly targetGroupTags?: Record<string, string> | undefined;
   readonly tags?: Record<string, string> | undefined;
 }
 
@@ -98,7 +103,7 @@ export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, p
     },
     { parent, dependsOn: accessLogs.ready },
   );
-  const groupArgs = targetGroupArgs(args);
+  const groupArgs = targetGroupArgs({ ...args, tags: args.targetGroupTags ? { ...tags, ...args.targetGroupTags } : tags });
   const targetGroups = args.targetGroupRoles.map((role) => new aws.lb.TargetGroup(`${name}-${role}`, groupArgs, opts));
   const [first, second] = targetGroups;
 

@@ -71,6 +71,12 @@ export interface WebServiceArgs {
   readonly requestsPerTaskPerMinute?: number;
   /** Time a new task has before failing ALB health checks counts. Default: 60 s. */
   readonly healthCheckGracePeriodSeconds?: number;
+  /**
+   * A migration to EKS under way (environment computeMigrateTo): the target groups carry what the cluster needs to
+   * register pods beside the tasks, running copies are counted as healthy targets (tasks and pods alike), and
+   * `drained` scales the tasks to zero. Default: no migration.
+   */
+  readonly migration?: { readonly drained: boolean; readonly targetGroupTags: Record<string, string> };
   readonly tags?: Record<string, string>;
 }
 
@@ -197,6 +203,7 @@ export class WebService extends pulumi.ComponentResource {
         hostedZoneName: args.dns.hostedZoneName,
         originVerifyHeader: args.originVerifyHeader,
         originHeaderSenders: args.originHeaderSenders,
+        targetGroupTags: args.migration?.targetGroupTags,
         tags,
       },
       this,
@@ -229,6 +236,10 @@ export class WebService extends pulumi.ComponentResource {
         targetGroupArnSuffixes: this.targetGroups.map((tg) => tg.arnSuffix),
         clusterName: this.cluster.name,
         serviceName,
+        // While pods serve beside (or instead of) the tasks, ECS's own count says nothing about what serves.
+        ...(args.migration
+          ? { runningCount: { namespace: "AWS/ApplicationELB", metricName: "HealthyHostCount", dimensions: { TargetGroup: this.targetGroups[0]!.arnSuffix, LoadBalancer: this.loadBalancer.arnSuffix } } }
+          : {}),
         tags,
       },
       parent,
@@ -284,8 +295,9 @@ export class WebService extends pulumi.ComponentResource {
       {
         clusterName: this.cluster.name,
         serviceName: this.service.name,
-        minTasks: args.service.minTasks,
-        maxTasks: args.service.maxTasks,
+        // Drained: autoscaling takes the tasks to zero (the service stays, so bringing them back is one update).
+        minTasks: args.migration?.drained ? 0 : args.service.minTasks,
+        maxTasks: args.migration?.drained ? 0 : args.service.maxTasks,
         cpuTargetPercent: args.cpuTargetPercent ?? 60,
         requestsPerTaskPerMinute: args.requestsPerTaskPerMinute ?? 600,
         albArnSuffix: this.albArnSuffix,

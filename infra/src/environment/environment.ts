@@ -76,6 +76,8 @@ export interface Environment {
   /** Where the service runs; the compute layer chooses its platform component from this, once. */
   readonly compute: {
     readonly platform: Settings["computePlatform"];
+    /** The platform being brought in beside `platform` during a migration (devctl migrate); none otherwise. */
+    readonly migrateTo: Settings["computeMigrateTo"];
     /** EKS settings; read only when platform is eks. */
     readonly eks: {
       readonly kubernetesVersion: string;
@@ -166,6 +168,7 @@ export function toEnvironment(name: string, file: string, s: Settings, recoveryO
     },
     compute: {
       platform: s.computePlatform,
+      migrateTo: s.computeMigrateTo,
       eks: {
         kubernetesVersion: s.eksKubernetesVersion,
         supportType: s.eksSupportType,

@@ -22,3 +22,4 @@ export {
 } from "./rules";
 export { settingsSchema, type Settings } from "./schema";
 export { keptOnDestroy, RECOVERY_SUFFIX, recoveredDomainName, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";
+export { MIGRATION_PHASE_KEY, MIGRATION_TARGETS, migrationPhase, type MigrationPhase, type MigrationTarget } from "./migration";

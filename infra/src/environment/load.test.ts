@@ -334,6 +334,7 @@ describe("the compute platform", () => {
     expect(env.isProduction).toBe(false);
     expect(env.compute).toEqual({
       platform: "eks",
+      migrateTo: "none",
       eks: {
         kubernetesVersion: "1.35",
         supportType: "STANDARD",

@@ -13,6 +13,7 @@ import {
   vpcCidrProblem,
 } from "./rules";
 import { MESH_MODES, meshRouteProblem, meshSettingsProblems } from "./mesh";
+import { MIGRATION_TARGETS, migrationSettingsProblems } from "./migration";
 
 /**
  * The raw settings of one environment file, after Pulumi.yaml's defaults are applied: one field per key
@@ -108,6 +109,7 @@ export const settingsSchema = z
       { error: "must be a list of Key=Value strings" },
     ),
     computePlatform: oneOf(["ecs", "eks", "lambda"] as const),
+    computeMigrateTo: oneOf(MIGRATION_TARGETS),
     // Versions EKS offers standard or extended support for; the pattern only keeps typos out, EKS has the last word.
     eksKubernetesVersion: str(/^1\.(2[89]|3\d)$/, 'a Kubernetes minor version EKS supports, quoted, such as "1.35"'),
     eksSupportType: oneOf(["STANDARD", "EXTENDED"] as const),
@@ -181,6 +183,7 @@ export const settingsSchema = z
       problem("eksPublicAccessCidrs", "is set while eksEndpointPublicAccess is false; remove it, or turn public access on");
     }
     for (const mesh of meshSettingsProblems(s)) problem(mesh.key, mesh.message);
+    for (const migration of migrationSettingsProblems(s)) problem(migration.key, migration.message);
 
     if (s.computePlatform === "lambda" && s.apiThrottleBurst < s.apiThrottleRatePerSecond) {
       problem(

@@ -25,10 +25,11 @@ export const RUNBOOK_ENTRIES = {
   "rollback": "Roll back a release",
   "restore-database-dr": "Restore PostgreSQL in the DR region",
   "canary-target-groups": "Verify that a canary release flipped the target groups",
+  "migrate-platform": "Move an environment from ECS to EKS without downtime",
 } as const;
 
 /** Entries that are procedures (numbered steps), not alarm responses. */
-export const RUNBOOK_PROCEDURES: readonly RunbookKey[] = ["rollback", "restore-database-dr", "canary-target-groups"];
+export const RUNBOOK_PROCEDURES: readonly RunbookKey[] = ["rollback", "restore-database-dr", "canary-target-groups", "migrate-platform"];
 
 export type RunbookKey = keyof typeof RUNBOOK_ENTRIES;
 

@@ -19,6 +19,7 @@ import {
   eksEndpointRestricted,
   eksNoWildcardAccess,
   eksSecretsEncryption,
+  eksTargetGroupClusterTag,
   kubernetesPodSecurity,
   kubernetesReleasesPinned,
 } from "./kubernetes";
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   eksSecretsEncryption,
   eksControlPlaneLogs,
   eksNoWildcardAccess,
+  eksTargetGroupClusterTag,
   kubernetesReleasesPinned,
   kubernetesPodSecurity,
   // The lambda platform.

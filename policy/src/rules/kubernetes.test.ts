@@ -4,6 +4,7 @@ import {
   eksEndpointRestricted,
   eksNoWildcardAccess,
   eksSecretsEncryption,
+  eksTargetGroupClusterTag,
   kubernetesPodSecurity,
   kubernetesReleasesPinned,
 } from "./kubernetes";
@@ -102,5 +103,26 @@ describe("kubernetes-pod-security", () => {
       { urn: root.urn, message: expect.stringContaining("does not enforce the restricted Pod Security Standard") as unknown },
       { urn: root.urn, message: expect.stringContaining("runAsUser 0") as unknown },
     ]);
+  });
+});
+
+describe("eks-target-group-cluster-tag", () => {
+  const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
+  const autoMode = cluster({ name: "prod-release-ledger", computeConfig: { enabled: true, nodePools: ["general-purpose"] } });
+  const group = (tags: Record<string, string> | undefined, name = "pods") => resource(TARGET_GROUP, { targetType: "ip", port: 3000, tags }, name);
+
+  it("passes ip target groups tagged with the Auto Mode cluster's name, and stacks without Auto Mode", () => {
+    expect(eksTargetGroupClusterTag.validate([autoMode, group({ Environment: "prod", "eks:eks-cluster-name": "prod-release-ledger" })], PROD)).toEqual([]);
+    expect(eksTargetGroupClusterTag.validate([group(undefined)], PROD)).toEqual([]);
+    expect(eksTargetGroupClusterTag.validate([cluster({ name: "c" }), group(undefined)], PROD)).toEqual([]);
+  });
+
+  it("fails a target group without the tag or naming another cluster, naming the tag to set", () => {
+    const violations = eksTargetGroupClusterTag.validate([autoMode, group({ Environment: "prod" }, "blue"), group({ "eks:eks-cluster-name": "staging-release-ledger" }, "green")], PROD);
+    expect(violations.map((v) => v.message)).toEqual([
+      expect.stringContaining('tag "eks:eks-cluster-name": "prod-release-ledger"'),
+      expect.stringContaining(`names "staging-release-ledger"`),
+    ]);
+    expect(violations.map((v) => v.urn)).toEqual([expect.stringContaining("::blue"), expect.stringContaining("::green")]);
   });
 });

@@ -176,3 +176,37 @@ export const kubernetesPodSecurity: StackRule = {
     return violations;
   },
 };
+
+const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
+/** The tag AmazonEKSLoadBalancingPolicy's RegisterTargets/DeregisterTargets statements require on a target group. */
+const CLUSTER_NAME_TAG = "eks:eks-cluster-name";
+
+export const eksTargetGroupClusterTag: StackRule = {
+  kind: "stack",
+  name: "eks-target-group-cluster-tag",
+  description: `In a stack with an EKS Auto Mode cluster, every ip target group carries the tag ${CLUSTER_NAME_TAG} with the cluster's name, so the cluster's load balancer controller may register pods into it.`,
+  level: "mandatory",
+  validate(resources) {
+    // Auto Mode's controller acts as the cluster role, whose managed policy allows (de)registering targets only in
+    // groups tagged with its own cluster's name: an untagged group deploys fine and never receives a pod.
+    const clusters = resources.filter((r) => r.type === CLUSTER && asRecord(r.props.computeConfig)?.enabled === true);
+    if (clusters.length !== 1) return [];
+    const name = clusters[0]!.props.name;
+    if (typeof name !== "string") return [];
+    const violations: Violation[] = [];
+    for (const group of resources.filter((r) => r.type === TARGET_GROUP && r.props.targetType === "ip")) {
+      const tags = asRecord(group.props.tags);
+      if (group.props.tags !== undefined && tags === undefined) continue; // not known yet in a real preview
+      const tagged = tags?.[CLUSTER_NAME_TAG];
+      if (tagged === name) continue;
+      violations.push({
+        urn: group.urn,
+        message:
+          tagged === undefined
+            ? `target group has no tag "${CLUSTER_NAME_TAG}": "${name}"; EKS Auto Mode registers pods only into target groups tagged with its cluster's name`
+            : `target group's tag ${CLUSTER_NAME_TAG} names ${JSON.stringify(tagged)}, not this stack's cluster ${name}; Auto Mode could not register pods into it`,
+      });
+    }
+    return violations;
+  },
+};

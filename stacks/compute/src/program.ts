@@ -11,7 +11,9 @@ import {
   DoraSnapshotSchedule,
   Edge,
   edgeSettings,
+  clusterName,
   EksWebService,
+  eksTargetGroupTags,
   ImageReplication,
   layerTags,
   Observability,
@@ -24,7 +26,7 @@ import {
   type UpstreamOutputs,
   type WebServiceArgs,
 } from "@platform/infra";
-import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
+import { migrationPhase, REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import type { LayerProgramOutputs } from "@platform/infra/layers";
 import { lambdaCompute } from "./lambda-compute";
 
@@ -53,6 +55,8 @@ export interface ComputeProgramOptions {
    * that name, which a deploy declaring only the environment's own name would take off the serving edge.
    */
   readonly servingCutover?: boolean | undefined;
+  /** A migration's phase (stack config platform-compute:migrationPhase, set by devctl migrate): drained, or unset. */
+  readonly migrationPhase?: string | undefined;
 }
 
 /** The outputs every platform's service component has, so nothing after the platform choice branches on it. */
@@ -67,6 +71,8 @@ interface PlatformInputs {
   readonly network: UpstreamOutputs<"network">;
   readonly provider: pulumi.ProviderResource;
   readonly containerImage: ContainerImage;
+  /** A migration to EKS under way: what the ECS service does for it (see WebServiceArgs.migration). */
+  readonly migration?: WebServiceArgs["migration"];
   /** The arguments every platform's component takes alike (image, network, data stores, origin header, tags). */
   readonly common: Pick<
     WebServiceArgs,
@@ -80,7 +86,7 @@ interface PlatformInputs {
  * (EksWebService requires @pulumi/kubernetes then), so a plan of an ECS environment never loads Kubernetes code.
  */
 const PLATFORMS: { readonly [P in Exclude<Environment["compute"]["platform"], "lambda">]: (inputs: PlatformInputs) => PlatformService } = {
-  ecs: ({ environment, network, provider, containerImage, common }) =>
+  ecs: ({ environment, network, provider, containerImage, migration, common }) =>
     new WebService(
       "service",
       {
@@ -96,6 +102,7 @@ const PLATFORMS: { readonly [P in Exclude<Environment["compute"]["platform"], "l
         dns: environment.dns,
         pullRepositoryArns: containerImage.pullRepositoryArns,
         serviceSecurityGroupId: network.serviceSecurityGroupId,
+        ...(migration ? { migration } : {}),
       },
       { provider },
     ),
@@ -145,6 +152,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   if (servingCutover && disposable) {
     throw new Error(`${environment.name}: platform-compute:servingCutover and platform-compute:disposable together: a restore drill's copy never serves traffic.`);
   }
+  const phase = migrationPhase(environment, options.migrationPhase);
 
   const provider = awsProvider(environment);
   const usEast1Provider = awsProvider(environment, "aws-us-east-1", CLOUDFRONT_REGION);
@@ -219,27 +227,40 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     );
   }
 
-  const web = PLATFORMS[environment.compute.platform]({
-    environment,
-    network,
-    provider,
-    containerImage,
-    common: {
-      imageRef: containerImage.imageRef,
-      vpcId: network.vpcId,
-      publicSubnetIds: network.publicSubnetIds,
-      privateSubnetIds: network.privateSubnetIds,
-      albSecurityGroupId: network.albSecurityGroupId,
-      kmsKeyArn: network.kmsKeyArn,
-      alertTopicArn: network.alertTopicArn,
-      database,
-      redis,
-      originVerifyHeader: originHeader,
-      originHeaderSenders: [edge],
-      disposable,
-      tags,
-    },
-  });
+  const common: PlatformInputs["common"] = {
+    imageRef: containerImage.imageRef,
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    albSecurityGroupId: network.albSecurityGroupId,
+    kmsKeyArn: network.kmsKeyArn,
+    alertTopicArn: network.alertTopicArn,
+    database,
+    redis,
+    originVerifyHeader: originHeader,
+    originHeaderSenders: [edge],
+    disposable,
+    tags,
+  };
+  const migratingToEks = phase !== undefined && environment.compute.migrateTo === "eks";
+  const migration = migratingToEks ? { drained: phase === "drained", targetGroupTags: eksTargetGroupTags(clusterName(environment.name)) } : undefined;
+  const web = PLATFORMS[environment.compute.platform]({ environment, network, provider, containerImage, common, ...(migration ? { migration } : {}) });
+  // A migration from ECS: the pods join the ECS service's target groups beside its tasks, under the same component
+  // and names they keep once computePlatform becomes eks (which then adopts the origin instead of replacing it).
+  if (migratingToEks) {
+    new EksWebService(
+      "service",
+      {
+        ...common,
+        environment,
+        vpcCidr: network.vpcCidr,
+        databaseSecurityGroupId: network.databaseSecurityGroupId,
+        cacheSecurityGroupId: network.cacheSecurityGroupId,
+        join: web,
+      },
+      { provider },
+    );
+  }
 
   const observability = new Observability(
     "observability",

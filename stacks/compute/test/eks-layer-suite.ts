@@ -68,9 +68,12 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
 
     it("authenticates through the API with access entries for the deploy and read-only roles only (no aws-auth)", () => {
       expect((one(EKS.cluster).inputs as any).accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+      // The roles docs/ci-cd.md has CI create, per tier: the one that deploys (Helm releases go through the
+      // cluster's API as it) and the drift role that refreshes them.
+      const suffix = expected.tier === "production" ? "prod" : "staging";
       expect(all(EKS.accessEntry).map((e) => e.inputs.principalArn).sort()).toEqual([
-        "arn:aws:iam::123456789012:role/platform-deploy",
-        "arn:aws:iam::123456789012:role/platform-read-only",
+        `arn:aws:iam::123456789012:role/platform-deploy-${suffix}`,
+        `arn:aws:iam::123456789012:role/platform-drift-${suffix}`,
       ]);
       expect(all(EKS.accessPolicy).map((a) => [String(a.inputs.policyArn).split("/").pop(), a.inputs.accessScope])).toEqual([
         ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],
@@ -151,12 +154,19 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(values.networkPolicy.ingressCidrs).toEqual([NETWORK.vpcCidr]);
     });
 
+    it("tags the target group the pods join with the cluster's name, which Auto Mode's controller needs to register them", () => {
+      // AmazonEKSLoadBalancingPolicy allows RegisterTargets/DeregisterTargets only on target groups whose tag
+      // eks:eks-cluster-name equals the cluster's: without it the TargetGroupBinding never registers a pod.
+      const targetGroup = one("aws:lb/targetGroup:TargetGroup", "service-blue");
+      expect((targetGroup.inputs as any).tags).toMatchObject({ "eks:eks-cluster-name": (one(EKS.cluster).inputs as any).name });
+    });
+
     it("counts running copies as the healthy pods in the target group, not ECS tasks", () => {
       const running = run.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("running-tasks-low"));
       expect(running?.inputs).toMatchObject({
         namespace: "AWS/ApplicationELB",
         metricName: "HealthyHostCount",
-        dimensions: { TargetGroup: one("aws:lb/targetGroup:TargetGroup", "service-pods").state.arnSuffix, LoadBalancer: one("aws:lb/loadBalancer:LoadBalancer", "service-alb").state.arnSuffix },
+        dimensions: { TargetGroup: one("aws:lb/targetGroup:TargetGroup", "service-blue").state.arnSuffix, LoadBalancer: one("aws:lb/loadBalancer:LoadBalancer", "service-alb").state.arnSuffix },
       });
       expect(JSON.stringify(run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs))).not.toContain("ECS/ContainerInsights");
     });

@@ -24,6 +24,10 @@ export interface ServiceValuesInput {
   readonly imageRef: string;
   /** ALB target group the pods join (targetType ip). */
   readonly targetGroupArn: string;
+  /** More target groups the pods join (a migration: every group of the ECS service). Default: none. */
+  readonly additionalTargetGroupArns?: readonly string[];
+  /** Register as one of several registrants of the groups (the tasks stay registered beside). Default: false. */
+  readonly multiCluster?: boolean;
   /** The ALB's ARN suffix, the dimension of the metrics the canary analysis reads. */
   readonly albArnSuffix: string;
   /** The VPC's CIDR: the ALB, the data stores and the VPC endpoints are inside it. */
@@ -95,7 +99,11 @@ export function serviceChartValues(input: ServiceValuesInput): Record<string, un
       databaseSecretArn: input.database.masterSecretArn,
       redisSecretArn: input.redis.authSecretArn,
     },
-    targetGroupBinding: { enabled: true, targetGroupArn: input.targetGroupArn },
+    targetGroupBinding: {
+      enabled: true,
+      targetGroupArn: input.targetGroupArn,
+      ...(input.multiCluster ? { additionalTargetGroupArns: [...(input.additionalTargetGroupArns ?? [])], multiCluster: true } : {}),
+    },
     networkPolicy: { ingressCidrs: [input.vpcCidr], egressCidrs: [input.vpcCidr], egressPorts: [input.database.port, input.redis.port, 443] },
     mesh: meshChartValues(env),
     rollout: {

@@ -18,6 +18,58 @@ export const CLUSTER_ROLE_POLICIES = [
   "AmazonEKSNetworkingPolicy",
 ] as const;
 
+/**
+ * What the AWS managed policies above let the cluster role do that the permissions boundary must also allow (a
+ * role's rights are the intersection): Auto Mode launches and ends nodes (EC2 fleet, launch templates, instance
+ * profiles it creates for the node role, which it passes to EC2), manages their volumes and the load balancers'
+ * security groups, registers pods in target groups, and envelope-encrypts Secrets with the environment's key.
+ */
+export const AUTO_MODE_CLUSTER_ACTIONS = [
+  "ec2:CreateFleet",
+  "ec2:RunInstances",
+  "ec2:CreateLaunchTemplate",
+  "ec2:DeleteLaunchTemplate",
+  "ec2:TerminateInstances",
+  "ec2:CreateTags",
+  "ec2:CreateVolume",
+  "ec2:DeleteVolume",
+  "ec2:AttachVolume",
+  "ec2:DetachVolume",
+  "ec2:ModifyVolume",
+  "ec2:CreateSnapshot",
+  "ec2:DeleteSnapshot",
+  "ec2:CreateSecurityGroup",
+  "ec2:DeleteSecurityGroup",
+  "ec2:AuthorizeSecurityGroupIngress",
+  "ec2:RevokeSecurityGroupIngress",
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeInstances",
+  "elasticloadbalancing:RegisterTargets",
+  "elasticloadbalancing:DeregisterTargets",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetHealth",
+  "iam:CreateInstanceProfile",
+  "iam:DeleteInstanceProfile",
+  "iam:GetInstanceProfile",
+  "iam:AddRoleToInstanceProfile",
+  "iam:RemoveRoleFromInstanceProfile",
+  "iam:TagInstanceProfile",
+  "iam:PassRole",
+  "ssm:GetParameter",
+  "kms:CreateGrant",
+  "kms:DescribeKey",
+] as const;
+
+/** What the node role's managed policies let a node do that the boundary must also allow. */
+export const AUTO_MODE_NODE_ACTIONS = [
+  "ecr:GetAuthorizationToken",
+  "ecr:BatchGetImage",
+  "ecr:GetDownloadUrlForLayer",
+  "ec2:DescribeInstances",
+  // The Pod Identity agent on each node trades the node's identity for the pods' roles.
+  "eks-auth:AssumeRoleForPodIdentity",
+] as const;
+
 /** AWS managed policies of the Auto Mode node role: the minimal worker policy and image pull only. */
 export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"] as const;
 
@@ -146,6 +198,18 @@ export function endpointAccess(env: Environment): { endpointPrivateAccess: true;
   return endpointPublicAccess
     ? { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...publicAccessCidrs] }
     : { endpointPrivateAccess: true, endpointPublicAccess: false };
+}
+
+/** Tag that names the cluster allowed to register targets in a target group. */
+export const CLUSTER_NAME_TAG = "eks:eks-cluster-name";
+
+/**
+ * Tags of a target group Auto Mode's load balancer controller registers pods into (a TargetGroupBinding): the
+ * cluster role's AmazonEKSLoadBalancingPolicy allows RegisterTargets and DeregisterTargets only where the group's
+ * eks:eks-cluster-name equals the cluster's own, so an untagged group never receives a pod.
+ */
+export function eksTargetGroupTags(nameOfCluster: string): Record<string, string> {
+  return { [CLUSTER_NAME_TAG]: nameOfCluster };
 }
 
 /** Name of the EKS cluster: per environment, so environments can share an account. */

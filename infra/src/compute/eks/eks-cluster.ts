@@ -37,15 +37,23 @@ export interface EksClusterArgs {
   /** The database login the service's pods sign in as with IAM authentication (their Pod Identity's one grant). */
   readonly databaseUser: { readonly resourceId: pulumi.Input<string>; readonly username: pulumi.Input<string> };
   /**
-   * IAM roles (names in this account) given cluster access entries. Default: platform-deploy (the role CI
-   * deploys with, AWS_DEPLOY_ROLE_ARN) administers; platform-read-only (drift checks, on-call) views.
+   * IAM roles (names in this account) given cluster access entries. Default: accessRoleNames(environment), the
+   * roles docs/ci-cd.md has CI use for the environment's tier.
    */
   readonly accessRoleNames?: Readonly<Record<AccessRole, string>>;
   readonly tags?: Record<string, string>;
 }
 
-/** Default role names of the access entries; see EksClusterArgs.accessRoleNames. */
-export const DEFAULT_ACCESS_ROLE_NAMES: Readonly<Record<AccessRole, string>> = { deploy: "platform-deploy", readOnly: "platform-read-only" };
+/**
+ * Default role names of the access entries (EksClusterArgs.accessRoleNames): the roles docs/ci-cd.md creates for
+ * the environment's tier. platform-deploy-<tier> (AWS_DEPLOY_ROLE_ARN) administers: the Helm releases reach the
+ * cluster as that role, so without its entry the first deploy stops at Unauthorized. platform-drift-<tier> views
+ * (the scheduled refresh reads the releases).
+ */
+export function accessRoleNames(environment: Pick<Environment, "isProduction">): Readonly<Record<AccessRole, string>> {
+  const tier = environment.isProduction ? "prod" : "staging";
+  return { deploy: `platform-deploy-${tier}`, readOnly: `platform-drift-${tier}` };
+}
 
 /**
  * An EKS Auto Mode cluster in plain @pulumi/aws resources (so every child shows in a plan): compute, block
@@ -86,7 +94,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, parent);
     const account = { partition: partition.partition, accountId: identity.accountId };
     const managed = (policy: string) => pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policy}`;
-    const roleNames = args.accessRoleNames ?? DEFAULT_ACCESS_ROLE_NAMES;
+    const roleNames = args.accessRoleNames ?? accessRoleNames(env);
     const nameOfCluster = clusterName(env.name);
 
     // ---- Roles ----

@@ -7,9 +7,9 @@ import { ServiceAlarms } from "../service-alarms";
 import { AMBIENT_NAMESPACE_LABELS, IstioAmbient, istioMeshMetrics } from "../mesh/istio-ambient";
 import { meshAlarm, withMeshAlarm, type MeshMetrics } from "../mesh/mesh-metrics";
 import type { CacheEndpoint, DatabaseEndpoint } from "../data-store-endpoints";
-import { originLoadBalancer } from "../origin-load-balancer";
+import { originDomainName, originLoadBalancer } from "../origin-load-balancer";
 import { argoRolloutsValues, externalSecretsValues, OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./chart-values";
-import { POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
+import { clusterName, eksTargetGroupTags, POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
 import { EksCluster } from "./eks-cluster";
 import { kubeconfig } from "./kubeconfig";
 import { kubernetesSdk } from "./kubernetes-sdk";
@@ -43,8 +43,26 @@ export interface EksWebServiceArgs {
   readonly serviceName?: string;
   /** A restore drill's copy (platform-compute:disposable): the ALB and its log bucket come down with it. Default false. */
   readonly disposable?: boolean | undefined;
+  /**
+   * Join target groups another platform's origin owns (a migration from ECS): the cluster builds no ALB and no
+   * alarms of its own, and its pods register into each group as one of several registrants (multiClusterTargetGroup),
+   * beside the tasks. The groups must carry eksTargetGroupTags. Default: the cluster has its own origin.
+   */
+  readonly join?: JoinedOrigin;
   readonly tags?: Record<string, string>;
 }
+
+/** The origin another platform owns, as its outputs name it. */
+export interface JoinedOrigin {
+  readonly albArn: pulumi.Input<string>;
+  readonly albArnSuffix: pulumi.Input<string>;
+  readonly albDnsName: pulumi.Input<string>;
+  readonly targetGroupArns: pulumi.Input<string[]>;
+  readonly targetGroupArnSuffixes: pulumi.Input<string[]>;
+}
+
+/** The ECS service component's type: this component takes over its origin when a migration finishes. */
+const ECS_SERVICE_TYPE = "platform:compute:WebService";
 
 /**
  * The service on EKS Auto Mode behind the same kind of origin as on ECS: an internet-facing ALB that forwards only
@@ -55,12 +73,13 @@ export interface EksWebServiceArgs {
 export class EksWebService extends pulumi.ComponentResource {
   readonly eks: EksCluster;
   readonly provider: k8s.Provider;
-  readonly loadBalancer: aws.lb.LoadBalancer;
-  readonly targetGroup: aws.lb.TargetGroup;
-  readonly httpsListener: aws.lb.Listener;
-  readonly productionRule: aws.lb.ListenerRule;
+  /** The origin's parts; absent when the cluster joins another platform's target groups (args.join). */
+  readonly loadBalancer?: aws.lb.LoadBalancer;
+  readonly targetGroup?: aws.lb.TargetGroup;
+  readonly httpsListener?: aws.lb.Listener;
+  readonly productionRule?: aws.lb.ListenerRule;
   readonly releases: { readonly externalSecrets: k8s.helm.v3.Release; readonly argoRollouts: k8s.helm.v3.Release; readonly service: k8s.helm.v3.Release };
-  readonly alarms: ServiceAlarms;
+  readonly alarms?: ServiceAlarms;
   /** Istio ambient, when the environment's mesh.mode is istio-ambient. */
   readonly mesh?: IstioAmbient;
 
@@ -80,7 +99,10 @@ export class EksWebService extends pulumi.ComponentResource {
   readonly meshMetrics?: pulumi.Output<MeshMetrics>;
 
   constructor(name: string, args: EksWebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("platform:compute:EksWebService", name, {}, opts);
+    // Once a migration from ECS finishes (computePlatform becomes eks), the origin, its target groups (the pods are
+    // already in them) and the alarms the ECS service component owned are this component's children under the
+    // same names: adopted, not replaced, so the ALB never changes. Joining, that component still exists: no alias.
+    super("platform:compute:EksWebService", name, {}, args.join ? opts : { ...opts, aliases: [...(opts?.aliases ?? []), { type: ECS_SERVICE_TYPE }] });
     const env = args.environment;
     const parent = { parent: this };
     const tags = args.tags;
@@ -106,31 +128,36 @@ export class EksWebService extends pulumi.ComponentResource {
       parent,
     );
 
-    // ---- The origin CloudFront reaches: the same ALB as on ECS, one target group the pods join ----
-    const origin = originLoadBalancer(
-      name,
-      {
-        vpcId: args.vpcId,
-        publicSubnetIds: args.publicSubnetIds,
-        albSecurityGroupId: args.albSecurityGroupId,
-        port,
-        targetGroupRoles: ["pods"],
-        shutdownTimeoutMs: env.service.shutdownTimeoutMs,
-        isProduction: env.isProduction,
-        disposable: args.disposable,
-        logRetentionDays: env.logRetentionDays,
-        domainName: env.dns.domainName,
-        hostedZoneName: env.dns.hostedZoneName,
-        originVerifyHeader: args.originVerifyHeader,
-        originHeaderSenders: args.originHeaderSenders,
-        tags,
-      },
-      this,
-    );
-    this.loadBalancer = origin.loadBalancer;
-    this.targetGroup = origin.targetGroups[0]!;
-    this.httpsListener = origin.httpsListener;
-    this.productionRule = origin.productionRule;
+    // ---- The origin CloudFront reaches: the same ALB as on ECS, or (joining) the ECS service's own ----
+    // "blue", as on ECS: after a migration the pods stay registered in the group the tasks served from.
+    const origin = args.join
+      ? undefined
+      : originLoadBalancer(
+          name,
+          {
+            vpcId: args.vpcId,
+            publicSubnetIds: args.publicSubnetIds,
+            albSecurityGroupId: args.albSecurityGroupId,
+            port,
+            targetGroupRoles: ["blue"],
+            shutdownTimeoutMs: env.service.shutdownTimeoutMs,
+            isProduction: env.isProduction,
+            disposable: args.disposable,
+            logRetentionDays: env.logRetentionDays,
+            domainName: env.dns.domainName,
+            hostedZoneName: env.dns.hostedZoneName,
+            originVerifyHeader: args.originVerifyHeader,
+            originHeaderSenders: args.originHeaderSenders,
+            targetGroupTags: eksTargetGroupTags(clusterName(env.name)),
+            tags,
+          },
+          this,
+        );
+    this.loadBalancer = origin?.loadBalancer;
+    this.targetGroup = origin?.targetGroups[0];
+    this.httpsListener = origin?.httpsListener;
+    this.productionRule = origin?.productionRule;
+    const targetGroupArns: pulumi.Output<string[]> = origin ? origin.targetGroups[0]!.arn.apply((arn) => [arn]) : pulumi.output(args.join!.targetGroupArns);
 
     // Auto Mode nodes (and so the pods) sit in the cluster security group: the ALB may reach the service port only.
     new aws.vpc.SecurityGroupIngressRule(
@@ -182,8 +209,10 @@ export class EksWebService extends pulumi.ComponentResource {
     }
 
     // ---- Alarms: the same ALB alarms as on ECS; they gate the canary through the chart's analysis ----
-    this.albArnSuffix = this.loadBalancer.arnSuffix;
-    this.alarms = new ServiceAlarms(
+    this.albArnSuffix = origin ? origin.loadBalancer.arnSuffix : pulumi.output(args.join!.albArnSuffix);
+    // Joining, the owner's alarms watch the shared target groups (and count the pods among the healthy targets).
+    const targetGroup = origin?.targetGroups[0];
+    this.alarms = targetGroup && new ServiceAlarms(
       `${name}-alarms`,
       {
         environmentName: env.name,
@@ -191,14 +220,14 @@ export class EksWebService extends pulumi.ComponentResource {
         service: env.service,
         alertTopicArn: args.alertTopicArn,
         albArnSuffix: this.albArnSuffix,
-        targetGroupArnSuffixes: [this.targetGroup.arnSuffix],
+        targetGroupArnSuffixes: [targetGroup.arnSuffix],
         clusterName: this.eks.clusterName,
         serviceName,
         // The pods the ALB finds healthy: ECS Container Insights has nothing to say about a Kubernetes workload.
         runningCount: {
           namespace: "AWS/ApplicationELB",
           metricName: "HealthyHostCount",
-          dimensions: { TargetGroup: this.targetGroup.arnSuffix, LoadBalancer: this.albArnSuffix },
+          dimensions: { TargetGroup: targetGroup.arnSuffix, LoadBalancer: this.albArnSuffix },
         },
         tags,
       },
@@ -267,17 +296,19 @@ export class EksWebService extends pulumi.ComponentResource {
         values: pulumi
           .all([
             args.imageRef,
-            this.targetGroup.arn,
+            targetGroupArns,
             this.albArnSuffix,
             args.vpcCidr,
             pulumi.all([args.database.host, args.database.port, args.database.name, args.database.masterSecretArn, args.database.appUsername]),
             pulumi.all([args.redis.host, args.redis.port, args.redis.authSecretArn]),
           ])
-          .apply(([imageRef, targetGroupArn, albArnSuffix, vpcCidr, [dbHost, dbPort, dbName, dbSecret, dbAppUsername], [redisHost, redisPort, redisSecret]]) =>
+          .apply(([imageRef, [targetGroupArn, ...additionalTargetGroupArns], albArnSuffix, vpcCidr, [dbHost, dbPort, dbName, dbSecret, dbAppUsername], [redisHost, redisPort, redisSecret]]) =>
             serviceChartValues({
               environment: env,
               imageRef,
-              targetGroupArn,
+              targetGroupArn: targetGroupArn ?? "",
+              // Joining, the tasks are registered beside the pods: each registrant keeps to its own targets.
+              ...(args.join ? { additionalTargetGroupArns, multiCluster: true } : {}),
               albArnSuffix,
               vpcCidr,
               database: { host: dbHost, port: dbPort, name: dbName, masterSecretArn: dbSecret, appUsername: dbAppUsername },
@@ -285,24 +316,24 @@ export class EksWebService extends pulumi.ComponentResource {
             }),
           ),
       },
-      { ...onCluster, dependsOn: [externalSecrets, argoRollouts, this.productionRule, ...(this.mesh?.ready ?? [])] },
+      { ...onCluster, dependsOn: [externalSecrets, argoRollouts, ...(this.productionRule ? [this.productionRule] : []), ...(this.mesh?.ready ?? [])] },
     );
     this.releases = { externalSecrets, argoRollouts, service };
 
     this.clusterName = this.eks.clusterName;
     this.serviceName = pulumi.output(serviceName);
-    this.albArn = this.loadBalancer.arn;
-    this.albDnsName = this.loadBalancer.dnsName;
-    this.targetGroupArns = this.targetGroup.arn.apply((arn) => [arn]);
-    this.targetGroupArnSuffixes = this.targetGroup.arnSuffix.apply((suffix) => [suffix]);
+    this.albArn = origin ? origin.loadBalancer.arn : pulumi.output(args.join!.albArn);
+    this.albDnsName = origin ? origin.loadBalancer.dnsName : pulumi.output(args.join!.albDnsName);
+    this.targetGroupArns = targetGroupArns;
+    this.targetGroupArnSuffixes = targetGroup ? targetGroup.arnSuffix.apply((suffix) => [suffix]) : pulumi.output(args.join!.targetGroupArnSuffixes);
     this.logGroupName = this.eks.logGroup.name;
-    this.originDomainName = pulumi.output(origin.originDomainName);
+    this.originDomainName = pulumi.output(originDomainName(env.dns.domainName));
     // The mesh's own 5xx alarm, on the waypoint's metrics: alerts, and devctl's soak gate waits on it like the others.
     this.meshMetrics = this.mesh ? pulumi.output(istioMeshMetrics(env.name, serviceName)) : undefined;
     const meshAlarmResource = this.meshMetrics ? meshAlarm(`${name}-mesh-5xx-rate`, env, this.meshMetrics, args.alertTopicArn, tags, parent) : undefined;
     const withMesh = (names: pulumi.Output<string[]>) => withMeshAlarm(names, meshAlarmResource);
-    this.alarmNames = withMesh(this.alarms.alarmNames);
-    this.deploymentAlarmNames = withMesh(this.alarms.deploymentAlarmNames);
+    this.alarmNames = withMesh(this.alarms?.alarmNames ?? pulumi.output([]));
+    this.deploymentAlarmNames = withMesh(this.alarms?.deploymentAlarmNames ?? pulumi.output([]));
     this.registerOutputs({
       clusterName: this.clusterName,
       serviceName: this.serviceName,

@@ -1,8 +1,10 @@
 export {
   ACCESS_POLICIES,
   accessPolicyArn,
+  CLUSTER_NAME_TAG,
   CLUSTER_ROLE_POLICIES,
   clusterName,
+  eksTargetGroupTags,
   CONTROL_PLANE_LOG_TYPES,
   endpointAccess,
   NODE_ROLE_POLICIES,
@@ -15,6 +17,6 @@ export {
   type AccessRole,
 } from "./cluster-policies";
 export { argoRolloutsValues, cpuMillicores, externalSecretsValues, OPERATOR_CHARTS, rolloutWeights, SERVICE_CHART_PATH, serviceChartValues, type ServiceValuesInput } from "./chart-values";
-export { DEFAULT_ACCESS_ROLE_NAMES, EksCluster, type EksClusterArgs } from "./eks-cluster";
-export { EksWebService, type EksWebServiceArgs } from "./eks-web-service";
+export { accessRoleNames, EksCluster, type EksClusterArgs } from "./eks-cluster";
+export { EksWebService, type EksWebServiceArgs, type JoinedOrigin } from "./eks-web-service";
 export { kubeconfig, type KubeconfigInput } from "./kubeconfig";

@@ -1,0 +1,58 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { migrationPhase, migrationSettingsProblems } from "./migration";
+import { loadEnvironment, REPOSITORY_ROOT } from "./load";
+
+/** A scratch root with the real Pulumi.yaml and prod's file with one setting changed. */
+function prodWith(key: string, value: unknown): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "env-migration-"));
+  fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const prod = parse(fs.readFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+  prod.config[key] = value;
+  fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify(prod));
+  return dir;
+}
+
+describe("computeMigrateTo against the platform", () => {
+  const base = { computePlatform: "ecs", computeMigrateTo: "none", meshMode: "none" } as const;
+
+  it.each([[{}], [{ computeMigrateTo: "eks" }], [{ computePlatform: "lambda" }], [{ computePlatform: "eks" }]] as const)("accepts %j", (change) => {
+    expect(migrationSettingsProblems({ ...base, ...change })).toEqual([]);
+  });
+
+  it.each([
+    [{ computeMigrateTo: "ecs" }, "is ecs, the platform the environment already runs on; name the other platform (eks) or none"],
+    [{ computePlatform: "lambda", computeMigrateTo: "eks" }, "the lambda platform has no target group to share"],
+    [{ computePlatform: "eks", computeMigrateTo: "ecs" }, "EKS to ECS is not built yet"],
+    [{ computeMigrateTo: "eks", meshMode: "service-connect" }, "set meshMode: none for the migration"],
+  ] as const)("refuses %j, saying what to do", (change, message) => {
+    expect(migrationSettingsProblems({ ...base, ...change })).toEqual([{ key: "computeMigrateTo", message: expect.stringContaining(message) }]);
+  });
+
+  it("is none by default, and the loader reports a bad value with the file and the key", () => {
+    expect(loadEnvironment("staging").compute.migrateTo).toBe("none");
+    const migrating = loadEnvironment("prod", { rootDir: prodWith("platform:computeMigrateTo", "eks") });
+    expect(migrating.compute).toMatchObject({ platform: "ecs", migrateTo: "eks" });
+    expect(() => loadEnvironment("prod", { rootDir: prodWith("platform:computeMigrateTo", "ecs") })).toThrow(/platform:computeMigrateTo.*already runs on/s);
+    expect(() => loadEnvironment("prod", { rootDir: prodWith("platform:computeMigrateTo", "both") })).toThrow(/platform:computeMigrateTo.*none, ecs, eks/s);
+  });
+});
+
+describe("the migration phase devctl sets (platform-compute:migrationPhase)", () => {
+  const migrating = { compute: { migrateTo: "eks" } } as const;
+  const steady = { compute: { migrateTo: "none" } } as const;
+
+  it("is alongside by default while migrating, drained when devctl drained the old platform, and nothing otherwise", () => {
+    expect(migrationPhase(migrating as never, undefined)).toBe("alongside");
+    expect(migrationPhase(migrating as never, "drained")).toBe("drained");
+    expect(migrationPhase(steady as never, undefined)).toBeUndefined();
+  });
+
+  it("refuses drained without a migration (nothing would serve) and any other value, naming the key", () => {
+    expect(() => migrationPhase(steady as never, "drained")).toThrow(/platform-compute:migrationPhase is drained but computeMigrateTo is none.*--back/);
+    expect(() => migrationPhase(migrating as never, "both")).toThrow('platform-compute:migrationPhase is "both"; it is drained or unset');
+  });
+});
