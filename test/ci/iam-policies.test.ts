@@ -11,6 +11,8 @@ import {
   serviceSecretsReadPolicy,
 } from "../../infra/src/compute/eks/cluster-policies";
 import { loadEnvironment } from "../../infra/src/environment";
+import { doraSnapshotFunctionPolicy, doraSnapshotSchedulerPolicy } from "../../infra/src/compute/dora-snapshot-schedule";
+import { apiFunctionPolicy } from "../../infra/src/compute/lambda/lambda-policies";
 import { REPO_ROOT, workflowFiles, type Job } from "./workflow-files";
 
 // The IAM policies docs/ci-cd.md asks operators to create, read from the page itself and checked for the
@@ -309,6 +311,32 @@ describe("the IAM policies in docs/ci-cd.md", () => {
     // The cluster role and (Auto Mode) the node role go to EKS in CreateCluster; each Pod Identity role to pods.eks.
     for (const service of ["eks.amazonaws.com", "pods.eks.amazonaws.com"]) expect(allows({ action: "iam:PassRole", resource: role, passedToService: service }), service).toBe(true);
     expect(allows({ action: "iam:PassRole", resource: role, passedToService: "lambda.amazonaws.com.example" })).toBe(false);
+  });
+
+  it("lets the deploy role build the Lambda functions every platform has (the DORA job) and the lambda platform, and pass their roles", () => {
+    const deploy = get("permissions platform-deploy-staging");
+    const allows = (request: Request) => deploy.Statement.some((s) => s.Effect === "Allow" && applies(s, request)) && !deploy.Statement.some((s) => s.Effect === "Deny" && applies(s, request));
+    const actions = [
+      "lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:PublishVersion", "lambda:CreateAlias", "lambda:UpdateAlias", "lambda:PutFunctionEventInvokeConfig",
+      "lambda:AddPermission", "lambda:PutFunctionConcurrency", "scheduler:CreateSchedule", "sqs:CreateQueue", "sqs:SetQueueAttributes",
+      "apigateway:POST", "apigateway:PATCH", "rds:CreateDBProxy", "servicediscovery:CreateHttpNamespace", "acm-pca:CreateCertificateAuthority",
+    ];
+    expect(actions.filter((action) => !allows({ action, resource: "*" }))).toEqual([]);
+    const role = `${ACCOUNT_ARN}:role/dora-snapshot-0a1b2c3`;
+    // The functions' roles to Lambda, the schedule's to EventBridge Scheduler, RDS Proxy's to RDS.
+    for (const service of ["lambda.amazonaws.com", "scheduler.amazonaws.com", "rds.amazonaws.com"]) expect(allows({ action: "iam:PassRole", resource: role, passedToService: service }), service).toBe(true);
+  });
+
+  it("lets the boundary allow what the Lambda functions, the schedule and RDS Proxy are granted (else their calls are denied at run time)", () => {
+    const boundary = get("boundary platform-workload-boundary");
+    const actionsOf = (doc: { Statement: readonly { Action: unknown }[] }) => doc.Statement.flatMap((s) => list(s.Action as string | string[]));
+    const databaseUserArn = "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABC123/ledger_app";
+    const roles: Record<string, readonly string[]> = {
+      doraFunction: actionsOf(doraSnapshotFunctionPolicy({ logGroupArn: "arn:lg", databaseUserArn, deadLetterQueueArn: "arn:q" })),
+      doraSchedule: actionsOf(doraSnapshotSchedulerPolicy("arn:fn", "arn:q")),
+      apiFunction: actionsOf(apiFunctionPolicy({ logGroupArn: "arn:lg", proxyUserArn: databaseUserArn, secretArns: ["arn:s"], failureQueueArn: "arn:q", kmsKeyArn: "arn:k" })),
+    };
+    for (const [role, actions] of Object.entries(roles)) expect(actions.filter((action) => !boundaryAllows(boundary, requestOf(action))), role).toEqual([]);
   });
 
   it("lets the boundary allow what the EKS cluster, node and Pod Identity roles are granted (else Auto Mode launches no node)", () => {
