@@ -59,6 +59,21 @@ describe("cloud answers: computed attributes the programs read", () => {
     expect(cluster.arn).toBe("arn:aws:eks:eu-west-1:123456789012:cluster/staging-eks-release-ledger");
   });
 
+  // A computed attribute the table leaves out resolves as unknown in every preview (the Node SDK treats a missing
+  // output that way), so a resource that takes it as an input shows an update after each up. AWS always answers these.
+  it("Private CA: the CA's CSR, the signed root certificate and its (empty) chain, which the install resource takes", () => {
+    const ca = state("aws:acmpca/certificateAuthority:CertificateAuthority", "mesh-ca", { type: "ROOT" });
+    expect(ca.arn).toMatch(/^arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority\/[0-9a-f-]{36}$/);
+    expect(ca.certificateSigningRequest).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE REQUEST-----\n$/);
+    expect(ca.status).toBe("PENDING_CERTIFICATE");
+    const cert = state("aws:acmpca/certificate:Certificate", "mesh-ca-certificate", { certificateAuthorityArn: ca.arn, certificateSigningRequest: ca.certificateSigningRequest });
+    expect(cert.arn).toMatch(new RegExp(`^${String(ca.arn)}/certificate/[0-9a-f]{32}$`));
+    expect(cert.certificate).toMatch(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n$/);
+    // A self-signed root has no chain: AWS answers an empty one, not none.
+    expect(cert.certificateChain).toBe("");
+    expect(state("aws:acmpca/certificate:Certificate", "mesh-ca-certificate", { certificateAuthorityArn: ca.arn }).certificate).toBe(cert.certificate);
+  });
+
   it("ALB and target group: arnSuffix and dnsName as CloudWatch and Route 53 need them", () => {
     const alb = state("aws:lb/loadBalancer:LoadBalancer", "alb", { name: "ledger" });
     expect(alb.arnSuffix).toMatch(/^app\/ledger\/[0-9a-f]{16}$/);

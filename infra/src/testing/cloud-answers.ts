@@ -35,6 +35,11 @@ const uuid = (seed: string) => {
   const h = fakeHex(seed, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
+/** A PEM block of the given label around stable bytes (not a parseable certificate: nothing here checks one). */
+const fakePem = (label: string, seed: string) => {
+  const body = Buffer.from(fakeHex(seed, 192), "hex").toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+};
 const str = (value: unknown, fallback: string) => (typeof value === "string" && value !== "" ? value : fallback);
 const arnOf = (service: string, region: string, resource: string) => `arn:aws:${service}:${region}:${FAKE_ACCOUNT_ID}:${resource}`;
 /** Pulumi auto-names a resource <logical name>-<7 hex> when the program does not name it. */
@@ -196,6 +201,20 @@ const STATE: Readonly<Record<string, StateFor>> = {
       })),
     };
   },
+  // Private CA: the CSR, certificate and chain feed other resources' inputs (sign, then install), so they must be
+  // answered like AWS does; a missing one would be unknown in every preview and show as a change each time.
+  "aws:acmpca/certificateAuthority:CertificateAuthority": (_n, _i, { region, seed }) => ({
+    arn: arnOf("acm-pca", region, `certificate-authority/${uuid(seed)}`),
+    certificateSigningRequest: fakePem("CERTIFICATE REQUEST", `csr:${seed}`),
+    // What DescribeCertificateAuthority says until a certificate is installed; the program never reads it back.
+    status: "PENDING_CERTIFICATE",
+  }),
+  "aws:acmpca/certificate:Certificate": (_n, inputs, { seed }) => ({
+    arn: `${str(inputs.certificateAuthorityArn, arnOf("acm-pca", "eu-west-1", `certificate-authority/${uuid(seed)}`))}/certificate/${fakeHex(seed, 32)}`,
+    certificate: fakePem("CERTIFICATE", `certificate:${seed}`),
+    // A self-signed root certificate has no chain; AWS answers an empty string.
+    certificateChain: "",
+  }),
   "aws:lb/loadBalancer:LoadBalancer": (name, inputs, { region, seed }) => {
     const lb = str(inputs.name, autoName(name, seed).slice(0, 32));
     const suffix = `app/${lb}/${fakeHex(seed, 16)}`;
