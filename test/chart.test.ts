@@ -33,7 +33,13 @@ function values(environmentName: string, overrides: Record<string, unknown> = {}
       targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/service-pods/0123456789abcdef",
       albArnSuffix: "app/service-alb/0123456789abcdef",
       vpcCidr: "10.21.0.0/16",
-      database: { host: "ledger.abc.eu-west-1.rds.amazonaws.com", port: 5432, name: "ledger", masterSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1", appUsername: "ledger_app" },
+      database: {
+        host: "ledger.abc.eu-west-1.rds.amazonaws.com",
+        port: 5432,
+        name: "ledger",
+        masterSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1",
+        appUsername: "ledger_app",
+      },
       redis: { host: "master.ledger.euw1.cache.amazonaws.com", port: 6379, authSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-auth" },
     }),
     ...overrides,
@@ -75,7 +81,16 @@ describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
   it.each(["staging", "prod", "staging-eks"])("renders %s's values into objects valid against the Kubernetes schemas", async (env) => {
     const objects = render(values(env));
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      expect.arrayContaining(["HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service", "ServiceAccount", "TargetGroupBinding", "ExternalSecret", "SecretStore"]),
+      expect.arrayContaining([
+        "HorizontalPodAutoscaler",
+        "NetworkPolicy",
+        "PodDisruptionBudget",
+        "Service",
+        "ServiceAccount",
+        "TargetGroupBinding",
+        "ExternalSecret",
+        "SecretStore",
+      ]),
     );
     expect(await schemaProblems(objects)).toEqual([]);
   });
@@ -110,7 +125,14 @@ describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
     expect(byKind(objects, "PeerAuthentication")?.spec).toEqual({ mtls: { mode: "STRICT" } });
     const rules = (byKind(objects, "HTTPRoute")?.spec as { rules: Record<string, unknown>[] }).rules;
     // "/ timeout=15s retries=2": GET and HEAD retried, other methods never; "/v1/metrics timeout=30s": no retries.
-    expect(rules.map((r) => [(r.matches as { path: { value: string }; method?: string }[])[0]!.path.value, (r.matches as { method?: string }[])[0]!.method, (r.timeouts as { request: string }).request, r.retry])).toEqual([
+    expect(
+      rules.map((r) => [
+        (r.matches as { path: { value: string }; method?: string }[])[0]!.path.value,
+        (r.matches as { method?: string }[])[0]!.method,
+        (r.timeouts as { request: string }).request,
+        r.retry,
+      ]),
+    ).toEqual([
       ["/", "GET", "15s", { attempts: 2, codes: [503] }],
       ["/", "HEAD", "15s", { attempts: 2, codes: [503] }],
       ["/", undefined, "15s", undefined],
@@ -169,7 +191,9 @@ describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
     expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
     expect((container.livenessProbe?.httpGet as { path: string }).path).toBe("/healthz");
     expect((container.readinessProbe?.httpGet as { path: string }).path).toBe("/readyz");
-    expect(pod.topologySpreadConstraints).toContainEqual(expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }));
+    expect(pod.topologySpreadConstraints).toContainEqual(
+      expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }),
+    );
     // SHUTDOWN_TIMEOUT_MS 20000 -> 20 s of draining, 5 s of deregistration before it, 10 s of margin after.
     expect(pod.terminationGracePeriodSeconds).toBe(35);
     expect(container.resources).toEqual({ requests: { cpu: "1000m", memory: "2048Mi" }, limits: { memory: "2048Mi" } });

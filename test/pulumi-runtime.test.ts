@@ -54,33 +54,65 @@ describe("the Pulumi projects load as the Pulumi CLI's Node.js language host loa
     for (const load of Object.values(loads)) load.catch(() => undefined);
   }, 240_000);
 
-  it.concurrent("root project: validates the environment and creates nothing", async () => {
-    const result = await loads.root;
-    expect(result.resources).toBe(0);
-    expect(result.outputs).toContain("tier");
-  }, 120_000);
+  it.concurrent(
+    "root project: validates the environment and creates nothing",
+    async () => {
+      const result = await loads.root;
+      expect(result.resources).toBe(0);
+      expect(result.outputs).toContain("tier");
+    },
+    120_000,
+  );
 
-  it.concurrent("network (staging): runs and exports its contract", async () => {
-    const result = await loads.network;
-    expect(result.outputs).toEqual([...LAYER_OUTPUT_NAMES.network].sort());
-    expect(result.resources).toBeGreaterThan(50);
-  }, 120_000);
+  it.concurrent(
+    "network (staging): runs and exports its contract",
+    async () => {
+      const result = await loads.network;
+      expect(result.outputs).toEqual([...LAYER_OUTPUT_NAMES.network].sort());
+      expect(result.resources).toBeGreaterThan(50);
+    },
+    120_000,
+  );
 
-  it.concurrent("data (prod): runs and exports its contract", async () => {
-    const result = await loads.data;
-    expect(result.outputs).toEqual([...LAYER_OUTPUT_NAMES.data].sort());
-  }, 120_000);
+  it.concurrent(
+    "data (prod): runs and exports its contract",
+    async () => {
+      const result = await loads.data;
+      expect(result.outputs).toEqual([...LAYER_OUTPUT_NAMES.data].sort());
+    },
+    120_000,
+  );
 
-  it.concurrent("compute (prod, a promoted image): runs and exports its contract", async () => {
-    const result = await loads.compute;
-    expect(result.outputs).toEqual([...LAYER_OUTPUT_NAMES.compute].sort());
-  }, 120_000);
+  it.concurrent(
+    "compute (prod, a promoted image): runs and exports its contract",
+    async () => {
+      const result = await loads.compute;
+      expect(result.outputs).toEqual([...LAYER_OUTPUT_NAMES.compute].sort());
+    },
+    120_000,
+  );
 
-  it.concurrent("every file those loads compiled type-checks as ts-node would check it", async () => {
-    const compiled = await Promise.all(Object.values(loads));
-    // The check must cover each project's entry and its local sources, not just whatever happened to load.
-    const files = compiled.flatMap((load) => load.typescript.files).map((file) => path.relative(ROOT, file));
-    expect(files).toEqual(expect.arrayContaining(["infra/src/environment/root-program.ts", "stacks/network/index.ts", "stacks/data/src/program.ts", "stacks/compute/src/program.ts"]));
-    expect(typecheckLikeTsNode(ROOT, compiled.map((load) => load.typescript))).toEqual([]);
-  }, 240_000);
+  it.concurrent(
+    "every file those loads compiled type-checks as ts-node would check it",
+    async () => {
+      const compiled = await Promise.all(Object.values(loads));
+      // The check must cover each project's entry and its local sources, not just whatever happened to load.
+      const files = compiled.flatMap((load) => load.typescript.files).map((file) => path.relative(ROOT, file));
+      expect(files).toEqual(
+        expect.arrayContaining([
+          "infra/src/environment/root-program.ts",
+          "stacks/network/index.ts",
+          "stacks/data/src/program.ts",
+          "stacks/compute/src/program.ts",
+        ]),
+      );
+      expect(
+        typecheckLikeTsNode(
+          ROOT,
+          compiled.map((load) => load.typescript),
+        ),
+      ).toEqual([]);
+    },
+    240_000,
+  );
 });

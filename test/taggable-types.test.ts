@@ -23,7 +23,9 @@ describe("taggable AWS types", () => {
     try {
       fs.mkdirSync(path.join(dir, "scripts"));
       fs.mkdirSync(path.join(dir, "src", "layers"), { recursive: true });
-      const script = fs.readFileSync(SCRIPT, "utf8").replace('paths: [path.resolve(import.meta.dirname, "..")]', `paths: [${JSON.stringify(path.dirname(path.dirname(SCRIPT)))}]`);
+      const script = fs
+        .readFileSync(SCRIPT, "utf8")
+        .replace('paths: [path.resolve(import.meta.dirname, "..")]', `paths: [${JSON.stringify(path.dirname(path.dirname(SCRIPT)))}]`);
       fs.writeFileSync(path.join(dir, "scripts", "generate.mjs"), script);
       const list = fs.readFileSync(path.resolve(path.dirname(SCRIPT), "../src/layers/taggable-types.ts"), "utf8");
       fs.writeFileSync(path.join(dir, "src", "layers", "taggable-types.ts"), list.replace('  "aws:ec2/vpc:Vpc",\n', ""));

@@ -52,13 +52,20 @@ function interleaved(variants) {
   return samples.map((s) => ({ wall: median(s.map((x) => x.wall)), cpu: sum(s.map((x) => x.cpu)) / s.length }));
 }
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(", ");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
 console.log(`runs: ${runs} per variant, interleaved; ${os.availableParallelism()} cores, load average before: ${load()}`);
 
 // The unbundled entry (what bin/devctl.js ran before the start-up bundle) as a reference in the same run,
 // started from a script file as bin/devctl.js is (`node -e` skips the main-script lookup and costs less).
 const unbundled = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "devctl-bench-")), "unbundled.js");
-fs.writeFileSync(unbundled, `require(${JSON.stringify(path.join(cli, "dist", "main.js"))}).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`);
+fs.writeFileSync(
+  unbundled,
+  `require(${JSON.stringify(path.join(cli, "dist", "main.js"))}).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`,
+);
 const [node, help, plain] = interleaved([
   { command: process.execPath, args: ["-e", "0"] },
   { command: process.execPath, args: [bin, "--help"] },
@@ -67,9 +74,13 @@ const [node, help, plain] = interleaved([
 fs.rmSync(path.dirname(unbundled), { recursive: true, force: true });
 console.log(`node -e 0                 median ${node.wall.toFixed(1)} ms wall, mean ${node.cpu.toFixed(1)} ms CPU`);
 console.log(`devctl --help             median ${help.wall.toFixed(1)} ms wall, mean ${help.cpu.toFixed(1)} ms CPU`);
-console.log(`  unbundled dist/main.js  median ${plain.wall.toFixed(1)} ms wall, mean ${plain.cpu.toFixed(1)} ms CPU (${(plain.wall / node.wall).toFixed(2)}x wall, ${(plain.cpu / node.cpu).toFixed(2)}x CPU)`);
+console.log(
+  `  unbundled dist/main.js  median ${plain.wall.toFixed(1)} ms wall, mean ${plain.cpu.toFixed(1)} ms CPU (${(plain.wall / node.wall).toFixed(2)}x wall, ${(plain.cpu / node.cpu).toFixed(2)}x CPU)`,
+);
 const helpRatio = help.wall / node.wall;
-console.log(`ratio                     ${helpRatio.toFixed(2)}x wall, ${(help.cpu / node.cpu).toFixed(2)}x CPU (aim: wall ≤ 1.2x) ${helpRatio <= 1.2 ? "ok" : "OVER"}`);
+console.log(
+  `ratio                     ${helpRatio.toFixed(2)}x wall, ${(help.cpu / node.cpu).toFixed(2)}x CPU (aim: wall ≤ 1.2x) ${helpRatio <= 1.2 ? "ok" : "OVER"}`,
+);
 
 const [direct, viaPnpm] = interleaved([
   { command: process.execPath, args: [bin, "--help"] },
@@ -84,9 +95,14 @@ console.log(`load average after: ${load()}`);
 const entry = path.join(cli, "dist", fs.existsSync(path.join(cli, "dist", "devctl.js")) ? "devctl.js" : "main.js");
 const probe = spawnSync(
   process.execPath,
-  ["-e", `require(${JSON.stringify(entry)}).main(["--help"], { out() {}, err() {}, interactive: false, ask: async () => "", env: {} }).then(() => { const heavy = Object.keys(require.cache).filter((m) => /@pulumi[\\/]pulumi|@aws-sdk/.test(m)); console.log(JSON.stringify({ modules: Object.keys(require.cache).length, heavy })); })`],
+  [
+    "-e",
+    `require(${JSON.stringify(entry)}).main(["--help"], { out() {}, err() {}, interactive: false, ask: async () => "", env: {} }).then(() => { const heavy = Object.keys(require.cache).filter((m) => /@pulumi[\\/]pulumi|@aws-sdk/.test(m)); console.log(JSON.stringify({ modules: Object.keys(require.cache).length, heavy })); })`,
+  ],
   { encoding: "utf8" },
 );
 const loaded = JSON.parse(probe.stdout.trim().split("\n").pop() ?? "{}");
-console.log(`modules loaded by --help (${path.relative(cli, entry)}): ${loaded.modules}; Pulumi/AWS SDK among them: ${loaded.heavy?.length ? loaded.heavy.join(", ") : "none"}`);
+console.log(
+  `modules loaded by --help (${path.relative(cli, entry)}): ${loaded.modules}; Pulumi/AWS SDK among them: ${loaded.heavy?.length ? loaded.heavy.join(", ") : "none"}`,
+);
 if (loaded.heavy?.length) process.exitCode = 1;

@@ -32,7 +32,12 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-console.log(`devctl plan ${environment}: ${runs} runs; ${os.availableParallelism()} cores, load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}`);
+console.log(
+  `devctl plan ${environment}: ${runs} runs; ${os.availableParallelism()} cores, load average before: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")}`,
+);
 const results = [];
 const layerMs = new Map();
 for (let i = 0; i < runs; i++) {
@@ -50,7 +55,9 @@ for (let i = 0; i < runs; i++) {
     layerMs.set(layer, [...(layerMs.get(layer) ?? []), Number(ms)]);
     return `${layer} ${ms} ms (${resources} resources)`;
   });
-  console.log(`run ${i + 1}: ${(result.wallMs / 1000).toFixed(2)} s wall (command ${(result.commandMs / 1000).toFixed(2)} s), ${(result.cpuMs / 1000).toFixed(2)} s CPU, ${(result.maxRssKb / 1024).toFixed(0)} MiB max RSS, node ${result.execArgv.join(" ") || "(no flags)"}  [${layers.join("; ")}]`);
+  console.log(
+    `run ${i + 1}: ${(result.wallMs / 1000).toFixed(2)} s wall (command ${(result.commandMs / 1000).toFixed(2)} s), ${(result.cpuMs / 1000).toFixed(2)} s CPU, ${(result.maxRssKb / 1024).toFixed(0)} MiB max RSS, node ${result.execArgv.join(" ") || "(no flags)"}  [${layers.join("; ")}]`,
+  );
 }
 const wall = median(results.map((r) => r.wallMs)) / 1000;
 const command = median(results.map((r) => r.commandMs)) / 1000;
@@ -58,5 +65,12 @@ const cpu = median(results.map((r) => r.cpuMs)) / 1000;
 const peak = Math.max(...results.map((r) => r.maxRssKb)) / 1024;
 const perLayer = [...layerMs].map(([layer, ms]) => `${layer} ${median(ms).toFixed(0)} ms`).join(", ");
 console.log(`per layer (median): ${perLayer}`);
-console.log(`devctl plan ${environment}: median ${wall.toFixed(2)} s wall in-process (aim ≤ 1.5 s) ${wall <= 1.5 ? "ok" : "OVER"}, ${command.toFixed(2)} s wall for the command, ${cpu.toFixed(2)} s CPU, peak ${peak.toFixed(0)} MiB RSS (aim ≤ 200 MiB) ${peak <= 200 ? "ok" : "OVER"}`);
-console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}`);
+console.log(
+  `devctl plan ${environment}: median ${wall.toFixed(2)} s wall in-process (aim ≤ 1.5 s) ${wall <= 1.5 ? "ok" : "OVER"}, ${command.toFixed(2)} s wall for the command, ${cpu.toFixed(2)} s CPU, peak ${peak.toFixed(0)} MiB RSS (aim ≤ 200 MiB) ${peak <= 200 ? "ok" : "OVER"}`,
+);
+console.log(
+  `load average after: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")}`,
+);

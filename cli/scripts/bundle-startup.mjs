@@ -69,7 +69,8 @@ for (let width = 0; width <= MAX_HELP_WIDTH; width++) {
   if (!texts.includes(text)) texts.push(text);
   byWidth.push(texts.indexOf(text));
 }
-if (helpAt(MAX_HELP_WIDTH + 1000) !== texts[byWidth[MAX_HELP_WIDTH]]) throw new Error(`devctl --help still changes past ${MAX_HELP_WIDTH} columns: raise MAX_HELP_WIDTH`);
+if (helpAt(MAX_HELP_WIDTH + 1000) !== texts[byWidth[MAX_HELP_WIDTH]])
+  throw new Error(`devctl --help still changes past ${MAX_HELP_WIDTH} columns: raise MAX_HELP_WIDTH`);
 fs.writeFileSync(path.join(dist, "devctl.help.json"), JSON.stringify({ texts, byWidth }));
 // Not a terminal (a pipe, a file): 80 columns. A file of its own, as parsing every width's text costs ~1 ms.
 // Written last: bin/devctl.js checks its date, so it also vouches for devctl.help.json.

@@ -27,7 +27,7 @@ function buildInputs(config, seen = new Set()) {
   const dir = path.dirname(config);
   const json = JSON.parse(fs.readFileSync(config, "utf8"));
   const files = [config, path.join(dir, "package.json")];
-  for (let parent = json.extends; parent; ) {
+  for (let parent = json.extends; parent;) {
     const file = path.resolve(dir, parent);
     files.push(file);
     parent = JSON.parse(fs.readFileSync(file, "utf8")).extends;
@@ -45,13 +45,11 @@ function sources(entry) {
   const stat = fs.statSync(entry, { throwIfNoEntry: false });
   if (!stat) return [];
   if (!stat.isDirectory()) return [entry];
-  return fs
-    .readdirSync(entry, { withFileTypes: true })
-    .flatMap((child) => {
-      const file = path.join(entry, child.name);
-      if (child.isDirectory()) return sources(file);
-      return /\.(c|m)?tsx?$|\.json$/.test(child.name) && !/\.test\.tsx?$/.test(child.name) ? [file] : [];
-    });
+  return fs.readdirSync(entry, { withFileTypes: true }).flatMap((child) => {
+    const file = path.join(entry, child.name);
+    if (child.isDirectory()) return sources(file);
+    return /\.(c|m)?tsx?$|\.json$/.test(child.name) && !/\.test\.tsx?$/.test(child.name) ? [file] : [];
+  });
 }
 
 /** Path, size and modification time of every input: cheap to take, and any edit changes it. */

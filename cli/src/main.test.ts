@@ -20,10 +20,7 @@ describe("devctl main", () => {
 
   it("turns a typed error into its message, fix and exit code", () => {
     const io = recordingIo();
-    const code = handleError(
-      new DevctlError("PULUMI_CLI_MISSING", "the Pulumi CLI is not installed", "install it: https://www.pulumi.com/docs/install/"),
-      io,
-    );
+    const code = handleError(new DevctlError("PULUMI_CLI_MISSING", "the Pulumi CLI is not installed", "install it: https://www.pulumi.com/docs/install/"), io);
     expect(code).toBe(ExitCode.Usage);
     expect(io.stderr).toEqual(["error: the Pulumi CLI is not installed", "  fix: install it: https://www.pulumi.com/docs/install/"]);
   });

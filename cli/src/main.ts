@@ -53,7 +53,10 @@ export function buildProgram(baseContext: CommandContext): Command {
       writeOut: (text) => context.io.out(text),
       writeErr: (text) => context.io.err(text),
     })
-    .option("--secrets-provider <provider>", "Pulumi secrets provider for new stacks: passphrase (default; needs PULUMI_CONFIG_PASSPHRASE) or e.g. awskms://alias/<key>")
+    .option(
+      "--secrets-provider <provider>",
+      "Pulumi secrets provider for new stacks: passphrase (default; needs PULUMI_CONFIG_PASSPHRASE) or e.g. awskms://alias/<key>",
+    )
     .hook("preAction", () => {
       globals.secretsProvider = program.opts<{ secretsProvider?: string }>().secretsProvider;
     })
@@ -82,7 +85,8 @@ export async function main(argv: readonly string[], io: Io = processIo(), servic
   } catch (error) {
     const code = handleError(error, tracked);
     // --json promises one JSON document on stdout: a command that failed before printing its result prints the error.
-    if (code !== ExitCode.Success && !wroteResult && argv.includes("--json")) io.out(`${JSON.stringify({ ok: false, error: errorJson(error, code) }, null, 2)}\n`);
+    if (code !== ExitCode.Success && !wroteResult && argv.includes("--json"))
+      io.out(`${JSON.stringify({ ok: false, error: errorJson(error, code) }, null, 2)}\n`);
     return code;
   }
 }

@@ -42,7 +42,10 @@ describe("pnpm devctl: rebuild only when a build input changed", () => {
     write("lib/tsconfig.build.json", JSON.stringify({ extends: "../tsconfig.base.json", include: ["src"] }));
     write("lib/package.json", "{}");
     write("lib/src/index.ts", "export const a = 1;\n");
-    write("app/tsconfig.build.json", JSON.stringify({ extends: "../tsconfig.base.json", include: ["src"], references: [{ path: "../lib/tsconfig.build.json" }] }));
+    write(
+      "app/tsconfig.build.json",
+      JSON.stringify({ extends: "../tsconfig.base.json", include: ["src"], references: [{ path: "../lib/tsconfig.build.json" }] }),
+    );
     write("app/package.json", "{}");
     write("app/src/main.ts", "export const b = 2;\n");
     write("app/src/main.test.ts", "// not part of the build\n");
@@ -104,7 +107,9 @@ describe("pnpm devctl: rebuild only when a build input changed", () => {
 
   it("covers the real build graph: devctl, infra and policy sources and configs, no tests", () => {
     const inputs = script.buildInputs(path.join(REPOSITORY, "cli", "tsconfig.build.json")).map((f) => path.relative(REPOSITORY, f));
-    expect(inputs).toEqual(expect.arrayContaining(["cli/src/main.ts", "infra/src/layers/index.ts", "policy/src/rules/index.ts", "tsconfig.base.json", "infra/tsconfig.build.json"]));
+    expect(inputs).toEqual(
+      expect.arrayContaining(["cli/src/main.ts", "infra/src/layers/index.ts", "policy/src/rules/index.ts", "tsconfig.base.json", "infra/tsconfig.build.json"]),
+    );
     expect(inputs.filter((f) => f.endsWith(".test.ts"))).toEqual([]);
   });
 });

@@ -25,7 +25,9 @@ export const HEALTHY_ROUTES: Readonly<Record<string, FakeRoute>> = {
   "/readyz": () => ({ status: 200, body: { status: "ready" } }),
   "/docs/json": () => ({ status: 200, body: OPENAPI }),
   "/v1/releases": (request) =>
-    request.headers.authorization === "Bearer good-token" ? { status: 200, body: { items: [], nextCursor: null } } : { status: 401, body: { message: "invalid API key" } },
+    request.headers.authorization === "Bearer good-token"
+      ? { status: 200, body: { items: [], nextCursor: null } }
+      : { status: 401, body: { message: "invalid API key" } },
 };
 
 /** Starts an HTTP server on a random local port that imitates the service's endpoints. */

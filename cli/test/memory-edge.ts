@@ -110,7 +110,8 @@ export class MemoryEdge implements EdgeControl {
     for (const { action, record } of changes) {
       const k = `${record.name} ${record.type}`;
       const existing = next.get(k);
-      if (action === "CREATE" && existing) return Promise.reject(Object.assign(new Error(`InvalidChangeBatch: ${k} already exists`), { name: "InvalidChangeBatch" }));
+      if (action === "CREATE" && existing)
+        return Promise.reject(Object.assign(new Error(`InvalidChangeBatch: ${k} already exists`), { name: "InvalidChangeBatch" }));
       if (action === "DELETE") {
         if (!existing || !isDeepStrictEqual(strip(existing), strip(record))) {
           return Promise.reject(Object.assign(new Error(`InvalidChangeBatch: ${k} not found with the given values`), { name: "InvalidChangeBatch" }));

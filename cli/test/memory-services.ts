@@ -6,7 +6,16 @@ import type { Layer } from "@platform/infra/layers";
 import { MemoryEngine } from "../src/engine/memory";
 import { IMAGE_CONFIG_KEY, type StackRef, type UpdateRecord } from "../src/engine/engine";
 import { main } from "../src/main";
-import type { DeploymentResult, DeploymentTarget, DeploymentWatcher, DeploymentWords, SoakGate, SoakRequest, SoakResult, ServicesFactory } from "../src/services/services";
+import type {
+  DeploymentResult,
+  DeploymentTarget,
+  DeploymentWatcher,
+  DeploymentWords,
+  SoakGate,
+  SoakRequest,
+  SoakResult,
+  ServicesFactory,
+} from "../src/services/services";
 import { MemoryEdge } from "./memory-edge";
 import { recordingIo, type RecordingIo } from "./recording-io";
 
@@ -69,7 +78,10 @@ export interface Harness {
   readonly edge: MemoryEdge;
   readonly factory: ServicesFactory;
   /** Runs devctl end to end through the real command parser. */
-  run(argv: string[], io?: { interactive?: boolean; answers?: string[]; env?: Record<string, string> }): Promise<{ code: number; io: RecordingIo; stdout: string; stderr: string }>;
+  run(
+    argv: string[],
+    io?: { interactive?: boolean; answers?: string[]; env?: Record<string, string> },
+  ): Promise<{ code: number; io: RecordingIo; stdout: string; stderr: string }>;
   /** Seeds a deployed layer (one succeeded update) with the outputs the layer would have. */
   deploy(environment: string, layer: Layer, config?: Record<string, string>): void;
   /** Appends a history record to a stack (oldest first). */
@@ -87,7 +99,15 @@ export function harness(): Harness {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-test-"));
   const edge = new MemoryEdge();
   const factory: ServicesFactory = () =>
-    Promise.resolve({ engine, deployments: watcher, soak, stateDir, edge, now: () => new Date("2026-11-25T12:00:00Z"), commitSha: () => Promise.resolve("a".repeat(40)) });
+    Promise.resolve({
+      engine,
+      deployments: watcher,
+      soak,
+      stateDir,
+      edge,
+      now: () => new Date("2026-11-25T12:00:00Z"),
+      commitSha: () => Promise.resolve("a".repeat(40)),
+    });
   let clock = Date.parse("2026-10-01T00:00:00Z");
   const addHistory: Harness["addHistory"] = (ref, record) => {
     const stack = engine.stack(ref);

@@ -3,9 +3,28 @@ export * from "./layers";
 export { layerStackName, readUpstream, type Upstream, type UpstreamOutputs } from "./layers/stack-reference";
 export { awsProvider } from "./layers/provider";
 export { alarmDescription, RUNBOOK_DOCUMENT, RUNBOOK_ENTRIES, runbookLink, type RunbookKey } from "./observability/runbooks";
-export { KeyAndAlertTopic, Network, SecurityGroups, VpcEndpoints, type KeyAndAlertTopicArgs, type NetworkArgs, type SecurityGroupsArgs, type VpcEndpointsArgs } from "./network";
+export {
+  KeyAndAlertTopic,
+  Network,
+  SecurityGroups,
+  VpcEndpoints,
+  type KeyAndAlertTopicArgs,
+  type NetworkArgs,
+  type SecurityGroupsArgs,
+  type VpcEndpointsArgs,
+} from "./network";
 export { APP_DB_USERNAME, Cache, Database, dataStoreNames, monitoringIntervalSeconds, type CacheArgs, type DatabaseArgs, type DatabaseRestore } from "./data";
-export { ContainerImage, ImageReplication, ServiceAlarms, WebService, parseImageReference, type ContainerImageArgs, type ImageReplicationArgs, type ServiceAlarmsArgs, type WebServiceArgs } from "./compute";
+export {
+  ContainerImage,
+  ImageReplication,
+  ServiceAlarms,
+  WebService,
+  parseImageReference,
+  type ContainerImageArgs,
+  type ImageReplicationArgs,
+  type ServiceAlarmsArgs,
+  type WebServiceArgs,
+} from "./compute";
 export { dataStoreEndpoints, ORIGIN_VERIFY_HEADER_NAME, originDomainName, originVerifyHeader, type OriginVerifyHeader } from "./compute";
 export { DORA_SNAPSHOT_ARCHIVE_PATH, DORA_SNAPSHOT_BUNDLED_HANDLER, DoraSnapshotSchedule, unbundledJob, type DoraSnapshotScheduleArgs } from "./compute";
 export { CLOUDFRONT_REGION, Edge, edgeSettings, type EdgeArgs, type EdgeSettings } from "./edge/edge";

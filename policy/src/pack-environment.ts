@@ -6,11 +6,7 @@ import type { PolicyEnvironment } from "./rules";
  * through the same loadEnvironment() the layer programs use. A stack without an environment file (not one of
  * ours) falls back to its name; an invalid file fails here with the loader's message, as the program would.
  */
-export function resolvePackEnvironment(
-  stack: string,
-  fallback: (stack: string) => PolicyEnvironment,
-  options: LoadOptions = {},
-): PolicyEnvironment {
+export function resolvePackEnvironment(stack: string, fallback: (stack: string) => PolicyEnvironment, options: LoadOptions = {}): PolicyEnvironment {
   try {
     const environment = loadEnvironment(stack, options);
     return { stack, isProduction: environment.isProduction, ...(environment.recovery.of === undefined ? {} : { isRecovery: true }) };

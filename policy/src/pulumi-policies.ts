@@ -8,10 +8,7 @@ import { RULES, stackOfUrn, type PolicyEnvironment, type PolicyResource, type Ru
 /** Decides the environment of a stack; the pack's entry file reads the environment file. */
 export type ResolveEnvironment = (stack: string) => PolicyEnvironment;
 
-export function toPulumiPolicies(
-  resolveEnvironment: ResolveEnvironment,
-  rules: readonly Rule[] = RULES,
-): (ResourceValidationPolicy | StackValidationPolicy)[] {
+export function toPulumiPolicies(resolveEnvironment: ResolveEnvironment, rules: readonly Rule[] = RULES): (ResourceValidationPolicy | StackValidationPolicy)[] {
   const cache = new Map<string, PolicyEnvironment>();
   const environmentOf = (urn: string): PolicyEnvironment => {
     const stack = stackOfUrn(urn);

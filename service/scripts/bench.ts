@@ -171,7 +171,8 @@ async function main(): Promise<void> {
     const warm = await fetch(url, { headers });
     await fetch(url, { headers });
     const check = await fetch(url, { headers });
-    if (!warm.ok || check.headers.get("x-cache") !== "hit") throw new Error(`the cache is not warm (status ${check.status}, x-cache ${check.headers.get("x-cache")})`);
+    if (!warm.ok || check.headers.get("x-cache") !== "hit")
+      throw new Error(`the cache is not warm (status ${check.status}, x-cache ${check.headers.get("x-cache")})`);
     const measured = await load("GET /v1/environments/bench/current (warm cache)", url, headers, cached.pid);
     process.kill(cached.pid, "SIGTERM");
 
@@ -193,13 +194,20 @@ async function main(): Promise<void> {
         const answer = (await (await fetch(url, { headers })).json()) as { source?: string };
         if (answer.source !== source) throw new Error(`${url} answered from ${answer.source}, not ${source}`);
       }
-      return { all: await load(`GET ${all} (${source})`, all, headers, undefined, connections), prod: await load(`GET ${prod} (${source})`, prod, headers, undefined, connections) };
+      return {
+        all: await load(`GET ${all} (${source})`, all, headers, undefined, connections),
+        prod: await load(`GET ${prod} (${source})`, prod, headers, undefined, connections),
+      };
     };
     const doraLive = await doraLoad(liveService.base, "live", REPORT_CONNECTIONS);
     process.kill(liveService.pid, "SIGTERM");
     // After: one run of the job (the default windows), then the same calls read its rows on the main pool.
     const jobPool = new Pool({ connectionString: dbUrl.href, max: 1 });
-    const job = await computeDoraSnapshot(jobPool, { windows: loadConfig({ DATABASE_URL: dbUrl.href }).doraSnapshot.windows, trigger: "bench", statementTimeoutMs: 600_000 });
+    const job = await computeDoraSnapshot(jobPool, {
+      windows: loadConfig({ DATABASE_URL: dbUrl.href }).doraSnapshot.windows,
+      trigger: "bench",
+      statementTimeoutMs: 600_000,
+    });
     await jobPool.end();
     if (job.status !== "computed") throw new Error(`the DORA snapshot job did not run: ${job.reason}`);
     // The same load as live, so before and after differ only in where the answer comes from.
@@ -216,7 +224,9 @@ async function main(): Promise<void> {
     const ratio = measured.rps / baseline.rps;
     const lines = [
       "",
-      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load, loopback, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load, loopback, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
       `warm cache, ${CONNECTIONS} connections:`,
       row("  bare Fastify hello-world", baseline),
       row("  GET /v1/environments/:env/current (hit)", measured),

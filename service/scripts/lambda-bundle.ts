@@ -46,7 +46,9 @@ const FIXED_MTIME = new Date("2000-01-01T00:00:00Z");
 export async function bundleLambda(name: string, outDir = join(SERVICE_DIR, "dist", "lambda")): Promise<BundledLambda> {
   const entry = LAMBDA_ENTRIES[name];
   if (entry === undefined) {
-    throw new Error(`no Lambda entry named ${JSON.stringify(name)}: expected one of ${Object.keys(LAMBDA_ENTRIES).join(", ")} (add it to LAMBDA_ENTRIES in service/scripts/lambda-bundle.ts)`);
+    throw new Error(
+      `no Lambda entry named ${JSON.stringify(name)}: expected one of ${Object.keys(LAMBDA_ENTRIES).join(", ")} (add it to LAMBDA_ENTRIES in service/scripts/lambda-bundle.ts)`,
+    );
   }
   const dir = join(outDir, name);
   const module = `dist/lambda/${name}`;
@@ -92,7 +94,9 @@ if (require.main === module) {
   void (async () => {
     for (const name of names.length > 0 ? names : Object.keys(LAMBDA_ENTRIES)) {
       const bundled = await bundleLambda(name);
-      process.stdout.write(`${relative(process.cwd(), bundled.archive)}: ${(bundled.archiveBytes / 1024).toFixed(0)} KiB zipped, handler ${bundled.module}.handler\n`);
+      process.stdout.write(
+        `${relative(process.cwd(), bundled.archive)}: ${(bundled.archiveBytes / 1024).toFixed(0)} KiB zipped, handler ${bundled.module}.handler\n`,
+      );
     }
   })().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

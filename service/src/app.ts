@@ -138,16 +138,7 @@ export function serverOptions(config: Config, logStream: { write(line: string): 
       level: config.logLevel,
       redact: {
         // Explicit paths, no wildcards: redaction runs on every log line and wildcards cost a walk each time.
-        paths: [
-          "req.headers.authorization",
-          "req.headers.cookie",
-          "headers.authorization",
-          "authorization",
-          "key",
-          "token",
-          "password",
-          "err.config.password",
-        ],
+        paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization", "authorization", "key", "token", "password", "err.config.password"],
         censor: "[redacted]",
       },
       stream: logStream,
@@ -178,7 +169,14 @@ export async function buildApp(opts: AppOptions & { logStream?: { write(line: st
   const instance = Fastify(serverOptions(opts.config, opts.logStream)).withTypeProvider<TypeBoxTypeProvider>();
   instance.addHook("onResponse", async (request, reply) => {
     request.log.info(
-      { method: request.method, route: request.routeOptions.url, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, principal: request.principal?.id },
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        url: redactUrl(request.url),
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        principal: request.principal?.id,
+      },
       "request",
     );
   });

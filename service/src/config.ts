@@ -189,7 +189,9 @@ const TLS_MODES = ["require", "verify-ca", "verify-full"];
 function readDatabase(r: Reader): DatabaseConfig {
   const auth = r.str("DB_AUTH") ?? "password";
   if (!(DB_AUTH_MODES as readonly string[]).includes(auth)) {
-    r.problems.push(`DB_AUTH=${JSON.stringify(auth)} is not valid: expected password (PGPASSWORD or DATABASE_URL, the default) or iam (RDS IAM database authentication)`);
+    r.problems.push(
+      `DB_AUTH=${JSON.stringify(auth)} is not valid: expected password (PGPASSWORD or DATABASE_URL, the default) or iam (RDS IAM database authentication)`,
+    );
   }
   const database = readDatabaseConnection(r);
   return auth === "iam" ? withIamAuth(database, r) : database;
@@ -209,7 +211,9 @@ function withIamAuth(database: DatabaseConfig, r: Reader): DatabaseConfig {
   const sslMode = r.str("PGSSLMODE") ?? "verify-full";
   const encrypted = TLS_MODES.includes(sslMode);
   if (!encrypted) {
-    r.problems.push(`PGSSLMODE=${JSON.stringify(sslMode)} cannot carry IAM authentication, which needs TLS: use verify-full (the default with DB_AUTH=iam), verify-ca or require`);
+    r.problems.push(
+      `PGSSLMODE=${JSON.stringify(sslMode)} cannot carry IAM authentication, which needs TLS: use verify-full (the default with DB_AUTH=iam), verify-ca or require`,
+    );
   }
   if (!encrypted || typeof host !== "string" || typeof port !== "number" || typeof user !== "string" || region === undefined) return database;
   return {
@@ -222,7 +226,9 @@ function withIamAuth(database: DatabaseConfig, r: Reader): DatabaseConfig {
 function readDatabaseConnection(r: Reader): DatabaseConfig {
   const passwordSecretArn = r.str("PGAUTH_ARN");
   if (passwordSecretArn !== undefined && !/^arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:.+$/.test(passwordSecretArn)) {
-    r.problems.push(`PGAUTH_ARN=${JSON.stringify(passwordSecretArn)} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)`);
+    r.problems.push(
+      `PGAUTH_ARN=${JSON.stringify(passwordSecretArn)} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)`,
+    );
   }
   const common = {
     ...(passwordSecretArn === undefined ? {} : { passwordSecretArn }),
@@ -316,7 +322,9 @@ function readWebSignIn(r: Reader, env: Env, database: DatabaseConfig): WebSignIn
     const issuer = r.str("OIDC_ISSUER");
     if (issuer !== undefined && !isLoopback(issuer)) why.push("OIDC_ISSUER is not on this machine");
     if (why.length > 0) {
-      r.problems.push(`DEV_SIGN_IN=true is only for local development (${why.join("; ")}): unset it and configure OIDC_ISSUER, OIDC_AUDIENCE and OIDC_WEB_CLIENT_ID`);
+      r.problems.push(
+        `DEV_SIGN_IN=true is only for local development (${why.join("; ")}): unset it and configure OIDC_ISSUER, OIDC_AUDIENCE and OIDC_WEB_CLIENT_ID`,
+      );
     }
   }
   const clientId = r.str("OIDC_WEB_CLIENT_ID");

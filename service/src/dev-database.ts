@@ -50,4 +50,3 @@ export async function startEmbeddedPostgres(
   await admin.end();
   return () => pg.stop();
 }
-

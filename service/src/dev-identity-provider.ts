@@ -75,7 +75,12 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
         enabled: true,
         defaultResource: () => options.audience,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: DEV_API_SCOPE, audience: options.audience, accessTokenFormat: "jwt", accessTokenTTL: options.accessTokenTtlSeconds ?? 300 }),
+        getResourceServerInfo: () => ({
+          scope: DEV_API_SCOPE,
+          audience: options.audience,
+          accessTokenFormat: "jwt",
+          accessTokenTTL: options.accessTokenTtlSeconds ?? 300,
+        }),
       },
     },
     // The ledger reads the role from `roles` and records `email` as the actor of what this person changes — only a

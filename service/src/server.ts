@@ -6,13 +6,13 @@ import { runMigrations } from "./db/migrate";
  * Listens first (so /healthz answers and /readyz says why it is not ready), then applies migrations under
  * the advisory lock, retrying until PostgreSQL answers. Resolves once listening.
  */
-export async function startServer(
-  config: Config,
-  options: { afterClose?: () => Promise<void> } = {},
-): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startServer(config: Config, options: { afterClose?: () => Promise<void> } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const app = await buildApp({ config });
   const url = await app.listen({ port: config.port, host: config.host });
-  app.log.info({ database: config.database.description, cache: config.redis?.description ?? "disabled", oidc: config.oidc?.issuer ?? "disabled" }, `listening on ${url}`);
+  app.log.info(
+    { database: config.database.description, cache: config.redis?.description ?? "disabled", oidc: config.oidc?.issuer ?? "disabled" },
+    `listening on ${url}`,
+  );
 
   let stopping = false;
   void (async () => {

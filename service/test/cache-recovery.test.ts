@@ -18,10 +18,7 @@ beforeAll(async () => {
   const prefix = randomPrefix();
   const common = { DATABASE_URL: db.url, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: "150", REDIS_BREAKER_COOLDOWN_MS: "300" };
   // `ledger` reaches Redis through a proxy the test cuts; `sibling` (another instance) directly.
-  [ledger, sibling] = await Promise.all([
-    testApp({ ...common, REDIS_URL: `redis://127.0.0.1:${redisProxy.port}` }),
-    testApp({ ...common, REDIS_URL }),
-  ]);
+  [ledger, sibling] = await Promise.all([testApp({ ...common, REDIS_URL: `redis://127.0.0.1:${redisProxy.port}` }), testApp({ ...common, REDIS_URL })]);
   [viewer, deployer] = [(await createKey(db.url, "viewer")).key, (await createKey(db.url, "deployer")).key];
 });
 
@@ -65,7 +62,12 @@ describe("an invalidation that fails while Redis is down", () => {
 
 describe("a slow Redis", () => {
   it("costs little: after a few slow calls the cache is bypassed for a while (and /readyz says so), then used again", async () => {
-    const slowEnv = { DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`, REDIS_KEY_PREFIX: randomPrefix(), REDIS_BREAKER_COOLDOWN_MS: "1000" };
+    const slowEnv = {
+      DATABASE_URL: db.url,
+      REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
+      REDIS_KEY_PREFIX: randomPrefix(),
+      REDIS_BREAKER_COOLDOWN_MS: "1000",
+    };
     const slow = await testApp(slowEnv);
     try {
       const get = async () => {
@@ -86,7 +88,10 @@ describe("a slow Redis", () => {
         sources.push(String(response.headers["x-cache"]));
       }
       // The first calls wait for Redis (200 ms at least); once the breaker is open, a read is PostgreSQL's alone.
-      expect(timings.slice(-4).every((ms) => ms < 190), timings.join(", ")).toBe(true);
+      expect(
+        timings.slice(-4).every((ms) => ms < 190),
+        timings.join(", "),
+      ).toBe(true);
       expect(sources.slice(-4)).toEqual(["miss", "miss", "miss", "miss"]);
       const ready = await slow.app.inject({ url: "/readyz" });
       expect(ready.statusCode).toBe(200);

@@ -32,7 +32,14 @@ describe("loadConfig", () => {
       OIDC_ROLES_CLAIM: "groups",
       PLATFORM_ENVIRONMENT: "prod",
     });
-    expect(config.database.connection).toMatchObject({ host: "db.internal", port: 5433, database: "ledger", user: "app", password: "pw", ssl: { rejectUnauthorized: true } });
+    expect(config.database.connection).toMatchObject({
+      host: "db.internal",
+      port: 5433,
+      database: "ledger",
+      user: "app",
+      password: "pw",
+      ssl: { rejectUnauthorized: true },
+    });
     expect(config.redis).toMatchObject({ host: "cache.internal", port: 6380, tls: true, password: "token" });
     expect(config.oidc).toEqual({ issuer: "https://id.example.com", audience: "ledger", rolesClaim: "groups" });
     expect(config.environment).toBe("prod");

@@ -19,7 +19,6 @@ const REFRESH_INTERVAL_MS = 300;
 let stopPostgres: () => Promise<void> = () => Promise.resolve();
 let port: number;
 
-
 async function asSuperuser<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ host: "127.0.0.1", port, user: "postgres", password: SUPERUSER_PASSWORD, database: "postgres" });
   await client.connect();

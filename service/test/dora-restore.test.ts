@@ -86,7 +86,11 @@ describe("recorded time to restore", () => {
     // has a failure and the success just after it committing at the same moment.
     const outcomes = ["failed", "succeeded", "failed", "rolled_back", "failed", "failed", "succeeded"] as const;
     const plan = [
-      ...Array.from({ length: 120 }, (_, n) => ({ service: `svc-${n % 3}`, status: outcomes[n % outcomes.length]!, finishedMinutesAgo: 10 + ((n * 37) % 997) })),
+      ...Array.from({ length: 120 }, (_, n) => ({
+        service: `svc-${n % 3}`,
+        status: outcomes[n % outcomes.length]!,
+        finishedMinutesAgo: 10 + ((n * 37) % 997),
+      })),
       ...Array.from({ length: 30 }, (_, n) => [
         { service: `pair-${n}`, status: "failed" as const, finishedMinutesAgo: 60 },
         { service: `pair-${n}`, status: "succeeded" as const, finishedMinutesAgo: 59 },

@@ -142,9 +142,7 @@ describe("the snapshot job", () => {
   it("two runs at once leave one consistent newest run", async () => {
     const results = await Promise.all([computeDoraSnapshot(pool, job), computeDoraSnapshot(pool, job)]);
     expect(results.some((r) => r.status === "computed")).toBe(true);
-    const { rows } = await pool.query<{ run_id: string; n: number }>(
-      "SELECT run_id, count(*)::int AS n FROM dora_snapshots GROUP BY run_id ORDER BY run_id",
-    );
+    const { rows } = await pool.query<{ run_id: string; n: number }>("SELECT run_id, count(*)::int AS n FROM dora_snapshots GROUP BY run_id ORDER BY run_id");
     // Each run holds every window for all environments, prod and staging.
     for (const row of rows) expect(row.n).toBe(WINDOWS.length * 3);
   });

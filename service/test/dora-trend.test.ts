@@ -54,7 +54,14 @@ async function read<T>(path: string): Promise<T> {
   return response.json<T>();
 }
 
-const METRICS = ["deployments", "failedDeployments", "deploymentFrequencyPerDay", "changeFailureRate", "medianLeadTimeSeconds", "medianTimeToRestoreSeconds"] as const;
+const METRICS = [
+  "deployments",
+  "failedDeployments",
+  "deploymentFrequencyPerDay",
+  "changeFailureRate",
+  "medianLeadTimeSeconds",
+  "medianTimeToRestoreSeconds",
+] as const;
 const metricsOf = (value: Metrics) => Object.fromEntries(METRICS.map((name) => [name, value[name]]));
 
 describe("the DORA trend and /v1/metrics/dora", () => {

@@ -59,7 +59,11 @@ describe("timestamps PostgreSQL cannot store", () => {
       expect(response.json().message).toContain(`body.${field}`);
     }
     const created = (await call(ledger.app, deployer, { method: "POST", url: "/v1/releases", payload: release() })).json();
-    const patched = await call(ledger.app, deployer, { method: "PATCH", url: `/v1/releases/${created.id}`, payload: { status: "succeeded", finishedAt: value } });
+    const patched = await call(ledger.app, deployer, {
+      method: "PATCH",
+      url: `/v1/releases/${created.id}`,
+      payload: { status: "succeeded", finishedAt: value },
+    });
     expect(patched.statusCode).toBe(400);
     expect(patched.json().message).toContain("body.finishedAt");
   });

@@ -14,7 +14,14 @@ import postgres from "../src/plugins/postgres";
 import { startPrivatePostgres } from "./support/private-postgres";
 
 const SUPERUSER_PASSWORD = "super-secret-for-tests";
-const IAM_ENV = { DB_AUTH: "iam", PGHOST: "ledger-prod.c0ffee.eu-west-1.rds.amazonaws.com", PGPORT: "5432", PGDATABASE: "ledger", PGUSER: "ledger_app", AWS_REGION: "eu-west-1" };
+const IAM_ENV = {
+  DB_AUTH: "iam",
+  PGHOST: "ledger-prod.c0ffee.eu-west-1.rds.amazonaws.com",
+  PGPORT: "5432",
+  PGDATABASE: "ledger",
+  PGUSER: "ledger_app",
+  AWS_REGION: "eu-west-1",
+};
 
 describe("DB_AUTH", () => {
   it("defaults to password and reads PGPASSWORD as before", () => {
@@ -109,19 +116,27 @@ describe("with a server that takes the token as a password over TLS", () => {
   }
 
   it("the startup migration creates the user without a password, in rds_iam, with data rights only; an old password is removed", async () => {
-    const env = { ...IAM_ENV, PGHOST: "127.0.0.1", PGPORT: String(port), PGSSLMODE: "require", MIGRATION_PGUSER: "postgres", MIGRATION_PGPASSWORD: SUPERUSER_PASSWORD };
+    const env = {
+      ...IAM_ENV,
+      PGHOST: "127.0.0.1",
+      PGPORT: String(port),
+      PGSSLMODE: "require",
+      MIGRATION_PGUSER: "postgres",
+      MIGRATION_PGPASSWORD: SUPERUSER_PASSWORD,
+    };
     await Promise.all([runMigrations(loadConfig(env).database, () => undefined), runMigrations(loadConfig(env).database, () => undefined)]);
     // A user made by the password path before, now switched to IAM.
     await asSuperuser((c) => c.query("CREATE ROLE ledger_old LOGIN PASSWORD 'from-the-old-secret'"));
     await runMigrations(loadConfig({ ...env, PGUSER: "ledger_old" }).database, () => undefined);
 
-    const roles = await asSuperuser(async (c) =>
-      (
-        await c.query<{ rolname: string; haspassword: boolean; iam: boolean; super: boolean }>(
-          `SELECT r.rolname, s.passwd IS NOT NULL AS haspassword, pg_has_role(r.oid, 'rds_iam', 'MEMBER') AS iam, r.rolsuper AS super
+    const roles = await asSuperuser(
+      async (c) =>
+        (
+          await c.query<{ rolname: string; haspassword: boolean; iam: boolean; super: boolean }>(
+            `SELECT r.rolname, s.passwd IS NOT NULL AS haspassword, pg_has_role(r.oid, 'rds_iam', 'MEMBER') AS iam, r.rolsuper AS super
              FROM pg_roles r JOIN pg_shadow s ON s.usename = r.rolname WHERE r.rolname IN ('ledger_app', 'ledger_old') ORDER BY 1`,
-        )
-      ).rows,
+          )
+        ).rows,
     );
     expect(roles).toEqual([
       { rolname: "ledger_app", haspassword: false, iam: true, super: false },
@@ -137,7 +152,14 @@ describe("with a server that takes the token as a password over TLS", () => {
     });
     let issued = 0;
     const authToken = () => ((issued += 1), Promise.resolve("owner-token"));
-    const config = loadConfig({ ...IAM_ENV, PGHOST: "127.0.0.1", PGPORT: String(port), PGDATABASE: "ledger_owned", PGUSER: "ledger_owner", PGSSLMODE: "require" });
+    const config = loadConfig({
+      ...IAM_ENV,
+      PGHOST: "127.0.0.1",
+      PGPORT: String(port),
+      PGDATABASE: "ledger_owned",
+      PGUSER: "ledger_owner",
+      PGSSLMODE: "require",
+    });
     expect((await runMigrations(config.database, () => undefined, { authToken })).length).toBeGreaterThan(0);
     expect(issued).toBe(1);
   }, 60_000);

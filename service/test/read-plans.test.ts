@@ -38,7 +38,9 @@ describe("/current on a cache miss", () => {
       `SELECT DISTINCT ON (service) service, id FROM releases WHERE environment = 'prod' AND status = 'succeeded' ORDER BY service, created_at DESC, id DESC`,
     );
     const actual = await pool.query(CURRENT_QUERY, ["prod"]);
-    expect(actual.rows.map((r: { service: string; id: string }) => [r.service, r.id])).toEqual(expected.rows.map((r: { service: string; id: string }) => [r.service, r.id]));
+    expect(actual.rows.map((r: { service: string; id: string }) => [r.service, r.id])).toEqual(
+      expected.rows.map((r: { service: string; id: string }) => [r.service, r.id]),
+    );
     expect(actual.rows).toHaveLength(20);
   });
 });

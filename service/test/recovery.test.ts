@@ -17,7 +17,8 @@ async function release(n: number, finishedAt: string, rolledBackAt: string | nul
   );
 }
 
-const at = (time: string, extra = "") => call(ledger.app, keys.viewer, { url: `/v1/releases/at?environment=prod&service=ledger&time=${encodeURIComponent(time)}${extra}` });
+const at = (time: string, extra = "") =>
+  call(ledger.app, keys.viewer, { url: `/v1/releases/at?environment=prod&service=ledger&time=${encodeURIComponent(time)}${extra}` });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -81,7 +82,11 @@ describe("drills", () => {
       notes: "",
       actor: "api-key:deployer-key",
     });
-    await call(ledger.app, keys.deployer, { method: "POST", url: "/v1/drills", payload: { ...drill, outcome: "failed", startedAt: "2026-11-21T03:00:00Z", finishedAt: "2026-11-21T04:30:00Z", notes: "RTO missed" } });
+    await call(ledger.app, keys.deployer, {
+      method: "POST",
+      url: "/v1/drills",
+      payload: { ...drill, outcome: "failed", startedAt: "2026-11-21T03:00:00Z", finishedAt: "2026-11-21T04:30:00Z", notes: "RTO missed" },
+    });
     const listed = await call(ledger.app, keys.viewer, { url: "/v1/drills?environment=prod" });
     expect(listed.json<{ outcome: string }[]>().map((d) => d.outcome)).toEqual(["failed", "passed"]);
     expect((await call(ledger.app, keys.viewer, { url: "/v1/drills?environment=staging" })).json()).toEqual([]);

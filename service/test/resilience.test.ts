@@ -12,7 +12,14 @@ let ledger: Awaited<ReturnType<typeof testApp>>;
 let viewer: string;
 let deployer: string;
 
-const release = (n: number) => ({ service: "resilient", environment: "prod", version: `2.0.${n}`, imageDigest: digest(n), commitSha: sha(n), status: "succeeded" });
+const release = (n: number) => ({
+  service: "resilient",
+  environment: "prod",
+  version: `2.0.${n}`,
+  imageDigest: digest(n),
+  commitSha: sha(n),
+  status: "succeeded",
+});
 
 beforeAll(async () => {
   [db, redis] = await Promise.all([createTestDatabase(), startRedis()]);

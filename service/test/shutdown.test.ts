@@ -19,11 +19,17 @@ afterAll(async () => {
   await db?.drop();
 });
 
-
 function send(port: number, options: { method?: string; path: string; key: string; chunks?: string[]; gapMs?: number; agent?: Agent }) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, agent: options.agent ?? false, headers: { authorization: `Bearer ${options.key}`, "content-type": "application/json" } },
+      {
+        host: "127.0.0.1",
+        port,
+        method: options.method ?? "GET",
+        path: options.path,
+        agent: options.agent ?? false,
+        headers: { authorization: `Bearer ${options.key}`, "content-type": "application/json" },
+      },
       (res) => {
         let body = "";
         res.on("data", (c: Buffer) => (body += c.toString()));
@@ -79,7 +85,18 @@ async function startService(): Promise<{ port: number; key: string; output: () =
   let stdout = "";
   child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "src", "server.ts")], {
     cwd: join(__dirname, ".."),
-    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: "8000", REQUEST_TIMEOUT_MS: "5000", RATE_LIMIT_PER_MINUTE: "0", REDIS_URL: "", REDIS_HOST: "" },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      SHUTDOWN_TIMEOUT_MS: "8000",
+      REQUEST_TIMEOUT_MS: "5000",
+      RATE_LIMIT_PER_MINUTE: "0",
+      REDIS_URL: "",
+      REDIS_HOST: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -95,7 +112,13 @@ describe("SIGTERM", () => {
 
     const body = JSON.stringify({ service: "drain", environment: "prod", version: "1.0.0", imageDigest: digest(7), commitSha: sha(7) });
     const third = Math.ceil(body.length / 3);
-    const slow = send(port, { method: "POST", path: "/v1/releases", key, chunks: [body.slice(0, third), body.slice(third, 2 * third), body.slice(2 * third)], gapMs: 400 });
+    const slow = send(port, {
+      method: "POST",
+      path: "/v1/releases",
+      key,
+      chunks: [body.slice(0, third), body.slice(third, 2 * third), body.slice(2 * third)],
+      gapMs: 400,
+    });
     const quick = Array.from({ length: 20 }, () => send(port, { path: "/v1/releases?limit=5", key }));
     // Long enough for the server to accept all 21 connections on a loaded machine (a connection still in the
     // listen backlog when the listener closes is reset, which is the kernel's doing, not a drain failure); the slow

@@ -11,7 +11,14 @@ let ledger: Awaited<ReturnType<typeof testApp>>;
 let deployer: string;
 let pool: Pool;
 
-const release = (extra: Record<string, unknown> = {}) => ({ service: "clock", environment: "prod", version: "1.0.0", imageDigest: digest(1), commitSha: sha(1), ...extra });
+const release = (extra: Record<string, unknown> = {}) => ({
+  service: "clock",
+  environment: "prod",
+  version: "1.0.0",
+  imageDigest: digest(1),
+  commitSha: sha(1),
+  ...extra,
+});
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 
 beforeAll(async () => {
@@ -38,7 +45,11 @@ describe("client timestamps", () => {
     // A minute ahead is clock skew, not an error.
     expect((await post(release({ startedAt: inMinutes(1), committedAt: inMinutes(1) }))).statusCode).toBe(201);
     const created = (await post(release())).json();
-    const response = await call(ledger.app, deployer, { method: "PATCH", url: `/v1/releases/${created.id}`, payload: { status: "succeeded", finishedAt: inMinutes(60) } });
+    const response = await call(ledger.app, deployer, {
+      method: "PATCH",
+      url: `/v1/releases/${created.id}`,
+      payload: { status: "succeeded", finishedAt: inMinutes(60) },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toMatch(/body\.finishedAt .*future/);
   });
@@ -51,7 +62,11 @@ describe("client timestamps", () => {
     expect(lateAgainstNow.statusCode).toBe(400);
 
     const created = (await post(release({ startedAt: "2026-01-02T00:00:00Z" }))).json();
-    const early = await call(ledger.app, deployer, { method: "PATCH", url: `/v1/releases/${created.id}`, payload: { status: "failed", finishedAt: "2026-01-01T00:00:00Z" } });
+    const early = await call(ledger.app, deployer, {
+      method: "PATCH",
+      url: `/v1/releases/${created.id}`,
+      payload: { status: "failed", finishedAt: "2026-01-01T00:00:00Z" },
+    });
     expect(early.statusCode).toBe(400);
     expect(early.json().message).toMatch(/finishedAt .*startedAt/);
     const { rows } = await pool.query("SELECT status FROM releases WHERE id = $1", [created.id]);

@@ -53,8 +53,21 @@ describe("actionlint", () => {
 
   it("drops only the unknown `queue` key of a concurrency block, not other unknown keys", async () => {
     const workflow = (key: string) =>
-      ["on: push", "jobs:", "  deploy:", "    runs-on: ubuntu-latest", "    concurrency:", "      group: deploy-prod", `      ${key}: max`, "    steps:", "      - run: echo hi", ""].join("\n");
+      [
+        "on: push",
+        "jobs:",
+        "  deploy:",
+        "    runs-on: ubuntu-latest",
+        "    concurrency:",
+        "      group: deploy-prod",
+        `      ${key}: max`,
+        "    steps:",
+        "      - run: echo hi",
+        "",
+      ].join("\n");
     expect(withoutKnownGaps(await runLint(workflow("queue"), "queue.yml"))).toEqual([]);
-    expect(withoutKnownGaps(await runLint(workflow("queued"), "queued.yml")).map((p) => p.message)).toEqual([expect.stringContaining('unexpected key "queued"')]);
+    expect(withoutKnownGaps(await runLint(workflow("queued"), "queued.yml")).map((p) => p.message)).toEqual([
+      expect.stringContaining('unexpected key "queued"'),
+    ]);
   });
 });

@@ -65,6 +65,9 @@ describe("devctl invocations in the workflows", () => {
     const command = sub === undefined ? group : group?.commands.find((c) => c.name() === sub);
     if (!command) return context.skip(`devctl ${invocation.command} is not registered in cli/src/main.ts yet`);
     const known = new Set(command.options.map((o) => o.long));
-    expect(invocation.flags.filter((f) => !known.has(f)), `flags devctl ${invocation.command} does not have`).toEqual([]);
+    expect(
+      invocation.flags.filter((f) => !known.has(f)),
+      `flags devctl ${invocation.command} does not have`,
+    ).toEqual([]);
   });
 });

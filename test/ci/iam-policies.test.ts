@@ -60,7 +60,8 @@ function trustProblems(policy: Policy, environment: string): string[] {
   for (const statement of policy.Statement) {
     if (list(statement.Action).join() !== "sts:AssumeRoleWithWebIdentity") problems.push(`trusts ${list(statement.Action).join()}`);
     const conditions = statement.Condition ?? {};
-    if (Object.keys(conditions).some((operator) => operator !== "StringEquals")) problems.push(`uses ${Object.keys(conditions).join(", ")}; only StringEquals names one subject`);
+    if (Object.keys(conditions).some((operator) => operator !== "StringEquals"))
+      problems.push(`uses ${Object.keys(conditions).join(", ")}; only StringEquals names one subject`);
     const equals = conditions.StringEquals ?? {};
     if (equals["token.actions.githubusercontent.com:aud"] !== "sts.amazonaws.com") problems.push("no audience condition");
     const subject = equals["token.actions.githubusercontent.com:sub"];
@@ -88,11 +89,13 @@ function stateProblems(policy: Policy, environment: string): string[] {
   const problems: string[] = [];
   for (const statement of policy.Statement.filter((s) => s.Effect === "Allow")) {
     for (const resource of list(statement.Resource)) {
-      if (resource.startsWith("arn:aws:s3:::") && resource !== "*" && !resource.startsWith(STATE_BUCKET(environment))) problems.push(`${statement.Sid ?? "a statement"} reaches ${resource}`);
+      if (resource.startsWith("arn:aws:s3:::") && resource !== "*" && !resource.startsWith(STATE_BUCKET(environment)))
+        problems.push(`${statement.Sid ?? "a statement"} reaches ${resource}`);
       if (resource.includes(`pulumi-state-${other}`)) problems.push(`${statement.Sid ?? "a statement"} reaches ${other}'s state`);
     }
   }
-  if (!policy.Statement.some((s) => s.Effect === "Allow" && list(s.Resource).includes(`${STATE_BUCKET(environment)}/.pulumi/*`))) problems.push(`no access to ${environment}'s state objects`);
+  if (!policy.Statement.some((s) => s.Effect === "Allow" && list(s.Resource).includes(`${STATE_BUCKET(environment)}/.pulumi/*`)))
+    problems.push(`no access to ${environment}'s state objects`);
   return problems;
 }
 
@@ -105,7 +108,8 @@ function boundaryProblems(policy: Policy): string[] {
   const problems: string[] = [];
   for (const statement of policy.Statement.filter((s) => s.Effect === "Allow")) {
     for (const action of list(statement.Action).filter((a) => a.startsWith("iam:") && !READ_VERB.test(a) && !IAM_WITHOUT_BOUNDARY.has(a))) {
-      if (statement.Condition?.StringEquals?.["iam:PermissionsBoundary"] !== BOUNDARY) problems.push(`${statement.Sid ?? "a statement"} allows ${action} without the permissions boundary condition`);
+      if (statement.Condition?.StringEquals?.["iam:PermissionsBoundary"] !== BOUNDARY)
+        problems.push(`${statement.Sid ?? "a statement"} allows ${action} without the permissions boundary condition`);
     }
   }
   const keeps = policy.Statement.some((s) => s.Effect === "Deny" && list(s.Action).includes("iam:DeleteRolePermissionsBoundary"));
@@ -128,7 +132,8 @@ function drillProblems(policy: Policy, source: string, drRegion: string): string
     const writesState = actions.some((a) => a === "s3:PutObject" || a === "s3:DeleteObject");
     if (writesState) {
       for (const resource of list(statement.Resource)) {
-        if (!resource.includes(`/${recovery}/`) && !resource.includes(`/${recovery}.json`)) problems.push(`${name} writes ${resource}, not only ${recovery}'s stacks`);
+        if (!resource.includes(`/${recovery}/`) && !resource.includes(`/${recovery}.json`))
+          problems.push(`${name} writes ${resource}, not only ${recovery}'s stacks`);
       }
       continue;
     }
@@ -142,7 +147,9 @@ function drillProblems(policy: Policy, source: string, drRegion: string): string
     const tag = statement.Condition?.StringEquals?.["aws:RequestTag/Environment"] ?? statement.Condition?.StringEquals?.["aws:ResourceTag/Environment"];
     if (tag !== recovery) problems.push(`${statement.Sid ?? "a statement"} changes roles not tagged Environment=${recovery}`);
   }
-  const fenced = policy.Statement.filter((s) => s.Effect === "Deny" && s.Condition?.StringEquals?.["aws:ResourceTag/Environment"] === source).flatMap((s) => list(s.Action));
+  const fenced = policy.Statement.filter((s) => s.Effect === "Deny" && s.Condition?.StringEquals?.["aws:ResourceTag/Environment"] === source).flatMap((s) =>
+    list(s.Action),
+  );
   for (const edge of ["cloudfront:*", "wafv2:*", "acm:*"]) if (!fenced.includes(edge)) problems.push(`nothing denies ${edge} on ${source}'s own resources`);
   return problems;
 }
@@ -171,7 +178,8 @@ function programLookups(): Set<string> {
       if (entry.isDirectory()) {
         if (!["node_modules", "dist", "testing", "test"].includes(entry.name)) walk(full);
       } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
-        for (const m of fs.readFileSync(full, "utf8").matchAll(/\baws\.(?:([a-z0-9]+)\.)?(get[A-Z][A-Za-z]*?)(?:Output)?\(/g)) found.add(m[1] ? `${m[1]}.${m[2]!}` : m[2]!);
+        for (const m of fs.readFileSync(full, "utf8").matchAll(/\baws\.(?:([a-z0-9]+)\.)?(get[A-Z][A-Za-z]*?)(?:Output)?\(/g))
+          found.add(m[1] ? `${m[1]}.${m[2]!}` : m[2]!);
       }
     }
   };
@@ -200,7 +208,13 @@ function roleEnvironments(): Set<string> {
 
 /** IAM's action matching: case-insensitive, `*` any run of characters. */
 function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+  const regex = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
   return regex.test(action);
 }
 
@@ -236,7 +250,9 @@ function applies(statement: Statement & { NotResource?: string | string[] }, req
 
 /** A permissions boundary lets a request through when an Allow applies and no Deny does. */
 function boundaryAllows(boundary: Policy, request: Request): boolean {
-  return boundary.Statement.some((s) => s.Effect === "Allow" && applies(s, request)) && !boundary.Statement.some((s) => s.Effect === "Deny" && applies(s, request));
+  return (
+    boundary.Statement.some((s) => s.Effect === "Allow" && applies(s, request)) && !boundary.Statement.some((s) => s.Effect === "Deny" && applies(s, request))
+  );
 }
 
 describe("the IAM policies in docs/ci-cd.md", () => {
@@ -258,8 +274,14 @@ describe("the IAM policies in docs/ci-cd.md", () => {
     expect(stateProblems(preview, "staging")).toEqual([]);
     const allowed = new Set(preview.Statement.flatMap((s) => list(s.Action)));
     const lookups = [...programLookups()];
-    expect(lookups.filter((l) => !(l in LOOKUP_ACTIONS)), "lookups with no entry in LOOKUP_ACTIONS").toEqual([]);
-    expect(lookups.flatMap((l) => LOOKUP_ACTIONS[l] ?? []).filter((a) => !allowed.has(a)), "lookup actions missing from the preview role").toEqual([]);
+    expect(
+      lookups.filter((l) => !(l in LOOKUP_ACTIONS)),
+      "lookups with no entry in LOOKUP_ACTIONS",
+    ).toEqual([]);
+    expect(
+      lookups.flatMap((l) => LOOKUP_ACTIONS[l] ?? []).filter((a) => !allowed.has(a)),
+      "lookup actions missing from the preview role",
+    ).toEqual([]);
     expect(lookups.length).toBeGreaterThanOrEqual(5);
   });
 
@@ -283,8 +305,17 @@ describe("the IAM policies in docs/ci-cd.md", () => {
     const drRegion = loadEnvironment("prod").drRegion;
     expect(drillProblems(get("permissions platform-dr-drill-prod"), "prod", drRegion)).toEqual([]);
     // The restore itself: find the replicated backups and restore from them, in the DR region.
-    const actions = get("permissions platform-dr-drill-prod").Statement.filter((s) => s.Effect === "Allow").flatMap((s) => list(s.Action));
-    const needed = ["rds:DescribeDBInstanceAutomatedBackups", "rds:RestoreDBInstanceToPointInTime", "rds:DeleteDBInstance", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
+    const actions = get("permissions platform-dr-drill-prod")
+      .Statement.filter((s) => s.Effect === "Allow")
+      .flatMap((s) => list(s.Action));
+    const needed = [
+      "rds:DescribeDBInstanceAutomatedBackups",
+      "rds:RestoreDBInstanceToPointInTime",
+      "rds:DeleteDBInstance",
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject",
+    ];
     expect(needed.filter((action) => !actions.some((pattern) => actionMatches(pattern, action)))).toEqual([]);
   });
 
@@ -294,49 +325,94 @@ describe("the IAM policies in docs/ci-cd.md", () => {
     const granted = (doc: PolicyDocument) => doc.Statement.flatMap((s) => list(s.Action as string | string[]));
     const roles = {
       // The ECS task role and the EKS pods' Pod Identity: IAM database authentication as the application user.
-      databaseUser: databaseConnectPolicy({ partition: "aws", region: "eu-west-1", accountId: "123456789012", dbResourceId: "db-ABC123", username: "ledger_app" }),
+      databaseUser: databaseConnectPolicy({
+        partition: "aws",
+        region: "eu-west-1",
+        accountId: "123456789012",
+        dbResourceId: "db-ABC123",
+        username: "ledger_app",
+      }),
       executionRole: executionRolePolicy({ repositoryArns: ["arn:repo"], logGroupArn: "arn:lg", secretArns: ["arn:s"], kmsKeyArn: "arn:key" }),
     };
     for (const [role, doc] of Object.entries(roles)) {
-      expect(granted(doc).filter((action) => !allowed.some((pattern) => actionMatches(pattern, action))), role).toEqual([]);
+      expect(
+        granted(doc).filter((action) => !allowed.some((pattern) => actionMatches(pattern, action))),
+        role,
+      ).toEqual([]);
     }
   });
 
   it("lets the deploy role build the eks platform: the cluster, its access entries and Pod Identity, and pass the roles EKS needs", () => {
     const deploy = get("permissions platform-deploy-staging");
-    const allows = (request: Request) => deploy.Statement.some((s) => s.Effect === "Allow" && applies(s, request)) && !deploy.Statement.some((s) => s.Effect === "Deny" && applies(s, request));
-    const eks = ["eks:CreateCluster", "eks:DescribeCluster", "eks:UpdateClusterConfig", "eks:DeleteCluster", "eks:TagResource", "eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:CreatePodIdentityAssociation", "eks:DeletePodIdentityAssociation"];
-    expect(eks.filter((action) => !allows({ action, resource: "*" })), "EKS actions").toEqual([]);
+    const allows = (request: Request) =>
+      deploy.Statement.some((s) => s.Effect === "Allow" && applies(s, request)) && !deploy.Statement.some((s) => s.Effect === "Deny" && applies(s, request));
+    const eks = [
+      "eks:CreateCluster",
+      "eks:DescribeCluster",
+      "eks:UpdateClusterConfig",
+      "eks:DeleteCluster",
+      "eks:TagResource",
+      "eks:CreateAccessEntry",
+      "eks:AssociateAccessPolicy",
+      "eks:CreatePodIdentityAssociation",
+      "eks:DeletePodIdentityAssociation",
+    ];
+    expect(
+      eks.filter((action) => !allows({ action, resource: "*" })),
+      "EKS actions",
+    ).toEqual([]);
     const role = `${ACCOUNT_ARN}:role/service-eks-cluster-role-0a1b2c3`;
     // The cluster role and (Auto Mode) the node role go to EKS in CreateCluster; each Pod Identity role to pods.eks.
-    for (const service of ["eks.amazonaws.com", "pods.eks.amazonaws.com"]) expect(allows({ action: "iam:PassRole", resource: role, passedToService: service }), service).toBe(true);
+    for (const service of ["eks.amazonaws.com", "pods.eks.amazonaws.com"])
+      expect(allows({ action: "iam:PassRole", resource: role, passedToService: service }), service).toBe(true);
     expect(allows({ action: "iam:PassRole", resource: role, passedToService: "lambda.amazonaws.com.example" })).toBe(false);
   });
 
   it("lets the deploy role build the Lambda functions every platform has (the DORA job) and the lambda platform, and pass their roles", () => {
     const deploy = get("permissions platform-deploy-staging");
-    const allows = (request: Request) => deploy.Statement.some((s) => s.Effect === "Allow" && applies(s, request)) && !deploy.Statement.some((s) => s.Effect === "Deny" && applies(s, request));
+    const allows = (request: Request) =>
+      deploy.Statement.some((s) => s.Effect === "Allow" && applies(s, request)) && !deploy.Statement.some((s) => s.Effect === "Deny" && applies(s, request));
     const actions = [
-      "lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:PublishVersion", "lambda:CreateAlias", "lambda:UpdateAlias", "lambda:PutFunctionEventInvokeConfig",
-      "lambda:AddPermission", "lambda:PutFunctionConcurrency", "scheduler:CreateSchedule", "sqs:CreateQueue", "sqs:SetQueueAttributes",
-      "apigateway:POST", "apigateway:PATCH", "rds:CreateDBProxy", "servicediscovery:CreateHttpNamespace", "acm-pca:CreateCertificateAuthority",
+      "lambda:CreateFunction",
+      "lambda:UpdateFunctionCode",
+      "lambda:PublishVersion",
+      "lambda:CreateAlias",
+      "lambda:UpdateAlias",
+      "lambda:PutFunctionEventInvokeConfig",
+      "lambda:AddPermission",
+      "lambda:PutFunctionConcurrency",
+      "scheduler:CreateSchedule",
+      "sqs:CreateQueue",
+      "sqs:SetQueueAttributes",
+      "apigateway:POST",
+      "apigateway:PATCH",
+      "rds:CreateDBProxy",
+      "servicediscovery:CreateHttpNamespace",
+      "acm-pca:CreateCertificateAuthority",
     ];
     expect(actions.filter((action) => !allows({ action, resource: "*" }))).toEqual([]);
     const role = `${ACCOUNT_ARN}:role/dora-snapshot-0a1b2c3`;
     // The functions' roles to Lambda, the schedule's to EventBridge Scheduler, RDS Proxy's to RDS.
-    for (const service of ["lambda.amazonaws.com", "scheduler.amazonaws.com", "rds.amazonaws.com"]) expect(allows({ action: "iam:PassRole", resource: role, passedToService: service }), service).toBe(true);
+    for (const service of ["lambda.amazonaws.com", "scheduler.amazonaws.com", "rds.amazonaws.com"])
+      expect(allows({ action: "iam:PassRole", resource: role, passedToService: service }), service).toBe(true);
   });
 
   it("lets the boundary allow what the Lambda functions, the schedule and RDS Proxy are granted (else their calls are denied at run time)", () => {
     const boundary = get("boundary platform-workload-boundary");
-    const actionsOf = (doc: { Statement: readonly { Action: unknown }[] }) => doc.Statement.flatMap((s) => list(s.Action as string | string[]));
+    const actionsOf = (doc: object) => (doc as { Statement: readonly { Action: string | string[] }[] }).Statement.flatMap((st) => list(st.Action));
     const databaseUserArn = "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABC123/ledger_app";
     const roles: Record<string, readonly string[]> = {
       doraFunction: actionsOf(doraSnapshotFunctionPolicy({ logGroupArn: "arn:lg", databaseUserArn, deadLetterQueueArn: "arn:q" })),
       doraSchedule: actionsOf(doraSnapshotSchedulerPolicy("arn:fn", "arn:q")),
-      apiFunction: actionsOf(apiFunctionPolicy({ logGroupArn: "arn:lg", proxyUserArn: databaseUserArn, secretArns: ["arn:s"], failureQueueArn: "arn:q", kmsKeyArn: "arn:k" })),
+      apiFunction: actionsOf(
+        apiFunctionPolicy({ logGroupArn: "arn:lg", proxyUserArn: databaseUserArn, secretArns: ["arn:s"], failureQueueArn: "arn:q", kmsKeyArn: "arn:k" }),
+      ),
     };
-    for (const [role, actions] of Object.entries(roles)) expect(actions.filter((action) => !boundaryAllows(boundary, requestOf(action))), role).toEqual([]);
+    for (const [role, actions] of Object.entries(roles))
+      expect(
+        actions.filter((action) => !boundaryAllows(boundary, requestOf(action))),
+        role,
+      ).toEqual([]);
   });
 
   it("lets the boundary allow what the EKS cluster, node and Pod Identity roles are granted (else Auto Mode launches no node)", () => {
@@ -345,10 +421,18 @@ describe("the IAM policies in docs/ci-cd.md", () => {
     const roles: Record<string, readonly string[]> = {
       cluster: [...AUTO_MODE_CLUSTER_ACTIONS, ...secretsEncryptionPolicy(key).Statement.flatMap((s) => list(s.Action as string | string[]))],
       node: AUTO_MODE_NODE_ACTIONS,
-      secretsReader: serviceSecretsReadPolicy({ secretArns: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:s"], kmsKeyArn: key, region: "eu-west-1" }).Statement.flatMap((s) => list(s.Action as string | string[])),
+      secretsReader: serviceSecretsReadPolicy({
+        secretArns: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:s"],
+        kmsKeyArn: key,
+        region: "eu-west-1",
+      }).Statement.flatMap((s) => list(s.Action as string | string[])),
       metricsReader: metricsReadPolicy().Statement.flatMap((s) => list(s.Action as string | string[])),
     };
-    for (const [role, actions] of Object.entries(roles)) expect(actions.filter((action) => !boundaryAllows(boundary, requestOf(action))), role).toEqual([]);
+    for (const [role, actions] of Object.entries(roles))
+      expect(
+        actions.filter((action) => !boundaryAllows(boundary, requestOf(action))),
+        role,
+      ).toEqual([]);
   });
 
   it("keeps the boundary's IAM to Auto Mode's node instance profiles: no role is created, changed or passed to anything but EC2", () => {
@@ -372,9 +456,20 @@ describe("the IAM policies in docs/ci-cd.md", () => {
 });
 
 describe("the policy checks catch a planted violation", () => {
-  const allow = (Action: string | string[], Resource: string | string[] = "*", Condition?: Statement["Condition"]): Statement => ({ Effect: "Allow", Action, Resource, Condition });
+  const allow = (Action: string | string[], Resource: string | string[] = "*", Condition?: Statement["Condition"]): Statement => ({
+    Effect: "Allow",
+    Action,
+    Resource,
+    Condition,
+  });
   const trust = (sub: string, operator = "StringEquals"): Policy => ({
-    Statement: [{ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Condition: { [operator]: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": sub } } }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { [operator]: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": sub } },
+      },
+    ],
   });
 
   it("a trust of pull requests, of a wildcard, or of another environment", () => {
@@ -386,7 +481,9 @@ describe("the policy checks catch a planted violation", () => {
 
   it("a read-only role that writes the state (a lock) or decrypts directly", () => {
     expect(readOnlyProblems({ Statement: [allow("s3:GetObject")] })).toEqual([]);
-    expect(readOnlyProblems({ Statement: [allow("s3:PutObject", `${STATE_BUCKET("staging")}/.pulumi/locks/*`)] })).toEqual([expect.stringContaining("s3:PutObject")]);
+    expect(readOnlyProblems({ Statement: [allow("s3:PutObject", `${STATE_BUCKET("staging")}/.pulumi/locks/*`)] })).toEqual([
+      expect.stringContaining("s3:PutObject"),
+    ]);
     expect(readOnlyProblems({ Statement: [allow("kms:Decrypt")] })).toEqual([expect.stringContaining("kms:Decrypt")]);
   });
 
@@ -399,7 +496,12 @@ describe("the policy checks catch a planted violation", () => {
 
   it("a drill role that writes prod's stacks, acts in prod's region, changes untagged roles or may touch prod's edge", () => {
     const boundary = { StringEquals: { "iam:PermissionsBoundary": BOUNDARY, "aws:ResourceTag/Environment": "prod-dr" } };
-    const fence: Statement = { Effect: "Deny", Action: ["cloudfront:*", "wafv2:*", "acm:*"], Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Environment": "prod" } } };
+    const fence: Statement = {
+      Effect: "Deny",
+      Action: ["cloudfront:*", "wafv2:*", "acm:*"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceTag/Environment": "prod" } },
+    };
     const keep: Statement = { Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" };
     const good: Statement[] = [
       allow("s3:GetObject", `${STATE_BUCKET("prod")}/.pulumi/*`),
@@ -410,9 +512,19 @@ describe("the policy checks catch a planted violation", () => {
       keep,
     ];
     expect(drillProblems({ Statement: good }, "prod", "eu-central-1")).toEqual([]);
-    expect(drillProblems({ Statement: [...good, allow("s3:PutObject", `${STATE_BUCKET("prod")}/.pulumi/stacks/*/prod.json`)] }, "prod", "eu-central-1")).toEqual([expect.stringContaining("not only prod-dr's stacks")]);
-    expect(drillProblems({ Statement: [...good, allow("rds:*", "*", { StringEquals: { "aws:RequestedRegion": "eu-west-1" } })] }, "prod", "eu-central-1")).toEqual([expect.stringContaining("not limited")]);
-    expect(drillProblems({ Statement: [...good, allow("iam:PutRolePolicy", "*", { StringEquals: { "iam:PermissionsBoundary": BOUNDARY } })] }, "prod", "eu-central-1")).toEqual([expect.stringContaining("not tagged Environment=prod-dr")]);
+    expect(
+      drillProblems({ Statement: [...good, allow("s3:PutObject", `${STATE_BUCKET("prod")}/.pulumi/stacks/*/prod.json`)] }, "prod", "eu-central-1"),
+    ).toEqual([expect.stringContaining("not only prod-dr's stacks")]);
+    expect(
+      drillProblems({ Statement: [...good, allow("rds:*", "*", { StringEquals: { "aws:RequestedRegion": "eu-west-1" } })] }, "prod", "eu-central-1"),
+    ).toEqual([expect.stringContaining("not limited")]);
+    expect(
+      drillProblems(
+        { Statement: [...good, allow("iam:PutRolePolicy", "*", { StringEquals: { "iam:PermissionsBoundary": BOUNDARY } })] },
+        "prod",
+        "eu-central-1",
+      ),
+    ).toEqual([expect.stringContaining("not tagged Environment=prod-dr")]);
     expect(drillProblems({ Statement: good.filter((s) => s !== fence) }, "prod", "eu-central-1")).toHaveLength(3);
   });
 
@@ -423,7 +535,12 @@ describe("the policy checks catch a planted violation", () => {
   });
 
   it("a boundary whose IAM deny lets a role be created or passed to another service", () => {
-    const fence = { Effect: "Deny" as const, Action: "iam:*", NotResource: `${ACCOUNT_ARN}:instance-profile/*`, Condition: { StringNotEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } };
+    const fence = {
+      Effect: "Deny" as const,
+      Action: "iam:*",
+      NotResource: `${ACCOUNT_ARN}:instance-profile/*`,
+      Condition: { StringNotEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+    };
     const open: Policy = { Statement: [allow("iam:*")] };
     const fenced: Policy = { Statement: [allow("iam:*"), fence] };
     const createRole = { action: "iam:CreateRole", resource: `${ACCOUNT_ARN}:role/x` };

@@ -58,7 +58,7 @@ describe("shellcheck", () => {
 
   it("reports a broken script (the checker really runs)", (context) => {
     if (MISSING) return context.skip(SKIP_NOTE);
-    const { ok, output } = shellcheck(["--shell=bash", "-"], runBlockForShellcheck('rm -rf $TARGET_DIR/*\nif [ $x = ${{ inputs.env }} ]; then echo; fi\n'));
+    const { ok, output } = shellcheck(["--shell=bash", "-"], runBlockForShellcheck("rm -rf $TARGET_DIR/*\nif [ $x = ${{ inputs.env }} ]; then echo; fi\n"));
     expect(ok).toBe(false);
     expect(output).toContain("SC2086");
   });

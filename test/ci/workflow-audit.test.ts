@@ -63,16 +63,50 @@ describe("the workflow audit", () => {
     ["an action pinned to a branch", plant(`uses: ${SETUP_NODE}`, "uses: actions/setup-node@main"), "unpinned-uses"],
     ["a SHA without its release comment", plant(`uses: ${SETUP_NODE}`, "uses: actions/setup-node@a0853c24544627f65ddf259abe73b1d18a591444"), "unpinned-uses"],
     ["a docker:// action by tag", plant(`uses: ${SETUP_NODE}`, "uses: docker://alpine:3.22"), "unpinned-uses"],
-    ["a service image by tag", plant("image: redis:7.4.11@sha256:71da9275c5f3fcb97d0fa0c8c5b36cc995327265420f17a04bfd544f458059f7", "image: redis:7"), "unpinned-image"],
-    ["a checkout that keeps its credentials", plant("          persist-credentials: false\n      - uses: " + SETUP_NODE + "\n        with:\n          node-version", "          fetch-depth: 1\n      - uses: " + SETUP_NODE + "\n        with:\n          node-version"), "checkout-persists-credentials"],
-    ["a job-level secret", plant("    environment: production\n", "    environment: production\n    env:\n      TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n"), "job-level-secret"],
-    ["a workflow-level secret", plant("permissions:\n  contents: read\njobs:", "permissions:\n  contents: read\nenv:\n  TOKEN: ${{ secrets.DEPLOY_TOKEN }}\njobs:"), "job-level-secret"],
+    [
+      "a service image by tag",
+      plant("image: redis:7.4.11@sha256:71da9275c5f3fcb97d0fa0c8c5b36cc995327265420f17a04bfd544f458059f7", "image: redis:7"),
+      "unpinned-image",
+    ],
+    [
+      "a checkout that keeps its credentials",
+      plant(
+        "          persist-credentials: false\n      - uses: " + SETUP_NODE + "\n        with:\n          node-version",
+        "          fetch-depth: 1\n      - uses: " + SETUP_NODE + "\n        with:\n          node-version",
+      ),
+      "checkout-persists-credentials",
+    ],
+    [
+      "a job-level secret",
+      plant("    environment: production\n", "    environment: production\n    env:\n      TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n"),
+      "job-level-secret",
+    ],
+    [
+      "a workflow-level secret",
+      plant("permissions:\n  contents: read\njobs:", "permissions:\n  contents: read\nenv:\n  TOKEN: ${{ secrets.DEPLOY_TOKEN }}\njobs:"),
+      "job-level-secret",
+    ],
     ["a pnpm cache restored in a credentialed job", plant("          package-manager-cache: false", "          cache: pnpm"), "cache-in-credentialed-job"],
     ["setup-node's automatic cache in a credentialed job", plant("          package-manager-cache: false\n", ""), "cache-in-credentialed-job"],
-    ["actions/cache in a credentialed job", plant("      - name: deploy\n", "      - uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0\n        with:\n          path: x\n          key: y\n      - name: deploy\n"), "cache-in-credentialed-job"],
+    [
+      "actions/cache in a credentialed job",
+      plant(
+        "      - name: deploy\n",
+        "      - uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0\n        with:\n          path: x\n          key: y\n      - name: deploy\n",
+      ),
+      "cache-in-credentialed-job",
+    ],
     ["id-token: write on a job without an environment", plant("    environment: production\n", ""), "id-token-without-environment"],
-    ["id-token: write for the whole workflow", plant("permissions:\n  contents: read\njobs:", "permissions:\n  contents: read\n  id-token: write\njobs:"), "id-token-without-environment"],
-    ["a Dependabot check on github.actor", plant("github.event.pull_request.user.login != 'dependabot[bot]'", "github.actor != 'dependabot[bot]'"), "actor-bot-check"],
+    [
+      "id-token: write for the whole workflow",
+      plant("permissions:\n  contents: read\njobs:", "permissions:\n  contents: read\n  id-token: write\njobs:"),
+      "id-token-without-environment",
+    ],
+    [
+      "a Dependabot check on github.actor",
+      plant("github.event.pull_request.user.login != 'dependabot[bot]'", "github.actor != 'dependabot[bot]'"),
+      "actor-bot-check",
+    ],
   ];
 
   it.each(cases)("fails on %s", (_name, text, rule) => {
@@ -84,7 +118,10 @@ describe("the workflow audit", () => {
   });
 
   it("counts a secret in a step, a writing token and an environment as credentials", () => {
-    const withSecretStep = plant("    environment: production\n    permissions:\n      contents: read\n      id-token: write\n", "").replace("          package-manager-cache: false", "          cache: pnpm");
+    const withSecretStep = plant("    environment: production\n    permissions:\n      contents: read\n      id-token: write\n", "").replace(
+      "          package-manager-cache: false",
+      "          cache: pnpm",
+    );
     expect(rulesOf(withSecretStep)).toContain("cache-in-credentialed-job");
     const writingToken = plant("    if: github.event.pull_request.user.login != 'dependabot[bot]'\n", "    permissions:\n      pull-requests: write\n");
     expect(rulesOf(writingToken)).toContain("cache-in-credentialed-job");

@@ -67,7 +67,11 @@ function workflowLevel(file: string, doc: Workflow): Finding[] {
     }
   }
   if (grantsIdToken(doc.permissions)) {
-    findings.push({ rule: "id-token-without-environment", where: file, message: "id-token: write at the workflow level reaches every job; grant it on a job that names an environment" });
+    findings.push({
+      rule: "id-token-without-environment",
+      where: file,
+      message: "id-token: write at the workflow level reaches every job; grant it on a job that names an environment",
+    });
   }
   return findings;
 }
@@ -77,37 +81,62 @@ function auditJob(where: string, job: Job): Finding[] {
   const steps = job.steps ?? [];
   const stepWhere = (step: Step) => `${where} (${step.name ?? step.uses ?? "run"})`;
 
-  for (const image of [...Object.values(job.services ?? {}).map((s) => s.image), ...(job.container ? [typeof job.container === "string" ? job.container : job.container.image] : [])]) {
+  for (const image of [
+    ...Object.values(job.services ?? {}).map((s) => s.image),
+    ...(job.container ? [typeof job.container === "string" ? job.container : job.container.image] : []),
+  ]) {
     if (!IMAGE_DIGEST.test(image)) findings.push({ rule: "unpinned-image", where, message: `${image} is not pinned by digest (image:tag@sha256:…)` });
   }
 
   for (const step of steps.filter((s) => actionName(s.uses) === "actions/checkout")) {
     const persist = step.with?.["persist-credentials"];
     if (persist !== false && persist !== "false") {
-      findings.push({ rule: "checkout-persists-credentials", where: stepWhere(step), message: "actions/checkout keeps the token in .git/config; set persist-credentials: false" });
+      findings.push({
+        rule: "checkout-persists-credentials",
+        where: stepWhere(step),
+        message: "actions/checkout keeps the token in .git/config; set persist-credentials: false",
+      });
     }
   }
 
   for (const [name, value] of Object.entries(job.env ?? {})) {
     if (SECRET_REFERENCE.test(String(value))) {
-      findings.push({ rule: "job-level-secret", where, message: `job env ${name} holds a secret, so every step (and every action) sees it; pass it to the step that uses it` });
+      findings.push({
+        rule: "job-level-secret",
+        where,
+        message: `job env ${name} holds a secret, so every step (and every action) sees it; pass it to the step that uses it`,
+      });
     }
   }
 
   if (isCredentialed(job)) {
     for (const step of steps) {
       const cache = restoresCache(step);
-      if (cache) findings.push({ rule: "cache-in-credentialed-job", where: stepWhere(step), message: `${cache} in a job that holds credentials: any branch can write a cache, so it can plant code here` });
+      if (cache)
+        findings.push({
+          rule: "cache-in-credentialed-job",
+          where: stepWhere(step),
+          message: `${cache} in a job that holds credentials: any branch can write a cache, so it can plant code here`,
+        });
     }
   }
 
   if (grantsIdToken(job.permissions) && job.environment === undefined) {
-    findings.push({ rule: "id-token-without-environment", where, message: "id-token: write without an environment: the OIDC subject is then a branch or pull_request, which no environment rule protects" });
+    findings.push({
+      rule: "id-token-without-environment",
+      where,
+      message: "id-token: write without an environment: the OIDC subject is then a branch or pull_request, which no environment rule protects",
+    });
   }
 
   for (const condition of [job.if, ...steps.map((s) => s.if)]) {
     if (typeof condition === "string" && /github\.actor\b[^&|]*\[bot\]/.test(condition)) {
-      findings.push({ rule: "actor-bot-check", where, message: "github.actor is whoever triggered the run (a re-run by a human, or a bot pushing on a human's branch); check github.event.pull_request.user.login" });
+      findings.push({
+        rule: "actor-bot-check",
+        where,
+        message:
+          "github.actor is whoever triggered the run (a re-run by a human, or a bot pushing on a human's branch); check github.event.pull_request.user.login",
+      });
     }
   }
   return findings;

@@ -20,7 +20,15 @@ describe("every workflow", () => {
   });
 
   it("asks for an OIDC token exactly where AWS credentials are configured, and assumes the role of the job's kind", () => {
-    const roleOf: Record<string, string> = { "preview-staging": "PREVIEW", staging: "DEPLOY", production: "DEPLOY", "bootstrap-prod": "DEPLOY", rollback: "DEPLOY", drift: "DRIFT", "dr-drill": "DR_DRILL" };
+    const roleOf: Record<string, string> = {
+      "preview-staging": "PREVIEW",
+      staging: "DEPLOY",
+      production: "DEPLOY",
+      "bootstrap-prod": "DEPLOY",
+      rollback: "DEPLOY",
+      drift: "DRIFT",
+      "dr-drill": "DR_DRILL",
+    };
     for (const { file, doc } of files) {
       expect(doc.permissions, `${file}: the default token is read-only`).toEqual({ contents: "read" });
       for (const [name, job] of Object.entries(doc.jobs)) {
@@ -40,7 +48,9 @@ describe("every workflow", () => {
     expect(installs.length).toBeGreaterThanOrEqual(5);
     for (const { file, job, step } of installs) {
       expect(step.with?.["pulumi-version"], `${file} ${job}`).toBe("${{ steps.pulumi-version.outputs.version }}");
-      const version = workflowFiles().find((w) => w.file === file)!.doc.jobs[job]!.steps!.find((s) => s.id === "pulumi-version");
+      const version = workflowFiles()
+        .find((w) => w.file === file)!
+        .doc.jobs[job]!.steps!.find((s) => s.id === "pulumi-version");
       expect(version?.run, `${file} ${job}`).toContain(`require("@pulumi/pulumi/package.json").version`);
     }
   });
@@ -78,7 +88,9 @@ describe("pull-request.yml", () => {
   it("runs the plan, the audit, CodeQL and a failing Trivy scan of the image", () => {
     expect(runsOf(pr.jobs.plan!)).toContain('pnpm devctl plan "$TARGET_ENV"');
     expect(runsOf(pr.jobs.audit!)).toContain("pnpm audit --audit-level high");
-    expect(usesOf(pr.jobs.codeql!)).toEqual(expect.arrayContaining([expect.stringMatching(/^github\/codeql-action\/init@/), expect.stringMatching(/^github\/codeql-action\/analyze@/)]));
+    expect(usesOf(pr.jobs.codeql!)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^github\/codeql-action\/init@/), expect.stringMatching(/^github\/codeql-action\/analyze@/)]),
+    );
     const image = pr.jobs.image!;
     expect(runsOf(image)).toMatch(/docker buildx build .* -f service\/Dockerfile .* \.$/m);
     const trivy = image.steps!.find((s) => s.uses?.startsWith("aquasecurity/trivy-action@"))!;
@@ -144,7 +156,9 @@ describe("deploy.yml", () => {
   });
 
   it("runs one operation per environment at a time, never cancels one, and queues the waiting ones (a rollback is never replaced)", () => {
-    const groups = Object.values(deploy.jobs).filter((j) => j.concurrency).map((j) => [j.concurrency!.group, j.concurrency!["cancel-in-progress"], j.concurrency!.queue]);
+    const groups = Object.values(deploy.jobs)
+      .filter((j) => j.concurrency)
+      .map((j) => [j.concurrency!.group, j.concurrency!["cancel-in-progress"], j.concurrency!.queue]);
     expect(groups).toEqual([
       ["deploy-staging", false, "max"],
       ["deploy-prod", false, "max"],

@@ -37,6 +37,10 @@ describe.skipIf(MISSING)("zizmor", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zizmor-"));
     const file = path.join(dir, "planted.yml");
     fs.writeFileSync(file, "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v5\n");
-    expect(zizmor(file).map((f) => f.ident).sort()).toEqual(["artipacked", "unpinned-uses"]);
+    expect(
+      zizmor(file)
+        .map((f) => f.ident)
+        .sort(),
+    ).toEqual(["artipacked", "unpinned-uses"]);
   });
 });

@@ -50,9 +50,7 @@ export function typecheckLikeTsNode(root: string, loads: readonly TsNodeLoad[]):
       }
       const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].filter((d) => !TS_NODE_IGNORED.has(d.code));
       messages.push(
-        ...diagnostics.map((d) =>
-          ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }).trim(),
-        ),
+        ...diagnostics.map((d) => ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }).trim()),
       );
     }
   }

@@ -25,7 +25,12 @@ export async function confirmDestroy(environment: Environment, io: Io, options: 
       `if you really mean it, run devctl destroy ${environment.name} --force-prod in a terminal and type the name when asked`,
     );
   }
-  await typedConfirmation(environment, io, "DESTROY every resource of production environment", "destroying production needs a person at a terminal: --yes does not apply");
+  await typedConfirmation(
+    environment,
+    io,
+    "DESTROY every resource of production environment",
+    "destroying production needs a person at a terminal: --yes does not apply",
+  );
 }
 
 async function typedConfirmation(environment: Environment, io: Io, action: string, nonInteractiveFix: string): Promise<void> {
@@ -34,6 +39,10 @@ async function typedConfirmation(environment: Environment, io: Io, action: strin
   }
   const answer = (await io.ask(`About to ${action} ${environment.name}. Type the environment name to confirm: `)).trim();
   if (answer !== environment.name) {
-    throw new DevctlError("CONFIRMATION_REQUIRED", `confirmation did not match "${environment.name}"; nothing was changed`, `type ${environment.name} exactly, or press Ctrl-C to stop`);
+    throw new DevctlError(
+      "CONFIRMATION_REQUIRED",
+      `confirmation did not match "${environment.name}"; nothing was changed`,
+      `type ${environment.name} exactly, or press Ctrl-C to stop`,
+    );
   }
 }

@@ -25,7 +25,11 @@ export async function guardCutover(action: ActionContext, options: { readonly du
   const source = environment.recovery.of;
   if (source === undefined && !environment.recovery.prepared) {
     if (options.duringCutover) {
-      throw new DevctlError("USAGE", `${DURING_CUTOVER_FLAG} is only for a recovery environment (<env>-dr); ${environment.name} is not one`, `run ${options.command} without ${DURING_CUTOVER_FLAG}`);
+      throw new DevctlError(
+        "USAGE",
+        `${DURING_CUTOVER_FLAG} is only for a recovery environment (<env>-dr); ${environment.name} is not one`,
+        `run ${options.command} without ${DURING_CUTOVER_FLAG}`,
+      );
     }
     return;
   }
@@ -33,7 +37,11 @@ export async function guardCutover(action: ActionContext, options: { readonly du
   const primary = source ?? environment.name;
   const edge = services.edge;
   if (!edge) {
-    throw new DevctlError("OPERATION_FAILED", `devctl was built without the Route 53 look-up that tells whether ${host} is cut over`, "run devctl from this repository's build (pnpm devctl)");
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `devctl was built without the Route 53 look-up that tells whether ${host} is cut over`,
+      "run devctl from this repository's build (pnpm devctl)",
+    );
   }
   const zoneId = await edge.publicZoneId(environment.dns.hostedZoneName);
   const marker = zoneId === undefined ? undefined : (await edge.records(zoneId, cutoverRecordName(host))).find((r) => r.type === "TXT");
@@ -41,7 +49,11 @@ export async function guardCutover(action: ActionContext, options: { readonly du
 
   if (marker === undefined) {
     if (options.duringCutover) {
-      throw new DevctlError("USAGE", `${host} is not cut over (no record at ${cutoverRecordName(host)}): ${DURING_CUTOVER_FLAG} does not apply`, `run ${options.command} without ${DURING_CUTOVER_FLAG}`);
+      throw new DevctlError(
+        "USAGE",
+        `${host} is not cut over (no record at ${cutoverRecordName(host)}): ${DURING_CUTOVER_FLAG} does not apply`,
+        `run ${options.command} without ${DURING_CUTOVER_FLAG}`,
+      );
     }
     // After `dr cutover --back` the name is the primary's again: the recovery distribution lets it go.
     if (source !== undefined) await services.engine.removeConfig(ref, SERVING_CUTOVER_KEY);

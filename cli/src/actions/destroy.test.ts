@@ -3,7 +3,12 @@ import { harness } from "../../test/memory-services";
 import { DevctlError, ExitCode } from "../errors";
 
 const network = { environment: "staging", layer: "network" as const };
-const createStep = (name: string) => ({ op: "create" as const, urn: `urn:pulumi:staging::platform-network::aws:ec2/vpc:Vpc::${name}`, type: "aws:ec2/vpc:Vpc", name });
+const createStep = (name: string) => ({
+  op: "create" as const,
+  urn: `urn:pulumi:staging::platform-network::aws:ec2/vpc:Vpc::${name}`,
+  type: "aws:ec2/vpc:Vpc",
+  name,
+});
 
 describe("devctl destroy and what counts as deployed", () => {
   it("destroys a layer whose first update failed after creating resources (state has resources, no outputs yet)", async () => {

@@ -31,10 +31,21 @@ export const runDestroy: Action<DestroyOptions> = async (options, context) => {
       destroyed.push({ layer, deleted: outcome.counts.delete, backup });
     } catch (error) {
       const report = { command: "destroy", environment: environment.name, ok: false, destroyed, failed: layer, notDestroyed: order.slice(index + 1), skipped };
-      printResult(io, options.json, report, () => `destroy of ${environment.name} STOPPED at ${layer}; destroyed: ${destroyed.map((d) => d.layer).join(", ") || "none"}; left: ${[layer, ...order.slice(index + 1)].join(", ")}\n`);
+      printResult(
+        io,
+        options.json,
+        report,
+        () =>
+          `destroy of ${environment.name} STOPPED at ${layer}; destroyed: ${destroyed.map((d) => d.layer).join(", ") || "none"}; left: ${[layer, ...order.slice(index + 1)].join(", ")}\n`,
+      );
       throw error;
     }
   }
   const report = { command: "destroy", environment: environment.name, ok: true, destroyed, skipped };
-  printResult(io, options.json, report, () => `destroyed ${environment.name}: ${destroyed.map((d) => `${d.layer} (${d.deleted} resources)`).join(", ") || "nothing was deployed"}\n`);
+  printResult(
+    io,
+    options.json,
+    report,
+    () => `destroyed ${environment.name}: ${destroyed.map((d) => `${d.layer} (${d.deleted} resources)`).join(", ") || "nothing was deployed"}\n`,
+  );
 };

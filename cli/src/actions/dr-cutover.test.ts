@@ -18,7 +18,11 @@ const PROD_URL = `https://${PROD.domainName}`;
 const DR_URL = `https://${DR.domainName}`;
 const HOST_URL = `https://${HOST}`;
 
-const alias = (name: string, type: "A" | "AAAA", target: string): RecordSet => ({ name, type, alias: { dnsName: target, hostedZoneId: CLOUDFRONT_ALIAS_ZONE_ID, evaluateTargetHealth: false } });
+const alias = (name: string, type: "A" | "AAAA", target: string): RecordSet => ({
+  name,
+  type,
+  alias: { dnsName: target, hostedZoneId: CLOUDFRONT_ALIAS_ZONE_ID, evaluateTargetHealth: false },
+});
 
 interface Setup {
   readonly h: Harness;
@@ -49,7 +53,11 @@ function setup(options: { drCertificate?: string[] } = {}): Setup {
     smokeTest: (url): Promise<SmokeReport> => {
       smoked.push(url);
       const ok = !unhealthy.has(url);
-      return Promise.resolve({ url, ok, checks: ok ? [] : [{ name: "ready", path: "/readyz", outcome: "failed", status: 503, latencyMs: 3, attempts: 3, reason: "503" }] });
+      return Promise.resolve({
+        url,
+        ok,
+        checks: ok ? [] : [{ name: "ready", path: "/readyz", outcome: "failed", status: 503, latencyMs: 3, attempts: 3, reason: "503" }],
+      });
     },
   });
   return {
@@ -97,7 +105,13 @@ describe("devctl dr cutover", () => {
     expect(s.edge.calls.indexOf(`waitForDistribution ${DR.id}`)).toBeLessThan(s.edge.calls.findIndex((c) => c.includes(`UPSERT ${HOST} A`)));
     expect(s.smoked).toEqual([DR_URL, HOST_URL]);
     const result = JSON.parse(stdout) as DrCutoverResult;
-    expect(result).toMatchObject({ direction: "to-recovery", outcome: "switched", healthBefore: { url: DR_URL, ok: true }, healthAfter: { url: HOST_URL, ok: true }, rolledBack: [] });
+    expect(result).toMatchObject({
+      direction: "to-recovery",
+      outcome: "switched",
+      healthBefore: { url: DR_URL, ok: true },
+      healthAfter: { url: HOST_URL, ok: true },
+      rolledBack: [],
+    });
     expect(result.steps).toHaveLength(3);
   });
 
@@ -300,7 +314,10 @@ describe("the cutover record and TXT values", () => {
       at: "2026-11-25T12:00:00.000Z",
       from: { distributionId: PROD.id, domainName: PROD.domainName },
       to: { distributionId: DR.id, domainName: DR.domainName },
-      previous: [alias(HOST, "A", PROD.domainName), { ...alias(HOST, "AAAA", PROD.domainName), alias: { dnsName: PROD.domainName, hostedZoneId: CLOUDFRONT_ALIAS_ZONE_ID, evaluateTargetHealth: true } }],
+      previous: [
+        alias(HOST, "A", PROD.domainName),
+        { ...alias(HOST, "AAAA", PROD.domainName), alias: { dnsName: PROD.domainName, hostedZoneId: CLOUDFRONT_ALIAS_ZONE_ID, evaluateTargetHealth: true } },
+      ],
       ownership: [txtValue(['a "quoted" value'])],
       ownershipTtl: 300,
     };
@@ -308,7 +325,9 @@ describe("the cutover record and TXT values", () => {
   });
 
   it("refuses a record devctl did not write", () => {
-    expect(() => parseCutoverRecord({ name: cutoverRecordName(HOST), type: "TXT", values: ['"v=spf1 -all"'] }, HOST)).toThrow(/is not a cutover record this devctl wrote/);
+    expect(() => parseCutoverRecord({ name: cutoverRecordName(HOST), type: "TXT", values: ['"v=spf1 -all"'] }, HOST)).toThrow(
+      /is not a cutover record this devctl wrote/,
+    );
   });
 
   it("quotes and unquotes TXT strings as Route 53 does", () => {

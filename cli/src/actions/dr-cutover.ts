@@ -6,7 +6,16 @@
  * writes the cutover record --back reverses. Every step is undone, newest first, when a later one fails.
  */
 import { recoveryEnvironmentName } from "@platform/infra/environment";
-import { CLOUDFRONT_ALIAS_ZONE_ID, certificateCovers, txtStrings, txtValue, type DistributionView, type EdgeControl, type RecordChange, type RecordSet } from "../aws/edge-control";
+import {
+  CLOUDFRONT_ALIAS_ZONE_ID,
+  certificateCovers,
+  txtStrings,
+  txtValue,
+  type DistributionView,
+  type EdgeControl,
+  type RecordChange,
+  type RecordSet,
+} from "../aws/edge-control";
 import { DevctlError } from "../errors";
 import type { SmokeReport } from "../smoke/checks";
 import { confirmProduction } from "./confirm";
@@ -126,18 +135,30 @@ interface CutoverPlan {
 async function planCutover(action: ActionContext, options: DrCutoverOptions): Promise<CutoverPlan> {
   const { environment, services } = action;
   if (environment.recovery.of !== undefined) {
-    throw new DevctlError("USAGE", `${environment.name} is a recovery environment; name the environment it recovers`, `devctl dr cutover ${environment.recovery.of}${options.back ? " --back" : ""}`);
+    throw new DevctlError(
+      "USAGE",
+      `${environment.name} is a recovery environment; name the environment it recovers`,
+      `devctl dr cutover ${environment.recovery.of}${options.back ? " --back" : ""}`,
+    );
   }
   const { loadEnvironment } = await import("@platform/infra/environment");
   const recovery = loadEnvironment(recoveryEnvironmentName(environment.name));
   const edge = services.edge;
   if (!edge) {
-    throw new DevctlError("OPERATION_FAILED", "devctl was built without the CloudFront and Route 53 calls dr cutover needs", "run devctl from this repository's build (pnpm devctl)");
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      "devctl was built without the CloudFront and Route 53 calls dr cutover needs",
+      "run devctl from this repository's build (pnpm devctl)",
+    );
   }
   const host = environment.dns.domainName;
   const zoneId = await edge.publicZoneId(environment.dns.hostedZoneName);
   if (zoneId === undefined) {
-    throw new DevctlError("OPERATION_FAILED", `there is no public Route 53 hosted zone ${environment.dns.hostedZoneName}`, `check platform:hostedZoneName in Pulumi.${environment.name}.yaml`);
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `there is no public Route 53 hosted zone ${environment.dns.hostedZoneName}`,
+      `check platform:hostedZoneName in Pulumi.${environment.name}.yaml`,
+    );
   }
   const hostRecords = await edge.records(zoneId, host);
   const marker = (await edge.records(zoneId, cutoverRecordName(host))).find((r) => r.type === "TXT");
@@ -151,19 +172,35 @@ async function planCutover(action: ActionContext, options: DrCutoverOptions): Pr
     const recoveryDistribution = await recoveryDistributionOf(action, recovery.name, distributions);
     if (marker) {
       const record = parseCutoverRecord(marker, host);
-      throw new DevctlError("USAGE", `${host} is already cut over to ${record.recoveryEnvironment} (since ${record.at}, recorded at ${cutoverRecordName(host)})`, `to return, run devctl dr cutover ${environment.name} --back`);
+      throw new DevctlError(
+        "USAGE",
+        `${host} is already cut over to ${record.recoveryEnvironment} (since ${record.at}, recorded at ${cutoverRecordName(host)})`,
+        `to return, run devctl dr cutover ${environment.name} --back`,
+      );
     }
     if (!holder) {
-      throw new DevctlError("OPERATION_FAILED", `no CloudFront distribution holds ${host}: ${environment.name}'s edge is not what devctl expects`, `redeploy ${environment.name}'s compute layer, or move the name by hand (docs/runbooks.md#restore-database-dr)`);
+      throw new DevctlError(
+        "OPERATION_FAILED",
+        `no CloudFront distribution holds ${host}: ${environment.name}'s edge is not what devctl expects`,
+        `redeploy ${environment.name}'s compute layer, or move the name by hand (docs/runbooks.md#restore-database-dr)`,
+      );
     }
     if (holder.id === recoveryDistribution.id) {
-      throw new DevctlError("OPERATION_FAILED", `${recovery.name}'s distribution already holds ${host}, but there is no cutover record at ${cutoverRecordName(host)}`, "someone moved it by hand: check DNS and the distributions before going on (docs/runbooks.md#restore-database-dr)");
+      throw new DevctlError(
+        "OPERATION_FAILED",
+        `${recovery.name}'s distribution already holds ${host}, but there is no cutover record at ${cutoverRecordName(host)}`,
+        "someone moved it by hand: check DNS and the distributions before going on (docs/runbooks.md#restore-database-dr)",
+      );
     }
     const previous = aliasRecordsTo(hostRecords, holder, host);
     await requireReady(edge, recoveryDistribution, host, recovery.name);
     const healthBefore = await health(smoke, `https://${recoveryDistribution.domainName}`);
     if (!healthBefore.ok) {
-      throw new DevctlError("OPERATION_FAILED", `${recovery.name} is not healthy through its distribution (${healthBefore.url}: ${healthBefore.failed.join(", ")}); nothing was changed`, `look at ${recovery.name}'s service (devctl smoke ${recovery.name}) before moving traffic to it`);
+      throw new DevctlError(
+        "OPERATION_FAILED",
+        `${recovery.name} is not healthy through its distribution (${healthBefore.url}: ${healthBefore.failed.join(", ")}); nothing was changed`,
+        `look at ${recovery.name}'s service (devctl smoke ${recovery.name}) before moving traffic to it`,
+      );
     }
     const from = side(environment.name, holder);
     const to = side(recovery.name, recoveryDistribution);
@@ -186,7 +223,17 @@ async function planCutover(action: ActionContext, options: DrCutoverOptions): Pr
           ownershipTtl: ownershipBefore?.ttl,
         };
         return [
-          ...previous.map((r): RecordChange => ({ action: "UPSERT", record: { ...r, alias: { dnsName: to.domainName, hostedZoneId: r.alias?.hostedZoneId ?? CLOUDFRONT_ALIAS_ZONE_ID, evaluateTargetHealth: r.alias?.evaluateTargetHealth ?? false } } })),
+          ...previous.map((r): RecordChange => ({
+            action: "UPSERT",
+            record: {
+              ...r,
+              alias: {
+                dnsName: to.domainName,
+                hostedZoneId: r.alias?.hostedZoneId ?? CLOUDFRONT_ALIAS_ZONE_ID,
+                evaluateTargetHealth: r.alias?.evaluateTargetHealth ?? false,
+              },
+            },
+          })),
           { action: "CREATE", record: cutoverRecordSet(host, record) },
         ];
       },
@@ -194,12 +241,20 @@ async function planCutover(action: ActionContext, options: DrCutoverOptions): Pr
   }
 
   if (!marker) {
-    throw new DevctlError("USAGE", `${host} is not cut over: there is no cutover record at ${cutoverRecordName(host)}`, `nothing to move back; check with: dig +short ${host}`);
+    throw new DevctlError(
+      "USAGE",
+      `${host} is not cut over: there is no cutover record at ${cutoverRecordName(host)}`,
+      `nothing to move back; check with: dig +short ${host}`,
+    );
   }
   const record = parseCutoverRecord(marker, host);
   const primary = distributions.find((d) => d.id === record.from.distributionId);
   if (!primary) {
-    throw new DevctlError("OPERATION_FAILED", `${environment.name}'s distribution ${record.from.distributionId} (recorded by the cutover) no longer exists`, `redeploy ${environment.name} (devctl up ${environment.name}), then move ${host} by hand (docs/runbooks.md#restore-database-dr)`);
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `${environment.name}'s distribution ${record.from.distributionId} (recorded by the cutover) no longer exists`,
+      `redeploy ${environment.name} (devctl up ${environment.name}), then move ${host} by hand (docs/runbooks.md#restore-database-dr)`,
+    );
   }
   if (holder?.id !== record.to.distributionId) {
     throw new DevctlError(
@@ -212,7 +267,11 @@ async function planCutover(action: ActionContext, options: DrCutoverOptions): Pr
   await requireReady(edge, primary, host, environment.name);
   const healthBefore = await health(smoke, `https://${primary.domainName}`);
   if (!healthBefore.ok) {
-    throw new DevctlError("OPERATION_FAILED", `${environment.name} is not healthy through its distribution (${healthBefore.url}: ${healthBefore.failed.join(", ")}); traffic stays on ${record.recoveryEnvironment}`, `bring ${environment.name} back first (devctl status ${environment.name}, devctl smoke ${environment.name})`);
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `${environment.name} is not healthy through its distribution (${healthBefore.url}: ${healthBefore.failed.join(", ")}); traffic stays on ${record.recoveryEnvironment}`,
+      `bring ${environment.name} back first (devctl status ${environment.name}, devctl smoke ${environment.name})`,
+    );
   }
   const ownershipName = ownershipRecordName(host);
   return {
@@ -261,7 +320,11 @@ async function recoveryDistributionOf(action: ActionContext, recoveryName: strin
   }
   const found = distributions.find((d) => d.domainName === recoveryDomain);
   if (!found) {
-    throw new DevctlError("OPERATION_FAILED", `no CloudFront distribution has ${recoveryName}'s domain ${recoveryDomain}`, `redeploy ${recoveryName}'s compute layer: devctl up ${recoveryName} --layer compute`);
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `no CloudFront distribution has ${recoveryName}'s domain ${recoveryDomain}`,
+      `redeploy ${recoveryName}'s compute layer: devctl up ${recoveryName} --layer compute`,
+    );
   }
   return found;
 }
@@ -292,7 +355,11 @@ async function requireReady(edge: EdgeControl, target: DistributionView, host: s
     );
   }
   if (target.status !== "Deployed") {
-    throw new DevctlError("OPERATION_FAILED", `${environmentName}'s distribution ${target.id} is ${target.status}, not Deployed`, "wait until it is Deployed (aws cloudfront get-distribution --id " + target.id + "), then run the command again");
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `${environmentName}'s distribution ${target.id} is ${target.status}, not Deployed`,
+      "wait until it is Deployed (aws cloudfront get-distribution --id " + target.id + "), then run the command again",
+    );
   }
 }
 
@@ -315,7 +382,11 @@ async function executeCutover(action: ActionContext, plan: CutoverPlan): Promise
     const before = new Map<string, RecordSet | undefined>();
     for (const change of changes) {
       const k = key(change.record.name, change.record.type);
-      if (!before.has(k)) before.set(k, (await edge.records(zoneId, change.record.name)).find((r) => r.type === change.record.type));
+      if (!before.has(k))
+        before.set(
+          k,
+          (await edge.records(zoneId, change.record.name)).find((r) => r.type === change.record.type),
+        );
     }
     const id = await edge.changeRecords(zoneId, comment, changes);
     record.undo = async () => {
@@ -423,7 +494,9 @@ export function printCutover(action: ActionContext, json: boolean, r: DrCutoverR
       `${r.outcome === "switched" ? "moved" : "did NOT move"} ${r.host} from ${r.from.environment} (${r.from.distributionId}) to ${r.to.environment} (${r.to.distributionId})`,
       `  before: ${r.to.environment} through ${r.healthBefore.url}: ${r.healthBefore.ok ? "healthy" : "UNHEALTHY"}`,
       ...r.steps.map((s) => `  ${s.step.padEnd(72)} ${elapsed(s.seconds * 1000)}`),
-      ...(r.healthAfter ? [`  after: ${r.to.environment} through ${r.healthAfter.url}: ${r.healthAfter.ok ? "healthy" : `UNHEALTHY (${r.healthAfter.failed.join(", ")})`}`] : []),
+      ...(r.healthAfter
+        ? [`  after: ${r.to.environment} through ${r.healthAfter.url}: ${r.healthAfter.ok ? "healthy" : `UNHEALTHY (${r.healthAfter.failed.join(", ")})`}`]
+        : []),
       ...(r.failure !== undefined ? [`  failed: ${r.failure}`] : []),
       ...r.rolledBack.map((s) => `  undone: ${s}`),
       ...r.rollbackProblems.map((p) => `  NOT undone: ${p}`),
@@ -443,7 +516,8 @@ async function health(smoke: (url: string) => Promise<SmokeReport>, url: string)
 
 /** The cutover record as a TXT record: one `key=value` string each, readable with dig. */
 export function cutoverRecordSet(host: string, record: CutoverRecord): RecordSet {
-  const alias = (r: RecordSet): string => `${r.type.toLowerCase()}=${r.alias?.hostedZoneId ?? ""} ${r.alias?.dnsName ?? ""} ${String(r.alias?.evaluateTargetHealth ?? false)}`;
+  const alias = (r: RecordSet): string =>
+    `${r.type.toLowerCase()}=${r.alias?.hostedZoneId ?? ""} ${r.alias?.dnsName ?? ""} ${String(r.alias?.evaluateTargetHealth ?? false)}`;
   const strings = [
     MARKER_TAG,
     `environment=${record.environment}`,

@@ -31,7 +31,11 @@ export const runDrDrill: Action<DrDrillOptions> = async (options, context) => {
   const result = await drill(action, options);
   printResult(action.io, options.json, result, () => drillText(result));
   if (result.outcome === "failed") {
-    throw new DevctlError("OPERATION_FAILED", `restore drill of ${result.environment} failed: ${result.problems.join("; ")}`, "see the report above and docs/runbooks.md#restore-database-dr");
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `restore drill of ${result.environment} failed: ${result.problems.join("; ")}`,
+      "see the report above and docs/runbooks.md#restore-database-dr",
+    );
   }
 };
 
@@ -62,7 +66,9 @@ async function drill(action: ActionContext, options: DrDrillOptions): Promise<Dr
       await services.engine.destroy(ref, { message: `devctl dr drill ${environment.name}`, onProgress: progressFor(io, `${recoveryEnvironment}/${layer}`) });
       destroyed.push(layer);
     } catch (error) {
-      problems.push(`destroying ${recoveryEnvironment}/${layer} failed (destroy it by hand: devctl destroy ${recoveryEnvironment} --force-prod): ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(
+        `destroying ${recoveryEnvironment}/${layer} failed (destroy it by hand: devctl destroy ${recoveryEnvironment} --force-prod): ${error instanceof Error ? error.message : String(error)}`,
+      );
       break;
     }
   }

@@ -153,7 +153,9 @@ describe("devctl dr restore", () => {
     expect(late.stdout).toContain("RPO 30 min (objective 15)");
     expect(late.stderr).toContain("RPO 30.0 min exceeds 15 min");
 
-    const broken = setup({ smoke: { url: "x", ok: false, checks: [{ name: "health", path: "/health", outcome: "failed", status: 503, latencyMs: 5, attempts: 3, reason: "503" }] } });
+    const broken = setup({
+      smoke: { url: "x", ok: false, checks: [{ name: "health", path: "/health", outcome: "failed", status: 503, latencyMs: 5, attempts: 3, reason: "503" }] },
+    });
     const failed = await broken.run(["dr", "restore", "prod", "--latest", "--yes"]);
     expect(failed.code).toBe(ExitCode.Failure);
     expect(failed.stderr).toContain("smoke checks failed against https://ledger.prod-dr.example.com: health");
@@ -199,7 +201,14 @@ describe("devctl dr drill", () => {
     expect(posted).toEqual([
       {
         path: "POST /v1/drills",
-        body: expect.objectContaining({ environment: "prod", recoveryEnvironment: "prod-dr", region: "eu-central-1", outcome: "passed", rpoSeconds: 300, imageDigest: image("v2").split("@")[1] }),
+        body: expect.objectContaining({
+          environment: "prod",
+          recoveryEnvironment: "prod-dr",
+          region: "eu-central-1",
+          outcome: "passed",
+          rpoSeconds: 300,
+          imageDigest: image("v2").split("@")[1],
+        }),
       },
     ]);
   });

@@ -98,7 +98,11 @@ export async function planRestore(action: ActionContext, options: DrRestoreOptio
     );
   }
   if (!services.backups) {
-    throw new DevctlError("OPERATION_FAILED", "devctl was built without the RDS look-up dr restore needs", "run devctl from this repository's build (pnpm devctl)");
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      "devctl was built without the RDS look-up dr restore needs",
+      "run devctl from this repository's build (pnpm devctl)",
+    );
   }
   const identifier = (await services.engine.outputs({ environment: environment.name, layer: "data" })).dbInstanceIdentifier;
   if (typeof identifier !== "string" || identifier === "") {
@@ -137,7 +141,10 @@ export async function planRestore(action: ActionContext, options: DrRestoreOptio
   );
   await confirmProduction(recovery, io, {
     yes: options.yes,
-    action: options.disposable === true ? `run a restore drill of ${environment.name} (created, checked, destroyed) in` : `restore ${environment.name}'s data and service into`,
+    action:
+      options.disposable === true
+        ? `run a restore drill of ${environment.name} (created, checked, destroyed) in`
+        : `restore ${environment.name}'s data and service into`,
   });
   return { recovery, backups, point, image };
 }
@@ -166,7 +173,10 @@ export async function executeRestore(action: ActionContext, options: DrRestoreOp
   await services.engine.setConfig(refOf("data"), RESTORE_FROM_KEY, backups.arn);
   // Only a drill's copy is disposable; a real restore (which may take production's traffic) keeps its logs and
   // protection, whatever an earlier drill left in the stacks' config.
-  for (const [layer, key] of [["data", DISPOSABLE_KEY], ["compute", COMPUTE_DISPOSABLE_KEY]] as const) {
+  for (const [layer, key] of [
+    ["data", DISPOSABLE_KEY],
+    ["compute", COMPUTE_DISPOSABLE_KEY],
+  ] as const) {
     if (options.disposable === true) await services.engine.setConfig(refOf(layer), key, "true");
     else await services.engine.removeConfig(refOf(layer), key);
   }

@@ -74,19 +74,17 @@ export const runHistory: Action<InspectOptions> = async (options, context) => {
   const { io, environment, services } = await prepare(options.environment, context);
   const perLayer = await Promise.all(
     selectLayers(options.layers).map(async (layer) =>
-      (await services.engine.history({ environment: environment.name, layer }, options.limit)).map(
-        (u): HistoryEntry => ({
-          layer,
-          version: u.version,
-          kind: u.kind,
-          result: u.result,
-          startedAt: u.startTime.toISOString(),
-          finishedAt: u.endTime?.toISOString(),
-          message: u.message,
-          image: u.config[IMAGE_CONFIG_KEY],
-          resourceChanges: u.resourceChanges,
-        }),
-      ),
+      (await services.engine.history({ environment: environment.name, layer }, options.limit)).map((u): HistoryEntry => ({
+        layer,
+        version: u.version,
+        kind: u.kind,
+        result: u.result,
+        startedAt: u.startTime.toISOString(),
+        finishedAt: u.endTime?.toISOString(),
+        message: u.message,
+        image: u.config[IMAGE_CONFIG_KEY],
+        resourceChanges: u.resourceChanges,
+      })),
     ),
   );
   const entries = perLayer.flat().sort((a, b) => b.startedAt.localeCompare(a.startedAt));
@@ -104,7 +102,9 @@ export const runHistory: Action<InspectOptions> = async (options, context) => {
 export const runOutputs: Action<InspectOptions> = async (options, context) => {
   const { io, environment, services } = await prepare(options.environment, context);
   const layers = selectLayers(options.layers);
-  const outputs = Object.fromEntries(await Promise.all(layers.map(async (layer) => [layer, await services.engine.outputs({ environment: environment.name, layer })] as const)));
+  const outputs = Object.fromEntries(
+    await Promise.all(layers.map(async (layer) => [layer, await services.engine.outputs({ environment: environment.name, layer })] as const)),
+  );
   printResult(io, options.json, { command: "outputs", environment: environment.name, outputs }, () => {
     const lines: string[] = [];
     for (const layer of layers) {

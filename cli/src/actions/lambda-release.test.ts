@@ -52,7 +52,15 @@ function lambdaHarness() {
   for (const layer of ["network", "data"] as const) {
     const stack = engine.stack({ environment: ENV, layer });
     stack.resources = 3;
-    stack.history.push({ version: 1, kind: "update", result: "succeeded", startTime: new Date("2026-11-01T00:00:00Z"), endTime: new Date("2026-11-01T00:01:00Z"), message: "", config: {} });
+    stack.history.push({
+      version: 1,
+      kind: "update",
+      result: "succeeded",
+      startTime: new Date("2026-11-01T00:00:00Z"),
+      endTime: new Date("2026-11-01T00:01:00Z"),
+      message: "",
+      config: {},
+    });
   }
   const soak = new FakeSoak();
   const slept: number[] = [];
@@ -90,7 +98,9 @@ describe("devctl up on the lambda platform", () => {
     expect(code, stderr).toBe(ExitCode.Success);
     expect(h.aliasHistory.slice(1)).toEqual([{ live: "1" }, { live: "1", canary: "2" }, { live: "2" }]);
     expect(h.slept).toEqual([5 * 60_000]);
-    expect(h.soak.requests).toEqual([{ alarms: [expect.objectContaining({ name: `${ENV}-service-5xx-rate` }), expect.objectContaining({ name: `${ENV}-service-p99-latency` })], minutes: 5 }]);
+    expect(h.soak.requests).toEqual([
+      { alarms: [expect.objectContaining({ name: `${ENV}-service-5xx-rate` }), expect.objectContaining({ name: `${ENV}-service-p99-latency` })], minutes: 5 },
+    ]);
     expect(stderr).toContain("canary: version 2 takes 10% of requests, version 1 the rest; baking 5 minute(s)");
     const stack = h.engine.stack(COMPUTE);
     expect(stack.config[LAMBDA_LIVE_VERSION_KEY]).toBe("2");
@@ -151,11 +161,20 @@ describe("promoting a lambda environment's code", () => {
   it("deploys the archive of this checkout only when it is byte for byte what the source runs", async () => {
     expect(LAMBDA_ARCHIVE_PATH).toBe(API_ARCHIVE_PATH);
     const dir = root();
-    expect(await archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: digestOf("zip bytes of commit b") }, dir)).toEqual({ archive: LAMBDA_ARCHIVE_PATH, digest: digestOf("zip bytes of commit b") });
-    await expect(archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: digestOf("other commit") }, dir)).rejects.toThrow(/is not the code staging-lambda runs/);
+    expect(await archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: digestOf("zip bytes of commit b") }, dir)).toEqual({
+      archive: LAMBDA_ARCHIVE_PATH,
+      digest: digestOf("zip bytes of commit b"),
+    });
+    await expect(archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: digestOf("other commit") }, dir)).rejects.toThrow(
+      /is not the code staging-lambda runs/,
+    );
     await expect(archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: null }, dir)).rejects.toThrow(/reports no code digest/);
-    await expect(archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: digestOf("x") }, fs.mkdtempSync(path.join(os.tmpdir(), "empty-")))).rejects.toThrow(/no Lambda archive at service\/dist\/lambda\/api.zip/);
-    await expect(archiveRunningIn("staging", { platform: "ecs", imageDigest: digestOf("zip bytes of commit b") }, dir)).rejects.toThrow(/staging does not run on Lambda/);
+    await expect(
+      archiveRunningIn("staging-lambda", { platform: "lambda", imageDigest: digestOf("x") }, fs.mkdtempSync(path.join(os.tmpdir(), "empty-"))),
+    ).rejects.toThrow(/no Lambda archive at service\/dist\/lambda\/api.zip/);
+    await expect(archiveRunningIn("staging", { platform: "ecs", imageDigest: digestOf("zip bytes of commit b") }, dir)).rejects.toThrow(
+      /staging does not run on Lambda/,
+    );
     expect(LAMBDA_ARCHIVE_KEY).toBe("platform-compute:lambdaArchive");
   });
 });

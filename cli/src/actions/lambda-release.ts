@@ -22,7 +22,8 @@ interface LambdaState {
 /** The compute output `lambda`, when the layer runs on Lambda and its versions are numbers. */
 export function lambdaStateOf(outputs: StackOutputs): LambdaState | undefined {
   const lambda = outputs.lambda as Partial<Record<keyof LambdaState, unknown>> | null | undefined;
-  if (!lambda || typeof lambda.functionName !== "string" || typeof lambda.liveVersion !== "string" || typeof lambda.publishedVersion !== "string") return undefined;
+  if (!lambda || typeof lambda.functionName !== "string" || typeof lambda.liveVersion !== "string" || typeof lambda.publishedVersion !== "string")
+    return undefined;
   return { functionName: lambda.functionName, liveVersion: lambda.liveVersion, publishedVersion: lambda.publishedVersion };
 }
 
@@ -124,13 +125,22 @@ const WITHDRAWN = /^devctl reconcile: canary version (\d+) /;
  * the one serving now and was never a withdrawn canary, or the one `--to` names (a history release number).
  * Versions are immutable, so rolling back moves the alias only: no code is rebuilt or republished.
  */
-export function chooseLambdaRollbackTarget(history: readonly UpdateRecord[], currentLive: string | undefined, to?: string): { record: UpdateRecord; version: string } {
+export function chooseLambdaRollbackTarget(
+  history: readonly UpdateRecord[],
+  currentLive: string | undefined,
+  to?: string,
+): { record: UpdateRecord; version: string } {
   const withdrawn = new Set(history.map((u) => WITHDRAWN.exec(u.message)?.[1]).filter((v): v is string => v !== undefined));
-  const usable = (u: UpdateRecord) => u.kind === "update" && u.result === "succeeded" && isVersion(u.config[LAMBDA_LIVE_VERSION_KEY]) && !withdrawn.has(u.config[LAMBDA_LIVE_VERSION_KEY] ?? "");
+  const usable = (u: UpdateRecord) =>
+    u.kind === "update" && u.result === "succeeded" && isVersion(u.config[LAMBDA_LIVE_VERSION_KEY]) && !withdrawn.has(u.config[LAMBDA_LIVE_VERSION_KEY] ?? "");
   if (to !== undefined) {
     const found = /^\d+$/.test(to.trim()) ? history.find((u) => u.version === Number(to.trim())) : undefined;
     if (!found || !usable(found)) {
-      throw new DevctlError("USAGE", `release "${to}" of the compute stack named no live Lambda version`, "run devctl history <env> and pass the number of a succeeded release whose settings show platform-compute:lambdaLiveVersion");
+      throw new DevctlError(
+        "USAGE",
+        `release "${to}" of the compute stack named no live Lambda version`,
+        "run devctl history <env> and pass the number of a succeeded release whose settings show platform-compute:lambdaLiveVersion",
+      );
     }
     return { record: found, version: found.config[LAMBDA_LIVE_VERSION_KEY]! };
   }
@@ -165,12 +175,21 @@ export async function archiveRunningIn(source: string, sourceOutputs: StackOutpu
   }
   const wanted = sourceOutputs.imageDigest;
   if (typeof wanted !== "string" || !/^sha256:[0-9a-f]{64}$/.test(wanted)) {
-    throw new DevctlError("OPERATION_FAILED", `${source} reports no code digest (compute output imageDigest is ${JSON.stringify(wanted ?? null)})`, `deploy ${source} first: devctl up ${source}`);
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `${source} reports no code digest (compute output imageDigest is ${JSON.stringify(wanted ?? null)})`,
+      `deploy ${source} first: devctl up ${source}`,
+    );
   }
   const archive = path.join(repositoryRoot, LAMBDA_ARCHIVE_PATH);
   const bytes = await readFile(archive).catch(() => undefined);
   const bundle = "pnpm --filter @platform/service bundle:lambda";
-  if (!bytes) throw new DevctlError("OPERATION_FAILED", `no Lambda archive at ${LAMBDA_ARCHIVE_PATH}`, `check out the commit ${source} runs (devctl history ${source}) and run ${bundle}`);
+  if (!bytes)
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `no Lambda archive at ${LAMBDA_ARCHIVE_PATH}`,
+      `check out the commit ${source} runs (devctl history ${source}) and run ${bundle}`,
+    );
   const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
   if (digest !== wanted) {
     throw new DevctlError(

@@ -56,7 +56,14 @@ export async function migrate(context: ActionContext, request: MigrateRequest): 
   const finish = `finish with a reviewed change to ${file}: computePlatform: ${request.to} and remove computeMigrateTo, then devctl up ${environment.name} (removes ${from}; the origin and its target groups are kept)`;
   const remove = `to end the migration, remove computeMigrateTo from ${file} and devctl up ${environment.name} (removes ${request.to})`;
   const steps: { phase: "alongside" | "drained"; message: string }[] = [];
-  const report = (phase: "alongside" | "drained", next: string): MigrationReport => ({ environment: environment.name, from, to: request.to, phase, steps, next });
+  const report = (phase: "alongside" | "drained", next: string): MigrationReport => ({
+    environment: environment.name,
+    from,
+    to: request.to,
+    phase,
+    steps,
+    next,
+  });
 
   if (request.back ? !drained : drained) {
     io.err(request.back ? `${environment.name}: ${from} serves beside ${request.to}; nothing to undo` : `${environment.name}: ${from} is drained already`);
@@ -67,7 +74,9 @@ export async function migrate(context: ActionContext, request: MigrateRequest): 
   const apply = async (phase: "alongside" | "drained", message: string) => {
     if (phase === "drained") await services.engine.setConfig(ref, MIGRATION_PHASE_KEY, "drained");
     else await services.engine.removeConfig(ref, MIGRATION_PHASE_KEY);
-    const { result } = await withBackup(services, io, ref, () => services.engine.up(ref, { message, onProgress: progressFor(io, `${environment.name}/compute ${phase}`) }));
+    const { result } = await withBackup(services, io, ref, () =>
+      services.engine.up(ref, { message, onProgress: progressFor(io, `${environment.name}/compute ${phase}`) }),
+    );
     steps.push({ phase, message });
     return result.outputs;
   };
@@ -117,5 +126,11 @@ export interface MigrateOptions extends MigrateRequest {
 export const runMigrate: Action<MigrateOptions> = async (options, context) => {
   const actionContext = await prepare(options.environment, context);
   const report = await migrate(actionContext, options);
-  printResult(context.io, options.json, { command: "migrate", ...report }, () => `${report.environment}: ${report.phase === "drained" ? `${report.to} serves alone` : `${report.from} and ${report.to} serve together`}\nnext: ${report.next}\n`);
+  printResult(
+    context.io,
+    options.json,
+    { command: "migrate", ...report },
+    () =>
+      `${report.environment}: ${report.phase === "drained" ? `${report.to} serves alone` : `${report.from} and ${report.to} serve together`}\nnext: ${report.next}\n`,
+  );
 };

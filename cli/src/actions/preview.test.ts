@@ -77,11 +77,20 @@ describe("devctl preview --without-secrets", () => {
 describe("devctl preview", () => {
   it("previews every layer and summarises creates/updates/replaces/deletes with risk flags", async () => {
     const h = deployedEverywhere();
-    h.engine.planned.set("staging/data", [step("replace", "aws:rds/instance:Instance", "db"), step("update", "aws:elasticache/replicationGroup:ReplicationGroup", "cache")]);
-    h.engine.planned.set("staging/network", [step("create", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "alb-https", { newInputs: { cidrIpv4: "0.0.0.0/0" } })]);
+    h.engine.planned.set("staging/data", [
+      step("replace", "aws:rds/instance:Instance", "db"),
+      step("update", "aws:elasticache/replicationGroup:ReplicationGroup", "cache"),
+    ]);
+    h.engine.planned.set("staging/network", [
+      step("create", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "alb-https", { newInputs: { cidrIpv4: "0.0.0.0/0" } }),
+    ]);
     const { code, stdout } = await h.run(["preview", "staging"]);
     expect(code).toBe(ExitCode.Success);
-    expect(h.engine.calls.filter((c) => c.startsWith("preview ")).sort()).toEqual([`preview staging/compute {"${IMAGE_CONFIG_KEY}":null}`, "preview staging/data", "preview staging/network"]);
+    expect(h.engine.calls.filter((c) => c.startsWith("preview ")).sort()).toEqual([
+      `preview staging/compute {"${IMAGE_CONFIG_KEY}":null}`,
+      "preview staging/data",
+      "preview staging/network",
+    ]);
     expect(stdout).toMatch(/data\s+create 0 {2}update 1 {2}replace 1 {2}delete 0/);
     expect(stdout).toContain("! RISK replaces database db (aws:rds/instance:Instance)");
     expect(stdout).toContain("! RISK adds ingress rule alb-https open to the internet (0.0.0.0/0)");
@@ -152,7 +161,9 @@ describe("devctl preview", () => {
     const { code, stdout } = await h.run(["preview", "staging", "--comment-file", file]);
     expect(code).toBe(ExitCode.Success);
     expect(stdout).toContain("    warning: [advisory] required-tags: aws:ec2/securityGroup:SecurityGroup open-ssh: A rule. missing tag owner");
-    expect(fs.readFileSync(file, "utf8")).toContain("- **network**: [advisory] required-tags: aws:ec2/securityGroup:SecurityGroup open-ssh: A rule. missing tag owner");
+    expect(fs.readFileSync(file, "utf8")).toContain(
+      "- **network**: [advisory] required-tags: aws:ec2/securityGroup:SecurityGroup open-ssh: A rule. missing tag owner",
+    );
     const json = await h.run(["preview", "staging", "--json"]);
     const network = JSON.parse(json.io.stdout[0]!).environments[0].layers.find((l: { layer: string }) => l.layer === "network");
     expect(network.violations).toEqual([expect.objectContaining({ policy: "required-tags", level: "advisory", name: "open-ssh" })]);
@@ -218,7 +229,11 @@ describe("devctl drift", () => {
     expect(code).toBe(ExitCode.Changes);
     expect(stdout).toContain("~ aws:ec2/securityGroup:SecurityGroup alb [ingress]");
     expect(stdout).toContain("Drift found.");
-    expect(h.engine.calls.filter((c) => c.startsWith("previewRefresh")).sort()).toEqual(["previewRefresh staging/compute", "previewRefresh staging/data", "previewRefresh staging/network"]);
+    expect(h.engine.calls.filter((c) => c.startsWith("previewRefresh")).sort()).toEqual([
+      "previewRefresh staging/compute",
+      "previewRefresh staging/data",
+      "previewRefresh staging/network",
+    ]);
   });
 
   it("exits 0 without drift and skips layers that were never deployed", async () => {

@@ -4,7 +4,14 @@ import type { Layer } from "@platform/infra/layers";
 import { DevctlError } from "../errors";
 import { IMAGE_CONFIG_KEY, type LayerPreview } from "../engine/engine";
 import { renderPrComment } from "../report/pr-comment";
-import { collectPreviewReport, previewJson, printPreviewReport, type EnvironmentPreview, type LayerPreviewResult, type PreviewReport } from "../report/preview-report";
+import {
+  collectPreviewReport,
+  previewJson,
+  printPreviewReport,
+  type EnvironmentPreview,
+  type LayerPreviewResult,
+  type PreviewReport,
+} from "../report/preview-report";
 import { riskFlags } from "../report/risk-flags";
 import { prepare, printResult, progressFor, type Action, type ActionContext, type CommandContext } from "./context";
 import { missingUpstreams, selectLayers } from "./layer-order";
@@ -37,7 +44,11 @@ export const runPreview: Action<PreviewOptions> = async (options, context) => {
   }
   const notPreviewed = environments.filter((e) => e.notPreviewed !== undefined).map((e) => e.environment);
   if (options.expectNoChanges && notPreviewed.length > 0) {
-    throw new DevctlError("USAGE", `${notPreviewed.join(", ")} was not previewed (no secrets in this run), so --expect-no-changes cannot hold`, "run it where the environment's secrets are set, or drop --expect-no-changes");
+    throw new DevctlError(
+      "USAGE",
+      `${notPreviewed.join(", ")} was not previewed (no secrets in this run), so --expect-no-changes cannot hold`,
+      "run it where the environment's secrets are set, or drop --expect-no-changes",
+    );
   }
   const report = collectPreviewReport("preview", environments);
   await finishPreview(report, options, context, errors);
@@ -67,7 +78,12 @@ async function withoutSecrets(name: string, layers: readonly Layer[], context: C
   };
 }
 
-export async function previewEnvironment(action: ActionContext, layers: readonly Layer[], mode: "preview" | "drift", errors: unknown[]): Promise<EnvironmentPreview> {
+export async function previewEnvironment(
+  action: ActionContext,
+  layers: readonly Layer[],
+  mode: "preview" | "drift",
+  errors: unknown[],
+): Promise<EnvironmentPreview> {
   const { io, environment, services } = action;
   const results = await Promise.all(
     layers.map(async (layer): Promise<LayerPreviewResult> => {
@@ -78,14 +94,28 @@ export async function previewEnvironment(action: ActionContext, layers: readonly
         }
         const missing = await missingUpstreams(services.engine, environment.name, layer);
         if (mode === "preview" && missing.length > 0) {
-          return { layer, status: "skipped", risks: [], steps: [], reason: `needs ${missing.join(", ")} deployed first (devctl up ${environment.name} --layer ${missing[0] ?? "network"})` };
+          return {
+            layer,
+            status: "skipped",
+            risks: [],
+            steps: [],
+            reason: `needs ${missing.join(", ")} deployed first (devctl up ${environment.name} --layer ${missing[0] ?? "network"})`,
+          };
         }
         const onProgress = progressFor(io, `${environment.name}/${layer}`);
         // The compute program builds from source unless an image is pinned; the pin up would deploy comes from
         // the stack's state, never from this checkout's (git-ignored) stack config file.
         const configOverrides = layer === "compute" ? { [IMAGE_CONFIG_KEY]: (await imageUpWouldPin(services.engine, environment)) ?? null } : undefined;
-        const preview: LayerPreview = mode === "drift" ? await services.engine.previewRefresh(ref, { onProgress }) : await services.engine.preview(ref, { onProgress, configOverrides });
-        return { layer, status: "ok", counts: preview.counts, steps: preview.steps, risks: mode === "preview" ? riskFlags(preview.steps) : [], violations: preview.violations };
+        const preview: LayerPreview =
+          mode === "drift" ? await services.engine.previewRefresh(ref, { onProgress }) : await services.engine.preview(ref, { onProgress, configOverrides });
+        return {
+          layer,
+          status: "ok",
+          counts: preview.counts,
+          steps: preview.steps,
+          risks: mode === "preview" ? riskFlags(preview.steps) : [],
+          violations: preview.violations,
+        };
       } catch (error) {
         errors.push(error);
         return { layer, status: "failed", risks: [], steps: [], reason: (error instanceof Error ? error.message : String(error)).split("\n")[0] };
@@ -108,18 +138,32 @@ export async function finishPreview(
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, comment);
     await fs.writeFile(fullFile, full);
-    context.io.err(`wrote the pull-request comment to ${file}${truncated ? " (cut to fit; see the .full.md beside it)" : ""} and the full preview to ${fullFile}`);
+    context.io.err(
+      `wrote the pull-request comment to ${file}${truncated ? " (cut to fit; see the .full.md beside it)" : ""} and the full preview to ${fullFile}`,
+    );
   }
   printResult(context.io, options.json, previewJson(report), () => printPreviewReport(report));
   const first = errors[0];
   if (first !== undefined) {
     if (first instanceof DevctlError || (first instanceof Error && first.name === "EnvironmentError")) throw first;
-    throw new DevctlError("OPERATION_FAILED", `${errors.length} layer ${report.command === "drift" ? "drift check" : "preview"}${errors.length === 1 ? "" : "s"} failed: ${first instanceof Error ? first.message : JSON.stringify(first)}`, "read the engine output above; fix the program or its configuration and run it again");
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `${errors.length} layer ${report.command === "drift" ? "drift check" : "preview"}${errors.length === 1 ? "" : "s"} failed: ${first instanceof Error ? first.message : JSON.stringify(first)}`,
+      "read the engine output above; fix the program or its configuration and run it again",
+    );
   }
   if (report.command === "drift" && report.changes) {
-    throw new DevctlError("CHANGES_FOUND", "drift found: the cloud differs from the stacks' state", "run devctl up to put the declared state back, or change the code to match and run devctl preview");
+    throw new DevctlError(
+      "CHANGES_FOUND",
+      "drift found: the cloud differs from the stacks' state",
+      "run devctl up to put the declared state back, or change the code to match and run devctl preview",
+    );
   }
   if (options.expectNoChanges && report.changes) {
-    throw new DevctlError("CHANGES_FOUND", "changes found where none were expected (--expect-no-changes)", "look at the preview above; deploy or revert the change");
+    throw new DevctlError(
+      "CHANGES_FOUND",
+      "changes found where none were expected (--expect-no-changes)",
+      "look at the preview above; deploy or revert the change",
+    );
   }
 }

@@ -57,7 +57,11 @@ export const runPromote: Action<PromoteOptions> = async (options, context) => {
   }
   const ref = { environment: target.environment.name, layer: "compute" as const };
   if (!(await target.services.engine.isDeployed({ environment: target.environment.name, layer: "data" }))) {
-    throw new DevctlError("UPSTREAM_NOT_DEPLOYED", `${target.environment.name} has no data layer yet; a promotion only changes the compute layer`, `run devctl up ${target.environment.name} first`);
+    throw new DevctlError(
+      "UPSTREAM_NOT_DEPLOYED",
+      `${target.environment.name} has no data layer yet; a promotion only changes the compute layer`,
+      `run devctl up ${target.environment.name} first`,
+    );
   }
   const current = await runningImage(target.services.engine, target.environment.name);
   io.err(`promoting ${image} from ${source.environment.name} to ${target.environment.name}${current ? ` (now ${current})` : ""}`);
@@ -66,15 +70,25 @@ export const runPromote: Action<PromoteOptions> = async (options, context) => {
     const overrides: Record<string, string> = lambda ? { [LAMBDA_ARCHIVE_KEY]: lambda.archive } : { [IMAGE_CONFIG_KEY]: image };
     const preview = await target.services.engine.preview(ref, { configOverrides: overrides, onProgress: progressFor(io, `${ref.environment}/compute`) });
     const report = collectPreviewReport("preview", [
-      { environment: target.environment.name, production: target.environment.isProduction, layers: [{ layer: "compute", status: "ok", counts: preview.counts, steps: preview.steps, risks: riskFlags(preview.steps) }] },
+      {
+        environment: target.environment.name,
+        production: target.environment.isProduction,
+        layers: [{ layer: "compute", status: "ok", counts: preview.counts, steps: preview.steps, risks: riskFlags(preview.steps) }],
+      },
     ]);
-    printResult(io, options.json, { ...(previewJson(report) as object), promotion: { from: source.environment.name, to: target.environment.name, image, digest, applied: false } }, () =>
-      `Promotion of ${image} from ${source.environment.name} to ${target.environment.name} (preview, nothing applied)\n${printPreviewReport(report)}`,
+    printResult(
+      io,
+      options.json,
+      { ...(previewJson(report) as object), promotion: { from: source.environment.name, to: target.environment.name, image, digest, applied: false } },
+      () => `Promotion of ${image} from ${source.environment.name} to ${target.environment.name} (preview, nothing applied)\n${printPreviewReport(report)}`,
     );
     return;
   }
 
-  await guardCutover(target, { duringCutover: options.duringCutover === true, command: `devctl promote ${target.environment.name} --from ${source.environment.name}` });
+  await guardCutover(target, {
+    duringCutover: options.duringCutover === true,
+    command: `devctl promote ${target.environment.name} --from ${source.environment.name}`,
+  });
   await confirmProduction(target.environment, io, { yes: options.yes, action: `promote ${digest} to` });
   if (options.soakMinutes > 0) {
     const alarms = alarmRefsOf(sourceOutputs.alarms);
@@ -102,6 +116,20 @@ export const runPromote: Action<PromoteOptions> = async (options, context) => {
     ...(lambda ? { archive: lambda.archive } : {}),
     message: `devctl promote ${target.environment.name} --from ${source.environment.name} ${image}`,
   });
-  const result = { command: "promote", from: source.environment.name, to: target.environment.name, image, digest, applied: true, deployment: outcome.deployment, backup: outcome.backup };
-  printResult(io, options.json, result, () => `promoted ${image} from ${source.environment.name} to ${target.environment.name} (${lambda ? "alias" : "ECS deployment"} ${outcome.deployment})\n`);
+  const result = {
+    command: "promote",
+    from: source.environment.name,
+    to: target.environment.name,
+    image,
+    digest,
+    applied: true,
+    deployment: outcome.deployment,
+    backup: outcome.backup,
+  };
+  printResult(
+    io,
+    options.json,
+    result,
+    () => `promoted ${image} from ${source.environment.name} to ${target.environment.name} (${lambda ? "alias" : "ECS deployment"} ${outcome.deployment})\n`,
+  );
 };

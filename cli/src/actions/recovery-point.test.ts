@@ -14,7 +14,11 @@ const update = (version: number, hour: number, config: Record<string, string> = 
 const at = (hour: number, minute = 0) => new Date(Date.UTC(2026, 10, 20, hour, minute));
 
 describe("imageRunningAt", () => {
-  const history = [update(3, 5, {}, "succeeded"), update(2, 3, { [IMAGE_CONFIG_KEY]: image("v2") }, "failed"), update(1, 1, { [IMAGE_CONFIG_KEY]: image("v1") })];
+  const history = [
+    update(3, 5, {}, "succeeded"),
+    update(2, 3, { [IMAGE_CONFIG_KEY]: image("v2") }, "failed"),
+    update(1, 1, { [IMAGE_CONFIG_KEY]: image("v1") }),
+  ];
 
   it("takes the last successful release that started at or before the time, skipping failed ones", () => {
     expect(imageRunningAt(history, {}, at(4))).toBe(image("v1"));

@@ -47,7 +47,11 @@ export function imageRunningAt(history: readonly UpdateRecord[], outputs: StackO
   const before = updates.filter((u) => u.startTime <= time).sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
   const release = before[0];
   if (!release) {
-    throw new DevctlError("OPERATION_FAILED", `the compute stack has no successful update before ${time.toISOString()}`, "restore to a later time, when the service was deployed");
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `the compute stack has no successful update before ${time.toISOString()}`,
+      "restore to a later time, when the service was deployed",
+    );
   }
   const pinned = release.config[IMAGE_CONFIG_KEY];
   if (pinned) return pinned;
@@ -64,7 +68,11 @@ export function imageRunningAt(history: readonly UpdateRecord[], outputs: StackO
 export function imageInRegion(imageRef: string, region: string): string {
   const replaced = imageRef.replace(/^(\d{12}\.dkr\.ecr\.)([a-z0-9-]+)(\.amazonaws\.com\/)/, `$1${region}$3`);
   if (replaced === imageRef && !imageRef.includes(`.dkr.ecr.${region}.`)) {
-    throw new DevctlError("OPERATION_FAILED", `image ${imageRef} is not in an ECR registry devctl can find in ${region}`, "deploy the recovery environment's compute layer with an image replicated to the DR region");
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `image ${imageRef} is not in an ECR registry devctl can find in ${region}`,
+      "deploy the recovery environment's compute layer with an image replicated to the DR region",
+    );
   }
   return replaced;
 }
@@ -86,7 +94,9 @@ export function judgeObjectives(point: RestorePoint, startedAt: Date, finishedAt
   const rtoMinutes = (finishedAt.getTime() - startedAt.getTime()) / 60_000;
   const missed: string[] = [];
   if (point.latest && rpoMinutes > RPO_MINUTES) {
-    missed.push(`RPO ${rpoMinutes.toFixed(1)} min exceeds ${RPO_MINUTES} min: the latest restorable time lags; check the DR backup replication and the db-backup-stale alarm`);
+    missed.push(
+      `RPO ${rpoMinutes.toFixed(1)} min exceeds ${RPO_MINUTES} min: the latest restorable time lags; check the DR backup replication and the db-backup-stale alarm`,
+    );
   }
   if (rtoMinutes > RTO_MINUTES) missed.push(`RTO ${rtoMinutes.toFixed(1)} min exceeds ${RTO_MINUTES} min: see which step took longest above`);
   return { rpoMinutes, rtoMinutes, missed };

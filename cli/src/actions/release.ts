@@ -77,7 +77,9 @@ export async function releaseCompute(context: ActionContext, request: ReleaseReq
     if (!ledger) return;
     const commitSha = await services.commitSha();
     if (!imageDigest || !commitSha) {
-      io.err(`warning: not recording this release in the ledger: ${!imageDigest ? "no image digest is known" : "the commit is unknown (set GITHUB_SHA or run inside the git checkout)"}`);
+      io.err(
+        `warning: not recording this release in the ledger: ${!imageDigest ? "no image digest is known" : "the commit is unknown (set GITHUB_SHA or run inside the git checkout)"}`,
+      );
       return;
     }
     releaseId = await ledger.start({ environment: environment.name, version: releaseVersion(commitSha, imageDigest), imageDigest, commitSha });

@@ -36,13 +36,24 @@ export function chooseRollbackTarget(history: readonly UpdateRecord[], currentIm
     const wanted = to.trim();
     const byVersion = /^\d+$/.test(wanted) ? history.find((u) => u.version === Number(wanted)) : undefined;
     const hex = wanted.replace(/^sha256:/, "");
-    const byDigest = byVersion ? undefined : history.find((u) => why(u) === undefined && (u.config[IMAGE_CONFIG_KEY] ?? "").split("@sha256:")[1]?.startsWith(hex) === true && hex.length >= 7);
+    const byDigest = byVersion
+      ? undefined
+      : history.find((u) => why(u) === undefined && (u.config[IMAGE_CONFIG_KEY] ?? "").split("@sha256:")[1]?.startsWith(hex) === true && hex.length >= 7);
     const found = byVersion ?? byDigest;
     if (!found) {
-      throw new DevctlError("USAGE", `no release "${to}" in the compute stack's history`, "run devctl history <env> and pass a version number or an image digest (at least 7 hex digits) to --to");
+      throw new DevctlError(
+        "USAGE",
+        `no release "${to}" in the compute stack's history`,
+        "run devctl history <env> and pass a version number or an image digest (at least 7 hex digits) to --to",
+      );
     }
     const problem = why(found);
-    if (problem) throw new DevctlError("USAGE", `cannot roll back to release ${found.version}: ${problem}`, "pick a succeeded release with an image digest from devctl history <env>");
+    if (problem)
+      throw new DevctlError(
+        "USAGE",
+        `cannot roll back to release ${found.version}: ${problem}`,
+        "pick a succeeded release with an image digest from devctl history <env>",
+      );
     return target(found);
   }
 

@@ -45,7 +45,15 @@ export const runRollback: Action<RollbackOptions> = async (options, context) => 
     settings: target.settings,
     message: `devctl rollback ${environment.name} to release ${target.record.version} ${target.image}`,
   });
-  const result = { command: "rollback", environment: environment.name, release: target.record.version, image: target.image, warnings, deployment: outcome.deployment, backup: outcome.backup };
+  const result = {
+    command: "rollback",
+    environment: environment.name,
+    release: target.record.version,
+    image: target.image,
+    warnings,
+    deployment: outcome.deployment,
+    backup: outcome.backup,
+  };
   printResult(io, options.json, result, () => `rolled ${environment.name} back to release ${target.record.version} (${target.image})\n`);
 };
 
@@ -53,7 +61,9 @@ export const runRollback: Action<RollbackOptions> = async (options, context) => 
 async function rollbackLambda(options: RollbackOptions, action: ActionContext, history: readonly UpdateRecord[], outputs: StackOutputs): Promise<void> {
   const { io, environment } = action;
   const target = chooseLambdaRollbackTarget(history, lambdaStateOf(outputs)?.liveVersion, options.to);
-  io.err(`rolling ${environment.name} back to release ${target.record.version}: version ${target.version} of the function (deployed ${target.record.startTime.toISOString()})`);
+  io.err(
+    `rolling ${environment.name} back to release ${target.record.version}: version ${target.version} of the function (deployed ${target.record.startTime.toISOString()})`,
+  );
   await confirmProduction(environment, io, { yes: options.yes, action: `move the alias to version ${target.version} in` });
   const outcome = await releaseCompute(action, {
     action: "rollback",
@@ -61,6 +71,14 @@ async function rollbackLambda(options: RollbackOptions, action: ActionContext, h
     settings: { [LAMBDA_LIVE_VERSION_KEY]: target.version },
     message: `devctl rollback ${environment.name} to release ${target.record.version}: lambda version ${target.version}`,
   });
-  const result = { command: "rollback", environment: environment.name, release: target.record.version, lambdaVersion: target.version, warnings: [], deployment: outcome.deployment, backup: outcome.backup };
+  const result = {
+    command: "rollback",
+    environment: environment.name,
+    release: target.record.version,
+    lambdaVersion: target.version,
+    warnings: [],
+    deployment: outcome.deployment,
+    backup: outcome.backup,
+  };
   printResult(io, options.json, result, () => `rolled ${environment.name} back to release ${target.record.version} (function version ${target.version})\n`);
 }

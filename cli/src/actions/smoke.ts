@@ -24,7 +24,9 @@ export const runSmoke: Action<SmokeOptions> = async (options, context) => {
   }
   const baseUrl = options.url ?? (await urlFromOutputs(options.environment, context));
   const token = io.env[AUTH_TOKEN_VARIABLE]?.trim() || undefined;
-  io.err(`smoke ${options.environment}: checking ${baseUrl} (timeout ${options.timeoutMs} ms per request, retrying for up to ${Math.round(options.retryForMs / 1000)} s)`);
+  io.err(
+    `smoke ${options.environment}: checking ${baseUrl} (timeout ${options.timeoutMs} ms per request, retrying for up to ${Math.round(options.retryForMs / 1000)} s)`,
+  );
   const report = await runSmokeChecks({
     baseUrl,
     token,

@@ -313,6 +313,9 @@ describe("--json when a command fails before it has a result", () => {
     expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: "CONFIRMATION_REQUIRED", exitCode: 2 } });
 
     const unknown = await h.run(["status", "qa", "--json"]);
-    expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { code: "UNKNOWN_ENVIRONMENT", suggestion: expect.stringContaining("prod, staging") } });
+    expect(JSON.parse(unknown.stdout)).toMatchObject({
+      ok: false,
+      error: { code: "UNKNOWN_ENVIRONMENT", suggestion: expect.stringContaining("prod, staging") },
+    });
   });
 });

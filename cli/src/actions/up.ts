@@ -55,7 +55,10 @@ export const runUp: Action<UpOptions> = async (options, context) => {
   if (!options.bootstrap && selectLayers(options.layers).includes("compute")) {
     await guardCutover(action, { duringCutover: options.duringCutover === true, command: `devctl up ${environment.name}` });
   }
-  await confirmProduction(environment, io, { yes: options.yes, action: options.bootstrap ? `bootstrap (network, data, then promote ${options.bootstrap.from}'s image) in` : "deploy to" });
+  await confirmProduction(environment, io, {
+    yes: options.yes,
+    action: options.bootstrap ? `bootstrap (network, data, then promote ${options.bootstrap.from}'s image) in` : "deploy to",
+  });
   const layers = options.bootstrap ? selectLayers(["network", "data"]) : selectLayers(options.layers);
   // Production runs only images that already ran somewhere (promote, rollback, --image): a plain `up prod`
   // changes infrastructure and keeps the running image. Decided before any layer is touched.
@@ -89,7 +92,14 @@ export const runUp: Action<UpOptions> = async (options, context) => {
           image,
           message: `devctl up ${environment.name}${flag}`,
         });
-        report.applied.push({ layer, counts: outcome.update.counts, durationMs: outcome.update.durationMs, backup: outcome.backup, imageRef: outcome.imageRef, deployment: outcome.deployment });
+        report.applied.push({
+          layer,
+          counts: outcome.update.counts,
+          durationMs: outcome.update.durationMs,
+          backup: outcome.backup,
+          imageRef: outcome.imageRef,
+          deployment: outcome.deployment,
+        });
       } else {
         const { result: update, backup } = await withBackup(services, io, ref, () =>
           services.engine.up(ref, { message: `devctl up ${environment.name}`, onProgress: progressFor(io, `${environment.name}/${layer}`) }),
@@ -108,7 +118,10 @@ export const runUp: Action<UpOptions> = async (options, context) => {
     const { runPromote } = await import("./promote.js");
     io.err(`== ${environment.name}/compute: promoting the image ${options.bootstrap.from} runs`);
     // Confirmed once above, for the whole bootstrap.
-    await runPromote({ to: environment.name, from: options.bootstrap.from, yes: true, json: false, preview: false, soakMinutes: options.bootstrap.soakMinutes }, context);
+    await runPromote(
+      { to: environment.name, from: options.bootstrap.from, yes: true, json: false, preview: false, soakMinutes: options.bootstrap.soakMinutes },
+      context,
+    );
   }
 };
 
@@ -126,7 +139,11 @@ async function checkBootstrap(action: ActionContext, from: string, context: Comm
   const source = await prepare(from, context);
   const image = (await source.services.engine.outputs({ environment: from, layer: "compute" })).imageRef;
   if (!digestOf(image)) {
-    throw new DevctlError("USAGE", `${from} runs no image pinned by digest, so there is nothing to promote to ${environment.name}`, `deploy ${from} first: devctl up ${from}`);
+    throw new DevctlError(
+      "USAGE",
+      `${from} runs no image pinned by digest, so there is nothing to promote to ${environment.name}`,
+      `deploy ${from} first: devctl up ${from}`,
+    );
   }
 }
 

@@ -78,7 +78,9 @@ export function sdkAlarmSource(endpoint?: string): AlarmSource {
         const { cw, client } = await load(region);
         const states: AlarmState[] = [];
         for (let i = 0; i < names.length; i += 100) {
-          const response = await client.send(new cw.DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ["MetricAlarm", "CompositeAlarm"] }));
+          const response = await client.send(
+            new cw.DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ["MetricAlarm", "CompositeAlarm"] }),
+          );
           for (const alarm of [...(response.MetricAlarms ?? []), ...(response.CompositeAlarms ?? [])]) {
             if (alarm.AlarmName) states.push({ name: alarm.AlarmName, state: alarm.StateValue ?? "UNKNOWN" });
           }

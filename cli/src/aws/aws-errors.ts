@@ -6,7 +6,14 @@ export function awsError(error: unknown, doing: string): Error {
   const name = error instanceof Error ? error.name : "";
   const message = error instanceof Error ? error.message : String(error);
   if (
-    ["CredentialsProviderError", "ExpiredTokenException", "ExpiredToken", "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException"].includes(name) ||
+    [
+      "CredentialsProviderError",
+      "ExpiredTokenException",
+      "ExpiredToken",
+      "UnrecognizedClientException",
+      "InvalidClientTokenId",
+      "InvalidSignatureException",
+    ].includes(name) ||
     /Could not load credentials|credential/i.test(message)
   ) {
     return new DevctlError(
@@ -16,5 +23,10 @@ export function awsError(error: unknown, doing: string): Error {
       { cause: error },
     );
   }
-  return new DevctlError("OPERATION_FAILED", `AWS error while ${doing}: ${name ? `${name}: ` : ""}${message}`, "check the AWS permissions of the role devctl runs as", { cause: error });
+  return new DevctlError(
+    "OPERATION_FAILED",
+    `AWS error while ${doing}: ${name ? `${name}: ` : ""}${message}`,
+    "check the AWS permissions of the role devctl runs as",
+    { cause: error },
+  );
 }

@@ -9,11 +9,20 @@ const target = { region: "eu-west-1", cluster: "c", service: "s" };
 
 describe("assessDeployments", () => {
   it("is done when the primary deployment completed", () => {
-    expect(assessDeployments([{ id: "d2", status: "PRIMARY", rolloutState: "COMPLETED" }], undefined).result).toEqual({ state: "COMPLETED", deploymentId: "d2" });
+    expect(assessDeployments([{ id: "d2", status: "PRIMARY", rolloutState: "COMPLETED" }], undefined).result).toEqual({
+      state: "COMPLETED",
+      deploymentId: "d2",
+    });
   });
 
   it("keeps waiting while the rollout is in progress", () => {
-    const a = assessDeployments([{ id: "d2", status: "PRIMARY", rolloutState: "IN_PROGRESS", runningCount: 1, desiredCount: 3 }, { id: "d1", status: "ACTIVE", rolloutState: "COMPLETED" }], undefined);
+    const a = assessDeployments(
+      [
+        { id: "d2", status: "PRIMARY", rolloutState: "IN_PROGRESS", runningCount: 1, desiredCount: 3 },
+        { id: "d1", status: "ACTIVE", rolloutState: "COMPLETED" },
+      ],
+      undefined,
+    );
     expect(a.result).toBeUndefined();
     expect(a.tracked).toBe("d2");
     expect(a.line).toBe("IN_PROGRESS 1/3 tasks running");
@@ -31,7 +40,9 @@ describe("assessDeployments", () => {
   });
 
   it("reports a failure when the primary deployment failed without a rollback", () => {
-    expect(assessDeployments([{ id: "d2", status: "PRIMARY", rolloutState: "FAILED", rolloutStateReason: "tasks failed to start" }], "d2").result?.state).toBe("FAILED");
+    expect(assessDeployments([{ id: "d2", status: "PRIMARY", rolloutState: "FAILED", rolloutStateReason: "tasks failed to start" }], "d2").result?.state).toBe(
+      "FAILED",
+    );
   });
 });
 
@@ -66,16 +77,39 @@ describe("EcsDeploymentWatcher", () => {
   });
 
   it("reads the serving target group from the production listener rule's forward weights", () => {
-    const forward = (weights: [string, number][]) => [{ Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: weights.map(([TargetGroupArn, Weight]) => ({ TargetGroupArn, Weight })) } }] }];
-    expect(servingTargetGroup(forward([["arn:tg/blue", 0], ["arn:tg/green", 100]]))).toEqual({ servingTargetGroupArn: "arn:tg/green", targetGroupCount: 2 });
+    const forward = (weights: [string, number][]) => [
+      { Actions: [{ Type: "forward", ForwardConfig: { TargetGroups: weights.map(([TargetGroupArn, Weight]) => ({ TargetGroupArn, Weight })) } }] },
+    ];
+    expect(
+      servingTargetGroup(
+        forward([
+          ["arn:tg/blue", 0],
+          ["arn:tg/green", 100],
+        ]),
+      ),
+    ).toEqual({ servingTargetGroupArn: "arn:tg/green", targetGroupCount: 2 });
     // Mid-canary both carry traffic: the one with the larger share serves.
-    expect(servingTargetGroup(forward([["arn:tg/blue", 90], ["arn:tg/green", 10]]))).toEqual({ servingTargetGroupArn: "arn:tg/blue", targetGroupCount: 2 });
-    expect(servingTargetGroup([{ Actions: [{ Type: "forward", TargetGroupArn: "arn:tg/only" }] }])).toEqual({ servingTargetGroupArn: "arn:tg/only", targetGroupCount: 1 });
+    expect(
+      servingTargetGroup(
+        forward([
+          ["arn:tg/blue", 90],
+          ["arn:tg/green", 10],
+        ]),
+      ),
+    ).toEqual({ servingTargetGroupArn: "arn:tg/blue", targetGroupCount: 2 });
+    expect(servingTargetGroup([{ Actions: [{ Type: "forward", TargetGroupArn: "arn:tg/only" }] }])).toEqual({
+      servingTargetGroupArn: "arn:tg/only",
+      targetGroupCount: 1,
+    });
     expect(servingTargetGroup([{ Actions: [{ Type: "fixed-response" }] }])).toBeUndefined();
   });
 
   it("gives up after the timeout with a clear error", async () => {
-    const watcher = new EcsDeploymentWatcher(() => Promise.resolve([{ id: "d2", status: "PRIMARY", rolloutState: "IN_PROGRESS" }]), { pollMs: 60_000, timeoutMs: 120_000, sleep: () => Promise.resolve() });
+    const watcher = new EcsDeploymentWatcher(() => Promise.resolve([{ id: "d2", status: "PRIMARY", rolloutState: "IN_PROGRESS" }]), {
+      pollMs: 60_000,
+      timeoutMs: 120_000,
+      sleep: () => Promise.resolve(),
+    });
     await expect(watcher.waitForDeployment(target, { onProgress: () => undefined })).rejects.toThrow(/did not finish within 2 minutes/);
   });
 });
@@ -96,7 +130,9 @@ describe("AlarmSoakGate", () => {
       transitions: (region, names, since) => {
         s.since = since;
         const states = regions[region] ?? {};
-        return Promise.resolve(transitions.filter((t) => names.includes(t.name) && t.name in states).map((t) => ({ ...t, at: new Date("2026-11-25T11:50:00Z") })));
+        return Promise.resolve(
+          transitions.filter((t) => names.includes(t.name) && t.name in states).map((t) => ({ ...t, at: new Date("2026-11-25T11:50:00Z") })),
+        );
       },
     };
     return s;
@@ -133,7 +169,10 @@ describe("AlarmSoakGate", () => {
 
   it("accepts INSUFFICIENT_DATA from an anomaly-detection alarm (its model is still learning), but not ALARM", async () => {
     const anomaly: AlarmRef = { name: "requests", region: "eu-west-1", kind: "anomaly" };
-    expect(await new AlarmSoakGate(source({ "eu-west-1": { requests: "INSUFFICIENT_DATA" } }), now).check({ alarms: [anomaly], minutes: 30 })).toEqual({ ok: true, problems: [] });
+    expect(await new AlarmSoakGate(source({ "eu-west-1": { requests: "INSUFFICIENT_DATA" } }), now).check({ alarms: [anomaly], minutes: 30 })).toEqual({
+      ok: true,
+      problems: [],
+    });
     expect((await new AlarmSoakGate(source({ "eu-west-1": { requests: "ALARM" } }), now).check({ alarms: [anomaly], minutes: 30 })).ok).toBe(false);
   });
 
@@ -145,7 +184,10 @@ describe("AlarmSoakGate", () => {
 
 describe("awsError", () => {
   it("maps missing credentials to AWS_CREDENTIALS_MISSING with the fix", () => {
-    const error = awsError(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }), "reading the ECS service s");
+    const error = awsError(
+      Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }),
+      "reading the ECS service s",
+    );
     expect(error).toMatchObject({ code: "AWS_CREDENTIALS_MISSING", suggestion: expect.stringContaining("aws sso login") });
     expect(awsError(Object.assign(new Error("User is not authorized"), { name: "AccessDeniedException" }), "x")).toMatchObject({ code: "OPERATION_FAILED" });
   });

@@ -34,17 +34,32 @@ export function assessDeployments(deployments: readonly EcsDeploymentView[], tra
   const reason = ours?.rolloutStateReason ?? "";
   if (!ours) {
     return replaced
-      ? { tracked: id, result: { state: "ROLLED_BACK", reason: `deployment ${id ?? "?"} was replaced by ${primary.id ?? "?"}`, deploymentId: id }, line: "replaced" }
+      ? {
+          tracked: id,
+          result: { state: "ROLLED_BACK", reason: `deployment ${id ?? "?"} was replaced by ${primary.id ?? "?"}`, deploymentId: id },
+          line: "replaced",
+        }
       : { tracked: id, result: { state: "FAILED", reason: "the service has no deployments" }, line: "no deployments" };
   }
   if (ours.rolloutState === "FAILED") {
-    return { tracked: id, result: { state: replaced || /roll(ing|ed)? ?back/i.test(reason) ? "ROLLED_BACK" : "FAILED", reason: reason || "rollout failed", deploymentId: id }, line: "failed" };
+    return {
+      tracked: id,
+      result: { state: replaced || /roll(ing|ed)? ?back/i.test(reason) ? "ROLLED_BACK" : "FAILED", reason: reason || "rollout failed", deploymentId: id },
+      line: "failed",
+    };
   }
   if (replaced || /rolling back|rolled back/i.test(reason)) {
-    return { tracked: id, result: { state: "ROLLED_BACK", reason: reason || `ECS made deployment ${primary?.id ?? "?"} primary again`, deploymentId: id }, line: "rolled back" };
+    return {
+      tracked: id,
+      result: { state: "ROLLED_BACK", reason: reason || `ECS made deployment ${primary?.id ?? "?"} primary again`, deploymentId: id },
+      line: "rolled back",
+    };
   }
   if (ours.rolloutState === "COMPLETED") return { tracked: id, result: { state: "COMPLETED", deploymentId: id }, line: "completed" };
-  return { tracked: id, line: `${ours.rolloutState ?? "IN_PROGRESS"} ${ours.runningCount ?? 0}/${ours.desiredCount ?? 0} tasks running${reason ? ` (${reason})` : ""}` };
+  return {
+    tracked: id,
+    line: `${ours.rolloutState ?? "IN_PROGRESS"} ${ours.runningCount ?? 0}/${ours.desiredCount ?? 0} tasks running${reason ? ` (${reason})` : ""}`,
+  };
 }
 
 /** The target group that serves: the one the production listener rule forwards the most traffic to. */
@@ -137,7 +152,11 @@ export function sdkDescribeDeployments(endpoint?: string): DescribeDeployments {
             const response = await ecs.send(new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] }));
             const service = response.services?.[0];
             if (!service) {
-              throw new DevctlError("OPERATION_FAILED", `ECS service ${t.service} not found in cluster ${t.cluster} (${t.region})`, "check the compute layer's clusterName/serviceName outputs: devctl outputs <env> --layer compute");
+              throw new DevctlError(
+                "OPERATION_FAILED",
+                `ECS service ${t.service} not found in cluster ${t.cluster} (${t.region})`,
+                "check the compute layer's clusterName/serviceName outputs: devctl outputs <env> --layer compute",
+              );
             }
             return service.deployments ?? [];
           },
@@ -160,12 +179,19 @@ export function sdkDescribeDeployments(endpoint?: string): DescribeDeployments {
 export function sdkReadTraffic(endpoint?: string): ReadTraffic {
   return async (target) => {
     try {
-      const [{ ECSClient, DescribeServicesCommand }, elb] = await Promise.all([import("@aws-sdk/client-ecs"), import("@aws-sdk/client-elastic-load-balancing-v2")]);
-      const response = await new ECSClient({ region: target.region, ...(endpoint ? { endpoint } : {}) }).send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }));
+      const [{ ECSClient, DescribeServicesCommand }, elb] = await Promise.all([
+        import("@aws-sdk/client-ecs"),
+        import("@aws-sdk/client-elastic-load-balancing-v2"),
+      ]);
+      const response = await new ECSClient({ region: target.region, ...(endpoint ? { endpoint } : {}) }).send(
+        new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }),
+      );
       const balancer = response.services?.[0]?.loadBalancers?.[0];
       const rule = balancer?.advancedConfiguration?.productionListenerRule;
       if (!rule) return balancer?.targetGroupArn ? { servingTargetGroupArn: balancer.targetGroupArn, targetGroupCount: 1 } : undefined;
-      const rules = await new elb.ElasticLoadBalancingV2Client({ region: target.region, ...(endpoint ? { endpoint } : {}) }).send(new elb.DescribeRulesCommand({ RuleArns: [rule] }));
+      const rules = await new elb.ElasticLoadBalancingV2Client({ region: target.region, ...(endpoint ? { endpoint } : {}) }).send(
+        new elb.DescribeRulesCommand({ RuleArns: [rule] }),
+      );
       return servingTargetGroup(rules.Rules ?? []);
     } catch (error) {
       throw awsError(error, `reading which target group serves ${target.service}`);

@@ -104,7 +104,13 @@ export function sdkEdgeControl(endpoint?: string): EdgeControl {
         const found: DistributionView[] = [];
         for await (const page of sdk.paginateListDistributions({ client }, {})) {
           for (const d of page.DistributionList?.Items ?? []) {
-            found.push({ id: d.Id ?? "", domainName: d.DomainName ?? "", aliases: d.Aliases?.Items ?? [], status: d.Status ?? "", certificateArn: d.ViewerCertificate?.ACMCertificateArn });
+            found.push({
+              id: d.Id ?? "",
+              domainName: d.DomainName ?? "",
+              aliases: d.Aliases?.Items ?? [],
+              status: d.Status ?? "",
+              certificateArn: d.ViewerCertificate?.ACMCertificateArn,
+            });
           }
         }
         return found;
@@ -146,7 +152,13 @@ export function sdkEdgeControl(endpoint?: string): EdgeControl {
             type: r.Type ?? "",
             ttl: r.TTL,
             values: r.ResourceRecords?.map((v) => v.Value ?? ""),
-            alias: r.AliasTarget ? { dnsName: dropDot(r.AliasTarget.DNSName ?? ""), hostedZoneId: r.AliasTarget.HostedZoneId ?? "", evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth ?? false } : undefined,
+            alias: r.AliasTarget
+              ? {
+                  dnsName: dropDot(r.AliasTarget.DNSName ?? ""),
+                  hostedZoneId: r.AliasTarget.HostedZoneId ?? "",
+                  evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth ?? false,
+                }
+              : undefined,
           }));
       }),
     changeRecords: (zoneId, comment, changes) =>
@@ -163,7 +175,13 @@ export function sdkEdgeControl(endpoint?: string): EdgeControl {
                   Name: record.name,
                   Type: record.type as "A",
                   ...(record.alias
-                    ? { AliasTarget: { DNSName: record.alias.dnsName, HostedZoneId: record.alias.hostedZoneId, EvaluateTargetHealth: record.alias.evaluateTargetHealth } }
+                    ? {
+                        AliasTarget: {
+                          DNSName: record.alias.dnsName,
+                          HostedZoneId: record.alias.hostedZoneId,
+                          EvaluateTargetHealth: record.alias.evaluateTargetHealth,
+                        },
+                      }
                     : { TTL: record.ttl, ResourceRecords: (record.values ?? []).map((Value) => ({ Value })) }),
                 },
               })),

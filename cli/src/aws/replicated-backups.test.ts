@@ -8,7 +8,12 @@ describe("pickReplicatedBackups", () => {
   it("takes the copy of the source region's backups that has a restore window", () => {
     const picked = pickReplicatedBackups(
       [
-        { DBInstanceAutomatedBackupsArn: "arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-local", Region: "eu-central-1", Status: "active", RestoreWindow: window },
+        {
+          DBInstanceAutomatedBackupsArn: "arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-local",
+          Region: "eu-central-1",
+          Status: "active",
+          RestoreWindow: window,
+        },
         { DBInstanceAutomatedBackupsArn: ARN, Region: "eu-west-1", Status: "replicating", RestoreWindow: window },
       ],
       "eu-west-1",
@@ -17,7 +22,9 @@ describe("pickReplicatedBackups", () => {
   });
 
   it("offers nothing while the first copy is pending or has no window", () => {
-    expect(pickReplicatedBackups([{ DBInstanceAutomatedBackupsArn: ARN, Region: "eu-west-1", Status: "pending", RestoreWindow: window }], "eu-west-1")).toBeUndefined();
+    expect(
+      pickReplicatedBackups([{ DBInstanceAutomatedBackupsArn: ARN, Region: "eu-west-1", Status: "pending", RestoreWindow: window }], "eu-west-1"),
+    ).toBeUndefined();
     expect(pickReplicatedBackups([{ DBInstanceAutomatedBackupsArn: ARN, Region: "eu-west-1", Status: "replicating" }], "eu-west-1")).toBeUndefined();
     expect(pickReplicatedBackups([], "eu-west-1")).toBeUndefined();
   });

@@ -12,7 +12,9 @@ interface RestoreFlags {
 export const registerDr: RegisterCommand = (program, context) => {
   const dr = program.command("dr").description("Disaster recovery: restore an environment in its DR region (<env>-dr), drill it, move traffic to it");
   dr.command("restore")
-    .description("Create <env>-dr in the DR region: network, the database restored to a point in time, empty Redis, the image <env> ran then; smoke-test it and report RPO/RTO")
+    .description(
+      "Create <env>-dr in the DR region: network, the database restored to a point in time, empty Redis, the image <env> ran then; smoke-test it and report RPO/RTO",
+    )
     .argument("<env>", "environment whose replicated backups are restored")
     .option("--time <iso>", "restore to this UTC time (inside the restorable window)", isoTime)
     .option("--latest", "restore to the latest restorable time")

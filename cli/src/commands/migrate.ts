@@ -14,7 +14,9 @@ const PLATFORMS = ["ecs", "eks"] as const;
 export const registerMigrate: RegisterCommand = (program, context) => {
   program
     .command("migrate")
-    .description("Move an environment between ECS and EKS without downtime: the new platform beside the old in the same target groups, then the old drained (docs/runbooks.md)")
+    .description(
+      "Move an environment between ECS and EKS without downtime: the new platform beside the old in the same target groups, then the old drained (docs/runbooks.md)",
+    )
     .argument("<env>", "environment name (its file sets computeMigrateTo)")
     .requiredOption("--to <platform>", "the platform to move to: ecs or eks")
     .option("--back", "undo the last phase: bring the old platform back beside the new one")

@@ -16,7 +16,10 @@ export function collectLayer(value: string, previous: readonly Layer[] = []): La
 }
 
 /** Commander parser for a whole-number flag (counts, minutes, milliseconds) from `min` to `max`. */
-export function wholeNumber(flag: string, { min = 0, max = Number.MAX_SAFE_INTEGER }: { readonly min?: number; readonly max?: number } = {}): (value: string) => number {
+export function wholeNumber(
+  flag: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER }: { readonly min?: number; readonly max?: number } = {},
+): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
@@ -45,5 +48,7 @@ export function isoTime(value: string): string {
 
 /** The repeatable --layer flag. */
 export function layerOption(): Option {
-  return new Option("--layer <layer>", `layer to act on (${LAYERS.join(", ")}); repeat for several`).argParser(collectLayer).default([], "every layer, in order");
+  return new Option("--layer <layer>", `layer to act on (${LAYERS.join(", ")}); repeat for several`)
+    .argParser(collectLayer)
+    .default([], "every layer, in order");
 }

@@ -18,11 +18,25 @@ export const registerPromote: RegisterCommand = (program, context) => {
     .option("--from <env>", "source environment", "staging")
     .option("--soak-minutes <n>", "require the source's alarms to have stayed OK this many minutes (0: skip)", wholeNumber("--soak-minutes"), 0)
     .option("--preview", "show what the promotion would change; apply nothing")
-    .option("--during-cutover", "a recovery environment (<env>-dr) only: deploy it while `devctl dr cutover` has moved <env>'s host name to it, keeping the name on its distribution")
+    .option(
+      "--during-cutover",
+      "a recovery environment (<env>-dr) only: deploy it while `devctl dr cutover` has moved <env>'s host name to it, keeping the name on its distribution",
+    )
     .option("-y, --yes", "do not ask for confirmation (required for production without a terminal)")
     .option("--json", "print one JSON document on stdout (progress stays on stderr)")
     .action(async (to: string, flags: Flags) => {
       const { runPromote } = await import("../actions/promote.js");
-      await runPromote({ to, from: flags.from, yes: flags.yes === true, json: flags.json === true, preview: flags.preview === true, soakMinutes: flags.soakMinutes, duringCutover: flags.duringCutover === true }, context);
+      await runPromote(
+        {
+          to,
+          from: flags.from,
+          yes: flags.yes === true,
+          json: flags.json === true,
+          preview: flags.preview === true,
+          soakMinutes: flags.soakMinutes,
+          duringCutover: flags.duringCutover === true,
+        },
+        context,
+      );
     });
 };

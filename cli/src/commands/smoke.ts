@@ -11,7 +11,12 @@ export const registerSmoke: RegisterCommand = (program, context) => {
     .option("--json", "print the report as one JSON document on stdout")
     .option("--require-auth", "fail, rather than skip, the authenticated read when DEVCTL_SMOKE_TOKEN is not set")
     .option("--timeout <ms>", "limit for each request, in milliseconds", wholeNumber("--timeout", { min: 1, max: 300_000 }), 5_000)
-    .option("--retry-for <seconds>", "keep retrying checks that can heal (no answer, timeout, 5xx) this long, for a fresh deploy", wholeNumber("--retry-for", { max: 3_600 }), 60)
+    .option(
+      "--retry-for <seconds>",
+      "keep retrying checks that can heal (no answer, timeout, 5xx) this long, for a fresh deploy",
+      wholeNumber("--retry-for", { max: 3_600 }),
+      60,
+    )
     .addHelpText(
       "after",
       `
@@ -23,7 +28,14 @@ Exit codes: 0 every check passed (or was skipped), 1 a check failed (SMOKE_FAILE
       const url = options.url === undefined ? undefined : validateUrl(options.url, "--url");
       const { runSmoke } = await import("../actions/smoke.js");
       await runSmoke(
-        { environment, url, json: options.json ?? false, requireAuth: options.requireAuth ?? false, timeoutMs: options.timeout, retryForMs: options.retryFor * 1000 },
+        {
+          environment,
+          url,
+          json: options.json ?? false,
+          requireAuth: options.requireAuth ?? false,
+          timeoutMs: options.timeout,
+          retryForMs: options.retryFor * 1000,
+        },
         context,
       );
     });

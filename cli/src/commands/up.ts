@@ -25,13 +25,25 @@ export const registerUp: RegisterCommand = (program, context) => {
     .addOption(layerOption())
     .option("-y, --yes", "do not ask for confirmation (required for production without a terminal)")
     .option("--json", "print one JSON document on stdout (progress stays on stderr)")
-    .addOption(new Option("--image <ref>", "deploy this image (<repo>@sha256:<digest>) instead of building from source").argParser(imageRef).conflicts(["keepImage", "build"]))
+    .addOption(
+      new Option("--image <ref>", "deploy this image (<repo>@sha256:<digest>) instead of building from source")
+        .argParser(imageRef)
+        .conflicts(["keepImage", "build"]),
+    )
     .addOption(new Option("--keep-image", "keep the image that runs now (compute output imageRef) instead of building from source").conflicts("build"))
     .option("--build", "build the image from this checkout (the default outside production)")
-    .option("--during-cutover", "a recovery environment (<env>-dr) only: deploy it while `devctl dr cutover` has moved <env>'s host name to it, keeping the name on its distribution")
+    .option(
+      "--during-cutover",
+      "a recovery environment (<env>-dr) only: deploy it while `devctl dr cutover` has moved <env>'s host name to it, keeping the name on its distribution",
+    )
     .addOption(
-      new Option("--bootstrap", "first deploy of an environment that runs no image: network and data, then promote the source's digest")
-        .conflicts(["layer", "image", "keepImage", "build", "json"]),
+      new Option("--bootstrap", "first deploy of an environment that runs no image: network and data, then promote the source's digest").conflicts([
+        "layer",
+        "image",
+        "keepImage",
+        "build",
+        "json",
+      ]),
     )
     .option("--from <env>", "with --bootstrap: the environment whose image to promote (default: staging)")
     .addOption(new Option("--soak-minutes <n>", "with --bootstrap: the promotion's soak gate on the source's alarms").argParser(wholeNumber("--soak-minutes")))

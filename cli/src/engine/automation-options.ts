@@ -57,7 +57,9 @@ export function automationSettings(
     env.DEVCTL_POLICY_PACKS === "none"
       ? []
       : env.DEVCTL_POLICY_PACKS
-        ? env.DEVCTL_POLICY_PACKS.split(path.delimiter).filter(Boolean).map((p) => path.resolve(repositoryRoot, p))
+        ? env.DEVCTL_POLICY_PACKS.split(path.delimiter)
+            .filter(Boolean)
+            .map((p) => path.resolve(repositoryRoot, p))
         : [path.join(repositoryRoot, "policy")];
   return { repositoryRoot, backendUrl, localStateDir, secretsProvider, envVars, policyPacks };
 }
@@ -82,7 +84,11 @@ export function layerDir(repositoryRoot: string, layer: Layer): string {
 }
 
 /** The executable's path when it is on PATH, else undefined. */
-export function findOnPath(command: string, pathVariable: string | undefined, isExecutable: (file: string) => boolean = defaultIsExecutable): string | undefined {
+export function findOnPath(
+  command: string,
+  pathVariable: string | undefined,
+  isExecutable: (file: string) => boolean = defaultIsExecutable,
+): string | undefined {
   for (const dir of (pathVariable ?? "").split(path.delimiter)) {
     if (!dir) continue;
     const file = path.join(dir, command);
@@ -103,7 +109,8 @@ function defaultIsExecutable(file: string): boolean {
 /** Fails fast, before any stack is touched, when the Pulumi CLI the Automation API drives is missing. */
 export function requirePulumiCli(env: Readonly<Record<string, string | undefined>>, isExecutable?: (file: string) => boolean): string {
   const found = findOnPath("pulumi", env.PATH, isExecutable);
-  if (!found) throw new DevctlError("PULUMI_CLI_MISSING", "the Pulumi CLI (`pulumi`) is not on PATH; devctl drives it through the Automation API", INSTALL_PULUMI);
+  if (!found)
+    throw new DevctlError("PULUMI_CLI_MISSING", "the Pulumi CLI (`pulumi`) is not on PATH; devctl drives it through the Automation API", INSTALL_PULUMI);
   return found;
 }
 
@@ -159,7 +166,12 @@ export function mapAutomationError(error: unknown, ref: StackRef): Error {
       { cause: error },
     );
   }
-  if (/No valid credential sources found|NoCredentialProviders|Could not load credentials|failed to refresh cached credentials|ExpiredToken|InvalidClientTokenId|UnrecognizedClientException/i.test(text) || name === "CredentialsProviderError") {
+  if (
+    /No valid credential sources found|NoCredentialProviders|Could not load credentials|failed to refresh cached credentials|ExpiredToken|InvalidClientTokenId|UnrecognizedClientException/i.test(
+      text,
+    ) ||
+    name === "CredentialsProviderError"
+  ) {
     return new DevctlError(
       "AWS_CREDENTIALS_MISSING",
       `no valid AWS credentials for ${stack}`,
@@ -168,12 +180,26 @@ export function mapAutomationError(error: unknown, ref: StackRef): Error {
     );
   }
   if (/passphrase must be set|incorrect passphrase|failed to decrypt/i.test(text)) {
-    return new DevctlError("USAGE", `cannot decrypt the secrets of ${stack}: the passphrase is missing or wrong`, "export the right PULUMI_CONFIG_PASSPHRASE", { cause: error });
+    return new DevctlError("USAGE", `cannot decrypt the secrets of ${stack}: the passphrase is missing or wrong`, "export the right PULUMI_CONFIG_PASSPHRASE", {
+      cause: error,
+    });
   }
   // The SDK's text holds the CLI's stderr twice (as stderr and inside err) and stdout once: each line once.
-  const errorLines = [...new Set(text.split("\n").filter((l) => /^\s*error:/.test(l)).map((l) => l.trim()))];
+  const errorLines = [
+    ...new Set(
+      text
+        .split("\n")
+        .filter((l) => /^\s*error:/.test(l))
+        .map((l) => l.trim()),
+    ),
+  ];
   const summary = errorLines.length > 0 ? errorLines.slice(0, 5).join("; ") : (text.split("\n").find((l) => l.trim() !== "") ?? text).trim();
-  return new DevctlError("OPERATION_FAILED", `${stack}: ${summary}`, "read the engine output above; fix the program, its configuration or the cloud resource, then run it again", {
-    cause: error,
-  });
+  return new DevctlError(
+    "OPERATION_FAILED",
+    `${stack}: ${summary}`,
+    "read the engine output above; fix the program, its configuration or the cloud resource, then run it again",
+    {
+      cause: error,
+    },
+  );
 }

@@ -15,7 +15,12 @@ export function parseExport(stdout: string): unknown {
   try {
     return JSON.parse(stdout) as unknown;
   } catch (error) {
-    throw new DevctlError("OPERATION_FAILED", `pulumi stack export printed no JSON: ${stdout.slice(0, 200)}`, "run `pulumi stack export` in the layer's folder to see what it prints", { cause: error });
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `pulumi stack export printed no JSON: ${stdout.slice(0, 200)}`,
+      "run `pulumi stack export` in the layer's folder to see what it prints",
+      { cause: error },
+    );
   }
 }
 
@@ -43,14 +48,17 @@ export function stateHasResources(exported: unknown): boolean {
 export function previewConfig(stackFile: string | undefined, overrides: Readonly<Record<string, string | null>>): string {
   const document = parseDocument(stackFile ?? "{}");
   if (document.errors.length > 0) {
-    throw new DevctlError("USAGE", `the stack config file is not valid YAML: ${document.errors[0]?.message ?? ""}`, "fix or delete the file: devctl rewrites it on the next update");
+    throw new DevctlError(
+      "USAGE",
+      `the stack config file is not valid YAML: ${document.errors[0]?.message ?? ""}`,
+      "fix or delete the file: devctl rewrites it on the next update",
+    );
   }
   if (document.contents === null) document.contents = document.createNode({}) as never;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === null) {
       if (document.hasIn(["config", key])) document.deleteIn(["config", key]);
-    }
-    else if (document.hasIn(["config"])) document.setIn(["config", key], value);
+    } else if (document.hasIn(["config"])) document.setIn(["config", key], value);
     else document.set("config", { [key]: value });
   }
   return document.toString();

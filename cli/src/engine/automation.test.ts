@@ -4,7 +4,16 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SECRET_SIG, SIG_KEY } from "@platform/infra/testing";
 import { type DevctlError, ExitCode } from "../errors";
-import { AutomationEngine, HISTORY_PAGE_SIZE, StepCollector, normaliseOp, plainOutputs, readHistory, type AutomationBackend, type StackHandle } from "./automation";
+import {
+  AutomationEngine,
+  HISTORY_PAGE_SIZE,
+  StepCollector,
+  normaliseOp,
+  plainOutputs,
+  readHistory,
+  type AutomationBackend,
+  type StackHandle,
+} from "./automation";
 import { previewConfig, stateHasResources } from "./automation-state";
 import { resourceOfUrn, violationLine } from "./policy";
 import { automationSettings, findOnPath, mapAutomationError, requirePulumiCli, stackArgs, workspaceOptions } from "./automation-options";
@@ -30,7 +39,11 @@ describe("automationSettings", () => {
     expect(settings.backendUrl).toBe("s3://state-bucket");
     expect(settings.localStateDir).toBeUndefined();
     // A fresh checkout has no stack config file: the CLI takes the secrets provider from the state.
-    expect(settings.envVars).toEqual({ PULUMI_BACKEND_URL: "s3://state-bucket", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true" });
+    expect(settings.envVars).toEqual({
+      PULUMI_BACKEND_URL: "s3://state-bucket",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+    });
     expect(automationSettings({ DEVCTL_SECRETS_PROVIDER: "awskms://alias/x" }, "/repo").secretsProvider).toBe("awskms://alias/x");
   });
 
@@ -54,7 +67,12 @@ describe("automationSettings", () => {
     expect(workspaceOptions(settings, { environment: "prod", layer: "compute" })).toEqual({
       workDir: "/repo/stacks/compute",
       secretsProvider: "passphrase",
-      envVars: { PULUMI_BACKEND_URL: "file:///repo/.devctl/state", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true", PULUMI_CONFIG_PASSPHRASE: "x" },
+      envVars: {
+        PULUMI_BACKEND_URL: "file:///repo/.devctl/state",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+        PULUMI_CONFIG_PASSPHRASE: "x",
+      },
     });
   });
 });
@@ -94,17 +112,22 @@ describe("mapAutomationError", () => {
 
   it("turns a held lock into STACK_LOCKED with the cancel command", () => {
     const error = mapAutomationError(
-      commandError("ConcurrentUpdateError", "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file"),
+      commandError(
+        "ConcurrentUpdateError",
+        "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file",
+      ),
       ref,
     ) as DevctlError;
     expect(error.code).toBe("STACK_LOCKED");
     expect(error.suggestion).toContain("pulumi cancel --stack staging");
-    expect((mapAutomationError(commandError("CommandError", "[409] Conflict: Another update is currently in progress."), ref) as DevctlError).code).toBe("STACK_LOCKED");
+    expect((mapAutomationError(commandError("CommandError", "[409] Conflict: Another update is currently in progress."), ref) as DevctlError).code).toBe(
+      "STACK_LOCKED",
+    );
   });
 
   it("turns a missing upstream stack reference into UPSTREAM_NOT_DEPLOYED naming the layer to deploy", () => {
     const error = mapAutomationError(
-      commandError("CommandError", "error: Preview failed: unknown stack \"organization/platform-network/staging\""),
+      commandError("CommandError", 'error: Preview failed: unknown stack "organization/platform-network/staging"'),
       ref,
     ) as DevctlError;
     expect(error.code).toBe("UPSTREAM_NOT_DEPLOYED");
@@ -118,7 +141,10 @@ describe("mapAutomationError", () => {
   });
 
   it("keeps the CLI's own error lines for anything else", () => {
-    const error = mapAutomationError(commandError("CommandError", "Updating (staging)\n    error: aws:rds/instance:Instance resource 'db' has a problem: bad class\n"), ref) as DevctlError;
+    const error = mapAutomationError(
+      commandError("CommandError", "Updating (staging)\n    error: aws:rds/instance:Instance resource 'db' has a problem: bad class\n"),
+      ref,
+    ) as DevctlError;
     expect(error.code).toBe("OPERATION_FAILED");
     expect(error.message).toBe("data/staging: error: aws:rds/instance:Instance resource 'db' has a problem: bad class");
   });
@@ -138,14 +164,19 @@ describe("mapAutomationError on errors as the SDK really throws them", () => {
   };
 
   it("lists each of the CLI's error lines once", async () => {
-    const error = mapAutomationError(await sdk("error: update failed\n", "Updating (staging)\n    error: aws:rds/instance:Instance resource 'db' has a problem: bad class\n"), ref) as DevctlError;
+    const error = mapAutomationError(
+      await sdk("error: update failed\n", "Updating (staging)\n    error: aws:rds/instance:Instance resource 'db' has a problem: bad class\n"),
+      ref,
+    ) as DevctlError;
     expect(error.code).toBe("OPERATION_FAILED");
     expect(error.message).toBe("data/staging: error: update failed; error: aws:rds/instance:Instance resource 'db' has a problem: bad class");
   });
 
   it("names `pulumi cancel` (which clears a file backend's lock) for a held lock, not stack import (which needs the lock)", async () => {
     const error = mapAutomationError(
-      await sdk("error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  file:///repo/.devctl/state/.pulumi/locks/organization/platform-data/staging/1.json: created by root@ci (pid 4242) at 2026-11-30T01:00:00Z"),
+      await sdk(
+        "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  file:///repo/.devctl/state/.pulumi/locks/organization/platform-data/staging/1.json: created by root@ci (pid 4242) at 2026-11-30T01:00:00Z",
+      ),
       ref,
     ) as DevctlError;
     expect(error.code).toBe("STACK_LOCKED");
@@ -199,7 +230,9 @@ describe("engine events", () => {
       pre("replace", "aws:rds/instance:Instance", "db"),
       pre("delete-replaced", "aws:rds/instance:Instance", "db"),
       pre("same", "aws:kms/key:Key", "key"),
-      pre("create", "aws:iam/role:Role", "role", { new: { type: "aws:iam/role:Role", urn: "u", id: "", parent: "", inputs: { name: "r" }, outputs: {}, provider: "" } }),
+      pre("create", "aws:iam/role:Role", "role", {
+        new: { type: "aws:iam/role:Role", urn: "u", id: "", parent: "", inputs: { name: "r" }, outputs: {}, provider: "" },
+      }),
     ]) {
       collector.onEvent(event as never);
     }
@@ -251,7 +284,18 @@ describe("engine events", () => {
     const lines: string[] = [];
     const collector = new StepCollector((line) => lines.push(line), true);
     const events = [
-      { sequence: 0, timestamp: 0, resourcePreEvent: { metadata: { op: "refresh", urn: "urn:pulumi:staging::platform-data::pulumi:pulumi:Stack::platform-data-staging", type: "pulumi:pulumi:Stack", provider: "" } } },
+      {
+        sequence: 0,
+        timestamp: 0,
+        resourcePreEvent: {
+          metadata: {
+            op: "refresh",
+            urn: "urn:pulumi:staging::platform-data::pulumi:pulumi:Stack::platform-data-staging",
+            type: "pulumi:pulumi:Stack",
+            provider: "",
+          },
+        },
+      },
       ...refreshPair("aws:s3/bucket:Bucket", "assets", "update", { tags: { team: "a" }, arn: "x" }, { tags: { team: "b" }, arn: "x" }),
       ...refreshPair("aws:sqs/queue:Queue", "jobs", "delete", { name: "jobs" }, {}),
       ...refreshPair("aws:kms/key:Key", "key", "same", { arn: "k" }, { arn: "k" }),
@@ -272,7 +316,12 @@ describe("engine events", () => {
       .map((line) => JSON.parse(line) as never);
     const collector = new StepCollector(undefined, true);
     for (const event of events) collector.onEvent(event);
-    expect(collector.steps().map((s) => `${s.op} ${s.name} ${(s.diffs ?? []).join(",")}`.trim()).sort()).toEqual(["delete gone", "update drifts tag"]);
+    expect(
+      collector
+        .steps()
+        .map((s) => `${s.op} ${s.name} ${(s.diffs ?? []).join(",")}`.trim())
+        .sort(),
+    ).toEqual(["delete gone", "update drifts tag"]);
     expect(collector.same).toBe(1);
   });
 
@@ -287,16 +336,30 @@ describe("engine events", () => {
       "[advisory] stack-level: pulumi:pulumi:Stack policy-check-check: A stack check. stack-wide advice",
     ]);
     expect(collector.violations[1]).toMatchObject({ pack: "platform", urn: "urn:pulumi:check::policy-check::aws:ec2/securityGroup:SecurityGroup::open-ssh" });
-    expect(lines).toContain("policy [mandatory] security-group-ingress: aws:ec2/securityGroup:SecurityGroup open-ssh: No SSH from anywhere. ingress 22 from 0.0.0.0/0 on open-ssh");
+    expect(lines).toContain(
+      "policy [mandatory] security-group-ingress: aws:ec2/securityGroup:SecurityGroup open-ssh: No SSH from anywhere. ingress 22 from 0.0.0.0/0 on open-ssh",
+    );
   });
 
   it("reads a nested resource's type from its URN's last parent$type segment", () => {
-    expect(resourceOfUrn("urn:pulumi:staging::platform-network::platform:network:Vpc$aws:ec2/securityGroup:SecurityGroup::alb")).toEqual({ type: "aws:ec2/securityGroup:SecurityGroup", name: "alb" });
+    expect(resourceOfUrn("urn:pulumi:staging::platform-network::platform:network:Vpc$aws:ec2/securityGroup:SecurityGroup::alb")).toEqual({
+      type: "aws:ec2/securityGroup:SecurityGroup",
+      name: "alb",
+    });
   });
 
   it("normalises engine ops and hides secret outputs", () => {
-    expect(["create", "delete-replaced", "discard", "update", "read-replacement"].map(normaliseOp)).toEqual(["create", "replace", "delete", "update", "replace"]);
-    expect(plainOutputs({ url: { value: "https://x", secret: false }, token: { value: "s3cr3t", secret: true } })).toEqual({ url: "https://x", token: "[secret]" });
+    expect(["create", "delete-replaced", "discard", "update", "read-replacement"].map(normaliseOp)).toEqual([
+      "create",
+      "replace",
+      "delete",
+      "update",
+      "replace",
+    ]);
+    expect(plainOutputs({ url: { value: "https://x", secret: false }, token: { value: "s3cr3t", secret: true } })).toEqual({
+      url: "https://x",
+      token: "[secret]",
+    });
   });
 });
 
@@ -369,7 +432,9 @@ describe("AutomationEngine against a fake Automation API", () => {
     },
   });
 
-  const setup = (options: { exists?: boolean; resources?: { type: string }[]; createFails?: string; configFile?: string; events?: never[]; fails?: Error } = {}) => {
+  const setup = (
+    options: { exists?: boolean; resources?: { type: string }[]; createFails?: string; configFile?: string; events?: never[]; fails?: Error } = {},
+  ) => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-repo-"));
     fs.mkdirSync(path.join(root, "stacks", "data"), { recursive: true });
     const stackFile = path.join(root, "stacks", "data", "Pulumi.staging.yaml");
@@ -439,7 +504,8 @@ describe("AutomationEngine against a fake Automation API", () => {
   };
 
   it("previews from a temporary config file: the checkout's file is never edited, the overrides never set on the stack", async () => {
-    const file = "secretsprovider: awskms://alias/pulumi\nencryptedkey: AQICAH\nconfig:\n  platform-compute:image: repo@sha256:old\n  platform-compute:token:\n    secure: v1:abc\n";
+    const file =
+      "secretsprovider: awskms://alias/pulumi\nencryptedkey: AQICAH\nconfig:\n  platform-compute:image: repo@sha256:old\n  platform-compute:token:\n    secure: v1:abc\n";
     const t = setup({ configFile: file });
     await t.engine.preview(ref, { configOverrides: { "platform-compute:image": "repo@sha256:new" } });
     expect(t.calls).toEqual(["select", "preview configFile=temp"]);
@@ -454,8 +520,12 @@ describe("AutomationEngine against a fake Automation API", () => {
     const image = "platform-compute:image";
     expect(previewConfig(undefined, { [image]: null })).toBe("{}\n");
     expect(previewConfig(undefined, { [image]: "repo@sha256:a" })).toContain("platform-compute:image: repo@sha256:a");
-    expect(previewConfig("encryptionsalt: v1:x\n", { [image]: "repo@sha256:a" })).toBe("encryptionsalt: v1:x\nconfig:\n  platform-compute:image: repo@sha256:a\n");
-    expect(previewConfig("config:\n  platform-compute:image: repo@sha256:a\n  platform-compute:debug: \"true\"\n", { [image]: null })).toBe('config:\n  platform-compute:debug: "true"\n');
+    expect(previewConfig("encryptionsalt: v1:x\n", { [image]: "repo@sha256:a" })).toBe(
+      "encryptionsalt: v1:x\nconfig:\n  platform-compute:image: repo@sha256:a\n",
+    );
+    expect(previewConfig('config:\n  platform-compute:image: repo@sha256:a\n  platform-compute:debug: "true"\n', { [image]: null })).toBe(
+      'config:\n  platform-compute:debug: "true"\n',
+    );
     expect(() => previewConfig("config: [", {})).toThrow(/not valid YAML/);
   });
 
@@ -505,7 +575,10 @@ describe("AutomationEngine against a fake Automation API", () => {
 
   it("never creates a stack to check drift of or destroy it", async () => {
     const t = setup({ exists: false });
-    await expect(t.engine.previewRefresh(ref)).rejects.toMatchObject({ code: "OPERATION_FAILED", message: "cannot check drift of data/staging: the stack does not exist (never deployed)" });
+    await expect(t.engine.previewRefresh(ref)).rejects.toMatchObject({
+      code: "OPERATION_FAILED",
+      message: "cannot check drift of data/staging: the stack does not exist (never deployed)",
+    });
     await expect(t.engine.destroy(ref)).rejects.toMatchObject({ suggestion: "deploy it first: devctl up staging --layer data" });
     expect(t.calls).not.toContain("create");
   });

@@ -120,7 +120,11 @@ export class AutomationEngine implements Engine {
   private async existing(ref: StackRef, operation: string): Promise<StackHandle> {
     const stack = await this.select(ref);
     if (stack) return stack;
-    throw new DevctlError("OPERATION_FAILED", `cannot ${operation} ${ref.layer}/${ref.environment}: the stack does not exist (never deployed)`, `deploy it first: devctl up ${ref.environment} --layer ${ref.layer}`);
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `cannot ${operation} ${ref.layer}/${ref.environment}: the stack does not exist (never deployed)`,
+      `deploy it first: devctl up ${ref.environment} --layer ${ref.layer}`,
+    );
   }
 
   private async guard<T>(ref: StackRef, operation: () => Promise<T>): Promise<T> {
@@ -165,7 +169,14 @@ export class AutomationEngine implements Engine {
       fs.writeFileSync(configFile, previewConfig(readIfExists(stackConfigFile(this.settings, ref)), options.configOverrides ?? {}), { mode: 0o600 });
       const events = new StepCollector(options.onProgress);
       await this.policed(ref, events, () =>
-        stack.preview({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput, diff: false, policyPacks: [...this.settings.policyPacks], configFile }),
+        stack.preview({
+          message: options.message,
+          onEvent: events.onEvent,
+          onOutput: this.rawOutput,
+          diff: false,
+          policyPacks: [...this.settings.policyPacks],
+          configFile,
+        }),
       );
       return { layer: ref.layer, counts: countSteps(events.steps(), events.same), steps: events.steps(), violations: events.violations };
     } finally {
@@ -191,7 +202,13 @@ export class AutomationEngine implements Engine {
     const result = await this.policed(ref, events, () =>
       stack.up({ message: options.message, onEvent: events.onEvent, onOutput: this.rawOutput, policyPacks: [...this.settings.policyPacks] }),
     );
-    return { layer: ref.layer, counts: countSteps(events.steps(), events.same), outputs: plainOutputs(result.outputs), durationMs: Date.now() - started, violations: events.violations };
+    return {
+      layer: ref.layer,
+      counts: countSteps(events.steps(), events.same),
+      outputs: plainOutputs(result.outputs),
+      durationMs: Date.now() - started,
+      violations: events.violations,
+    };
   }
 
   async destroy(ref: StackRef, options: OperationOptions = {}): Promise<UpdateOutcome> {

@@ -100,7 +100,13 @@ export class MemoryEngine implements Engine {
     // the last update ran a pinned image (the same source builds the same image).
     if (wanted !== undefined ? wanted === stack.outputs.imageRef : deployed.config[IMAGE_CONFIG_KEY] === undefined) return [];
     const urn = (type: string, name: string): string => `urn:pulumi:${ref.environment}::platform-compute::${type}::${name}`;
-    const taskDefinition: PreviewStep = { op: "update", urn: urn("aws:ecs/taskDefinition:TaskDefinition", "service"), type: "aws:ecs/taskDefinition:TaskDefinition", name: "service", diffs: ["containerDefinitions"] };
+    const taskDefinition: PreviewStep = {
+      op: "update",
+      urn: urn("aws:ecs/taskDefinition:TaskDefinition", "service"),
+      type: "aws:ecs/taskDefinition:TaskDefinition",
+      name: "service",
+      diffs: ["containerDefinitions"],
+    };
     if (wanted !== undefined) return [taskDefinition];
     return [{ op: "create", urn: urn("docker-build:index:Image", "image"), type: "docker-build:index:Image", name: "image" }, taskDefinition];
   }
@@ -189,9 +195,21 @@ export class MemoryEngine implements Engine {
         ? []
         : [
             { urn: urn("pulumi:pulumi:Stack", `platform-${ref.layer}-${ref.environment}`), custom: false, type: "pulumi:pulumi:Stack" },
-            ...Array.from({ length: count }, (_, i) => ({ urn: urn("memory:index:Resource", `r${i}`), custom: true, type: "memory:index:Resource", outputs: {} })),
+            ...Array.from({ length: count }, (_, i) => ({
+              urn: urn("memory:index:Resource", `r${i}`),
+              custom: true,
+              type: "memory:index:Resource",
+              outputs: {},
+            })),
           ];
-    return Promise.resolve({ version: 3, deployment: { manifest: { time: new Date(this.clock).toISOString() }, secrets_providers: { type: "passphrase", state: { salt: "v1:memory" } }, resources } });
+    return Promise.resolve({
+      version: 3,
+      deployment: {
+        manifest: { time: new Date(this.clock).toISOString() },
+        secrets_providers: { type: "passphrase", state: { salt: "v1:memory" } },
+        resources,
+      },
+    });
   }
 
   private record(operation: Operation | "setConfig" | "removeConfig", ref: StackRef, extra = ""): void {

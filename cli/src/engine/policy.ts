@@ -36,7 +36,15 @@ export function violationFromEvent(event: PolicyEventFields): PolicyViolation {
     .filter(Boolean)
     .join(" ");
   const resource = event.resourceUrn ? resourceOfUrn(event.resourceUrn) : undefined;
-  return { policy: event.policyName, pack: event.policyPackName, level: event.enforcementLevel, urn: event.resourceUrn, type: resource?.type, name: resource?.name, message };
+  return {
+    policy: event.policyName,
+    pack: event.policyPackName,
+    level: event.enforcementLevel,
+    urn: event.resourceUrn,
+    type: resource?.type,
+    name: resource?.name,
+    message,
+  };
 }
 
 export function isMandatory(violation: PolicyViolation): boolean {
@@ -58,7 +66,10 @@ export function policyViolationError(ref: StackRef, violations: readonly PolicyV
   const count = `${mandatory.length} mandatory policy violation${mandatory.length === 1 ? "" : "s"}`;
   return new DevctlError(
     "POLICY_VIOLATION",
-    [`${count} in ${ref.layer}/${ref.environment}: ${[...new Set(mandatory.map((v) => v.policy))].join(", ")}`, ...mandatory.map((v) => `  ${violationLine(v)}`)].join("\n"),
+    [
+      `${count} in ${ref.layer}/${ref.environment}: ${[...new Set(mandatory.map((v) => v.policy))].join(", ")}`,
+      ...mandatory.map((v) => `  ${violationLine(v)}`),
+    ].join("\n"),
     `fix the resources listed (the rules live in policy/src/rules/), then run it again; devctl plan ${ref.environment} checks the same rules offline`,
     cause === undefined ? undefined : { cause },
   );

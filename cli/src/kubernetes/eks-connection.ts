@@ -73,7 +73,11 @@ export function eksAccess(): (target: DeploymentTarget) => Promise<KubernetesAcc
       ]);
       const cluster = (await new EKSClient({ region: target.region }).send(new DescribeClusterCommand({ name: target.cluster }))).cluster;
       if (!cluster?.endpoint) {
-        throw new DevctlError("OPERATION_FAILED", `EKS cluster ${target.cluster} (${target.region}) has no API endpoint yet`, "wait for the cluster to become ACTIVE");
+        throw new DevctlError(
+          "OPERATION_FAILED",
+          `EKS cluster ${target.cluster} (${target.region}) has no API endpoint yet`,
+          "wait for the cluster to become ACTIVE",
+        );
       }
       const credentials = await defaultProvider()();
       const token = await eksToken({ clusterName: target.cluster, region: target.region, credentials });

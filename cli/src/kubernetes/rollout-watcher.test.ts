@@ -35,10 +35,27 @@ class FakeApi {
   constructor() {
     // A self-signed certificate for 127.0.0.1, handed to the client as the cluster's certificate authority.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-api-"));
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=kubernetes",
-      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=kubernetes",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        path.join(dir, "key.pem"),
+        "-out",
+        path.join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
     const key = fs.readFileSync(path.join(dir, "key.pem"));
     this.certificate = fs.readFileSync(path.join(dir, "cert.pem"), "utf8");
     fs.rmSync(dir, { recursive: true, force: true });
@@ -103,7 +120,7 @@ describe("the eks deployment watcher, against a Kubernetes API", () => {
     api.reset();
     api.script(ROLLOUT_PATH, {
       status: 200,
-      body: rollout({ observedGeneration: 2, phase: "Degraded", abort: true, message: "RolloutAborted: metric \"target-5xx-rate\" assessed Failed" }),
+      body: rollout({ observedGeneration: 2, phase: "Degraded", abort: true, message: 'RolloutAborted: metric "target-5xx-rate" assessed Failed' }),
     });
     await expect(watcher().waitForDeployment(TARGET, { onProgress: () => undefined })).resolves.toEqual({
       state: "ROLLED_BACK",
@@ -128,7 +145,10 @@ describe("the eks deployment watcher, against a Kubernetes API", () => {
 
   it("says what to do when the identity has no access entry", async () => {
     api.reset();
-    api.script(ROLLOUT_PATH, { status: 403, body: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Forbidden", code: 403, message: "forbidden" } });
+    api.script(ROLLOUT_PATH, {
+      status: 403,
+      body: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Forbidden", code: 403, message: "forbidden" },
+    });
     await expect(watcher().waitForDeployment(TARGET, { onProgress: () => undefined })).rejects.toMatchObject({
       message: expect.stringContaining("(HTTP 403)") as unknown,
       suggestion: expect.stringContaining("access entry") as unknown,
@@ -155,7 +175,9 @@ describe("assessWorkload", () => {
     expect(assessWorkload(view).result).toEqual({ state: "FAILED", reason: "took too long" });
   });
   it("fails a Degraded Rollout that was not aborted", () => {
-    expect(assessWorkload({ kind: "Rollout", object: rollout({ observedGeneration: 2, phase: "Degraded", message: "ProgressDeadlineExceeded" }) }).result).toEqual({
+    expect(
+      assessWorkload({ kind: "Rollout", object: rollout({ observedGeneration: 2, phase: "Degraded", message: "ProgressDeadlineExceeded" }) }).result,
+    ).toEqual({
       state: "FAILED",
       reason: "ProgressDeadlineExceeded",
     });

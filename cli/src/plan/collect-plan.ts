@@ -87,14 +87,20 @@ export async function collectPlan(options: CollectPlanOptions): Promise<Plan> {
     if (layer === "data" && environment.recovery.of !== undefined) {
       // Offline there is no backup to look up: the plan shows the restore's shape; devctl dr restore finds the ARN.
       const source = `arn:aws:rds:${environment.awsRegion}:${FAKE_ACCOUNT_ID}:auto-backup:ab-plan`;
-      progress(`data: recovery environment of ${environment.recovery.of}: database restored from its backups replicated to ${environment.awsRegion} (placeholder ${source}), latest restorable time`);
+      progress(
+        `data: recovery environment of ${environment.recovery.of}: database restored from its backups replicated to ${environment.awsRegion} (placeholder ${source}), latest restorable time`,
+      );
       programOptions = { restore: { sourceAutomatedBackupsArn: source } };
     }
     if (layer === "compute" && environment.compute.platform === "lambda") {
       progress("compute: lambda: the function's code is the archive service/dist/lambda/api.zip (a plan does not read it)");
     } else if (layer === "compute") {
       const image = promotedImage(options.programRoot, environment.name);
-      progress(image ? `compute: image pinned in stacks/compute/Pulumi.${environment.name}.yaml: ${image}` : "compute: no pinned image, so the program builds it (a mock digest)");
+      progress(
+        image
+          ? `compute: image pinned in stacks/compute/Pulumi.${environment.name}.yaml: ${image}`
+          : "compute: no pinned image, so the program builds it (a mock digest)",
+      );
       programOptions = { image };
     }
     let evaluation;

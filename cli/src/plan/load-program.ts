@@ -10,8 +10,7 @@ import { type Layer } from "@platform/infra/layers";
 export type LayerProgram = (environment: unknown, options?: Record<string, unknown>) => Record<string, unknown>;
 
 export type ProgramLookup =
-  | { readonly found: true; readonly file: string; readonly program: LayerProgram }
-  | { readonly found: false; readonly file: string; readonly reason: string };
+  { readonly found: true; readonly file: string; readonly program: LayerProgram } | { readonly found: false; readonly file: string; readonly reason: string };
 
 /** Where a layer's program lives under a repository root. */
 export function programFile(root: string, layer: Layer): string {

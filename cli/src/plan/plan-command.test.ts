@@ -69,7 +69,15 @@ describe("devctl plan <env> --json on compliant fixture programs", () => {
         fromPort: 443,
         toPort: 443,
         cidrIpv4: "0.0.0.0/0",
-        tags: { Application: "release-ledger", CostCenter: "CC-1042", DataClassification: "internal", Environment: "prod", Layer: "network", ManagedBy: "pulumi", Owner: "platform-team" },
+        tags: {
+          Application: "release-ledger",
+          CostCenter: "CC-1042",
+          DataClassification: "internal",
+          Environment: "prod",
+          Layer: "network",
+          ManagedBy: "pulumi",
+          Owner: "platform-team",
+        },
       },
     });
   });
@@ -155,7 +163,9 @@ describe("devctl plan: human output, filters and failures", () => {
     const { code, io } = await plan(["staging", "--layer", "network"], fixture("plan-broken"));
     expect(code).toBe(ExitCode.Failure);
     expect(io.stdout).toEqual([]);
-    expect(io.stderr.join("\n")).toMatch(/error: the network program \(.*plan-broken\/stacks\/network\/src\/program\.ts\) failed under mocks: .*cannot carve subnets out of 10\.20\.0\.0\/16/);
+    expect(io.stderr.join("\n")).toMatch(
+      /error: the network program \(.*plan-broken\/stacks\/network\/src\/program\.ts\) failed under mocks: .*cannot carve subnets out of 10\.20\.0\.0\/16/,
+    );
   }, 60_000);
 
   it("exits 2 on an unknown environment, naming the known ones", async () => {

@@ -87,11 +87,11 @@ describe("devctl plan staging-eks: the eks platform in the plan", () => {
   it("shows the cluster, its access entries and Pod Identity, and no ECS service", () => {
     expect(ofType("aws:eks/cluster:Cluster")).toHaveLength(1);
     expect(ofType("aws:eks/accessEntry:AccessEntry")).toHaveLength(2);
-    expect(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").map((p) => p.inputs.serviceAccount).sort()).toEqual([
-      "argo-rollouts",
-      "external-secrets",
-      "release-ledger",
-    ]);
+    expect(
+      ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        .map((p) => p.inputs.serviceAccount)
+        .sort(),
+    ).toEqual(["argo-rollouts", "external-secrets", "release-ledger"]);
     expect(ofType("aws:ecs/service:Service")).toEqual([]);
   });
 

@@ -20,7 +20,14 @@ export function planDocument(plan: Plan): PlanDocument {
     layers: plan.layers.map((l) => ({
       project: l.project,
       stack: l.stack,
-      resources: l.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, ...(r.region === undefined ? {} : { region: r.region }), inputs: r.inputs })),
+      resources: l.resources.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        ...(r.region === undefined ? {} : { region: r.region }),
+        inputs: r.inputs,
+      })),
       outputs: l.outputs,
     })),
     violations: plan.violations.map((v) => ({ policy: v.policy, level: v.level, urn: v.urn, message: v.message })),
@@ -40,9 +47,27 @@ const SETTINGS: Readonly<Record<string, readonly string[]>> = {
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["ipProtocol", "fromPort", "toPort", "cidrIpv4"],
   "aws:kms/key:Key": ["enableKeyRotation", "deletionWindowInDays"],
   "aws:cloudwatch/logGroup:LogGroup": ["name", "retentionInDays"],
-  "aws:rds/instance:Instance": ["restoreToPointInTime", "engine", "engineVersion", "instanceClass", "multiAz", "storageEncrypted", "publiclyAccessible", "deletionProtection", "backupRetentionPeriod"],
+  "aws:rds/instance:Instance": [
+    "restoreToPointInTime",
+    "engine",
+    "engineVersion",
+    "instanceClass",
+    "multiAz",
+    "storageEncrypted",
+    "publiclyAccessible",
+    "deletionProtection",
+    "backupRetentionPeriod",
+  ],
   "aws:rds/parameterGroup:ParameterGroup": ["family"],
-  "aws:elasticache/replicationGroup:ReplicationGroup": ["engine", "engineVersion", "nodeType", "numCacheClusters", "automaticFailoverEnabled", "atRestEncryptionEnabled", "transitEncryptionEnabled"],
+  "aws:elasticache/replicationGroup:ReplicationGroup": [
+    "engine",
+    "engineVersion",
+    "nodeType",
+    "numCacheClusters",
+    "automaticFailoverEnabled",
+    "atRestEncryptionEnabled",
+    "transitEncryptionEnabled",
+  ],
   "aws:ecs/service:Service": ["desiredCount", "launchType", "deploymentConfiguration"],
   "aws:ecs/taskDefinition:TaskDefinition": ["family", "cpu", "memory"],
   "aws:lb/loadBalancer:LoadBalancer": ["loadBalancerType", "internal"],
@@ -106,10 +131,13 @@ export function printPlan(plan: Plan): string {
   const out: string[] = [];
   const env = plan.environment;
   out.push(`Plan for ${env.name} (${env.tier}, ${env.awsRegion}) — offline, under mocks: nothing was created or read in AWS.`, "");
-  for (const skipped of plan.skipped) out.push(`! ${skipped.layer}: no program yet — ${skipped.reason}. Its downstream layers were planned against placeholder outputs.`, "");
+  for (const skipped of plan.skipped)
+    out.push(`! ${skipped.layer}: no program yet — ${skipped.reason}. Its downstream layers were planned against placeholder outputs.`, "");
   for (const layer of plan.layers) {
     const custom = layer.resources.filter((r) => r.custom).length;
-    out.push(`${layer.project} (stack ${layer.stack}): ${layer.resources.length} resources (${custom} cloud resources, ${layer.resources.length - custom} components)`);
+    out.push(
+      `${layer.project} (stack ${layer.stack}): ${layer.resources.length} resources (${custom} cloud resources, ${layer.resources.length - custom} components)`,
+    );
     out.push(...layerTree(layer), "", "  by type:", counts(layer.resources), "");
     const keys = Object.keys(layer.outputs);
     if (keys.length > 0) {

@@ -27,7 +27,13 @@ describe("riskFlags", () => {
   });
 
   it("does not flag updates of stateful resources or replacements of stateless ones", () => {
-    expect(riskFlags([step("update", "aws:rds/instance:Instance"), step("replace", "aws:ecs/taskDefinition:TaskDefinition"), step("delete", "aws:cloudwatch/metricAlarm:MetricAlarm")])).toEqual([]);
+    expect(
+      riskFlags([
+        step("update", "aws:rds/instance:Instance"),
+        step("replace", "aws:ecs/taskDefinition:TaskDefinition"),
+        step("delete", "aws:cloudwatch/metricAlarm:MetricAlarm"),
+      ]),
+    ).toEqual([]);
   });
 
   it("flags new and changed ingress rules, and any rule open to the internet", () => {

@@ -84,7 +84,9 @@ function networkWidening(step: PreviewStep): string | undefined {
 }
 
 function cidrsOf(rule: Readonly<Record<string, unknown>>): string[] {
-  return ["cidrBlocks", "ipv6CidrBlocks"].flatMap((key) => (Array.isArray(rule[key]) ? (rule[key] as unknown[]).filter((c): c is string => typeof c === "string") : []));
+  return ["cidrBlocks", "ipv6CidrBlocks"].flatMap((key) =>
+    Array.isArray(rule[key]) ? (rule[key] as unknown[]).filter((c): c is string => typeof c === "string") : [],
+  );
 }
 
 function isIam(type: string): boolean {

@@ -116,7 +116,11 @@ export const CHECKS: readonly CheckDefinition[] = [
     authenticated: true,
     judge: (response) => {
       if (response.status === 401 || response.status === 403) {
-        return { ok: false, reason: `the service refused the token (HTTP ${response.status}): check ${AUTH_TOKEN_VARIABLE} holds a valid API key for this environment`, retryable: false };
+        return {
+          ok: false,
+          reason: `the service refused the token (HTTP ${response.status}): check ${AUTH_TOKEN_VARIABLE} holds a valid API key for this environment`,
+          retryable: false,
+        };
       }
       const transport = transportVerdict(response, 200);
       if (transport) return transport;
@@ -142,7 +146,14 @@ async function runCheck(check: CheckDefinition, options: SmokeCheckOptions): Pro
   if (check.authenticated && !options.token) {
     const why = `${AUTH_TOKEN_VARIABLE} is not set`;
     return options.requireAuth
-      ? { ...base, outcome: "failed", status: null, latencyMs: null, attempts: 0, reason: `${why} and --require-auth was given: set it to an API key for this environment` }
+      ? {
+          ...base,
+          outcome: "failed",
+          status: null,
+          latencyMs: null,
+          attempts: 0,
+          reason: `${why} and --require-auth was given: set it to an API key for this environment`,
+        }
       : { ...base, outcome: "skipped", status: null, latencyMs: null, attempts: 0, reason: `${why}; set it to an API key to run this check` };
   }
   const headers: Record<string, string> = { accept: "application/json" };
@@ -157,7 +168,5 @@ async function runCheck(check: CheckDefinition, options: SmokeCheckOptions): Pro
     (reason, delayMs, attempt) => options.onRetry?.(check.name, reason, delayMs, attempt),
   );
   const common = { ...base, status: response.status ?? null, latencyMs: response.latencyMs, attempts };
-  return verdict.ok
-    ? { ...common, outcome: "passed", reason: verdict.detail ?? "" }
-    : { ...common, outcome: "failed", reason: verdict.reason };
+  return verdict.ok ? { ...common, outcome: "passed", reason: verdict.detail ?? "" } : { ...common, outcome: "failed", reason: verdict.reason };
 }

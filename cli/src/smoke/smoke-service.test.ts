@@ -30,12 +30,22 @@ interface ServiceModules {
 // Service modules are loaded by path: the CLI's TypeScript project does not include the service's sources.
 const load = async (file: string) => (await import(path.join(SERVICE, "src", file))) as Record<string, unknown>;
 const serviceRequire = createRequire(path.join(SERVICE, "package.json"));
-const pg = serviceRequire("pg") as { Client: new (o: { connectionString: string }) => PgClient; Pool: new (o: { connectionString: string; max: number }) => PgPool };
+const pg = serviceRequire("pg") as {
+  Client: new (o: { connectionString: string }) => PgClient;
+  Pool: new (o: { connectionString: string; max: number }) => PgPool;
+};
 
 async function serviceModules(): Promise<ServiceModules> {
-  const [server, config, database, apiKeys] = await Promise.all([load("server.ts"), load("config.ts"), load("db/database.ts"), load("repositories/api-keys.ts")]);
+  const [server, config, database, apiKeys] = await Promise.all([
+    load("server.ts"),
+    load("config.ts"),
+    load("db/database.ts"),
+    load("repositories/api-keys.ts"),
+  ]);
   const Database = database.Database as new (pool: PgPool) => unknown;
-  const createApiKeysRepository = apiKeys.createApiKeysRepository as (db: unknown) => { create(i: { name: string; role: string; createdBy: string }): Promise<{ key: string }> };
+  const createApiKeysRepository = apiKeys.createApiKeysRepository as (db: unknown) => {
+    create(i: { name: string; role: string; createdBy: string }): Promise<{ key: string }>;
+  };
   return {
     startServer: server.startServer as ServiceModules["startServer"],
     loadConfig: config.loadConfig as ServiceModules["loadConfig"],

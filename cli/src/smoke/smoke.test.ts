@@ -75,11 +75,15 @@ describe("devctl smoke against a healthy service", () => {
 
 describe("devctl smoke against a broken service", () => {
   it("fails clearly on readyz 503, a bad OpenAPI document, a rejected token and a timeout, and exits 1", async () => {
-    const { code, stdout, stderr } = await smoke(["--timeout", "300", "--retry-for", "0"], { DEVCTL_SMOKE_TOKEN: "wrong-token" }, {
-      "/healthz": () => ({ status: 200, delayMs: 2_000 }),
-      "/readyz": () => ({ status: 503, body: { status: "not ready", reason: "database unreachable" } }),
-      "/docs/json": () => ({ status: 200, body: "<html>not json</html>" }),
-    });
+    const { code, stdout, stderr } = await smoke(
+      ["--timeout", "300", "--retry-for", "0"],
+      { DEVCTL_SMOKE_TOKEN: "wrong-token" },
+      {
+        "/healthz": () => ({ status: 200, delayMs: 2_000 }),
+        "/readyz": () => ({ status: 503, body: { status: "not ready", reason: "database unreachable" } }),
+        "/docs/json": () => ({ status: 200, body: "<html>not json</html>" }),
+      },
+    );
     expect(code).toBe(ExitCode.Failure);
     expect(stdout).toMatch(/✗ healthz\s+no answer\s+\d+ ms\s+no answer within 300 ms \(timeout\)/);
     expect(stdout).toMatch(/✗ readyz\s+HTTP 503.*expected HTTP 200, got 503: .*database unreachable/);
@@ -108,9 +112,13 @@ describe("devctl smoke against a broken service", () => {
 
   it("retries a service that is still starting and passes once it is ready", async () => {
     // A 3 s window starts the backoff at 300 ms: attempts at 0, 0.3 and 0.9 s.
-    const { code, stdout, stderr } = await smoke(["--retry-for", "3"], {}, {
-      "/readyz": (_request, call) => (call < 3 ? { status: 503, body: { status: "starting" } } : { status: 200, body: { status: "ready" } }),
-    });
+    const { code, stdout, stderr } = await smoke(
+      ["--retry-for", "3"],
+      {},
+      {
+        "/readyz": (_request, call) => (call < 3 ? { status: 503, body: { status: "starting" } } : { status: 200, body: { status: "ready" } }),
+      },
+    );
     expect(code).toBe(ExitCode.Success);
     expect(stdout).toMatch(/✓ readyz\s+HTTP 200\s+\d+ ms\s+after 3 attempts/);
     expect(stderr).toMatch(/readyz: attempt 1 failed \(expected HTTP 200, got 503.*\); retrying in/);
@@ -159,7 +167,11 @@ describe("devctl smoke flags and URL", () => {
   });
 
   it("exits 2 on a bad --timeout or --retry-for", async () => {
-    for (const args of [["--timeout", "soon"], ["--retry-for", "-1"], ["--timeout", "0"]]) {
+    for (const args of [
+      ["--timeout", "soon"],
+      ["--retry-for", "-1"],
+      ["--timeout", "0"],
+    ]) {
       const io = recordingIo();
       expect(await main(["smoke", "staging", "--url", "http://127.0.0.1:1", ...args], io)).toBe(ExitCode.Usage);
       expect(io.stderr.join("\n")).toMatch(/--timeout|--retry-for/);

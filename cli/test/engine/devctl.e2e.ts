@@ -70,7 +70,11 @@ describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.vers
   beforeAll(async () => {
     const cli = found.cli!;
     // devctl, infra (the simulator) and the policy pack run compiled: build what changed since pnpm install.
-    const build = await runProcess(path.join(REPO, "node_modules", ".bin", "tsc"), ["-b", "cli/tsconfig.build.json"], { cwd: REPO, env: process.env, timeoutMs: 300_000 });
+    const build = await runProcess(path.join(REPO, "node_modules", ".bin", "tsc"), ["-b", "cli/tsconfig.build.json"], {
+      cwd: REPO,
+      env: process.env,
+      timeoutMs: 300_000,
+    });
     if (build.code !== 0) throw new Error(`tsc -b cli/tsconfig.build.json failed:\n${build.stdout}${build.stderr}`);
     const python = ensureMoto();
     if (!python.python) throw new Error(python.reason);
@@ -137,11 +141,15 @@ describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.vers
   }, 600_000);
 
   it("pulumi preview --stack staging in stacks/network (what a pull request runs) succeeds with the policy pack and changes nothing", async () => {
-    const preview = await runProcess(path.join(found.cli!.binDir, "pulumi"), ["preview", "--stack", "staging", "--policy-pack", "../../policy", "--non-interactive", "--expect-no-changes"], {
-      cwd: path.join(repo, "stacks", "network"),
-      env,
-      timeoutMs: 300_000,
-    });
+    const preview = await runProcess(
+      path.join(found.cli!.binDir, "pulumi"),
+      ["preview", "--stack", "staging", "--policy-pack", "../../policy", "--non-interactive", "--expect-no-changes"],
+      {
+        cwd: path.join(repo, "stacks", "network"),
+        env,
+        timeoutMs: 300_000,
+      },
+    );
     expect(preview.code, preview.stdout + preview.stderr).toBe(0);
     expect(preview.stdout).toMatch(/platform@v[\d.]+ \(local: \.\.\/\.\.\/policy\)/);
   }, 300_000);
@@ -161,12 +169,16 @@ describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.vers
     try {
       const result = await devctl("preview", "staging", "--json");
       expect(result.code, result.stderr).toBe(0);
-      const report = JSON.parse(result.stdout) as { environments: { layers: { layer: Layer; counts: Record<string, number>; risks: { kind: string; type: string }[] }[] }[] };
+      const report = JSON.parse(result.stdout) as {
+        environments: { layers: { layer: Layer; counts: Record<string, number>; risks: { kind: string; type: string }[] }[] }[];
+      };
       const layers = Object.fromEntries(report.environments[0]!.layers.map((l) => [l.layer, l]));
       expect(layers.network?.counts).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
       expect(layers.data?.counts.replace).toBeGreaterThan(0);
       expect(layers.compute?.counts).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
-      expect(layers.data?.risks).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "stateful-replace", type: "aws:rds/parameterGroup:ParameterGroup" })]));
+      expect(layers.data?.risks).toEqual(
+        expect.arrayContaining([expect.objectContaining({ kind: "stateful-replace", type: "aws:rds/parameterGroup:ParameterGroup" })]),
+      );
     } finally {
       fs.writeFileSync(file, original);
     }
@@ -209,7 +221,9 @@ describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.vers
 
   it("an ECS rollback reported by the AWS API makes up fail and pins the last good image again", async () => {
     const { serviceName } = (await outputs("prod")).compute;
-    controlFile(moto!.controlDir, "ecs-rollouts.json", { [String(serviceName)]: { rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: rolling back to the previous deployment" } });
+    controlFile(moto!.controlDir, "ecs-rollouts.json", {
+      [String(serviceName)]: { rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: rolling back to the previous deployment" },
+    });
     try {
       const up = await devctlNoPolicy("up", "prod", "--image", imageY, "--yes");
       expect(up.code).toBe(1);
@@ -268,7 +282,10 @@ describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.vers
   });
 
   it("two previews of different layers run at once; a second update of a locked stack gets STACK_LOCKED", async () => {
-    const [network, data] = await Promise.all([devctlNoPolicy("preview", "staging", "--layer", "network"), devctlNoPolicy("preview", "staging", "--layer", "data")]);
+    const [network, data] = await Promise.all([
+      devctlNoPolicy("preview", "staging", "--layer", "network"),
+      devctlNoPolicy("preview", "staging", "--layer", "data"),
+    ]);
     expect(network.code, network.stderr).toBe(0);
     expect(data.code, data.stderr).toBe(0);
 

@@ -26,7 +26,9 @@ export function findPulumiCli(env: NodeJS.ProcessEnv): { cli?: PulumiCli; reason
   const fromDir = env.PULUMI_CLI_DIR ? path.join(env.PULUMI_CLI_DIR, "bin", "pulumi") : undefined;
   const pulumi = fromDir && fs.existsSync(fromDir) ? fromDir : findOnPath("pulumi", env.PATH);
   if (!pulumi) {
-    return { reason: `no Pulumi CLI: set PULUMI_CLI_DIR to a folder with bin/pulumi (tools/pulumi/build.sh prints one) or put pulumi on PATH${env.PULUMI_CLI_DIR ? ` (PULUMI_CLI_DIR=${env.PULUMI_CLI_DIR} has no bin/pulumi)` : ""}` };
+    return {
+      reason: `no Pulumi CLI: set PULUMI_CLI_DIR to a folder with bin/pulumi (tools/pulumi/build.sh prints one) or put pulumi on PATH${env.PULUMI_CLI_DIR ? ` (PULUMI_CLI_DIR=${env.PULUMI_CLI_DIR} has no bin/pulumi)` : ""}`,
+    };
   }
   const binDir = path.dirname(pulumi);
   if (!fs.existsSync(path.join(binDir, "pulumi-language-nodejs")) && !findOnPath("pulumi-language-nodejs", env.PATH)) {
@@ -65,7 +67,10 @@ export function ensureMoto(): { python?: string; reason?: string } {
   if (!interpreter) return { reason: "no python3 to run moto (the AWS API emulator devctl's own AWS calls go to)" };
   try {
     execFileSync(interpreter, ["-m", "venv", venv], { stdio: "pipe" });
-    execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `moto[server]==${MOTO_VERSION}`], { stdio: "pipe", timeout: 600_000 });
+    execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `moto[server]==${MOTO_VERSION}`], {
+      stdio: "pipe",
+      timeout: 600_000,
+    });
   } catch (error) {
     return { reason: `could not install moto[server]==${MOTO_VERSION} with pip: ${String((error as { stderr?: unknown }).stderr ?? error).slice(0, 400)}` };
   }
@@ -121,7 +126,11 @@ export function runProcess(command: string, args: readonly string[], options: { 
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`${path.basename(args[0] ?? command)} ${args.slice(1).join(" ")} did not finish within ${options.timeoutMs / 1000} s\n${stderr.slice(-3000)}`));
+      reject(
+        new Error(
+          `${path.basename(args[0] ?? command)} ${args.slice(1).join(" ")} did not finish within ${options.timeoutMs / 1000} s\n${stderr.slice(-3000)}`,
+        ),
+      );
     }, options.timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {

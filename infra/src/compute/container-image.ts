@@ -92,9 +92,7 @@ export class ContainerImage extends pulumi.ComponentResource {
         name: args.repositoryName,
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfigurations: [
-          args.kmsKeyArn === undefined ? { encryptionType: "AES256" } : { encryptionType: "KMS", kmsKey: args.kmsKeyArn },
-        ],
+        encryptionConfigurations: [args.kmsKeyArn === undefined ? { encryptionType: "AES256" } : { encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
         forceDelete: !(args.retainImages ?? true),
         tags: args.tags,
       },

@@ -21,9 +21,9 @@ describe("deploymentPlan", () => {
   it("linear: step percent and bake; refuses steps ECS does not accept", () => {
     const plan = deploymentPlan({ name: "prod", isProduction: true, deployment: { ...deployment, strategy: "linear" } });
     expect(plan.deploymentConfiguration.linearConfiguration).toEqual({ stepPercent: 25, stepBakeTimeInMinutes: "15" });
-    expect(() =>
-      deploymentPlan({ name: "prod", isProduction: true, deployment: { ...deployment, strategy: "linear", linearStepPercent: 2 } }),
-    ).toThrow(/linearStepPercent is 2 in prod; ECS linear deployments need 3-99/);
+    expect(() => deploymentPlan({ name: "prod", isProduction: true, deployment: { ...deployment, strategy: "linear", linearStepPercent: 2 } })).toThrow(
+      /linearStepPercent is 2 in prod; ECS linear deployments need 3-99/,
+    );
   });
   it("rolling: one target group outside production, refused in production", () => {
     const rolling = { ...deployment, strategy: "rolling" } as const;
@@ -128,7 +128,12 @@ describe("policies", () => {
     expect(databaseConnectPolicy(target)).toEqual({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/ledger_app" },
+        {
+          Sid: "ConnectAsApplicationUser",
+          Effect: "Allow",
+          Action: "rds-db:connect",
+          Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/ledger_app",
+        },
       ],
     });
     // Through RDS Proxy (the Lambda platform): the proxy's resource id.
@@ -136,7 +141,9 @@ describe("policies", () => {
       Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:prx-ABCDEFGHIJKL01234/ledger_app",
     });
     // The instance identifier is not what IAM matches: the grant would silently admit nobody.
-    expect(() => databaseConnectPolicy({ ...target, dbResourceId: "ledger-prod" })).toThrow(/dbResourceId "ledger-prod" is not an RDS resource id \(db-… or, for RDS Proxy, prx-…\)/);
+    expect(() => databaseConnectPolicy({ ...target, dbResourceId: "ledger-prod" })).toThrow(
+      /dbResourceId "ledger-prod" is not an RDS resource id \(db-… or, for RDS Proxy, prx-…\)/,
+    );
     expect(() => databaseConnectPolicy({ ...target, dbResourceId: "*" })).toThrow(/dbResourceId/);
     expect(() => databaseConnectPolicy({ ...target, username: "*" })).toThrow(/username "\*" is not a PostgreSQL user name/);
     expect(() => databaseConnectPolicy({ ...target, accountId: "" })).toThrow(/accountId/);
@@ -163,8 +170,10 @@ describe("policies", () => {
 describe("service alarms", () => {
   it("names carry the environment; thresholds come from the environment file in CloudWatch units", () => {
     expect(serviceAlarmName("prod", "service-5xx-rate")).toBe("prod-service-5xx-rate");
-    expect(
-      serviceAlarmThresholds({ deployment, service: { cpu: 1, memoryMb: 1, minTasks: 3, maxTasks: 12, port: 8080, shutdownTimeoutMs: 20_000 } }),
-    ).toEqual({ fiveXxRatePercent: 2, p99LatencySeconds: 0.8, minRunningTasks: 3 });
+    expect(serviceAlarmThresholds({ deployment, service: { cpu: 1, memoryMb: 1, minTasks: 3, maxTasks: 12, port: 8080, shutdownTimeoutMs: 20_000 } })).toEqual({
+      fiveXxRatePercent: 2,
+      p99LatencySeconds: 0.8,
+      minRunningTasks: 3,
+    });
   });
 });

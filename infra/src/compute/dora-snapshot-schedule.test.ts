@@ -113,10 +113,9 @@ describe("DoraSnapshotSchedule", () => {
     const roles = recorder.ofType("aws:iam/role:Role").map((r) => r.inputs as { permissionsBoundary: string; assumeRolePolicy: string });
     expect(roles).toHaveLength(2);
     for (const role of roles) expect(role.permissionsBoundary).toMatch(/:policy\/platform-workload-boundary$/);
-    expect(roles.map((r) => (JSON.parse(r.assumeRolePolicy) as { Statement: { Principal: { Service: string } }[] }).Statement[0]!.Principal.Service).sort()).toEqual([
-      "lambda.amazonaws.com",
-      "scheduler.amazonaws.com",
-    ]);
+    expect(
+      roles.map((r) => (JSON.parse(r.assumeRolePolicy) as { Statement: { Principal: { Service: string } }[] }).Statement[0]!.Principal.Service).sort(),
+    ).toEqual(["lambda.amazonaws.com", "scheduler.amazonaws.com"]);
     for (const role of roles) expect(role.assumeRolePolicy).toContain('"aws:SourceAccount":"123456789012"');
   });
 

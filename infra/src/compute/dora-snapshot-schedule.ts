@@ -255,7 +255,14 @@ export class DoraSnapshotSchedule extends pulumi.ComponentResource {
           variables: pulumi
             .all([args.database.host, args.database.port, args.database.name, args.database.appUsername])
             .apply(([host, port, dbName, username]) =>
-              doraSnapshotEnvironment({ environmentName: args.environmentName, host, port, name: dbName, username, ...(args.windows ? { windows: args.windows } : {}) }),
+              doraSnapshotEnvironment({
+                environmentName: args.environmentName,
+                host,
+                port,
+                name: dbName,
+                username,
+                ...(args.windows ? { windows: args.windows } : {}),
+              }),
             ),
         },
         tags,

@@ -56,8 +56,8 @@ describe("ImageReplication", () => {
   it("refuses a DR region equal to the primary", async () => {
     const { ImageReplication } = await import("./image-replication.js");
     const drProvider = new aws.Provider("aws-same", { region: "eu-west-1" });
-    expect(
-      () => new ImageReplication("same", { repositoryName: "x", primaryRegion: "eu-west-1", drRegion: "eu-west-1", drProvider }),
-    ).toThrow(/drRegion \(eu-west-1\) is the primary region/);
+    expect(() => new ImageReplication("same", { repositoryName: "x", primaryRegion: "eu-west-1", drRegion: "eu-west-1", drProvider })).toThrow(
+      /drRegion \(eu-west-1\) is the primary region/,
+    );
   });
 });

@@ -48,14 +48,23 @@ describe("buildIdentity", () => {
     });
   });
   it("elsewhere: the repository's HEAD, DEVCTL_BUILD_ID, else the time and a random suffix (unique per build)", () => {
-    const local = buildIdentity({}, now, () => "0123456789abcdef0123456789abcdef01234567", () => "c0ffee");
+    const local = buildIdentity(
+      {},
+      now,
+      () => "0123456789abcdef0123456789abcdef01234567",
+      () => "c0ffee",
+    );
     expect(local).toEqual({ commit: "0123456789abcdef0123456789abcdef01234567", buildId: "20261130T023005-c0ffee" });
     expect(buildIdentity({ DEVCTL_BUILD_ID: "nightly/7 x" }, now, () => undefined).buildId).toBe("nightly-7-x");
     expect(buildIdentity({}, now, () => undefined).commit).toBe("nocommit");
     expect(buildIdentity({}, now).buildId).not.toBe(buildIdentity({}, now).buildId);
   });
   it("always yields a valid ECR tag (at most 128 of [A-Za-z0-9._-])", () => {
-    const tag = imageTag(tree({ x: "1" }), buildIdentity({ DEVCTL_BUILD_ID: "é".repeat(300) }, now, () => undefined), ["x"]);
+    const tag = imageTag(
+      tree({ x: "1" }),
+      buildIdentity({ DEVCTL_BUILD_ID: "é".repeat(300) }, now, () => undefined),
+      ["x"],
+    );
     expect(tag).toMatch(/^[A-Za-z0-9._-]{1,128}$/);
   });
 });

@@ -11,13 +11,7 @@ import { join, relative, sep } from "node:path";
  */
 
 /** Paths (relative to the repository root) that go into the service image. */
-export const SERVICE_IMAGE_INPUTS = [
-  "service",
-  "package.json",
-  "pnpm-lock.yaml",
-  "pnpm-workspace.yaml",
-  "tsconfig.base.json",
-] as const;
+export const SERVICE_IMAGE_INPUTS = ["service", "package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "tsconfig.base.json"] as const;
 
 /** Directory names that never enter the image (build output, dependencies, local data). */
 const SKIPPED_DIRECTORIES = new Set(["node_modules", "dist", ".data", "coverage", ".turbo", ".git"]);
@@ -64,7 +58,11 @@ export interface BuildIdentity {
 
 /** ECR tags: at most 128 of [A-Za-z0-9._-]; the build id keeps what fits after hash and commit. */
 const BUILD_ID_MAX = 64;
-const sanitize = (value: string) => value.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").slice(0, BUILD_ID_MAX);
+const sanitize = (value: string) =>
+  value
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "")
+    .slice(0, BUILD_ID_MAX);
 
 function gitHead(): string | undefined {
   try {

@@ -1,4 +1,11 @@
-export { serviceContainerDefinition, serviceEnvironment, serviceSecrets, CONTAINER_USER, SECRET_VARIABLES, type ServiceContainerSpec } from "./container-definition";
+export {
+  serviceContainerDefinition,
+  serviceEnvironment,
+  serviceSecrets,
+  CONTAINER_USER,
+  SECRET_VARIABLES,
+  type ServiceContainerSpec,
+} from "./container-definition";
 export { ContainerImage, ecrLifecyclePolicy, type ContainerImageArgs, type ContainerImageBuild } from "./container-image";
 export { deploymentPlan, DeploymentPlanError, MIN_LINEAR_STEP_PERCENT, type DeploymentPlan } from "./deployment-plan";
 export { albLogBucketPolicy, ecsInfrastructureTrustPolicy, ecsTasksTrustPolicy, executionRolePolicy, type PolicyDocument } from "./iam-policies";
@@ -17,7 +24,15 @@ export {
 export { deregistrationDelaySeconds, stopTimeoutSeconds } from "./shutdown-timing";
 export { WebService, type WebServiceArgs } from "./web-service";
 export { dataStoreEndpoints, type CacheEndpoint, type DatabaseEndpoint } from "./data-store-endpoints";
-export { ALB_TLS_POLICY, originDomainName, originLoadBalancer, READINESS_PATH, targetGroupArgs, type OriginLoadBalancer, type OriginLoadBalancerArgs } from "./origin-load-balancer";
+export {
+  ALB_TLS_POLICY,
+  originDomainName,
+  originLoadBalancer,
+  READINESS_PATH,
+  targetGroupArgs,
+  type OriginLoadBalancer,
+  type OriginLoadBalancerArgs,
+} from "./origin-load-balancer";
 export { fargateTaskRuntime, type FargateTaskRuntime, type FargateTaskRuntimeArgs, type TaskSize } from "./task-runtime";
 export { requestsPerTaskMetric, serviceScaling, type ServiceScalingArgs } from "./service-scaling";
 export { ImageReplication, replicationRolePolicy, replicationTrustPolicy, type ImageReplicationArgs } from "./image-replication";

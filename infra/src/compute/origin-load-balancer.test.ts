@@ -56,13 +56,12 @@ describe("originLoadBalancer", () => {
 
   it("forwards only requests carrying the origin-verify header, to the one target group", () => {
     const rule = recorder.one("aws:lb/listenerRule:ListenerRule", "one-production-rule");
-    expect(rule.inputs.conditions).toEqual([
-      { pathPattern: { values: ["/*"] } },
-      { httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["s3cret"] } },
-    ]);
+    expect(rule.inputs.conditions).toEqual([{ pathPattern: { values: ["/*"] } }, { httpHeader: { httpHeaderName: "X-Origin-Verify", values: ["s3cret"] } }]);
     expect(rule.inputs.actions).toEqual([{ type: "forward", targetGroupArn: expect.stringContaining("one-pods") }]);
     const https = recorder.one("aws:lb/listener:Listener", "one-https");
-    expect(https.inputs.defaultActions).toEqual([{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }]);
+    expect(https.inputs.defaultActions).toEqual([
+      { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } },
+    ]);
     expect(https.inputs.sslPolicy).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
     expect(recorder.one("aws:lb/listener:Listener", "one-http").inputs.defaultActions).toEqual([
       { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },

@@ -74,7 +74,16 @@ export function targetGroupArgs(args: Pick<OriginLoadBalancerArgs, "vpcId" | "po
     protocol: "HTTP",
     port: args.port,
     deregistrationDelay: deregistrationDelaySeconds(args.shutdownTimeoutMs),
-    healthCheck: { enabled: true, path: READINESS_PATH, protocol: "HTTP", matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+    healthCheck: {
+      enabled: true,
+      path: READINESS_PATH,
+      protocol: "HTTP",
+      matcher: "200",
+      interval: 15,
+      timeout: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
+    },
     tags: args.tags,
   };
 }
@@ -88,7 +97,12 @@ export function targetGroupArgs(args: Pick<OriginLoadBalancerArgs, "vpcId" | "po
 export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, parent: pulumi.Resource): OriginLoadBalancer {
   const opts = { parent };
   const tags = args.tags;
-  const accessLogs = albAccessLogs(name, { isProduction: args.isProduction, disposable: args.disposable, logRetentionDays: args.logRetentionDays }, tags, parent);
+  const accessLogs = albAccessLogs(
+    name,
+    { isProduction: args.isProduction, disposable: args.disposable, logRetentionDays: args.logRetentionDays },
+    tags,
+    parent,
+  );
   const loadBalancer = new aws.lb.LoadBalancer(
     `${name}-alb`,
     {

@@ -20,7 +20,9 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/;
 /** Throws a message naming the fix when the ALB or CloudFront would reject the header name. */
 export function validateOriginVerifyHeaderName(name: string): void {
   if (!HEADER_NAME.test(name)) {
-    throw new Error(`originVerifyHeader.name "${name}" is not an HTTP header name the ALB accepts; use 1-40 letters, digits or hyphens, e.g. ${ORIGIN_VERIFY_HEADER_NAME}.`);
+    throw new Error(
+      `originVerifyHeader.name "${name}" is not an HTTP header name the ALB accepts; use 1-40 letters, digits or hyphens, e.g. ${ORIGIN_VERIFY_HEADER_NAME}.`,
+    );
   }
   if (/^host$/i.test(name)) throw new Error(`originVerifyHeader.name must not be Host; use e.g. ${ORIGIN_VERIFY_HEADER_NAME}.`);
 }

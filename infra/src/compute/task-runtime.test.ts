@@ -37,7 +37,8 @@ beforeAll(async () => {
   await settleResources(recorder);
 });
 
-const policyOf = (name: string) => JSON.parse(String(recorder.one("aws:iam/rolePolicy:RolePolicy", name).inputs.policy)) as { Statement: { Sid: string; Resource: unknown }[] };
+const policyOf = (name: string) =>
+  JSON.parse(String(recorder.one("aws:iam/rolePolicy:RolePolicy", name).inputs.policy)) as { Statement: { Sid: string; Resource: unknown }[] };
 
 describe("fargateTaskRuntime", () => {
   it("lets only this account's ECS in this region assume either role, each under the workload boundary", () => {
@@ -55,17 +56,35 @@ describe("fargateTaskRuntime", () => {
   it("gives the agent the two referenced secrets, and the task only its sign-in as the application user (IAM tokens)", () => {
     expect(policyOf("svc-execution-policy").Statement.find((s) => s.Sid === "ReadSecrets")!.Resource).toEqual([secrets.master, secrets.redis]);
     expect(policyOf("svc-task-policy").Statement).toEqual([
-      { Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:111122223333:dbuser:db-ABCDEFGHIJKL/ledger_app" },
+      {
+        Sid: "ConnectAsApplicationUser",
+        Effect: "Allow",
+        Action: "rds-db:connect",
+        Resource: "arn:aws:rds-db:eu-west-1:111122223333:dbuser:db-ABCDEFGHIJKL/ledger_app",
+      },
     ]);
   });
 
   it("defines one Fargate task of the given size, logging to the environment's encrypted log group", () => {
     const task = recorder.one("aws:ecs/taskDefinition:TaskDefinition", "svc-task");
-    expect(task.inputs).toMatchObject({ family: "staging-release-ledger", cpu: "512", memory: "1024", networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"] });
-    const [container] = JSON.parse(String(task.inputs.containerDefinitions)) as { name: string; image: string; logConfiguration: { options: Record<string, string> } }[];
+    expect(task.inputs).toMatchObject({
+      family: "staging-release-ledger",
+      cpu: "512",
+      memory: "1024",
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+    });
+    const [container] = JSON.parse(String(task.inputs.containerDefinitions)) as {
+      name: string;
+      image: string;
+      logConfiguration: { options: Record<string, string> };
+    }[];
     expect(container!.name).toBe("service");
     expect(container!.image).toMatch(/@sha256:a{64}$/);
     expect(container!.logConfiguration.options["awslogs-group"]).toBe("/platform/staging/release-ledger");
-    expect(recorder.one("aws:cloudwatch/logGroup:LogGroup", "svc-logs").inputs).toMatchObject({ retentionInDays: 30, kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k" });
+    expect(recorder.one("aws:cloudwatch/logGroup:LogGroup", "svc-logs").inputs).toMatchObject({
+      retentionInDays: 30,
+      kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k",
+    });
   });
 });

@@ -238,7 +238,13 @@ export class WebService extends pulumi.ComponentResource {
         serviceName,
         // While pods serve beside (or instead of) the tasks, ECS's own count says nothing about what serves.
         ...(args.migration
-          ? { runningCount: { namespace: "AWS/ApplicationELB", metricName: "HealthyHostCount", dimensions: { TargetGroup: this.targetGroups[0]!.arnSuffix, LoadBalancer: this.loadBalancer.arnSuffix } } }
+          ? {
+              runningCount: {
+                namespace: "AWS/ApplicationELB",
+                metricName: "HealthyHostCount",
+                dimensions: { TargetGroup: this.targetGroups[0]!.arnSuffix, LoadBalancer: this.loadBalancer.arnSuffix },
+              },
+            }
           : {}),
         tags,
       },
@@ -248,7 +254,14 @@ export class WebService extends pulumi.ComponentResource {
     // The mesh's own 5xx alarm rolls a deployment back too: a release that fails its callers inside the mesh.
     this.meshMetrics = this.serviceConnect ? this.cluster.name.apply((cluster) => serviceConnectMetrics(cluster, serviceName)) : undefined;
     const meshAlarmResource = this.meshMetrics
-      ? meshAlarm(`${name}-mesh-5xx-rate`, { name: args.environmentName, deployment: args.deployment, mesh: args.mesh }, this.meshMetrics, args.alertTopicArn, tags, parent)
+      ? meshAlarm(
+          `${name}-mesh-5xx-rate`,
+          { name: args.environmentName, deployment: args.deployment, mesh: args.mesh },
+          this.meshMetrics,
+          args.alertTopicArn,
+          tags,
+          parent,
+        )
       : undefined;
     const withMesh = (names: pulumi.Output<string[]>) => withMeshAlarm(names, meshAlarmResource);
     const deploymentAlarmNames = withMesh(this.alarms.deploymentAlarmNames);

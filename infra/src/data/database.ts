@@ -131,7 +131,11 @@ export class Database extends pulumi.ComponentResource {
     );
 
     const account = pulumi
-      .all([aws.getPartitionOutput({}, { parent: this }).partition, aws.getRegionOutput({}, { parent: this }).region, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
+      .all([
+        aws.getPartitionOutput({}, { parent: this }).partition,
+        aws.getRegionOutput({}, { parent: this }).region,
+        aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+      ])
       .apply(([partition, region, accountId]) => ({ partition, region, accountId }));
     const monitoringRole = serviceRole(
       `${name}-monitoring`,
@@ -173,9 +177,7 @@ export class Database extends pulumi.ComponentResource {
         engineVersion,
         instanceClass: s.instanceClass,
         // A restored instance keeps the source's database and master user; RDS manages a new master password.
-        ...(args.restore
-          ? { restoreToPointInTime: restoreToPointInTime(args.restore) }
-          : { dbName, username: args.masterUsername ?? "ledger_admin" }),
+        ...(args.restore ? { restoreToPointInTime: restoreToPointInTime(args.restore) } : { dbName, username: args.masterUsername ?? "ledger_admin" }),
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: args.kmsKeyArn,
         // The service's own user signs in with IAM tokens (rds_iam): no password exists to store, rotate or
@@ -289,9 +291,7 @@ export function validateDatabaseArgs(name: string, args: DatabaseArgs): void {
     problems.push("settings.replicateBackupsToDr needs drProvider (an AWS provider in the DR region).");
   }
   if (s.maxAllocatedStorageGb < s.allocatedStorageGb) {
-    problems.push(
-      `maxAllocatedStorageGb (${s.maxAllocatedStorageGb}) is below allocatedStorageGb (${s.allocatedStorageGb}); raise dbMaxAllocatedStorageGb.`,
-    );
+    problems.push(`maxAllocatedStorageGb (${s.maxAllocatedStorageGb}) is below allocatedStorageGb (${s.allocatedStorageGb}); raise dbMaxAllocatedStorageGb.`);
   }
   if (problems.length > 0) throw new Error(`Database ${name} cannot be built:\n  - ${problems.join("\n  - ")}`);
 }

@@ -13,9 +13,7 @@ export function postgresMajorVersion(engineVersion: string): string {
   const match = /^(\d+)(?:\.\d+)?$/.exec(engineVersion.trim());
   const major = match ? Number(match[1]) : NaN;
   if (!match || major < 11) {
-    throw new Error(
-      `dbEngineVersion "${engineVersion}" is not a PostgreSQL version RDS offers: write major.minor, e.g. "16.4" (major 11 or later).`,
-    );
+    throw new Error(`dbEngineVersion "${engineVersion}" is not a PostgreSQL version RDS offers: write major.minor, e.g. "16.4" (major 11 or later).`);
   }
   return String(major);
 }

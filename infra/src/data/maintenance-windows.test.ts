@@ -32,19 +32,25 @@ describe("dailyOverlapsWeekly", () => {
     const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
     const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 30, max: 180 }), fc.integer({ min: 0, max: 10079 }), fc.integer({ min: 60, max: 300 }), (ds, dl, ws, wl) => {
-        const daily = `${hhmm(ds)}-${hhmm((ds + dl) % 1440)}`;
-        const we = (ws + wl) % 10080;
-        const weekly = `${days[Math.floor(ws / 1440)]}:${hhmm(ws % 1440)}-${days[Math.floor(we / 1440)]}:${hhmm(we % 1440)}`;
-        let expected = false;
-        for (let day = 0; day < 7 && !expected; day++) {
-          for (let m = 0; m < dl && !expected; m++) {
-            const minute = (day * 1440 + ds + m) % 10080;
-            if ((minute - ws + 10080) % 10080 < wl) expected = true;
+      fc.property(
+        fc.integer({ min: 0, max: 1439 }),
+        fc.integer({ min: 30, max: 180 }),
+        fc.integer({ min: 0, max: 10079 }),
+        fc.integer({ min: 60, max: 300 }),
+        (ds, dl, ws, wl) => {
+          const daily = `${hhmm(ds)}-${hhmm((ds + dl) % 1440)}`;
+          const we = (ws + wl) % 10080;
+          const weekly = `${days[Math.floor(ws / 1440)]}:${hhmm(ws % 1440)}-${days[Math.floor(we / 1440)]}:${hhmm(we % 1440)}`;
+          let expected = false;
+          for (let day = 0; day < 7 && !expected; day++) {
+            for (let m = 0; m < dl && !expected; m++) {
+              const minute = (day * 1440 + ds + m) % 10080;
+              if ((minute - ws + 10080) % 10080 < wl) expected = true;
+            }
           }
-        }
-        expect(dailyOverlapsWeekly(daily, weekly)).toBe(expected);
-      }),
+          expect(dailyOverlapsWeekly(daily, weekly)).toBe(expected);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -3,10 +3,7 @@
  * (manageMasterUserPassword off, or changed outside Pulumi); the compute layer could not connect then, so
  * the update fails here, naming the instance and the fix.
  */
-export function managedMasterSecretArn(
-  secrets: readonly { readonly secretArn?: string }[] | undefined,
-  identifier: string,
-): string {
+export function managedMasterSecretArn(secrets: readonly { readonly secretArn?: string }[] | undefined, identifier: string): string {
   const arn = secrets?.[0]?.secretArn;
   if (!arn) {
     throw new Error(

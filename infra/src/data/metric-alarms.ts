@@ -21,11 +21,7 @@ export interface DataAlarmTarget {
 }
 
 /** Turns alarm specs into CloudWatch alarms, children of `parent`. */
-export function createDataAlarms(
-  specs: readonly DataAlarmSpec[],
-  target: DataAlarmTarget,
-  parent: pulumi.Resource,
-): aws.cloudwatch.MetricAlarm[] {
+export function createDataAlarms(specs: readonly DataAlarmSpec[], target: DataAlarmTarget, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm[] {
   if (target.dimension.values.length === 0) {
     throw new pulumi.ResourceError(`${target.component}: alarms need at least one ${target.dimension.name} to watch.`, parent);
   }

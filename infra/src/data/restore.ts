@@ -32,7 +32,9 @@ export function restoreProblems(restore: DatabaseRestore, region: string): strin
       `restore source "${arn}" is not an automated-backups ARN (arn:aws:rds:<region>:<account>:auto-backup:ab-<id>); take it from describe-db-instance-automated-backups in the DR region.`,
     );
   } else if (arn.split(":")[3] !== region) {
-    problems.push(`restore source ${arn} is in ${arn.split(":")[3]}, not in ${region} where the database is restored; use the backups replicated to ${region}.`);
+    problems.push(
+      `restore source ${arn} is in ${arn.split(":")[3]}, not in ${region} where the database is restored; use the backups replicated to ${region}.`,
+    );
   }
   if (restore.time !== undefined && (!UTC_TIME.test(restore.time) || Number.isNaN(Date.parse(restore.time)))) {
     problems.push(`restore time "${restore.time}" is not an ISO-8601 UTC time such as 2026-11-30T02:15:00Z.`);

@@ -52,9 +52,7 @@ describe("securityHeadersConfig", () => {
     for (const header of Object.values(h)) expect(header.override).toBe(true);
     expect(h.strictTransportSecurity).toMatchObject({ accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true });
     expect(h.contentSecurityPolicy.contentSecurityPolicy).toBe(API_CONTENT_SECURITY_POLICY);
-    expect(API_CONTENT_SECURITY_POLICY.split(";").map((d) => d.trim())).toEqual(
-      expect.arrayContaining(["default-src 'none'", "frame-ancestors 'none'"]),
-    );
+    expect(API_CONTENT_SECURITY_POLICY.split(";").map((d) => d.trim())).toEqual(expect.arrayContaining(["default-src 'none'", "frame-ancestors 'none'"]));
   });
 });
 

@@ -38,9 +38,7 @@ export interface WafRule {
  */
 export function wafRules(rateLimitPer5Min: number, metricPrefix: string): WafRule[] {
   if (!Number.isInteger(rateLimitPer5Min) || rateLimitPer5Min < 10 || rateLimitPer5Min > 2_000_000_000) {
-    throw new Error(
-      `wafRateLimitPer5Min is ${rateLimitPer5Min}; WAF accepts a whole number of requests per IP between 10 and 2000000000.`,
-    );
+    throw new Error(`wafRateLimitPer5Min is ${rateLimitPer5Min}; WAF accepts a whole number of requests per IP between 10 and 2000000000.`);
   }
   const visibility = (suffix: string) => ({
     cloudwatchMetricsEnabled: true as const,

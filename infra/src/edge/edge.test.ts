@@ -308,7 +308,8 @@ describe("Edge of a recovery environment (prod-dr)", () => {
   it("creates a validation record for its own name only, and waits for prod's record of the other", () => {
     const [certificate] = named("aws:acm/certificate:Certificate", "recovery-edge-certificate");
     const recordOf = (domain: string) =>
-      (certificate!.state.domainValidationOptions as { domainName: string; resourceRecordName: string }[]).find((o) => o.domainName === domain)!.resourceRecordName;
+      (certificate!.state.domainValidationOptions as { domainName: string; resourceRecordName: string }[]).find((o) => o.domainName === domain)!
+        .resourceRecordName;
     const own = recordOf("dr.ledger.platform.example.com");
     const prods = recordOf("ledger.platform.example.com");
     expect(named("aws:route53/record:Record", "recovery-edge-certificate-validation").map((r) => r.inputs.name)).toEqual([own]);

@@ -113,7 +113,10 @@ export class Edge extends pulumi.ComponentResource {
       throw new pulumi.ResourceError("Edge needs args.usEast1Provider: CloudFront certificates and web ACLs must be created in us-east-1.", this);
     }
     if (args.alertEmails.length === 0) {
-      throw new pulumi.ResourceError(`Environment ${environmentName} has no alertEmails; the CloudFront alarm would notify nobody. Add platform:alertEmails.`, this);
+      throw new pulumi.ResourceError(
+        `Environment ${environmentName} has no alertEmails; the CloudFront alarm would notify nobody. Add platform:alertEmails.`,
+        this,
+      );
     }
     const here = { parent: this };
     const usEast1 = { parent: this, provider: usEast1Provider };
@@ -200,11 +203,7 @@ export class Edge extends pulumi.ComponentResource {
     // account, so this bucket keeps ACLs enabled (BucketOwnerPreferred: the bucket owner still owns every
     // object). Standard logging does not write to SSE-KMS buckets without key-policy changes, so SSE-S3.
     const logs = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: !keptOnDestroy(args), tags }, here);
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-logs`,
-      { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" } },
-      here,
-    );
+    const ownership = new aws.s3.BucketOwnershipControls(`${name}-logs`, { bucket: logs.id, rule: { objectOwnership: "BucketOwnerPreferred" } }, here);
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
       `${name}-logs`,
       { bucket: logs.id, blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
@@ -377,11 +376,7 @@ export class Edge extends pulumi.ComponentResource {
     );
     for (const email of args.alertEmails) {
       // Each recipient confirms once (SNS e-mail subscriptions start as PendingConfirmation).
-      new aws.sns.TopicSubscription(
-        `${name}-alerts-${subscriptionSuffix(email)}`,
-        { topic: alertTopic.arn, protocol: "email", endpoint: email },
-        usEast1,
-      );
+      new aws.sns.TopicSubscription(`${name}-alerts-${subscriptionSuffix(email)}`, { topic: alertTopic.arn, protocol: "email", endpoint: email }, usEast1);
     }
     const threshold = args.alarm5xxRatePercent;
     const cdnAlarm = new aws.cloudwatch.MetricAlarm(

@@ -13,13 +13,7 @@ export {
 export { EKS_NODE_POOLS, FARGATE_MEMORY_BY_CPU, publicAccessCidrProblem, LOG_RETENTION_DAYS, RESERVED_TAG_KEYS, vpcCidrProblem } from "./rules";
 export { MAX_ROUTE_RETRIES, MAX_ROUTE_TIMEOUT_SECONDS, MESH_MODES, MESH_PLATFORM, parseMeshRoute, type MeshMode, type MeshRoute } from "./mesh";
 export { isEnvironmentName } from "./name";
-export {
-  inRange,
-  MIN_PRODUCTION_BACKUP_RETENTION_DAYS,
-  productionDatabaseShortfalls,
-  SETTING_RANGES,
-  type ProductionDatabaseShortfall,
-} from "./rules";
+export { inRange, MIN_PRODUCTION_BACKUP_RETENTION_DAYS, productionDatabaseShortfalls, SETTING_RANGES, type ProductionDatabaseShortfall } from "./rules";
 export { settingsSchema, type Settings } from "./schema";
 export { keptOnDestroy, RECOVERY_SUFFIX, recoveredDomainName, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";
 export { MIGRATION_PHASE_KEY, MIGRATION_TARGETS, migrationPhase, type MigrationPhase, type MigrationTarget } from "./migration";

@@ -125,9 +125,7 @@ describe("bad input", () => {
       c["platform:azCount"] = "three";
     });
     const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
-    expect(error.problems).toEqual([
-      { key: "platform:azCount", value: '"three"', message: "must be of type integer (declared in Pulumi.yaml)" },
-    ]);
+    expect(error.problems).toEqual([{ key: "platform:azCount", value: '"three"', message: "must be of type integer (declared in Pulumi.yaml)" }]);
   });
 
   it("rejects a wrongly typed list item", () => {
@@ -182,9 +180,7 @@ describe("bad input", () => {
       c["platform:serviceMaxTasks"] = 4;
     });
     const error = failure(() => loadEnvironment("prod", { rootDir: dir }));
-    expect(error.problems).toEqual([
-      { key: "platform:serviceMinTasks", value: "8", message: "is more than serviceMaxTasks (4); make it at most 4" },
-    ]);
+    expect(error.problems).toEqual([{ key: "platform:serviceMinTasks", value: "8", message: "is more than serviceMaxTasks (4); make it at most 4" }]);
   });
 
   it("rejects an out-of-range number with the allowed range", () => {
@@ -202,9 +198,7 @@ describe("bad input", () => {
     const dir = scratch((c) => {
       c["platform:deploymentStrategy"] = "bluegreen";
     });
-    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toBe(
-      "must be one of: rolling, canary, linear",
-    );
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toBe("must be one of: rolling, canary, linear");
   });
 
   it("rejects a log retention CloudWatch does not accept", () => {
@@ -241,18 +235,14 @@ describe("bad input", () => {
     const dir = scratch((c) => {
       c["platform:domainName"] = "ledger.other.example.org";
     });
-    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toContain(
-      "is not inside hostedZoneName (platform.example.com)",
-    );
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toContain("is not inside hostedZoneName (platform.example.com)");
   });
 
   it("rejects an extra tag that overrides a platform tag", () => {
     const dir = scratch((c) => {
       c["platform:extraTags"] = ["Environment=dev"];
     });
-    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toContain(
-      "sets a tag the platform sets itself",
-    );
+    expect(failure(() => loadEnvironment("prod", { rootDir: dir })).problems[0]?.message).toContain("sets a tag the platform sets itself");
   });
 
   it("requires settings that have no default", () => {

@@ -167,7 +167,13 @@ function loadRecoveryEnvironment(name: string, source: string, options: LoadOpti
     throw new EnvironmentError(
       "INVALID_ENVIRONMENT",
       base.file,
-      [{ key: `${NAMESPACE}dbReplicateBackupsToDr`, value: "false", message: `${source} keeps no backups in its DR region (${settings.drRegion}), so ${name} has nothing to restore` }],
+      [
+        {
+          key: `${NAMESPACE}dbReplicateBackupsToDr`,
+          value: "false",
+          message: `${source} keeps no backups in its DR region (${settings.drRegion}), so ${name} has nothing to restore`,
+        },
+      ],
       `Set ${NAMESPACE}dbReplicateBackupsToDr: true in ${path.basename(base.file)} and deploy ${source}'s data layer, then wait for its first replicated backup.`,
     );
   }
@@ -224,8 +230,7 @@ function readYaml(file: string): unknown {
 }
 
 function checkType(declaration: Declaration, value: unknown): string | undefined {
-  const is = (type: string, v: unknown): boolean =>
-    type === "integer" ? Number.isInteger(v) : type === "array" ? Array.isArray(v) : typeof v === type;
+  const is = (type: string, v: unknown): boolean => (type === "integer" ? Number.isInteger(v) : type === "array" ? Array.isArray(v) : typeof v === type);
   if (!is(declaration.type, value)) {
     const secure = typeof value === "object" && value !== null && "secure" in value;
     return secure

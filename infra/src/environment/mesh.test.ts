@@ -32,8 +32,16 @@ describe("mesh settings against the compute platform", () => {
   });
 
   it.each([
-    [{ meshMode: "service-connect", computePlatform: "eks" }, "meshMode", "runs on computePlatform ecs only (this environment is eks); use istio-ambient or none"],
-    [{ meshMode: "istio-ambient", computePlatform: "ecs" }, "meshMode", "runs on computePlatform eks only (this environment is ecs); use service-connect or none"],
+    [
+      { meshMode: "service-connect", computePlatform: "eks" },
+      "meshMode",
+      "runs on computePlatform ecs only (this environment is eks); use istio-ambient or none",
+    ],
+    [
+      { meshMode: "istio-ambient", computePlatform: "ecs" },
+      "meshMode",
+      "runs on computePlatform eks only (this environment is ecs); use service-connect or none",
+    ],
     [{ meshMode: "istio-ambient", computePlatform: "lambda" }, "meshMode", "(this environment is lambda); use none"],
     [{ meshMode: "istio-ambient", computePlatform: "eks", eksNodePools: ["general-purpose"] }, "meshMode", "add system to eksNodePools"],
     [{ meshMtls: true }, "meshMtls", "pick a meshMode or set meshMtls: false"],

@@ -18,7 +18,11 @@ export interface MigrationSettingsProblem {
  * The rules between computeMigrateTo, the platform and the mesh. Each message names the fix, because it is shown
  * to the person editing the environment file.
  */
-export function migrationSettingsProblems(s: { readonly computePlatform: string; readonly computeMigrateTo: MigrationTarget; readonly meshMode: string }): MigrationSettingsProblem[] {
+export function migrationSettingsProblems(s: {
+  readonly computePlatform: string;
+  readonly computeMigrateTo: MigrationTarget;
+  readonly meshMode: string;
+}): MigrationSettingsProblem[] {
   const to = s.computeMigrateTo;
   if (to === "none") return [];
   const problem = (message: string): MigrationSettingsProblem[] => [{ key: "computeMigrateTo", message }];
@@ -34,7 +38,9 @@ export function migrationSettingsProblems(s: { readonly computePlatform: string;
   }
   if (s.meshMode !== "none") {
     // The mesh is per platform (Service Connect on ECS, Istio on EKS): traffic between them would leave it.
-    return problem(`is set while meshMode is ${s.meshMode}, which only one of the two platforms runs; set meshMode: none for the migration and bring the mesh back after`);
+    return problem(
+      `is set while meshMode is ${s.meshMode}, which only one of the two platforms runs; set meshMode: none for the migration and bring the mesh back after`,
+    );
   }
   return [];
 }

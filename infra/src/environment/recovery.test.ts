@@ -7,7 +7,9 @@ describe("recoveredDomainName", () => {
   });
 
   it("refuses a name that is not a recovery environment's", () => {
-    expect(() => recoveredDomainName("ledger.platform.example.com")).toThrow("ledger.platform.example.com is not a recovery environment's host name (dr.<domain>)");
+    expect(() => recoveredDomainName("ledger.platform.example.com")).toThrow(
+      "ledger.platform.example.com is not a recovery environment's host name (dr.<domain>)",
+    );
     expect(() => recoveredDomainName("dr.")).toThrow(/is not a recovery environment's host name/);
   });
 });

@@ -49,7 +49,8 @@ describe("SETTING_RANGES", () => {
       alarm5xxRatePercent: 1,
       alarmP99LatencyMs: 1000,
     };
-    const plan = (change: Partial<Environment["deployment"]>) => () => deploymentPlan({ name: "prod", isProduction: true, deployment: { ...deployment, ...change } });
+    const plan = (change: Partial<Environment["deployment"]>) => () =>
+      deploymentPlan({ name: "prod", isProduction: true, deployment: { ...deployment, ...change } });
     expect(plan({})).not.toThrow();
     expect(plan({ canaryPercent: canaryPercent.max + 1 })).toThrow(/canaryPercent/);
     expect(plan({ bakeMinutes: deploymentBakeMinutes.max + 1 })).toThrow(/deploymentBakeMinutes/);

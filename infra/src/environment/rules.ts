@@ -1,9 +1,7 @@
 import * as ipaddr from "ipaddr.js";
 
 /** Values CloudWatch Logs accepts for a log group's retention, in days. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /**
  * Numeric settings whose bounds AWS sets: the environment schema refuses a file outside them and the component

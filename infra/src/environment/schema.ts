@@ -29,13 +29,11 @@ const int = (min: number, max: number) =>
 
 const intIn = (range: { readonly min: number; readonly max: number }) => int(range.min, range.max);
 
-const str = (pattern: RegExp, allowed: string) =>
-  z.string({ error: "must be a string" }).regex(pattern, { error: `must be ${allowed}` });
+const str = (pattern: RegExp, allowed: string) => z.string({ error: "must be a string" }).regex(pattern, { error: `must be ${allowed}` });
 
 const bool = () => z.boolean({ error: "must be true or false" });
 
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: `must be one of: ${values.join(", ")}` });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of: ${values.join(", ")}` });
 
 export const settingsSchema = z
   .object({
@@ -63,13 +61,9 @@ export const settingsSchema = z
     redisEngineVersion: str(/^\d+\.\d+$/, "a Redis version such as 7.1"),
     redisReplicaCount: intIn(SETTING_RANGES.redisReplicaCount),
     redisSnapshotRetentionDays: int(0, 35),
-    serviceCpu: z.union(
-      Object.keys(FARGATE_MEMORY_BY_CPU).map((cpu) => z.literal(Number(cpu))) as unknown as [
-        z.ZodLiteral<number>,
-        z.ZodLiteral<number>,
-      ],
-      { error: `must be one of the Fargate CPU sizes: ${Object.keys(FARGATE_MEMORY_BY_CPU).join(", ")}` },
-    ),
+    serviceCpu: z.union(Object.keys(FARGATE_MEMORY_BY_CPU).map((cpu) => z.literal(Number(cpu))) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+      error: `must be one of the Fargate CPU sizes: ${Object.keys(FARGATE_MEMORY_BY_CPU).join(", ")}`,
+    }),
     serviceMemoryMb: int(512, 122880),
     serviceMinTasks: int(1, 100),
     serviceMaxTasks: int(1, 100),
@@ -82,11 +76,9 @@ export const settingsSchema = z
     alarm5xxRatePercent: int(1, 100),
     alarmP99LatencyMs: int(10, 60000),
     wafRateLimitPer5Min: int(100, 2_000_000_000),
-    logRetentionDays: z
-      .number({ error: "must be a whole number" })
-      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-        error: `must be one of the values CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-      }),
+    logRetentionDays: z.number({ error: "must be a whole number" }).refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      error: `must be one of the values CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+    }),
     alertEmails: z
       .array(z.email({ error: "must be an e-mail address such as oncall@example.com" }), {
         error: "must be a list of e-mail addresses",
@@ -135,11 +127,11 @@ export const settingsSchema = z
     meshMode: oneOf(MESH_MODES),
     meshMtls: bool(),
     meshRoutes: z.array(
-      z.string({ error: "must be a string such as \"/ timeout=15s\"" }).superRefine((entry, ctx) => {
+      z.string({ error: 'must be a string such as "/ timeout=15s"' }).superRefine((entry, ctx) => {
         const problem = meshRouteProblem(entry);
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       }),
-      { error: "must be a list of routes such as \"/ timeout=15s retries=2\"" },
+      { error: 'must be a list of routes such as "/ timeout=15s retries=2"' },
     ),
     oidcIssuer: z.union([z.literal(""), z.url({ protocol: /^https$/, error: "must be an https URL or empty" })], {
       error: "must be an https URL such as https://login.example.com/ or empty for API keys only",
@@ -155,10 +147,7 @@ export const settingsSchema = z
       problem("serviceMinTasks", `is more than serviceMaxTasks (${s.serviceMaxTasks}); make it at most ${s.serviceMaxTasks}`);
     }
     if (s.dbMaxAllocatedStorageGb < s.dbAllocatedStorageGb) {
-      problem(
-        "dbMaxAllocatedStorageGb",
-        `is less than dbAllocatedStorageGb (${s.dbAllocatedStorageGb}); make it at least ${s.dbAllocatedStorageGb}`,
-      );
+      problem("dbMaxAllocatedStorageGb", `is less than dbAllocatedStorageGb (${s.dbAllocatedStorageGb}); make it at least ${s.dbAllocatedStorageGb}`);
     }
     if (s.drRegion === s.awsRegion) {
       problem("drRegion", "is the same as awsRegion; a disaster-recovery copy must live in another region");
@@ -168,16 +157,10 @@ export const settingsSchema = z
     }
     const memories = FARGATE_MEMORY_BY_CPU[s.serviceCpu];
     if (memories && !memories.includes(s.serviceMemoryMb)) {
-      problem(
-        "serviceMemoryMb",
-        `is not a Fargate size for serviceCpu ${s.serviceCpu}; allowed: ${memories.join(", ")}`,
-      );
+      problem("serviceMemoryMb", `is not a Fargate size for serviceCpu ${s.serviceCpu}; allowed: ${memories.join(", ")}`);
     }
     if (s.eksEndpointPublicAccess && s.eksPublicAccessCidrs.length === 0) {
-      problem(
-        "eksPublicAccessCidrs",
-        "is empty while eksEndpointPublicAccess is true; list the CIDRs that may reach the API, or keep the endpoint private",
-      );
+      problem("eksPublicAccessCidrs", "is empty while eksEndpointPublicAccess is true; list the CIDRs that may reach the API, or keep the endpoint private");
     }
     if (!s.eksEndpointPublicAccess && s.eksPublicAccessCidrs.length > 0) {
       problem("eksPublicAccessCidrs", "is set while eksEndpointPublicAccess is false; remove it, or turn public access on");

@@ -5,7 +5,9 @@ import { serviceTrustPolicy } from "./service-role";
 
 describe("serviceTrustPolicy", () => {
   it("holds the service to one account and one source ARN when both are given", () => {
-    expect(serviceTrustPolicy({ service: "ecs-tasks.amazonaws.com", sourceAccount: "111122223333", sourceArn: "arn:aws:ecs:eu-west-1:111122223333:*" })).toEqual({
+    expect(
+      serviceTrustPolicy({ service: "ecs-tasks.amazonaws.com", sourceAccount: "111122223333", sourceArn: "arn:aws:ecs:eu-west-1:111122223333:*" }),
+    ).toEqual({
       Version: "2012-10-17",
       Statement: [
         {
@@ -51,7 +53,8 @@ describe("serviceRole", () => {
       {
         description: "A worker",
         account: { partition: pulumi.output("aws-cn"), accountId: "111122223333" },
-        trust: ({ partition, accountId }) => serviceTrustPolicy({ service: "ecs-tasks.amazonaws.com", sourceAccount: accountId, sourceArn: `arn:${partition}:ecs:*` }),
+        trust: ({ partition, accountId }) =>
+          serviceTrustPolicy({ service: "ecs-tasks.amazonaws.com", sourceAccount: accountId, sourceArn: `arn:${partition}:ecs:*` }),
         tags: { Layer: "compute" },
       },
       {},

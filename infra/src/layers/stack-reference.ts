@@ -31,15 +31,9 @@ export interface Upstream<L extends Layer> {
  * backend organisation, the layer and the environment (the current stack name unless given).
  * A missing output fails the update with the output's name (requireOutput), not an undefined later.
  */
-export function readUpstream<L extends Layer>(
-  layer: L,
-  environment: string = pulumi.getStack(),
-  opts?: pulumi.CustomResourceOptions,
-): Upstream<L> {
+export function readUpstream<L extends Layer>(layer: L, environment: string = pulumi.getStack(), opts?: pulumi.CustomResourceOptions): Upstream<L> {
   const name = layerStackName(pulumi.getOrganization(), layer, environment);
   const reference = new pulumi.StackReference(`${layer}-${environment}`, { name }, opts);
-  const outputs = Object.fromEntries(
-    LAYER_OUTPUT_NAMES[layer].map((key: string) => [key, reference.requireOutput(key)]),
-  ) as unknown as UpstreamOutputs<L>;
+  const outputs = Object.fromEntries(LAYER_OUTPUT_NAMES[layer].map((key: string) => [key, reference.requireOutput(key)])) as unknown as UpstreamOutputs<L>;
   return { reference, outputs };
 }

@@ -35,7 +35,9 @@ describe("Network", () => {
   });
 
   it("rejects a retention CloudWatch does not accept", () => {
-    expect(errorOf(() => new c.Network("bad-retention", { ...base, logRetentionDays: 10 }))).toMatch(/logRetentionDays 10 is not a retention CloudWatch accepts; use one of 1, 3, 5/);
+    expect(errorOf(() => new c.Network("bad-retention", { ...base, logRetentionDays: 10 }))).toMatch(
+      /logRetentionDays 10 is not a retention CloudWatch accepts; use one of 1, 3, 5/,
+    );
   });
 
   it("rejects a public or oversized VPC CIDR", () => {
@@ -76,7 +78,9 @@ describe("KeyAndAlertTopic", () => {
 
 describe("SecurityGroups and VpcEndpoints", () => {
   it("reject a data port as service port and a malformed endpoint service", () => {
-    expect(errorOf(() => new c.SecurityGroups("sg", { vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", servicePort: 6379, tags }))).toMatch(/servicePort 6379 is a data port/);
+    expect(errorOf(() => new c.SecurityGroups("sg", { vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", servicePort: 6379, tags }))).toMatch(
+      /servicePort 6379 is a data port/,
+    );
     const endpointArgs = { vpcId: "vpc-1", region: "eu-west-1", subnetIds: [], routeTableIds: [], securityGroupId: "sg-1", tags };
     expect(errorOf(() => new c.VpcEndpoints("ep", { ...endpointArgs, interfaceServices: ["ECR API"] }))).toMatch(/"ECR API" is not a service short name/);
   });

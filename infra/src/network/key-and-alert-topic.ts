@@ -65,11 +65,7 @@ export class KeyAndAlertTopic extends pulumi.ComponentResource {
     );
     const alias = new aws.kms.Alias(name, { name: `alias/${args.keyAlias ?? `platform/${name}`}`, targetKeyId: key.keyId }, { parent: this });
 
-    const topic = new aws.sns.Topic(
-      `${name}-alerts`,
-      { kmsMasterKeyId: key.arn, tags: { ...args.tags, Name: `${name}-alerts` } },
-      { parent: this },
-    );
+    const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.arn, tags: { ...args.tags, Name: `${name}-alerts` } }, { parent: this });
     new aws.sns.TopicPolicy(
       `${name}-alerts`,
       {

@@ -65,9 +65,7 @@ describe("network ACL rules", () => {
       for (const p of privates) {
         expect(rules.filter((r) => !r.egress && r.cidrBlock === p && covers(r, 5432))).toHaveLength(1);
         expect(rules.filter((r) => !r.egress && r.cidrBlock === p && covers(r, 6379))).toHaveLength(1);
-        expect(rules.filter((r) => r.egress && r.cidrBlock === p)).toEqual([
-          expect.objectContaining({ fromPort: 1024, toPort: 65535 }),
-        ]);
+        expect(rules.filter((r) => r.egress && r.cidrBlock === p)).toEqual([expect.objectContaining({ fromPort: 1024, toPort: 65535 })]);
       }
     }
   });

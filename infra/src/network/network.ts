@@ -88,11 +88,7 @@ export class Network extends pulumi.ComponentResource {
           });
     const zone = (i: number) => zones.apply((z) => z[i]!);
 
-    const vpc = new aws.ec2.Vpc(
-      name,
-      { cidrBlock: args.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tagged(name) },
-      child,
-    );
+    const vpc = new aws.ec2.Vpc(name, { cidrBlock: args.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tagged(name) }, child);
     // Take every rule off the VPC's default security group, so nothing placed in it by mistake is reachable.
     new aws.ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, tags: tagged(`${name}-default`) }, child);
 
@@ -150,8 +146,7 @@ export class Network extends pulumi.ComponentResource {
       return table;
     });
 
-    const routeTableOf = (tier: SubnetTier, i: number) =>
-      tier === "public" ? publicRoutes : tier === "isolated" ? isolatedRoutes : privateRoutes[i]!;
+    const routeTableOf = (tier: SubnetTier, i: number) => (tier === "public" ? publicRoutes : tier === "isolated" ? isolatedRoutes : privateRoutes[i]!);
     for (const tier of SUBNET_TIERS) {
       subnets[tier].forEach((subnet, i) => {
         new aws.ec2.RouteTableAssociation(

@@ -49,9 +49,7 @@ describe("security group rules", () => {
       expect.objectContaining({ group: "database", direction: "ingress", port: 5432, peer: { group: "service" } }),
       expect.objectContaining({ group: "cache", direction: "ingress", port: 6379, peer: { group: "service" } }),
     ]);
-    expect(rules.filter((r) => r.group === "service" && r.direction === "ingress")).toEqual([
-      expect.objectContaining({ port: 3000, peer: { group: "alb" } }),
-    ]);
+    expect(rules.filter((r) => r.group === "service" && r.direction === "ingress")).toEqual([expect.objectContaining({ port: 3000, peer: { group: "alb" } })]);
   });
 
   it("has unique keys and only known groups", () => {

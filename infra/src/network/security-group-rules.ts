@@ -21,10 +21,7 @@ export const MANAGED_PREFIX_LISTS = { cloudfrontOriginFacing: CLOUDFRONT_ORIGIN_
 export type ManagedPrefixList = keyof typeof MANAGED_PREFIX_LISTS;
 
 export type RulePeer =
-  | { readonly group: SecurityGroupRole }
-  | { readonly cidrIpv4: string }
-  | { readonly cidrIpv6: string }
-  | { readonly prefixList: ManagedPrefixList };
+  { readonly group: SecurityGroupRole } | { readonly cidrIpv4: string } | { readonly cidrIpv6: string } | { readonly prefixList: ManagedPrefixList };
 
 export interface SecurityGroupRuleSpec {
   /** Logical-name suffix: `${name}-${key}`. */
@@ -70,13 +67,48 @@ export function securityGroupRules(options: SecurityGroupRuleOptions): SecurityG
       peer: { prefixList: "cloudfrontOriginFacing" },
       description: "HTTPS from CloudFront's origin-facing addresses only",
     },
-    { key: "alb-out-service", group: "alb", direction: "egress", port: servicePort, peer: { group: "service" }, description: "Requests and health checks to the service" },
-    { key: "service-in-alb", group: "service", direction: "ingress", port: servicePort, peer: { group: "alb" }, description: "Requests from the load balancer" },
-    { key: "service-out-https", group: "service", direction: "egress", port: 443, peer: { cidrIpv4: "0.0.0.0/0" }, description: "AWS APIs (endpoints, S3, NAT) and the OIDC issuer" },
+    {
+      key: "alb-out-service",
+      group: "alb",
+      direction: "egress",
+      port: servicePort,
+      peer: { group: "service" },
+      description: "Requests and health checks to the service",
+    },
+    {
+      key: "service-in-alb",
+      group: "service",
+      direction: "ingress",
+      port: servicePort,
+      peer: { group: "alb" },
+      description: "Requests from the load balancer",
+    },
+    {
+      key: "service-out-https",
+      group: "service",
+      direction: "egress",
+      port: 443,
+      peer: { cidrIpv4: "0.0.0.0/0" },
+      description: "AWS APIs (endpoints, S3, NAT) and the OIDC issuer",
+    },
     { key: "service-out-database", group: "service", direction: "egress", port: POSTGRES_PORT, peer: { group: "database" }, description: "PostgreSQL" },
     { key: "service-out-cache", group: "service", direction: "egress", port: REDIS_PORT, peer: { group: "cache" }, description: "Redis" },
-    { key: "database-in-service", group: "database", direction: "ingress", port: POSTGRES_PORT, peer: { group: "service" }, description: "PostgreSQL from the service" },
+    {
+      key: "database-in-service",
+      group: "database",
+      direction: "ingress",
+      port: POSTGRES_PORT,
+      peer: { group: "service" },
+      description: "PostgreSQL from the service",
+    },
     { key: "cache-in-service", group: "cache", direction: "ingress", port: REDIS_PORT, peer: { group: "service" }, description: "Redis from the service" },
-    { key: "endpoints-in-vpc", group: "endpoints", direction: "ingress", port: 443, peer: { cidrIpv4: vpcCidr }, description: "HTTPS to the interface endpoints from the VPC" },
+    {
+      key: "endpoints-in-vpc",
+      group: "endpoints",
+      direction: "ingress",
+      port: 443,
+      peer: { cidrIpv4: vpcCidr },
+      description: "HTTPS to the interface endpoints from the VPC",
+    },
   ];
 }

@@ -1,12 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  MANAGED_PREFIX_LISTS,
-  SECURITY_GROUP_ROLES,
-  securityGroupRules,
-  type ManagedPrefixList,
-  type SecurityGroupRole,
-} from "./security-group-rules";
+import { MANAGED_PREFIX_LISTS, SECURITY_GROUP_ROLES, securityGroupRules, type ManagedPrefixList, type SecurityGroupRole } from "./security-group-rules";
 
 export interface SecurityGroupsArgs {
   /** VPC the groups belong to. No default. */

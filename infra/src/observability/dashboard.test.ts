@@ -33,7 +33,10 @@ const CATALOGUE: Record<string, Record<string, string[]>> = {
   },
   // Service/compute contract: namespace ReleaseLedger, one dimension set [Environment].
   [EMF_NAMESPACE]: Object.fromEntries(
-    ["HttpRequests", "Http5xx", "Http4xx", "HttpLatency", "ReleasesRecorded", "ReleaseTransitions", "CacheHits", "CacheMisses"].map((m) => [m, ["Environment"]]),
+    ["HttpRequests", "Http5xx", "Http4xx", "HttpLatency", "ReleasesRecorded", "ReleaseTransitions", "CacheHits", "CacheMisses"].map((m) => [
+      m,
+      ["Environment"],
+    ]),
   ),
 };
 const STAT = /^(Sum|Average|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/;
@@ -63,7 +66,10 @@ const rowsOf = (w: DashboardBody["widgets"][number]) => w.properties.metrics as 
 /** Returns every problem with the body's metric definitions (empty when valid). */
 function problems(body: DashboardBody, extraNamespaces: Record<string, string[]>): string[] {
   const found: string[] = [];
-  const catalogue = { ...CATALOGUE, ...Object.fromEntries(Object.entries(extraNamespaces).map(([ns, names]) => [ns, Object.fromEntries(names.map((n) => [n, []]))])) };
+  const catalogue = {
+    ...CATALOGUE,
+    ...Object.fromEntries(Object.entries(extraNamespaces).map(([ns, names]) => [ns, Object.fromEntries(names.map((n) => [n, []]))])),
+  };
   for (const w of body.widgets) {
     if (w.x < 0 || w.width < 1 || w.x + w.width > 24 || w.height < 1) found.push(`widget at ${w.x},${w.y} is outside the 24-column grid`);
   }
@@ -86,7 +92,8 @@ function problems(body: DashboardBody, extraNamespaces: Record<string, string[]>
         continue;
       }
       const parts = options ? row.slice(0, -1) : row;
-      if (parts.some((p) => typeof p !== "string" || p === "" || p === "." || p === "...")) found.push(`${title}: row ${JSON.stringify(row)} has an empty or shorthand entry`);
+      if (parts.some((p) => typeof p !== "string" || p === "" || p === "." || p === "..."))
+        found.push(`${title}: row ${JSON.stringify(row)} has an empty or shorthand entry`);
       const [namespace, metric, ...dims] = parts as string[];
       const expectedDims = catalogue[namespace ?? ""]?.[metric ?? ""];
       if (!expectedDims) found.push(`${title}: ${namespace}/${metric} is not a known metric`);
@@ -140,7 +147,11 @@ describe.each(["staging", "prod"] as const)("dashboardBody (%s)", (envName) => {
 
   it("traffic: ALB requests with the anomaly band, 5xx/4xx, p99 latency and per-target-group health", () => {
     expect(names(DASHBOARD_GROUPS.traffic)).toEqual(
-      expect.arrayContaining(["AWS/ApplicationELB:RequestCount", "AWS/ApplicationELB:HTTPCode_Target_5XX_Count", "AWS/ApplicationELB:HTTPCode_Target_4XX_Count"]),
+      expect.arrayContaining([
+        "AWS/ApplicationELB:RequestCount",
+        "AWS/ApplicationELB:HTTPCode_Target_5XX_Count",
+        "AWS/ApplicationELB:HTTPCode_Target_4XX_Count",
+      ]),
     );
     const rows = metricsIn(DASHBOARD_GROUPS.traffic).map(({ row }) => row);
     expect(rows).toContainEqual([{ expression: `ANOMALY_DETECTION_BAND(m1, ${input.anomalyBandWidth})`, id: "ad1", label: "Expected" }]);
@@ -161,9 +172,15 @@ describe.each(["staging", "prod"] as const)("dashboardBody (%s)", (envName) => {
 
   it("tasks: running vs desired (Container Insights) and CPU/memory for the service", () => {
     expect(names(DASHBOARD_GROUPS.tasks)).toEqual(
-      expect.arrayContaining(["ECS/ContainerInsights:RunningTaskCount", "ECS/ContainerInsights:DesiredTaskCount", "AWS/ECS:CPUUtilization", "AWS/ECS:MemoryUtilization"]),
+      expect.arrayContaining([
+        "ECS/ContainerInsights:RunningTaskCount",
+        "ECS/ContainerInsights:DesiredTaskCount",
+        "AWS/ECS:CPUUtilization",
+        "AWS/ECS:MemoryUtilization",
+      ]),
     );
-    for (const { row } of metricsIn(DASHBOARD_GROUPS.tasks)) expect(row.slice(2, 6)).toEqual(["ClusterName", input.clusterName, "ServiceName", input.serviceName]);
+    for (const { row } of metricsIn(DASHBOARD_GROUPS.tasks))
+      expect(row.slice(2, 6)).toEqual(["ClusterName", input.clusterName, "ServiceName", input.serviceName]);
   });
 
   it("database: CPU, connections and free storage of the instance", () => {
@@ -203,7 +220,10 @@ describe("dashboard validation", () => {
     const w = metricWidgets(body)[0]!;
     (w.properties.metrics as Row[]).push(["AWS/ApplicationELB", "UnhealthyHostCount", "LoadBalancer", "x"], ["AWS/RDS", "CPUUtilization", "DBInstance", "x"]);
     expect(problems(body, {})).toEqual(
-      expect.arrayContaining([expect.stringMatching(/UnhealthyHostCount is not a known metric/), expect.stringMatching(/CPUUtilization dimensions DBInstance/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/UnhealthyHostCount is not a known metric/),
+        expect.stringMatching(/CPUUtilization dimensions DBInstance/),
+      ]),
     );
   });
 

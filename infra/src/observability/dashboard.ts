@@ -259,10 +259,7 @@ export function dashboardBody(input: DashboardInput): DashboardBody {
         },
       ],
     ],
-    [
-      DASHBOARD_GROUPS.logs,
-      [{ title: "Error log lines (level >= 50)", stat: "Sum", metrics: [[input.errorLogMetric.namespace, input.errorLogMetric.name]] }],
-    ],
+    [DASHBOARD_GROUPS.logs, [{ title: "Error log lines (level >= 50)", stat: "Sum", metrics: [[input.errorLogMetric.namespace, input.errorLogMetric.name]] }]],
   ];
 
   const widgets: DashboardWidget[] = [];

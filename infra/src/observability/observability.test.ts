@@ -64,7 +64,12 @@ describe.each(ENVIRONMENTS)("Observability (%s)", (env) => {
     const band = queries.find((q) => q.id === alarm.inputs.thresholdMetricId);
     expect(band?.expression).toBe(`ANOMALY_DETECTION_BAND(m1, ${anomalyBandWidth(environment)})`);
     const m1 = queries.find((q) => q.id === "m1");
-    expect(m1?.metric).toMatchObject({ namespace: "AWS/ApplicationELB", metricName: "RequestCount", stat: "Sum", dimensions: { LoadBalancer: `app/${env}-alb/0123456789abcdef` } });
+    expect(m1?.metric).toMatchObject({
+      namespace: "AWS/ApplicationELB",
+      metricName: "RequestCount",
+      stat: "Sum",
+      dimensions: { LoadBalancer: `app/${env}-alb/0123456789abcdef` },
+    });
     expect(queries.every((q) => q.returnData === true)).toBe(true);
     expect(alarm.inputs.threshold).toBeUndefined();
     expect(alarm.inputs.alarmDescription).toContain(`${RUNBOOK_DOCUMENT}#request-count-anomaly`);
@@ -89,10 +94,21 @@ describe.each(ENVIRONMENTS)("Observability (%s)", (env) => {
     const body = JSON.parse(String(dashboard.inputs.dashboardBody));
     const text = JSON.stringify(body);
     for (const group of Object.values(DASHBOARD_GROUPS)) expect(text).toContain(`## ${group}`);
-    for (const value of [`${env}-cluster`, `${env}-service`, `targetgroup/${env}-green/4567`, `${env}-postgres`, `E${env.toUpperCase()}123`, `/platform/${env}/service`]) {
+    for (const value of [
+      `${env}-cluster`,
+      `${env}-service`,
+      `targetgroup/${env}-green/4567`,
+      `${env}-postgres`,
+      `E${env.toUpperCase()}123`,
+      `/platform/${env}/service`,
+    ]) {
       expect(text).toContain(value);
     }
     expect(text.match(new RegExp(`${env}-redis-00\\d`, "g"))?.length).toBe(3 * (environment.cache.replicaCount + 1));
-    expect(body.widgets.filter((w: { type: string; properties: { region?: string } }) => w.type === "metric").every((w: { properties: { region?: string } }) => w.properties.region)).toBe(true);
+    expect(
+      body.widgets
+        .filter((w: { type: string; properties: { region?: string } }) => w.type === "metric")
+        .every((w: { properties: { region?: string } }) => w.properties.region),
+    ).toBe(true);
   });
 });

@@ -97,23 +97,25 @@ export class Observability extends pulumi.ComponentResource {
         args.distributionId,
       ])
       .apply(([clusterName, serviceName, albArnSuffix, targetGroupArnSuffixes, dbInstanceIdentifier, redisGroupId, logGroupName, distributionId]) =>
-        mesh.apply((meshMetrics) => JSON.stringify(
-          dashboardBody({
-            environmentName: environment.name,
-            region: environment.awsRegion,
-            clusterName,
-            serviceName,
-            albArnSuffix,
-            targetGroupArnSuffixes,
-            dbInstanceIdentifier,
-            redisNodeIds: redisNodeIds(redisGroupId, environment.cache.replicaCount),
-            logGroupName,
-            distributionId,
-            anomalyBandWidth: bandWidth,
-            errorLogMetric: errorMetric,
-            ...(meshMetrics ? { mesh: meshMetrics } : {}),
-          }),
-        )),
+        mesh.apply((meshMetrics) =>
+          JSON.stringify(
+            dashboardBody({
+              environmentName: environment.name,
+              region: environment.awsRegion,
+              clusterName,
+              serviceName,
+              albArnSuffix,
+              targetGroupArnSuffixes,
+              dbInstanceIdentifier,
+              redisNodeIds: redisNodeIds(redisGroupId, environment.cache.replicaCount),
+              logGroupName,
+              distributionId,
+              anomalyBandWidth: bandWidth,
+              errorLogMetric: errorMetric,
+              ...(meshMetrics ? { mesh: meshMetrics } : {}),
+            }),
+          ),
+        ),
       );
     const dashboard = new aws.cloudwatch.Dashboard(name, { dashboardName: `${environment.name}-release-ledger`, dashboardBody: body }, here);
 

@@ -4,7 +4,11 @@ import { ANOMALY_BAND_ID, anomalyBandWidth, requestCountAnomalyQueries } from ".
 describe("requestCountAnomalyQueries", () => {
   it("compares ALB requests per five minutes with their anomaly band, both returned to the alarm", () => {
     const [m1, band] = requestCountAnomalyQueries("app/alb/123", 2);
-    expect(m1).toMatchObject({ id: "m1", returnData: true, metric: { metricName: "RequestCount", stat: "Sum", period: 300, dimensions: { LoadBalancer: "app/alb/123" } } });
+    expect(m1).toMatchObject({
+      id: "m1",
+      returnData: true,
+      metric: { metricName: "RequestCount", stat: "Sum", period: 300, dimensions: { LoadBalancer: "app/alb/123" } },
+    });
     expect(band).toMatchObject({ id: ANOMALY_BAND_ID, returnData: true, expression: "ANOMALY_DETECTION_BAND(m1, 2)" });
   });
 

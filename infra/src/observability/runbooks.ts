@@ -22,7 +22,7 @@ export const RUNBOOK_ENTRIES = {
   "mesh-5xx-rate": "Service mesh 5xx rate high",
   "dora-snapshot-failed": "DORA snapshot job failed",
   // Procedures every entry may link to
-  "rollback": "Roll back a release",
+  rollback: "Roll back a release",
   "restore-database-dr": "Restore PostgreSQL in the DR region",
   "canary-target-groups": "Verify that a canary release flipped the target groups",
   "migrate-platform": "Move an environment from ECS to EKS without downtime",

@@ -25,7 +25,9 @@ describe("cloud answers: computed attributes the programs read", () => {
     const db = state("aws:rds/instance:Instance", "db", { identifier: "ledger-prod", manageMasterUserPassword: true });
     expect(db.address).toMatch(/^ledger-prod\.c[0-9a-f]{11}\.eu-west-1\.rds\.amazonaws\.com$/);
     expect(db.endpoint).toBe(`${String(db.address)}:5432`);
-    expect(db.masterUserSecrets).toEqual([{ secretArn: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-/), secretStatus: "active", kmsKeyId: "" }]);
+    expect(db.masterUserSecrets).toEqual([
+      { secretArn: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-/), secretStatus: "active", kmsKeyId: "" },
+    ]);
     expect(state("aws:rds/instance:Instance", "db", {}).masterUserSecrets).toEqual([]);
   });
 
@@ -46,7 +48,11 @@ describe("cloud answers: computed attributes the programs read", () => {
   it("ACM: one DNS validation record per domain", () => {
     const cert = state("aws:acm/certificate:Certificate", "cert", { domainName: "ledger.example.com", subjectAlternativeNames: ["www.example.com"] });
     expect(cert.domainValidationOptions).toEqual([
-      expect.objectContaining({ domainName: "ledger.example.com", resourceRecordType: "CNAME", resourceRecordName: expect.stringMatching(/\.ledger\.example\.com\.$/) }),
+      expect.objectContaining({
+        domainName: "ledger.example.com",
+        resourceRecordType: "CNAME",
+        resourceRecordName: expect.stringMatching(/\.ledger\.example\.com\.$/),
+      }),
       expect.objectContaining({ domainName: "www.example.com", resourceRecordValue: expect.stringMatching(/\.acm-validations\.aws\.$/) }),
     ]);
   });
@@ -66,7 +72,10 @@ describe("cloud answers: computed attributes the programs read", () => {
     expect(ca.arn).toMatch(/^arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority\/[0-9a-f-]{36}$/);
     expect(ca.certificateSigningRequest).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE REQUEST-----\n$/);
     expect(ca.status).toBe("PENDING_CERTIFICATE");
-    const cert = state("aws:acmpca/certificate:Certificate", "mesh-ca-certificate", { certificateAuthorityArn: ca.arn, certificateSigningRequest: ca.certificateSigningRequest });
+    const cert = state("aws:acmpca/certificate:Certificate", "mesh-ca-certificate", {
+      certificateAuthorityArn: ca.arn,
+      certificateSigningRequest: ca.certificateSigningRequest,
+    });
     expect(cert.arn).toMatch(new RegExp(`^${String(ca.arn)}/certificate/[0-9a-f]{32}$`));
     expect(cert.certificate).toMatch(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n$/);
     // A self-signed root has no chain: AWS answers an empty one, not none.
@@ -99,8 +108,12 @@ describe("cloud answers: computed attributes the programs read", () => {
     const cloudfront = mockCallResult("aws:ec2/getManagedPrefixList:getManagedPrefixList", { name: "com.amazonaws.global.cloudfront.origin-facing" }, ctx);
     expect(cloudfront).toMatchObject({ name: "com.amazonaws.global.cloudfront.origin-facing", maxEntries: 55 });
     expect(cloudfront.id).toMatch(/^pl-[0-9a-f]{8}$/);
-    expect(mockCallResult("aws:ec2/getManagedPrefixList:getManagedPrefixList", { name: "com.amazonaws.global.cloudfront.origin-facing" }, ctx).id).toBe(cloudfront.id);
-    expect(JSON.parse(String(mockCallResult("aws:iam/getPolicyDocument:getPolicyDocument", { statements: [{ actions: ["s3:GetObject"] }] }, ctx).json))).toEqual({
+    expect(mockCallResult("aws:ec2/getManagedPrefixList:getManagedPrefixList", { name: "com.amazonaws.global.cloudfront.origin-facing" }, ctx).id).toBe(
+      cloudfront.id,
+    );
+    expect(
+      JSON.parse(String(mockCallResult("aws:iam/getPolicyDocument:getPolicyDocument", { statements: [{ actions: ["s3:GetObject"] }] }, ctx).json)),
+    ).toEqual({
       Version: "2012-10-17",
       Statement: [{ actions: ["s3:GetObject"] }],
     });

@@ -37,7 +37,10 @@ const uuid = (seed: string) => {
 };
 /** A PEM block of the given label around stable bytes (not a parseable certificate: nothing here checks one). */
 const fakePem = (label: string, seed: string) => {
-  const body = Buffer.from(fakeHex(seed, 192), "hex").toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  const body = Buffer.from(fakeHex(seed, 192), "hex")
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "");
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 };
 const str = (value: unknown, fallback: string) => (typeof value === "string" && value !== "" ? value : fallback);
@@ -91,7 +94,7 @@ const STATE: Readonly<Record<string, StateFor>> = {
   }),
   "aws:ec2/eip:Eip": (_n, _i, { seed }) => ({
     allocationId: `eipalloc-${fakeHex(seed, 17)}`,
-    publicIp: `203.0.113.${parseInt(fakeHex(seed, 2), 16) % 254 + 1}`,
+    publicIp: `203.0.113.${(parseInt(fakeHex(seed, 2), 16) % 254) + 1}`,
   }),
   "aws:kms/key:Key": (_n, _i, { id, region }) => ({ keyId: id, arn: arnOf("kms", region, `key/${id}`) }),
   "aws:kms/alias:Alias": (name, inputs, { region }) => ({ arn: arnOf("kms", region, str(inputs.name, `alias/${name}`)) }),
@@ -137,7 +140,13 @@ const STATE: Readonly<Record<string, StateFor>> = {
       hostedZoneId: "Z29XKXDKYMONMX",
       masterUserSecrets:
         inputs.manageMasterUserPassword === true
-          ? [{ secretArn: arnOf("secretsmanager", region, `secret:rds!db-${uuid(seed)}-${fakeHex(seed, 6)}`), secretStatus: "active", kmsKeyId: inputs.masterUserSecretKmsKeyId ?? "" }]
+          ? [
+              {
+                secretArn: arnOf("secretsmanager", region, `secret:rds!db-${uuid(seed)}-${fakeHex(seed, 6)}`),
+                secretStatus: "active",
+                kmsKeyId: inputs.masterUserSecretKmsKeyId ?? "",
+              },
+            ]
           : [],
     };
   },
@@ -263,7 +272,12 @@ const STATE: Readonly<Record<string, StateFor>> = {
   }),
   "random:index/randomId:RandomId": (_n, inputs, { seed }) => {
     const hex = fakeHex(`id:${seed}`, 2 * (typeof inputs.byteLength === "number" ? inputs.byteLength : 8));
-    return { hex, dec: BigInt(`0x${hex}`).toString(), b64Url: Buffer.from(hex, "hex").toString("base64url"), b64Std: Buffer.from(hex, "hex").toString("base64") };
+    return {
+      hex,
+      dec: BigInt(`0x${hex}`).toString(),
+      b64Url: Buffer.from(hex, "hex").toString("base64url"),
+      b64Std: Buffer.from(hex, "hex").toString("base64"),
+    };
   },
   "aws:ecs/cluster:Cluster": (name, inputs, { region, seed }) => {
     const cluster = str(inputs.name, autoName(name, seed));
@@ -323,7 +337,11 @@ export function mockCallResult(token: string, inputs: Props, ctx: MockContext): 
   switch (token) {
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const letters = ["a", "b", "c", "d", "e", "f"];
-      return { names: letters.map((l) => `${ctx.region}${l}`), zoneIds: letters.map((_, i) => `${ctx.region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`), state: "available" };
+      return {
+        names: letters.map((l) => `${ctx.region}${l}`),
+        zoneIds: letters.map((_, i) => `${ctx.region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`),
+        state: "available",
+      };
     }
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return { accountId: FAKE_ACCOUNT_ID, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/plan`, userId: "AIDAPLAN", id: FAKE_ACCOUNT_ID };
@@ -337,7 +355,11 @@ export function mockCallResult(token: string, inputs: Props, ctx: MockContext): 
       return { ...inputs, id, zoneId: id, name: zone, arn: `arn:aws:route53:::hostedzone/${id}` };
     }
     case "aws:iam/getPolicyDocument:getPolicyDocument":
-      return { id: "policy", json: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }), minifiedJson: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }) };
+      return {
+        id: "policy",
+        json: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }),
+        minifiedJson: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }),
+      };
     case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
       // Only the list the programs use; any other name is a typo worth failing on.
       if (inputs.name !== CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST) {
@@ -345,7 +367,17 @@ export function mockCallResult(token: string, inputs: Props, ctx: MockContext): 
       }
       // Like AWS's: an 8-hex id (pl-3b927c52 style) and the max entries a security-group reference weighs.
       const id = `pl-${fakeHex(`${token}:${String(inputs.name)}`, 8)}`;
-      return { ...inputs, id, name: inputs.name, arn: `arn:aws:ec2:${ctx.region}:aws:prefix-list/${id}`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [], version: 1 };
+      return {
+        ...inputs,
+        id,
+        name: inputs.name,
+        arn: `arn:aws:ec2:${ctx.region}:aws:prefix-list/${id}`,
+        addressFamily: "IPv4",
+        maxEntries: 55,
+        ownerId: "AWS",
+        entries: [],
+        version: 1,
+      };
     }
     case "aws:ec2/getPrefixList:getPrefixList":
       return { ...inputs, id: `pl-${fakeHex(`${token}:${String(inputs.name)}`, 8)}`, name: inputs.name };
@@ -354,7 +386,13 @@ export function mockCallResult(token: string, inputs: Props, ctx: MockContext): 
     case "aws:cloudfront/getResponseHeadersPolicy:getResponseHeadersPolicy":
       return { ...inputs, id: uuid(`${token}:${String(inputs.name)}`) };
     case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-      return { id: ctx.region, proxyEndpoint: `https://${FAKE_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com`, userName: "AWS", password: "plan-token", authorizationToken: "cGxhbg==" };
+      return {
+        id: ctx.region,
+        proxyEndpoint: `https://${FAKE_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com`,
+        userName: "AWS",
+        password: "plan-token",
+        authorizationToken: "cGxhbg==",
+      };
     case "aws:elb/getServiceAccount:getServiceAccount":
       return { id: "156460612806", arn: "arn:aws:iam::156460612806:root" };
     default:

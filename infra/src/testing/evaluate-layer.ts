@@ -62,19 +62,17 @@ export async function evaluateLayer(options: EvaluateLayerOptions): Promise<Laye
     await new Promise((resolve) => setImmediate(resolve));
     const failure = failures[0];
     if (failure !== undefined) throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
-    const resources = simulation.resources.map(
-      (r): PlannedResource => ({
-        urn: r.urn,
-        type: r.type,
-        name: r.name,
-        parent: r.parent,
-        inputs: fromWire(r.wire, "mask") as Record<string, unknown>,
-        props: fromWire(r.wire, "reveal") as Record<string, unknown>,
-        ...(r.id === undefined ? {} : { id: r.id }),
-        custom: r.custom,
-        ...(r.region === undefined ? {} : { region: r.region }),
-      }),
-    );
+    const resources = simulation.resources.map((r): PlannedResource => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      inputs: fromWire(r.wire, "mask") as Record<string, unknown>,
+      props: fromWire(r.wire, "reveal") as Record<string, unknown>,
+      ...(r.id === undefined ? {} : { id: r.id }),
+      custom: r.custom,
+      ...(r.region === undefined ? {} : { region: r.region }),
+    }));
     return { resources, ...resolved };
   } finally {
     process.off("unhandledRejection", onRejection);

@@ -21,7 +21,11 @@ describe("installMocks", () => {
     await installMocks({ project: "platform-network", stack: "staging" });
     const list = await aws.ec2.getManagedPrefixList({ name: "com.amazonaws.global.cloudfront.origin-facing" });
     // The same answer as devctl plan's and the local-cloud simulator's: one table (cloud-answers.ts).
-    const table = mockCallResult("aws:ec2/getManagedPrefixList:getManagedPrefixList", { name: "com.amazonaws.global.cloudfront.origin-facing" }, { region: "eu-west-1" });
+    const table = mockCallResult(
+      "aws:ec2/getManagedPrefixList:getManagedPrefixList",
+      { name: "com.amazonaws.global.cloudfront.origin-facing" },
+      { region: "eu-west-1" },
+    );
     expect(list).toMatchObject({ id: table.id, name: "com.amazonaws.global.cloudfront.origin-facing", maxEntries: 55 });
     expect(list.id).toMatch(/^pl-[0-9a-f]{8}$/);
     // The mock monitor passes the rejection on but not its message.

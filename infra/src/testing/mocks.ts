@@ -91,9 +91,7 @@ export async function installMocks(options: MockOptions): Promise<MockRecorder> 
     one: (type, name) => {
       const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
       if (found.length !== 1) {
-        throw new Error(
-          `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ") || "none"}`,
-        );
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ") || "none"}`);
       }
       return found[0]!;
     },

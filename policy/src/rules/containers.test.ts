@@ -28,8 +28,18 @@ describe("container rules", () => {
     expect(containerReadOnlyRoot.validate(task({ ...good, readonlyRootFilesystem: false }), STAGING)).toHaveLength(1);
   });
   it("container-no-plain-secrets fails secret-looking names in environment", () => {
-    const leaky = { ...good, environment: [{ name: "API_TOKEN", value: "x" }, { name: "AWS_SECRET_ACCESS_KEY", value: "y" }, { name: "PORT", value: "8080" }] };
-    expect(containerNoPlainSecrets.validate(task(leaky), STAGING)).toEqual([expect.stringContaining("API_TOKEN"), expect.stringContaining("AWS_SECRET_ACCESS_KEY")]);
+    const leaky = {
+      ...good,
+      environment: [
+        { name: "API_TOKEN", value: "x" },
+        { name: "AWS_SECRET_ACCESS_KEY", value: "y" },
+        { name: "PORT", value: "8080" },
+      ],
+    };
+    expect(containerNoPlainSecrets.validate(task(leaky), STAGING)).toEqual([
+      expect.stringContaining("API_TOKEN"),
+      expect.stringContaining("AWS_SECRET_ACCESS_KEY"),
+    ]);
   });
   it("image-pinned-by-digest fails a tag", () => {
     expect(imagePinnedByDigest.validate(task({ ...good, image: "ledger:latest" }), STAGING)).toEqual([expect.stringContaining("ledger:latest")]);

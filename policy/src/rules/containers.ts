@@ -79,7 +79,9 @@ export const productionProgressiveDeploys: ResourceRule = {
     const problems: string[] = [];
     const strategy = asRecord(props.deploymentConfiguration)?.strategy;
     if (strategy !== "CANARY" && strategy !== "LINEAR" && strategy !== "BLUE_GREEN") {
-      problems.push(`production service must deploy progressively (deploymentConfiguration.strategy CANARY, LINEAR or BLUE_GREEN, not ${show(strategy, "ROLLING")})`);
+      problems.push(
+        `production service must deploy progressively (deploymentConfiguration.strategy CANARY, LINEAR or BLUE_GREEN, not ${show(strategy, "ROLLING")})`,
+      );
     }
     const alarms = asRecord(props.alarms);
     if (!alarms || !isTrue(alarms.enable) || !isTrue(alarms.rollback) || asArray(alarms.alarmNames).length === 0) {

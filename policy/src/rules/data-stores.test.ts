@@ -20,9 +20,7 @@ describe("data-store-encryption", () => {
     expect(dataStoreEncryption.validate(resource(REDIS, { atRestEncryptionEnabled: true, transitEncryptionEnabled: true }), STAGING)).toEqual([]);
   });
   it("fails unencrypted storage and a cache without TLS", () => {
-    expect(dataStoreEncryption.validate(resource(RDS, { ...goodDb, storageEncrypted: false }), STAGING)).toEqual([
-      expect.stringContaining("storageEncrypted"),
-    ]);
+    expect(dataStoreEncryption.validate(resource(RDS, { ...goodDb, storageEncrypted: false }), STAGING)).toEqual([expect.stringContaining("storageEncrypted")]);
     expect(dataStoreEncryption.validate(resource(REDIS, { atRestEncryptionEnabled: true }), STAGING)).toEqual([
       expect.stringContaining("transitEncryptionEnabled"),
     ]);

@@ -18,7 +18,9 @@ const BACKUPS = at("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomate
 const REPO = at("aws:ecr/repository:Repository", "service-image", "eu-west-1", { name: "prod-release-ledger" });
 const ECR_REPLICATION = at("aws:ecr/replicationConfiguration:ReplicationConfiguration", "images", "eu-west-1", {
   replicationConfiguration: {
-    rules: [{ destinations: [{ region: "eu-central-1", registryId: "1" }], repositoryFilters: [{ filter: "prod-release-ledger", filterType: "PREFIX_MATCH" }] }],
+    rules: [
+      { destinations: [{ region: "eu-central-1", registryId: "1" }], repositoryFilters: [{ filter: "prod-release-ledger", filterType: "PREFIX_MATCH" }] },
+    ],
   },
 });
 const TEMPLATE = at("aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate", "images-template", "eu-central-1", {
@@ -35,8 +37,7 @@ const REDIS_SECRET = at("aws:secretsmanager/secret:Secret", "redis-auth", "eu-we
 const PREPARED = [DB, BACKUPS, REPO, ECR_REPLICATION, TEMPLATE, APP_SECRET, REDIS_SECRET];
 
 const without = (...gone: PolicyResource[]) => PREPARED.filter((r) => !gone.includes(r));
-const messages = (resources: readonly PolicyResource[], environment = PROD) =>
-  productionDrPrerequisites.validate(resources, environment).map((v) => v.message);
+const messages = (resources: readonly PolicyResource[], environment = PROD) => productionDrPrerequisites.validate(resources, environment).map((v) => v.message);
 
 describe("prod-dr-prerequisites", () => {
   it("passes production that keeps its backups, image and secrets in the DR region", () => {
@@ -53,7 +54,14 @@ describe("prod-dr-prerequisites", () => {
 
   it("fails an image repository that is not replicated, or whose copies get no DR key", () => {
     expect(messages(without(ECR_REPLICATION))).toEqual([expect.stringContaining("not replicated to the DR region")]);
-    const otherRepo = { ...ECR_REPLICATION, props: { replicationConfiguration: { rules: [{ destinations: [{ region: "eu-central-1" }], repositoryFilters: [{ filter: "staging-", filterType: "PREFIX_MATCH" }] }] } } };
+    const otherRepo = {
+      ...ECR_REPLICATION,
+      props: {
+        replicationConfiguration: {
+          rules: [{ destinations: [{ region: "eu-central-1" }], repositoryFilters: [{ filter: "staging-", filterType: "PREFIX_MATCH" }] }],
+        },
+      },
+    };
     expect(messages([...without(ECR_REPLICATION), otherRepo])).toEqual([expect.stringContaining("not replicated")]);
     expect(messages(without(TEMPLATE))).toEqual([expect.stringContaining("RepositoryCreationTemplate")]);
   });

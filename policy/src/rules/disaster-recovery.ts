@@ -12,8 +12,7 @@ const SECRET = "aws:secretsmanager/secret:Secret";
 export const DISASTER_RECOVERY_TAG = "DisasterRecovery";
 
 /** True when `region` is known and another region than `primary` (unknown regions are not judged). */
-const elsewhere = (region: unknown, primary: string | undefined): boolean =>
-  typeof region === "string" && region !== "" && region !== primary;
+const elsewhere = (region: unknown, primary: string | undefined): boolean => typeof region === "string" && region !== "" && region !== primary;
 
 function databaseProblems(resources: readonly PolicyResource[]): Violation[] {
   const replications = resources.filter((r) => r.type === BACKUP_REPLICATION);
@@ -22,7 +21,13 @@ function databaseProblems(resources: readonly PolicyResource[]): Violation[] {
     .flatMap((db): Violation[] => {
       const copy = replications.find((r) => r.region === undefined || elsewhere(r.region, db.region));
       if (!copy) {
-        return [{ urn: db.urn, message: "production database has no automated-backups replication to the DR region (aws.rds.InstanceAutomatedBackupsReplication with a DR-region provider)" }];
+        return [
+          {
+            urn: db.urn,
+            message:
+              "production database has no automated-backups replication to the DR region (aws.rds.InstanceAutomatedBackupsReplication with a DR-region provider)",
+          },
+        ];
       }
       if (copy.props.kmsKeyId === undefined || copy.props.kmsKeyId === "") {
         return [{ urn: copy.urn, message: "replicated backups must be encrypted with a KMS key in the DR region (set kmsKeyId)" }];
@@ -50,7 +55,12 @@ function imageProblems(resources: readonly PolicyResource[]): Violation[] {
         (rule) => matches(rule.repositoryFilters) && asArray(rule.destinations).some((d) => elsewhere(asRecord(d)?.region, repository.region)),
       );
       if (!replicated) {
-        return [{ urn: repository.urn, message: `production image repository ${name} is not replicated to the DR region (aws.ecr.ReplicationConfiguration with a destination in drRegion)` }];
+        return [
+          {
+            urn: repository.urn,
+            message: `production image repository ${name} is not replicated to the DR region (aws.ecr.ReplicationConfiguration with a destination in drRegion)`,
+          },
+        ];
       }
       const encrypted = templates.some(
         (t) =>
@@ -61,7 +71,12 @@ function imageProblems(resources: readonly PolicyResource[]): Violation[] {
       );
       return encrypted
         ? []
-        : [{ urn: repository.urn, message: `replicated copies of ${name} need a KMS key in the DR region: an aws.ecr.RepositoryCreationTemplate for REPLICATION with encryptionType KMS and kmsKey` }];
+        : [
+            {
+              urn: repository.urn,
+              message: `replicated copies of ${name} need a KMS key in the DR region: an aws.ecr.RepositoryCreationTemplate for REPLICATION with encryptionType KMS and kmsKey`,
+            },
+          ];
     });
 }
 
@@ -73,9 +88,16 @@ function secretProblems(resources: readonly PolicyResource[]): Violation[] {
       const replicas = asArray(secret.props.replicas).map(asRecord);
       const replica = replicas.find((r) => elsewhere(r?.region, secret.region));
       if (!replica) {
-        return [{ urn: secret.urn, message: `production secret ${show(secret.props.name, secret.name)} has no replica in the DR region; add replicas: [{ region: drRegion, kmsKeyId }] or, when the recovery environment recreates it, tag it ${DISASTER_RECOVERY_TAG}=recreated` }];
+        return [
+          {
+            urn: secret.urn,
+            message: `production secret ${show(secret.props.name, secret.name)} has no replica in the DR region; add replicas: [{ region: drRegion, kmsKeyId }] or, when the recovery environment recreates it, tag it ${DISASTER_RECOVERY_TAG}=recreated`,
+          },
+        ];
       }
-      return replica.kmsKeyId === undefined ? [{ urn: secret.urn, message: "the secret's DR replica must be encrypted with a customer key in the DR region (set kmsKeyId)" }] : [];
+      return replica.kmsKeyId === undefined
+        ? [{ urn: secret.urn, message: "the secret's DR replica must be encrypted with a customer key in the DR region (set kmsKeyId)" }]
+        : [];
     });
 }
 

@@ -13,7 +13,11 @@ const goodCdn = {
 
 describe("https-only", () => {
   it("passes an HTTP listener that redirects, an HTTPS listener on a TLS 1.3 policy and a CDN on TLSv1.2_2021", () => {
-    const redirect = { protocol: "HTTP", port: 80, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] };
+    const redirect = {
+      protocol: "HTTP",
+      port: 80,
+      defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    };
     expect(httpsOnly.validate(resource(LISTENER, redirect), STAGING)).toEqual([]);
     expect(httpsOnly.validate(resource(LISTENER, { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }), STAGING)).toEqual([]);
     expect(httpsOnly.validate(resource(CDN, goodCdn), STAGING)).toEqual([]);
@@ -24,7 +28,11 @@ describe("https-only", () => {
       expect.stringContaining("ELBSecurityPolicy-2016-08"),
     ]);
     expect(httpsOnly.validate(resource(LISTENER, { protocol: "HTTPS" }), STAGING)).toHaveLength(1);
-    const weak = { ...goodCdn, viewerCertificate: { cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1" }, defaultCacheBehavior: { viewerProtocolPolicy: "allow-all" } };
+    const weak = {
+      ...goodCdn,
+      viewerCertificate: { cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1" },
+      defaultCacheBehavior: { viewerProtocolPolicy: "allow-all" },
+    };
     expect(httpsOnly.validate(resource(CDN, weak), STAGING)).toHaveLength(2);
   });
 });

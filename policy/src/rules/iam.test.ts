@@ -3,7 +3,8 @@ import { logBucketEncryption, rolePermissionsBoundary, serviceSourceCondition, u
 import { evaluateRules } from "./index";
 import { PROD, resource, STAGING } from "./testing";
 
-const trust = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", ...statement }] });
+const trust = (statement: Record<string, unknown>) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", ...statement }] });
 
 describe("service-principal-source-condition", () => {
   it("accepts the role trusts EC2 and EKS are handed by PassRole, but nothing else granted to them", () => {
@@ -20,8 +21,16 @@ describe("service-principal-source-condition", () => {
   });
 
   it("passes aws:SourceAccount or aws:SourceArn under any operator, in any case", () => {
-    for (const Condition of [{ StringEquals: { "aws:SourceAccount": "123456789012" } }, { ArnLike: { "aws:sourcearn": "arn:aws:rds:eu-west-1:123456789012:db:x" } }]) {
-      expect(serviceSourceCondition.validate(resource("aws:iam/role:Role", { assumeRolePolicy: trust({ Principal: { Service: "monitoring.rds.amazonaws.com" }, Condition }) }), STAGING)).toEqual([]);
+    for (const Condition of [
+      { StringEquals: { "aws:SourceAccount": "123456789012" } },
+      { ArnLike: { "aws:sourcearn": "arn:aws:rds:eu-west-1:123456789012:db:x" } },
+    ]) {
+      expect(
+        serviceSourceCondition.validate(
+          resource("aws:iam/role:Role", { assumeRolePolicy: trust({ Principal: { Service: "monitoring.rds.amazonaws.com" }, Condition }) }),
+          STAGING,
+        ),
+      ).toEqual([]);
     }
   });
 
@@ -41,19 +50,31 @@ describe("service-principal-source-condition", () => {
     expect(
       unscopedServiceGrants({
         Statement: [
-          { Effect: "Allow", Principal: { Service: "logs.eu-west-1.amazonaws.com" }, Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*" } } },
+          {
+            Effect: "Allow",
+            Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*" } },
+          },
           { Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Resource: "arn:aws:s3:::b/alb/AWSLogs/123456789012/*" },
         ],
       }),
     ).toEqual([]);
-    expect(unscopedServiceGrants({ Statement: [{ Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Resource: "arn:aws:s3:::b/*" }] })).toHaveLength(1);
+    expect(
+      unscopedServiceGrants({
+        Statement: [{ Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Resource: "arn:aws:s3:::b/*" }],
+      }),
+    ).toHaveLength(1);
   });
 });
 
 describe("log-bucket-encryption-supported", () => {
   const lb = resource("aws:lb/loadBalancer:LoadBalancer", { accessLogs: { bucket: "logs-bucket", enabled: true } }, "alb");
   const sse = (sseAlgorithm: string) =>
-    resource("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { bucket: "logs-bucket", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm } }] }, "sse");
+    resource(
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      { bucket: "logs-bucket", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm } }] },
+      "sse",
+    );
 
   it("fails a KMS-encrypted bucket that receives ALB access logs", () => {
     expect(logBucketEncryption.validate([lb, sse("aws:kms")], STAGING)).toEqual([{ urn: sse("aws:kms").urn, message: expect.stringContaining("AES256") }]);
@@ -84,6 +105,8 @@ describe("role-permissions-boundary", () => {
 
   it("passes the workload boundary, in any partition", () => {
     expect(rolePermissionsBoundary.validate(resource("aws:iam/role:Role", { permissionsBoundary: boundary }), PROD)).toEqual([]);
-    expect(rolePermissionsBoundary.validate(resource("aws:iam/role:Role", { permissionsBoundary: boundary.replace(":aws:", ":aws-us-gov:") }), PROD)).toEqual([]);
+    expect(rolePermissionsBoundary.validate(resource("aws:iam/role:Role", { permissionsBoundary: boundary.replace(":aws:", ":aws-us-gov:") }), PROD)).toEqual(
+      [],
+    );
   });
 });

@@ -13,7 +13,14 @@ import { logBucketEncryption, rolePermissionsBoundary, serviceSourceCondition } 
 import { alarmsNotify, kmsKeyRotation, logGroupRetention } from "./observability";
 import { alarmSameRegion } from "./regions";
 import { requiredTags } from "./tagging";
-import { apiGatewayAccessLogs, apiGatewayThrottling, lambdaAsyncFailureDestination, lambdaInVpc, lambdaReservedConcurrency, rdsProxyTlsRequired } from "./serverless";
+import {
+  apiGatewayAccessLogs,
+  apiGatewayThrottling,
+  lambdaAsyncFailureDestination,
+  lambdaInVpc,
+  lambdaReservedConcurrency,
+  rdsProxyTlsRequired,
+} from "./serverless";
 import {
   eksControlPlaneLogs,
   eksEndpointRestricted,
@@ -81,11 +88,7 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** Runs every rule (or the given ones) over a stack's resources; violations in resource order, then stack rules. */
-export function evaluateRules(
-  resources: readonly PolicyResource[],
-  environment: PolicyEnvironment,
-  rules: readonly Rule[] = RULES,
-): RuleViolation[] {
+export function evaluateRules(resources: readonly PolicyResource[], environment: PolicyEnvironment, rules: readonly Rule[] = RULES): RuleViolation[] {
   const violations: RuleViolation[] = [];
   for (const resource of resources) {
     for (const rule of rules) {

@@ -81,12 +81,26 @@ describe("eks-no-wildcard-access", () => {
 
 describe("helm-releases-pinned", () => {
   it("passes an operator at an exact chart version and the platform's chart at a digest", () => {
-    expect(kubernetesReleasesPinned.validate(resource(RELEASE, { chart: "argo-rollouts", version: "2.40.4", repositoryOpts: { repo: "https://example.org/charts" } }), PROD)).toEqual([]);
-    expect(kubernetesReleasesPinned.validate(resource(RELEASE, { chart: "/repo/charts/release-ledger", values: { image: { ref: `r@${DIGEST}` } } }), PROD)).toEqual([]);
+    expect(
+      kubernetesReleasesPinned.validate(
+        resource(RELEASE, { chart: "argo-rollouts", version: "2.40.4", repositoryOpts: { repo: "https://example.org/charts" } }),
+        PROD,
+      ),
+    ).toEqual([]);
+    expect(
+      kubernetesReleasesPinned.validate(resource(RELEASE, { chart: "/repo/charts/release-ledger", values: { image: { ref: `r@${DIGEST}` } } }), PROD),
+    ).toEqual([]);
   });
   it("fails a floating chart version and an image by tag", () => {
-    expect(kubernetesReleasesPinned.validate(resource(RELEASE, { chart: "argo-rollouts", version: "2.x", repositoryOpts: { repo: "https://example.org/charts" } }), PROD)).toHaveLength(1);
-    expect(kubernetesReleasesPinned.validate(resource(RELEASE, { chart: "/repo/charts/release-ledger", values: { image: { ref: "r:latest" } } }), PROD)).toHaveLength(1);
+    expect(
+      kubernetesReleasesPinned.validate(
+        resource(RELEASE, { chart: "argo-rollouts", version: "2.x", repositoryOpts: { repo: "https://example.org/charts" } }),
+        PROD,
+      ),
+    ).toHaveLength(1);
+    expect(
+      kubernetesReleasesPinned.validate(resource(RELEASE, { chart: "/repo/charts/release-ledger", values: { image: { ref: "r:latest" } } }), PROD),
+    ).toHaveLength(1);
   });
 });
 
@@ -118,7 +132,10 @@ describe("eks-target-group-cluster-tag", () => {
   });
 
   it("fails a target group without the tag or naming another cluster, naming the tag to set", () => {
-    const violations = eksTargetGroupClusterTag.validate([autoMode, group({ Environment: "prod" }, "blue"), group({ "eks:eks-cluster-name": "staging-release-ledger" }, "green")], PROD);
+    const violations = eksTargetGroupClusterTag.validate(
+      [autoMode, group({ Environment: "prod" }, "blue"), group({ "eks:eks-cluster-name": "staging-release-ledger" }, "green")],
+      PROD,
+    );
     expect(violations.map((v) => v.message)).toEqual([
       expect.stringContaining('tag "eks:eks-cluster-name": "prod-release-ledger"'),
       expect.stringContaining(`names "staging-release-ledger"`),

@@ -17,7 +17,13 @@ const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 /** Control-plane logs a reviewer needs to answer "who did what" and "why was this login refused". */
 export const REQUIRED_CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"] as const;
 /** EKS access policies the platform may grant. Anything else (or a custom one) is a review question. */
-export const ALLOWED_ACCESS_POLICIES = ["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy", "AmazonEKSAdminViewPolicy"];
+export const ALLOWED_ACCESS_POLICIES = [
+  "AmazonEKSClusterAdminPolicy",
+  "AmazonEKSAdminPolicy",
+  "AmazonEKSEditPolicy",
+  "AmazonEKSViewPolicy",
+  "AmazonEKSAdminViewPolicy",
+];
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
 
@@ -88,7 +94,8 @@ export const eksNoWildcardAccess: ResourceRule = {
       case CLUSTER: {
         const access = asRecord(props.accessConfig);
         const problems: string[] = [];
-        if (access?.authenticationMode !== "API") problems.push('cluster must set accessConfig.authenticationMode: "API" (access entries, not the aws-auth ConfigMap)');
+        if (access?.authenticationMode !== "API")
+          problems.push('cluster must set accessConfig.authenticationMode: "API" (access entries, not the aws-auth ConfigMap)');
         if (access?.bootstrapClusterCreatorAdminPermissions !== false) {
           problems.push("cluster must set accessConfig.bootstrapClusterCreatorAdminPermissions: false, so admin access is an access entry anyone can see");
         }
@@ -140,7 +147,9 @@ export const kubernetesReleasesPinned: ResourceRule = {
         : [`release of chart ${String(props.chart)} must pin an exact chart version (x.y.z), got ${JSON.stringify(props.version)}`];
     }
     const ref = asRecord(asRecord(props.values)?.image)?.ref;
-    return ref === undefined || (typeof ref === "string" && DIGEST.test(ref)) ? [] : [`release values image.ref ${JSON.stringify(ref)} must be pinned by digest (@sha256:<64 hex>)`];
+    return ref === undefined || (typeof ref === "string" && DIGEST.test(ref))
+      ? []
+      : [`release values image.ref ${JSON.stringify(ref)} must be pinned by digest (@sha256:<64 hex>)`];
   },
 };
 
@@ -168,7 +177,8 @@ export const kubernetesPodSecurity: StackRule = {
       }
       const values = asRecord(release.props.values);
       const user = values?.runAsUser;
-      if (user === 0 || user === "0") violations.push({ urn: release.urn, message: "release values set runAsUser 0 (root); the service runs as a non-root user" });
+      if (user === 0 || user === "0")
+        violations.push({ urn: release.urn, message: "release values set runAsUser 0 (root); the service runs as a non-root user" });
       if (asArray(asRecord(values?.securityContext)?.capabilities).length > 0) {
         violations.push({ urn: release.urn, message: "release values add capabilities; the service needs none" });
       }

@@ -7,9 +7,14 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CA = "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/ca";
 
 const ecs = (entry: Record<string, unknown>) =>
-  resource(SERVICE, { serviceConnectConfiguration: { enabled: true, namespace: "ns", services: [{ portName: "http", discoveryName: "release-ledger", ...entry }] } });
+  resource(SERVICE, {
+    serviceConnectConfiguration: { enabled: true, namespace: "ns", services: [{ portName: "http", discoveryName: "release-ledger", ...entry }] },
+  });
 const chart = (mesh: Record<string, unknown>) =>
-  resource(RELEASE, { chart: "/repo/charts/release-ledger", values: { mesh: { enabled: true, mtlsMode: "STRICT", routes: [{ pathPrefix: "/", timeout: "15s", retries: 2 }], ...mesh } } });
+  resource(RELEASE, {
+    chart: "/repo/charts/release-ledger",
+    values: { mesh: { enabled: true, mtlsMode: "STRICT", routes: [{ pathPrefix: "/", timeout: "15s", retries: 2 }], ...mesh } },
+  });
 
 describe("mesh-no-app-mesh", () => {
   it("refuses any App Mesh resource, naming what to use instead", () => {
@@ -27,7 +32,7 @@ describe("mesh-mtls-production", () => {
   });
   it("fails plaintext meshes in production, saying how to fix it", () => {
     expect(meshMtlsInProduction.validate(ecs({}), PROD)).toEqual([expect.stringContaining("release-ledger has no tls; set meshMtls: true")]);
-    expect(meshMtlsInProduction.validate(chart({ mtlsMode: "PERMISSIVE" }), PROD)).toEqual([expect.stringContaining("\"PERMISSIVE\"; production needs STRICT")]);
+    expect(meshMtlsInProduction.validate(chart({ mtlsMode: "PERMISSIVE" }), PROD)).toEqual([expect.stringContaining('"PERMISSIVE"; production needs STRICT')]);
   });
   it("ignores services and releases without a mesh", () => {
     expect(meshMtlsInProduction.validate(resource(SERVICE, {}), PROD)).toEqual([]);
@@ -38,7 +43,17 @@ describe("mesh-mtls-production", () => {
 describe("mesh-route-timeouts", () => {
   it("passes a Service Connect timeout and timed Istio routes with a catch-all", () => {
     expect(meshRouteTimeouts.validate(ecs({ timeout: { perRequestTimeoutSeconds: 15 } }), STAGING)).toEqual([]);
-    expect(meshRouteTimeouts.validate(chart({ routes: [{ pathPrefix: "/", timeout: "15s" }, { pathPrefix: "/v1/metrics", timeout: "30s" }] }), STAGING)).toEqual([]);
+    expect(
+      meshRouteTimeouts.validate(
+        chart({
+          routes: [
+            { pathPrefix: "/", timeout: "15s" },
+            { pathPrefix: "/v1/metrics", timeout: "30s" },
+          ],
+        }),
+        STAGING,
+      ),
+    ).toEqual([]);
   });
   it("fails a mesh without timeouts, or without a catch-all route", () => {
     expect(meshRouteTimeouts.validate(ecs({}), STAGING)).toEqual([expect.stringContaining("no per-request timeout")]);

@@ -14,7 +14,9 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 function serviceConnectEntries(props: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>[] {
   const connect = asRecord(props.serviceConnectConfiguration);
   if (connect?.enabled !== true) return [];
-  return asArray(connect.services).map(asRecord).filter((s): s is Readonly<Record<string, unknown>> => s !== undefined);
+  return asArray(connect.services)
+    .map(asRecord)
+    .filter((s): s is Readonly<Record<string, unknown>> => s !== undefined);
 }
 
 /** The mesh values of a Helm release that enables the chart's Istio mesh; undefined otherwise. */
@@ -47,7 +49,9 @@ export const meshMtlsInProduction: ResourceRule = {
     for (const entry of serviceConnectEntries(props)) {
       const tls = asRecord(entry.tls);
       if (tls === undefined && entry.tls === undefined) {
-        problems.push(`Service Connect service ${String(entry.discoveryName ?? entry.portName)} has no tls; set meshMtls: true (a short-lived Private CA, about 50 USD a month)`);
+        problems.push(
+          `Service Connect service ${String(entry.discoveryName ?? entry.portName)} has no tls; set meshMtls: true (a short-lived Private CA, about 50 USD a month)`,
+        );
       }
     }
     const mesh = istioMesh(props);
@@ -61,7 +65,7 @@ export const meshMtlsInProduction: ResourceRule = {
 export const meshRouteTimeouts: ResourceRule = {
   kind: "resource",
   name: "mesh-route-timeouts",
-  description: "Every request through the mesh has a timeout: Service Connect's per-request timeout, or a timeout on every Istio route including \"/\".",
+  description: 'Every request through the mesh has a timeout: Service Connect\'s per-request timeout, or a timeout on every Istio route including "/".',
   level: "mandatory",
   types: [ECS_SERVICE, RELEASE],
   validate({ props }) {
@@ -79,8 +83,10 @@ export const meshRouteTimeouts: ResourceRule = {
     if (mesh !== undefined && Array.isArray(mesh.routes)) {
       const routes = mesh.routes.map(asRecord);
       const untimed = routes.filter((r) => typeof r?.timeout !== "string" || !/^\d+(ms|s|m)$/.test(r.timeout));
-      if (untimed.length > 0) problems.push(`Istio routes ${untimed.map((r) => String(r?.pathPrefix)).join(", ")} have no timeout; give each meshRoutes entry timeout=<seconds>s`);
-      if (!routes.some((r) => r?.pathPrefix === "/")) problems.push('Istio routes have no "/" route, so some requests have no timeout; add "/ timeout=<seconds>s" to meshRoutes');
+      if (untimed.length > 0)
+        problems.push(`Istio routes ${untimed.map((r) => String(r?.pathPrefix)).join(", ")} have no timeout; give each meshRoutes entry timeout=<seconds>s`);
+      if (!routes.some((r) => r?.pathPrefix === "/"))
+        problems.push('Istio routes have no "/" route, so some requests have no timeout; add "/ timeout=<seconds>s" to meshRoutes');
     }
     return problems;
   },

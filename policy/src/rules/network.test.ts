@@ -8,19 +8,26 @@ const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 describe("security-group-ingress", () => {
   it("passes HTTPS from the internet and PostgreSQL from a security group", () => {
     expect(securityGroupIngress.validate(resource(RULE, { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }), STAGING)).toEqual([]);
-    expect(securityGroupIngress.validate(resource(RULE, { ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: "sg-1" }), STAGING)).toEqual([]);
-    expect(securityGroupIngress.validate(resource(SG, { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, ipv6CidrBlocks: ["::/0"] }] }), STAGING)).toEqual([]);
+    expect(
+      securityGroupIngress.validate(resource(RULE, { ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: "sg-1" }), STAGING),
+    ).toEqual([]);
+    expect(
+      securityGroupIngress.validate(resource(SG, { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, ipv6CidrBlocks: ["::/0"] }] }), STAGING),
+    ).toEqual([]);
   });
   it("fails SSH or everything from the internet, and a data port open to any CIDR", () => {
-    expect(securityGroupIngress.validate(resource(SG, { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] }), STAGING)).toEqual([
-      expect.stringContaining("port 22/tcp is open to the internet"),
-    ]);
+    expect(
+      securityGroupIngress.validate(resource(SG, { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] }), STAGING),
+    ).toEqual([expect.stringContaining("port 22/tcp is open to the internet")]);
     expect(securityGroupIngress.validate(resource(RULE, { ipProtocol: "-1", cidrIpv6: "::/0" }), STAGING).length).toBeGreaterThan(0);
     expect(securityGroupIngress.validate(resource(RULE, { ipProtocol: "tcp", fromPort: 6379, toPort: 6379, cidrIpv4: "10.0.0.0/16" }), STAGING)).toEqual([
       expect.stringContaining("data port 6379"),
     ]);
     expect(
-      securityGroupIngress.validate(resource("aws:ec2/securityGroupRule:SecurityGroupRule", { type: "ingress", protocol: "tcp", fromPort: 5000, toPort: 6000, cidrBlocks: ["10.0.0.0/8"] }), STAGING),
+      securityGroupIngress.validate(
+        resource("aws:ec2/securityGroupRule:SecurityGroupRule", { type: "ingress", protocol: "tcp", fromPort: 5000, toPort: 6000, cidrBlocks: ["10.0.0.0/8"] }),
+        STAGING,
+      ),
     ).toEqual([expect.stringContaining("data port 5432")]);
   });
 });

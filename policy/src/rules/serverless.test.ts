@@ -17,18 +17,35 @@ const PROXY = "aws:rds/proxy:Proxy";
 const QUEUE = "arn:aws:sqs:eu-west-1:123456789012:api-async-failures";
 
 const fn = (overrides: Record<string, unknown> = {}) =>
-  resource(FUNCTION, { name: "prod-release-ledger-api", vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-service"] }, reservedConcurrentExecutions: 50, ...overrides }, "service");
+  resource(
+    FUNCTION,
+    {
+      name: "prod-release-ledger-api",
+      vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-service"] },
+      reservedConcurrentExecutions: 50,
+      ...overrides,
+    },
+    "service",
+  );
 const invokeConfig = (overrides: Record<string, unknown> = {}) =>
-  resource(INVOKE_CONFIG, { functionName: "prod-release-ledger-api", maximumRetryAttempts: 0, destinationConfig: { onFailure: { destination: QUEUE } }, ...overrides }, "service-async");
+  resource(
+    INVOKE_CONFIG,
+    { functionName: "prod-release-ledger-api", maximumRetryAttempts: 0, destinationConfig: { onFailure: { destination: QUEUE } }, ...overrides },
+    "service-async",
+  );
 const stage = (overrides: Record<string, unknown> = {}) =>
   resource(STAGE, {
     apiId: "api-1",
     name: "$default",
-    accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:/platform/prod/api-access", format: '{"requestId":"$context.requestId"}' },
+    accessLogSettings: {
+      destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:/platform/prod/api-access",
+      format: '{"requestId":"$context.requestId"}',
+    },
     defaultRouteSettings: { throttlingRateLimit: 100, throttlingBurstLimit: 200 },
     ...overrides,
   });
-const proxy = (overrides: Record<string, unknown> = {}) => resource(PROXY, { engineFamily: "POSTGRESQL", requireTls: true, defaultAuthScheme: "IAM_AUTH", ...overrides });
+const proxy = (overrides: Record<string, unknown> = {}) =>
+  resource(PROXY, { engineFamily: "POSTGRESQL", requireTls: true, defaultAuthScheme: "IAM_AUTH", ...overrides });
 
 describe("lambda-in-vpc", () => {
   it("passes a function with private subnets and a security group", () => {
@@ -36,8 +53,12 @@ describe("lambda-in-vpc", () => {
   });
   it("fails one outside the VPC, or without a security group", () => {
     expect(lambdaInVpc.validate(fn({ vpcConfig: undefined }), STAGING)).toEqual([expect.stringContaining("runs outside the VPC")]);
-    expect(lambdaInVpc.validate(fn({ vpcConfig: { subnetIds: [], securityGroupIds: ["sg-1"] } }), STAGING)).toEqual([expect.stringContaining("runs outside the VPC")]);
-    expect(lambdaInVpc.validate(fn({ vpcConfig: { subnetIds: ["subnet-a"], securityGroupIds: [] } }), PROD)).toEqual([expect.stringContaining("give the function a security group")]);
+    expect(lambdaInVpc.validate(fn({ vpcConfig: { subnetIds: [], securityGroupIds: ["sg-1"] } }), STAGING)).toEqual([
+      expect.stringContaining("runs outside the VPC"),
+    ]);
+    expect(lambdaInVpc.validate(fn({ vpcConfig: { subnetIds: ["subnet-a"], securityGroupIds: [] } }), PROD)).toEqual([
+      expect.stringContaining("give the function a security group"),
+    ]);
   });
 });
 
@@ -59,7 +80,9 @@ describe("lambda-async-failure-destination", () => {
   });
   it("fails a function whose failed async events vanish, naming it", () => {
     const bare = fn();
-    expect(lambdaAsyncFailureDestination.validate([bare], STAGING)).toEqual([{ urn: bare.urn, message: expect.stringContaining("function prod-release-ledger-api drops failed asynchronous events") as unknown }]);
+    expect(lambdaAsyncFailureDestination.validate([bare], STAGING)).toEqual([
+      { urn: bare.urn, message: expect.stringContaining("function prod-release-ledger-api drops failed asynchronous events") as unknown },
+    ]);
     expect(lambdaAsyncFailureDestination.validate([bare, invokeConfig({ destinationConfig: {} })], STAGING)).toHaveLength(1);
     expect(lambdaAsyncFailureDestination.validate([bare, invokeConfig({ functionName: "another-function" })], STAGING)).toHaveLength(1);
   });
@@ -105,7 +128,18 @@ describe("the lambda rules in the pack", () => {
   it("run with every other rule, and a compliant function, stage and proxy raise nothing of theirs", () => {
     const names = evaluateRules([fn(), invokeConfig(), stage(), proxy()], PROD).map((v) => v.policy);
     expect(names.filter((n) => /lambda|api-gateway|rds-proxy/.test(n))).toEqual([]);
-    const bad = evaluateRules([fn({ reservedConcurrentExecutions: 0, vpcConfig: undefined }), stage({ accessLogSettings: undefined }), proxy({ requireTls: false })], STAGING).map((v) => v.policy);
-    expect(bad).toEqual(expect.arrayContaining(["lambda-in-vpc", "lambda-reserved-concurrency", "lambda-async-failure-destination", "api-gateway-access-logs", "rds-proxy-tls-required"]));
+    const bad = evaluateRules(
+      [fn({ reservedConcurrentExecutions: 0, vpcConfig: undefined }), stage({ accessLogSettings: undefined }), proxy({ requireTls: false })],
+      STAGING,
+    ).map((v) => v.policy);
+    expect(bad).toEqual(
+      expect.arrayContaining([
+        "lambda-in-vpc",
+        "lambda-reserved-concurrency",
+        "lambda-async-failure-destination",
+        "api-gateway-access-logs",
+        "rds-proxy-tls-required",
+      ]),
+    );
   });
 });

@@ -14,7 +14,8 @@ const PROXY = "aws:rds/proxy:Proxy";
 export const lambdaInVpc: ResourceRule = {
   kind: "resource",
   name: "lambda-in-vpc",
-  description: "A Lambda function runs in the VPC (subnets and security groups), so it reaches the data stores privately and its traffic passes the network's controls.",
+  description:
+    "A Lambda function runs in the VPC (subnets and security groups), so it reaches the data stores privately and its traffic passes the network's controls.",
   level: "mandatory",
   types: [FUNCTION],
   validate({ props }) {
@@ -34,12 +35,15 @@ export const lambdaInVpc: ResourceRule = {
 export const lambdaReservedConcurrency: ResourceRule = {
   kind: "resource",
   name: "lambda-reserved-concurrency",
-  description: "A Lambda function reserves its concurrency: a ceiling that protects the database and the account's other functions, and a floor they cannot take.",
+  description:
+    "A Lambda function reserves its concurrency: a ceiling that protects the database and the account's other functions, and a floor they cannot take.",
   level: "mandatory",
   types: [FUNCTION],
   validate({ props }) {
     if (!("reservedConcurrentExecutions" in props) || props.reservedConcurrentExecutions === undefined) {
-      return ["reservedConcurrentExecutions is not set: the function may take the whole account's concurrency (and the database's connections); set lambdaReservedConcurrency"];
+      return [
+        "reservedConcurrentExecutions is not set: the function may take the whole account's concurrency (and the database's connections); set lambdaReservedConcurrency",
+      ];
     }
     const reserved = asNumber(props.reservedConcurrentExecutions);
     if (reserved === undefined) return [];

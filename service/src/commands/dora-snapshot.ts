@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   }
   const raw = values["scheduled-time"];
   const scheduledFor = raw === undefined ? undefined : new Date(raw);
-  if (scheduledFor !== undefined && Number.isNaN(scheduledFor.getTime())) throw new ConfigError([`--scheduled-time ${JSON.stringify(raw)} is not a timestamp (e.g. 2026-11-30T02:15:00Z)`]);
+  if (scheduledFor !== undefined && Number.isNaN(scheduledFor.getTime()))
+    throw new ConfigError([`--scheduled-time ${JSON.stringify(raw)} is not a timestamp (e.g. 2026-11-30T02:15:00Z)`]);
   const result = await runDoraSnapshotJob(loadConfig(), { trigger: "command", ...(scheduledFor ? { scheduledFor } : {}) });
   process.stdout.write(
     result.status === "computed"

@@ -111,7 +111,8 @@ export function applicationLogin(
   if (database.iamAuth) return { database: { ...database, connection: applicationConnection(database, replacements.authToken) } };
   const initial = typeof database.connection.password === "string" ? database.connection.password : undefined;
   const rotating =
-    replacements.source ?? (database.passwordSecretArn === undefined ? undefined : new RotatingPassword(initial, secretsManagerPassword(database.passwordSecretArn)));
+    replacements.source ??
+    (database.passwordSecretArn === undefined ? undefined : new RotatingPassword(initial, secretsManagerPassword(database.passwordSecretArn)));
   if (!rotating) return { database };
   return { database: { ...database, connection: { ...database.connection, password: rotating.password } }, rotating };
 }

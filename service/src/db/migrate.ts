@@ -18,7 +18,11 @@ const MIGRATION_LOCK_ID = 7_341_020_017;
  * Applies pending migrations. Two instances starting together is safe: node-pg-migrate takes a session
  * advisory lock and the second waits for the first, then finds nothing left to do.
  */
-export async function runMigrations(database: DatabaseConfig, log: (message: string) => void, options: { readonly authToken?: AuthTokenSource } = {}): Promise<string[]> {
+export async function runMigrations(
+  database: DatabaseConfig,
+  log: (message: string) => void,
+  options: { readonly authToken?: AuthTokenSource } = {},
+): Promise<string[]> {
   // node-pg-migrate is an ES module; this package is CommonJS.
   const { runner } = await import("node-pg-migrate");
   // As the migration user when there is one (at MIGRATION_PGHOST when set); else as the application user (with its

@@ -109,4 +109,3 @@ export function toDoraMetrics(
     computedAt: to.toISOString(),
   };
 }
-

@@ -23,8 +23,7 @@ export interface DoraSnapshotOptions {
 }
 
 export type DoraSnapshotResult =
-  | { status: "computed"; runId: string; computedAt: string; windows: number[]; rows: number; durationMs: number }
-  | { status: "skipped"; reason: string };
+  { status: "computed"; runId: string; computedAt: string; windows: number[]; rows: number; durationMs: number } | { status: "skipped"; reason: string };
 
 /**
  * Every environment and all of them together, in one scan of the window (releases_window_idx): GROUPING SETS
@@ -74,10 +73,14 @@ export async function computeDoraSnapshot(pool: Pool, options: DoraSnapshotOptio
       restore: [],
     };
     for (const window of windows) {
-      const { rows } = await client.query<{ environment: string; deployments: number; successful: number; failures: number; lead: number | null; restore: number | null }>(
-        WINDOW_QUERY,
-        [window],
-      );
+      const { rows } = await client.query<{
+        environment: string;
+        deployments: number;
+        successful: number;
+        failures: number;
+        lead: number | null;
+        restore: number | null;
+      }>(WINDOW_QUERY, [window]);
       for (const row of rows) {
         environments.push(row.environment);
         days.push(window);

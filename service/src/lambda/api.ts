@@ -26,7 +26,11 @@ export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
 const FORBIDDEN: APIGatewayProxyStructuredResultV2 = {
   statusCode: 403,
   headers: { "content-type": "application/json; charset=utf-8" },
-  body: JSON.stringify({ statusCode: 403, error: "Forbidden", message: "this origin answers its CloudFront distribution only; use the service's public address" }),
+  body: JSON.stringify({
+    statusCode: 403,
+    error: "Forbidden",
+    message: "this origin answers its CloudFront distribution only; use the service's public address",
+  }),
   isBase64Encoded: false,
 };
 

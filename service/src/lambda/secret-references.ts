@@ -18,7 +18,10 @@ export class SecretReferenceError extends Error {
 }
 
 /** The variables SECRET_REFERENCES names, with their values read (each secret once); {} when it is unset. */
-export async function resolveSecretReferences(env: Readonly<Record<string, string | undefined>>, read: ReadSecret = readFromSecretsManager()): Promise<Record<string, string>> {
+export async function resolveSecretReferences(
+  env: Readonly<Record<string, string | undefined>>,
+  read: ReadSecret = readFromSecretsManager(),
+): Promise<Record<string, string>> {
   const raw = env[SECRET_REFERENCES]?.trim();
   if (!raw) return {};
   let references: unknown;

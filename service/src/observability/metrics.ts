@@ -1,12 +1,4 @@
-export const COUNTERS = [
-  "HttpRequests",
-  "Http4xx",
-  "Http5xx",
-  "ReleasesRecorded",
-  "ReleaseTransitions",
-  "CacheHits",
-  "CacheMisses",
-] as const;
+export const COUNTERS = ["HttpRequests", "Http4xx", "Http5xx", "ReleasesRecorded", "ReleaseTransitions", "CacheHits", "CacheMisses"] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
 /**
@@ -72,7 +64,14 @@ export class Metrics {
       const values = [...this.latencies.keys()];
       const counts = values.map((v) => this.latencies.get(v) ?? 0);
       definitions.push({ Name: "HttpLatency", Unit: "Milliseconds" });
-      document.HttpLatency = { Values: values, Counts: counts, Min: Math.min(...values), Max: Math.max(...values), Sum: values.reduce((s, v, i) => s + v * (counts[i] ?? 0), 0), Count: counts.reduce((a, b) => a + b, 0) };
+      document.HttpLatency = {
+        Values: values,
+        Counts: counts,
+        Min: Math.min(...values),
+        Max: Math.max(...values),
+        Sum: values.reduce((s, v, i) => s + v * (counts[i] ?? 0), 0),
+        Count: counts.reduce((a, b) => a + b, 0),
+      };
     }
     this.counters = new Map();
     this.latencies = new Map();

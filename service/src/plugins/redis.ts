@@ -91,7 +91,14 @@ export class Cache {
     if (this.unsent.size === 0) return Promise.resolve();
     this.resending ??= (async () => {
       try {
-        await Promise.all([...this.unsent].map((key) => this.sendInvalidation(key).then(() => this.unsent.delete(key), () => undefined)));
+        await Promise.all(
+          [...this.unsent].map((key) =>
+            this.sendInvalidation(key).then(
+              () => this.unsent.delete(key),
+              () => undefined,
+            ),
+          ),
+        );
         if (this.unsent.size === 0) this.log.info("invalidations missed while Redis was unreachable have been applied");
       } finally {
         this.resending = undefined;
@@ -102,7 +109,14 @@ export class Cache {
 
   private async sendInvalidation(key: string): Promise<void> {
     // The generation outlives any value (CACHE_TTL_SECONDS is at most a day) and then expires too.
-    await this.call((redis) => redis.multi().incr(`${key}:gen`).expire(`${key}:gen`, 2 * 86_400).del(key).exec());
+    await this.call((redis) =>
+      redis
+        .multi()
+        .incr(`${key}:gen`)
+        .expire(`${key}:gen`, 2 * 86_400)
+        .del(key)
+        .exec(),
+    );
   }
 
   /**

@@ -14,9 +14,7 @@ export interface WebPageOptions {
 /** What the page needs to know before anyone signs in; all of it is public. */
 export interface PageSettings {
   environment: string;
-  signIn:
-    | { kind: "oidc"; issuer: string; clientId: string; scopes: string; devSignIn: boolean }
-    | { kind: "not-configured"; missing: string[] };
+  signIn: { kind: "oidc"; issuer: string; clientId: string; scopes: string; devSignIn: boolean } | { kind: "not-configured"; missing: string[] };
 }
 
 export function pageSettings(config: Config): PageSettings {
@@ -119,7 +117,11 @@ export default fp(
     const csp = contentSecurityPolicy(opts.config);
     const index = built
       ? asset(built.index, TYPES[".html"]!, "no-cache")
-      : asset(Buffer.from("<!doctype html><title>Release ledger</title><p>The web page is not built: run <code>pnpm --filter @platform/service build</code>.</p>"), TYPES[".html"]!, "no-store");
+      : asset(
+          Buffer.from("<!doctype html><title>Release ledger</title><p>The web page is not built: run <code>pnpm --filter @platform/service build</code>.</p>"),
+          TYPES[".html"]!,
+          "no-store",
+        );
 
     const pageHeaders = (reply: FastifyReply) =>
       reply
@@ -137,9 +139,7 @@ export default fp(
       return send(request, pageHeaders(reply), file);
     });
 
-    app.get("/ui/settings.json", { schema: { hide: true } }, (_request, reply) =>
-      pageHeaders(reply).header("cache-control", "no-cache").send(settings),
-    );
+    app.get("/ui/settings.json", { schema: { hide: true } }, (_request, reply) => pageHeaders(reply).header("cache-control", "no-cache").send(settings));
   },
   { name: "web-page" },
 );

@@ -47,7 +47,20 @@ export function createRecoveryRepository(db: Database) {
         `INSERT INTO recovery_drills (environment, recovery_environment, region, outcome, restore_point, image_digest, rpo_seconds, rto_seconds, started_at, finished_at, notes, actor)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          RETURNING ${DRILL_COLUMNS}`,
-        [input.environment, input.recoveryEnvironment, input.region, input.outcome, input.restorePoint, input.imageDigest, input.rpoSeconds, input.rtoSeconds, input.startedAt, input.finishedAt, input.notes ?? "", actor],
+        [
+          input.environment,
+          input.recoveryEnvironment,
+          input.region,
+          input.outcome,
+          input.restorePoint,
+          input.imageDigest,
+          input.rpoSeconds,
+          input.rtoSeconds,
+          input.startedAt,
+          input.finishedAt,
+          input.notes ?? "",
+          actor,
+        ],
       );
       return toDrill(rows[0]!);
     },

@@ -138,11 +138,7 @@ export function createReleasesRepository(deps: {
      * With an idempotency key, the first request stores the release and its response; a retry with the same
      * body gets that response again, a different body is refused. Concurrent retries serialise on the key's row.
      */
-    async create(
-      input: NewRelease,
-      principal: { id: string; actor: string },
-      idempotencyKey?: string,
-    ): Promise<{ release: Release; replayed: boolean }> {
+    async create(input: NewRelease, principal: { id: string; actor: string }, idempotencyKey?: string): Promise<{ release: Release; replayed: boolean }> {
       const result = await db.transaction(async (client) => {
         if (idempotencyKey === undefined) return { release: await insert(client, input, principal.actor), replayed: false };
         const hash = requestHash(input);
@@ -189,8 +185,7 @@ export function createReleasesRepository(deps: {
         const current = existing.rows[0];
         if (!current) throw notFound(`release ${id} does not exist`);
         throw conflict(
-          `release ${id} is ${current.status}; it cannot become ${status} ` +
-            `(allowed: started → succeeded, failed or rolled_back; succeeded → rolled_back)`,
+          `release ${id} is ${current.status}; it cannot become ${status} ` + `(allowed: started → succeeded, failed or rolled_back; succeeded → rolled_back)`,
         );
       }
       metrics.count("ReleaseTransitions");

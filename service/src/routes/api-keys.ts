@@ -8,7 +8,12 @@ const apiKeys: FastifyPluginCallbackTypebox = (app, _opts, done) => {
     "/api-keys",
     {
       config: { role: "admin" },
-      schema: { summary: "Create an API key (the secret is shown once)", tags: ["api-keys"], body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...authErrors } },
+      schema: {
+        summary: "Create an API key (the secret is shown once)",
+        tags: ["api-keys"],
+        body: CreateApiKeyBody,
+        response: { 201: CreatedApiKey, ...authErrors },
+      },
     },
     async (request, reply) => {
       const created = await app.apiKeys.create({ ...request.body, createdBy: request.principal!.actor });

@@ -19,7 +19,10 @@ const environments: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       // Already JSON (built from the same shape): Fastify sends a JSON string as is, so a cache hit costs no
       // parse and no serialisation.
       const json = body as unknown as Static<typeof CurrentEnvironment>;
-      return reply.header("x-cache", hit ? "hit" : "miss").type("application/json; charset=utf-8").send(json);
+      return reply
+        .header("x-cache", hit ? "hit" : "miss")
+        .type("application/json; charset=utf-8")
+        .send(json);
     },
   );
 

@@ -54,7 +54,12 @@ const recovery: FastifyPluginCallbackTypebox = (app, _opts, done) => {
     "/drills",
     {
       config: { role: "viewer" },
-      schema: { summary: "Recorded disaster-recovery drills, newest first", tags: ["recovery"], querystring: DrillsQuery, response: { 200: Type.Array(Drill), ...authErrors } },
+      schema: {
+        summary: "Recorded disaster-recovery drills, newest first",
+        tags: ["recovery"],
+        querystring: DrillsQuery,
+        response: { 200: Type.Array(Drill), ...authErrors },
+      },
     },
     async (request) => app.recovery.listDrills(request.query.environment, request.query.limit),
   );

@@ -4,10 +4,7 @@ import { EnvironmentName, ImageDigest, ServiceName } from "./releases";
 
 const Region = Type.String({ pattern: "^[a-z]{2}(-[a-z]+)+-\\d$", description: "AWS region, e.g. eu-central-1" });
 
-export const ReleaseAtQuery = Type.Object(
-  { environment: EnvironmentName, service: ServiceName, time: Timestamp },
-  { additionalProperties: false },
-);
+export const ReleaseAtQuery = Type.Object({ environment: EnvironmentName, service: ServiceName, time: Timestamp }, { additionalProperties: false });
 export const ReleaseAt = Type.Object(
   {
     service: Type.String(),

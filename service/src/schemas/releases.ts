@@ -66,10 +66,7 @@ export const ListReleasesQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const ReleasePage = Type.Object(
-  { items: Type.Array(Release), nextCursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-);
+export const ReleasePage = Type.Object({ items: Type.Array(Release), nextCursor: Type.Union([Type.String(), Type.Null()]) }, { additionalProperties: false });
 
 export const EnvironmentParams = Type.Object({ environment: EnvironmentName }, { additionalProperties: false });
 

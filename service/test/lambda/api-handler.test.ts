@@ -66,7 +66,10 @@ describe("the exported handler, as Lambda calls it", () => {
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ status: "ok", database: "ok", cache: "ok" });
       expect(response.headers["x-request-id"]).toBe(event.requestContext.requestId);
-      const logged = run.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+      const logged = run.stdout
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line));
       expect(logged.filter((line) => /^applied migration/.test(line.msg))).toHaveLength(expectedMigrationCount());
       expect(logged.find((line) => line.msg === "request")).toMatchObject({ reqId: event.requestContext.requestId, statusCode: 200 });
     } finally {
@@ -87,7 +90,12 @@ describe("the exported handler, as Lambda calls it", () => {
     const direct = await createLambdaInstance(env, (await createKey(db.url, "viewer")).key);
     try {
       // API Gateway joins repeated keys with commas in its parsed copy; the app must still see what was sent.
-      for (const url of ["/v1/releases?limit=2&limit=3", "/v1/releases?service=a,b", "/v1/releases?service=a&service=b", "/v1/releases?service=a%2Cb&limit=1"]) {
+      for (const url of [
+        "/v1/releases?limit=2&limit=3",
+        "/v1/releases?service=a,b",
+        "/v1/releases?service=a&service=b",
+        "/v1/releases?service=a%2Cb&limit=1",
+      ]) {
         const viaLambda = await direct.lambda(url);
         const viaInject = await direct.inject(url);
         expect({ status: viaLambda.statusCode, body: viaLambda.body }, url).toEqual({ status: viaInject.statusCode, body: viaInject.body });
@@ -116,7 +124,11 @@ function invokeInFreshProcess(event: unknown, env: Record<string, string>) {
   const script = `require(${JSON.stringify(join(bundled.dir, `${bundled.module}.js`))}).handler(${JSON.stringify(event)}, {}).then(
     (result) => { console.log(JSON.stringify(result)); process.exit(0); },
     (error) => { console.log(error.message); process.exit(3); })`;
-  return spawnSync(process.execPath, ["-e", script], { env: { PATH: process.env.PATH, AWS_LAMBDA_FUNCTION_NAME: "release-ledger-api", ...env }, encoding: "utf8", timeout: 60_000 });
+  return spawnSync(process.execPath, ["-e", script], {
+    env: { PATH: process.env.PATH, AWS_LAMBDA_FUNCTION_NAME: "release-ledger-api", ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 }
 
 /** One bundled handler and a plain app on the same settings, to compare their answers to one request. */
@@ -140,7 +152,11 @@ describe("the origin check (the ALB's listener rule on the other platforms)", ()
       const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent" });
       const logs: string[] = [];
       const { createApiHandler: create } = loadBundle();
-      const handler = await create({ config, originVerify: { header: "X-Origin-Verify", value: "s3cret-from-cloudfront" }, logStream: { write: (line) => logs.push(line) } });
+      const handler = await create({
+        config,
+        originVerify: { header: "X-Origin-Verify", value: "s3cret-from-cloudfront" },
+        logStream: { write: (line) => logs.push(line) },
+      });
       try {
         const invoke = async (headers: Record<string, string>) => fromHttpApiResult(await handler(httpApiEvent({ url: "/healthz", headers }), lambdaContext()));
         const attempts: Record<string, string>[] = [{}, { "x-origin-verify": "wrong" }, { "x-origin-verify": "s3cret-from-cloudfron" }];

@@ -20,8 +20,14 @@ function reader() {
 describe("SECRET_REFERENCES, resolved at cold start as ECS resolves a task's secrets", () => {
   it("reads whole secrets and JSON fields, each secret once", async () => {
     const { read, reads } = reader();
-    const env = { SECRET_REFERENCES: JSON.stringify({ MIGRATION_PGUSER: `${MASTER}:username::`, MIGRATION_PGPASSWORD: `${MASTER}:password::`, REDIS_AUTH_TOKEN: REDIS }) };
-    expect(await resolveSecretReferences(env, read)).toEqual({ MIGRATION_PGUSER: "ledger_admin", MIGRATION_PGPASSWORD: "s3cret", REDIS_AUTH_TOKEN: "redis-token" });
+    const env = {
+      SECRET_REFERENCES: JSON.stringify({ MIGRATION_PGUSER: `${MASTER}:username::`, MIGRATION_PGPASSWORD: `${MASTER}:password::`, REDIS_AUTH_TOKEN: REDIS }),
+    };
+    expect(await resolveSecretReferences(env, read)).toEqual({
+      MIGRATION_PGUSER: "ledger_admin",
+      MIGRATION_PGPASSWORD: "s3cret",
+      REDIS_AUTH_TOKEN: "redis-token",
+    });
     expect(reads).toEqual([MASTER, REDIS]);
   });
 

@@ -14,7 +14,12 @@ const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|xml|x-www-form-ur
 export function httpApiEvent(options: InjectOptions, sourceIp = "203.0.113.7"): APIGatewayProxyEventV2 {
   const method = (options.method ?? "GET").toUpperCase();
   const url = new URL(typeof options.url === "string" ? options.url : "/", "https://ledger.example");
-  const headers: Record<string, string> = { host: "abc123.execute-api.eu-west-1.amazonaws.com", "user-agent": "contract-test", "x-forwarded-for": sourceIp, "x-forwarded-proto": "https" };
+  const headers: Record<string, string> = {
+    host: "abc123.execute-api.eu-west-1.amazonaws.com",
+    "user-agent": "contract-test",
+    "x-forwarded-for": sourceIp,
+    "x-forwarded-proto": "https",
+  };
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : String(value);
   }

@@ -44,7 +44,10 @@ export async function startIssuer(): Promise<{
   return {
     issuer,
     sign: (claims, options = {}) => {
-      const token = new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: "test-key" }).setIssuer(issuer).setAudience(options.audience ?? "release-ledger");
+      const token = new SignJWT(claims)
+        .setProtectedHeader({ alg: "ES256", kid: "test-key" })
+        .setIssuer(issuer)
+        .setAudience(options.audience ?? "release-ledger");
       if (!options.omit?.includes("iat")) token.setIssuedAt(options.issuedAt);
       if (!options.omit?.includes("exp")) token.setExpirationTime(options.expiresIn ?? "5m");
       return token.sign(options.foreignKey ? foreign.privateKey : privateKey);

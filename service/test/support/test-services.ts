@@ -58,7 +58,6 @@ async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
-
 /**
  * The server named by the first of `variables` that is set, which must answer; else the local one if it answers;
  * else undefined (the run starts its own).

@@ -18,7 +18,13 @@ const keys = {} as Record<"viewer" | "deployer", string>;
 beforeAll(async () => {
   [db, page] = await Promise.all([createTestDatabase(), buildPageForTest()]);
   await seedExampleReleases(db.url);
-  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", RATE_LIMIT_PER_MINUTE: "0", OIDC_ISSUER: "https://id.example.com/realm", OIDC_AUDIENCE: "ledger" });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_PER_MINUTE: "0",
+    OIDC_ISSUER: "https://id.example.com/realm",
+    OIDC_AUDIENCE: "ledger",
+  });
   app = await buildApp({ config, webAssetsDir: page.dir, metrics: new Metrics("test", () => undefined), logStream: { write: () => undefined } });
   keys.viewer = (await createKey(db.url, "viewer")).key;
   keys.deployer = (await createKey(db.url, "deployer")).key;

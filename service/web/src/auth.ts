@@ -60,7 +60,8 @@ export class OidcClient {
         await this.complete(url, JSON.parse(pending) as { verifier: string; state: string; nonce: string });
       } catch (error) {
         sessionStorage.removeItem(WAS_SIGNED_IN);
-        const silent = error instanceof oauth.AuthorizationResponseError && ["login_required", "interaction_required", "consent_required"].includes(error.error);
+        const silent =
+          error instanceof oauth.AuthorizationResponseError && ["login_required", "interaction_required", "consent_required"].includes(error.error);
         this.set({ kind: "signed-out", ...(silent ? {} : { reason: `Sign-in failed: ${describe(error)}` }) });
       }
       return;
@@ -95,7 +96,15 @@ export class OidcClient {
   private async complete(url: URL, pending: { verifier: string; state: string; nonce: string }) {
     const server = await this.discover();
     const params = oauth.validateAuthResponse(server, this.client, url, pending.state);
-    const response = await oauth.authorizationCodeGrantRequest(server, this.client, oauth.None(), params, redirectUri(), pending.verifier, httpOptions(this.issuer));
+    const response = await oauth.authorizationCodeGrantRequest(
+      server,
+      this.client,
+      oauth.None(),
+      params,
+      redirectUri(),
+      pending.verifier,
+      httpOptions(this.issuer),
+    );
     const tokens = await oauth.processAuthorizationCodeResponse(server, this.client, response, { expectedNonce: pending.nonce, requireIdToken: true });
     const claims = oauth.getValidatedIdTokenClaims(tokens);
     const name = typeof claims?.email === "string" ? claims.email : typeof claims?.name === "string" ? claims.name : (claims?.sub ?? "signed in");

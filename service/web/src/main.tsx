@@ -31,19 +31,25 @@ function SignedOut({ settings, client, reason }: { settings: PageSettings; clien
   return (
     <main id="main" class="signed-out">
       <h2>Signed out</h2>
-      {reason && <p class="notice" role="status">{reason}</p>}
+      {reason && (
+        <p class="notice" role="status">
+          {reason}
+        </p>
+      )}
       {signIn.kind === "oidc" ? (
         <>
           <p>Sign in with your organisation's account to see what runs where, the release timeline and the DORA metrics.</p>
-          <button type="button" class="primary" onClick={() => void client?.signIn().catch((e: unknown) => setError(describe(e)))}>Sign in</button>
+          <button type="button" class="primary" onClick={() => void client?.signIn().catch((e: unknown) => setError(describe(e)))}>
+            Sign in
+          </button>
           {error && <p class="notice notice--error" role="alert">{`Sign-in could not start: ${error}`}</p>}
           {signIn.devSignIn && (
             <div class="notice notice--dev">
               <h3>Development sign-in</h3>
               <p>
-                This ledger runs with a local development identity provider. Use the user name <code>viewer</code>, <code>deployer</code> or{" "}
-                <code>admin</code> (any password) to sign in with that role. To use your organisation's provider, set <code>OIDC_ISSUER</code>,{" "}
-                <code>OIDC_AUDIENCE</code> and <code>OIDC_WEB_CLIENT_ID</code> (service/README.md, "Sign-in for the web page").
+                This ledger runs with a local development identity provider. Use the user name <code>viewer</code>, <code>deployer</code> or <code>admin</code>{" "}
+                (any password) to sign in with that role. To use your organisation's provider, set <code>OIDC_ISSUER</code>, <code>OIDC_AUDIENCE</code> and{" "}
+                <code>OIDC_WEB_CLIENT_ID</code> (service/README.md, "Sign-in for the web page").
               </p>
             </div>
           )}
@@ -53,11 +59,19 @@ function SignedOut({ settings, client, reason }: { settings: PageSettings; clien
           <h3>Sign-in is not configured</h3>
           <p>{`This ledger accepts API keys only. To let people sign in here, set ${signIn.missing.join(", ")} and restart the service:`}</p>
           <ul>
-            <li><code>OIDC_ISSUER</code>: your identity provider's issuer URL</li>
-            <li><code>OIDC_AUDIENCE</code>: the audience of the access tokens it issues for this API</li>
-            <li><code>OIDC_WEB_CLIENT_ID</code>: a public client (authorization code + PKCE) whose redirect URI is this page's address</li>
+            <li>
+              <code>OIDC_ISSUER</code>: your identity provider's issuer URL
+            </li>
+            <li>
+              <code>OIDC_AUDIENCE</code>: the audience of the access tokens it issues for this API
+            </li>
+            <li>
+              <code>OIDC_WEB_CLIENT_ID</code>: a public client (authorization code + PKCE) whose redirect URI is this page's address
+            </li>
           </ul>
-          <p>For local development, <code>pnpm --filter @platform/service dev</code> starts a development identity provider for you. See service/README.md.</p>
+          <p>
+            For local development, <code>pnpm --filter @platform/service dev</code> starts a development identity provider for you. See service/README.md.
+          </p>
         </div>
       )}
     </main>
@@ -76,11 +90,14 @@ function SignedIn({ api, client, name, settings }: { api: Api; client: OidcClien
 
   useEffect(() => {
     api<Me>("/me").then(setMe, (e: unknown) => setMeError(e instanceof Error ? e.message : String(e)));
-    api<{ cells: MatrixCell[] }>("/dashboard/matrix").then((m) => {
-      const names = sortEnvironments(m.cells.map((c) => c.environment));
-      setEnvironments(names);
-      setTimelineEnv((current) => current || (names.includes("prod") ? "prod" : (names[0] ?? "")));
-    }, () => undefined);
+    api<{ cells: MatrixCell[] }>("/dashboard/matrix").then(
+      (m) => {
+        const names = sortEnvironments(m.cells.map((c) => c.environment));
+        setEnvironments(names);
+        setTimelineEnv((current) => current || (names.includes("prod") ? "prod" : (names[0] ?? "")));
+      },
+      () => undefined,
+    );
     const onHash = () => setView(viewFromHash());
     addEventListener("hashchange", onHash);
     return () => removeEventListener("hashchange", onHash);
@@ -93,16 +110,22 @@ function SignedIn({ api, client, name, settings }: { api: Api; client: OidcClien
     <>
       <header class="top">
         <h1>Release ledger</h1>
-        <span class="env" title="The environment this ledger runs in">{settings.environment}</span>
+        <span class="env" title="The environment this ledger runs in">
+          {settings.environment}
+        </span>
         <nav aria-label="Views">
           {allowed.map((v) => (
-            <a key={v.id} href={`#${v.id}`} aria-current={v.id === current ? "page" : undefined}>{v.label}</a>
+            <a key={v.id} href={`#${v.id}`} aria-current={v.id === current ? "page" : undefined}>
+              {v.label}
+            </a>
           ))}
         </nav>
         <div class="who">
           <span>{name}</span>
           {role && <span class={`role role--${role}`}>{role}</span>}
-          <button type="button" class="secondary" onClick={() => void client.signOut()}>Sign out</button>
+          <button type="button" class="secondary" onClick={() => void client.signOut()}>
+            Sign out
+          </button>
         </div>
       </header>
       <main id="main">
@@ -113,12 +136,24 @@ function SignedIn({ api, client, name, settings }: { api: Api; client: OidcClien
         )}
         {role && current === "timeline" && !timelineEnv && <p class="notice">No environment has a release yet.</p>}
         {role && current === "dora" && (
-          <DoraView api={api} environment={dora.environment} environments={environments} days={dora.days} onChange={(environment, days) => setDora({ environment, days })} />
+          <DoraView
+            api={api}
+            environment={dora.environment}
+            environments={environments}
+            days={dora.days}
+            onChange={(environment, days) => setDora({ environment, days })}
+          />
         )}
         {role === "admin" && current === "keys" && <ApiKeysView api={api} />}
       </main>
       {open && role && (
-        <ReleaseDialog api={api} id={open} canChange={RANK[role] >= RANK.deployer} onClose={() => setOpen(undefined)} onChanged={() => setChanges((n) => n + 1)} />
+        <ReleaseDialog
+          api={api}
+          id={open}
+          canChange={RANK[role] >= RANK.deployer}
+          onClose={() => setOpen(undefined)}
+          onChanged={() => setChanges((n) => n + 1)}
+        />
       )}
     </>
   );
@@ -128,7 +163,11 @@ function App({ settings }: { settings: PageSettings }) {
   const client = useMemo(() => (settings.signIn.kind === "oidc" ? new OidcClient(settings.signIn) : undefined), [settings]);
   const [auth, setAuth] = useState<AuthState>(client ? { kind: "working" } : { kind: "signed-out" });
   const api = useMemo(
-    () => apiClient(() => (client?.state.kind === "signed-in" ? client.state.session.accessToken : undefined), (message) => client?.expire(message)),
+    () =>
+      apiClient(
+        () => (client?.state.kind === "signed-in" ? client.state.session.accessToken : undefined),
+        (message) => client?.expire(message),
+      ),
     [client],
   );
   useEffect(() => {
@@ -137,11 +176,19 @@ function App({ settings }: { settings: PageSettings }) {
     client.start().catch((e: unknown) => setAuth({ kind: "signed-out", reason: `Sign-in could not start: ${describe(e)}` }));
   }, [client]);
 
-  if (auth.kind === "working") return <main id="main" class="signed-out"><p aria-live="polite">Signing in…</p></main>;
+  if (auth.kind === "working")
+    return (
+      <main id="main" class="signed-out">
+        <p aria-live="polite">Signing in…</p>
+      </main>
+    );
   if (auth.kind === "signed-out" || !client) {
     return (
       <>
-        <header class="top"><h1>Release ledger</h1><span class="env">{settings.environment}</span></header>
+        <header class="top">
+          <h1>Release ledger</h1>
+          <span class="env">{settings.environment}</span>
+        </header>
         <SignedOut settings={settings} {...(client ? { client } : {})} {...(auth.kind === "signed-out" && auth.reason ? { reason: auth.reason } : {})} />
       </>
     );
@@ -152,5 +199,11 @@ function App({ settings }: { settings: PageSettings }) {
 const root = document.getElementById("app")!;
 loadSettings().then(
   (settings) => render(<App settings={settings} />, root),
-  (error: unknown) => render(<p class="notice notice--error" role="alert">{describe(error)}</p>, root),
+  (error: unknown) =>
+    render(
+      <p class="notice notice--error" role="alert">
+        {describe(error)}
+      </p>,
+      root,
+    ),
 );

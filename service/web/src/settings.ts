@@ -1,9 +1,7 @@
 /** Mirrors PageSettings in service/src/plugins/web-page.ts: what the page learns before anyone signs in. */
 export interface PageSettings {
   environment: string;
-  signIn:
-    | { kind: "oidc"; issuer: string; clientId: string; scopes: string; devSignIn: boolean }
-    | { kind: "not-configured"; missing: string[] };
+  signIn: { kind: "oidc"; issuer: string; clientId: string; scopes: string; devSignIn: boolean } | { kind: "not-configured"; missing: string[] };
 }
 
 export type OidcSettings = Extract<PageSettings["signIn"], { kind: "oidc" }>;

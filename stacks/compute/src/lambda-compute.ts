@@ -1,6 +1,15 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { API_ARCHIVE_PATH, CLOUDFRONT_REGION, dataStoreEndpoints, type Edge, LambdaWebService, LIVE_ALIAS, type OriginVerifyHeader, type UpstreamOutputs } from "@platform/infra";
+import {
+  API_ARCHIVE_PATH,
+  CLOUDFRONT_REGION,
+  dataStoreEndpoints,
+  type Edge,
+  LambdaWebService,
+  LIVE_ALIAS,
+  type OriginVerifyHeader,
+  type UpstreamOutputs,
+} from "@platform/infra";
 import { REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import type { LayerProgramOutputs } from "@platform/infra/layers";
 
@@ -58,10 +67,12 @@ export function lambdaCompute(args: LambdaComputeArgs, opts: { provider: pulumi.
     logGroupName: web.logGroupName,
     cdnDomainName: edge.domainName,
     dashboardName: web.dashboardName,
-    alarms: pulumi.all([web.alarmNames, edge.cdnAlarmName]).apply(([service, cdn]) => [
-      ...service.map((name) => ({ name, region: environment.awsRegion, kind: "threshold" as const })),
-      { name: cdn, region: CLOUDFRONT_REGION, kind: "threshold" as const },
-    ]),
+    alarms: pulumi
+      .all([web.alarmNames, edge.cdnAlarmName])
+      .apply(([service, cdn]) => [
+        ...service.map((name) => ({ name, region: environment.awsRegion, kind: "threshold" as const })),
+        { name: cdn, region: CLOUDFRONT_REGION, kind: "threshold" as const },
+      ]),
     deploymentAlarmNames: web.deploymentAlarmNames,
     lambda: pulumi
       .all([web.functionName, web.liveVersion, web.publishedVersion, web.proxyEndpoint, web.apiAccessLogGroupName])

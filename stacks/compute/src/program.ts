@@ -62,7 +62,17 @@ export interface ComputeProgramOptions {
 /** The outputs every platform's service component has, so nothing after the platform choice branches on it. */
 type PlatformService = Pick<
   WebService,
-  "clusterName" | "serviceName" | "albArn" | "albArnSuffix" | "albDnsName" | "targetGroupArns" | "targetGroupArnSuffixes" | "logGroupName" | "alarmNames" | "deploymentAlarmNames" | "meshMetrics"
+  | "clusterName"
+  | "serviceName"
+  | "albArn"
+  | "albArnSuffix"
+  | "albDnsName"
+  | "targetGroupArns"
+  | "targetGroupArnSuffixes"
+  | "logGroupName"
+  | "alarmNames"
+  | "deploymentAlarmNames"
+  | "meshMetrics"
 >;
 
 /** What the compute program hands the platform's component. */
@@ -76,7 +86,19 @@ interface PlatformInputs {
   /** The arguments every platform's component takes alike (image, network, data stores, origin header, tags). */
   readonly common: Pick<
     WebServiceArgs,
-    "imageRef" | "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "albSecurityGroupId" | "kmsKeyArn" | "alertTopicArn" | "database" | "redis" | "originVerifyHeader" | "originHeaderSenders" | "disposable" | "tags"
+    | "imageRef"
+    | "vpcId"
+    | "publicSubnetIds"
+    | "privateSubnetIds"
+    | "albSecurityGroupId"
+    | "kmsKeyArn"
+    | "alertTopicArn"
+    | "database"
+    | "redis"
+    | "originVerifyHeader"
+    | "originHeaderSenders"
+    | "disposable"
+    | "tags"
   >;
 }
 
@@ -127,7 +149,9 @@ const PLATFORMS: { readonly [P in Exclude<Environment["compute"]["platform"], "l
 function doraSnapshotCode(given: pulumi.asset.Archive | undefined): { code: pulumi.asset.Archive; handler?: string } {
   if (given) return { code: given };
   const archive = path.resolve(REPOSITORY_ROOT, DORA_SNAPSHOT_ARCHIVE_PATH);
-  return fs.existsSync(archive) ? { code: new pulumi.asset.FileArchive(archive), handler: DORA_SNAPSHOT_BUNDLED_HANDLER } : { code: unbundledJob("dora-snapshot") };
+  return fs.existsSync(archive)
+    ? { code: new pulumi.asset.FileArchive(archive), handler: DORA_SNAPSHOT_BUNDLED_HANDLER }
+    : { code: unbundledJob("dora-snapshot") };
 }
 
 /**
@@ -150,7 +174,9 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     );
   }
   if (servingCutover && disposable) {
-    throw new Error(`${environment.name}: platform-compute:servingCutover and platform-compute:disposable together: a restore drill's copy never serves traffic.`);
+    throw new Error(
+      `${environment.name}: platform-compute:servingCutover and platform-compute:disposable together: a restore drill's copy never serves traffic.`,
+    );
   }
   const phase = migrationPhase(environment, options.migrationPhase);
 
@@ -201,7 +227,17 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   // Lambda has no load balancer, cluster or image, so its component answers the layer's contract itself.
   if (environment.compute.platform === "lambda") {
     return lambdaCompute(
-      { environment, network, data, edge, originHeader, tags, archive: options.lambdaArchive, liveVersion: options.lambdaLiveVersion, canaryVersion: options.lambdaCanaryVersion },
+      {
+        environment,
+        network,
+        data,
+        edge,
+        originHeader,
+        tags,
+        archive: options.lambdaArchive,
+        liveVersion: options.lambdaLiveVersion,
+        canaryVersion: options.lambdaCanaryVersion,
+      },
       { provider },
     );
   }

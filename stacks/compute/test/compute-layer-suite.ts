@@ -299,7 +299,10 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
 
     it("access log bucket: SSE-S3, no public access, expiry, ELB log delivery may write under its prefix", () => {
       const bucketId = one(TYPES.bucket, "service-alb-logs").id;
-      expect(one(TYPES.bucketEncryption, "service-alb-logs-encryption").inputs).toMatchObject({ bucket: bucketId, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+      expect(one(TYPES.bucketEncryption, "service-alb-logs-encryption").inputs).toMatchObject({
+        bucket: bucketId,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      });
       expect(one(TYPES.bucketPublicAccess, "service-alb-logs-public-access").inputs).toMatchObject({
         bucket: bucketId,
         blockPublicAcls: true,
@@ -307,7 +310,9 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
         ignorePublicAcls: true,
         restrictPublicBuckets: true,
       });
-      expect((one(TYPES.bucketLifecycle, "service-alb-logs-lifecycle").inputs.rules as any[])[0].expiration).toEqual({ days: run.environment.logRetentionDays });
+      expect((one(TYPES.bucketLifecycle, "service-alb-logs-lifecycle").inputs.rules as any[])[0].expiration).toEqual({
+        days: run.environment.logRetentionDays,
+      });
       const policy = JSON.parse(String(one(TYPES.bucketPolicy, "service-alb-logs-policy").inputs.policy));
       expect(policy.Statement[0]).toMatchObject({
         Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
@@ -389,7 +394,9 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       const alarms = all(TYPES.alarm);
       expect(alarms.length).toBeGreaterThanOrEqual(4);
       // CloudFront's alarm lives in us-east-1 and can only notify a topic there (the Edge's own, same e-mails).
-      const usEast1Topics = all("aws:sns/topic:Topic").filter((t) => /::aws-us-east-1::/.test(t.provider ?? "")).map((t) => run.arnOf(t));
+      const usEast1Topics = all("aws:sns/topic:Topic")
+        .filter((t) => /::aws-us-east-1::/.test(t.provider ?? ""))
+        .map((t) => run.arnOf(t));
       for (const alarm of alarms) {
         const topics = /::aws-us-east-1::/.test(alarm.provider ?? "") ? usEast1Topics : [NETWORK.alertTopicArn];
         expect(alarm.inputs.alarmActions, alarm.name).toEqual(expect.arrayContaining([expect.toBeOneOf(topics)]));
@@ -423,11 +430,13 @@ export function computeLayerSuite(environmentName: string, expected: Expectation
       const regionOf = (provider: string | undefined) =>
         run.resources.find((r) => r.type === "pulumi:providers:aws" && provider?.split("::")[3] === r.name)?.inputs.region;
       // The DORA snapshot job's alarm is not a release's: it stays out of the soak gate.
-      const expected = all(TYPES.alarm).filter((a) => a.name !== "dora-snapshot-failed").map((a) => ({
-        name: (a.inputs.name as string | undefined) ?? a.name,
-        region: regionOf(a.provider),
-        kind: a.inputs.thresholdMetricId === undefined ? "threshold" : "anomaly",
-      }));
+      const expected = all(TYPES.alarm)
+        .filter((a) => a.name !== "dora-snapshot-failed")
+        .map((a) => ({
+          name: (a.inputs.name as string | undefined) ?? a.name,
+          region: regionOf(a.provider),
+          kind: a.inputs.thresholdMetricId === undefined ? "threshold" : "anomaly",
+        }));
       const byName = (x: { name: string }, y: { name: string }) => x.name.localeCompare(y.name);
       expect([...(run.outputs.alarms as { name: string }[])].sort(byName)).toEqual(expected.sort(byName));
       expect(expected.filter((a) => a.region === "us-east-1").map((a) => a.name)).toEqual([`${environmentName}-release-ledger-cdn-5xx-rate`]);

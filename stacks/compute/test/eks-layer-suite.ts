@@ -71,10 +71,11 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       // The roles docs/ci-cd.md has CI create, per tier: the one that deploys (Helm releases go through the
       // cluster's API as it) and the drift role that refreshes them.
       const suffix = expected.tier === "production" ? "prod" : "staging";
-      expect(all(EKS.accessEntry).map((e) => e.inputs.principalArn).sort()).toEqual([
-        `arn:aws:iam::123456789012:role/platform-deploy-${suffix}`,
-        `arn:aws:iam::123456789012:role/platform-drift-${suffix}`,
-      ]);
+      expect(
+        all(EKS.accessEntry)
+          .map((e) => e.inputs.principalArn)
+          .sort(),
+      ).toEqual([`arn:aws:iam::123456789012:role/platform-deploy-${suffix}`, `arn:aws:iam::123456789012:role/platform-drift-${suffix}`]);
       expect(all(EKS.accessPolicy).map((a) => [String(a.inputs.policyArn).split("/").pop(), a.inputs.accessScope])).toEqual([
         ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],
         ["AmazonEKSViewPolicy", { type: "cluster" }],
@@ -166,9 +167,14 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect(running?.inputs).toMatchObject({
         namespace: "AWS/ApplicationELB",
         metricName: "HealthyHostCount",
-        dimensions: { TargetGroup: one("aws:lb/targetGroup:TargetGroup", "service-blue").state.arnSuffix, LoadBalancer: one("aws:lb/loadBalancer:LoadBalancer", "service-alb").state.arnSuffix },
+        dimensions: {
+          TargetGroup: one("aws:lb/targetGroup:TargetGroup", "service-blue").state.arnSuffix,
+          LoadBalancer: one("aws:lb/loadBalancer:LoadBalancer", "service-alb").state.arnSuffix,
+        },
       });
-      expect(JSON.stringify(run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs))).not.toContain("ECS/ContainerInsights");
+      expect(JSON.stringify(run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs))).not.toContain(
+        "ECS/ContainerInsights",
+      );
     });
 
     it("lets the pods (the cluster security group) reach PostgreSQL and Redis, and the ALB reach the pods' port only", () => {

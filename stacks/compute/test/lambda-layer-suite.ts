@@ -62,7 +62,16 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
     it("reaches PostgreSQL through the proxy with an IAM token and TLS, and holds no credential in its settings", () => {
       // The settings carry the origin secret, so Pulumi keeps the whole block secret.
       const variables = (fromWire(one(LAMBDA.function, "service").inputs.environment, "reveal") as any).variables as Record<string, string>;
-      expect(variables).toMatchObject({ PGPORT: "5432", PGDATABASE: DATA.dbName, PGUSER: DATA.dbAppUsername, PGSSLMODE: "verify-full", DB_AUTH: "iam", MIGRATION_PGHOST: DATA.dbEndpoint, REDIS_HOST: DATA.redisEndpoint, REDIS_TLS: "true" });
+      expect(variables).toMatchObject({
+        PGPORT: "5432",
+        PGDATABASE: DATA.dbName,
+        PGUSER: DATA.dbAppUsername,
+        PGSSLMODE: "verify-full",
+        DB_AUTH: "iam",
+        MIGRATION_PGHOST: DATA.dbEndpoint,
+        REDIS_HOST: DATA.redisEndpoint,
+        REDIS_TLS: "true",
+      });
       expect(JSON.parse(variables.SECRET_REFERENCES!)).toEqual({
         MIGRATION_PGUSER: `${DATA.dbMasterSecretArn}:username::`,
         MIGRATION_PGPASSWORD: `${DATA.dbMasterSecretArn}:password::`,
@@ -73,12 +82,20 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
       const sent = JSON.stringify(fromWire(one(LAMBDA.distribution).inputs.origins, "reveal"));
       expect(variables.ORIGIN_VERIFY_SECRET).toMatch(/^\w{32}$/);
       expect(sent).toContain(variables.ORIGIN_VERIFY_SECRET);
-      expect(one(LAMBDA.proxy).inputs).toMatchObject({ engineFamily: "POSTGRESQL", requireTls: true, defaultAuthScheme: "IAM_AUTH", vpcSubnetIds: NETWORK.privateSubnetIds });
+      expect(one(LAMBDA.proxy).inputs).toMatchObject({
+        engineFamily: "POSTGRESQL",
+        requireTls: true,
+        defaultAuthScheme: "IAM_AUTH",
+        vpcSubnetIds: NETWORK.privateSubnetIds,
+      });
       expect(one(LAMBDA.proxyTarget).inputs).toMatchObject({ targetGroupName: "default", dbInstanceIdentifier: DATA.dbInstanceIdentifier });
     });
 
     it("keeps failed asynchronous events in an encrypted queue", () => {
-      expect(one(LAMBDA.invokeConfig, "service-async").inputs).toMatchObject({ maximumRetryAttempts: 0, destinationConfig: { onFailure: { destination: expect.stringContaining("async-failures") } } });
+      expect(one(LAMBDA.invokeConfig, "service-async").inputs).toMatchObject({
+        maximumRetryAttempts: 0,
+        destinationConfig: { onFailure: { destination: expect.stringContaining("async-failures") } },
+      });
       expect(one(LAMBDA.queue, "service-async-failures").inputs).toMatchObject({ kmsMasterKeyId: NETWORK.kmsKeyArn });
     });
 
@@ -109,8 +126,15 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
     });
 
     it("passes the policy pack", () => {
-      const resources = run.resources.map((r) => ({ type: r.type, name: r.name, urn: `urn:pulumi:${environmentName}::platform-compute::${r.type}::${r.name}`, props: r.inputs }));
-      const violations = evaluateRules(resources, { stack: environmentName, isProduction: expected.tier === "production" }).filter((v) => v.level === "mandatory");
+      const resources = run.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: `urn:pulumi:${environmentName}::platform-compute::${r.type}::${r.name}`,
+        props: r.inputs,
+      }));
+      const violations = evaluateRules(resources, { stack: environmentName, isProduction: expected.tier === "production" }).filter(
+        (v) => v.level === "mandatory",
+      );
       expect(violations).toEqual([]);
     });
   });

@@ -31,7 +31,10 @@ meshSuite("staging", readEcs, (run) => {
     const cluster = inputsOf(run(), "aws:ecs/cluster:Cluster");
     const arn = run().arnOf(run().recorder.one("aws:servicediscovery/httpNamespace:HttpNamespace"));
     expect(cluster.serviceConnectDefaults).toEqual({ namespace: arn });
-    expect(inputsOf(run(), SERVICE).serviceConnectConfiguration).toMatchObject({ namespace: arn, services: [{ portName: "http", discoveryName: "release-ledger" }] });
+    expect(inputsOf(run(), SERVICE).serviceConnectConfiguration).toMatchObject({
+      namespace: arn,
+      services: [{ portName: "http", discoveryName: "release-ledger" }],
+    });
   });
 
   it("issues TLS certificates from a short-lived Private CA (50 USD a month, not 400) through ECS's TLS role", () => {
@@ -49,7 +52,9 @@ meshSuite("staging", readEcs, (run) => {
 
   it("alarms on Service Connect's own metrics in AWS/ECS", () => {
     const alarm = run().resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.name === "staging-mesh-5xx-rate")!;
-    const metrics = (alarm.inputs.metricQueries as any[]).filter((q) => q.metric).map((q) => [q.metric.namespace, q.metric.metricName, Object.keys(q.metric.dimensions).sort()]);
+    const metrics = (alarm.inputs.metricQueries as any[])
+      .filter((q) => q.metric)
+      .map((q) => [q.metric.namespace, q.metric.metricName, Object.keys(q.metric.dimensions).sort()]);
     expect(metrics).toEqual([
       ["AWS/ECS", "RequestCount", ["ClusterName", "DiscoveryName", "ServiceName"]],
       ["AWS/ECS", "HTTPCode_Target_5XX_Count", ["TargetDiscoveryName"]],

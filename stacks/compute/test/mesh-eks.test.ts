@@ -15,13 +15,18 @@ const readEks: MeshReader = (run) => {
   return {
     mode: chart.mesh.enabled && istiod?.profile === "ambient" ? "istio-ambient" : "none",
     mtls: chart.mesh.mtlsMode === "STRICT",
-    routes: (chart.mesh.routes as any[]).map((r) => ({ pathPrefix: r.pathPrefix, timeoutSeconds: Number(String(r.timeout).replace(/s$/, "")), retries: r.retries })),
+    routes: (chart.mesh.routes as any[]).map((r) => ({
+      pathPrefix: r.pathPrefix,
+      timeoutSeconds: Number(String(r.timeout).replace(/s$/, "")),
+      retries: r.retries,
+    })),
     // The chart's Service is named after the release: release-ledger.<namespace>.svc inside the mesh.
     serviceName: String(run.resources.find((r) => r.type === RELEASE && r.inputs.chart === SERVICE_CHART_PATH)?.inputs.name),
     rollbackAlarms: run.outputs.deploymentAlarmNames as string[],
     dashboardGroups: dashboardGroups(run),
     // Argo Rollouts weights the HTTPRoute through the Gateway API plugin (the chart wires the Rollout to it).
-    canaryThroughMesh: chart.rollout.enabled === true && (rollouts.controller.trafficRouterPlugins as any[] | undefined)?.[0]?.name === "argoproj-labs/gatewayAPI",
+    canaryThroughMesh:
+      chart.rollout.enabled === true && (rollouts.controller.trafficRouterPlugins as any[] | undefined)?.[0]?.name === "argoproj-labs/gatewayAPI",
   };
 };
 

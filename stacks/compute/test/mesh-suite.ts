@@ -47,7 +47,9 @@ export const MESH_EXPECTATIONS: readonly Expectation[] = [
 
 /** The dashboard's group headers, from the recorded Dashboard resource. */
 export function dashboardGroups(run: ComputeRun): string[] {
-  const body = JSON.parse(String(run.recorder.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody)) as { widgets: { type: string; properties: { markdown?: string } }[] };
+  const body = JSON.parse(String(run.recorder.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody)) as {
+    widgets: { type: string; properties: { markdown?: string } }[];
+  };
   return body.widgets.filter((w) => w.type === "text").map((w) => String(w.properties.markdown).replace(/^## /, ""));
 }
 
@@ -55,7 +57,12 @@ export function dashboardGroups(run: ComputeRun): string[] {
  * Runs the table against one environment on one platform, and hands the run to `more` for the platform's own checks.
  * The environment must have a mesh: a suite that expects nothing would pass on any platform.
  */
-export function meshSuite(environmentName: string, read: MeshReader, more: (run: () => ComputeRun) => void = () => undefined, loadOptions: LoadOptions = {}): void {
+export function meshSuite(
+  environmentName: string,
+  read: MeshReader,
+  more: (run: () => ComputeRun) => void = () => undefined,
+  loadOptions: LoadOptions = {},
+): void {
   let run: ComputeRun;
   beforeAll(async () => {
     run = await runComputeProgram(environmentName, {}, loadOptions);

@@ -38,7 +38,12 @@ describe("compute layer migrating prod from ECS to EKS", () => {
     expect(alongside.resources.filter((r) => r.type === "aws:ecs/service:Service")).toHaveLength(1);
     expect(alongside.resources.filter((r) => r.type === "aws:eks/cluster:Cluster")).toHaveLength(1);
     expect(alongside.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")).toHaveLength(1);
-    expect(alongside.resources.filter((r) => r.type === TARGET_GROUP).map((r) => r.name).sort()).toEqual(["service-blue", "service-green"]);
+    expect(
+      alongside.resources
+        .filter((r) => r.type === TARGET_GROUP)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["service-blue", "service-green"]);
   });
 
   it("binds the pods into every ECS target group as one of several registrants, each tagged for the cluster", () => {
@@ -54,7 +59,10 @@ describe("compute layer migrating prod from ECS to EKS", () => {
   });
 
   it("keeps ECS at its task counts alongside, and scales it to zero when drained", () => {
-    expect(alongside.recorder.one(SCALABLE_TARGET).inputs).toMatchObject({ minCapacity: alongside.environment.service.minTasks, maxCapacity: alongside.environment.service.maxTasks });
+    expect(alongside.recorder.one(SCALABLE_TARGET).inputs).toMatchObject({
+      minCapacity: alongside.environment.service.minTasks,
+      maxCapacity: alongside.environment.service.maxTasks,
+    });
     expect(drained.recorder.one(SCALABLE_TARGET).inputs).toMatchObject({ minCapacity: 0, maxCapacity: 0 });
   });
 

@@ -31,10 +31,7 @@ describe("compute layer, prod: promotion of a staging digest", () => {
     expect(run.outputs.ecrRepositoryUrl).toBe(`${REGISTRY}/prod-release-ledger`);
     const policy = JSON.parse(String(run.recorder.one(TYPES.rolePolicy, "service-execution-policy").inputs.policy));
     const pull = policy.Statement.find((s: any) => s.Sid === "EcrPull");
-    expect(pull.Resource).toEqual([
-      run.arnOf(run.recorder.one(TYPES.repository)),
-      "arn:aws:ecr:eu-west-1:123456789012:repository/staging-release-ledger",
-    ]);
+    expect(pull.Resource).toEqual([run.arnOf(run.recorder.one(TYPES.repository)), "arn:aws:ecr:eu-west-1:123456789012:repository/staging-release-ledger"]);
   });
 
   it("still deploys canary with alarm rollback", () => {

@@ -19,9 +19,7 @@ export interface DataProgramOptions {
 export function dataProgram(environment: Environment, options: DataProgramOptions = {}): LayerProgramOutputs<"data"> {
   const restore = recoveryRestore(environment, options.restore);
   const provider = awsProvider(environment);
-  const drProvider = environment.database.replicateBackupsToDr
-    ? awsProvider(environment, "aws-dr", environment.drRegion)
-    : undefined;
+  const drProvider = environment.database.replicateBackupsToDr ? awsProvider(environment, "aws-dr", environment.drRegion) : undefined;
   const network = readUpstream("network", environment.name).outputs;
   const names = dataStoreNames(environment.name);
   const tags = layerTags(environment, "data");

@@ -36,7 +36,6 @@ export const TYPES = {
   provider: "pulumi:providers:aws",
 } as const;
 
-
 /** Every alarm the data tier must have in every environment, by logical name, with its runbook entry. */
 export const EXPECTED_ALARMS: Readonly<Record<string, RunbookKey>> = {
   "postgres-cpu-high": "db-cpu-high",
@@ -242,8 +241,13 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
     // What the compute layer's rds-db:connect names: the DbiResourceId, not the identifier.
     expect(outputs.dbResourceId).toMatch(/^db-[A-Z0-9]+$/);
     // No secret, rotation, rotation function or its network path: only the Redis token is a secret here.
-    expect(run().recorder.ofType(TYPES.secret).map((r) => r.name)).toEqual(["redis-auth"]);
-    for (const type of [TYPES.sarStack, TYPES.rotation, TYPES.securityGroup, TYPES.ingressRule, TYPES.egressRule]) expect(run().recorder.ofType(type), type).toEqual([]);
+    expect(
+      run()
+        .recorder.ofType(TYPES.secret)
+        .map((r) => r.name),
+    ).toEqual(["redis-auth"]);
+    for (const type of [TYPES.sarStack, TYPES.rotation, TYPES.securityGroup, TYPES.ingressRule, TYPES.egressRule])
+      expect(run().recorder.ofType(type), type).toEqual([]);
   });
 
   it("keeps Redis snapshots daily in a window apart from maintenance, and a final snapshot", () => {
@@ -276,7 +280,11 @@ function commonDataLayerChecks(environment: Environment, run: () => DataRun): vo
   });
 
   it("watches the right database and every Redis node", () => {
-    const byName = new Map(run().recorder.ofType(TYPES.alarm).map((a) => [a.name, a.inputs]));
+    const byName = new Map(
+      run()
+        .recorder.ofType(TYPES.alarm)
+        .map((a) => [a.name, a.inputs]),
+    );
     const metrics: Record<string, string> = {
       "postgres-cpu-high": "CPUUtilization",
       "postgres-free-storage-low": "FreeStorageSpace",

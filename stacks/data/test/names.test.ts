@@ -11,8 +11,14 @@ function identities(run: DataRun) {
     physical: {
       db: run.recorder.one(TYPES.instance).inputs.identifier,
       redis: run.recorder.one(TYPES.replicationGroup).inputs.replicationGroupId,
-      alarms: run.recorder.ofType(TYPES.alarm).map((a) => a.inputs.name).sort(),
-      logGroups: run.recorder.ofType(TYPES.logGroup).map((g) => g.inputs.name).sort(),
+      alarms: run.recorder
+        .ofType(TYPES.alarm)
+        .map((a) => a.inputs.name)
+        .sort(),
+      logGroups: run.recorder
+        .ofType(TYPES.logGroup)
+        .map((g) => g.inputs.name)
+        .sort(),
     },
   };
 }

@@ -29,15 +29,23 @@ dataLayerSuite("prod", (run, environment) => {
   });
 
   it("has no database login secret to replicate (IAM authentication, also after a restore); Redis's token is recreated there", () => {
-    expect(run().recorder.ofType(TYPES.secret).map((r) => r.name)).toEqual(["redis-auth"]);
+    expect(
+      run()
+        .recorder.ofType(TYPES.secret)
+        .map((r) => r.name),
+    ).toEqual(["redis-auth"]);
     const redis = run().recorder.one(TYPES.secret, "redis-auth");
     expect(redis.inputs.replicas).toBeUndefined();
     expect((redis.inputs.tags as Record<string, string>).DisasterRecovery).toBe("recreated");
   });
 
   it("keeps every other resource in the primary region", () => {
-    const inDr = run().resources.filter((r) => r.provider?.includes("::aws-dr::")).map((r) => `${r.type} ${r.name}`);
-    expect(inDr.sort()).toEqual([`${TYPES.kmsAlias} postgres-dr-key`, `${TYPES.kmsKey} postgres-dr-key`, `${TYPES.backupReplication} postgres-dr-backups`].sort());
+    const inDr = run()
+      .resources.filter((r) => r.provider?.includes("::aws-dr::"))
+      .map((r) => `${r.type} ${r.name}`);
+    expect(inDr.sort()).toEqual(
+      [`${TYPES.kmsAlias} postgres-dr-key`, `${TYPES.kmsKey} postgres-dr-key`, `${TYPES.backupReplication} postgres-dr-backups`].sort(),
+    );
   });
 
   it("runs Redis with replicas, automatic failover and Multi-AZ", () => {

@@ -15,7 +15,11 @@ dataLayerSuite("staging", (run) => {
   it("does not replicate backups to the DR region and creates no DR provider or key", () => {
     expect(run().recorder.ofType(TYPES.backupReplication)).toEqual([]);
     expect(run().recorder.ofType(TYPES.kmsKey)).toEqual([]);
-    expect(run().recorder.ofType(TYPES.provider).map((p) => p.name)).toEqual(["aws"]);
+    expect(
+      run()
+        .recorder.ofType(TYPES.provider)
+        .map((p) => p.name),
+    ).toEqual(["aws"]);
   });
 
   it("leaves staging resources unprotected so the environment can be torn down", () => {

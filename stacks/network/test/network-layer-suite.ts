@@ -103,7 +103,10 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       const nats = r.ofType(TYPES.nat);
       expect(nats).toHaveLength(expected.natGateways);
       expect(r.ofType(TYPES.eip)).toHaveLength(expected.natGateways);
-      const publicIds = r.ofType(TYPES.subnet).filter((s) => tagsOf(s).Tier === "public").map(idOf);
+      const publicIds = r
+        .ofType(TYPES.subnet)
+        .filter((s) => tagsOf(s).Tier === "public")
+        .map(idOf);
       const eipAllocations = r.ofType(TYPES.eip).map((e) => e.state.allocationId);
       for (const nat of nats) {
         expect(publicIds).toContain(nat.inputs.subnetId);
@@ -150,8 +153,17 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       };
       for (const acl of acls) {
         const tier = tagsOf(acl).Tier!;
-        const associated = r.ofType(TYPES.naclAssoc).filter((a) => a.inputs.networkAclId === idOf(acl)).map((a) => a.inputs.subnetId);
-        expect(associated.sort()).toEqual(r.ofType(TYPES.subnet).filter((s) => tagsOf(s).Tier === tier).map(idOf).sort());
+        const associated = r
+          .ofType(TYPES.naclAssoc)
+          .filter((a) => a.inputs.networkAclId === idOf(acl))
+          .map((a) => a.inputs.subnetId);
+        expect(associated.sort()).toEqual(
+          r
+            .ofType(TYPES.subnet)
+            .filter((s) => tagsOf(s).Tier === tier)
+            .map(idOf)
+            .sort(),
+        );
         const rules = rulesOf(tier);
         for (const direction of [true, false]) {
           const numbers = rules.filter((x) => x.inputs.egress === direction).map((x) => x.inputs.ruleNumber);
@@ -168,8 +180,14 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(privateIn.filter((x) => x.inputs.protocol === "-1").map((x) => x.inputs.cidrBlock)).toEqual([env.network.vpcCidr]);
       for (const x of privateIn.filter((y) => y.inputs.cidrBlock === "0.0.0.0/0")) expect(x.inputs.fromPort).toBeGreaterThanOrEqual(1024);
 
-      const privateCidrs = r.ofType(TYPES.subnet).filter((s) => tagsOf(s).Tier === "private").map((s) => s.inputs.cidrBlock);
-      const isolatedCidrs = r.ofType(TYPES.subnet).filter((s) => tagsOf(s).Tier === "isolated").map((s) => s.inputs.cidrBlock);
+      const privateCidrs = r
+        .ofType(TYPES.subnet)
+        .filter((s) => tagsOf(s).Tier === "private")
+        .map((s) => s.inputs.cidrBlock);
+      const isolatedCidrs = r
+        .ofType(TYPES.subnet)
+        .filter((s) => tagsOf(s).Tier === "isolated")
+        .map((s) => s.inputs.cidrBlock);
       const isolated = rulesOf("isolated");
       for (const x of isolated) {
         expect(x.inputs.protocol, x.name).toBe("tcp");
@@ -245,7 +263,11 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
         return cidr !== undefined && !cidrContains(env.network.vpcCidr, cidr);
       });
       // The mocks answer only com.amazonaws.global.cloudfront.origin-facing, with the shared table's id.
-      const cloudfront = mockCallResult("aws:ec2/getManagedPrefixList:getManagedPrefixList", { name: "com.amazonaws.global.cloudfront.origin-facing" }, { region: "eu-west-1" });
+      const cloudfront = mockCallResult(
+        "aws:ec2/getManagedPrefixList:getManagedPrefixList",
+        { name: "com.amazonaws.global.cloudfront.origin-facing" },
+        { region: "eu-west-1" },
+      );
       expect(fromOutside.map((x) => x.inputs)).toEqual([
         expect.objectContaining({ securityGroupId: alb, ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: cloudfront.id }),
       ]);
@@ -267,8 +289,16 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
 
     it("wires the groups to each other: ALB -> service port -> PostgreSQL / Redis, nothing else in", () => {
       const [alb, service, database, cache, endpoints] = ["alb", "service", "database", "cache", "endpoints"].map((role) => idOf(sgByRole(role)));
-      const ingressOf = (sg: string) => r.ofType(TYPES.ingress).filter((x) => x.inputs.securityGroupId === sg).map((x) => x.inputs);
-      const egressOf = (sg: string) => r.ofType(TYPES.egress).filter((x) => x.inputs.securityGroupId === sg).map((x) => x.inputs);
+      const ingressOf = (sg: string) =>
+        r
+          .ofType(TYPES.ingress)
+          .filter((x) => x.inputs.securityGroupId === sg)
+          .map((x) => x.inputs);
+      const egressOf = (sg: string) =>
+        r
+          .ofType(TYPES.egress)
+          .filter((x) => x.inputs.securityGroupId === sg)
+          .map((x) => x.inputs);
       const port = env.service.port;
       expect(ingressOf(service!)).toEqual([expect.objectContaining({ referencedSecurityGroupId: alb, fromPort: port, toPort: port, ipProtocol: "tcp" })]);
       expect(ingressOf(database!)).toEqual([expect.objectContaining({ referencedSecurityGroupId: service, fromPort: 5432, toPort: 5432 })]);
@@ -332,7 +362,19 @@ export function networkLayerSuite(environmentName: string, expected: Expectation
       expect(required).toMatchObject({ Environment: env.name, Layer: "network", Owner: expect.any(String), CostCenter: expect.any(String) });
       const taggable = r.resources.filter((x) => isTaggable(x.type));
       // Guard the guard: the declaration lookup must recognise the obvious ones.
-      for (const type of [TYPES.vpc, TYPES.subnet, TYPES.nat, TYPES.sg, TYPES.ingress, TYPES.key, TYPES.topic, TYPES.logGroup, TYPES.flowLog, TYPES.endpoint, TYPES.nacl]) {
+      for (const type of [
+        TYPES.vpc,
+        TYPES.subnet,
+        TYPES.nat,
+        TYPES.sg,
+        TYPES.ingress,
+        TYPES.key,
+        TYPES.topic,
+        TYPES.logGroup,
+        TYPES.flowLog,
+        TYPES.endpoint,
+        TYPES.nacl,
+      ]) {
         expect(isTaggable(type), type).toBe(true);
       }
       expect(isTaggable(TYPES.route)).toBe(false);

@@ -165,7 +165,11 @@ export function secretsEncryptionPolicy(kmsKeyArn: string): PolicyDocument {
  * What the secrets reader may do: read exactly the service's secrets (the database's and Redis's), and decrypt
  * with the environment's key only through Secrets Manager. No wildcard resource.
  */
-export function serviceSecretsReadPolicy(input: { readonly secretArns: readonly string[]; readonly kmsKeyArn: string; readonly region: string }): PolicyDocument {
+export function serviceSecretsReadPolicy(input: {
+  readonly secretArns: readonly string[];
+  readonly kmsKeyArn: string;
+  readonly region: string;
+}): PolicyDocument {
   if (input.secretArns.length === 0 || input.secretArns.some((arn) => arn === "" || arn.includes("*"))) {
     throw new Error(`The secrets reader must name each secret by its full ARN; got ${JSON.stringify(input.secretArns)}.`);
   }

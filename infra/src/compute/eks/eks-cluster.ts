@@ -153,11 +153,7 @@ export class EksCluster extends pulumi.ComponentResource {
     // ---- Access entries: who may use the Kubernetes API, with EKS access policies only ----
     this.accessEntries = (Object.keys(ACCESS_POLICIES) as AccessRole[]).map((role) => {
       const principalArn = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:role/${roleNames[role]}`;
-      const entry = new aws.eks.AccessEntry(
-        `${name}-access-${role}`,
-        { clusterName: this.cluster.name, principalArn, type: "STANDARD", tags },
-        parent,
-      );
+      const entry = new aws.eks.AccessEntry(`${name}-access-${role}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD", tags }, parent);
       new aws.eks.AccessPolicyAssociation(
         `${name}-access-${role}-policy`,
         {
@@ -211,7 +207,8 @@ export class EksCluster extends pulumi.ComponentResource {
       {
         description: `Pod Identity of ${SERVICE_NAMESPACE}/${SERVICE_ACCOUNT} in ${nameOfCluster}: signs in to the database as the application user`,
         account,
-        trust: ({ accountId }) => podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: SERVICE_NAMESPACE, serviceAccount: SERVICE_ACCOUNT }),
+        trust: ({ accountId }) =>
+          podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: SERVICE_NAMESPACE, serviceAccount: SERVICE_ACCOUNT }),
         tags,
       },
       parent,
@@ -240,7 +237,8 @@ export class EksCluster extends pulumi.ComponentResource {
       {
         description: `Pod Identity of ${ROLLOUTS_NAMESPACE}/${ROLLOUTS_ACCOUNT} in ${nameOfCluster}: reads CloudWatch metrics`,
         account,
-        trust: ({ accountId }) => podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: ROLLOUTS_NAMESPACE, serviceAccount: ROLLOUTS_ACCOUNT }),
+        trust: ({ accountId }) =>
+          podIdentityTrustPolicy({ accountId, clusterName: nameOfCluster, namespace: ROLLOUTS_NAMESPACE, serviceAccount: ROLLOUTS_ACCOUNT }),
         tags,
       },
       parent,

@@ -26,9 +26,9 @@ describe("EKS settings", () => {
     expect(serviceSecretsReadPolicy({ secretArns: [arn], kmsKeyArn: "k", region: "eu-west-1" }).Statement[1]).toMatchObject({
       Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
     });
-    expect(() => serviceSecretsReadPolicy({ secretArns: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:*"], kmsKeyArn: "k", region: "eu-west-1" })).toThrow(
-      /full ARN/,
-    );
+    expect(() =>
+      serviceSecretsReadPolicy({ secretArns: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:*"], kmsKeyArn: "k", region: "eu-west-1" }),
+    ).toThrow(/full ARN/);
     expect(() => serviceSecretsReadPolicy({ secretArns: [], kmsKeyArn: "k", region: "eu-west-1" })).toThrow(/full ARN/);
   });
 

@@ -212,27 +212,29 @@ export class EksWebService extends pulumi.ComponentResource {
     this.albArnSuffix = origin ? origin.loadBalancer.arnSuffix : pulumi.output(args.join!.albArnSuffix);
     // Joining, the owner's alarms watch the shared target groups (and count the pods among the healthy targets).
     const targetGroup = origin?.targetGroups[0];
-    this.alarms = targetGroup && new ServiceAlarms(
-      `${name}-alarms`,
-      {
-        environmentName: env.name,
-        deployment: env.deployment,
-        service: env.service,
-        alertTopicArn: args.alertTopicArn,
-        albArnSuffix: this.albArnSuffix,
-        targetGroupArnSuffixes: [targetGroup.arnSuffix],
-        clusterName: this.eks.clusterName,
-        serviceName,
-        // The pods the ALB finds healthy: ECS Container Insights has nothing to say about a Kubernetes workload.
-        runningCount: {
-          namespace: "AWS/ApplicationELB",
-          metricName: "HealthyHostCount",
-          dimensions: { TargetGroup: targetGroup.arnSuffix, LoadBalancer: this.albArnSuffix },
+    this.alarms =
+      targetGroup &&
+      new ServiceAlarms(
+        `${name}-alarms`,
+        {
+          environmentName: env.name,
+          deployment: env.deployment,
+          service: env.service,
+          alertTopicArn: args.alertTopicArn,
+          albArnSuffix: this.albArnSuffix,
+          targetGroupArnSuffixes: [targetGroup.arnSuffix],
+          clusterName: this.eks.clusterName,
+          serviceName,
+          // The pods the ALB finds healthy: ECS Container Insights has nothing to say about a Kubernetes workload.
+          runningCount: {
+            namespace: "AWS/ApplicationELB",
+            metricName: "HealthyHostCount",
+            dimensions: { TargetGroup: targetGroup.arnSuffix, LoadBalancer: this.albArnSuffix },
+          },
+          tags,
         },
-        tags,
-      },
-      parent,
-    );
+        parent,
+      );
 
     // ---- Kubernetes: operators, then the service ----
     const kubernetes = kubernetesSdk();
@@ -272,7 +274,13 @@ export class EksWebService extends pulumi.ComponentResource {
       env.mesh.mode === "istio-ambient"
         ? new IstioAmbient(
             `${name}-mesh`,
-            { environment: env, clusterSecurityGroupId: this.eks.clusterSecurityGroupId, clusterName: this.eks.clusterName, serviceNamespace: SERVICE_NAMESPACE, tags },
+            {
+              environment: env,
+              clusterSecurityGroupId: this.eks.clusterSecurityGroupId,
+              clusterName: this.eks.clusterName,
+              serviceNamespace: SERVICE_NAMESPACE,
+              tags,
+            },
             { parent: this, providers: [this.provider] },
           )
         : undefined;
@@ -302,18 +310,26 @@ export class EksWebService extends pulumi.ComponentResource {
             pulumi.all([args.database.host, args.database.port, args.database.name, args.database.masterSecretArn, args.database.appUsername]),
             pulumi.all([args.redis.host, args.redis.port, args.redis.authSecretArn]),
           ])
-          .apply(([imageRef, [targetGroupArn, ...additionalTargetGroupArns], albArnSuffix, vpcCidr, [dbHost, dbPort, dbName, dbSecret, dbAppUsername], [redisHost, redisPort, redisSecret]]) =>
-            serviceChartValues({
-              environment: env,
+          .apply(
+            ([
               imageRef,
-              targetGroupArn: targetGroupArn ?? "",
-              // Joining, the tasks are registered beside the pods: each registrant keeps to its own targets.
-              ...(args.join ? { additionalTargetGroupArns, multiCluster: true } : {}),
+              [targetGroupArn, ...additionalTargetGroupArns],
               albArnSuffix,
               vpcCidr,
-              database: { host: dbHost, port: dbPort, name: dbName, masterSecretArn: dbSecret, appUsername: dbAppUsername },
-              redis: { host: redisHost, port: redisPort, authSecretArn: redisSecret },
-            }),
+              [dbHost, dbPort, dbName, dbSecret, dbAppUsername],
+              [redisHost, redisPort, redisSecret],
+            ]) =>
+              serviceChartValues({
+                environment: env,
+                imageRef,
+                targetGroupArn: targetGroupArn ?? "",
+                // Joining, the tasks are registered beside the pods: each registrant keeps to its own targets.
+                ...(args.join ? { additionalTargetGroupArns, multiCluster: true } : {}),
+                albArnSuffix,
+                vpcCidr,
+                database: { host: dbHost, port: dbPort, name: dbName, masterSecretArn: dbSecret, appUsername: dbAppUsername },
+                redis: { host: redisHost, port: redisPort, authSecretArn: redisSecret },
+              }),
           ),
       },
       { ...onCluster, dependsOn: [externalSecrets, argoRollouts, ...(this.productionRule ? [this.productionRule] : []), ...(this.mesh?.ready ?? [])] },

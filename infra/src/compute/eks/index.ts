@@ -16,7 +16,16 @@ export {
   serviceSecretsReadPolicy,
   type AccessRole,
 } from "./cluster-policies";
-export { argoRolloutsValues, cpuMillicores, externalSecretsValues, OPERATOR_CHARTS, rolloutWeights, SERVICE_CHART_PATH, serviceChartValues, type ServiceValuesInput } from "./chart-values";
+export {
+  argoRolloutsValues,
+  cpuMillicores,
+  externalSecretsValues,
+  OPERATOR_CHARTS,
+  rolloutWeights,
+  SERVICE_CHART_PATH,
+  serviceChartValues,
+  type ServiceValuesInput,
+} from "./chart-values";
 export { accessRoleNames, EksCluster, type EksClusterArgs } from "./eks-cluster";
 export { EksWebService, type EksWebServiceArgs, type JoinedOrigin } from "./eks-web-service";
 export { kubeconfig, type KubeconfigInput } from "./kubeconfig";

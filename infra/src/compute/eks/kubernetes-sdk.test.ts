@@ -26,7 +26,9 @@ function kubernetesFilesAfter(script: string): string[] {
 
 describe("EksWebService", () => {
   it("loads @pulumi/kubernetes only when an EKS service is built, not with the components", () => {
-    const loaded = kubernetesFilesAfter(`const c = require(${JSON.stringify(path.join(__dirname, "..", "..", "index.ts"))}); if (typeof c.EksWebService !== "function") throw new Error("no EksWebService")`);
+    const loaded = kubernetesFilesAfter(
+      `const c = require(${JSON.stringify(path.join(__dirname, "..", "..", "index.ts"))}); if (typeof c.EksWebService !== "function") throw new Error("no EksWebService")`,
+    );
     expect(loaded).toEqual([]);
   });
 });

@@ -36,9 +36,14 @@ export function aliasRouting(args: {
   readonly deployment: Pick<Environment["deployment"], "strategy" | "canaryPercent" | "linearStepPercent">;
 }): AliasRouting {
   const { published, live, canary, deployment } = args;
-  for (const [key, value] of [["lambdaLiveVersion", live], ["lambdaCanaryVersion", canary]] as const) {
+  for (const [key, value] of [
+    ["lambdaLiveVersion", live],
+    ["lambdaCanaryVersion", canary],
+  ] as const) {
     if (value !== undefined && !/^\d+$/.test(value)) {
-      throw new Error(`platform-compute:${key} "${value}" is not a published Lambda version number; devctl sets it (devctl outputs <env> --layer compute shows the versions), or unset it`);
+      throw new Error(
+        `platform-compute:${key} "${value}" is not a published Lambda version number; devctl sets it (devctl outputs <env> --layer compute shows the versions), or unset it`,
+      );
     }
   }
   const functionVersion = live ?? published;

@@ -109,10 +109,25 @@ export class LambdaWebService extends pulumi.ComponentResource {
       { vpcId: args.vpcId, description: `RDS Proxy of ${env.name}: PostgreSQL from the service, to the database`, tags },
       parent,
     );
-    const groupRule = (key: string, kind: "ingress" | "egress", groupId: pulumi.Input<string>, peer: pulumi.Input<string>, port: pulumi.Input<number>, description: string) =>
+    const groupRule = (
+      key: string,
+      kind: "ingress" | "egress",
+      groupId: pulumi.Input<string>,
+      peer: pulumi.Input<string>,
+      port: pulumi.Input<number>,
+      description: string,
+    ) =>
       kind === "ingress"
-        ? new aws.vpc.SecurityGroupIngressRule(`${name}-${key}`, { securityGroupId: groupId, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: port, toPort: port, description, tags }, parent)
-        : new aws.vpc.SecurityGroupEgressRule(`${name}-${key}`, { securityGroupId: groupId, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: port, toPort: port, description, tags }, parent);
+        ? new aws.vpc.SecurityGroupIngressRule(
+            `${name}-${key}`,
+            { securityGroupId: groupId, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: port, toPort: port, description, tags },
+            parent,
+          )
+        : new aws.vpc.SecurityGroupEgressRule(
+            `${name}-${key}`,
+            { securityGroupId: groupId, referencedSecurityGroupId: peer, ipProtocol: "tcp", fromPort: port, toPort: port, description, tags },
+            parent,
+          );
     groupRule("proxy-in-service", "ingress", proxySecurityGroup.id, args.serviceSecurityGroupId, PROXY_PORT, "PostgreSQL from the service's function");
     groupRule("service-out-proxy", "egress", args.serviceSecurityGroupId, proxySecurityGroup.id, PROXY_PORT, "PostgreSQL through RDS Proxy");
     groupRule("proxy-out-database", "egress", proxySecurityGroup.id, args.databaseSecurityGroupId, args.database.port, "PostgreSQL to the database");
@@ -217,7 +232,16 @@ export class LambdaWebService extends pulumi.ComponentResource {
     );
 
     const variables = pulumi
-      .all([this.proxy.endpoint, args.database.name, args.database.appUsername, args.database.host, args.redis.host, args.redis.port, args.database.masterSecretArn, args.redis.authSecretArn])
+      .all([
+        this.proxy.endpoint,
+        args.database.name,
+        args.database.appUsername,
+        args.database.host,
+        args.redis.host,
+        args.redis.port,
+        args.database.masterSecretArn,
+        args.redis.authSecretArn,
+      ])
       .apply(([proxyEndpoint, dbName, user, dbHost, redisHost, redisPort, masterSecret, redisSecret]) => ({
         ...lambdaServiceEnvironment({ environment: env, database: { proxyEndpoint, name: dbName, user }, redis: { host: redisHost, port: redisPort } }),
         // The cold-start migration runs as the master user, straight to the instance (the proxy takes IAM tokens only).
@@ -354,7 +378,14 @@ export class LambdaWebService extends pulumi.ComponentResource {
     // ---- Alarms: the same keys and thresholds as the other platforms, measured at the API ----
     const t = serviceAlarmThresholds(env);
     const apiDimensions = { ApiId: this.api.id, Stage: "$default" };
-    const common = { alarmActions: [args.alertTopicArn], okActions: [args.alertTopicArn], evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "notBreaching", tags };
+    const common = {
+      alarmActions: [args.alertTopicArn],
+      okActions: [args.alertTopicArn],
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: "notBreaching",
+      tags,
+    };
     const fiveXx = new aws.cloudwatch.MetricAlarm(
       `${name}-service-5xx-rate`,
       {
@@ -367,7 +398,11 @@ export class LambdaWebService extends pulumi.ComponentResource {
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.fiveXxRatePercent,
         metricQueries: [
-          { id: "requests", returnData: false, metric: { namespace: "AWS/ApiGateway", metricName: "Count", dimensions: apiDimensions, period: 60, stat: "Sum" } },
+          {
+            id: "requests",
+            returnData: false,
+            metric: { namespace: "AWS/ApiGateway", metricName: "Count", dimensions: apiDimensions, period: 60, stat: "Sum" },
+          },
           { id: "errors", returnData: false, metric: { namespace: "AWS/ApiGateway", metricName: "5xx", dimensions: apiDimensions, period: 60, stat: "Sum" } },
           { id: "rate", label: "5xx % of requests", returnData: true, expression: "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)" },
         ],
@@ -399,7 +434,9 @@ export class LambdaWebService extends pulumi.ComponentResource {
       `${name}-dashboard`,
       {
         dashboardName: `${env.name}-release-ledger`,
-        dashboardBody: pulumi.all([this.api.id, this.proxy.name]).apply(([apiId, proxyName]) => JSON.stringify(lambdaDashboard(env, functionName, apiId, proxyName))),
+        dashboardBody: pulumi
+          .all([this.api.id, this.proxy.name])
+          .apply(([apiId, proxyName]) => JSON.stringify(lambdaDashboard(env, functionName, apiId, proxyName))),
       },
       parent,
     );
@@ -447,12 +484,47 @@ export function lambdaDashboard(env: Pick<Environment, "awsRegion" | "name">, fu
   const fn = ["AWS/Lambda"];
   return {
     widgets: [
-      widget("Requests and errors (API)", [[...api, "Count", "ApiId", apiId], [...api, "4xx", "ApiId", apiId], [...api, "5xx", "ApiId", apiId]], 0, 0),
-      widget("Latency p99 (API, ms)", [[...api, "Latency", "ApiId", apiId], [...api, "IntegrationLatency", "ApiId", apiId]], 0, 12, "p99"),
-      widget("Function: errors and throttles", [[...fn, "Errors", "FunctionName", functionName], [...fn, "Throttles", "FunctionName", functionName]], 6, 0),
+      widget(
+        "Requests and errors (API)",
+        [
+          [...api, "Count", "ApiId", apiId],
+          [...api, "4xx", "ApiId", apiId],
+          [...api, "5xx", "ApiId", apiId],
+        ],
+        0,
+        0,
+      ),
+      widget(
+        "Latency p99 (API, ms)",
+        [
+          [...api, "Latency", "ApiId", apiId],
+          [...api, "IntegrationLatency", "ApiId", apiId],
+        ],
+        0,
+        12,
+        "p99",
+      ),
+      widget(
+        "Function: errors and throttles",
+        [
+          [...fn, "Errors", "FunctionName", functionName],
+          [...fn, "Throttles", "FunctionName", functionName],
+        ],
+        6,
+        0,
+      ),
       widget("Function: concurrency", [[...fn, "ConcurrentExecutions", "FunctionName", functionName]], 6, 12, "Maximum"),
       widget("Function: duration p99 (ms)", [[...fn, "Duration", "FunctionName", functionName]], 12, 0, "p99"),
-      widget("RDS Proxy: connections", [["AWS/RDS", "ClientConnections", "ProxyName", proxyName], ["AWS/RDS", "DatabaseConnections", "ProxyName", proxyName]], 12, 12, "Maximum"),
+      widget(
+        "RDS Proxy: connections",
+        [
+          ["AWS/RDS", "ClientConnections", "ProxyName", proxyName],
+          ["AWS/RDS", "DatabaseConnections", "ProxyName", proxyName],
+        ],
+        12,
+        12,
+        "Maximum",
+      ),
     ],
   };
 }

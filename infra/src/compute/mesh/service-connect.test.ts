@@ -5,8 +5,18 @@ import { SERVICE_CONNECT_PORT_NAME, serviceConnectConfiguration, serviceConnectM
 import { meshAlarmQueries, meshAlarmSettings } from "./mesh-metrics";
 
 const staging = loadEnvironment("staging");
-const tls = { certificateAuthorityArn: "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/ca", roleArn: "arn:aws:iam::123456789012:role/tls", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" };
-const input = { environment: staging, namespaceArn: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-1", serviceName: "release-ledger", logGroupName: "/platform/staging/release-ledger", region: "eu-west-1" };
+const tls = {
+  certificateAuthorityArn: "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/ca",
+  roleArn: "arn:aws:iam::123456789012:role/tls",
+  kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
+};
+const input = {
+  environment: staging,
+  namespaceArn: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-1",
+  serviceName: "release-ledger",
+  logGroupName: "/platform/staging/release-ledger",
+  region: "eu-west-1",
+};
 
 describe("the Service Connect block of the ECS service", () => {
   it("fronts the task's http port mapping under the service's name, with the environment's route timeout", () => {
@@ -41,11 +51,15 @@ describe("the Service Connect block of the ECS service", () => {
 
   it("keeps idle connections open longer than the longest request", () => {
     const slow = { ...staging, mesh: { ...staging.mesh, routes: [parseMeshRoute("/ timeout=45s")] } };
-    expect(serviceConnectConfiguration({ ...input, environment: slow, tls }).services).toMatchObject([{ timeout: { perRequestTimeoutSeconds: 45, idleTimeoutSeconds: 90 } }]);
+    expect(serviceConnectConfiguration({ ...input, environment: slow, tls }).services).toMatchObject([
+      { timeout: { perRequestTimeoutSeconds: 45, idleTimeoutSeconds: 90 } },
+    ]);
   });
 
   it("is only built for the service-connect mode", () => {
-    expect(() => serviceConnectConfiguration({ ...input, environment: loadEnvironment("prod") })).toThrow("needs mesh mode service-connect; this environment's is none");
+    expect(() => serviceConnectConfiguration({ ...input, environment: loadEnvironment("prod") })).toThrow(
+      "needs mesh mode service-connect; this environment's is none",
+    );
   });
 
   it("names one namespace per environment", () => {
@@ -57,11 +71,35 @@ describe("the mesh 5xx alarm on Service Connect's metrics", () => {
   it("divides the 5xx per TargetDiscoveryName by the inbound requests per DiscoveryName, against alarm5xxRatePercent", () => {
     const queries = meshAlarmQueries(serviceConnectMetrics("staging-cluster", "release-ledger"));
     expect(queries).toEqual([
-      { id: "requests", returnData: false, metric: { namespace: "AWS/ECS", metricName: "RequestCount", dimensions: { ClusterName: "staging-cluster", ServiceName: "release-ledger", DiscoveryName: "release-ledger" }, period: 60, stat: "Sum" } },
-      { id: "errors", returnData: false, metric: { namespace: "AWS/ECS", metricName: "HTTPCode_Target_5XX_Count", dimensions: { TargetDiscoveryName: "release-ledger" }, period: 60, stat: "Sum" } },
+      {
+        id: "requests",
+        returnData: false,
+        metric: {
+          namespace: "AWS/ECS",
+          metricName: "RequestCount",
+          dimensions: { ClusterName: "staging-cluster", ServiceName: "release-ledger", DiscoveryName: "release-ledger" },
+          period: 60,
+          stat: "Sum",
+        },
+      },
+      {
+        id: "errors",
+        returnData: false,
+        metric: {
+          namespace: "AWS/ECS",
+          metricName: "HTTPCode_Target_5XX_Count",
+          dimensions: { TargetDiscoveryName: "release-ledger" },
+          period: 60,
+          stat: "Sum",
+        },
+      },
       { id: "rate", label: "Mesh 5xx % of requests", returnData: true, expression: "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)" },
     ]);
-    expect(meshAlarmSettings(staging)).toMatchObject({ name: "staging-mesh-5xx-rate", threshold: staging.deployment.alarm5xxRatePercent, treatMissingData: "notBreaching" });
+    expect(meshAlarmSettings(staging)).toMatchObject({
+      name: "staging-mesh-5xx-rate",
+      threshold: staging.deployment.alarm5xxRatePercent,
+      treatMissingData: "notBreaching",
+    });
     expect(meshAlarmSettings(staging).alarmDescription).toContain("docs/runbooks.md#mesh-5xx-rate");
   });
 });

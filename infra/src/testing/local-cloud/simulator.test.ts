@@ -37,7 +37,9 @@ describe("local cloud simulator", () => {
     const created = await cloud.create(u, { identifier: "db", password: SECRET });
     expect((created.outs as Record<string, unknown>).password).toEqual(SECRET);
     expect((await cloud.diff(created.id, u, created.outs as Record<string, unknown>, { identifier: "db", password: SECRET })).changes).toBe(false);
-    expect((await cloud.diff(created.id, u, created.outs as Record<string, unknown>, { identifier: "db", password: { ...SECRET, value: "x" } })).changes).toBe(true);
+    expect((await cloud.diff(created.id, u, created.outs as Record<string, unknown>, { identifier: "db", password: { ...SECRET, value: "x" } })).changes).toBe(
+      true,
+    );
   });
 
   it("diffs against the stored inputs, not the computed attributes", async () => {
@@ -69,7 +71,10 @@ describe("local cloud simulator", () => {
     const u = urn("aws:rds/parameterGroup:ParameterGroup", "db-params");
     const old = await cloud.create(u, { family: "postgres16" });
     expect(await cloud.diff(old.id, u, old.outs as Record<string, unknown>, { family: "postgres17" })).toEqual({ changes: true, replaces: ["family"] });
-    expect(await cloud.diff(old.id, u, old.outs as Record<string, unknown>, { family: "postgres16", description: "x" })).toEqual({ changes: true, replaces: [] });
+    expect(await cloud.diff(old.id, u, old.outs as Record<string, unknown>, { family: "postgres16", description: "x" })).toEqual({
+      changes: true,
+      replaces: [],
+    });
     const successor = await cloud.create(u, { family: "postgres17" });
     await cloud.delete(old.id, u, old.outs as Record<string, unknown>);
     expect(cloud.load(u)?.outputs).toEqual(successor.outs);

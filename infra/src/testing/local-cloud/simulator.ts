@@ -71,7 +71,17 @@ const REPLACED_ON_CHANGE: Readonly<Record<string, readonly string[]>> = {
   "aws:ec2/vpc:Vpc": ["cidrBlock"],
   "aws:ec2/subnet:Subnet": ["vpcId", "cidrBlock", "availabilityZone"],
   // Task definitions are immutable: every change registers a new revision.
-  "aws:ecs/taskDefinition:TaskDefinition": ["family", "containerDefinitions", "cpu", "memory", "executionRoleArn", "taskRoleArn", "networkMode", "runtimePlatform", "volumes"],
+  "aws:ecs/taskDefinition:TaskDefinition": [
+    "family",
+    "containerDefinitions",
+    "cpu",
+    "memory",
+    "executionRoleArn",
+    "taskRoleArn",
+    "networkMode",
+    "runtimePlatform",
+    "volumes",
+  ],
 };
 
 export class LocalCloud implements provider.Provider {

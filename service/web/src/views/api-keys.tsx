@@ -42,7 +42,8 @@ export function ApiKeysView({ api }: { api: Api }) {
       <p class="muted">Keys are for services and CI. People sign in instead.</p>
       <form class="inline-form" onSubmit={(e) => void create(e)}>
         <label>
-          Name <input required value={name} pattern="[A-Za-z0-9][A-Za-z0-9 ._\-]*" maxLength={64} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          Name{" "}
+          <input required value={name} pattern="[A-Za-z0-9][A-Za-z0-9 ._\-]*" maxLength={64} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
         </label>
         <label>
           Role{" "}
@@ -54,7 +55,11 @@ export function ApiKeysView({ api }: { api: Api }) {
         </label>
         <button type="submit">Create key</button>
       </form>
-      {error && <p class="notice notice--error" role="alert">{error}</p>}
+      {error && (
+        <p class="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
       {created && (
         <p class="notice" role="status">
           {`Key "${created.name}" created. Copy it now, it is not shown again: `}
@@ -66,17 +71,34 @@ export function ApiKeysView({ api }: { api: Api }) {
         <div class="table-wrap">
           <table class="keys">
             <thead>
-              <tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Prefix</th><th scope="col">Created</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Prefix</th>
+                <th scope="col">Created</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               {loaded.data.items.map((key) => (
                 <tr key={key.id}>
                   <td>{key.name}</td>
                   <td>{key.role}</td>
-                  <td><code>{key.prefix}</code></td>
+                  <td>
+                    <code>{key.prefix}</code>
+                  </td>
                   <td>{`${dateTime(key.createdAt)} by ${key.createdBy}`}</td>
                   <td>{key.revokedAt ? `revoked ${dateTime(key.revokedAt)}` : "active"}</td>
-                  <td>{!key.revokedAt && <button type="button" class="danger small" onClick={() => void revoke(key)}>Revoke</button>}</td>
+                  <td>
+                    {!key.revokedAt && (
+                      <button type="button" class="danger small" onClick={() => void revoke(key)}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

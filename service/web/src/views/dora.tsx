@@ -30,7 +30,13 @@ function headline(key: (typeof METRICS)[number]["key"], m: DoraMetrics): string 
 /** The headline numbers may come from the nightly snapshot: say up to when they count. */
 const asOf = (m: DoraMetrics) => (m.source === "snapshot" && m.computedAt ? ` up to ${dateTime(m.computedAt)} (computed nightly)` : "");
 
-export function DoraView({ api, environment, environments, days, onChange }: {
+export function DoraView({
+  api,
+  environment,
+  environments,
+  days,
+  onChange,
+}: {
   api: Api;
   environment: string;
   environments: string[];

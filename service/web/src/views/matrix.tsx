@@ -19,7 +19,11 @@ function Cell({ cell, onOpen }: { cell: MatrixCell; onOpen: (id: string) => void
     <td class={`cell cell--${state}`} data-environment={cell.environment} data-service={cell.service}>
       <button type="button" class="cell__open" onClick={() => onOpen(current?.releaseId ?? latest.releaseId)}>
         <span class="cell__version">{current ? current.version : "nothing running"}</span>
-        {current && <code class="cell__digest" title={current.imageDigest}>{shortDigest(current.imageDigest)}</code>}
+        {current && (
+          <code class="cell__digest" title={current.imageDigest}>
+            {shortDigest(current.imageDigest)}
+          </code>
+        )}
         {current && <span class="cell__meta">{`${age(current.releasedAt)} · ${current.actor.replace(/^(user|api-key):/, "")}`}</span>}
         {state === "failed" && <span class="badge badge--failed">{`${latest.version} ${STATUS_LABEL[latest.status]}`}</span>}
         {state === "deploying" && <span class="badge badge--deploying">{`${latest.version} deploying`}</span>}
@@ -39,22 +43,32 @@ export function MatrixView({ api, onOpen }: { api: Api; onOpen: (id: string) => 
     <section aria-labelledby="matrix-title">
       <div class="section-head">
         <h2 id="matrix-title">What runs where</h2>
-        <button type="button" class="secondary" onClick={loaded.reload}>Refresh</button>
+        <button type="button" class="secondary" onClick={loaded.reload}>
+          Refresh
+        </button>
       </div>
       <LoadState loaded={loaded} what="the environments" />
-      {loaded.data && cells.length === 0 && <p class="notice">No release recorded yet. CI records one with <code>POST /v1/releases</code>.</p>}
+      {loaded.data && cells.length === 0 && (
+        <p class="notice">
+          No release recorded yet. CI records one with <code>POST /v1/releases</code>.
+        </p>
+      )}
       {cells.length > 0 && (
         <div class="table-wrap">
           <table class="matrix">
             <caption class="legend">
               Each cell shows the version running (latest succeeded release), its image digest, age and who released it.{" "}
-              <span class="badge badge--failed">failed</span> the newest attempt failed or was rolled back;{" "}
-              <span class="badge badge--stale">stale</span> nothing released for {STALE_AFTER_DAYS} days.
+              <span class="badge badge--failed">failed</span> the newest attempt failed or was rolled back; <span class="badge badge--stale">stale</span>{" "}
+              nothing released for {STALE_AFTER_DAYS} days.
             </caption>
             <thead>
               <tr>
                 <th scope="col">Service</th>
-                {environments.map((env) => <th scope="col" key={env}>{env}</th>)}
+                {environments.map((env) => (
+                  <th scope="col" key={env}>
+                    {env}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -63,7 +77,13 @@ export function MatrixView({ api, onOpen }: { api: Api; onOpen: (id: string) => 
                   <th scope="row">{service}</th>
                   {environments.map((env) => {
                     const cell = at.get(`${env}/${service}`);
-                    return cell ? <Cell key={env} cell={cell} onOpen={onOpen} /> : <td key={env} class="cell cell--empty">–</td>;
+                    return cell ? (
+                      <Cell key={env} cell={cell} onOpen={onOpen} />
+                    ) : (
+                      <td key={env} class="cell cell--empty">
+                        –
+                      </td>
+                    );
                   })}
                 </tr>
               ))}

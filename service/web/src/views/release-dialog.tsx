@@ -11,7 +11,13 @@ const NEXT: Record<ReleaseStatus, ReleaseStatus[]> = {
 };
 const ACTION: Record<ReleaseStatus, string> = { started: "", succeeded: "Mark succeeded", failed: "Mark failed", rolled_back: "Mark rolled back" };
 
-export function ReleaseDialog({ api, id, canChange, onClose, onChanged }: {
+export function ReleaseDialog({
+  api,
+  id,
+  canChange,
+  onClose,
+  onChanged,
+}: {
   api: Api;
   id: string;
   canChange: boolean;
@@ -45,20 +51,35 @@ export function ReleaseDialog({ api, id, canChange, onClose, onChanged }: {
   return (
     <dialog ref={dialog} class="release" aria-labelledby="release-title" onClose={onClose}>
       <h2 id="release-title">{release ? `${release.service} ${release.version} in ${release.environment}` : "Release"}</h2>
-      {error && <p class="notice notice--error" role="alert">{error}</p>}
+      {error && (
+        <p class="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
       {release && (
         <dl>
           <dt>Status</dt>
-          <dd><span class={`badge badge--${release.status}`}>{STATUS_LABEL[release.status]}</span></dd>
+          <dd>
+            <span class={`badge badge--${release.status}`}>{STATUS_LABEL[release.status]}</span>
+          </dd>
           <dt>Image</dt>
-          <dd><code>{release.imageDigest}</code></dd>
+          <dd>
+            <code>{release.imageDigest}</code>
+          </dd>
           <dt>Commit</dt>
-          <dd><code>{release.commitSha}</code></dd>
+          <dd>
+            <code>{release.commitSha}</code>
+          </dd>
           <dt>Started</dt>
           <dd>{dateTime(release.startedAt)}</dd>
           <dt>Finished</dt>
           <dd>{release.finishedAt ? dateTime(release.finishedAt) : "–"}</dd>
-          {release.rolledBackAt && <><dt>Rolled back</dt><dd>{dateTime(release.rolledBackAt)}</dd></>}
+          {release.rolledBackAt && (
+            <>
+              <dt>Rolled back</dt>
+              <dd>{dateTime(release.rolledBackAt)}</dd>
+            </>
+          )}
           <dt>Lead time</dt>
           <dd>{duration(lead)}</dd>
           <dt>Released by</dt>
@@ -66,12 +87,16 @@ export function ReleaseDialog({ api, id, canChange, onClose, onChanged }: {
         </dl>
       )}
       <div class="actions">
-        {canChange && release && NEXT[release.status].map((status) => (
-          <button type="button" key={status} class={status === "succeeded" ? "" : "danger"} disabled={busy} onClick={() => void move(status)}>
-            {ACTION[status]}
-          </button>
-        ))}
-        <button type="button" class="secondary" onClick={() => dialog.current?.close()}>Close</button>
+        {canChange &&
+          release &&
+          NEXT[release.status].map((status) => (
+            <button type="button" key={status} class={status === "succeeded" ? "" : "danger"} disabled={busy} onClick={() => void move(status)}>
+              {ACTION[status]}
+            </button>
+          ))}
+        <button type="button" class="secondary" onClick={() => dialog.current?.close()}>
+          Close
+        </button>
       </div>
     </dialog>
   );

@@ -6,7 +6,14 @@ import { LoadState, useLoad } from "./use-load";
 const MARK: Record<Release["status"], string> = { started: "…", succeeded: "✓", failed: "✕", rolled_back: "↩" };
 
 /** The newest hundred releases of one environment, newest first, failures and rollbacks marked. */
-export function TimelineView({ api, environment, environments, onEnvironment, onOpen, version }: {
+export function TimelineView({
+  api,
+  environment,
+  environments,
+  onEnvironment,
+  onOpen,
+  version,
+}: {
   api: Api;
   environment: string;
   environments: string[];
@@ -26,14 +33,18 @@ export function TimelineView({ api, environment, environments, onEnvironment, on
       <div class="section-head">
         <h2 id="timeline-title">Release timeline</h2>
         <EnvironmentSelect value={environment} environments={environments} onSelect={onEnvironment} />
-        <button type="button" class="secondary" onClick={loaded.reload}>Refresh</button>
+        <button type="button" class="secondary" onClick={loaded.reload}>
+          Refresh
+        </button>
       </div>
       <LoadState loaded={loaded} what="the timeline" />
       {loaded.data && items.length === 0 && <p class="notice">{`No release recorded in ${environment} yet.`}</p>}
       <ol class="timeline" aria-label={`Releases in ${environment}, newest first`}>
         {items.map((r) => (
           <li key={r.id} class={`event event--${r.status}`} data-release={r.id}>
-            <span class="event__mark" aria-hidden="true">{MARK[r.status]}</span>
+            <span class="event__mark" aria-hidden="true">
+              {MARK[r.status]}
+            </span>
             <button type="button" class="event__open" onClick={() => onOpen(r.id)}>
               <span class="event__what">{`${r.service} ${r.version}`}</span>
               <span class={`badge badge--${r.status}`}>{STATUS_LABEL[r.status]}</span>
