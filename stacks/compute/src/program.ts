@@ -13,6 +13,7 @@ import {
   edgeSettings,
   clusterName,
   EksWebService,
+  type EksWebServiceArgs,
   eksTargetGroupTags,
   ImageReplication,
   layerTags,
@@ -128,19 +129,24 @@ const PLATFORMS: { readonly [P in Exclude<Environment["compute"]["platform"], "l
       },
       { provider },
     ),
-  eks: ({ environment, network, provider, common }) =>
-    new EksWebService(
-      "service",
-      {
-        ...common,
-        environment,
-        vpcCidr: network.vpcCidr,
-        databaseSecurityGroupId: network.databaseSecurityGroupId,
-        cacheSecurityGroupId: network.cacheSecurityGroupId,
-      },
-      { provider },
-    ),
+  eks: (inputs) => eksWebService(inputs),
 };
+
+/** The eks platform's component: behind its own origin, or joining another platform's target groups (a migration). */
+function eksWebService({ environment, network, provider, common }: PlatformInputs, join?: EksWebServiceArgs["join"]): EksWebService {
+  return new EksWebService(
+    "service",
+    {
+      ...common,
+      environment,
+      vpcCidr: network.vpcCidr,
+      databaseSecurityGroupId: network.databaseSecurityGroupId,
+      cacheSecurityGroupId: network.cacheSecurityGroupId,
+      ...(join ? { join } : {}),
+    },
+    { provider },
+  );
+}
 
 /**
  * The DORA job's code: as given, else the archive the bundling script wrote (the deploy workflows run it), else
@@ -283,20 +289,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   const web = PLATFORMS[environment.compute.platform]({ environment, network, provider, containerImage, common, ...(migration ? { migration } : {}) });
   // A migration from ECS: the pods join the ECS service's target groups beside its tasks, under the same component
   // and names they keep once computePlatform becomes eks (which then adopts the origin instead of replacing it).
-  if (migratingToEks) {
-    new EksWebService(
-      "service",
-      {
-        ...common,
-        environment,
-        vpcCidr: network.vpcCidr,
-        databaseSecurityGroupId: network.databaseSecurityGroupId,
-        cacheSecurityGroupId: network.cacheSecurityGroupId,
-        join: web,
-      },
-      { provider },
-    );
-  }
+  if (migratingToEks) eksWebService({ environment, network, provider, containerImage, common }, web);
 
   const observability = new Observability(
     "observability",
