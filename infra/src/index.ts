@@ -36,3 +36,4 @@ export { OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./compu
 export { cidrContains } from "./network/subnet-plan";
 export { dailyOverlapsWeekly } from "./data";
 export { AMBIENT_PORTS, GATEWAY_API_CRDS_URL, ISTIO_CHART_REPOSITORY, ISTIO_VERSION } from "./compute/mesh/istio-ambient";
+export type { PlatformServiceArgs } from "./compute/platform-service-args";

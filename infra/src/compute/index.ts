@@ -48,3 +48,4 @@ export {
   unbundledJob,
   type DoraSnapshotScheduleArgs,
 } from "./dora-snapshot-schedule";
+export type { PlatformServiceArgs } from "./platform-service-args";

@@ -2,26 +2,24 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../environment/environment";
 import { serviceRole } from "../iam/service-role";
-import type { CacheEndpoint, DatabaseEndpoint } from "./data-store-endpoints";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
 import { ecsInfrastructureTrustPolicy } from "./iam-policies";
 import { originLoadBalancer } from "./origin-load-balancer";
-import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "./origin-verify";
+import { validateOriginVerifyHeaderName } from "./origin-verify";
+import type { PlatformServiceArgs } from "./platform-service-args";
 import { ServiceAlarms } from "./service-alarms";
 import { serviceScaling } from "./service-scaling";
 import { meshAlarm, withMeshAlarm, type MeshMetrics } from "./mesh/mesh-metrics";
 import { ServiceConnect, serviceConnectMetrics } from "./mesh/service-connect";
 import { fargateTaskRuntime } from "./task-runtime";
 
-export interface WebServiceArgs {
+export interface WebServiceArgs extends PlatformServiceArgs {
   /** Environment name: alarm names, the task family, the log group path, descriptions. */
   readonly environmentName: string;
   /** The environment's region (environment.awsRegion). */
   readonly region: string;
   /** Production: the ALB is deletion-protected, its log bucket kept on delete, and rolling delivery refused. */
   readonly isProduction: boolean;
-  /** A restore drill's copy (platform-compute:disposable): the ALB and its log bucket come down with it. Default false. */
-  readonly disposable?: boolean | undefined;
   /** Days the service's logs and the ALB access logs are kept (environment.logRetentionDays). */
   readonly logRetentionDays: number;
   /** Task size, port, task counts and drain time (environment.service). */
@@ -34,35 +32,9 @@ export interface WebServiceArgs {
   readonly mesh: Environment["mesh"];
   /** The environment's domain and its public hosted zone: the ALB answers on origin.<domainName>. */
   readonly dns: Pick<Environment["dns"], "domainName" | "hostedZoneName">;
-  /** Image to run, pinned by digest (<repository>@sha256:<hex>). */
-  readonly imageRef: pulumi.Input<string>;
   /** ECR repositories the execution role may pull from (the image's). */
   readonly pullRepositoryArns: pulumi.Input<string[]>;
-  readonly vpcId: pulumi.Input<string>;
-  /** Subnets of the internet-facing ALB. */
-  readonly publicSubnetIds: pulumi.Input<string[]>;
-  /** Subnets of the tasks (no public IP; egress through NAT and VPC endpoints). */
-  readonly privateSubnetIds: pulumi.Input<string[]>;
-  readonly albSecurityGroupId: pulumi.Input<string>;
   readonly serviceSecurityGroupId: pulumi.Input<string>;
-  /** Customer-managed key: log group encryption and the secrets' decryption. */
-  readonly kmsKeyArn: pulumi.Input<string>;
-  /** SNS topic every alarm notifies. */
-  readonly alertTopicArn: pulumi.Input<string>;
-  readonly database: DatabaseEndpoint;
-  readonly redis: CacheEndpoint;
-  /**
-   * Header CloudFront sends to the origin with a secret value (originVerifyHeader()). The HTTPS listener
-   * forwards only requests carrying it and answers everything else 403. No default.
-   */
-  readonly originVerifyHeader: OriginVerifyHeader;
-  /**
-   * What sends the header (the Edge): the rule that requires it changes only after they are deployed, so
-   * introducing or rotating the secret never refuses CloudFront's requests mid-rollout. Default: none.
-   */
-  readonly originHeaderSenders?: pulumi.Input<pulumi.Resource>[];
-  /** ECS service name (fixed, so alarms can name it before it exists). Default: release-ledger. */
-  readonly serviceName?: string;
   /** Container name. Default: service. */
   readonly containerName?: string;
   /** Average CPU autoscaling keeps the tasks at. Default: 60 %. */
@@ -77,7 +49,6 @@ export interface WebServiceArgs {
    * `drained` scales the tasks to zero. Default: no migration.
    */
   readonly migration?: { readonly drained: boolean; readonly targetGroupTags: Record<string, string> };
-  readonly tags?: Record<string, string>;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   clusterName,
   EksWebService,
   type EksWebServiceArgs,
+  type PlatformServiceArgs,
   eksTargetGroupTags,
   ImageReplication,
   layerTags,
@@ -85,22 +86,7 @@ interface PlatformInputs {
   /** A migration to EKS under way: what the ECS service does for it (see WebServiceArgs.migration). */
   readonly migration?: WebServiceArgs["migration"];
   /** The arguments every platform's component takes alike (image, network, data stores, origin header, tags). */
-  readonly common: Pick<
-    WebServiceArgs,
-    | "imageRef"
-    | "vpcId"
-    | "publicSubnetIds"
-    | "privateSubnetIds"
-    | "albSecurityGroupId"
-    | "kmsKeyArn"
-    | "alertTopicArn"
-    | "database"
-    | "redis"
-    | "originVerifyHeader"
-    | "originHeaderSenders"
-    | "disposable"
-    | "tags"
-  >;
+  readonly common: PlatformServiceArgs;
 }
 
 /**

@@ -2,11 +2,11 @@ import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../environment/environment";
-import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
+import { validateOriginVerifyHeaderName } from "../origin-verify";
+import type { PlatformServiceArgs } from "../platform-service-args";
 import { ServiceAlarms } from "../service-alarms";
 import { AMBIENT_NAMESPACE_LABELS, IstioAmbient, istioMeshMetrics } from "../mesh/istio-ambient";
 import { meshAlarm, withMeshAlarm, type MeshMetrics } from "../mesh/mesh-metrics";
-import type { CacheEndpoint, DatabaseEndpoint } from "../data-store-endpoints";
 import { originDomainName, originLoadBalancer } from "../origin-load-balancer";
 import { argoRolloutsValues, externalSecretsValues, OPERATOR_CHARTS, SERVICE_CHART_PATH, serviceChartValues } from "./chart-values";
 import { clusterName, eksTargetGroupTags, POD_SECURITY_LABELS, SERVICE_NAMESPACE } from "./cluster-policies";
@@ -14,42 +14,19 @@ import { EksCluster } from "./eks-cluster";
 import { kubeconfig } from "./kubeconfig";
 import { kubernetesSdk } from "./kubernetes-sdk";
 
-export interface EksWebServiceArgs {
+export interface EksWebServiceArgs extends PlatformServiceArgs {
   readonly environment: Environment;
-  /** Image to run, pinned by digest (<repository>@sha256:<hex>). */
-  readonly imageRef: pulumi.Input<string>;
-  readonly vpcId: pulumi.Input<string>;
   /** The VPC's CIDR: the pods' network policy allows it (ALB, data stores, VPC endpoints) and nothing else. */
   readonly vpcCidr: pulumi.Input<string>;
-  /** Subnets of the internet-facing ALB. */
-  readonly publicSubnetIds: pulumi.Input<string[]>;
-  /** Subnets of the cluster and its nodes. */
-  readonly privateSubnetIds: pulumi.Input<string[]>;
-  readonly albSecurityGroupId: pulumi.Input<string>;
   /** Security groups of the data stores: they admit the service's ECS group only, so the pods are added. */
   readonly databaseSecurityGroupId: pulumi.Input<string>;
   readonly cacheSecurityGroupId: pulumi.Input<string>;
-  /** Customer-managed key: Secrets envelope encryption and the control-plane logs. */
-  readonly kmsKeyArn: pulumi.Input<string>;
-  /** SNS topic every alarm notifies. */
-  readonly alertTopicArn: pulumi.Input<string>;
-  readonly database: DatabaseEndpoint;
-  readonly redis: CacheEndpoint;
-  /** Header CloudFront sends to the origin; the HTTPS listener forwards only requests carrying it. No default. */
-  readonly originVerifyHeader: OriginVerifyHeader;
-  /** What sends the header (the Edge); the rule requiring it changes only after they are deployed. Default: none. */
-  readonly originHeaderSenders?: pulumi.Input<pulumi.Resource>[];
-  /** Name of the service: Helm release, Kubernetes objects, alarms. Default: release-ledger. */
-  readonly serviceName?: string;
-  /** A restore drill's copy (platform-compute:disposable): the ALB and its log bucket come down with it. Default false. */
-  readonly disposable?: boolean | undefined;
   /**
    * Join target groups another platform's origin owns (a migration from ECS): the cluster builds no ALB and no
    * alarms of its own, and its pods register into each group as one of several registrants (multiClusterTargetGroup),
    * beside the tasks. The groups must carry eksTargetGroupTags. Default: the cluster has its own origin.
    */
   readonly join?: JoinedOrigin;
-  readonly tags?: Record<string, string>;
 }
 
 /** The origin another platform owns, as its outputs name it. */
