@@ -115,7 +115,7 @@ export class EcsDeploymentWatcher implements DeploymentWatcher {
         return { result: assessment.result, line: `deployment ${tracked ?? "?"}: ${assessment.line}` };
       },
       {
-        pollMs: this.options.pollMs ?? 15_000,
+        pollMs: this.options.pollMs,
         timeoutMs,
         sleep: this.options.sleep,
         onProgress: options.onProgress,

@@ -90,7 +90,7 @@ export class KubernetesRolloutWatcher implements DeploymentWatcher {
         return { result: verdict.result, line: `${view.kind === "missing" ? "workload" : view.kind} ${target.service}: ${verdict.line}` };
       },
       {
-        pollMs: this.options.pollMs ?? 15_000,
+        pollMs: this.options.pollMs,
         timeoutMs,
         sleep: this.options.sleep,
         onProgress: options.onProgress,
