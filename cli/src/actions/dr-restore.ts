@@ -94,7 +94,7 @@ export async function planRestore(action: ActionContext, options: DrRestoreOptio
     throw new DevctlError(
       "OPERATION_FAILED",
       `recovery environment ${recovery.name} already exists (deployed layers: ${existing.join(", ")})`,
-      `inspect it with devctl status ${recovery.name}, or remove it with devctl destroy ${recovery.name} before restoring again`,
+      `inspect it with devctl status ${recovery.name}, or remove it with devctl destroy ${recovery.name}${recovery.isProduction ? " --force-prod" : ""} before restoring again (a restored database is protected: docs/runbooks.md#restore-database-dr says how to remove it)`,
     );
   }
   if (!services.backups) {
