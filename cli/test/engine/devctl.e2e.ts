@@ -419,6 +419,8 @@ describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.vers
       outcome: "passed",
       restorePoint: latest.toISOString(),
       imageDigest: `sha256:${"a1".repeat(32)}`,
+      rpoSeconds: Math.round(Number(objectives![1]) * 60),
+      rtoSeconds: Math.round(Number(objectives![2]) * 60),
     });
     expect(service.requests.map((r) => r.path)).toEqual(expect.arrayContaining(["/healthz", "/readyz", "/docs/json"]));
   }, 900_000);
