@@ -12,8 +12,8 @@ export type FakeRoute = (request: http.IncomingMessage, call: number) => FakeAns
 
 export interface FakeService {
   readonly url: string;
-  /** Requests seen, in order: "GET /healthz" plus the Authorization header when present. */
-  readonly requests: { path: string; authorization?: string }[];
+  /** Requests seen, in order: method, path, the Authorization header and the body when present. */
+  readonly requests: { method?: string; path: string; authorization?: string; body?: string }[];
   close(): Promise<void>;
 }
 
@@ -38,7 +38,13 @@ export async function startFakeService(overrides: Record<string, FakeRoute> = {}
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://x").pathname;
-    requests.push({ path: request.url ?? "/", authorization: request.headers.authorization });
+    const seen: FakeService["requests"][number] = { method: request.method, path: request.url ?? "/", authorization: request.headers.authorization };
+    requests.push(seen);
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      if (chunks.length > 0) seen.body = Buffer.concat(chunks).toString("utf8");
+    });
     const call = (calls.get(path) ?? 0) + 1;
     calls.set(path, call);
     const route = routes[path];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LAYERS } from "@platform/infra/layers";
 import { harness } from "../../test/memory-services";
 import { DevctlError, ExitCode } from "../errors";
 
@@ -23,6 +24,19 @@ describe("devctl destroy and what counts as deployed", () => {
     expect(code).toBe(ExitCode.Success);
     expect(h.engine.calls).toContain("destroy staging/network");
     expect(stdout).toContain("network (2 resources)");
+  });
+
+  it("refuses, destroying nothing, while a layer keeps a resource protected from deletion (a restored database)", async () => {
+    const h = harness();
+    for (const layer of LAYERS) h.deploy("prod-dr", layer);
+    const database = "urn:pulumi:prod-dr::platform-data::platform:data:Database$aws:rds/instance:Instance::postgres";
+    h.engine.stack({ environment: "prod-dr", layer: "data" }).protected = [database];
+    const { code, stderr } = await h.run(["destroy", "prod-dr", "--force-prod"], { interactive: true, answers: ["prod-dr"] });
+    expect(code, stderr).toBe(ExitCode.Failure);
+    expect(stderr).toContain("prod-dr keeps resources protected from deletion, so nothing was destroyed: data: aws:rds/instance:Instance postgres");
+    expect(stderr).toContain("(cd stacks/data && pulumi state unprotect --all --yes --stack prod-dr)");
+    expect(h.engine.calls.filter((c) => c.startsWith("destroy"))).toEqual([]);
+    for (const layer of LAYERS) expect(await h.engine.isDeployed({ environment: "prod-dr", layer })).toBe(true);
   });
 
   it("a destroyed layer is no longer deployed, though its history holds succeeded updates", async () => {

@@ -17,10 +17,10 @@ import {
   type RecordSet,
 } from "../aws/edge-control";
 import { DevctlError } from "../errors";
-import type { SmokeReport } from "../smoke/checks";
+import { recoverySmoke, type SmokeReport } from "../smoke/checks";
 import { confirmProduction } from "./confirm";
 import { elapsed, prepare, printResult, type Action, type ActionContext } from "./context";
-import { defaultSmoke, DISPOSABLE_KEY } from "./dr-restore";
+import { DISPOSABLE_KEY } from "./dr-restore";
 
 export interface DrCutoverOptions {
   readonly environment: string;
@@ -167,7 +167,7 @@ async function planCutover(action: ActionContext, options: DrCutoverOptions): Pr
   const holder = distributions.find((d) => d.aliases.includes(host));
 
   const base = { environment: environment.name, recoveryEnvironment: recovery.name, host, zoneId, edge };
-  const smoke = services.smokeTest ?? defaultSmoke;
+  const smoke = services.smokeTest ?? recoverySmoke;
   if (!options.back) {
     const recoveryDistribution = await recoveryDistributionOf(action, recovery.name, distributions);
     if (marker) {
@@ -372,7 +372,7 @@ interface StepRecord {
 async function executeCutover(action: ActionContext, plan: CutoverPlan): Promise<DrCutoverResult> {
   const { io, services } = action;
   const { edge, zoneId, host, from, to } = plan;
-  const smoke = services.smokeTest ?? defaultSmoke;
+  const smoke = services.smokeTest ?? recoverySmoke;
   const comment = `devctl dr cutover${plan.direction === "back" ? " --back" : ""} ${plan.environment}: ${host} to ${to.environment}`;
   const done: StepRecord[] = [];
   const steps: { step: string; seconds: number }[] = [];

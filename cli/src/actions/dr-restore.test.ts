@@ -127,6 +127,8 @@ describe("devctl dr restore", () => {
     const { code, stderr } = await s.run(["dr", "restore", "prod", "--latest", "--yes"]);
     expect(code).toBe(ExitCode.Failure);
     expect(stderr).toContain("recovery environment prod-dr already exists (deployed layers: network)");
+    // prod-dr is production: destroy refuses it without --force-prod.
+    expect(stderr).toContain("remove it with devctl destroy prod-dr --force-prod");
     expect(s.h.engine.calls.filter((c) => c.startsWith("up"))).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import { IMAGE_CONFIG_KEY, type StackRef } from "../engine/engine";
 import { DevctlError } from "../errors";
 import { LedgerClient } from "../ledger/ledger-client";
 import type { ReplicatedBackups } from "../services/services";
-import { runSmokeChecks, type SmokeReport } from "../smoke/checks";
+import { recoverySmoke } from "../smoke/checks";
 import { confirmProduction } from "./confirm";
 import { elapsed, prepare, printResult, progressFor, type Action, type ActionContext } from "./context";
 import { chooseRestorePoint, imageInRegion, imageRunningAt, judgeObjectives, RPO_MINUTES, RTO_MINUTES, type RestorePoint } from "./recovery-point";
@@ -94,7 +94,7 @@ export async function planRestore(action: ActionContext, options: DrRestoreOptio
     throw new DevctlError(
       "OPERATION_FAILED",
       `recovery environment ${recovery.name} already exists (deployed layers: ${existing.join(", ")})`,
-      `inspect it with devctl status ${recovery.name}, or remove it with devctl destroy ${recovery.name} before restoring again`,
+      `inspect it with devctl status ${recovery.name}, or remove it with devctl destroy ${recovery.name}${recovery.isProduction ? " --force-prod" : ""} before restoring again (a restored database is protected: docs/runbooks.md#restore-database-dr says how to remove it)`,
     );
   }
   if (!services.backups) {
@@ -186,7 +186,7 @@ export async function executeRestore(action: ActionContext, options: DrRestoreOp
   await services.engine.setConfig(refOf("compute"), IMAGE_CONFIG_KEY, image);
   const compute = await timed("compute", up("compute"));
   const serviceUrl = typeof compute.outputs.serviceUrl === "string" ? compute.outputs.serviceUrl : "";
-  const smokeTest = services.smokeTest ?? defaultSmoke;
+  const smokeTest = services.smokeTest ?? recoverySmoke;
   const report = await timed("smoke", () => smokeTest(serviceUrl));
   const objectives = judgeObjectives(point, startedAt, services.now());
 
@@ -227,11 +227,6 @@ async function recoveryEnvironmentFor(environment: Environment, region: string |
   }
   const { loadEnvironment } = await import("@platform/infra/environment");
   return loadEnvironment(recoveryEnvironmentName(environment.name));
-}
-
-/** The smoke checks a recovery environment must pass, retried for five minutes while it warms up. */
-export function defaultSmoke(baseUrl: string): Promise<SmokeReport> {
-  return runSmokeChecks({ baseUrl, requireAuth: false, timeoutMs: 5000, retry: { windowMs: 300_000, initialDelayMs: 1000, maxDelayMs: 10_000 } });
 }
 
 const round = (n: number): number => Math.round(n * 10) / 10;

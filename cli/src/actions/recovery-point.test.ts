@@ -30,6 +30,21 @@ describe("imageRunningAt", () => {
     expect(() => imageRunningAt(later, { imageRef: image("v4") }, at(6))).toThrow(/release 3 .* was built from source/);
   });
 
+  it("skips a release ECS rolled back: until devctl's reconcile, the previous image kept serving", () => {
+    const failed = { ...update(2, 3, { [IMAGE_CONFIG_KEY]: image("v2") }), startTime: at(3, 0) };
+    const reconcile = {
+      ...update(3, 3, { [IMAGE_CONFIG_KEY]: image("v1") }),
+      startTime: at(3, 20),
+      message: `devctl reconcile: ECS rolled back ${image("v2")}; image back to ${image("v1")}`,
+    };
+    const rolledBack = [reconcile, failed, update(1, 1, { [IMAGE_CONFIG_KEY]: image("v1") })];
+    expect(imageRunningAt(rolledBack, {}, at(3, 10))).toBe(image("v1"));
+    expect(imageRunningAt(rolledBack, {}, at(4))).toBe(image("v1"));
+    // The same image released again later, and not rolled back, is what ran from then on.
+    const again = [{ ...update(4, 5, { [IMAGE_CONFIG_KEY]: image("v2") }) }, ...rolledBack];
+    expect(imageRunningAt(again, {}, at(6))).toBe(image("v2"));
+  });
+
   it("refuses a time before the first release", () => {
     expect(() => imageRunningAt(history, {}, at(0))).toThrow(/no successful update before/);
   });

@@ -5,6 +5,7 @@
 import { IMAGE_CONFIG_KEY, type StackOutputs, type UpdateRecord } from "../engine/engine";
 import { DevctlError } from "../errors";
 import type { ReplicatedBackups } from "../services/services";
+import { ROLLED_BACK } from "./rollback-target";
 
 /** The architecture's promises (docs/architecture.md, "Recovery objectives"). */
 export const RPO_MINUTES = 15;
@@ -40,11 +41,13 @@ export function chooseRestorePoint(backups: ReplicatedBackups, request: { readon
 /**
  * The image production ran at `time`: the compute stack's last successful update that started at or before
  * it, by its pinned image; when that update is the newest (it is what runs now), its outputs name the digest
- * even for a build from source.
+ * even for a build from source. A release ECS rolled back never served: the engine reported its update as
+ * succeeded, but the previous tasks kept running until devctl's reconcile update pinned their image again.
  */
 export function imageRunningAt(history: readonly UpdateRecord[], outputs: StackOutputs, time: Date): string {
   const updates = history.filter((u) => u.kind === "update" && u.result === "succeeded");
-  const before = updates.filter((u) => u.startTime <= time).sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+  const neverServed = rolledBackReleases(updates);
+  const before = updates.filter((u) => u.startTime <= time && !neverServed.has(u)).sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
   const release = before[0];
   if (!release) {
     throw new DevctlError(
@@ -62,6 +65,18 @@ export function imageRunningAt(history: readonly UpdateRecord[], outputs: StackO
     `release ${release.version} (${release.startTime.toISOString()}) was built from source and its digest is no longer in the stack's outputs`,
     "restore to a time after a promotion (promoted releases pin their digest), or read the digest from the ledger",
   );
+}
+
+/** The releases a reconcile update says ECS rolled back: each is the update just before its reconcile, with that image. */
+function rolledBackReleases(updates: readonly UpdateRecord[]): Set<UpdateRecord> {
+  const newestFirst = [...updates].sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+  const never = new Set<UpdateRecord>();
+  newestFirst.forEach((reconcile, index) => {
+    const image = ROLLED_BACK.exec(reconcile.message)?.[1];
+    const release = newestFirst[index + 1];
+    if (image !== undefined && release !== undefined && (release.config[IMAGE_CONFIG_KEY] ?? image) === image) never.add(release);
+  });
+  return never;
 }
 
 /** The same image in the DR region's registry: replication keeps the repository name and the digest. */

@@ -8,7 +8,8 @@ export interface RollbackTarget {
   readonly settings: Readonly<Record<string, string>>;
 }
 
-const ROLLED_BACK = /^devctl reconcile: ECS rolled back ([^\s;]+)/;
+/** The message of the update devctl runs after ECS rolled a release back (release.ts); group 1 is that release's image. */
+export const ROLLED_BACK = /^devctl reconcile: ECS rolled back ([^\s;]+)/;
 
 /**
  * Chooses the release to roll back to from the compute stack's history (newest first): the newest update

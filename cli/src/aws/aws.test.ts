@@ -3,7 +3,7 @@ import type { AlarmRef } from "@platform/infra/layers";
 import { AlarmSoakGate, newState, type AlarmSource } from "./alarm-soak-gate";
 import { awsError } from "./aws-errors";
 import { EcsDeploymentWatcher, assessDeployments, servingTargetGroup, type EcsDeploymentView, type TrafficView } from "./ecs-deployment-watcher";
-import { testAwsEndpoint } from "./test-endpoint";
+import { testAwsEndpoint, testSmokeUrl } from "./test-endpoint";
 
 const target = { region: "eu-west-1", cluster: "c", service: "s" };
 
@@ -199,5 +199,23 @@ describe("DEVCTL_AWS_ENDPOINT_URL (tests only)", () => {
     expect(testAwsEndpoint({ DEVCTL_AWS_ENDPOINT_URL: "http://127.0.0.1:5055/" })).toBe("http://127.0.0.1:5055");
     expect(() => testAwsEndpoint({ DEVCTL_AWS_ENDPOINT_URL: "https://ecs.eu-west-1.example.com" })).toThrow(/not a loopback http address/);
     expect(() => testAwsEndpoint({ DEVCTL_AWS_ENDPOINT_URL: "not a url" })).toThrow(/not a loopback http address/);
+  });
+});
+
+describe("DEVCTL_SMOKE_URL (tests only)", () => {
+  it("is off unless set, and accepts only a loopback http address", () => {
+    expect(testSmokeUrl({})).toBeUndefined();
+    expect(testSmokeUrl({ DEVCTL_SMOKE_URL: "http://localhost:8080/" })).toBe("http://localhost:8080");
+    expect(testSmokeUrl({ DEVCTL_SMOKE_URL: "http://[::1]:8080" })).toBe("http://[::1]:8080");
+    expect(() => testSmokeUrl({ DEVCTL_SMOKE_URL: "https://dr.ledger.platform.example.com" })).toThrow(
+      /DEVCTL_SMOKE_URL=https:\/\/dr\.ledger\.platform\.example\.com is not a loopback http address/,
+    );
+    let refused: unknown;
+    try {
+      testSmokeUrl({ DEVCTL_SMOKE_URL: "http://127.0.0.1.example.com" });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: "USAGE", suggestion: expect.stringContaining("unset DEVCTL_SMOKE_URL for real deployments") });
   });
 });

@@ -23,6 +23,8 @@ export interface MemoryStack {
   history: UpdateRecord[];
   /** Resources in the stack's state (the stack resource not counted). */
   resources: number;
+  /** URNs of resources with Pulumi's `protect` option: a destroy fails on them, as the real engine's does. */
+  protected?: string[];
 }
 
 type Operation = "preview" | "previewRefresh" | "up" | "destroy";
@@ -151,6 +153,13 @@ export class MemoryEngine implements Engine {
     this.record("destroy", ref);
     await this.fail("destroy", ref);
     const stack = this.stack(ref);
+    const [kept] = stack.protected ?? [];
+    if (kept !== undefined) {
+      throw new DevctlError(
+        "OPERATION_FAILED",
+        `${ref.layer}/${ref.environment}: error: update failed; error: resource "${kept}" cannot be deleted because it is protected`,
+      );
+    }
     const deleted = stack.resources;
     stack.resources = 0;
     stack.outputs = {};
@@ -199,6 +208,13 @@ export class MemoryEngine implements Engine {
               urn: urn("memory:index:Resource", `r${i}`),
               custom: true,
               type: "memory:index:Resource",
+              outputs: {},
+            })),
+            ...(this.stacks.get(MemoryEngine.key(ref))?.protected ?? []).map((protectedUrn) => ({
+              urn: protectedUrn,
+              custom: true,
+              protect: true,
+              type: protectedUrn.slice(protectedUrn.lastIndexOf("$") + 1, protectedUrn.lastIndexOf("::")),
               outputs: {},
             })),
           ];

@@ -6,12 +6,13 @@ import { AlarmSoakGate, sdkAlarmSource } from "../aws/alarm-soak-gate";
 import { sdkBackupCatalog } from "../aws/replicated-backups";
 import { sdkEdgeControl } from "../aws/edge-control";
 import { EcsDeploymentWatcher, sdkDescribeDeployments, sdkReadTraffic } from "../aws/ecs-deployment-watcher";
-import { testAwsEndpoint } from "../aws/test-endpoint";
+import { testAwsEndpoint, testSmokeUrl } from "../aws/test-endpoint";
 import { AutomationEngine } from "../engine/automation";
 import { eksAccess, kubernetesWorkloadReader } from "../kubernetes/eks-connection";
 import { KubernetesRolloutWatcher } from "../kubernetes/rollout-watcher";
 import { automationSettings, requirePulumiCli } from "../engine/automation-options";
 import type { Io } from "../io";
+import { recoverySmoke } from "../smoke/checks";
 import type { Services, ServicesFactory } from "./services";
 
 /**
@@ -22,6 +23,7 @@ export const createServices: ServicesFactory = (environment: Environment, io: Io
   requirePulumiCli(io.env);
   const settings = automationSettings(io.env, REPOSITORY_ROOT, { secretsProvider: options.secretsProvider });
   const awsEndpoint = testAwsEndpoint(io.env);
+  const smokeUrl = testSmokeUrl(io.env);
   const timeoutMinutes = Number(io.env.DEVCTL_DEPLOY_TIMEOUT_MINUTES ?? 60);
   const timeoutMs = (Number.isFinite(timeoutMinutes) && timeoutMinutes > 0 ? timeoutMinutes : 60) * 60_000;
   return Promise.resolve({
@@ -37,6 +39,14 @@ export const createServices: ServicesFactory = (environment: Environment, io: Io
     commitSha: () => gitCommit(io, REPOSITORY_ROOT),
     backups: sdkBackupCatalog(awsEndpoint),
     edge: sdkEdgeControl(awsEndpoint),
+    ...(smokeUrl === undefined
+      ? {}
+      : {
+          smokeTest: (serviceUrl: string) => {
+            io.err(`DEVCTL_SMOKE_URL (tests only): smoke checks go to ${smokeUrl}, not ${serviceUrl}`);
+            return recoverySmoke(smokeUrl);
+          },
+        }),
   });
 };
 

@@ -170,3 +170,8 @@ async function runCheck(check: CheckDefinition, options: SmokeCheckOptions): Pro
   const common = { ...base, status: response.status ?? null, latencyMs: response.latencyMs, attempts };
   return verdict.ok ? { ...common, outcome: "passed", reason: verdict.detail ?? "" } : { ...common, outcome: "failed", reason: verdict.reason };
 }
+
+/** The smoke checks a recovery environment must pass (`devctl dr`), retried for five minutes while it warms up. */
+export function recoverySmoke(baseUrl: string): Promise<SmokeReport> {
+  return runSmokeChecks({ baseUrl, requireAuth: false, timeoutMs: 5000, retry: { windowMs: 300_000, initialDelayMs: 1000, maxDelayMs: 10_000 } });
+}

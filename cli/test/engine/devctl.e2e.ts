@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAYER_OUTPUT_NAMES, LAYERS, type Layer } from "@platform/infra/layers";
+import { startFakeService } from "../fake-service";
 import { copyRepository, ensureMoto, findPulumiCli, REPO, runDevctl, runProcess, SIMULATOR_BIN, startMoto, type Moto, type RunResult } from "./harness";
 
 const found = findPulumiCli(process.env);
@@ -21,7 +22,7 @@ if (!found.cli) console.warn(`SKIPPED engine suite: ${found.reason ?? ""}`);
 const DIGEST = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
 
 interface StateFile {
-  checkpoint: { latest?: { resources?: { type: string; urn: string; outputs?: Record<string, unknown> }[] } };
+  checkpoint: { latest?: { resources?: { type: string; urn: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] } };
 }
 
 describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.version ?? found.reason ?? ""}) and the local-cloud simulator`, () => {
@@ -311,6 +312,117 @@ describe.skipIf(!found.cli)(`devctl on the real Pulumi engine (${found.cli?.vers
     expect(Date.parse(compute!.finishedAt)).toBeLessThanOrEqual(Date.parse(data!.startedAt));
     expect(Date.parse(data!.finishedAt)).toBeLessThanOrEqual(Date.parse(network!.startedAt));
     expect(fs.readdirSync(path.join(root, "cloud", "resources")).length).toBeGreaterThan(0); // prod is still there
+  }, 900_000);
+
+  // Disaster recovery (issue 17) on the prod the scenarios above left running (it runs imageX since the rollback).
+  const DR_REGION = "eu-central-1";
+  const BACKUPS_ARN = `arn:aws:rds:${DR_REGION}:123456789012:auto-backup:ab-enginesuite0drill1`;
+  /** The window RDS reports for prod's backups replicated to the DR region (moto answers from this file). */
+  const seedReplicatedBackups = (window: { earliest: Date; latest: Date }): void =>
+    controlFile(moto!.controlDir, "automated-backups.json", {
+      [DR_REGION]: [
+        {
+          DBInstanceIdentifier: String(stateOutputs("data", "prod").dbInstanceIdentifier),
+          DBInstanceAutomatedBackupsArn: BACKUPS_ARN,
+          Region: "eu-west-1",
+          Status: "replicating",
+          RestoreWindow: { EarliestTime: window.earliest.toISOString(), LatestTime: window.latest.toISOString() },
+        },
+      ],
+    });
+  const recoveryStacks = (): string[] =>
+    LAYERS.filter((layer) => fs.existsSync(path.join(root, "backend", ".pulumi", "stacks", `platform-${layer}`, "prod-dr.json")));
+  /** Every checkpoint a layer of prod-dr went through (the file backend keeps one per update), oldest first. */
+  const recoveryCheckpoints = (layer: Layer): StateFile[] => {
+    const dir = path.join(root, "backend", ".pulumi", "history", `platform-${layer}`, "prod-dr");
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".checkpoint.json"))
+      .sort()
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as StateFile);
+  };
+
+  it("dr restore prod refuses, changing nothing, before the backups are replicated and for a time outside the restorable window", async () => {
+    const identifier = String(stateOutputs("data", "prod").dbInstanceIdentifier);
+    const none = await devctlNoPolicy("dr", "restore", "prod", "--latest", "--yes");
+    expect(none.code, none.stderr).toBe(1);
+    expect(none.stderr).toContain(`no automated backups of ${identifier} are replicated to ${DR_REGION} yet`);
+
+    const latest = new Date(Date.now() - 60_000);
+    seedReplicatedBackups({ earliest: new Date(latest.getTime() - 3_600_000), latest });
+    const early = new Date(latest.getTime() - 2 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const outside = await devctlNoPolicy("dr", "restore", "prod", "--time", early, "--yes");
+    expect(outside.code, outside.stderr).toBe(2);
+    expect(outside.stderr).toContain(`--time ${early.replace("Z", ".000Z")} is outside the restorable window`);
+    expect(recoveryStacks()).toEqual([]);
+  }, 300_000);
+
+  it("dr drill prod: restore in the DR region from the replicated backups on prod's digest, smoke, RPO/RTO report, destroy, ledger record", async () => {
+    // The region is lost while ECS rolls back imageY (the scenario above): the newest restorable data is from
+    // the second after that release started. ECS kept imageX's tasks serving, so the restore must run imageX.
+    const [reconcile, failed] = await history("prod", "--layer", "compute", "--limit", "2");
+    expect(reconcile?.message).toContain(`devctl reconcile: ECS rolled back ${imageY}`);
+    expect(failed?.image).toBe(imageY);
+    const latest = new Date(Date.parse(failed!.startedAt) + 1000);
+    expect(latest.getTime()).toBeLessThan(Date.parse(reconcile!.startedAt));
+    seedReplicatedBackups({ earliest: new Date(latest.getTime() - 86_400_000), latest });
+    const service = await startFakeService({ "/v1/drills": () => ({ status: 201, body: { id: "drill-1" } }) });
+    let drill: RunResult;
+    try {
+      drill = await runDevctl(repo, ["dr", "drill", "prod", "--yes"], {
+        ...env,
+        DEVCTL_SMOKE_URL: service.url,
+        DEVCTL_LEDGER_URL: service.url,
+        DEVCTL_LEDGER_TOKEN: "engine-suite",
+      });
+    } finally {
+      await service.close();
+    }
+    expect(drill.code, drill.stderr).toBe(0);
+    const drImage = imageX.replace(".dkr.ecr.eu-west-1.", `.dkr.ecr.${DR_REGION}.`);
+
+    // The report: each step with its duration, the restore point, the objectives, the teardown and the record.
+    expect(drill.stdout).toContain("restore drill of prod in prod-dr: PASSED");
+    for (const step of ["network", "data (database restored, Redis empty)", "compute", "smoke"]) {
+      expect(drill.stdout).toMatch(new RegExp(`^  ${step.replace(/[()]/g, "\\$&")} +(\\d+m)?\\d+s$`, "m"));
+    }
+    expect(drill.stdout).toContain(`restore point ${latest.toISOString()} (latest restorable ${latest.toISOString()}), image ${drImage}`);
+    const objectives = /RPO ([\d.]+) min \(objective 15\), RTO ([\d.]+) min \(objective 60\): met/.exec(drill.stdout);
+    expect(objectives, drill.stdout).not.toBeNull();
+    expect(Number(objectives![1])).toBeGreaterThanOrEqual((Date.parse(reconcile!.finishedAt) - latest.getTime()) / 60_000 - 0.1);
+    expect(drill.stdout).toContain("smoke: passed");
+    expect(drill.stdout).toContain("destroyed: compute, data, network; recorded in the ledger: yes");
+
+    // What the engine deployed: the database restored from the replicated backups, in the DR region, and
+    // compute on the digest prod ran at the restore point.
+    const restored = recoveryCheckpoints("data")
+      .flatMap((c) => c.checkpoint.latest?.resources ?? [])
+      .find((r) => r.type === "aws:rds/instance:Instance");
+    expect(restored?.inputs?.restoreToPointInTime).toEqual({ sourceDbInstanceAutomatedBackupsArn: BACKUPS_ARN, useLatestRestorableTime: true });
+    expect(String(restored?.outputs?.arn)).toContain(`:rds:${DR_REGION}:`);
+    const computeOutputs = recoveryCheckpoints("compute")
+      .flatMap((c) => c.checkpoint.latest?.resources ?? [])
+      .find((r) => r.type === "pulumi:pulumi:Stack" && r.outputs?.imageRef !== undefined)?.outputs;
+    expect(computeOutputs?.imageRef).toBe(drImage);
+
+    // Torn down: every prod-dr stack is empty; prod itself untouched.
+    for (const layer of LAYERS) expect(stateFile(layer, "prod-dr").checkpoint.latest?.resources ?? [], layer).toEqual([]);
+    expect(stateOutputs("compute", "prod").imageRef).toBe(imageX);
+
+    // The ledger got the drill: what was restored, from when, how long it took.
+    const posted = service.requests.find((r) => r.method === "POST" && r.path === "/v1/drills");
+    expect(posted?.authorization).toBe("Bearer engine-suite");
+    expect(JSON.parse(posted?.body ?? "{}")).toMatchObject({
+      environment: "prod",
+      recoveryEnvironment: "prod-dr",
+      region: DR_REGION,
+      outcome: "passed",
+      restorePoint: latest.toISOString(),
+      imageDigest: `sha256:${"a1".repeat(32)}`,
+      rpoSeconds: Math.round(Number(objectives![1]) * 60),
+      rtoSeconds: Math.round(Number(objectives![2]) * 60),
+    });
+    expect(service.requests.map((r) => r.path)).toEqual(expect.arrayContaining(["/healthz", "/readyz", "/docs/json"]));
   }, 900_000);
 });
 
