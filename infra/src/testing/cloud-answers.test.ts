@@ -21,6 +21,11 @@ describe("cloud answers: computed attributes the programs read", () => {
     expect(other.name).toMatch(/^param-[0-9a-f]{7}$/);
   });
 
+  it("names the provider's region in every ARN (a recovery environment's VPC is in the DR region)", () => {
+    const vpc = mockResourceState("aws:ec2/vpc:Vpc", "vpc", {}, "vpc-1", "urn:vpc", { region: "eu-central-1" });
+    expect(vpc.arn).toBe("arn:aws:ec2:eu-central-1:123456789012:vpc/vpc-1");
+  });
+
   it("RDS: endpoint, port and the RDS-managed master secret when asked for", () => {
     const db = state("aws:rds/instance:Instance", "db", { identifier: "ledger-prod", manageMasterUserPassword: true });
     expect(db.address).toMatch(/^ledger-prod\.c[0-9a-f]{11}\.eu-west-1\.rds\.amazonaws\.com$/);

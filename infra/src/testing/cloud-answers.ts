@@ -86,8 +86,8 @@ export function fakeId(type: string, name: string, inputs: Props, seed: string):
 }
 
 const STATE: Readonly<Record<string, StateFor>> = {
-  "aws:ec2/vpc:Vpc": (_n, _i, { id, seed }) => ({
-    arn: arnOf("ec2", "eu-west-1", `vpc/${id}`),
+  "aws:ec2/vpc:Vpc": (_n, _i, { id, region, seed }) => ({
+    arn: arnOf("ec2", region, `vpc/${id}`),
     defaultSecurityGroupId: `sg-${fakeHex(`${seed}:sg`, 17)}`,
     defaultNetworkAclId: `acl-${fakeHex(`${seed}:acl`, 17)}`,
     mainRouteTableId: `rtb-${fakeHex(`${seed}:rtb`, 17)}`,
