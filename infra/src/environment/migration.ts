@@ -68,3 +68,74 @@ export function migrationPhase(environment: Pick<Environment, "compute">, config
   }
   return configured === "drained" ? "drained" : "alongside";
 }
+
+/** Stack config devctl migrate sets on the compute layer: EKS's percent of the production rule's requests. */
+export const MIGRATION_WEIGHT_KEY = "platform-compute:migrationWeight";
+
+/**
+ * Stack config devctl migrate sets once, when it first takes the production rule over from a canary or linear ECS
+ * service: the ECS target group (blue or green) that served then, which keeps ECS's share for the migration.
+ */
+export const MIGRATION_ECS_TARGET_GROUP_KEY = "platform-compute:migrationEcsTargetGroup";
+
+/** The roles of ECS's target groups (see WebService): green exists only for canary and linear delivery. */
+export const ECS_TARGET_GROUP_ROLES = ["blue", "green"] as const;
+export type EcsTargetGroupRole = (typeof ECS_TARGET_GROUP_ROLES)[number];
+
+/**
+ * How the production listener rule splits requests while a migration moves them: `eksPercent` to the pods' own
+ * target group, the rest to ECS's `ecsTargetGroup`. Undefined while ECS's delivery owns the rule as usual.
+ */
+export interface MigrationWeights {
+  readonly eksPercent: number;
+  readonly ecsTargetGroup: EcsTargetGroupRole;
+}
+
+/**
+ * The weights from the stack config (MIGRATION_WEIGHT_KEY, MIGRATION_ECS_TARGET_GROUP_KEY), checked against the
+ * environment and the phase. Each error names the key and how to put it right.
+ */
+export function migrationWeights(
+  environment: Pick<Environment, "compute" | "deployment">,
+  configured: { readonly weight?: string | undefined; readonly ecsTargetGroup?: string | undefined },
+  phase: MigrationPhase | undefined,
+): MigrationWeights | undefined {
+  const { weight, ecsTargetGroup } = configured;
+  if (weight === undefined) {
+    if (ecsTargetGroup !== undefined) {
+      throw new Error(`${MIGRATION_ECS_TARGET_GROUP_KEY} is set without ${MIGRATION_WEIGHT_KEY}; devctl migrate sets both, remove it`);
+    }
+    if (phase === "drained") {
+      throw new Error(`${MIGRATION_PHASE_KEY} is drained but ${MIGRATION_WEIGHT_KEY} is unset, so ECS would still take its share with no tasks; set it to 100 first`);
+    }
+    return undefined;
+  }
+  if (environment.compute.migrateTo !== "eks") {
+    throw new Error(
+      `${MIGRATION_WEIGHT_KEY} is ${weight} but computeMigrateTo is ${environment.compute.migrateTo}; bring the requests back with devctl migrate <env> --to eks --back, or remove the key`,
+    );
+  }
+  if (!/^(0|[1-9]\d?|100)$/.test(weight)) {
+    throw new Error(`${MIGRATION_WEIGHT_KEY} is ${JSON.stringify(weight)}; it is EKS's percent of the requests, a whole number from 0 to 100`);
+  }
+  const eksPercent = Number(weight);
+  if (phase === "drained" && eksPercent !== 100) {
+    throw new Error(`${MIGRATION_PHASE_KEY} is drained but ${MIGRATION_WEIGHT_KEY} is ${eksPercent}, so ECS would get ${100 - eksPercent}% with no tasks; set it to 100 first`);
+  }
+  const progressive = environment.deployment.strategy !== "rolling";
+  if (ecsTargetGroup === undefined) {
+    if (progressive) {
+      throw new Error(
+        `${MIGRATION_ECS_TARGET_GROUP_KEY} is unset; with ${environment.deployment.strategy} delivery ECS serves from blue or green, so name the one its production rule forwards to (devctl migrate reads and sets it)`,
+      );
+    }
+    return { eksPercent, ecsTargetGroup: "blue" };
+  }
+  const allowed: readonly string[] = progressive ? ECS_TARGET_GROUP_ROLES : ["blue"];
+  if (!allowed.includes(ecsTargetGroup)) {
+    throw new Error(
+      `${MIGRATION_ECS_TARGET_GROUP_KEY} is ${JSON.stringify(ecsTargetGroup)}; with ${environment.deployment.strategy} delivery it is ${allowed.join(" or ")}`,
+    );
+  }
+  return { eksPercent, ecsTargetGroup: ecsTargetGroup as EcsTargetGroupRole };
+}
