@@ -78,11 +78,21 @@ describe("the weights devctl migrate moves (platform-compute:migrationWeight, pl
     [canary, { weight: "101", ecsTargetGroup: "blue" }, "alongside", "a whole number from 0 to 100"],
     [canary, { weight: "05", ecsTargetGroup: "blue" }, "alongside", "a whole number from 0 to 100"],
     [canary, { weight: "50" }, "alongside", "platform-compute:migrationEcsTargetGroup is unset; with canary delivery ECS serves from blue or green"],
-    [canary, { weight: "50", ecsTargetGroup: "purple" }, "alongside", 'platform-compute:migrationEcsTargetGroup is "purple"; with canary delivery it is blue or green'],
+    [
+      canary,
+      { weight: "50", ecsTargetGroup: "purple" },
+      "alongside",
+      'platform-compute:migrationEcsTargetGroup is "purple"; with canary delivery it is blue or green',
+    ],
     [rolling, { weight: "50", ecsTargetGroup: "green" }, "alongside", 'platform-compute:migrationEcsTargetGroup is "green"; with rolling delivery it is blue'],
     [canary, { ecsTargetGroup: "blue" }, "alongside", "platform-compute:migrationEcsTargetGroup is set without platform-compute:migrationWeight"],
     [steady, { weight: "50", ecsTargetGroup: "blue" }, undefined, "platform-compute:migrationWeight is 50 but computeMigrateTo is none"],
-    [rolling, { weight: "50" }, "drained", "platform-compute:migrationPhase is drained but platform-compute:migrationWeight is 50, so ECS would get 50% with no tasks"],
+    [
+      rolling,
+      { weight: "50" },
+      "drained",
+      "platform-compute:migrationPhase is drained but platform-compute:migrationWeight is 50, so ECS would get 50% with no tasks",
+    ],
     [rolling, {}, "drained", "platform-compute:migrationPhase is drained but platform-compute:migrationWeight is unset"],
   ] as const)("refuses %j %j (%s), naming the key", (environment, configured, phase, message) => {
     expect(() => migrationWeights(environment as never, configured, phase)).toThrow(message);

@@ -106,7 +106,9 @@ export function migrationWeights(
       throw new Error(`${MIGRATION_ECS_TARGET_GROUP_KEY} is set without ${MIGRATION_WEIGHT_KEY}; devctl migrate sets both, remove it`);
     }
     if (phase === "drained") {
-      throw new Error(`${MIGRATION_PHASE_KEY} is drained but ${MIGRATION_WEIGHT_KEY} is unset, so ECS would still take its share with no tasks; set it to 100 first`);
+      throw new Error(
+        `${MIGRATION_PHASE_KEY} is drained but ${MIGRATION_WEIGHT_KEY} is unset, so ECS would still take its share with no tasks; set it to 100 first`,
+      );
     }
     return undefined;
   }
@@ -120,7 +122,9 @@ export function migrationWeights(
   }
   const eksPercent = Number(weight);
   if (phase === "drained" && eksPercent !== 100) {
-    throw new Error(`${MIGRATION_PHASE_KEY} is drained but ${MIGRATION_WEIGHT_KEY} is ${eksPercent}, so ECS would get ${100 - eksPercent}% with no tasks; set it to 100 first`);
+    throw new Error(
+      `${MIGRATION_PHASE_KEY} is drained but ${MIGRATION_WEIGHT_KEY} is ${eksPercent}, so ECS would get ${100 - eksPercent}% with no tasks; set it to 100 first`,
+    );
   }
   const progressive = environment.deployment.strategy !== "rolling";
   if (ecsTargetGroup === undefined) {
