@@ -73,12 +73,14 @@ export const AUTO_MODE_NODE_ACTIONS = [
 /** AWS managed policies of the Auto Mode node role: the minimal worker policy and image pull only. */
 export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"] as const;
 
-/** Access policies EKS offers; the platform grants exactly these two, never a custom wildcard. */
+/** Access policies EKS offers; the platform grants exactly these, never a custom wildcard. */
 export const ACCESS_POLICIES = {
   /** The deploy role installs CRDs and operators, so it administers the cluster. */
   deploy: "AmazonEKSClusterAdminPolicy",
   /** The read-only role (drift checks, people on call) reads everything but Secrets. */
   readOnly: "AmazonEKSViewPolicy",
+  /** The pull-request preview role runs unreviewed code: it views like the drift role, never Secrets. */
+  preview: "AmazonEKSViewPolicy",
 } as const;
 export type AccessRole = keyof typeof ACCESS_POLICIES;
 
