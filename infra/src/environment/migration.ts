@@ -1,7 +1,8 @@
 /**
  * Moving a running environment between the container platforms (computeMigrateTo). While it is set, the
- * platform in computePlatform keeps the origin (ALB, target groups, alarms) and the other one runs beside it,
- * registering into the same target groups; `devctl migrate` walks the phases (see docs/runbooks.md).
+ * platform in computePlatform keeps the origin (ALB, listener rule, alarms) and the other one runs beside it in a
+ * target group of its own; `devctl migrate` moves the rule's weights between them and drains the old platform
+ * (see docs/runbooks.md#migrate-platform).
  */
 import type { Environment } from "./environment";
 
@@ -49,9 +50,10 @@ export function migrationSettingsProblems(s: {
 export const MIGRATION_PHASE_KEY = "platform-compute:migrationPhase";
 
 /**
- * Where a migration stands (computeMigrateTo set): `alongside`, both platforms serve from the same target groups
- * (the default once the environment file names the new platform); `drained`, the old platform runs no copies
- * and the new one serves alone, still behind the old one's origin.
+ * Where a migration stands (computeMigrateTo set): `alongside`, both platforms run, each in its own target groups,
+ * and the production rule's weights (MIGRATION_WEIGHT_KEY) say who serves what (the default once the environment
+ * file names the new platform); `drained`, the old platform runs no copies and the new one serves alone, still
+ * behind the old one's origin.
  */
 export type MigrationPhase = "alongside" | "drained";
 

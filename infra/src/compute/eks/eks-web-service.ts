@@ -23,8 +23,9 @@ export interface EksWebServiceArgs extends PlatformServiceArgs {
   readonly cacheSecurityGroupId: pulumi.Input<string>;
   /**
    * Join target groups another platform's origin owns (a migration from ECS): the cluster builds no ALB and no
-   * alarms of its own, and its pods register into each group as one of several registrants (multiClusterTargetGroup),
-   * beside the tasks. The groups must carry eksTargetGroupTags. Default: the cluster has its own origin.
+   * alarms of its own, and its pods register into each group as one of several registrants (multiClusterTargetGroup):
+   * the pods' own group, and once ECS is drained blue as well, where its tasks were registered. The groups must
+   * carry eksTargetGroupTags. Default: the cluster has its own origin.
    */
   readonly join?: JoinedOrigin;
 }
