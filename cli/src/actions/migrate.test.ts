@@ -228,6 +228,18 @@ describe("devctl migrate <env> --to eks: weighted steps gated by the alarms", ()
     expect(h.engine.stack(ref).history).toHaveLength(before);
   });
 
+  it("refuses to take the rule while an ECS canary is moving requests between blue and green", async () => {
+    const { context, h, ref, config } = setup("staging");
+    const before = h.engine.stack(ref).history.length;
+    const mid = () => Promise.resolve({ servingTargetGroupArn: GREEN("staging"), shared: true });
+    const error = await failure(migrate(await context({ traffic: mid }), { to: "eks", back: false, yes: false }));
+    expect(error.code).toBe("OPERATION_FAILED");
+    expect(error.message).toContain("is moving requests between its target groups");
+    expect(error.suggestion).toContain("devctl status staging");
+    expect(h.engine.stack(ref).history).toHaveLength(before);
+    expect(config()[MIGRATION_ECS_TARGET_GROUP_KEY]).toBeUndefined();
+  });
+
   it("asks for production's name (or --yes) before changing anything", async () => {
     const { context, h, ref } = setup("prod", { io: recordingIo({ interactive: false }) });
     const before = h.engine.stack(ref).history.length;

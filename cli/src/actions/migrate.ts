@@ -221,10 +221,19 @@ async function recordServingGroup(context: ActionContext, ref: StackRef): Promis
   const groups = Array.isArray(outputs.targetGroupArns) ? (outputs.targetGroupArns as unknown[]) : [];
   const cluster = outputs.clusterName;
   const service = outputs.serviceName;
-  const serving =
+  const view =
     services.traffic && typeof cluster === "string" && typeof service === "string"
-      ? (await services.traffic({ region: environment.awsRegion, cluster, service }))?.servingTargetGroupArn
+      ? await services.traffic({ region: environment.awsRegion, cluster, service })
       : undefined;
+  if (view?.shared) {
+    // Mid-release the group that serves now may be the one ECS is about to empty.
+    throw new DevctlError(
+      "OPERATION_FAILED",
+      `an ECS deployment of ${environment.name} is moving requests between its target groups, so devctl cannot take the production rule now`,
+      `wait until the release has finished (devctl status ${environment.name}), then run devctl migrate again`,
+    );
+  }
+  const serving = view?.servingTargetGroupArn;
   const index = serving === undefined ? -1 : groups.indexOf(serving);
   const role: EcsTargetGroupRole | undefined = ECS_TARGET_GROUP_ROLES[index];
   if (!role) {
