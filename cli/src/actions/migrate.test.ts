@@ -13,7 +13,7 @@ import {
 } from "@platform/infra/environment";
 import { harness, type Harness } from "../../test/memory-services";
 import { recordingIo } from "../../test/recording-io";
-import type { StackRef } from "../engine/engine";
+import { IMAGE_CONFIG_KEY, type StackRef } from "../engine/engine";
 import { DevctlError, ExitCode } from "../errors";
 import type { Services, SoakResult } from "../services/services";
 import { migrate, parseMigrationSteps } from "./migrate";
@@ -108,6 +108,18 @@ describe("devctl migrate <env> --to eks: weighted steps gated by the alarms", ()
     // Staging delivers by canary: the group ECS served from (green, read from the rule) keeps ECS's share.
     expect(config()[MIGRATION_ECS_TARGET_GROUP_KEY]).toBe("green");
     expect(report.next).toContain("computePlatform: eks");
+  });
+
+  it("pins the image that runs, so no step of the migration releases new code (staging otherwise builds from source)", async () => {
+    const { context, h, ref } = setup("staging");
+    const running = h.engine.stack(ref).outputs.imageRef;
+    const before = h.engine.stack(ref).history.length;
+    await migrate(await context(), { to: "eks", back: false, yes: false });
+    const images = h.engine
+      .stack(ref)
+      .history.slice(before)
+      .map((r) => r.config[IMAGE_CONFIG_KEY]);
+    expect(images).toEqual(Array.from({ length: 5 }, () => running));
   });
 
   it("an alarm stops the walk and puts the weight back to the last step that passed, then resumes from there", async () => {

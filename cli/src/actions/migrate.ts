@@ -6,12 +6,13 @@ import {
   type EcsTargetGroupRole,
 } from "@platform/infra/environment";
 import { DevctlError } from "../errors";
-import type { StackOutputs, StackRef } from "../engine/engine";
+import { IMAGE_CONFIG_KEY, type StackOutputs, type StackRef } from "../engine/engine";
 import { withBackup } from "./backup";
 import { bakeThenCheck } from "./bake";
 import { confirmProduction } from "./confirm";
 import { prepare, printResult, progressFor, type ActionContext, type Action } from "./context";
 import { alarmRefsOf } from "./promote";
+import { runningImage } from "./release";
 
 /** The container platforms an environment can move between without downtime. */
 export type MigrationPlatform = "ecs" | "eks";
@@ -149,6 +150,7 @@ export async function migrate(context: ActionContext, request: MigrateRequest): 
     action: `migrate (${request.back ? `move requests back to ${from}` : `move requests to ${request.to}`}: ${route.map((p) => (p.drained ? "drain" : `${p.percent}%`)).join(", ")})`,
   });
   if (current.percent === undefined) await recordServingGroup(context, ref);
+  await pinRunningImage(context, ref);
 
   const apply = async (to: MigrationPosition, message: string): Promise<StackOutputs> => {
     await engine.setConfig(ref, MIGRATION_WEIGHT_KEY, String(to.percent));
@@ -206,6 +208,19 @@ export async function migrate(context: ActionContext, request: MigrateRequest): 
   }
   io.err(`${environment.name}: ${say(good, from, request.to)}${good.drained ? `; ${from} can come back with ${command} --back` : ""}`);
   return report(good, good.drained ? finish : request.back ? remove : `resume with ${command}`);
+}
+
+/**
+ * A migration moves requests, it releases nothing: without a pin the compute layer builds the service from source
+ * (staging), and a new digest would start an ECS deployment and a Rollout under the steps being judged.
+ */
+async function pinRunningImage(context: ActionContext, ref: StackRef): Promise<void> {
+  const { engine } = context.services;
+  if ((await engine.getConfig(ref, IMAGE_CONFIG_KEY)) !== undefined) return;
+  const running = await runningImage(engine, context.environment.name);
+  if (!running) return;
+  await engine.setConfig(ref, IMAGE_CONFIG_KEY, running);
+  context.io.err(`${context.environment.name}: pinned the running image ${running}, so the migration's updates release no new code`);
 }
 
 /**
