@@ -17,7 +17,7 @@ import { IMAGE_CONFIG_KEY, type StackRef } from "../engine/engine";
 import { DevctlError, ExitCode } from "../errors";
 import type { Services, SoakResult } from "../services/services";
 import { migrate, parseMigrationSteps } from "./migrate";
-import { guardMigrationWeights } from "./migration-guard";
+import { guardMigrationWeights } from "./migration-state";
 
 /** An environment file as the reviewed change that starts a migration makes it: computeMigrateTo eks. */
 function migrating(name: "staging" | "prod", settings: Record<string, unknown> = {}): Environment {
@@ -72,7 +72,9 @@ function setup(name: "staging" | "prod", options: { io?: ReturnType<typeof recor
       .stack(ref)
       .history.slice(since)
       .map((r) => `${r.config[MIGRATION_WEIGHT_KEY] ?? "-"}${r.config[MIGRATION_PHASE_KEY] === "drained" ? " drained" : ""}`);
-  return { h, io, ref, context, config, updates, events, results, environment };
+  /** The compute layer as last deployed with these migration settings (in the stack's history, not this checkout's config). */
+  const deployedWith = (settings: Record<string, string>) => h.addHistory(ref, { message: "an earlier devctl migrate", config: settings });
+  return { h, io, ref, context, config, updates, events, results, environment, deployedWith };
 }
 
 async function failure(run: Promise<unknown>): Promise<DevctlError> {
@@ -175,14 +177,13 @@ describe("devctl migrate <env> --to eks: weighted steps gated by the alarms", ()
   });
 
   it("--back walks the steps down from drained to 0 %, then hands the rule back to ECS's delivery", async () => {
-    const { context, updates, config, h, ref } = setup("staging");
-    await h.engine.setConfig(ref, MIGRATION_WEIGHT_KEY, "100");
-    await h.engine.setConfig(ref, MIGRATION_ECS_TARGET_GROUP_KEY, "green");
-    await h.engine.setConfig(ref, MIGRATION_PHASE_KEY, "drained");
+    const { context, updates, config, h, ref, deployedWith } = setup("staging");
+    deployedWith({ [MIGRATION_WEIGHT_KEY]: "100", [MIGRATION_ECS_TARGET_GROUP_KEY]: "green", [MIGRATION_PHASE_KEY]: "drained" });
     const before = h.engine.stack(ref).history.length;
     const report = await migrate(await context(), { to: "eks", back: true, yes: false });
-    expect(updates(before)).toEqual(["100", "50", "10", "0"]);
+    expect(updates(before)).toEqual(["100", "50", "10", "0", "-"]);
     expect(report.steps[0]!.message).toBe("devctl migrate staging --to eks --back: eks takes 100%, ecs 0%");
+    expect(report.steps.at(-1)!.message).toBe("devctl migrate staging --to eks --back: ecs's delivery owns the listener rule again");
     expect(config()[MIGRATION_WEIGHT_KEY]).toBeUndefined();
     expect(config()[MIGRATION_ECS_TARGET_GROUP_KEY]).toBeUndefined();
     expect(config()[MIGRATION_PHASE_KEY]).toBeUndefined();
@@ -191,9 +192,8 @@ describe("devctl migrate <env> --to eks: weighted steps gated by the alarms", ()
   });
 
   it("an alarm on the way back puts the weight back up to the step that held", async () => {
-    const { context, updates, results, h, ref } = setup("staging");
-    await h.engine.setConfig(ref, MIGRATION_WEIGHT_KEY, "50");
-    await h.engine.setConfig(ref, MIGRATION_ECS_TARGET_GROUP_KEY, "green");
+    const { context, updates, results, h, ref, deployedWith } = setup("staging");
+    deployedWith({ [MIGRATION_WEIGHT_KEY]: "50", [MIGRATION_ECS_TARGET_GROUP_KEY]: "green" });
     results.push(ALARM);
     const before = h.engine.stack(ref).history.length;
     const error = await failure(migrate(await context(), { to: "eks", back: true, yes: false }));
@@ -203,16 +203,35 @@ describe("devctl migrate <env> --to eks: weighted steps gated by the alarms", ()
   });
 
   it("changes nothing where there is nothing to move: forward when drained, back before any weight", async () => {
-    const { context, h, ref } = setup("staging");
+    const { context, h, ref, deployedWith } = setup("staging");
     const before = h.engine.stack(ref).history.length;
     expect((await migrate(await context(), { to: "eks", back: true, yes: false })).steps).toEqual([]);
-    await h.engine.setConfig(ref, MIGRATION_WEIGHT_KEY, "100");
-    await h.engine.setConfig(ref, MIGRATION_ECS_TARGET_GROUP_KEY, "green");
-    await h.engine.setConfig(ref, MIGRATION_PHASE_KEY, "drained");
+    deployedWith({ [MIGRATION_WEIGHT_KEY]: "100", [MIGRATION_ECS_TARGET_GROUP_KEY]: "green", [MIGRATION_PHASE_KEY]: "drained" });
     const report = await migrate(await context(), { to: "eks", back: false, yes: false });
     expect(report.steps).toEqual([]);
     expect(report.next).toContain("computePlatform: eks");
-    expect(h.engine.stack(ref).history).toHaveLength(before);
+    expect(h.engine.stack(ref).history).toHaveLength(before + 1);
+  });
+
+  it("resumes from what was deployed, not from this checkout's stack config (a CI run or another machine has none)", async () => {
+    const { context, updates, config, h, ref, deployedWith } = setup("staging");
+    deployedWith({ [MIGRATION_WEIGHT_KEY]: "50", [MIGRATION_ECS_TARGET_GROUP_KEY]: "green" });
+    expect(config()[MIGRATION_WEIGHT_KEY]).toBeUndefined();
+    const before = h.engine.stack(ref).history.length;
+    await migrate(await context({ traffic: () => Promise.reject(new Error("the rule is not read again once a weight is set")) }), {
+      to: "eks",
+      back: false,
+      yes: false,
+    });
+    expect(updates(before)).toEqual(["100", "100 drained"]);
+    expect(h.engine.stack(ref).history.at(-1)!.config[MIGRATION_ECS_TARGET_GROUP_KEY]).toBe("green");
+  });
+
+  it("keeps an ECS group set by hand before the first step instead of reading the rule", async () => {
+    const { context, config, h, ref } = setup("staging");
+    await h.engine.setConfig(ref, MIGRATION_ECS_TARGET_GROUP_KEY, "blue");
+    await migrate(await context({ traffic: () => Promise.reject(new Error("not read")) }), { to: "eks", back: false, yes: false });
+    expect(config()[MIGRATION_ECS_TARGET_GROUP_KEY]).toBe("blue");
   });
 
   it("on rolling delivery ECS serves from blue alone: nothing is read or recorded", async () => {
@@ -264,19 +283,36 @@ describe("devctl migrate <env> --to eks: weighted steps gated by the alarms", ()
   });
 });
 
-describe("a canary release while devctl migrate holds the production rule's weights", () => {
-  it("is refused, naming the weight and how to hand the rule back; rolling delivery and no weight release as usual", async () => {
-    const { context, h, ref } = setup("staging");
+describe("a release of the compute layer during a migration", () => {
+  it("refuses a canary release while devctl migrate holds the production rule's weights, naming how to hand the rule back", async () => {
+    const { context, deployedWith } = setup("staging");
     const ctx = await context();
     await expect(guardMigrationWeights(ctx, "devctl promote staging")).resolves.toBeUndefined();
-    await h.engine.setConfig(ref, MIGRATION_WEIGHT_KEY, "50");
+    deployedWith({ [MIGRATION_WEIGHT_KEY]: "50", [MIGRATION_ECS_TARGET_GROUP_KEY]: "green" });
     const error = await failure(guardMigrationWeights(ctx, "devctl promote staging"));
     expect(error.code).toBe("USAGE");
     expect(error.message).toContain("platform-compute:migrationWeight 50");
     expect(error.suggestion).toContain("devctl migrate staging --to eks --back (to 0%), run devctl promote staging, then devctl migrate again");
+  });
+
+  it("on rolling delivery releases as usual and keeps the deployed weights, even from a checkout without them", async () => {
     const rolling = setup("staging", { settings: { "platform:deploymentStrategy": "rolling" } });
-    await rolling.h.engine.setConfig(rolling.ref, MIGRATION_WEIGHT_KEY, "50");
+    rolling.deployedWith({ [MIGRATION_WEIGHT_KEY]: "50" });
+    expect(rolling.config()[MIGRATION_WEIGHT_KEY]).toBeUndefined();
     await expect(guardMigrationWeights(await rolling.context(), "devctl up staging")).resolves.toBeUndefined();
+    expect(rolling.config()[MIGRATION_WEIGHT_KEY]).toBe("50");
+  });
+
+  it("drops the settings when the environment file finishes a drained migration (computePlatform: eks)", async () => {
+    const finished = setup("staging");
+    finished.deployedWith({ [MIGRATION_WEIGHT_KEY]: "100", [MIGRATION_ECS_TARGET_GROUP_KEY]: "green", [MIGRATION_PHASE_KEY]: "drained" });
+    await finished.h.engine.setConfig(finished.ref, MIGRATION_WEIGHT_KEY, "100");
+    const ctx = await finished.context();
+    const eks = { ...ctx, environment: { ...ctx.environment, compute: { ...ctx.environment.compute, platform: "eks" as const, migrateTo: "none" as const } } };
+    await guardMigrationWeights(eks, "devctl up staging");
+    expect(finished.config()).not.toHaveProperty(MIGRATION_WEIGHT_KEY);
+    expect(finished.config()).not.toHaveProperty(MIGRATION_PHASE_KEY);
+    expect(finished.io.stderr.join("\n")).toContain("finishing the migration to eks");
   });
 });
 

@@ -12,6 +12,7 @@ import { bakeThenCheck } from "./bake";
 import { confirmProduction } from "./confirm";
 import { prepare, printResult, progressFor, type ActionContext, type Action } from "./context";
 import { alarmRefsOf } from "./promote";
+import { deployedMigrationSettings, setMigrationSettings } from "./migration-state";
 import { runningImage } from "./release";
 
 /** The container platforms an environment can move between without downtime. */
@@ -115,11 +116,13 @@ export async function migrate(context: ActionContext, request: MigrateRequest): 
   }
   const steps = request.steps ?? DEFAULT_MIGRATION_STEPS;
   const ref: StackRef = { environment: environment.name, layer: "compute" };
-  const weight = await engine.getConfig(ref, MIGRATION_WEIGHT_KEY);
-  const current: MigrationPosition = {
-    percent: weight === undefined ? undefined : Number(weight),
-    drained: (await engine.getConfig(ref, MIGRATION_PHASE_KEY)) === "drained",
-  };
+  // Where the requests stand is what was last deployed, not this checkout's (git-ignored) stack config; an ECS
+  // group set by hand before the first step (docs/runbooks.md#migrate-platform) is kept.
+  const deployed = await deployedMigrationSettings(engine, ref);
+  const handSetGroup = deployed[MIGRATION_WEIGHT_KEY] === undefined ? await engine.getConfig(ref, MIGRATION_ECS_TARGET_GROUP_KEY) : undefined;
+  await setMigrationSettings(engine, ref, { ...deployed, ...(handSetGroup ? { [MIGRATION_ECS_TARGET_GROUP_KEY]: handSetGroup } : {}) });
+  const weight = deployed[MIGRATION_WEIGHT_KEY];
+  const current: MigrationPosition = { percent: weight === undefined ? undefined : Number(weight), drained: deployed[MIGRATION_PHASE_KEY] === "drained" };
   const stepsFlag = request.steps && request.steps.join(",") !== DEFAULT_MIGRATION_STEPS.join(",") ? ` --steps ${request.steps.join(",")}` : "";
   const command = `devctl migrate ${environment.name} --to ${request.to}${stepsFlag}`;
   const finish = `finish with a reviewed change to ${file}: computePlatform: ${request.to} and remove computeMigrateTo, then devctl up ${environment.name} (removes ${from}; the origin and its blue target group are kept)`;
@@ -200,9 +203,12 @@ export async function migrate(context: ActionContext, request: MigrateRequest): 
   }
 
   if (request.back && good.percent === 0) {
-    // 0 % declared the rule with ECS alone; handing it back to ECS's delivery changes nothing that runs.
-    await engine.removeConfig(ref, MIGRATION_WEIGHT_KEY);
-    await engine.removeConfig(ref, MIGRATION_ECS_TARGET_GROUP_KEY);
+    // 0 % declared the rule with ECS alone; this update hands it back to ECS's delivery and changes nothing that
+    // runs, but records in the stack's history that no weight is held any more.
+    await setMigrationSettings(engine, ref, {});
+    const message = `${command} --back: ${from}'s delivery owns the listener rule again`;
+    await withBackup(services, io, ref, () => engine.up(ref, { message, onProgress: progressFor(io, `${environment.name}/compute hand back`) }));
+    done.push({ percent: 0, drained: false, message });
     io.err(`${environment.name}: ${from} takes every request again; its delivery owns the listener rule`);
     return report({ percent: undefined, drained: false }, remove);
   }

@@ -4,7 +4,7 @@ import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger
 import { ECS_WORDS, type DeploymentResult, type TrafficReport } from "../services/services";
 import { withBackup } from "./backup";
 import { releaseLambda } from "./lambda-release";
-import { guardMigrationWeights } from "./migration-guard";
+import { guardMigrationWeights } from "./migration-state";
 import { progressFor, type ActionContext } from "./context";
 
 export type ReleaseAction = "up" | "promote" | "rollback";

@@ -116,7 +116,7 @@ export function migrationWeights(
   }
   if (environment.compute.migrateTo !== "eks") {
     throw new Error(
-      `${MIGRATION_WEIGHT_KEY} is ${weight} but computeMigrateTo is ${environment.compute.migrateTo}; bring the requests back with devctl migrate <env> --to eks --back, or remove the key`,
+      `${MIGRATION_WEIGHT_KEY} is ${weight} but computeMigrateTo is ${environment.compute.migrateTo}; put computeMigrateTo: eks back and bring the requests back with devctl migrate <env> --to eks --back (a migration is finished only from drained)`,
     );
   }
   if (!/^(0|[1-9]\d?|100)$/.test(weight)) {
