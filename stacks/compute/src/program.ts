@@ -285,15 +285,15 @@ export function computeProgram(environment: Environment, options: ComputeProgram
   // replacing it). Drained, they join blue as well (beside the tasks' registrations), so that when the finished
   // migration's rule forwards to blue alone, healthy pods are already in it.
   if (migratingToEks && web instanceof WebService && web.podsTargetGroup) {
-    const joined = phase === "drained" ? [web.podsTargetGroup, web.targetGroups[0]!] : [web.podsTargetGroup];
+    const blue = web.targetGroups[0]!;
     eksWebService(
       { environment, network, provider, containerImage, common },
       {
         albArn: web.albArn,
         albArnSuffix: web.albArnSuffix,
         albDnsName: web.albDnsName,
-        targetGroupArns: pulumi.all(joined.map((tg) => tg.arn)),
-        targetGroupArnSuffixes: pulumi.all(joined.map((tg) => tg.arnSuffix)),
+        pods: { arn: web.podsTargetGroup.arn, arnSuffix: web.podsTargetGroup.arnSuffix },
+        ...(phase === "drained" ? { blue: { arn: blue.arn, arnSuffix: blue.arnSuffix } } : {}),
       },
     );
   }

@@ -81,12 +81,7 @@ describe("compute layer migrating prod (canary delivery) from ECS to EKS with we
   it("before devctl sets a weight, leaves the rule to ECS's canary and sends the pods nothing", () => {
     expect(forwardOf(started)).toEqual({ "service-blue": 100, "service-green": 0 });
     expect(ignored(started)).toContain("actions");
-    expect(bindingOf(started)).toEqual({
-      enabled: true,
-      targetGroupArn: arnOfGroup(started, "service-pods"),
-      additionalTargetGroupArns: [],
-      multiCluster: true,
-    });
+    expect(bindingOf(started)).toEqual({ enabled: true, migrationTargetGroupArn: arnOfGroup(started, "service-pods"), multiCluster: true });
   });
 
   it("forwards each step's percent to the pods and the rest to the ECS group that served, with Pulumi owning the weights", () => {
@@ -106,11 +101,11 @@ describe("compute layer migrating prod (canary delivery) from ECS to EKS with we
       maxCapacity: ten.environment.service.maxTasks,
     });
     expect(drained.recorder.one(TYPES.scalingTarget).inputs).toMatchObject({ minCapacity: 0, maxCapacity: 0 });
-    expect(bindingOf(ten).additionalTargetGroupArns).toEqual([]);
+    expect(bindingOf(ten)).not.toHaveProperty("targetGroupArn");
     expect(bindingOf(drained)).toEqual({
       enabled: true,
-      targetGroupArn: arnOfGroup(drained, "service-pods"),
-      additionalTargetGroupArns: [arnOfGroup(drained, "service-blue")],
+      targetGroupArn: arnOfGroup(drained, "service-blue"),
+      migrationTargetGroupArn: arnOfGroup(drained, "service-pods"),
       multiCluster: true,
     });
     const running = (run: ComputeRun) => run.resources.find((r) => r.type === TYPES.alarm && r.name.endsWith("running-tasks-low"))!.inputs as any;
