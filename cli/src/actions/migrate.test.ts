@@ -11,7 +11,7 @@ import {
   REPOSITORY_ROOT,
   type Environment,
 } from "@platform/infra/environment";
-import { harness, type Harness } from "../../test/memory-services";
+import { harness, image, type Harness } from "../../test/memory-services";
 import { recordingIo } from "../../test/recording-io";
 import { IMAGE_CONFIG_KEY, type StackRef } from "../engine/engine";
 import { DevctlError, ExitCode } from "../errors";
@@ -115,6 +115,8 @@ describe("devctl migrate <env> --to eks: weighted steps gated by the alarms", ()
   it("pins the image that runs, so no step of the migration releases new code (staging otherwise builds from source)", async () => {
     const { context, h, ref } = setup("staging");
     const running = h.engine.stack(ref).outputs.imageRef;
+    // A pin left in this checkout's stack config by an older promote is not what runs.
+    await h.engine.setConfig(ref, IMAGE_CONFIG_KEY, image("stale"));
     const before = h.engine.stack(ref).history.length;
     await migrate(await context(), { to: "eks", back: false, yes: false });
     const images = h.engine

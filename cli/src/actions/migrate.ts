@@ -189,7 +189,7 @@ export async function migrate(context: ActionContext, request: MigrateRequest): 
       );
     }
     if (!soak.ok) {
-      // The last position that held, or 0 % with the rule still in Pulumi's hands when the first step failed.
+      // The last position that held (a walk forward starts at 0 %, a walk back from a weight, so it has one).
       const safe: MigrationPosition = good.percent === undefined ? { percent: 0, drained: false } : good;
       await apply(safe, `${command}: alarms at ${say(stop, from, request.to)}; back to ${say(safe, from, request.to)}`);
       io.err(`${environment.name}: put back to ${say(safe, from, request.to)}`);
@@ -218,13 +218,13 @@ export async function migrate(context: ActionContext, request: MigrateRequest): 
 
 /**
  * A migration moves requests, it releases nothing: without a pin the compute layer builds the service from source
- * (staging), and a new digest would start an ECS deployment and a Rollout under the steps being judged.
+ * (staging), and with a stale pin in this checkout's stack config it deploys that image; either would start an ECS
+ * deployment and a Rollout under the steps being judged. So the image that runs (from the state) is pinned.
  */
 async function pinRunningImage(context: ActionContext, ref: StackRef): Promise<void> {
   const { engine } = context.services;
-  if ((await engine.getConfig(ref, IMAGE_CONFIG_KEY)) !== undefined) return;
   const running = await runningImage(engine, context.environment.name);
-  if (!running) return;
+  if (!running || (await engine.getConfig(ref, IMAGE_CONFIG_KEY)) === running) return;
   await engine.setConfig(ref, IMAGE_CONFIG_KEY, running);
   context.io.err(`${context.environment.name}: pinned the running image ${running}, so the migration's updates release no new code`);
 }
