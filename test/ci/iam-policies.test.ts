@@ -13,6 +13,8 @@ import {
 import { loadEnvironment } from "../../infra/src/environment";
 import { doraSnapshotFunctionPolicy, doraSnapshotSchedulerPolicy } from "../../infra/src/compute/dora-snapshot-schedule";
 import { apiFunctionPolicy } from "../../infra/src/compute/lambda/lambda-policies";
+import { CLUSTER_ROLE_POLICIES, NODE_ROLE_POLICIES } from "../../infra/src/compute/eks/cluster-policies";
+import { MANAGED_POLICIES, type ManagedPolicy } from "../../infra/src/iam/managed-policies";
 import { REPO_ROOT, workflowFiles, type Job } from "./workflow-files";
 
 // The IAM policies docs/ci-cd.md asks operators to create, read from the page itself and checked for the
@@ -255,6 +257,63 @@ function boundaryAllows(boundary: Policy, request: Request): boolean {
   );
 }
 
+/** Files that attach managed policies named in a list rather than written out, and the lists. */
+const ATTACHED_FROM_LISTS: Record<string, readonly string[]> = {
+  "infra/src/compute/eks/eks-cluster.ts": [...CLUSTER_ROLE_POLICIES, ...NODE_ROLE_POLICIES],
+};
+
+/**
+ * The AWS managed policies the programs attach, by name, with the ARN path each is written with (undefined when
+ * only the name is known), and the files whose attachments cannot be told from their text.
+ */
+function attachedManagedPolicies(): { attached: Map<string, string | undefined>; unreadable: string[] } {
+  const attached = new Map<string, string | undefined>();
+  const unreadable: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!["node_modules", "dist", "testing", "test"].includes(entry.name)) walk(full);
+        continue;
+      }
+      if (!entry.name.endsWith(".ts") || entry.name.endsWith(".test.ts")) continue;
+      const text = fs.readFileSync(full, "utf8");
+      const file = path.relative(REPO_ROOT, full);
+      for (const m of text.matchAll(/iam::aws:policy\/([\w+=,.@/-]+)/g)) attached.set(m[1]!.split("/").pop()!, m[1]);
+      for (const m of text.matchAll(/\bManagedPolicy\.(\w+)/g)) if (!attached.has(m[1]!)) attached.set(m[1]!, undefined);
+      if (/iam::aws:policy\/\$\{/.test(text)) {
+        const listed = ATTACHED_FROM_LISTS[file];
+        if (listed === undefined) unreadable.push(file);
+        else for (const name of listed) if (!attached.has(name)) attached.set(name, undefined);
+      }
+    }
+  };
+  for (const dir of ["infra/src", "stacks"]) walk(path.join(REPO_ROOT, dir));
+  return { attached, unreadable };
+}
+
+/** A published resource ARN with IAM's wildcards for region and account filled in with the documented ones. */
+function inDocumentedAccount(resource: string): string {
+  return resource.replace(
+    /^arn:aws:([a-z0-9-]+):([^:]*):([^:]*):/,
+    (_match, service: string, region: string, account: string) =>
+      `arn:aws:${service}:${region === "*" ? "eu-west-1" : region}:${account === "*" ? "123456789012" : account}:`,
+  );
+}
+
+/** What a managed policy grants that the boundary denies: each action on each resource it is granted on. */
+function deniedByBoundary(boundary: Policy, policy: ManagedPolicy): { action: string; resource: string }[] {
+  return policy.grants.flatMap((grant) =>
+    grant.actions.flatMap((action) =>
+      (grant.resources ?? ["*"])
+        .map((resource) => ({ action, resource: inDocumentedAccount(resource) }))
+        .filter(
+          ({ resource }) => !boundaryAllows(boundary, { action, resource, ...(grant.passedToService ? { passedToService: grant.passedToService } : {}) }),
+        ),
+    ),
+  );
+}
+
 describe("the IAM policies in docs/ci-cd.md", () => {
   const all = policies(DOCS);
   const get = (key: string) => {
@@ -435,6 +494,30 @@ describe("the IAM policies in docs/ci-cd.md", () => {
       ).toEqual([]);
   });
 
+  it("lets the boundary allow what every AWS managed policy the programs attach grants, but the actions the table says no role of ours needs", () => {
+    const boundary = get("boundary platform-workload-boundary");
+    const { attached, unreadable } = attachedManagedPolicies();
+    expect(unreadable, "files attaching managed policies by a name the test cannot read: list them in ATTACHED_FROM_LISTS").toEqual([]);
+    expect([...attached.keys()].sort(), "attached managed policies vs infra/src/iam/managed-policies.ts").toEqual(Object.keys(MANAGED_POLICIES).sort());
+    const problems: Record<string, string[]> = {};
+    for (const [name, policy] of Object.entries(MANAGED_POLICIES) as [string, ManagedPolicy][]) {
+      const found: string[] = [];
+      const writtenAs = attached.get(name);
+      if (writtenAs !== undefined && writtenAs !== policy.path) found.push(`attached as policy/${writtenAs}, but AWS publishes it as policy/${policy.path}`);
+      const outside: Readonly<Record<string, string>> = policy.outsideBoundary ?? {};
+      const denied = deniedByBoundary(boundary, policy);
+      for (const { action, resource } of denied) if (!(action in outside)) found.push(`needs ${action} on ${resource}, which the boundary denies`);
+      const granted = new Set(policy.grants.flatMap((g) => g.actions));
+      for (const [action, why] of Object.entries(outside)) {
+        if (!granted.has(action)) found.push(`outsideBoundary lists ${action}, which the policy does not grant`);
+        else if (!denied.some((d) => d.action === action)) found.push(`outsideBoundary lists ${action}, which the boundary allows`);
+        if (why.length < 20) found.push(`outsideBoundary ${action}: say why no role needs it`);
+      }
+      if (found.length > 0) problems[name] = found;
+    }
+    expect(problems).toEqual({});
+  });
+
   it("keeps the boundary's IAM to Auto Mode's node instance profiles: no role is created, changed or passed to anything but EC2", () => {
     const boundary = get("boundary platform-workload-boundary");
     const role = `${ACCOUNT_ARN}:role/anything`;
@@ -549,6 +632,38 @@ describe("the policy checks catch a planted violation", () => {
     expect(boundaryAllows(fenced, { action: "iam:PassRole", resource: `${ACCOUNT_ARN}:role/x`, passedToService: "ec2.amazonaws.com" })).toBe(true);
     expect(boundaryAllows(fenced, { action: "iam:PassRole", resource: `${ACCOUNT_ARN}:role/x`, passedToService: "lambda.amazonaws.com" })).toBe(false);
     expect(boundaryAllows(fenced, requestOf("iam:AddRoleToInstanceProfile"))).toBe(true);
+  });
+
+  it("a managed policy whose action, or whose resource, the boundary does not allow", () => {
+    const policy: ManagedPolicy = {
+      path: "service-role/Example",
+      source: "Example - AWS Managed Policy",
+      version: "v1, 2026-01-01",
+      grants: [
+        { actions: ["logs:PutLogEvents", "xray:PutTraceSegments"] },
+        { actions: ["secretsmanager:PutSecretValue"], resources: ["arn:aws:secretsmanager:*:*:secret:ecs-sc!*"] },
+        { actions: ["iam:PassRole"], passedToService: "ec2.amazonaws.com" },
+      ],
+    };
+    const secrets = (resource: string): Policy => ({
+      Statement: [allow(["logs:PutLogEvents", "iam:PassRole"]), allow("secretsmanager:PutSecretValue", resource)],
+    });
+    expect(deniedByBoundary(secrets("arn:aws:secretsmanager:*:123456789012:secret:ecs-sc!*"), policy)).toEqual([
+      { action: "xray:PutTraceSegments", resource: "*" },
+    ]);
+    expect(deniedByBoundary(secrets("arn:aws:secretsmanager:*:123456789012:secret:app-*"), policy).map((d) => d.action)).toEqual([
+      "xray:PutTraceSegments",
+      "secretsmanager:PutSecretValue",
+    ]);
+    const fence: Statement & { NotResource: string } = {
+      Effect: "Deny",
+      Action: "iam:*",
+      NotResource: `${ACCOUNT_ARN}:instance-profile/*`,
+      Condition: { StringNotEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+    };
+    const toLambda: ManagedPolicy = { ...policy, grants: [{ actions: ["iam:PassRole"], passedToService: "lambda.amazonaws.com" }] };
+    expect(deniedByBoundary({ Statement: [allow("iam:PassRole"), fence] }, policy).map((d) => d.action)).not.toContain("iam:PassRole");
+    expect(deniedByBoundary({ Statement: [allow("iam:PassRole"), fence] }, toLambda).map((d) => d.action)).toEqual(["iam:PassRole"]);
   });
 
   it("a deploy role that creates roles without the boundary, or may remove it", () => {

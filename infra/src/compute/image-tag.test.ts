@@ -23,6 +23,9 @@ describe("imageTag", () => {
     expect(imageTag(a, BUILD)).toMatch(/^build-[0-9a-f]{20}-0123456789ab-gh42\.1$/);
     expect(imageTag(a, BUILD)).toBe(imageTag(b, BUILD));
   });
+  it("ignores what the tests leave behind (the browser tests' screenshots), so a test run does not make a plan show a new image", () => {
+    expect(imageTag(tree({ ...base, "service/test-results/page.png": "pixels" }), BUILD)).toBe(imageTag(tree(base), BUILD));
+  });
   it("changes when a source file, the lockfile or a file name changes (immutable tags need a new one)", () => {
     const tag = imageTag(tree(base), BUILD);
     expect(imageTag(tree({ ...base, "service/src/app.ts": "b" }), BUILD)).not.toBe(tag);

@@ -13,8 +13,11 @@ import { join, relative, sep } from "node:path";
 /** Paths (relative to the repository root) that go into the service image. */
 export const SERVICE_IMAGE_INPUTS = ["service", "package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "tsconfig.base.json"] as const;
 
-/** Directory names that never enter the image (build output, dependencies, local data). */
-const SKIPPED_DIRECTORIES = new Set(["node_modules", "dist", ".data", "coverage", ".turbo", ".git"]);
+/**
+ * Directory names that never enter the image (build output, dependencies, local data, test output); the build
+ * context leaves them out too (service/Dockerfile.dockerignore).
+ */
+const SKIPPED_DIRECTORIES = new Set(["node_modules", "dist", ".data", "coverage", ".turbo", ".git", "test-results"]);
 
 /**
  * sha256 over the relative path and content of every file under `inputs`, in a stable order.

@@ -15,9 +15,50 @@ export type ServiceAlarmKey = (typeof SERVICE_ALARM_KEYS)[number];
 /** The alarms that roll a deployment back: a bad release shows as errors or slowness first. */
 export const DEPLOYMENT_ALARM_KEYS = ["service-5xx-rate", "service-p99-latency"] as const satisfies readonly ServiceAlarmKey[];
 
+/**
+ * The lambda platform's own alarms, beside the 5xx rate and latency it measures at its API: the function's errors
+ * (crashes, timeouts, out of memory: what the API may report as 500s or 503s it cannot tell apart) and its
+ * throttles (requests refused at the reserved-concurrency ceiling, which a slower release reaches first).
+ */
+export const FUNCTION_ALARM_KEYS = ["function-errors", "function-throttles"] as const satisfies readonly RunbookKey[];
+export type FunctionAlarmKey = (typeof FUNCTION_ALARM_KEYS)[number];
+
 /** CloudWatch alarm name: environment-prefixed, so staging and prod can share an account. */
-export function serviceAlarmName(environmentName: string, key: ServiceAlarmKey): string {
+export function serviceAlarmName(environmentName: string, key: ServiceAlarmKey | FunctionAlarmKey): string {
   return `${environmentName}-${key}`;
+}
+
+/** Who a service alarm belongs to and whom it tells. */
+export interface ServiceAlarmTarget {
+  /** Environment name: the prefix of the alarm's CloudWatch name. */
+  readonly environmentName: string;
+  /** SNS topic notified on ALARM and on OK. */
+  readonly alertTopicArn: pulumi.Input<string>;
+  readonly tags?: Record<string, string> | undefined;
+}
+
+/**
+ * One service alarm: `${name}-${key}` in the stack, serviceAlarmName() in CloudWatch, notifying the alert topic
+ * on ALARM and on OK. Every platform's service alarms are made here.
+ */
+export function serviceAlarm(
+  name: string,
+  key: ServiceAlarmKey | FunctionAlarmKey,
+  target: ServiceAlarmTarget,
+  alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | "okActions" | "tags">,
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.MetricAlarm {
+  return new aws.cloudwatch.MetricAlarm(
+    `${name}-${key}`,
+    {
+      name: serviceAlarmName(target.environmentName, key),
+      alarmActions: [target.alertTopicArn],
+      okActions: [target.alertTopicArn],
+      tags: target.tags,
+      ...alarmArgs,
+    },
+    opts,
+  );
 }
 
 /** Thresholds from the environment file, in the units CloudWatch compares in. */
@@ -79,19 +120,14 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     if (args.targetGroupArnSuffixes.length === 0) {
       throw new pulumi.ResourceError("ServiceAlarms needs at least one target group ARN suffix.", this);
     }
-    const common = {
-      alarmActions: [args.alertTopicArn],
-      okActions: [args.alertTopicArn],
-      tags: args.tags,
-    };
+    const target = { environmentName, alertTopicArn: args.alertTopicArn, tags: args.tags };
     const lb = { LoadBalancer: args.albArnSuffix };
     const alb = (id: string, metricName: string, stat = "Sum") => ({
       id,
       returnData: false,
       metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: lb, period: 60, stat },
     });
-    const alarm = (key: ServiceAlarmKey, alarmArgs: aws.cloudwatch.MetricAlarmArgs) =>
-      new aws.cloudwatch.MetricAlarm(`${name}-${key}`, { name: serviceAlarmName(environmentName, key), ...common, ...alarmArgs }, { parent: this });
+    const alarm = (key: ServiceAlarmKey, alarmArgs: Parameters<typeof serviceAlarm>[3]) => serviceAlarm(name, key, target, alarmArgs, { parent: this });
 
     const fiveXx = alarm("service-5xx-rate", {
       alarmDescription: alarmDescription(

@@ -21,6 +21,8 @@ export const RUNBOOK_ENTRIES = {
   "cdn-5xx-rate": "CloudFront 5xx rate high",
   "mesh-5xx-rate": "Service mesh 5xx rate high",
   "dora-snapshot-failed": "DORA snapshot job failed",
+  "function-errors": "Lambda function errors high",
+  "function-throttles": "Lambda function throttled",
   // Procedures every entry may link to
   rollback: "Roll back a release",
   "restore-database-dr": "Restore PostgreSQL in the DR region",

@@ -19,6 +19,7 @@ import {
   lambdaAsyncFailureDestination,
   lambdaInVpc,
   lambdaReservedConcurrency,
+  lambdaServiceAlarms,
   rdsProxyTlsRequired,
 } from "./serverless";
 import {
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   lambdaInVpc,
   lambdaReservedConcurrency,
   lambdaAsyncFailureDestination,
+  lambdaServiceAlarms,
   apiGatewayAccessLogs,
   apiGatewayThrottling,
   rdsProxyTlsRequired,

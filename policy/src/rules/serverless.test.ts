@@ -6,6 +6,7 @@ import {
   lambdaAsyncFailureDestination,
   lambdaInVpc,
   lambdaReservedConcurrency,
+  lambdaServiceAlarms,
   rdsProxyTlsRequired,
 } from "./serverless";
 import { resource, PROD, STAGING } from "./testing";
@@ -14,6 +15,8 @@ const FUNCTION = "aws:lambda/function:Function";
 const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
 const STAGE = "aws:apigatewayv2/stage:Stage";
 const PROXY = "aws:rds/proxy:Proxy";
+const ALIAS = "aws:lambda/alias:Alias";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const QUEUE = "arn:aws:sqs:eu-west-1:123456789012:api-async-failures";
 
 const fn = (overrides: Record<string, unknown> = {}) =>
@@ -124,12 +127,69 @@ describe("rds-proxy-tls-required", () => {
   });
 });
 
+describe("lambda-service-alarms", () => {
+  const alias = (functionName = "prod-release-ledger-api") => resource(ALIAS, { name: "live", functionName }, "service-live");
+  const functionMetric = (metricName: string, functionName: unknown = "prod-release-ledger-api") => ({
+    namespace: "AWS/Lambda",
+    metricName,
+    dimensions: { FunctionName: functionName },
+    period: 60,
+    stat: "Sum",
+  });
+  // As the component writes them: a rate over the function's invocations, in metric math.
+  const rateAlarm = (metricName: string, functionName?: unknown) =>
+    resource(
+      ALARM,
+      {
+        name: `prod-function-${metricName.toLowerCase()}`,
+        alarmActions: ["arn:aws:sns:eu-west-1:123456789012:alerts"],
+        metricQueries: [
+          { id: "invocations", returnData: false, metric: functionMetric("Invocations", functionName) },
+          { id: "m", returnData: false, metric: functionMetric(metricName, functionName) },
+          { id: "rate", returnData: true, expression: "100 * m / invocations" },
+        ],
+      },
+      `service-function-${metricName.toLowerCase()}`,
+    );
+
+  it("passes a function behind an alias with alarms on its Errors and Throttles (metric math or a plain metric)", () => {
+    expect(lambdaServiceAlarms.validate([fn(), alias(), rateAlarm("Errors"), rateAlarm("Throttles")], PROD)).toEqual([]);
+    const plain = resource(ALARM, {
+      name: "throttled",
+      alarmActions: ["arn:sns"],
+      namespace: "AWS/Lambda",
+      metricName: "Throttles",
+      dimensions: { FunctionName: "prod-release-ledger-api" },
+    });
+    expect(lambdaServiceAlarms.validate([fn(), alias(), rateAlarm("Errors"), plain], STAGING)).toEqual([]);
+  });
+
+  it("fails a function that serves through an alias without either alarm, naming what is missing", () => {
+    expect(lambdaServiceAlarms.validate([fn(), alias(), rateAlarm("Errors")], PROD)).toEqual([
+      { urn: fn().urn, message: expect.stringContaining("no alarm on AWS/Lambda Throttles of prod-release-ledger-api") },
+    ]);
+    // An alarm on another function does not count.
+    expect(lambdaServiceAlarms.validate([fn(), alias(), rateAlarm("Errors", "other"), rateAlarm("Throttles", "other")], STAGING)).toHaveLength(1);
+  });
+
+  it("leaves a function without an alias (a scheduled job) to its own alarm, and judges nothing it cannot know yet", () => {
+    expect(lambdaServiceAlarms.validate([fn()], PROD)).toEqual([]);
+    expect(lambdaServiceAlarms.validate([fn(), resource(ALIAS, { name: "live", functionName: undefined })], PROD)).toEqual([]);
+    expect(lambdaServiceAlarms.validate([fn(), alias(), rateAlarm("Errors"), resource(ALARM, { name: "unknown-yet" })], PROD)).toEqual([]);
+  });
+});
+
 describe("the lambda rules in the pack", () => {
   it("run with every other rule, and a compliant function, stage and proxy raise nothing of theirs", () => {
     const names = evaluateRules([fn(), invokeConfig(), stage(), proxy()], PROD).map((v) => v.policy);
     expect(names.filter((n) => /lambda|api-gateway|rds-proxy/.test(n))).toEqual([]);
     const bad = evaluateRules(
-      [fn({ reservedConcurrentExecutions: 0, vpcConfig: undefined }), stage({ accessLogSettings: undefined }), proxy({ requireTls: false })],
+      [
+        fn({ reservedConcurrentExecutions: 0, vpcConfig: undefined }),
+        resource(ALIAS, { name: "live", functionName: "prod-release-ledger-api" }),
+        stage({ accessLogSettings: undefined }),
+        proxy({ requireTls: false }),
+      ],
       STAGING,
     ).map((v) => v.policy);
     expect(bad).toEqual(
@@ -137,6 +197,7 @@ describe("the lambda rules in the pack", () => {
         "lambda-in-vpc",
         "lambda-reserved-concurrency",
         "lambda-async-failure-destination",
+        "lambda-service-alarms",
         "api-gateway-access-logs",
         "rds-proxy-tls-required",
       ]),

@@ -10,6 +10,19 @@ const FUNCTION = "aws:lambda/function:Function";
 const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
 const STAGE = "aws:apigatewayv2/stage:Stage";
 const PROXY = "aws:rds/proxy:Proxy";
+const ALIAS = "aws:lambda/alias:Alias";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+/** The function metrics an alarm watches: its own metric, or those of its metric-math queries. */
+function lambdaMetricsOf(alarm: Readonly<Record<string, unknown>>): { metricName: unknown; functionName: unknown }[] | undefined {
+  const own = alarm.namespace === "AWS/Lambda" ? [{ metricName: alarm.metricName, functionName: asRecord(alarm.dimensions)?.FunctionName }] : [];
+  if (alarm.metricName !== undefined) return own;
+  if (!Array.isArray(alarm.metricQueries)) return undefined;
+  return alarm.metricQueries
+    .map((q) => asRecord(asRecord(q)?.metric))
+    .filter((m) => m?.namespace === "AWS/Lambda")
+    .map((m) => ({ metricName: m?.metricName, functionName: asRecord(m?.dimensions)?.FunctionName }));
+}
 
 export const lambdaInVpc: ResourceRule = {
   kind: "resource",
@@ -77,6 +90,37 @@ export const lambdaAsyncFailureDestination: StackRule = {
         urn: fn.urn,
         message: `function ${name} drops failed asynchronous events: give it a deadLetterConfig, or a FunctionEventInvokeConfig with destinationConfig.onFailure`,
       });
+    }
+    return violations;
+  },
+};
+
+/** The function metrics a request-serving function must alarm on (with the API's 5xx rate and latency). */
+const SERVICE_FUNCTION_METRICS = ["Errors", "Throttles"] as const;
+
+export const lambdaServiceAlarms: StackRule = {
+  kind: "stack",
+  name: "lambda-service-alarms",
+  description:
+    "A Lambda function that serves through an alias has CloudWatch alarms on its Errors and Throttles: failures its API may not show as 5xx, and requests refused at its reserved concurrency.",
+  level: "mandatory",
+  validate(resources) {
+    const aliased = resources.filter((r) => r.type === ALIAS).map((r) => r.props.functionName);
+    // A real preview may not know yet which function an alias or an alarm is for: then it cannot be judged.
+    if (aliased.some((name) => typeof name !== "string")) return [];
+    const watched = resources.filter((r) => r.type === ALARM).map((r) => lambdaMetricsOf(r.props));
+    if (watched.some((metrics) => metrics === undefined)) return [];
+    const alarmed = new Set(watched.flatMap((metrics) => metrics ?? []).map((m) => `${String(m.metricName)} ${String(m.functionName)}`));
+    const violations: Violation[] = [];
+    for (const fn of resources.filter((r) => r.type === FUNCTION && aliased.includes(r.props.name))) {
+      const name = fn.props.name as string;
+      const missing = SERVICE_FUNCTION_METRICS.filter((metric) => !alarmed.has(`${metric} ${name}`));
+      if (missing.length > 0) {
+        violations.push({
+          urn: fn.urn,
+          message: `function ${name} serves through an alias but has no alarm on ${missing.map((m) => `AWS/Lambda ${m} of ${name}`).join(" or ")}; alarm on it (dimension FunctionName) so a bad release or a full concurrency ceiling pages someone`,
+        });
+      }
     }
     return violations;
   },

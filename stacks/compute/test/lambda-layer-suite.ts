@@ -24,6 +24,8 @@ const LAMBDA = {
   proxyTarget: "aws:rds/proxyTarget:ProxyTarget",
   queue: "aws:sqs/queue:Queue",
   distribution: "aws:cloudfront/distribution:Distribution",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  dashboard: "aws:cloudwatch/dashboard:Dashboard",
 } as const;
 
 export interface LambdaExpectations {
@@ -122,7 +124,51 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
       expect(Object.keys(run.outputs).sort()).toEqual([...LAYER_OUTPUT_NAMES.compute].sort());
       expect(run.outputs).toMatchObject({ platform: "lambda", imageRef: null, clusterName: null, albArn: null, targetGroupArns: [] });
       expect(run.outputs.lambda).toMatchObject({ functionName: `${environmentName}-release-ledger-api`, aliasName: "live" });
-      expect(run.outputs.deploymentAlarmNames).toEqual([`${environmentName}-service-5xx-rate`, `${environmentName}-service-p99-latency`]);
+      expect(run.outputs.deploymentAlarmNames).toEqual([
+        `${environmentName}-service-5xx-rate`,
+        `${environmentName}-service-p99-latency`,
+        `${environmentName}-function-errors`,
+        `${environmentName}-function-throttles`,
+      ]);
+    });
+
+    it("pages the alert topic when the function fails or is throttled, and gates the alias's canary on both", () => {
+      const functionName = `${environmentName}-release-ledger-api`;
+      const percent = run.environment.deployment.alarm5xxRatePercent;
+      const metricsOf = (alarm: any) =>
+        (alarm.metricQueries as any[])
+          .filter((q) => q.metric)
+          .map((q) => ({ [q.id]: `${q.metric.namespace} ${q.metric.metricName} ${q.metric.dimensions.FunctionName}` }));
+      for (const [key, metric] of [
+        ["function-errors", "Errors"],
+        ["function-throttles", "Throttles"],
+      ] as const) {
+        const alarm = one(LAMBDA.alarm, `service-${key}`).inputs as any;
+        expect(alarm).toMatchObject({
+          name: `${environmentName}-${key}`,
+          alarmActions: [NETWORK.alertTopicArn],
+          okActions: [NETWORK.alertTopicArn],
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: percent,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 2,
+          treatMissingData: "notBreaching",
+        });
+        expect(alarm.alarmDescription).toContain(`docs/runbooks.md#${key}`);
+        expect(metricsOf(alarm)).toEqual(
+          expect.arrayContaining([
+            { [metric.toLowerCase()]: `AWS/Lambda ${metric} ${functionName}` },
+            { invocations: `AWS/Lambda Invocations ${functionName}` },
+          ]),
+        );
+      }
+      // devctl's soak gate reads the deployment alarms' regions from the alarms output.
+      const listed = (run.outputs.alarms as { name: string; region: string }[]).map((a) => a.name);
+      expect(listed).toEqual(expect.arrayContaining(run.outputs.deploymentAlarmNames as string[]));
+      // The dashboard shows the alarms that decide a canary.
+      const body = JSON.parse(String(one(LAMBDA.dashboard).inputs.dashboardBody)) as { widgets: any[] };
+      const gate = body.widgets.find((w) => w.type === "alarm");
+      expect(gate?.properties.alarms).toHaveLength(4);
     });
 
     it("passes the policy pack", () => {

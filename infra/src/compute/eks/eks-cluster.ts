@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../environment/environment";
+import { keptOnDestroy } from "../../environment/recovery";
 import { serviceRole } from "../../iam/service-role";
 import {
   ACCESS_POLICIES,
@@ -41,6 +42,11 @@ export interface EksClusterArgs {
    * roles docs/ci-cd.md has CI use for the environment's tier.
    */
   readonly accessRoleNames?: Readonly<Partial<Record<AccessRole, string>>>;
+  /**
+   * A restore drill's copy (platform-compute:disposable): the cluster is not deletion-protected, so the drill can
+   * destroy it. Default false: a production cluster, or a real restore's, keeps its protection.
+   */
+  readonly disposable?: boolean | undefined;
   readonly tags?: Record<string, string>;
 }
 
@@ -150,7 +156,7 @@ export class EksCluster extends pulumi.ComponentResource {
         computeConfig: { enabled: true, nodePools: [...eks.nodePools], nodeRoleArn: this.nodeRole.arn },
         storageConfig: { blockStorage: { enabled: true } },
         kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
-        deletionProtection: env.isProduction,
+        deletionProtection: keptOnDestroy({ isProduction: env.isProduction, disposable: args.disposable }),
         tags,
       },
       { parent: this, dependsOn: [...clusterPolicies, ...nodePolicies, encryptionGrant, this.logGroup] },

@@ -109,6 +109,7 @@ export class EksWebService extends pulumi.ComponentResource {
         kmsKeyArn: args.kmsKeyArn,
         secretArns: [args.database.masterSecretArn, args.redis.authSecretArn],
         databaseUser: { resourceId: args.database.resourceId, username: args.database.appUsername },
+        disposable: args.disposable,
         tags,
       },
       parent,

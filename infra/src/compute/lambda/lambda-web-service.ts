@@ -5,7 +5,7 @@ import type { Environment } from "../../environment/environment";
 import { alarmDescription } from "../../observability/runbooks";
 import type { CacheEndpoint, DatabaseEndpoint } from "../data-store-endpoints";
 import { validateOriginVerifyHeaderName, type OriginVerifyHeader } from "../origin-verify";
-import { serviceAlarmName, serviceAlarmThresholds } from "../service-alarms";
+import { serviceAlarm, serviceAlarmThresholds } from "../service-alarms";
 import { originDomainName } from "../origin-load-balancer";
 import { serviceRole, serviceTrustPolicy } from "../../iam/service-role";
 import { databaseUserGrant } from "../database-user-grant";
@@ -375,22 +375,17 @@ export class LambdaWebService extends pulumi.ComponentResource {
       parent,
     );
 
-    // ---- Alarms: the same keys and thresholds as the other platforms, measured at the API ----
+    // ---- Alarms: the same keys and thresholds as the other platforms, measured at the API; and the function's own ----
     const t = serviceAlarmThresholds(env);
     const apiDimensions = { ApiId: this.api.id, Stage: "$default" };
-    const common = {
-      alarmActions: [args.alertTopicArn],
-      okActions: [args.alertTopicArn],
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      treatMissingData: "notBreaching",
-      tags,
-    };
-    const fiveXx = new aws.cloudwatch.MetricAlarm(
-      `${name}-service-5xx-rate`,
+    const target = { environmentName: env.name, alertTopicArn: args.alertTopicArn, tags };
+    const twoOfThreeMinutes = { evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "notBreaching" } as const;
+    const fiveXx = serviceAlarm(
+      name,
+      "service-5xx-rate",
+      target,
       {
-        name: serviceAlarmName(env.name, "service-5xx-rate"),
-        ...common,
+        ...twoOfThreeMinutes,
         alarmDescription: alarmDescription(
           "service-5xx-rate",
           `${env.name}: more than ${t.fiveXxRatePercent}% of requests through the API answered 5xx in 2 of 3 minutes (the canary's share included). Gates the alias's canary.`,
@@ -409,11 +404,12 @@ export class LambdaWebService extends pulumi.ComponentResource {
       },
       parent,
     );
-    const p99 = new aws.cloudwatch.MetricAlarm(
-      `${name}-service-p99-latency`,
+    const p99 = serviceAlarm(
+      name,
+      "service-p99-latency",
+      target,
       {
-        name: serviceAlarmName(env.name, "service-p99-latency"),
-        ...common,
+        ...twoOfThreeMinutes,
         alarmDescription: alarmDescription(
           "service-p99-latency",
           `${env.name}: p99 latency through the API above ${env.deployment.alarmP99LatencyMs} ms in 2 of 3 minutes (cold starts included). Gates the alias's canary.`,
@@ -429,14 +425,67 @@ export class LambdaWebService extends pulumi.ComponentResource {
       },
       parent,
     );
+    // Every version counts (FunctionName, not the alias): the canary's share moves the rate as on the other platforms.
+    const functionMetric = (id: string, metricName: string) => ({
+      id,
+      returnData: false,
+      metric: { namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName }, period: 60, stat: "Sum" },
+    });
+    const errors = serviceAlarm(
+      name,
+      "function-errors",
+      target,
+      {
+        ...twoOfThreeMinutes,
+        alarmDescription: alarmDescription(
+          "function-errors",
+          `${env.name}: more than ${t.fiveXxRatePercent}% of the invocations of ${functionName} failed (uncaught errors, timeouts, out of memory) in 2 of 3 minutes. Gates the alias's canary.`,
+        ),
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.fiveXxRatePercent,
+        metricQueries: [
+          functionMetric("invocations", "Invocations"),
+          functionMetric("errors", "Errors"),
+          { id: "rate", label: "Errors % of invocations", returnData: true, expression: "IF(invocations > 0, 100 * FILL(errors, 0) / invocations, 0)" },
+        ],
+      },
+      parent,
+    );
+    // A throttled request is never an invocation: the rate is of all requests the function was asked to take.
+    const throttles = serviceAlarm(
+      name,
+      "function-throttles",
+      target,
+      {
+        ...twoOfThreeMinutes,
+        alarmDescription: alarmDescription(
+          "function-throttles",
+          `${env.name}: more than ${t.fiveXxRatePercent}% of the requests to ${functionName} were throttled at its reserved concurrency (${settings.reservedConcurrency}) in 2 of 3 minutes. Gates the alias's canary.`,
+        ),
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.fiveXxRatePercent,
+        metricQueries: [
+          functionMetric("invocations", "Invocations"),
+          functionMetric("throttles", "Throttles"),
+          {
+            id: "rate",
+            label: "Throttled % of requests",
+            returnData: true,
+            expression: "IF(FILL(invocations, 0) + FILL(throttles, 0) > 0, 100 * FILL(throttles, 0) / (FILL(invocations, 0) + FILL(throttles, 0)), 0)",
+          },
+        ],
+      },
+      parent,
+    );
+    const gate = [fiveXx, p99, errors, throttles];
 
     const dashboard = new aws.cloudwatch.Dashboard(
       `${name}-dashboard`,
       {
         dashboardName: `${env.name}-release-ledger`,
         dashboardBody: pulumi
-          .all([this.api.id, this.proxy.name])
-          .apply(([apiId, proxyName]) => JSON.stringify(lambdaDashboard(env, functionName, apiId, proxyName))),
+          .all([this.api.id, this.proxy.name, pulumi.all(gate.map((alarm) => alarm.arn))])
+          .apply(([apiId, proxyName, gateArns]) => JSON.stringify(lambdaDashboard(env, functionName, apiId, proxyName, gateArns))),
       },
       parent,
     );
@@ -451,8 +500,8 @@ export class LambdaWebService extends pulumi.ComponentResource {
     this.proxyEndpoint = this.proxy.endpoint;
     this.originDomainName = pulumi.output(origin);
     this.dashboardName = dashboard.dashboardName;
-    this.alarmNames = pulumi.all([fiveXx.name, p99.name]);
-    this.deploymentAlarmNames = pulumi.all([fiveXx.name, p99.name]);
+    this.alarmNames = pulumi.all(gate.map((alarm) => alarm.name));
+    this.deploymentAlarmNames = pulumi.all(gate.map((alarm) => alarm.name));
     this.registerOutputs({
       serviceName: this.serviceName,
       functionName: this.functionName,
@@ -470,8 +519,17 @@ export class LambdaWebService extends pulumi.ComponentResource {
   }
 }
 
-/** Requests, errors and latency at the API; duration, concurrency and throttles of the function; the proxy's connections. */
-export function lambdaDashboard(env: Pick<Environment, "awsRegion" | "name">, functionName: string, apiId: string, proxyName: string): { widgets: object[] } {
+/**
+ * Requests, errors and latency at the API; duration, concurrency and throttles of the function; the proxy's
+ * connections; and the state of the alarms that gate a canary (gateAlarmArns; none shown when empty).
+ */
+export function lambdaDashboard(
+  env: Pick<Environment, "awsRegion" | "name">,
+  functionName: string,
+  apiId: string,
+  proxyName: string,
+  gateAlarmArns: readonly string[] = [],
+): { widgets: object[] } {
   const widget = (title: string, metrics: unknown[][], y: number, x: number, stat = "Sum") => ({
     type: "metric",
     x,
@@ -525,6 +583,9 @@ export function lambdaDashboard(env: Pick<Environment, "awsRegion" | "name">, fu
         12,
         "Maximum",
       ),
+      ...(gateAlarmArns.length === 0
+        ? []
+        : [{ type: "alarm", x: 0, y: 18, width: 24, height: 3, properties: { title: "Alarms that gate a canary", alarms: [...gateAlarmArns] } }]),
     ],
   };
 }
