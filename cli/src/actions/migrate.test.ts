@@ -305,6 +305,15 @@ describe("a release of the compute layer during a migration", () => {
     expect(rolling.config()[MIGRATION_WEIGHT_KEY]).toBe("50");
   });
 
+  it("previews with the deployed weights, so a pull request's preview does not show the requests going back to ECS", async () => {
+    const { h, deployedWith } = setup("staging");
+    deployedWith({ [MIGRATION_WEIGHT_KEY]: "50", [MIGRATION_ECS_TARGET_GROUP_KEY]: "green" });
+    expect((await h.run(["preview", "staging", "--layer", "compute"])).code).toBe(ExitCode.Success);
+    expect(h.engine.calls.filter((c) => c.startsWith("preview "))).toEqual([
+      `preview staging/compute {"${IMAGE_CONFIG_KEY}":null,"${MIGRATION_WEIGHT_KEY}":"50","${MIGRATION_ECS_TARGET_GROUP_KEY}":"green"}`,
+    ]);
+  });
+
   it("drops the settings when the environment file finishes a drained migration (computePlatform: eks)", async () => {
     const finished = setup("staging");
     finished.deployedWith({ [MIGRATION_WEIGHT_KEY]: "100", [MIGRATION_ECS_TARGET_GROUP_KEY]: "green", [MIGRATION_PHASE_KEY]: "drained" });

@@ -18,6 +18,21 @@ export async function deployedMigrationSettings(engine: Engine, ref: StackRef): 
 
 type MigrationSettings = Partial<Record<(typeof MIGRATION_KEYS)[number], string>>;
 
+/**
+ * Config overrides that make a preview run with the deployed migration settings (and without any this checkout
+ * holds that are not deployed): a preview from CI would otherwise show every request going back to ECS.
+ */
+export async function migrationConfigOverrides(engine: Engine, ref: StackRef): Promise<Record<string, string | null>> {
+  const deployed = await deployedMigrationSettings(engine, ref);
+  const overrides: Record<string, string | null> = {};
+  for (const key of MIGRATION_KEYS) {
+    const value = deployed[key];
+    if (value !== undefined) overrides[key] = value;
+    else if ((await engine.getConfig(ref, key)) !== undefined) overrides[key] = null;
+  }
+  return overrides;
+}
+
 /** Makes the stack config hold exactly `settings` of the migration keys. */
 export async function setMigrationSettings(engine: Engine, ref: StackRef, settings: MigrationSettings): Promise<void> {
   for (const key of MIGRATION_KEYS) {
