@@ -144,12 +144,16 @@ export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, p
   );
   const groupArgs = targetGroupArgs({ ...args, tags: args.targetGroupTags ? { ...tags, ...args.targetGroupTags } : tags });
   const targetGroups = args.targetGroupRoles.map((role) => new aws.lb.TargetGroup(`${name}-${role}`, groupArgs, opts));
-  const [first, second] = targetGroups;
+  const second = targetGroups[1];
   // The pods' group carries the cluster's tags (targetGroupTags) like the others; it exists for the whole migration.
   const podsTargetGroup = args.migration ? new aws.lb.TargetGroup(`${name}-pods`, groupArgs, opts) : undefined;
   const weights = args.migration?.weights;
-  const groupOf = (role: string) => (role === "pods" ? podsTargetGroup! : targetGroups[args.targetGroupRoles.indexOf(role)]!);
-  const forward = weights ? migrationForward(args.targetGroupRoles, weights) : undefined;
+  const byRole = new Map<string, aws.lb.TargetGroup>(args.targetGroupRoles.map((role, i) => [role, targetGroups[i]!]));
+  if (podsTargetGroup) byRole.set("pods", podsTargetGroup);
+  // Without a migration's weights: the first group 100, the second (blue/green) 0, as a deployment starts from.
+  const shares = (
+    weights ? migrationForward(args.targetGroupRoles, weights) : args.targetGroupRoles.map((role, i) => ({ role, weight: i === 0 ? 100 : 0 }))
+  ).map(({ role, weight }) => ({ arn: byRole.get(role)!.arn, weight }));
 
   const origin = originDomainName(args.domainName);
   const zone = aws.route53.getZoneOutput({ name: args.hostedZoneName, privateZone: false }, opts);
@@ -197,30 +201,14 @@ export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, p
         { pathPattern: { values: ["/*"] } },
         { httpHeader: { httpHeaderName: args.originVerifyHeader.name, values: [args.originVerifyHeader.value] } },
       ],
-      actions: forward
-        ? forward.length === 1
-          ? [{ type: "forward", targetGroupArn: groupOf(forward[0]!.role).arn }]
-          : [{ type: "forward", forward: { targetGroups: forward.map((g) => ({ arn: groupOf(g.role).arn, weight: g.weight })) } }]
-        : second
-          ? [
-              {
-                type: "forward",
-                forward: {
-                  targetGroups: [
-                    { arn: first!.arn, weight: 100 },
-                    { arn: second.arn, weight: 0 },
-                  ],
-                },
-              },
-            ]
-          : [{ type: "forward", targetGroupArn: first!.arn }],
+      actions: shares.length === 1 ? [{ type: "forward", targetGroupArn: shares[0]!.arn }] : [{ type: "forward", forward: { targetGroups: shares } }],
       tags,
     },
     {
       parent,
       // The deployment owns the weights once it starts; Pulumi must not put them back. During a migration devctl
       // moves them through the stack config, so Pulumi owns them (and ECS releases wait, see devctl's release).
-      ignoreChanges: second && !forward ? ["actions"] : [],
+      ignoreChanges: second && !weights ? ["actions"] : [],
       dependsOn: args.originHeaderSenders ?? [],
     },
   );
