@@ -169,18 +169,31 @@ describe.skipIf(!helm)("charts/release-ledger rendered by Helm", () => {
     expect((byKind(objects, "TargetGroupBinding")?.spec?.serviceRef as { name: string }).name).toBe("release-ledger");
   });
 
-  it("during a migration binds the pods into every given target group as one registrant of several", () => {
-    const green = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/service-green/fedcba9876543210";
-    const binding = (values("prod").targetGroupBinding ?? {}) as Record<string, unknown>;
-    const objects = render(values("prod", { targetGroupBinding: { ...binding, additionalTargetGroupArns: [green], multiCluster: true } }));
-    const bindings = objects.filter((o) => o.kind === "TargetGroupBinding");
-    expect(bindings.map((b) => [(b.metadata as { name: string }).name, b.spec?.targetGroupARN, b.spec?.multiClusterTargetGroup])).toEqual([
-      ["release-ledger", binding.targetGroupArn, true],
-      ["release-ledger-2", green, true],
+  it("during a migration binds the pods into their own group as <fullname>-pods, and into blue as <fullname> once ECS is drained", () => {
+    // The names never move between groups: a TargetGroupBinding's group cannot change, so drained -> finished
+    // keeps "release-ledger" on blue and drops only the pods' binding (the rule no longer forwards to it).
+    const pods = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/service-pods/fedcba9876543210";
+    const blue = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/service-blue/0123456789abcdef";
+    const { targetGroupArn: _finished, ...binding } = (values("prod").targetGroupBinding ?? {}) as Record<string, unknown>;
+    const bindingsOf = (targetGroupBinding: Record<string, unknown>) =>
+      render(values("prod", { targetGroupBinding }))
+        .filter((o) => o.kind === "TargetGroupBinding")
+        .map((b) => [(b.metadata as { name: string }).name, b.spec?.targetGroupARN, b.spec?.multiClusterTargetGroup]);
+    expect(bindingsOf({ ...binding, migrationTargetGroupArn: pods, multiCluster: true })).toEqual([["release-ledger-pods", pods, true]]);
+    expect(bindingsOf({ ...binding, targetGroupArn: blue, migrationTargetGroupArn: pods, multiCluster: true })).toEqual([
+      ["release-ledger", blue, true],
+      ["release-ledger-pods", pods, true],
     ]);
     // Alone, the controller owns the group outright and there is one binding.
     const alone = render(values("prod")).filter((o) => o.kind === "TargetGroupBinding");
-    expect(alone.map((b) => b.spec?.multiClusterTargetGroup)).toEqual([undefined]);
+    expect(alone.map((b) => [(b.metadata as { name: string }).name, b.spec?.multiClusterTargetGroup])).toEqual([["release-ledger", undefined]]);
+  });
+
+  it("refuses a binding without any target group, naming the values", () => {
+    const binding = (values("prod").targetGroupBinding ?? {}) as Record<string, unknown>;
+    expect(() => render(values("prod", { targetGroupBinding: { ...binding, targetGroupArn: "" } }))).toThrow(
+      /targetGroupBinding.targetGroupArn \(or migrationTargetGroupArn during a migration\) is required/,
+    );
   });
 
   it("runs the pods non-root on a read-only root filesystem, with a writable /tmp, probes and AZ spread", () => {

@@ -38,6 +38,7 @@ function computeOutputs(environment: string, config: Readonly<Record<string, str
     clusterName: `${environment}-cluster`,
     serviceName: `${environment}-service`,
     serviceUrl: `https://ledger.${environment}.example.com`,
+    targetGroupArns: ["blue", "green"].map((role) => `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${environment}-${role}/0123456789abcdef`),
     alarms: [
       { name: `${environment}-5xx`, region: "eu-west-1", kind: "threshold" },
       { name: `${environment}-cdn-5xx`, region: "us-east-1", kind: "threshold" },

@@ -10,4 +10,6 @@ export = computeProgram(loadEnvironment(pulumi.getStack()), {
   disposable: config.getBoolean("disposable"),
   servingCutover: config.getBoolean("servingCutover"),
   migrationPhase: config.get("migrationPhase"),
+  migrationWeight: config.get("migrationWeight"),
+  migrationEcsTargetGroup: config.get("migrationEcsTargetGroup"),
 });

@@ -3,6 +3,7 @@ import { DevctlError } from "../errors";
 import type { StackOutputs, StackRef, UpdateOutcome, UpdateRecord } from "../engine/engine";
 import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger/ledger-client";
 import { withBackup } from "./backup";
+import { bakeThenCheck } from "./bake";
 import { progressFor, type ActionContext } from "./context";
 import type { ReleaseOutcome, ReleaseRequest } from "./release";
 
@@ -95,8 +96,7 @@ export async function releaseLambda(context: ActionContext, request: ReleaseRequ
   await engine.setConfig(ref, LAMBDA_CANARY_VERSION_KEY, candidate);
   update = await up(`devctl canary: version ${candidate} takes ${percent}% of ${functionName}, version ${live} the rest`, "canary");
   io.err(`canary: version ${candidate} takes ${percent}% of requests, version ${live} the rest; baking ${minutes} minute(s)`);
-  await (services.sleep ?? sleep)(minutes * 60_000);
-  const soak = await services.soak.check({ alarms: deploymentAlarms(update.outputs), minutes });
+  const soak = await bakeThenCheck(services, deploymentAlarms(update.outputs), minutes);
 
   await engine.removeConfig(ref, LAMBDA_CANARY_VERSION_KEY);
   if (soak.ok) {
@@ -115,8 +115,6 @@ export async function releaseLambda(context: ActionContext, request: ReleaseRequ
     `look at the alarms, the function's log (${logGroup}) and the API's access log; fix the release and deploy again`,
   );
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const WITHDRAWN = /^devctl reconcile: canary version (\d+) /;
 

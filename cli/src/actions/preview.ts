@@ -15,6 +15,7 @@ import {
 import { riskFlags } from "../report/risk-flags";
 import { prepare, printResult, progressFor, type Action, type ActionContext, type CommandContext } from "./context";
 import { missingUpstreams, selectLayers } from "./layer-order";
+import { migrationConfigOverrides } from "./migration-state";
 import { imageUpWouldPin } from "./release";
 
 export interface PreviewOptions {
@@ -103,9 +104,13 @@ export async function previewEnvironment(
           };
         }
         const onProgress = progressFor(io, `${environment.name}/${layer}`);
-        // The compute program builds from source unless an image is pinned; the pin up would deploy comes from
-        // the stack's state, never from this checkout's (git-ignored) stack config file.
-        const configOverrides = layer === "compute" ? { [IMAGE_CONFIG_KEY]: (await imageUpWouldPin(services.engine, environment)) ?? null } : undefined;
+        // The compute program builds from source unless an image is pinned; the pin up would deploy, and where a
+        // migration's requests stand, come from the stack's state, never from this checkout's (git-ignored) stack
+        // config file.
+        const configOverrides =
+          layer === "compute"
+            ? { [IMAGE_CONFIG_KEY]: (await imageUpWouldPin(services.engine, environment)) ?? null, ...(await migrationConfigOverrides(services.engine, ref)) }
+            : undefined;
         const preview: LayerPreview =
           mode === "drift" ? await services.engine.previewRefresh(ref, { onProgress }) : await services.engine.preview(ref, { onProgress, configOverrides });
         return {

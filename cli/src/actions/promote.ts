@@ -8,6 +8,7 @@ import { guardCutover } from "./cutover-guard";
 import { prepare, printResult, progressFor, type Action } from "./context";
 import { REPOSITORY_ROOT } from "@platform/infra/environment";
 import { archiveRunningIn, LAMBDA_ARCHIVE_KEY } from "./lambda-release";
+import { migrationConfigOverrides } from "./migration-state";
 import { digestOf, releaseCompute, runningImage } from "./release";
 
 export interface PromoteOptions {
@@ -67,7 +68,9 @@ export const runPromote: Action<PromoteOptions> = async (options, context) => {
   io.err(`promoting ${image} from ${source.environment.name} to ${target.environment.name}${current ? ` (now ${current})` : ""}`);
 
   if (options.preview) {
-    const overrides: Record<string, string> = lambda ? { [LAMBDA_ARCHIVE_KEY]: lambda.archive } : { [IMAGE_CONFIG_KEY]: image };
+    const overrides: Record<string, string | null> = lambda
+      ? { [LAMBDA_ARCHIVE_KEY]: lambda.archive }
+      : { [IMAGE_CONFIG_KEY]: image, ...(await migrationConfigOverrides(target.services.engine, ref)) };
     const preview = await target.services.engine.preview(ref, { configOverrides: overrides, onProgress: progressFor(io, `${ref.environment}/compute`) });
     const report = collectPreviewReport("preview", [
       {

@@ -4,6 +4,7 @@ import { LedgerClient, releaseVersion, type ReleaseFinalStatus } from "../ledger
 import { ECS_WORDS, type DeploymentResult, type TrafficReport } from "../services/services";
 import { withBackup } from "./backup";
 import { releaseLambda } from "./lambda-release";
+import { guardMigrationWeights } from "./migration-state";
 import { progressFor, type ActionContext } from "./context";
 
 export type ReleaseAction = "up" | "promote" | "rollback";
@@ -61,6 +62,7 @@ export async function imageUpWouldPin(engine: Engine, environment: { readonly na
 export async function releaseCompute(context: ActionContext, request: ReleaseRequest): Promise<ReleaseOutcome> {
   // Lambda has no rollout to watch: devctl moves the function's alias itself.
   if (context.environment.compute.platform === "lambda") return releaseLambda(context, request);
+  await guardMigrationWeights(context, `devctl ${request.action} ${context.environment.name}`);
   const { io, environment, services } = context;
   const { engine } = services;
   const ref: StackRef = { environment: environment.name, layer: "compute" };

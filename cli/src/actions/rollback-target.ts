@@ -1,15 +1,19 @@
+import { MIGRATION_ECS_TARGET_GROUP_KEY, MIGRATION_PHASE_KEY, MIGRATION_WEIGHT_KEY } from "@platform/infra/environment";
 import { DevctlError } from "../errors";
 import { IMAGE_CONFIG_KEY, type UpdateRecord } from "../engine/engine";
 
 export interface RollbackTarget {
   readonly record: UpdateRecord;
   readonly image: string;
-  /** Compute settings the release ran with (platform-compute:* config other than the image; no secrets). */
+  /** Compute settings the release ran with (platform-compute:* config other than the image and a migration's; no secrets). */
   readonly settings: Readonly<Record<string, string>>;
 }
 
 /** The message of the update devctl runs after ECS rolled a release back (release.ts); group 1 is that release's image. */
 export const ROLLED_BACK = /^devctl reconcile: ECS rolled back ([^\s;]+)/;
+
+/** Where a migration's traffic stands is devctl migrate's to move, gated by the alarms; a rollback keeps it. */
+const MIGRATION_KEYS: ReadonlySet<string> = new Set([MIGRATION_WEIGHT_KEY, MIGRATION_ECS_TARGET_GROUP_KEY, MIGRATION_PHASE_KEY]);
 
 /**
  * Chooses the release to roll back to from the compute stack's history (newest first): the newest update
@@ -28,7 +32,7 @@ export function chooseRollbackTarget(history: readonly UpdateRecord[], currentIm
   };
   const target = (u: UpdateRecord): RollbackTarget => {
     const settings = Object.fromEntries(
-      Object.entries(u.config).filter(([k, v]) => k.startsWith("platform-compute:") && k !== IMAGE_CONFIG_KEY && v !== "[secret]"),
+      Object.entries(u.config).filter(([k, v]) => k.startsWith("platform-compute:") && k !== IMAGE_CONFIG_KEY && !MIGRATION_KEYS.has(k) && v !== "[secret]"),
     );
     return { record: u, image: u.config[IMAGE_CONFIG_KEY] ?? "", settings };
   };

@@ -40,6 +40,22 @@ describe("chooseRollbackTarget", () => {
     expect(chooseRollbackTarget(history, image("v4"), "4").settings).toEqual({ "platform-compute:debug": "true" });
   });
 
+  it("never restores where a migration's traffic stood: weights and phase are devctl migrate's, not the release's", () => {
+    const migrating = [
+      update(2, { image: image("v2") }),
+      update(1, {
+        config: {
+          [IMAGE_CONFIG_KEY]: image("v1"),
+          "platform-compute:debug": "true",
+          "platform-compute:migrationWeight": "10",
+          "platform-compute:migrationEcsTargetGroup": "green",
+          "platform-compute:migrationPhase": "drained",
+        },
+      }),
+    ];
+    expect(chooseRollbackTarget(migrating, image("v2")).settings).toEqual({ "platform-compute:debug": "true" });
+  });
+
   it("--to picks a release by version or by digest prefix, and refuses bad ones with the reason", () => {
     expect(chooseRollbackTarget(history, image("v4"), "1").image).toBe(image("v1"));
     const hex = image("v1").split("@sha256:")[1]!;

@@ -88,7 +88,7 @@ describe("EcsDeploymentWatcher", () => {
         ]),
       ),
     ).toEqual({ servingTargetGroupArn: "arn:tg/green", targetGroupCount: 2 });
-    // Mid-canary both carry traffic: the one with the larger share serves.
+    // Mid-canary both carry traffic: the one with the larger share serves, and the view says they share.
     expect(
       servingTargetGroup(
         forward([
@@ -96,7 +96,7 @@ describe("EcsDeploymentWatcher", () => {
           ["arn:tg/green", 10],
         ]),
       ),
-    ).toEqual({ servingTargetGroupArn: "arn:tg/blue", targetGroupCount: 2 });
+    ).toEqual({ servingTargetGroupArn: "arn:tg/blue", targetGroupCount: 2, shared: true });
     expect(servingTargetGroup([{ Actions: [{ Type: "forward", TargetGroupArn: "arn:tg/only" }] }])).toEqual({
       servingTargetGroupArn: "arn:tg/only",
       targetGroupCount: 1,

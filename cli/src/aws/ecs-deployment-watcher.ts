@@ -66,6 +66,8 @@ export function assessDeployments(deployments: readonly EcsDeploymentView[], tra
 export interface TrafficView {
   readonly servingTargetGroupArn?: string;
   readonly targetGroupCount: number;
+  /** More than one group takes requests: a deployment is moving them (set only then). */
+  readonly shared?: true;
 }
 
 export type ReadTraffic = (target: DeploymentTarget) => Promise<TrafficView | undefined>;
@@ -85,7 +87,8 @@ export function servingTargetGroup(rules: readonly ListenerRuleView[]): TrafficV
   const groups = (forward.ForwardConfig?.TargetGroups ?? []).filter((g) => g.TargetGroupArn !== undefined);
   if (groups.length === 0) return forward.TargetGroupArn ? { servingTargetGroupArn: forward.TargetGroupArn, targetGroupCount: 1 } : undefined;
   const serving = groups.reduce((best, g) => ((g.Weight ?? 1) > (best.Weight ?? 1) ? g : best));
-  return { servingTargetGroupArn: serving.TargetGroupArn, targetGroupCount: groups.length };
+  const shared = groups.filter((g) => (g.Weight ?? 1) > 0).length > 1;
+  return { servingTargetGroupArn: serving.TargetGroupArn, targetGroupCount: groups.length, ...(shared ? { shared: true as const } : {}) };
 }
 
 export interface WatcherOptions {

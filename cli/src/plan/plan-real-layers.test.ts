@@ -86,7 +86,8 @@ describe("devctl plan staging-eks: the eks platform in the plan", () => {
 
   it("shows the cluster, its access entries and Pod Identity, and no ECS service", () => {
     expect(ofType("aws:eks/cluster:Cluster")).toHaveLength(1);
-    expect(ofType("aws:eks/accessEntry:AccessEntry")).toHaveLength(2);
+    // deploy, drift and (staging's tier previews pull requests) preview
+    expect(ofType("aws:eks/accessEntry:AccessEntry")).toHaveLength(3);
     expect(
       ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
         .map((p) => p.inputs.serviceAccount)

@@ -39,6 +39,7 @@ export const createServices: ServicesFactory = (environment: Environment, io: Io
     commitSha: () => gitCommit(io, REPOSITORY_ROOT),
     backups: sdkBackupCatalog(awsEndpoint),
     edge: sdkEdgeControl(awsEndpoint),
+    traffic: sdkReadTraffic(awsEndpoint),
     ...(smokeUrl === undefined
       ? {}
       : {

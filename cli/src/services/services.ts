@@ -96,6 +96,12 @@ export interface Services {
   readonly sleep?: (ms: number) => Promise<void>;
   /** CloudFront and Route 53 calls for `devctl dr cutover`; absent where no action needs them. */
   readonly edge?: EdgeControl;
+  /**
+   * Which target group an ECS service's production listener rule forwards the most to, and whether another takes
+   * requests too (devctl migrate reads it once, before it takes the rule's weights over); absent where no action
+   * needs it.
+   */
+  readonly traffic?: (target: DeploymentTarget) => Promise<{ readonly servingTargetGroupArn?: string; readonly shared?: boolean } | undefined>;
   /** Smoke checks against a base URL (default: devctl smoke's checks); tests inject a fake. */
   readonly smokeTest?: (baseUrl: string) => Promise<SmokeReport>;
 }

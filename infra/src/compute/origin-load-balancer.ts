@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { dnsValidatedCertificate } from "../dns/validated-certificate";
+import type { MigrationWeights } from "../environment/migration";
 import { keptOnDestroy } from "../environment/recovery";
 import { ALB_LOG_PREFIX, albAccessLogs } from "./alb-access-logs";
 import type { OriginVerifyHeader } from "./origin-verify";
@@ -51,6 +52,12 @@ export interface OriginLoadBalancerArgs {
    * pods only in a group tagged with its cluster's name, see eksTargetGroupTags). Default: none.
    */
   readonly targetGroupTags?: Record<string, string> | undefined;
+  /**
+   * A migration to EKS: the pods get a target group of their own (`${name}-pods`), and once `weights` are set the
+   * production rule forwards their percent to it and the rest to one of targetGroupRoles, with Pulumi (not the
+   * deployment) owning the weights. Default: no migration.
+   */
+  readonly migration?: { readonly weights?: MigrationWeights | undefined } | undefined;
   readonly tags?: Record<string, string> | undefined;
 }
 
@@ -62,8 +69,26 @@ export interface OriginLoadBalancer {
   readonly httpsListener: aws.lb.Listener;
   /** The HTTPS listener's one forwarding rule: only requests carrying the origin-verify header. */
   readonly productionRule: aws.lb.ListenerRule;
+  /** The pods' own target group during a migration (args.migration). */
+  readonly podsTargetGroup?: aws.lb.TargetGroup;
   /** origin.<domainName>: the name CloudFront reaches the ALB by. */
   readonly originDomainName: string;
+}
+
+/** A target group's share of the production rule: its role (targetGroupRoles, or "pods") and weight. */
+export interface ForwardWeight {
+  readonly role: string;
+  readonly weight: number;
+}
+
+/**
+ * What the production rule forwards to while a migration's weights are set: the pods their percent, the ECS group
+ * that serves the rest, every other ECS group 0 (so a group the rule names is never deleted under it). The pods'
+ * group is left out at 0 %, so undoing a migration can delete it; a lone group at 100 % is a plain forward.
+ */
+export function migrationForward(roles: readonly string[], weights: MigrationWeights): ForwardWeight[] {
+  const ecs = roles.map((role) => ({ role, weight: role === weights.ecsTargetGroup ? 100 - weights.eksPercent : 0 }));
+  return weights.eksPercent > 0 ? [...ecs, { role: "pods", weight: weights.eksPercent }] : ecs;
 }
 
 /** Health check of every target group: readiness, so a task without its database takes no traffic. */
@@ -119,7 +144,16 @@ export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, p
   );
   const groupArgs = targetGroupArgs({ ...args, tags: args.targetGroupTags ? { ...tags, ...args.targetGroupTags } : tags });
   const targetGroups = args.targetGroupRoles.map((role) => new aws.lb.TargetGroup(`${name}-${role}`, groupArgs, opts));
-  const [first, second] = targetGroups;
+  const second = targetGroups[1];
+  // The pods' group carries the cluster's tags (targetGroupTags) like the others; it exists for the whole migration.
+  const podsTargetGroup = args.migration ? new aws.lb.TargetGroup(`${name}-pods`, groupArgs, opts) : undefined;
+  const weights = args.migration?.weights;
+  const byRole = new Map<string, aws.lb.TargetGroup>(args.targetGroupRoles.map((role, i) => [role, targetGroups[i]!]));
+  if (podsTargetGroup) byRole.set("pods", podsTargetGroup);
+  // Without a migration's weights: the first group 100, the second (blue/green) 0, as a deployment starts from.
+  const shares = (
+    weights ? migrationForward(args.targetGroupRoles, weights) : args.targetGroupRoles.map((role, i) => ({ role, weight: i === 0 ? 100 : 0 }))
+  ).map(({ role, weight }) => ({ arn: byRole.get(role)!.arn, weight }));
 
   const origin = originDomainName(args.domainName);
   const zone = aws.route53.getZoneOutput({ name: args.hostedZoneName, privateZone: false }, opts);
@@ -167,25 +201,14 @@ export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, p
         { pathPattern: { values: ["/*"] } },
         { httpHeader: { httpHeaderName: args.originVerifyHeader.name, values: [args.originVerifyHeader.value] } },
       ],
-      actions: second
-        ? [
-            {
-              type: "forward",
-              forward: {
-                targetGroups: [
-                  { arn: first!.arn, weight: 100 },
-                  { arn: second.arn, weight: 0 },
-                ],
-              },
-            },
-          ]
-        : [{ type: "forward", targetGroupArn: first!.arn }],
+      actions: shares.length === 1 ? [{ type: "forward", targetGroupArn: shares[0]!.arn }] : [{ type: "forward", forward: { targetGroups: shares } }],
       tags,
     },
     {
       parent,
-      // The deployment owns the weights once it starts; Pulumi must not put them back.
-      ignoreChanges: second ? ["actions"] : [],
+      // The deployment owns the weights once it starts; Pulumi must not put them back. During a migration devctl
+      // moves them through the stack config, so Pulumi owns them (and ECS releases wait, see devctl's release).
+      ignoreChanges: second && !weights ? ["actions"] : [],
       dependsOn: args.originHeaderSenders ?? [],
     },
   );
@@ -200,5 +223,5 @@ export function originLoadBalancer(name: string, args: OriginLoadBalancerArgs, p
     },
     opts,
   );
-  return { loadBalancer, targetGroups, httpListener, httpsListener, productionRule, originDomainName: origin };
+  return { loadBalancer, targetGroups, httpListener, httpsListener, productionRule, ...(podsTargetGroup ? { podsTargetGroup } : {}), originDomainName: origin };
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../environment/environment";
+import type { MigrationWeights } from "../environment/migration";
 import { serviceRole } from "../iam/service-role";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
 import { ecsInfrastructureTrustPolicy } from "./iam-policies";
@@ -44,11 +45,12 @@ export interface WebServiceArgs extends PlatformServiceArgs {
   /** Time a new task has before failing ALB health checks counts. Default: 60 s. */
   readonly healthCheckGracePeriodSeconds?: number;
   /**
-   * A migration to EKS under way (environment computeMigrateTo): the target groups carry what the cluster needs to
-   * register pods beside the tasks, running copies are counted as healthy targets (tasks and pods alike), and
-   * `drained` scales the tasks to zero. Default: no migration.
+   * A migration to EKS under way (environment computeMigrateTo): the pods get a target group of their own beside
+   * ECS's (podsTargetGroup), every group carries what the cluster needs to register pods, `weights` (devctl migrate)
+   * split the production rule between ECS and the pods, and `drained` scales the tasks to zero and counts the
+   * running copies as the pods' healthy targets. Default: no migration.
    */
-  readonly migration?: { readonly drained: boolean; readonly targetGroupTags: Record<string, string> };
+  readonly migration?: { readonly drained: boolean; readonly targetGroupTags: Record<string, string>; readonly weights?: MigrationWeights | undefined };
 }
 
 /**
@@ -70,6 +72,8 @@ export class WebService extends pulumi.ComponentResource {
   readonly httpListener: aws.lb.Listener;
   /** The HTTPS listener's one forwarding rule: only requests carrying the origin-verify header. */
   readonly productionRule: aws.lb.ListenerRule;
+  /** The pods' own target group while a migration to EKS runs (args.migration). */
+  readonly podsTargetGroup?: aws.lb.TargetGroup;
   readonly alarms: ServiceAlarms;
   /** ECS Service Connect, when the environment's mesh.mode is service-connect. */
   readonly serviceConnect?: ServiceConnect;
@@ -175,10 +179,12 @@ export class WebService extends pulumi.ComponentResource {
         originVerifyHeader: args.originVerifyHeader,
         originHeaderSenders: args.originHeaderSenders,
         targetGroupTags: args.migration?.targetGroupTags,
+        ...(args.migration ? { migration: { weights: args.migration.weights } } : {}),
         tags,
       },
       this,
     );
+    this.podsTargetGroup = origin.podsTargetGroup;
     ({ loadBalancer: this.loadBalancer, targetGroups: this.targetGroups, httpListener: this.httpListener, httpsListener: this.httpsListener } = origin);
     this.productionRule = origin.productionRule;
     const blue = this.targetGroups[0]!;
@@ -204,16 +210,17 @@ export class WebService extends pulumi.ComponentResource {
         service: args.service,
         alertTopicArn: args.alertTopicArn,
         albArnSuffix: this.albArnSuffix,
-        targetGroupArnSuffixes: this.targetGroups.map((tg) => tg.arnSuffix),
+        // The pods' group too: a migration step that sends requests to unhealthy pods must show.
+        targetGroupArnSuffixes: [...this.targetGroups, ...(this.podsTargetGroup ? [this.podsTargetGroup] : [])].map((tg) => tg.arnSuffix),
         clusterName: this.cluster.name,
         serviceName,
-        // While pods serve beside (or instead of) the tasks, ECS's own count says nothing about what serves.
-        ...(args.migration
+        // Drained, the tasks are gone on purpose: the copies that serve are the pods the ALB finds healthy.
+        ...(args.migration?.drained && this.podsTargetGroup
           ? {
               runningCount: {
                 namespace: "AWS/ApplicationELB",
                 metricName: "HealthyHostCount",
-                dimensions: { TargetGroup: this.targetGroups[0]!.arnSuffix, LoadBalancer: this.loadBalancer.arnSuffix },
+                dimensions: { TargetGroup: this.podsTargetGroup.arnSuffix, LoadBalancer: this.loadBalancer.arnSuffix },
               },
             }
           : {}),

@@ -16,4 +16,16 @@ export { isEnvironmentName } from "./name";
 export { inRange, MIN_PRODUCTION_BACKUP_RETENTION_DAYS, productionDatabaseShortfalls, SETTING_RANGES, type ProductionDatabaseShortfall } from "./rules";
 export { settingsSchema, type Settings } from "./schema";
 export { keptOnDestroy, RECOVERY_SUFFIX, recoveredDomainName, recoveryDomainName, recoveryEnvironmentName, recoverySourceName } from "./recovery";
-export { MIGRATION_PHASE_KEY, MIGRATION_TARGETS, migrationPhase, type MigrationPhase, type MigrationTarget } from "./migration";
+export {
+  ECS_TARGET_GROUP_ROLES,
+  MIGRATION_ECS_TARGET_GROUP_KEY,
+  MIGRATION_PHASE_KEY,
+  MIGRATION_TARGETS,
+  MIGRATION_WEIGHT_KEY,
+  migrationPhase,
+  migrationWeights,
+  type EcsTargetGroupRole,
+  type MigrationPhase,
+  type MigrationTarget,
+  type MigrationWeights,
+} from "./migration";

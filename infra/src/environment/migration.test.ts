@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { migrationPhase, migrationSettingsProblems } from "./migration";
+import { migrationPhase, migrationSettingsProblems, migrationWeights } from "./migration";
 import { loadEnvironment, REPOSITORY_ROOT } from "./load";
 
 /** A scratch root with the real Pulumi.yaml and prod's file with one setting changed. */
@@ -54,5 +54,47 @@ describe("the migration phase devctl sets (platform-compute:migrationPhase)", ()
   it("refuses drained without a migration (nothing would serve) and any other value, naming the key", () => {
     expect(() => migrationPhase(steady as never, "drained")).toThrow(/platform-compute:migrationPhase is drained but computeMigrateTo is none.*--back/);
     expect(() => migrationPhase(migrating as never, "both")).toThrow('platform-compute:migrationPhase is "both"; it is drained or unset');
+  });
+});
+
+describe("the weights devctl migrate moves (platform-compute:migrationWeight, platform-compute:migrationEcsTargetGroup)", () => {
+  const canary = { compute: { migrateTo: "eks" }, deployment: { strategy: "canary" } } as const;
+  const rolling = { compute: { migrateTo: "eks" }, deployment: { strategy: "rolling" } } as const;
+  const steady = { compute: { migrateTo: "none" }, deployment: { strategy: "canary" } } as const;
+
+  it("leaves the rule to ECS while no weight is set", () => {
+    expect(migrationWeights(canary as never, {}, "alongside")).toBeUndefined();
+    expect(migrationWeights(steady as never, {}, undefined)).toBeUndefined();
+  });
+
+  it("reads EKS's percent, and the ECS group that keeps the rest (blue on a rolling environment)", () => {
+    expect(migrationWeights(canary as never, { weight: "10", ecsTargetGroup: "green" }, "alongside")).toEqual({ eksPercent: 10, ecsTargetGroup: "green" });
+    expect(migrationWeights(rolling as never, { weight: "0" }, "alongside")).toEqual({ eksPercent: 0, ecsTargetGroup: "blue" });
+    expect(migrationWeights(rolling as never, { weight: "100" }, "drained")).toEqual({ eksPercent: 100, ecsTargetGroup: "blue" });
+  });
+
+  it.each([
+    [canary, { weight: "ten" }, "alongside", 'platform-compute:migrationWeight is "ten"; it is EKS\'s percent of the requests, a whole number from 0 to 100'],
+    [canary, { weight: "101", ecsTargetGroup: "blue" }, "alongside", "a whole number from 0 to 100"],
+    [canary, { weight: "05", ecsTargetGroup: "blue" }, "alongside", "a whole number from 0 to 100"],
+    [canary, { weight: "50" }, "alongside", "platform-compute:migrationEcsTargetGroup is unset; with canary delivery ECS serves from blue or green"],
+    [
+      canary,
+      { weight: "50", ecsTargetGroup: "purple" },
+      "alongside",
+      'platform-compute:migrationEcsTargetGroup is "purple"; with canary delivery it is blue or green',
+    ],
+    [rolling, { weight: "50", ecsTargetGroup: "green" }, "alongside", 'platform-compute:migrationEcsTargetGroup is "green"; with rolling delivery it is blue'],
+    [canary, { ecsTargetGroup: "blue" }, "alongside", "platform-compute:migrationEcsTargetGroup is set without platform-compute:migrationWeight"],
+    [steady, { weight: "50", ecsTargetGroup: "blue" }, undefined, "platform-compute:migrationWeight is 50 but computeMigrateTo is none"],
+    [
+      rolling,
+      { weight: "50" },
+      "drained",
+      "platform-compute:migrationPhase is drained but platform-compute:migrationWeight is 50, so ECS would get 50% with no tasks",
+    ],
+    [rolling, {}, "drained", "platform-compute:migrationPhase is drained but platform-compute:migrationWeight is unset"],
+  ] as const)("refuses %j %j (%s), naming the key", (environment, configured, phase, message) => {
+    expect(() => migrationWeights(environment as never, configured, phase)).toThrow(message);
   });
 });

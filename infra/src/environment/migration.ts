@@ -1,7 +1,8 @@
 /**
  * Moving a running environment between the container platforms (computeMigrateTo). While it is set, the
- * platform in computePlatform keeps the origin (ALB, target groups, alarms) and the other one runs beside it,
- * registering into the same target groups; `devctl migrate` walks the phases (see docs/runbooks.md).
+ * platform in computePlatform keeps the origin (ALB, listener rule, alarms) and the other one runs beside it in a
+ * target group of its own; `devctl migrate` moves the rule's weights between them and drains the old platform
+ * (see docs/runbooks.md#migrate-platform).
  */
 import type { Environment } from "./environment";
 
@@ -49,9 +50,10 @@ export function migrationSettingsProblems(s: {
 export const MIGRATION_PHASE_KEY = "platform-compute:migrationPhase";
 
 /**
- * Where a migration stands (computeMigrateTo set): `alongside`, both platforms serve from the same target groups
- * (the default once the environment file names the new platform); `drained`, the old platform runs no copies
- * and the new one serves alone, still behind the old one's origin.
+ * Where a migration stands (computeMigrateTo set): `alongside`, both platforms run, each in its own target groups,
+ * and the production rule's weights (MIGRATION_WEIGHT_KEY) say who serves what (the default once the environment
+ * file names the new platform); `drained`, the old platform runs no copies and the new one serves alone, still
+ * behind the old one's origin.
  */
 export type MigrationPhase = "alongside" | "drained";
 
@@ -67,4 +69,79 @@ export function migrationPhase(environment: Pick<Environment, "compute">, config
     );
   }
   return configured === "drained" ? "drained" : "alongside";
+}
+
+/** Stack config devctl migrate sets on the compute layer: EKS's percent of the production rule's requests. */
+export const MIGRATION_WEIGHT_KEY = "platform-compute:migrationWeight";
+
+/**
+ * Stack config devctl migrate sets once, when it first takes the production rule over from a canary or linear ECS
+ * service: the ECS target group (blue or green) that served then, which keeps ECS's share for the migration.
+ */
+export const MIGRATION_ECS_TARGET_GROUP_KEY = "platform-compute:migrationEcsTargetGroup";
+
+/** The roles of ECS's target groups (see WebService): green exists only for canary and linear delivery. */
+export const ECS_TARGET_GROUP_ROLES = ["blue", "green"] as const;
+export type EcsTargetGroupRole = (typeof ECS_TARGET_GROUP_ROLES)[number];
+
+/**
+ * How the production listener rule splits requests while a migration moves them: `eksPercent` to the pods' own
+ * target group, the rest to ECS's `ecsTargetGroup`. Undefined while ECS's delivery owns the rule as usual.
+ */
+export interface MigrationWeights {
+  readonly eksPercent: number;
+  readonly ecsTargetGroup: EcsTargetGroupRole;
+}
+
+/**
+ * The weights from the stack config (MIGRATION_WEIGHT_KEY, MIGRATION_ECS_TARGET_GROUP_KEY), checked against the
+ * environment and the phase. Each error names the key and how to put it right.
+ */
+export function migrationWeights(
+  environment: Pick<Environment, "compute" | "deployment">,
+  configured: { readonly weight?: string | undefined; readonly ecsTargetGroup?: string | undefined },
+  phase: MigrationPhase | undefined,
+): MigrationWeights | undefined {
+  const { weight, ecsTargetGroup } = configured;
+  if (weight === undefined) {
+    if (ecsTargetGroup !== undefined) {
+      throw new Error(`${MIGRATION_ECS_TARGET_GROUP_KEY} is set without ${MIGRATION_WEIGHT_KEY}; devctl migrate sets both, remove it`);
+    }
+    if (phase === "drained") {
+      throw new Error(
+        `${MIGRATION_PHASE_KEY} is drained but ${MIGRATION_WEIGHT_KEY} is unset, so ECS would still take its share with no tasks; set it to 100 first`,
+      );
+    }
+    return undefined;
+  }
+  if (environment.compute.migrateTo !== "eks") {
+    throw new Error(
+      `${MIGRATION_WEIGHT_KEY} is ${weight} but computeMigrateTo is ${environment.compute.migrateTo}; put computeMigrateTo: eks back and bring the requests back with devctl migrate <env> --to eks --back (a migration is finished only from drained)`,
+    );
+  }
+  if (!/^(0|[1-9]\d?|100)$/.test(weight)) {
+    throw new Error(`${MIGRATION_WEIGHT_KEY} is ${JSON.stringify(weight)}; it is EKS's percent of the requests, a whole number from 0 to 100`);
+  }
+  const eksPercent = Number(weight);
+  if (phase === "drained" && eksPercent !== 100) {
+    throw new Error(
+      `${MIGRATION_PHASE_KEY} is drained but ${MIGRATION_WEIGHT_KEY} is ${eksPercent}, so ECS would get ${100 - eksPercent}% with no tasks; set it to 100 first`,
+    );
+  }
+  const progressive = environment.deployment.strategy !== "rolling";
+  if (ecsTargetGroup === undefined) {
+    if (progressive) {
+      throw new Error(
+        `${MIGRATION_ECS_TARGET_GROUP_KEY} is unset; with ${environment.deployment.strategy} delivery ECS serves from blue or green, so name the one its production rule forwards to (devctl migrate reads and sets it)`,
+      );
+    }
+    return { eksPercent, ecsTargetGroup: "blue" };
+  }
+  const allowed: readonly string[] = progressive ? ECS_TARGET_GROUP_ROLES : ["blue"];
+  if (!allowed.includes(ecsTargetGroup)) {
+    throw new Error(
+      `${MIGRATION_ECS_TARGET_GROUP_KEY} is ${JSON.stringify(ecsTargetGroup)}; with ${environment.deployment.strategy} delivery it is ${allowed.join(" or ")}`,
+    );
+  }
+  return { eksPercent, ecsTargetGroup: ecsTargetGroup as EcsTargetGroupRole };
 }

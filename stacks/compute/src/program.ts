@@ -28,7 +28,7 @@ import {
   type UpstreamOutputs,
   type WebServiceArgs,
 } from "@platform/infra";
-import { migrationPhase, REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
+import { migrationPhase, migrationWeights, REPOSITORY_ROOT, type Environment } from "@platform/infra/environment";
 import type { LayerProgramOutputs } from "@platform/infra/layers";
 import { lambdaCompute } from "./lambda-compute";
 
@@ -59,6 +59,10 @@ export interface ComputeProgramOptions {
   readonly servingCutover?: boolean | undefined;
   /** A migration's phase (stack config platform-compute:migrationPhase, set by devctl migrate): drained, or unset. */
   readonly migrationPhase?: string | undefined;
+  /** A migration's weight (stack config platform-compute:migrationWeight, set by devctl migrate): EKS's percent, 0-100. */
+  readonly migrationWeight?: string | undefined;
+  /** The ECS target group that keeps the rest (stack config platform-compute:migrationEcsTargetGroup, set by devctl migrate). */
+  readonly migrationEcsTargetGroup?: string | undefined;
 }
 
 /** The outputs every platform's service component has, so nothing after the platform choice branches on it. */
@@ -171,6 +175,7 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     );
   }
   const phase = migrationPhase(environment, options.migrationPhase);
+  const weights = migrationWeights(environment, { weight: options.migrationWeight, ecsTargetGroup: options.migrationEcsTargetGroup }, phase);
 
   const provider = awsProvider(environment);
   const usEast1Provider = awsProvider(environment, "aws-us-east-1", CLOUDFRONT_REGION);
@@ -271,11 +276,27 @@ export function computeProgram(environment: Environment, options: ComputeProgram
     tags,
   };
   const migratingToEks = phase !== undefined && environment.compute.migrateTo === "eks";
-  const migration = migratingToEks ? { drained: phase === "drained", targetGroupTags: eksTargetGroupTags(clusterName(environment.name)) } : undefined;
+  const migration = migratingToEks
+    ? { drained: phase === "drained", targetGroupTags: eksTargetGroupTags(clusterName(environment.name)), ...(weights ? { weights } : {}) }
+    : undefined;
   const web = PLATFORMS[environment.compute.platform]({ environment, network, provider, containerImage, common, ...(migration ? { migration } : {}) });
-  // A migration from ECS: the pods join the ECS service's target groups beside its tasks, under the same component
-  // and names they keep once computePlatform becomes eks (which then adopts the origin instead of replacing it).
-  if (migratingToEks) eksWebService({ environment, network, provider, containerImage, common }, web);
+  // A migration from ECS: the pods register into a target group of their own on the ECS service's ALB, under the
+  // same component and names they keep once computePlatform becomes eks (which then adopts the origin instead of
+  // replacing it). Drained, they join blue as well (beside the tasks' registrations), so that when the finished
+  // migration's rule forwards to blue alone, healthy pods are already in it.
+  if (migratingToEks && web instanceof WebService && web.podsTargetGroup) {
+    const blue = web.targetGroups[0]!;
+    eksWebService(
+      { environment, network, provider, containerImage, common },
+      {
+        albArn: web.albArn,
+        albArnSuffix: web.albArnSuffix,
+        albDnsName: web.albDnsName,
+        pods: { arn: web.podsTargetGroup.arn, arnSuffix: web.podsTargetGroup.arnSuffix },
+        ...(phase === "drained" ? { blue: { arn: blue.arn, arnSuffix: blue.arnSuffix } } : {}),
+      },
+    );
+  }
 
   const observability = new Observability(
     "observability",

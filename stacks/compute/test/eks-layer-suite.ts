@@ -69,17 +69,26 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
     it("authenticates through the API with access entries for the deploy and read-only roles only (no aws-auth)", () => {
       expect((one(EKS.cluster).inputs as any).accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
       // The roles docs/ci-cd.md has CI create, per tier: the one that deploys (Helm releases go through the
-      // cluster's API as it) and the drift role that refreshes them.
-      const suffix = expected.tier === "production" ? "prod" : "staging";
-      expect(
-        all(EKS.accessEntry)
-          .map((e) => e.inputs.principalArn)
-          .sort(),
-      ).toEqual([`arn:aws:iam::123456789012:role/platform-deploy-${suffix}`, `arn:aws:iam::123456789012:role/platform-drift-${suffix}`]);
-      expect(all(EKS.accessPolicy).map((a) => [String(a.inputs.policyArn).split("/").pop(), a.inputs.accessScope])).toEqual([
-        ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],
-        ["AmazonEKSViewPolicy", { type: "cluster" }],
-      ]);
+      // cluster's API as it), the drift role that refreshes them and, where pull requests preview (staging's tier
+      // only), the preview role, whose preview reads the releases through the same API. Both of those only view.
+      const production = expected.tier === "production";
+      const suffix = production ? "prod" : "staging";
+      const roles = production ? ["deploy", "drift"] : ["deploy", "drift", "preview"];
+      const entries = all(EKS.accessEntry).map((e) => String(e.inputs.principalArn));
+      expect([...entries].sort()).toEqual(roles.map((role) => `arn:aws:iam::123456789012:role/platform-${role}-${suffix}`));
+      const policies = all(EKS.accessPolicy).map((a) => [String(a.inputs.policyArn).split("/").pop(), a.inputs.accessScope]);
+      expect(policies).toEqual(
+        production
+          ? [
+              ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],
+              ["AmazonEKSViewPolicy", { type: "cluster" }],
+            ]
+          : [
+              ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],
+              ["AmazonEKSViewPolicy", { type: "cluster" }],
+              ["AmazonEKSViewPolicy", { type: "cluster" }],
+            ],
+      );
       expect(run.resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap" || r.type.includes("openIdConnectProvider"))).toEqual([]);
     });
 

@@ -22,10 +22,13 @@ export interface ServiceValuesInput {
   readonly environment: Environment;
   /** Image pinned by digest. */
   readonly imageRef: string;
-  /** ALB target group the pods join (targetType ip). */
-  readonly targetGroupArn: string;
-  /** More target groups the pods join (a migration: every group of the ECS service). Default: none. */
-  readonly additionalTargetGroupArns?: readonly string[];
+  /**
+   * ALB target group the pods join (targetType ip). During a migration: undefined until ECS is drained, then ECS's
+   * blue group, which the finished migration serves from.
+   */
+  readonly targetGroupArn: string | undefined;
+  /** During a migration from ECS: the pods' own target group, whose share the listener rule's weights set. Default: none. */
+  readonly migrationTargetGroupArn?: string;
   /** Register as one of several registrants of the groups (the tasks stay registered beside). Default: false. */
   readonly multiCluster?: boolean;
   /** The ALB's ARN suffix, the dimension of the metrics the canary analysis reads. */
@@ -101,8 +104,9 @@ export function serviceChartValues(input: ServiceValuesInput): Record<string, un
     },
     targetGroupBinding: {
       enabled: true,
-      targetGroupArn: input.targetGroupArn,
-      ...(input.multiCluster ? { additionalTargetGroupArns: [...(input.additionalTargetGroupArns ?? [])], multiCluster: true } : {}),
+      ...(input.targetGroupArn === undefined ? {} : { targetGroupArn: input.targetGroupArn }),
+      ...(input.migrationTargetGroupArn === undefined ? {} : { migrationTargetGroupArn: input.migrationTargetGroupArn }),
+      ...(input.multiCluster ? { multiCluster: true } : {}),
     },
     networkPolicy: { ingressCidrs: [input.vpcCidr], egressCidrs: [input.vpcCidr], egressPorts: [input.database.port, input.redis.port, 443] },
     mesh: meshChartValues(env),

@@ -19,66 +19,71 @@ export const CLUSTER_ROLE_POLICIES = [
 ] as const;
 
 /**
- * What the AWS managed policies above let the cluster role do that the permissions boundary must also allow (a
- * role's rights are the intersection): Auto Mode launches and ends nodes (EC2 fleet, launch templates, instance
- * profiles it creates for the node role, which it passes to EC2), manages their volumes and the load balancers'
- * security groups, registers pods in target groups, and envelope-encrypts Secrets with the environment's key.
+ * What the AWS managed policies above let the cluster role do that the platform relies on, which the permissions
+ * boundary must also allow (a role's rights are the intersection): Auto Mode launches nodes (EC2 fleet, launch
+ * templates, the node role added to their instance profiles and passed to EC2), manages their volumes, network
+ * interfaces and the load balancers' security groups, registers pods in target groups, and envelope-encrypts
+ * Secrets with the environment's key. Ending nodes, creating and deleting their instance profiles and deleting
+ * volumes, snapshots and launch templates is EKS's service-linked role's (AmazonEKSServiceRolePolicy), which
+ * carries no boundary, so none of that is listed here (AWS's policy documents as of 2026-07).
  */
 export const AUTO_MODE_CLUSTER_ACTIONS = [
+  // AmazonEKSComputePolicy
   "ec2:CreateFleet",
   "ec2:RunInstances",
   "ec2:CreateLaunchTemplate",
-  "ec2:DeleteLaunchTemplate",
-  "ec2:TerminateInstances",
   "ec2:CreateTags",
+  "iam:AddRoleToInstanceProfile",
+  "iam:PassRole",
+  // AmazonEKSBlockStoragePolicy (and AmazonEKSClusterPolicy's DeleteVolume)
   "ec2:CreateVolume",
-  "ec2:DeleteVolume",
   "ec2:AttachVolume",
   "ec2:DetachVolume",
   "ec2:ModifyVolume",
   "ec2:CreateSnapshot",
-  "ec2:DeleteSnapshot",
+  "ec2:DeleteVolume",
+  // AmazonEKSNetworkingPolicy
+  "ec2:CreateNetworkInterface",
+  "ec2:AttachNetworkInterface",
+  "ec2:DetachNetworkInterface",
+  "ec2:ModifyNetworkInterfaceAttribute",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+  // AmazonEKSLoadBalancingPolicy and AmazonEKSClusterPolicy: security groups, and the pods in target groups
   "ec2:CreateSecurityGroup",
   "ec2:DeleteSecurityGroup",
   "ec2:AuthorizeSecurityGroupIngress",
   "ec2:RevokeSecurityGroupIngress",
-  "ec2:CreateNetworkInterface",
   "ec2:DescribeInstances",
+  "ec2:DescribeSecurityGroups",
   "elasticloadbalancing:RegisterTargets",
   "elasticloadbalancing:DeregisterTargets",
   "elasticloadbalancing:DescribeTargetGroups",
   "elasticloadbalancing:DescribeTargetHealth",
-  "iam:CreateInstanceProfile",
-  "iam:DeleteInstanceProfile",
-  "iam:GetInstanceProfile",
-  "iam:AddRoleToInstanceProfile",
-  "iam:RemoveRoleFromInstanceProfile",
-  "iam:TagInstanceProfile",
-  "iam:PassRole",
-  "ssm:GetParameter",
-  "kms:CreateGrant",
   "kms:DescribeKey",
 ] as const;
 
 /** What the node role's managed policies let a node do that the boundary must also allow. */
 export const AUTO_MODE_NODE_ACTIONS = [
+  // AmazonEC2ContainerRegistryPullOnly
   "ecr:GetAuthorizationToken",
   "ecr:BatchGetImage",
   "ecr:GetDownloadUrlForLayer",
-  "ec2:DescribeInstances",
-  // The Pod Identity agent on each node trades the node's identity for the pods' roles.
+  // AmazonEKSWorkerNodeMinimalPolicy: the Pod Identity agent on each node trades the node's identity for the pods' roles.
   "eks-auth:AssumeRoleForPodIdentity",
 ] as const;
 
 /** AWS managed policies of the Auto Mode node role: the minimal worker policy and image pull only. */
 export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"] as const;
 
-/** Access policies EKS offers; the platform grants exactly these two, never a custom wildcard. */
+/** Access policies EKS offers; the platform grants exactly these, never a custom wildcard. */
 export const ACCESS_POLICIES = {
   /** The deploy role installs CRDs and operators, so it administers the cluster. */
   deploy: "AmazonEKSClusterAdminPolicy",
   /** The read-only role (drift checks, people on call) reads everything but Secrets. */
   readOnly: "AmazonEKSViewPolicy",
+  /** The pull-request preview role runs unreviewed code: it views like the drift role, never Secrets. */
+  preview: "AmazonEKSViewPolicy",
 } as const;
 export type AccessRole = keyof typeof ACCESS_POLICIES;
 

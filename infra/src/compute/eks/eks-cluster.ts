@@ -41,7 +41,7 @@ export interface EksClusterArgs {
    * IAM roles (names in this account) given cluster access entries. Default: accessRoleNames(environment), the
    * roles docs/ci-cd.md has CI use for the environment's tier.
    */
-  readonly accessRoleNames?: Readonly<Record<AccessRole, string>>;
+  readonly accessRoleNames?: Readonly<Partial<Record<AccessRole, string>>>;
   /**
    * A restore drill's copy (platform-compute:disposable): the cluster is not deletion-protected, so the drill can
    * destroy it. Default false: a production cluster, or a real restore's, keeps its protection.
@@ -54,11 +54,17 @@ export interface EksClusterArgs {
  * Default role names of the access entries (EksClusterArgs.accessRoleNames): the roles docs/ci-cd.md creates for
  * the environment's tier. platform-deploy-<tier> (AWS_DEPLOY_ROLE_ARN) administers: the Helm releases reach the
  * cluster as that role, so without its entry the first deploy stops at Unauthorized. platform-drift-<tier> views
- * (the scheduled refresh reads the releases).
+ * (the scheduled refresh reads the releases), and so does platform-preview-staging: a pull request's preview of
+ * the compute layer reads the releases through the same API. Production has no preview role (pull requests never
+ * get prod's secrets), and an access entry for a role that does not exist fails to create.
  */
-export function accessRoleNames(environment: Pick<Environment, "isProduction">): Readonly<Record<AccessRole, string>> {
+export function accessRoleNames(environment: Pick<Environment, "isProduction">): Readonly<Partial<Record<AccessRole, string>>> {
   const tier = environment.isProduction ? "prod" : "staging";
-  return { deploy: `platform-deploy-${tier}`, readOnly: `platform-drift-${tier}` };
+  return {
+    deploy: `platform-deploy-${tier}`,
+    readOnly: `platform-drift-${tier}`,
+    ...(environment.isProduction ? {} : { preview: `platform-preview-${tier}` }),
+  };
 }
 
 /**
@@ -157,8 +163,10 @@ export class EksCluster extends pulumi.ComponentResource {
     );
 
     // ---- Access entries: who may use the Kubernetes API, with EKS access policies only ----
-    this.accessEntries = (Object.keys(ACCESS_POLICIES) as AccessRole[]).map((role) => {
-      const principalArn = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:role/${roleNames[role]}`;
+    this.accessEntries = (Object.keys(ACCESS_POLICIES) as AccessRole[]).flatMap((role) => {
+      const roleName = roleNames[role];
+      if (roleName === undefined) return [];
+      const principalArn = pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:role/${roleName}`;
       const entry = new aws.eks.AccessEntry(`${name}-access-${role}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD", tags }, parent);
       new aws.eks.AccessPolicyAssociation(
         `${name}-access-${role}-policy`,

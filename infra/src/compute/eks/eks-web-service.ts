@@ -22,11 +22,18 @@ export interface EksWebServiceArgs extends PlatformServiceArgs {
   readonly databaseSecurityGroupId: pulumi.Input<string>;
   readonly cacheSecurityGroupId: pulumi.Input<string>;
   /**
-   * Join target groups another platform's origin owns (a migration from ECS): the cluster builds no ALB and no
-   * alarms of its own, and its pods register into each group as one of several registrants (multiClusterTargetGroup),
-   * beside the tasks. The groups must carry eksTargetGroupTags. Default: the cluster has its own origin.
+   * Join the origin another platform owns (a migration from ECS): the cluster builds no ALB and no alarms of its
+   * own, and its pods register as one of several registrants (multiClusterTargetGroup) into their own target group
+   * and, once ECS is drained, into blue as well, where the tasks were. The groups must carry eksTargetGroupTags.
+   * Default: the cluster has its own origin.
    */
   readonly join?: JoinedOrigin;
+}
+
+/** An ALB target group, as the pods' bindings and the outputs name it. */
+export interface JoinedTargetGroup {
+  readonly arn: pulumi.Input<string>;
+  readonly arnSuffix: pulumi.Input<string>;
 }
 
 /** The origin another platform owns, as its outputs name it. */
@@ -34,8 +41,10 @@ export interface JoinedOrigin {
   readonly albArn: pulumi.Input<string>;
   readonly albArnSuffix: pulumi.Input<string>;
   readonly albDnsName: pulumi.Input<string>;
-  readonly targetGroupArns: pulumi.Input<string[]>;
-  readonly targetGroupArnSuffixes: pulumi.Input<string[]>;
+  /** The pods' own target group during the migration. */
+  readonly pods: JoinedTargetGroup;
+  /** ECS's blue group, once ECS is drained: the finished migration serves from it. Default: not joined. */
+  readonly blue?: JoinedTargetGroup;
 }
 
 /** The ECS service component's type: this component takes over its origin when a migration finishes. */
@@ -135,7 +144,9 @@ export class EksWebService extends pulumi.ComponentResource {
     this.targetGroup = origin?.targetGroups[0];
     this.httpsListener = origin?.httpsListener;
     this.productionRule = origin?.productionRule;
-    const targetGroupArns: pulumi.Output<string[]> = origin ? origin.targetGroups[0]!.arn.apply((arn) => [arn]) : pulumi.output(args.join!.targetGroupArns);
+    // Joining: the pods' group first, then blue once ECS is drained.
+    const joined = args.join ? [args.join.pods, ...(args.join.blue ? [args.join.blue] : [])] : [];
+    const targetGroupArns: pulumi.Output<string[]> = origin ? origin.targetGroups[0]!.arn.apply((arn) => [arn]) : pulumi.all(joined.map((g) => g.arn));
 
     // Auto Mode nodes (and so the pods) sit in the cluster security group: the ALB may reach the service port only.
     new aws.vpc.SecurityGroupIngressRule(
@@ -282,6 +293,7 @@ export class EksWebService extends pulumi.ComponentResource {
         values: pulumi
           .all([
             args.imageRef,
+            pulumi.all([args.join?.pods.arn, args.join?.blue?.arn]),
             targetGroupArns,
             this.albArnSuffix,
             args.vpcCidr,
@@ -291,7 +303,8 @@ export class EksWebService extends pulumi.ComponentResource {
           .apply(
             ([
               imageRef,
-              [targetGroupArn, ...additionalTargetGroupArns],
+              [podsArn, blueArn],
+              [ownArn],
               albArnSuffix,
               vpcCidr,
               [dbHost, dbPort, dbName, dbSecret, dbAppUsername],
@@ -300,9 +313,8 @@ export class EksWebService extends pulumi.ComponentResource {
               serviceChartValues({
                 environment: env,
                 imageRef,
-                targetGroupArn: targetGroupArn ?? "",
                 // Joining, the tasks are registered beside the pods: each registrant keeps to its own targets.
-                ...(args.join ? { additionalTargetGroupArns, multiCluster: true } : {}),
+                ...(args.join ? { targetGroupArn: blueArn, migrationTargetGroupArn: podsArn ?? "", multiCluster: true } : { targetGroupArn: ownArn ?? "" }),
                 albArnSuffix,
                 vpcCidr,
                 database: { host: dbHost, port: dbPort, name: dbName, masterSecretArn: dbSecret, appUsername: dbAppUsername },
@@ -319,7 +331,7 @@ export class EksWebService extends pulumi.ComponentResource {
     this.albArn = origin ? origin.loadBalancer.arn : pulumi.output(args.join!.albArn);
     this.albDnsName = origin ? origin.loadBalancer.dnsName : pulumi.output(args.join!.albDnsName);
     this.targetGroupArns = targetGroupArns;
-    this.targetGroupArnSuffixes = targetGroup ? targetGroup.arnSuffix.apply((suffix) => [suffix]) : pulumi.output(args.join!.targetGroupArnSuffixes);
+    this.targetGroupArnSuffixes = targetGroup ? targetGroup.arnSuffix.apply((suffix) => [suffix]) : pulumi.all(joined.map((g) => g.arnSuffix));
     this.logGroupName = this.eks.logGroup.name;
     this.originDomainName = pulumi.output(originDomainName(env.dns.domainName));
     // The mesh's own 5xx alarm, on the waypoint's metrics: alerts, and devctl's soak gate waits on it like the others.
