@@ -77,14 +77,41 @@ function rssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : 0;
 }
 
-async function load(name: string, url: string, headers: Record<string, string> = {}, pid?: number, connections = CONNECTIONS) {
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 when it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name: state is the 3rd of stat(5), utime the 14th and stime the 15th, in ticks of 1/100 s.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The processes whose CPU a load is charged: the server's, and the Redis and PostgreSQL processes serving it. */
+type Processes = () => Promise<Record<string, number[]>>;
+
+async function cpuOf(processes: Processes): Promise<Map<string, Map<number, number>>> {
+  return new Map(Object.entries(await processes()).map(([name, pids]) => [name, new Map(pids.map((pid) => [pid, cpuSeconds(pid)]))]));
+}
+
+async function load(name: string, url: string, headers: Record<string, string> = {}, pid?: number, connections = CONNECTIONS, processes?: Processes) {
   let peakRss = 0;
   const sampler = pid === undefined ? undefined : setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
   process.stderr.write(`loading ${name} for ${DURATION_S} s with ${connections} connections…\n`);
+  const before = processes && (await cpuOf(processes));
   const result = await autocannon({ url, connections, duration: DURATION_S, headers });
+  const after = processes && (await cpuOf(processes));
   if (sampler) clearInterval(sampler);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, total: result.requests.total, peakRss };
+  // CPU microseconds per request of each process group: unlike req/s, hardly moved by other work on the machine.
+  const cpuUs: Record<string, number> = {};
+  for (const [group, pids] of after ?? []) {
+    let seconds = 0;
+    for (const [pid, end] of pids) seconds += end - (before?.get(group)?.get(pid) ?? 0);
+    cpuUs[group] = (seconds * 1e6) / result.requests.total;
+  }
+  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, total: result.requests.total, peakRss, cpuUs };
 }
 
 /** The million-release database: created, migrated and seeded on first use, then reused as it is. */
@@ -117,7 +144,29 @@ async function prepareDatabase(admin: Client): Promise<URL> {
   return url;
 }
 
-async function startService(dbUrl: URL, env: Record<string, string>, children: ChildProcess[]): Promise<{ base: string; pid: number }> {
+/**
+ * SIGTERM, then wait for the exit: the service drains first, and a process still draining must not get the
+ * finally's second SIGTERM (the default action, which would also lose a `--cpu-prof` profile).
+ */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+}
+
+/** Redis's own process, when it runs on this machine (INFO says its pid). */
+async function redisProcess(): Promise<number | undefined> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const pid = /process_id:(\d+)/.exec(await redis.info("server"))?.[1];
+    return pid === undefined ? undefined : Number(pid);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function startService(dbUrl: URL, env: Record<string, string>, children: ChildProcess[]): Promise<{ base: string; pid: number; child: ChildProcess }> {
   const port = await freePort();
   // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service under load.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -139,9 +188,10 @@ async function startService(dbUrl: URL, env: Record<string, string>, children: C
   children.push(service);
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/readyz`);
-  return { base, pid: service.pid! };
+  return { base, pid: service.pid!, child: service };
 }
 
+const cpu = (us: number | undefined) => (us === undefined ? "n/a" : `${us.toFixed(1)} µs`);
 const aim = (ok: boolean, text: string) => `${text}  ${ok ? "ok" : "MISSED"}`;
 const row = (name: string, r: { rps: number; p50: number; p99: number; total: number }) =>
   `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.total} requests, all 2xx)`;
@@ -166,8 +216,10 @@ async function main(): Promise<void> {
     });
     children.push(hello);
     await waitFor(`http://127.0.0.1:${helloPort}/`);
-    const baseline = await load("bare Fastify hello-world", `http://127.0.0.1:${helloPort}/`);
-    hello.kill("SIGTERM");
+    const baseline = await load("bare Fastify hello-world", `http://127.0.0.1:${helloPort}/`, {}, undefined, CONNECTIONS, () =>
+      Promise.resolve({ server: [hello.pid!] }),
+    );
+    await stop(hello);
 
     const cached = await startService(dbUrl, { REDIS_URL, REDIS_KEY_PREFIX: prefix }, children);
     const url = `${cached.base}/v1/environments/bench/current`;
@@ -176,8 +228,15 @@ async function main(): Promise<void> {
     const check = await fetch(url, { headers });
     if (!warm.ok || check.headers.get("x-cache") !== "hit")
       throw new Error(`the cache is not warm (status ${check.status}, x-cache ${check.headers.get("x-cache")})`);
-    const measured = await load("GET /v1/environments/bench/current (warm cache)", url, headers, cached.pid);
-    process.kill(cached.pid, "SIGTERM");
+    const redisPid = await redisProcess();
+    const measured = await load("GET /v1/environments/bench/current (warm cache)", url, headers, cached.pid, CONNECTIONS, async () => ({
+      server: [cached.pid],
+      redis: redisPid === undefined ? [] : [redisPid],
+      postgres: (
+        await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'release-ledger%'", [DATABASE])
+      ).rows.map((r) => r.pid),
+    }));
+    await stop(cached.child);
     const ratio = measured.rps / baseline.rps;
     const warmLines = [
       "",
@@ -187,6 +246,7 @@ async function main(): Promise<void> {
       `warm cache, ${CONNECTIONS} connections:`,
       row("  bare Fastify hello-world", baseline),
       row("  GET /v1/environments/:env/current (hit)", measured),
+      `  CPU per request: hello-world ${cpu(baseline.cpuUs.server)}; service ${cpu(measured.cpuUs.server)}, Redis ${cpu(measured.cpuUs.redis)}, PostgreSQL ${cpu(measured.cpuUs.postgres)}`,
       `  ${aim(ratio >= AIM.ratio, `ratio service / hello-world: ${ratio.toFixed(2)}   (aim ≥ ${AIM.ratio})`)}`,
       `  ${aim(measured.p99 <= AIM.p99Ms, `service p99: ${measured.p99} ms   (aim ≤ ${AIM.p99Ms} ms)`)}`,
       `  ${aim(measured.peakRss < AIM.rssMb, `service peak RSS under load: ${measured.peakRss.toFixed(0)} MB   (aim < ${AIM.rssMb} MB)`)}`,
@@ -220,7 +280,7 @@ async function main(): Promise<void> {
       };
     };
     const doraLive = await doraLoad(liveService.base, "live", REPORT_CONNECTIONS);
-    process.kill(liveService.pid, "SIGTERM");
+    await stop(liveService.child);
     // After: one run of the job (the default windows), then the same calls read its rows on the main pool.
     const jobPool = new Pool({ connectionString: dbUrl.href, max: 1 });
     const job = await computeDoraSnapshot(jobPool, {
@@ -256,8 +316,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(lines.join("\n"));
   } finally {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all(children.map(stop));
     if (DROP_DATABASE) await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.end();
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
