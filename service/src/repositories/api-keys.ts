@@ -90,7 +90,7 @@ export const CONFIRMED_KEY_MAX_AGE_MS = 30_000;
 
 interface Confirmed {
   key: ActiveKey;
-  stamp: string;
+  stamp: Buffer;
   until: number;
 }
 
@@ -100,9 +100,9 @@ class ConfirmedKeys {
 
   constructor(private readonly capacity = 10_000) {}
 
-  get(id: string, stamp: string, now: number): ActiveKey | undefined {
+  get(id: string, stamp: Buffer, now: number): ActiveKey | undefined {
     const entry = this.entries.get(id);
-    return entry && entry.stamp === stamp && entry.until > now ? entry.key : undefined;
+    return entry && entry.until > now && entry.stamp.equals(stamp) ? entry.key : undefined;
   }
 
   set(id: string, entry: Confirmed): void {
@@ -171,13 +171,13 @@ export function createApiKeysRepository(db: Database, options: { cache?: Cache; 
       if (unknown.has(id)) return undefined;
       const read = cache && (await cache.read(KEYS_STAMP));
       const stamp = read?.value;
-      if (stamp) {
+      if (stamp && stamp.length > 0) {
         const known = confirmed.get(id, stamp, now());
         if (known) return known;
       }
       const found = await lookup(id);
       if (!found) unknown.add(id);
-      else if (stamp) confirmed.set(id, { key: found, stamp, until: now() + CONFIRMED_KEY_MAX_AGE_MS });
+      else if (stamp && stamp.length > 0) confirmed.set(id, { key: found, stamp, until: now() + CONFIRMED_KEY_MAX_AGE_MS });
       else if (read) startStamp(read.generation);
       return found;
     },
