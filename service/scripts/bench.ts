@@ -36,6 +36,8 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const DATABASE = process.env.BENCH_DATABASE ?? "ledger_bench_1m";
 const DROP_DATABASE = process.env.BENCH_DROP_DATABASE === "true";
 const SCENARIOS = process.env.BENCH_SCENARIOS ?? "all";
+/** What the production image gives the service (the Dockerfile's NODE_OPTIONS), unless BENCH_NODE_OPTIONS says otherwise ("" for Node's defaults). */
+const SERVICE_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
 const SEED = { count: 1_000_000, days: 730, services: 40, environments: ["prod", "staging", "dev"] } as const;
 const AIM = { ratio: 0.6, p99Ms: 10, rssMb: 200, doraP99Ms: 50 };
 // The loads of the million-row scenarios: the main pool's size for plain reads; the report pool's for
@@ -55,6 +57,11 @@ for (const url of [ADMIN_URL, REDIS_URL]) {
 }
 if (!["all", "warm"].includes(SCENARIOS)) throw new Error(`BENCH_SCENARIOS must be all or warm, not ${SCENARIOS}`);
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DATABASE)) throw new Error("BENCH_DATABASE must be a plain lower-case PostgreSQL name");
+
+function imageNodeOptions(): string {
+  const dockerfile = readFileSync(join(__dirname, "..", "Dockerfile"), "utf8");
+  return /^\s*NODE_OPTIONS=(\S*)/m.exec(dockerfile)?.[1] ?? "";
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -180,6 +187,7 @@ async function startService(dbUrl: URL, env: Record<string, string>, children: C
     env: {
       ...process.env,
       NODE_ENV: "production",
+      NODE_OPTIONS: SERVICE_NODE_OPTIONS,
       DATABASE_URL: dbUrl.href,
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -249,7 +257,7 @@ async function main(): Promise<void> {
       `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load after ${WARMUP_S} s unmeasured, loopback, load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(" ")}`,
-      `warm cache, ${CONNECTIONS} connections:`,
+      `warm cache, ${CONNECTIONS} connections, service NODE_OPTIONS "${SERVICE_NODE_OPTIONS}"${process.env.BENCH_SERVICE_NODE_ARGS ? ` and ${process.env.BENCH_SERVICE_NODE_ARGS}` : ""}:`,
       row("  bare Fastify hello-world", baseline),
       row("  GET /v1/environments/:env/current (hit)", measured),
       `  CPU per request: hello-world ${cpu(baseline.cpuUs.server)}; service ${cpu(measured.cpuUs.server)}, Redis ${cpu(measured.cpuUs.redis)}, PostgreSQL ${cpu(measured.cpuUs.postgres)}`,
