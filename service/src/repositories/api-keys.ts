@@ -170,14 +170,15 @@ export function createApiKeysRepository(db: Database, options: { cache?: Cache; 
       const id = hashApiKey(key).toString("hex");
       if (unknown.has(id)) return undefined;
       const read = cache && (await cache.read(KEYS_STAMP));
-      const stamp = read?.value;
-      if (stamp && stamp.length > 0) {
+      const stamp = read?.value?.length ? read.value : undefined;
+      if (stamp) {
         const known = confirmed.get(id, stamp, now());
         if (known) return known;
       }
       const found = await lookup(id);
       if (!found) unknown.add(id);
-      else if (stamp && stamp.length > 0) confirmed.set(id, { key: found, stamp, until: now() + CONFIRMED_KEY_MAX_AGE_MS });
+      // A copy: the answer may be a slice of a larger buffer, which the entry would otherwise keep alive.
+      else if (stamp) confirmed.set(id, { key: found, stamp: Buffer.from(stamp), until: now() + CONFIRMED_KEY_MAX_AGE_MS });
       else if (read) startStamp(read.generation);
       return found;
     },
