@@ -30,11 +30,14 @@ import { seedReleases } from "./seed-releases";
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const DATABASE = process.env.BENCH_DATABASE ?? "ledger_bench_1m";
 const DROP_DATABASE = process.env.BENCH_DROP_DATABASE === "true";
 const SCENARIOS = process.env.BENCH_SCENARIOS ?? "all";
+/** What the production image gives the service (the Dockerfile's NODE_OPTIONS), unless BENCH_NODE_OPTIONS says otherwise ("" for Node's defaults). */
+const SERVICE_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
 const SEED = { count: 1_000_000, days: 730, services: 40, environments: ["prod", "staging", "dev"] } as const;
 const AIM = { ratio: 0.6, p99Ms: 10, rssMb: 200, doraP99Ms: 50 };
 // The loads of the million-row scenarios: the main pool's size for plain reads; the report pool's for
@@ -42,8 +45,11 @@ const AIM = { ratio: 0.6, p99Ms: 10, rssMb: 200, doraP99Ms: 50 };
 const READ_CONNECTIONS = 10;
 const REPORT_CONNECTIONS = 2;
 
-for (const [name, value] of [["BENCH_DURATION_S", DURATION_S]] as const) {
-  if (!Number.isInteger(value) || value < 1 || value > 60) throw new Error(`${name} must be a whole number of seconds from 1 to 60`);
+for (const [name, value, least] of [
+  ["BENCH_DURATION_S", DURATION_S, 1],
+  ["BENCH_WARMUP_S", WARMUP_S, 0],
+] as const) {
+  if (!Number.isInteger(value) || value < least || value > 60) throw new Error(`${name} must be a whole number of seconds from ${least} to 60`);
 }
 for (const url of [ADMIN_URL, REDIS_URL]) {
   // A load test never leaves this machine.
@@ -51,6 +57,11 @@ for (const url of [ADMIN_URL, REDIS_URL]) {
 }
 if (!["all", "warm"].includes(SCENARIOS)) throw new Error(`BENCH_SCENARIOS must be all or warm, not ${SCENARIOS}`);
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DATABASE)) throw new Error("BENCH_DATABASE must be a plain lower-case PostgreSQL name");
+
+function imageNodeOptions(): string {
+  const dockerfile = readFileSync(join(__dirname, "..", "Dockerfile"), "utf8");
+  return /^\s*NODE_OPTIONS=(\S*)/m.exec(dockerfile)?.[1] ?? "";
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -77,14 +88,43 @@ function rssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : 0;
 }
 
-async function load(name: string, url: string, headers: Record<string, string> = {}, pid?: number, connections = CONNECTIONS) {
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 when it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name: state is the 3rd of stat(5), utime the 14th and stime the 15th, in ticks of 1/100 s.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The processes whose CPU a load is charged: the server's, and the Redis and PostgreSQL processes serving it. */
+type Processes = () => Promise<Record<string, number[]>>;
+
+async function cpuOf(processes: Processes): Promise<Map<string, Map<number, number>>> {
+  return new Map(Object.entries(await processes()).map(([name, pids]) => [name, new Map(pids.map((pid) => [pid, cpuSeconds(pid)]))]));
+}
+
+async function load(name: string, url: string, headers: Record<string, string> = {}, pid?: number, connections = CONNECTIONS, processes?: Processes) {
   let peakRss = 0;
   const sampler = pid === undefined ? undefined : setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
-  process.stderr.write(`loading ${name} for ${DURATION_S} s with ${connections} connections…\n`);
+  process.stderr.write(`loading ${name} for ${WARMUP_S} + ${DURATION_S} s with ${connections} connections…\n`);
+  // Unmeasured first (the peak RSS still counts it): a server that has run for hours has its hot code optimised.
+  if (WARMUP_S > 0) await autocannon({ url, connections, duration: WARMUP_S, headers });
+  const before = processes && (await cpuOf(processes));
   const result = await autocannon({ url, connections, duration: DURATION_S, headers });
+  const after = processes && (await cpuOf(processes));
   if (sampler) clearInterval(sampler);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, total: result.requests.total, peakRss };
+  // CPU microseconds per request of each process group: unlike req/s, hardly moved by other work on the machine.
+  const cpuUs: Record<string, number> = {};
+  for (const [group, pids] of after ?? []) {
+    let seconds = 0;
+    for (const [pid, end] of pids) seconds += end - (before?.get(group)?.get(pid) ?? 0);
+    cpuUs[group] = (seconds * 1e6) / result.requests.total;
+  }
+  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, total: result.requests.total, peakRss, cpuUs };
 }
 
 /** The million-release database: created, migrated and seeded on first use, then reused as it is. */
@@ -117,7 +157,29 @@ async function prepareDatabase(admin: Client): Promise<URL> {
   return url;
 }
 
-async function startService(dbUrl: URL, env: Record<string, string>, children: ChildProcess[]): Promise<{ base: string; pid: number }> {
+/**
+ * SIGTERM, then wait for the exit: the service drains first, and a process still draining must not get the
+ * finally's second SIGTERM (the default action, which would also lose a `--cpu-prof` profile).
+ */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+}
+
+/** Redis's own process, when it runs on this machine (INFO says its pid). */
+async function redisProcess(): Promise<number | undefined> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const pid = /process_id:(\d+)/.exec(await redis.info("server"))?.[1];
+    return pid === undefined ? undefined : Number(pid);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function startService(dbUrl: URL, env: Record<string, string>, children: ChildProcess[]): Promise<{ base: string; pid: number; child: ChildProcess }> {
   const port = await freePort();
   // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service under load.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -125,6 +187,7 @@ async function startService(dbUrl: URL, env: Record<string, string>, children: C
     env: {
       ...process.env,
       NODE_ENV: "production",
+      NODE_OPTIONS: SERVICE_NODE_OPTIONS,
       DATABASE_URL: dbUrl.href,
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -139,9 +202,10 @@ async function startService(dbUrl: URL, env: Record<string, string>, children: C
   children.push(service);
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/readyz`);
-  return { base, pid: service.pid! };
+  return { base, pid: service.pid!, child: service };
 }
 
+const cpu = (us: number | undefined) => (us === undefined ? "n/a" : `${us.toFixed(1)} µs`);
 const aim = (ok: boolean, text: string) => `${text}  ${ok ? "ok" : "MISSED"}`;
 const row = (name: string, r: { rps: number; p50: number; p99: number; total: number }) =>
   `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.total} requests, all 2xx)`;
@@ -166,8 +230,10 @@ async function main(): Promise<void> {
     });
     children.push(hello);
     await waitFor(`http://127.0.0.1:${helloPort}/`);
-    const baseline = await load("bare Fastify hello-world", `http://127.0.0.1:${helloPort}/`);
-    hello.kill("SIGTERM");
+    const baseline = await load("bare Fastify hello-world", `http://127.0.0.1:${helloPort}/`, {}, undefined, CONNECTIONS, () =>
+      Promise.resolve({ server: [hello.pid!] }),
+    );
+    await stop(hello);
 
     const cached = await startService(dbUrl, { REDIS_URL, REDIS_KEY_PREFIX: prefix }, children);
     const url = `${cached.base}/v1/environments/bench/current`;
@@ -176,17 +242,25 @@ async function main(): Promise<void> {
     const check = await fetch(url, { headers });
     if (!warm.ok || check.headers.get("x-cache") !== "hit")
       throw new Error(`the cache is not warm (status ${check.status}, x-cache ${check.headers.get("x-cache")})`);
-    const measured = await load("GET /v1/environments/bench/current (warm cache)", url, headers, cached.pid);
-    process.kill(cached.pid, "SIGTERM");
+    const redisPid = await redisProcess();
+    const measured = await load("GET /v1/environments/bench/current (warm cache)", url, headers, cached.pid, CONNECTIONS, async () => ({
+      server: [cached.pid],
+      redis: redisPid === undefined ? [] : [redisPid],
+      postgres: (
+        await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'release-ledger%'", [DATABASE])
+      ).rows.map((r) => r.pid),
+    }));
+    await stop(cached.child);
     const ratio = measured.rps / baseline.rps;
     const warmLines = [
       "",
-      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load, loopback, load average ${loadavg()
+      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load after ${WARMUP_S} s unmeasured, loopback, load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(" ")}`,
-      `warm cache, ${CONNECTIONS} connections:`,
+      `warm cache, ${CONNECTIONS} connections, service NODE_OPTIONS "${SERVICE_NODE_OPTIONS}"${process.env.BENCH_SERVICE_NODE_ARGS ? ` and ${process.env.BENCH_SERVICE_NODE_ARGS}` : ""}:`,
       row("  bare Fastify hello-world", baseline),
       row("  GET /v1/environments/:env/current (hit)", measured),
+      `  CPU per request: hello-world ${cpu(baseline.cpuUs.server)}; service ${cpu(measured.cpuUs.server)}, Redis ${cpu(measured.cpuUs.redis)}, PostgreSQL ${cpu(measured.cpuUs.postgres)}`,
       `  ${aim(ratio >= AIM.ratio, `ratio service / hello-world: ${ratio.toFixed(2)}   (aim ≥ ${AIM.ratio})`)}`,
       `  ${aim(measured.p99 <= AIM.p99Ms, `service p99: ${measured.p99} ms   (aim ≤ ${AIM.p99Ms} ms)`)}`,
       `  ${aim(measured.peakRss < AIM.rssMb, `service peak RSS under load: ${measured.peakRss.toFixed(0)} MB   (aim < ${AIM.rssMb} MB)`)}`,
@@ -220,7 +294,7 @@ async function main(): Promise<void> {
       };
     };
     const doraLive = await doraLoad(liveService.base, "live", REPORT_CONNECTIONS);
-    process.kill(liveService.pid, "SIGTERM");
+    await stop(liveService.child);
     // After: one run of the job (the default windows), then the same calls read its rows on the main pool.
     const jobPool = new Pool({ connectionString: dbUrl.href, max: 1 });
     const job = await computeDoraSnapshot(jobPool, {
@@ -256,8 +330,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(lines.join("\n"));
   } finally {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all(children.map(stop));
     if (DROP_DATABASE) await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.end();
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { FLUSH_INTERVAL_MS } from "../src/plugins/rate-limit";
 import { call, createKey, testApp } from "./support/app";
 import { REDIS_URL, createTestDatabase, dropRedisKeys, randomPrefix } from "./support/database";
 
@@ -58,6 +59,27 @@ describe("the per-principal limit", () => {
       const third = await call(app, viewer, { url: "/v1/metrics/dora" });
       expect(third.statusCode).toBe(429);
       expect(third.headers["x-ratelimit-remaining"]).toBe("0");
+    });
+  });
+});
+
+describe("the budget shared by every instance", () => {
+  it("is sent to Redis once per flush interval, not once per request, and the other instance sees it", async () => {
+    const prefix = randomPrefix();
+    await withApp({ RATE_LIMIT_PER_MINUTE: "1000", REDIS_KEY_PREFIX: prefix }, async (first) => {
+      await withApp({ RATE_LIMIT_PER_MINUTE: "1000", REDIS_KEY_PREFIX: prefix }, async (second) => {
+        const sends = vi.spyOn(first.cache, "addToWindows");
+        for (let i = 0; i < 20; i++) expect((await call(first, viewer, { url: "/v1/environments/prod/current" })).statusCode).toBe(200);
+        await new Promise((r) => setTimeout(r, FLUSH_INTERVAL_MS + 50));
+        // Twenty requests in separate event-loop turns, one send: a flush interval is far longer than they took.
+        expect(sends.mock.calls.length).toBeLessThanOrEqual(2);
+        // The other instance learns the shared total from its own first send.
+        await call(second, viewer, { url: "/v1/environments/prod/current" });
+        await new Promise((r) => setTimeout(r, FLUSH_INTERVAL_MS + 50));
+        const seen = await call(second, viewer, { url: "/v1/environments/prod/current" });
+        expect(seen.headers["x-ratelimit-remaining"]).toBe(String(1000 - 22));
+        sends.mockRestore();
+      });
     });
   });
 });

@@ -11,6 +11,11 @@ declare module "fastify" {
   }
 }
 
+export interface CachedValue {
+  value: Buffer | null;
+  generation: string;
+}
+
 /** `bypassed`: Redis was failing or slow, so the circuit breaker skips it for a while. */
 export type CacheStatus = "ok" | "degraded" | "bypassed" | "disabled";
 
@@ -120,28 +125,31 @@ export class Cache {
   }
 
   /**
-   * The cached value and the generation it must still match to be refreshed; undefined when Redis failed.
-   * Reads asked for in the same event-loop turn share one MGET, issued after all of them arrived, so none
-   * can miss an invalidation that happened before it was asked.
+   * The cached value (as bytes, so an answer is sent as stored: no decoding, and no copy into the response) and the
+   * generation it must still match to be refreshed; undefined when Redis failed. Reads asked for in the same
+   * event-loop turn share one MGET, issued after all of them arrived, so none can miss an invalidation that
+   * happened before it was asked. Readers of one key in one turn share one answer: never modify it.
    */
-  read(key: string): Promise<{ value: string | null; generation: string } | undefined> {
+  read(key: string): Promise<CachedValue | undefined> {
     if (!this.redis) return Promise.resolve(undefined);
     return this.readBatch(key);
   }
 
-  private async readMany(keys: string[]): Promise<(key: string) => { value: string | null; generation: string } | undefined> {
-    let values: (string | null)[] | undefined;
+  private async readMany(keys: string[]): Promise<(key: string) => CachedValue | undefined> {
+    let values: (Buffer | null)[] | undefined;
     try {
       await this.resendInvalidations();
-      values = await this.call((redis) => redis.mget(keys.flatMap((k) => [k, `${k}:gen`])));
+      values = await this.call((redis) => redis.mgetBuffer(keys.flatMap((k) => [k, `${k}:gen`])));
     } catch (error) {
       this.warn(error, "read");
     }
-    const position = new Map(keys.map((key, i) => [key, i]));
-    return (key) => {
-      const i = position.get(key)!;
-      return values && !this.unsent.has(key) ? { value: values[2 * i] ?? null, generation: values[2 * i + 1] ?? "" } : undefined;
-    };
+    const answers = new Map(
+      keys.map((key, i) => [
+        key,
+        values && !this.unsent.has(key) ? { value: values[2 * i] ?? null, generation: values[2 * i + 1]?.toString() ?? "" } : undefined,
+      ]),
+    );
+    return (key) => answers.get(key);
   }
 
   async fill(key: string, generation: string, value: string, ttlSeconds: number): Promise<void> {

@@ -47,12 +47,24 @@ export function contentSecurityPolicy(config: Config): string {
   ].join("; ");
 }
 
-interface Asset {
-  type: string;
-  body: Buffer;
-  gzip: Buffer;
-  br: Buffer;
-  cacheControl: string;
+type Encoding = "br" | "gzip";
+
+/** A file of the page, with its compressed forms: from the build when it made them, else made on first request. */
+class Asset {
+  private readonly compressed: Partial<Record<Encoding, Buffer>>;
+
+  constructor(
+    readonly type: string,
+    readonly body: Buffer,
+    readonly cacheControl: string,
+    built: Partial<Record<Encoding, Buffer>> = {},
+  ) {
+    this.compressed = { ...built };
+  }
+
+  encoded(encoding: Encoding): Buffer {
+    return (this.compressed[encoding] ??= encoding === "br" ? brotliCompressSync(this.body) : gzipSync(this.body, { level: 9 }));
+  }
 }
 
 const TYPES: Record<string, string> = {
@@ -62,16 +74,17 @@ const TYPES: Record<string, string> = {
   ".json": "application/json; charset=utf-8",
 };
 
-function asset(body: Buffer, type: string, cacheControl: string): Asset {
-  return { type, body, gzip: gzipSync(body, { level: 9 }), br: brotliCompressSync(body), cacheControl };
-}
-
 function send(request: FastifyRequest, reply: FastifyReply, file: Asset) {
   const accepted = request.headers["accept-encoding"] ?? "";
   reply.header("content-type", file.type).header("cache-control", file.cacheControl).header("vary", "accept-encoding");
-  if (/\bbr\b/.test(accepted)) return reply.header("content-encoding", "br").send(file.br);
-  if (/\bgzip\b/.test(accepted)) return reply.header("content-encoding", "gzip").send(file.gzip);
+  if (/\bbr\b/.test(accepted)) return reply.header("content-encoding", "br").send(file.encoded("br"));
+  if (/\bgzip\b/.test(accepted)) return reply.header("content-encoding", "gzip").send(file.encoded("gzip"));
   return reply.send(file.body);
+}
+
+/** A compressed form `web/build.mjs` wrote beside the file, if any. */
+async function builtForm(path: string): Promise<Buffer | undefined> {
+  return readFile(path).catch(() => undefined);
 }
 
 async function loadAssets(dir: string): Promise<{ index: Buffer; files: Map<string, Asset> } | undefined> {
@@ -85,8 +98,10 @@ async function loadAssets(dir: string): Promise<{ index: Buffer; files: Map<stri
   for (const name of await readdir(dir)) {
     const type = TYPES[name.slice(name.lastIndexOf("."))];
     if (type === undefined || name === "manifest.json") continue;
+    const path = join(dir, name);
+    const [body, br, gzip] = await Promise.all([readFile(path), builtForm(`${path}.br`), builtForm(`${path}.gz`)]);
     // File names carry a content hash: a new build is a new URL, so browsers may keep these forever.
-    files.set(name, asset(await readFile(join(dir, name)), type, "public, max-age=31536000, immutable"));
+    files.set(name, new Asset(type, body, "public, max-age=31536000, immutable", { ...(br && { br }), ...(gzip && { gzip }) }));
   }
   const index = Buffer.from(
     [
@@ -116,10 +131,10 @@ export default fp(
     const settings = pageSettings(opts.config);
     const csp = contentSecurityPolicy(opts.config);
     const index = built
-      ? asset(built.index, TYPES[".html"]!, "no-cache")
-      : asset(
-          Buffer.from("<!doctype html><title>Release ledger</title><p>The web page is not built: run <code>pnpm --filter @platform/service build</code>.</p>"),
+      ? new Asset(TYPES[".html"]!, built.index, "no-cache")
+      : new Asset(
           TYPES[".html"]!,
+          Buffer.from("<!doctype html><title>Release ledger</title><p>The web page is not built: run <code>pnpm --filter @platform/service build</code>.</p>"),
           "no-store",
         );
 

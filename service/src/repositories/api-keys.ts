@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import fp from "fastify-plugin";
 import { generateApiKey, hashApiKey } from "../auth/api-key-secret";
 import { perTurnBatch } from "../batching/per-turn";
 import { type Role } from "../auth/roles";
 import { type Database } from "../db/database";
+import { DependencyUnavailableError } from "../errors";
+import { type Cache } from "../plugins/redis";
 import { type ApiKey, type CreatedApiKey } from "../schemas/api-types";
 
 interface ApiKeyRow {
@@ -72,9 +75,52 @@ class UnknownKeys {
   }
 }
 
-export function createApiKeysRepository(db: Database) {
+/**
+ * The Redis key whose value stands for "no key revoked since": a random value, deleted by every revocation after
+ * its commit (as a "current" answer is invalidated) and replaced by the next lookup that finds it missing.
+ */
+export const KEYS_STAMP = "api-keys:stamp";
+const STAMP_TTL_SECONDS = 86_400;
+/**
+ * The longest a key confirmed by PostgreSQL is trusted without asking it again, whatever Redis says: it bounds
+ * what a revocation Redis never heard of can cost (the revoking instance could not reach Redis, or someone
+ * revoked in SQL), and an old stamp coming back with a Redis restored from a backup.
+ */
+export const CONFIRMED_KEY_MAX_AGE_MS = 30_000;
+
+interface Confirmed {
+  key: ActiveKey;
+  stamp: Buffer;
+  until: number;
+}
+
+/** Keys PostgreSQL said are active, each with the stamp read before that lookup. */
+class ConfirmedKeys {
+  private readonly entries = new Map<string, Confirmed>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(id: string, stamp: Buffer, now: number): ActiveKey | undefined {
+    const entry = this.entries.get(id);
+    return entry && entry.until > now && entry.stamp.equals(stamp) ? entry.key : undefined;
+  }
+
+  set(id: string, entry: Confirmed): void {
+    if (this.entries.size >= this.capacity) this.entries.clear();
+    this.entries.set(id, entry);
+  }
+}
+
+export function createApiKeysRepository(db: Database, options: { cache?: Cache; now?: () => number } = {}) {
+  const { cache, now = Date.now } = options;
   const lookup = keyLookups(db);
   const unknown = new UnknownKeys();
+  const confirmed = new ConfirmedKeys();
+  let stamping: Promise<void> | undefined;
+  // Only after a read that saw no stamp, and only if nothing was revoked since that read (the generation).
+  const startStamp = (generation: string) => {
+    stamping ??= cache!.fill(KEYS_STAMP, generation, randomUUID(), STAMP_TTL_SECONDS).finally(() => (stamping = undefined));
+  };
   return {
     /** Returns the only copy of the secret; the database keeps its hash. */
     async create(input: { name: string; role: Role; createdBy: string }): Promise<CreatedApiKey> {
@@ -94,23 +140,46 @@ export function createApiKeysRepository(db: Database) {
       return rows.map(toRecord);
     },
 
-    /** True when the key exists (revoking twice is not an error). */
+    /**
+     * True when the key exists (revoking twice is not an error, and tells Redis again). 503 when Redis could not be
+     * told: this instance refuses the key at once and tells Redis as soon as it answers, but until then another
+     * instance may accept it for up to CONFIRMED_KEY_MAX_AGE_MS.
+     */
     async revoke(id: string): Promise<boolean> {
       const { rowCount } = await db.query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1", [id]);
-      return (rowCount ?? 0) > 0;
+      if ((rowCount ?? 0) === 0) return false;
+      // After the commit, never before: a lookup between the two would confirm the key again under a new stamp.
+      if (cache && !(await cache.invalidate(KEYS_STAMP))) {
+        throw new DependencyUnavailableError(
+          `the key is revoked, but Redis could not be told: other instances may accept it for up to ${CONFIRMED_KEY_MAX_AGE_MS / 1000} s; ` +
+            "revoke it again to confirm once Redis answers",
+        );
+      }
+      return true;
     },
 
     /**
-     * Checked against PostgreSQL on every request, never cached (only refusals are, briefly): a revoked key
-     * is refused on its very next use on every instance. Lookups arriving in the same event-loop turn share one query (each is still
-     * issued after its request arrived, so it sees every revocation committed before that).
+     * A key PostgreSQL confirmed under the stamp Redis holds now is not asked again (for at most
+     * CONFIRMED_KEY_MAX_AGE_MS); otherwise PostgreSQL is, and lookups arriving in the same event-loop turn share
+     * one query. The stamp is read after the request arrived and before PostgreSQL, and every revocation deletes it
+     * after its commit, so a revoked key is refused on its very next use on every instance. Without Redis (none,
+     * down, bypassed, or a stamp change of ours still unsent) every request asks PostgreSQL. Refusals are
+     * remembered briefly.
      */
     async findActive(key: string): Promise<ActiveKey | undefined> {
-      const hash = hashApiKey(key);
-      const id = hash.toString("hex");
+      const id = hashApiKey(key).toString("hex");
       if (unknown.has(id)) return undefined;
+      const read = cache && (await cache.read(KEYS_STAMP));
+      const stamp = read?.value?.length ? read.value : undefined;
+      if (stamp) {
+        const known = confirmed.get(id, stamp, now());
+        if (known) return known;
+      }
       const found = await lookup(id);
       if (!found) unknown.add(id);
+      // A copy: the answer may be a slice of a larger buffer, which the entry would otherwise keep alive.
+      else if (stamp) confirmed.set(id, { key: found, stamp: Buffer.from(stamp), until: now() + CONFIRMED_KEY_MAX_AGE_MS });
+      else if (read) startStamp(read.generation);
       return found;
     },
   };
@@ -126,8 +195,8 @@ declare module "fastify" {
 
 export default fp(
   (app, _opts, done) => {
-    app.decorate("apiKeys", createApiKeysRepository(app.db));
+    app.decorate("apiKeys", createApiKeysRepository(app.db, { cache: app.cache }));
     done();
   },
-  { name: "api-keys-repository", dependencies: ["postgres"] },
+  { name: "api-keys-repository", dependencies: ["postgres", "redis"] },
 );

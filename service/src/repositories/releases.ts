@@ -225,8 +225,8 @@ export function createReleasesRepository(deps: {
       return { items: page.map(toRelease), nextCursor: rows.length > filter.limit && last ? encodeCursor(last.created_us, last.id) : null };
     },
 
-    /** The serialized answer (so a cache hit is sent without re-serialising) and whether it came from Redis. */
-    async current(environment: string): Promise<{ body: string; hit: boolean }> {
+    /** The serialized answer (a hit's are Redis's bytes, sent as they are) and whether it came from Redis. */
+    async current(environment: string): Promise<{ body: string | Buffer; hit: boolean }> {
       const key = currentKey(environment);
       const cached = await cache.read(key);
       if (cached?.value) {

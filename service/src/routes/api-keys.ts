@@ -32,7 +32,7 @@ const apiKeys: FastifyPluginCallbackTypebox = (app, _opts, done) => {
     {
       config: { role: "admin" },
       schema: {
-        summary: "Revoke an API key: refused from its very next use",
+        summary: "Revoke an API key: refused from its very next use (503 when Redis could not be told; revoke again)",
         tags: ["api-keys"],
         params: ApiKeyParams,
         response: { 204: NoContent, 404: ErrorResponse, ...authErrors },

@@ -1,6 +1,6 @@
-import { rm } from "node:fs/promises";
+import { cp, readFile, readdir, rm } from "node:fs/promises";
 import { join, sep } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
@@ -73,6 +73,42 @@ describe("the page", () => {
     expect(gunzipSync(response.rawPayload).toString()).toContain("oauth");
     expect((await app.inject({ url: "/assets/app-OLD.js" })).statusCode).toBe(404);
     expect((await app.inject({ url: "/assets/..%2f..%2fpackage.json" })).statusCode).toBe(404);
+  });
+
+  it("compresses its assets when built, so the service starts without compressing", async () => {
+    const script = await readFile(join(page.dir, page.script));
+    expect(brotliDecompressSync(await readFile(join(page.dir, `${page.script}.br`)))).toEqual(script);
+    expect(gunzipSync(await readFile(join(page.dir, `${page.script}.gz`)))).toEqual(script);
+    const response = await app.inject({ url: `/assets/${page.script}`, headers: { "accept-encoding": "br, gzip" } });
+    expect(response.headers["content-encoding"]).toBe("br");
+    expect(response.rawPayload).toEqual(await readFile(join(page.dir, `${page.script}.br`)));
+  });
+
+  it("compresses an asset on its first request when the build left it plain", async () => {
+    const plain = `${page.dir}-plain`;
+    await cp(page.dir, plain, { recursive: true, filter: (source) => !/\.(br|gz)$/.test(source) });
+    const other = await buildApp({
+      config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent" }),
+      webAssetsDir: plain,
+      metrics: new Metrics("test", () => undefined),
+      logStream: { write: () => undefined },
+    });
+    try {
+      expect((await readdir(plain)).filter((name) => /\.(br|gz)$/.test(name))).toEqual([]);
+      const script = await readFile(join(plain, page.script));
+      for (const [encoding, decompress] of [
+        ["br", brotliDecompressSync],
+        ["gzip", gunzipSync],
+      ] as const) {
+        const response = await other.inject({ url: `/assets/${page.script}`, headers: { "accept-encoding": encoding } });
+        expect(response.headers["content-encoding"]).toBe(encoding);
+        expect(decompress(response.rawPayload)).toEqual(script);
+      }
+      expect((await other.inject({ url: "/assets/app-OLD.js", headers: { "accept-encoding": "br" } })).statusCode).toBe(404);
+    } finally {
+      await other.close();
+      await rm(plain, { recursive: true, force: true });
+    }
   });
 
   it("publishes what sign-in needs and names the missing setting", async () => {
