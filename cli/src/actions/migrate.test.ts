@@ -1,16 +1,6 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import {
-  loadEnvironment,
-  MIGRATION_ECS_TARGET_GROUP_KEY,
-  MIGRATION_PHASE_KEY,
-  MIGRATION_WEIGHT_KEY,
-  REPOSITORY_ROOT,
-  type Environment,
-} from "@platform/infra/environment";
+import { environmentRootWith } from "@platform/infra/testing";
+import { loadEnvironment, MIGRATION_ECS_TARGET_GROUP_KEY, MIGRATION_PHASE_KEY, MIGRATION_WEIGHT_KEY, type Environment } from "@platform/infra/environment";
 import { harness, image, type Harness } from "../../test/memory-services";
 import { recordingIo } from "../../test/recording-io";
 import { IMAGE_CONFIG_KEY, type StackRef } from "../engine/engine";
@@ -21,16 +11,9 @@ import { guardMigrationWeights } from "./migration-state";
 
 /** An environment file as the reviewed change that starts a migration makes it: computeMigrateTo eks. */
 function migrating(name: "staging" | "prod", settings: Record<string, unknown> = {}): Environment {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "devctl-migrate-"));
-  fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const file = parse(fs.readFileSync(path.join(REPOSITORY_ROOT, `Pulumi.${name}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  file.config["platform:computeMigrateTo"] = "eks";
   // A migration runs without a mesh (computeMigrateTo's rule): staging turns Service Connect off first.
-  file.config["platform:meshMode"] = "none";
-  file.config["platform:meshMtls"] = false;
-  Object.assign(file.config, settings);
-  fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify(file));
-  return loadEnvironment(name, { rootDir: dir });
+  const rootDir = environmentRootWith(name, { "platform:computeMigrateTo": "eks", "platform:meshMode": "none", "platform:meshMtls": false, ...settings });
+  return loadEnvironment(name, { rootDir });
 }
 
 const GREEN = (env: string) => `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${env}-green/0123456789abcdef`;

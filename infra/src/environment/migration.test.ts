@@ -1,20 +1,10 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
+import { environmentRootWith } from "../testing/environment-files";
 import { migrationPhase, migrationSettingsProblems, migrationWeights } from "./migration";
-import { loadEnvironment, REPOSITORY_ROOT } from "./load";
+import { loadEnvironment } from "./load";
 
 /** A scratch root with the real Pulumi.yaml and prod's file with one setting changed. */
-function prodWith(key: string, value: unknown): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "env-migration-"));
-  fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const prod = parse(fs.readFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-  prod.config[key] = value;
-  fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify(prod));
-  return dir;
-}
+const prodWith = (key: string, value: unknown): string => environmentRootWith("prod", { [key]: value });
 
 describe("computeMigrateTo against the platform", () => {
   const base = { computePlatform: "ecs", computeMigrateTo: "none", meshMode: "none" } as const;

@@ -9,3 +9,4 @@ export * from "./wire-values";
 export * from "./simulation";
 export * from "./evaluate-layer";
 export * from "./mocks";
+export * from "./environment-files";

@@ -1,18 +1,11 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { REPOSITORY_ROOT } from "@platform/infra/environment";
+import { environmentRootWith } from "@platform/infra/testing";
 import { runComputeProgram, type ComputeRun } from "./compute-harness";
 
 // prod-dr when prod runs on EKS: Pulumi.prod.yaml as it is, with computePlatform eks (prod itself stays on ECS).
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prod-dr-eks-"));
+const dir = environmentRootWith("prod", { "platform:computePlatform": "eks" });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-const prod = parse(fs.readFileSync(path.join(REPOSITORY_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-prod.config["platform:computePlatform"] = "eks";
-fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify(prod));
 
 const CLUSTER = "aws:eks/cluster:Cluster";
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";

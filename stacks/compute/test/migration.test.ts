@@ -5,12 +5,8 @@
  * (platform-compute:migrationWeight, migrationEcsTargetGroup) split the production rule between the two;
  * platform-compute:migrationPhase drained scales ECS to zero.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { REPOSITORY_ROOT } from "@platform/infra/environment";
+import { environmentRootWith } from "@platform/infra/testing";
 import { SERVICE_CHART_PATH } from "@platform/infra";
 import { runComputeProgram, TYPES, type ComputeRun } from "./compute-harness";
 
@@ -18,15 +14,7 @@ const RULE = `${TYPES.listenerRule}::service-production-rule`;
 
 /** A scratch root holding the real Pulumi.yaml and the environment's file migrating to eks (without a mesh). */
 function migrating(name: "prod" | "staging", settings: Record<string, unknown> = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "compute-migration-"));
-  fs.copyFileSync(path.join(REPOSITORY_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const file = parse(fs.readFileSync(path.join(REPOSITORY_ROOT, `Pulumi.${name}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  file.config["platform:computeMigrateTo"] = "eks";
-  file.config["platform:meshMode"] = "none";
-  file.config["platform:meshMtls"] = false;
-  Object.assign(file.config, settings);
-  fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify(file));
-  return dir;
+  return environmentRootWith(name, { "platform:computeMigrateTo": "eks", "platform:meshMode": "none", "platform:meshMtls": false, ...settings });
 }
 
 /** The production rule's forward, as target group names and weights (a plain forward is one group at 100). */
