@@ -5,6 +5,7 @@ import { ECS_WORDS, type DeploymentResult, type TrafficReport } from "../service
 import { withBackup } from "./backup";
 import { releaseLambda } from "./lambda-release";
 import { guardMigrationWeights } from "./migration-state";
+import { reconcileMessage } from "./rollback-target";
 import { progressFor, type ActionContext } from "./context";
 
 export type ReleaseAction = "up" | "promote" | "rollback";
@@ -147,7 +148,7 @@ export async function releaseCompute(context: ActionContext, request: ReleaseReq
   io.err(`${what}; putting the compute stack back to ${lastGoodImage} so its state matches what runs`);
   await engine.setConfig(ref, IMAGE_CONFIG_KEY, lastGoodImage);
   await engine.up(ref, {
-    message: `devctl reconcile: ECS rolled back ${imageRef ?? "unknown"}; image back to ${lastGoodImage}`,
+    message: reconcileMessage(imageRef ?? "unknown", lastGoodImage),
     onProgress: progressFor(io, `${environment.name}/compute reconcile`),
   });
   throw new DevctlError(

@@ -9,7 +9,13 @@ export interface RollbackTarget {
   readonly settings: Readonly<Record<string, string>>;
 }
 
-/** The message of the update devctl runs after ECS rolled a release back (release.ts); group 1 is that release's image. */
+/**
+ * The message of the update devctl runs after ECS rolled a release back (release.ts). The compute stack's history
+ * keeps it, so its wording is part of the state: ROLLED_BACK reads the rolled-back image out of it again.
+ */
+export const reconcileMessage = (rolledBackImage: string, lastGoodImage: string): string =>
+  `devctl reconcile: ECS rolled back ${rolledBackImage}; image back to ${lastGoodImage}`;
+/** Matches reconcileMessage(); group 1 is the release's image that never served. */
 export const ROLLED_BACK = /^devctl reconcile: ECS rolled back ([^\s;]+)/;
 
 /** Where a migration's traffic stands is devctl migrate's to move, gated by the alarms; a rollback keeps it. */

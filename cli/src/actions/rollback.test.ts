@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { harness, image, type Harness } from "../../test/memory-services";
 import { IMAGE_CONFIG_KEY, type UpdateRecord } from "../engine/engine";
 import { DevctlError, ExitCode } from "../errors";
-import { chooseRollbackTarget } from "./rollback-target";
+import { chooseRollbackTarget, reconcileMessage, ROLLED_BACK } from "./rollback-target";
 
 const at = (hour: number): Date => new Date(Date.UTC(2026, 10, 20, hour));
 const update = (version: number, fields: Partial<UpdateRecord> & { image?: string }): UpdateRecord => ({
@@ -16,6 +16,11 @@ const update = (version: number, fields: Partial<UpdateRecord> & { image?: strin
 });
 
 describe("chooseRollbackTarget", () => {
+  it("reads back the rolled-back image from the message release.ts writes on its reconcile update", () => {
+    expect(reconcileMessage(image("v5"), image("v4"))).toBe(`devctl reconcile: ECS rolled back ${image("v5")}; image back to ${image("v4")}`);
+    expect(ROLLED_BACK.exec(reconcileMessage(image("v5"), image("v4")))?.[1]).toBe(image("v5"));
+  });
+
   // Newest first, as Pulumi returns history.
   const history = [
     update(6, { image: image("v4"), message: `devctl reconcile: ECS rolled back ${image("v5")}; image back to ${image("v4")}` }),
