@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../environment/environment";
-import type { MigrationWeights } from "../environment/migration";
+import { ECS_TARGET_GROUP_ROLES, type MigrationWeights } from "../environment/migration";
 import { serviceRole } from "../iam/service-role";
 import { deploymentPlan, type DeploymentPlan } from "./deployment-plan";
 import { ecsInfrastructureTrustPolicy } from "./iam-policies";
@@ -161,7 +161,7 @@ export class WebService extends pulumi.ComponentResource {
       parent,
     );
 
-    // "blue" serves in every strategy, so switching rolling <-> canary renames nothing.
+    // "blue" serves in every strategy (the first role), so switching rolling <-> canary renames nothing.
     const origin = originLoadBalancer(
       name,
       {
@@ -169,7 +169,7 @@ export class WebService extends pulumi.ComponentResource {
         publicSubnetIds: args.publicSubnetIds,
         albSecurityGroupId: args.albSecurityGroupId,
         port,
-        targetGroupRoles: progressive ? ["blue", "green"] : ["blue"],
+        targetGroupRoles: progressive ? ECS_TARGET_GROUP_ROLES : [ECS_TARGET_GROUP_ROLES[0]],
         shutdownTimeoutMs: args.service.shutdownTimeoutMs,
         isProduction: args.isProduction,
         disposable: args.disposable,

@@ -80,7 +80,7 @@ export const MIGRATION_WEIGHT_KEY = "platform-compute:migrationWeight";
  */
 export const MIGRATION_ECS_TARGET_GROUP_KEY = "platform-compute:migrationEcsTargetGroup";
 
-/** The roles of ECS's target groups (see WebService): green exists only for canary and linear delivery. */
+/** The roles of ECS's target groups, in WebService's order: blue serves in every strategy, green only with canary and linear delivery. */
 export const ECS_TARGET_GROUP_ROLES = ["blue", "green"] as const;
 export type EcsTargetGroupRole = (typeof ECS_TARGET_GROUP_ROLES)[number];
 
@@ -137,7 +137,7 @@ export function migrationWeights(
     }
     return { eksPercent, ecsTargetGroup: "blue" };
   }
-  const allowed: readonly string[] = progressive ? ECS_TARGET_GROUP_ROLES : ["blue"];
+  const allowed: readonly string[] = progressive ? ECS_TARGET_GROUP_ROLES : [ECS_TARGET_GROUP_ROLES[0]];
   if (!allowed.includes(ecsTargetGroup)) {
     throw new Error(
       `${MIGRATION_ECS_TARGET_GROUP_KEY} is ${JSON.stringify(ecsTargetGroup)}; with ${environment.deployment.strategy} delivery it is ${allowed.join(" or ")}`,
