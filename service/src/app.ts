@@ -17,6 +17,7 @@ import errors from "./plugins/errors";
 import metricsPlugin from "./plugins/metrics";
 import postgres from "./plugins/postgres";
 import rateLimit from "./plugins/rate-limit";
+import readAhead from "./plugins/read-ahead";
 import redis from "./plugins/redis";
 import webPage from "./plugins/web-page";
 import apiKeyRoutes from "./routes/api-keys";
@@ -40,8 +41,10 @@ export interface AppOptions {
 export const app = fp(
   async (instance: FastifyInstance, opts: AppOptions) => {
     const { config } = opts;
-    instance.addHook("onRequest", async (request, reply) => {
+    // Callback hooks, not async ones, on every request: no promise each.
+    instance.addHook("onRequest", (request, reply, done) => {
       reply.header("x-request-id", request.id);
+      done();
     });
     drainOnClose(instance);
     await instance.register(errors);
@@ -60,6 +63,7 @@ export const app = fp(
     await instance.register(dashboardRepository);
     await instance.register(recoveryRepository);
     await instance.register(rateLimit, { config });
+    await instance.register(readAhead);
     await instance.register(auth, { config });
     await instance.register(healthRoutes);
     await instance.register(
@@ -167,7 +171,7 @@ export function serverOptions(config: Config, logStream: { write(line: string): 
 
 export async function buildApp(opts: AppOptions & { logStream?: { write(line: string): void } }): Promise<FastifyInstance> {
   const instance = Fastify(serverOptions(opts.config, opts.logStream)).withTypeProvider<TypeBoxTypeProvider>();
-  instance.addHook("onResponse", async (request, reply) => {
+  instance.addHook("onResponse", (request, reply, done) => {
     request.log.info(
       {
         method: request.method,
@@ -179,6 +183,7 @@ export async function buildApp(opts: AppOptions & { logStream?: { write(line: st
       },
       "request",
     );
+    done();
   });
   await instance.register(app, opts);
   await instance.ready();

@@ -4,7 +4,7 @@ import { type PoolClient } from "pg";
 import { type Database } from "../db/database";
 import { badRequest, conflict, notFound } from "../errors";
 import { type Metrics } from "../observability/metrics";
-import { type Cache } from "../plugins/redis";
+import { type CachedValue, type Cache } from "../plugins/redis";
 import { type DoraAggregates, DORA_SNAPSHOT_READ, doraQuery, toDoraMetrics } from "../dora/query";
 import { type CurrentService, type DoraMetrics, type NewRelease, type Release, type ReleaseStatus } from "../schemas/api-types";
 
@@ -113,6 +113,8 @@ export function createReleasesRepository(deps: {
   doraSnapshotMaxAgeSeconds: number;
 }) {
   const { db, reportsDb, cache, metrics } = deps;
+  /** The cache read `current` makes unless given one already under way (a route starts it early: plugins/read-ahead.ts). */
+  const readCurrent = (environment: string): Promise<CachedValue | undefined> => cache.read(currentKey(environment));
 
   async function insert(client: PoolClient, input: NewRelease, actor: string): Promise<Release> {
     const status = input.status ?? "started";
@@ -225,10 +227,12 @@ export function createReleasesRepository(deps: {
       return { items: page.map(toRelease), nextCursor: rows.length > filter.limit && last ? encodeCursor(last.created_us, last.id) : null };
     },
 
+    readCurrent,
+
     /** The serialized answer (a hit's are Redis's bytes, sent as they are) and whether it came from Redis. */
-    async current(environment: string): Promise<{ body: string | Buffer; hit: boolean }> {
+    async current(environment: string, read = readCurrent(environment)): Promise<{ body: string | Buffer; hit: boolean }> {
       const key = currentKey(environment);
-      const cached = await cache.read(key);
+      const cached = await read;
       if (cached?.value) {
         metrics.count("CacheHits");
         return { body: cached.value, hit: true };

@@ -6,7 +6,8 @@ const environments: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   app.get(
     "/environments/:environment/current",
     {
-      config: { role: "viewer" },
+      // A hit then costs one Redis round trip, shared with the API key's stamp.
+      config: { role: "viewer", readAhead: (params) => app.releases.readCurrent(params.environment ?? "") },
       schema: {
         summary: "What runs in an environment: the latest succeeded release of each service",
         tags: ["environments"],
@@ -15,7 +16,7 @@ const environments: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       },
     },
     async (request, reply) => {
-      const { body, hit } = await app.releases.current(request.params.environment);
+      const { body, hit } = await app.releases.current(request.params.environment, request.readAhead);
       // Already JSON (built from the same shape): Fastify sends a JSON string, or a hit's bytes from Redis, as is,
       // so a hit costs no parse, no serialisation and no copy.
       const json = body as unknown as Static<typeof CurrentEnvironment>;
