@@ -70,26 +70,36 @@ export function eksLayerSuite(environmentName: string, expected: EksExpectations
       expect((one(EKS.cluster).inputs as any).accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
       // The roles docs/ci-cd.md has CI create, per tier: the one that deploys (Helm releases go through the
       // cluster's API as it), the drift role that refreshes them and, where pull requests preview (staging's tier
-      // only), the preview role, whose preview reads the releases through the same API. Both of those only view.
+      // only), the preview role. Both of those view; the drift role also reads the Helm releases' namespaces.
       const production = expected.tier === "production";
       const suffix = production ? "prod" : "staging";
       const roles = production ? ["deploy", "drift"] : ["deploy", "drift", "preview"];
       const entries = all(EKS.accessEntry).map((e) => String(e.inputs.principalArn));
       expect([...entries].sort()).toEqual(roles.map((role) => `arn:aws:iam::123456789012:role/platform-${role}-${suffix}`));
-      const policies = all(EKS.accessPolicy).map((a) => [String(a.inputs.policyArn).split("/").pop(), a.inputs.accessScope]);
-      expect(policies).toEqual(
-        production
-          ? [
-              ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],
-              ["AmazonEKSViewPolicy", { type: "cluster" }],
-            ]
-          : [
-              ["AmazonEKSClusterAdminPolicy", { type: "cluster" }],
-              ["AmazonEKSViewPolicy", { type: "cluster" }],
-              ["AmazonEKSViewPolicy", { type: "cluster" }],
-            ],
-      );
+      const policies = all(EKS.accessPolicy).map((a) => [
+        String(a.inputs.principalArn).split("/").pop(),
+        String(a.inputs.policyArn).split("/").pop(),
+        a.inputs.accessScope,
+      ]);
+      const releaseNamespaces = { type: "namespace", namespaces: ["release-ledger", "external-secrets", "argo-rollouts", "istio-system"] };
+      expect(policies).toEqual([
+        [`platform-deploy-${suffix}`, "AmazonEKSClusterAdminPolicy", { type: "cluster" }],
+        [`platform-drift-${suffix}`, "AmazonEKSViewPolicy", { type: "cluster" }],
+        [`platform-drift-${suffix}`, "AmazonEKSAdminViewPolicy", releaseNamespaces],
+        ...(production ? [] : [[`platform-preview-${suffix}`, "AmazonEKSViewPolicy", { type: "cluster" }]]),
+      ]);
       expect(run.resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap" || r.type.includes("openIdConnectProvider"))).toEqual([]);
+    });
+
+    it("lets the drift role read back every Helm release it refreshes (Helm keeps each in a Secret of its namespace)", () => {
+      const drift = `/platform-drift-${expected.tier === "production" ? "prod" : "staging"}`;
+      const scopes = all(EKS.accessPolicy)
+        .filter((a) => String(a.inputs.principalArn).endsWith(drift))
+        .map((a) => a.inputs.accessScope as { type: string; namespaces?: string[] });
+      const readable = scopes.find((scope) => scope.type === "namespace")?.namespaces;
+      const releases = all(EKS.release);
+      expect(releases.length).toBeGreaterThan(0);
+      for (const release of releases) expect(readable).toContain(release.inputs.namespace);
     });
 
     it("gives External Secrets a Pod Identity that reads exactly the service's two secrets", () => {

@@ -76,13 +76,17 @@ export const AUTO_MODE_NODE_ACTIONS = [
 /** AWS managed policies of the Auto Mode node role: the minimal worker policy and image pull only. */
 export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"] as const;
 
-/** Access policies EKS offers; the platform grants exactly these, never a custom wildcard. */
+/** Access policies EKS offers, at cluster scope; the platform grants exactly these, never a custom wildcard. */
 export const ACCESS_POLICIES = {
   /** The deploy role installs CRDs and operators, so it administers the cluster. */
   deploy: "AmazonEKSClusterAdminPolicy",
-  /** The read-only role (drift checks, people on call) reads everything but Secrets. */
+  /** The read-only role (drift checks, people on call) reads everything but Secrets (but see RELEASE_READER). */
   readOnly: "AmazonEKSViewPolicy",
-  /** The pull-request preview role runs unreviewed code: it views like the drift role, never Secrets. */
+  /**
+   * The pull-request preview role runs unreviewed code: it views, never Secrets. A preview needs no more: the
+   * Kubernetes provider renders a Helm release on the client to diff it, and falls back to a client-side diff when
+   * a server-side dry run is forbidden. Only a refresh reads a release back from the cluster.
+   */
   preview: "AmazonEKSViewPolicy",
 } as const;
 export type AccessRole = keyof typeof ACCESS_POLICIES;
@@ -105,6 +109,21 @@ export const SECRETS_OPERATOR_ACCOUNT = "external-secrets";
 /** Namespace and service account of the Argo Rollouts controller, which reads the canary's CloudWatch metrics. */
 export const ROLLOUTS_NAMESPACE = "argo-rollouts";
 export const ROLLOUTS_ACCOUNT = "argo-rollouts";
+
+/** Istio's control plane and node agents live here (privileged DaemonSets: not the service's namespace). */
+export const ISTIO_NAMESPACE = "istio-system";
+
+/** Every namespace the platform installs a Helm release into (the service's chart, the operators, Istio's charts). */
+export const HELM_RELEASE_NAMESPACES = [SERVICE_NAMESPACE, SECRETS_OPERATOR_NAMESPACE, ROLLOUTS_NAMESPACE, ISTIO_NAMESPACE] as const;
+
+/**
+ * What the drift role's refresh needs beyond viewing: Helm keeps each release in a Secret of its namespace, and
+ * refreshing a release reads it back (`helm get`: list and get Secrets), which the view policy refuses, so every
+ * scheduled drift check of an eks environment would stop at "secrets is forbidden". Admin view in those
+ * namespaces only: it reads their Secrets too (the database credentials External Secrets syncs, Istio's CA key),
+ * no more than the role already reads in Secrets Manager for the same refresh, and never writes.
+ */
+export const RELEASE_READER = { role: "readOnly", policy: "AmazonEKSAdminViewPolicy", namespaces: HELM_RELEASE_NAMESPACES } as const;
 
 /**
  * What the canary analysis may do: read CloudWatch metrics. GetMetricData has no resource-level permissions, so

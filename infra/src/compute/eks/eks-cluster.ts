@@ -15,6 +15,7 @@ import {
   NODE_ROLE_POLICIES,
   nodeTrustPolicy,
   podIdentityTrustPolicy,
+  RELEASE_READER,
   ROLLOUTS_ACCOUNT,
   ROLLOUTS_NAMESPACE,
   SECRETS_OPERATOR_ACCOUNT,
@@ -53,9 +54,9 @@ export interface EksClusterArgs {
 /**
  * Default role names of the access entries (EksClusterArgs.accessRoleNames): the roles docs/ci-cd.md creates for
  * the environment's tier. platform-deploy-<tier> (AWS_DEPLOY_ROLE_ARN) administers: the Helm releases reach the
- * cluster as that role, so without its entry the first deploy stops at Unauthorized. platform-drift-<tier> views
- * (the scheduled refresh reads the releases), and so does platform-preview-staging: a pull request's preview of
- * the compute layer reads the releases through the same API. Production has no preview role (pull requests never
+ * cluster as that role, so without its entry the first deploy stops at Unauthorized. platform-drift-<tier> views,
+ * and reads the Helm releases back (RELEASE_READER) for its scheduled refresh; platform-preview-staging views only,
+ * which a pull request's preview of the compute layer needs. Production has no preview role (pull requests never
  * get prod's secrets), and an access entry for a role that does not exist fails to create.
  */
 export function accessRoleNames(environment: Pick<Environment, "isProduction">): Readonly<Partial<Record<AccessRole, string>>> {
@@ -178,6 +179,18 @@ export class EksCluster extends pulumi.ComponentResource {
         },
         parent,
       );
+      if (role === RELEASE_READER.role) {
+        new aws.eks.AccessPolicyAssociation(
+          `${name}-access-${role}-releases`,
+          {
+            clusterName: this.cluster.name,
+            principalArn: entry.principalArn,
+            policyArn: partition.partition.apply((p) => accessPolicyArn(p, RELEASE_READER.policy)),
+            accessScope: { type: "namespace", namespaces: [...RELEASE_READER.namespaces] },
+          },
+          parent,
+        );
+      }
       return entry;
     });
 

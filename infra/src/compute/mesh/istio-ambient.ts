@@ -9,7 +9,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../environment/environment";
 import { serviceRole } from "../../iam/service-role";
-import { podIdentityTrustPolicy } from "../eks/cluster-policies";
+import { ISTIO_NAMESPACE, podIdentityTrustPolicy } from "../eks/cluster-policies";
 import { kubernetesSdk } from "../eks/kubernetes-sdk";
 import type { MeshMetrics } from "./mesh-metrics";
 
@@ -20,8 +20,8 @@ import type { MeshMetrics } from "./mesh-metrics";
 export const ISTIO_VERSION = "1.30.5";
 /** Where Istio publishes its Helm charts. */
 export const ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
-/** Istio's control plane and node agents live here (privileged DaemonSets: not the service's namespace). */
-export const ISTIO_NAMESPACE = "istio-system";
+/** Istio's namespace: named with the platform's other namespaces, whose Helm releases the drift role reads. */
+export { ISTIO_NAMESPACE };
 
 /**
  * Gateway API CRDs, pinned. Istio 1.30 wants at least v1.5.0; the experimental channel, because the HTTPRoute
