@@ -3,13 +3,7 @@ import * as path from "node:path";
 import { workloadBoundaryArn } from "@platform/infra/layers";
 import { describe, expect, it } from "vitest";
 import { databaseConnectPolicy, executionRolePolicy, type PolicyDocument } from "../../infra/src/compute/iam-policies";
-import {
-  AUTO_MODE_CLUSTER_ACTIONS,
-  AUTO_MODE_NODE_ACTIONS,
-  metricsReadPolicy,
-  secretsEncryptionPolicy,
-  serviceSecretsReadPolicy,
-} from "../../infra/src/compute/eks/cluster-policies";
+import { metricsReadPolicy, secretsEncryptionPolicy, serviceSecretsReadPolicy } from "../../infra/src/compute/eks/cluster-policies";
 import { loadEnvironment } from "../../infra/src/environment";
 import { doraSnapshotFunctionPolicy, doraSnapshotSchedulerPolicy } from "../../infra/src/compute/dora-snapshot-schedule";
 import { apiFunctionPolicy } from "../../infra/src/compute/lambda/lambda-policies";
@@ -474,12 +468,12 @@ describe("the IAM policies in docs/ci-cd.md", () => {
       ).toEqual([]);
   });
 
-  it("lets the boundary allow what the EKS cluster, node and Pod Identity roles are granted (else Auto Mode launches no node)", () => {
+  // The cluster and node roles' AWS managed policies are held to the boundary by the managed-policy table's test below.
+  it("lets the boundary allow what the EKS cluster and Pod Identity roles are granted inline (Secrets encryption, secrets, metrics)", () => {
     const boundary = get("boundary platform-workload-boundary");
     const key = "arn:aws:kms:eu-west-1:123456789012:key/k";
     const roles: Record<string, readonly string[]> = {
-      cluster: [...AUTO_MODE_CLUSTER_ACTIONS, ...secretsEncryptionPolicy(key).Statement.flatMap((s) => list(s.Action as string | string[]))],
-      node: AUTO_MODE_NODE_ACTIONS,
+      cluster: secretsEncryptionPolicy(key).Statement.flatMap((s) => list(s.Action as string | string[])),
       secretsReader: serviceSecretsReadPolicy({
         secretArns: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:s"],
         kmsKeyArn: key,

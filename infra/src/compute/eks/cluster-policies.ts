@@ -18,61 +18,6 @@ export const CLUSTER_ROLE_POLICIES = [
   "AmazonEKSNetworkingPolicy",
 ] as const;
 
-/**
- * What the AWS managed policies above let the cluster role do that the platform relies on, which the permissions
- * boundary must also allow (a role's rights are the intersection): Auto Mode launches nodes (EC2 fleet, launch
- * templates, the node role added to their instance profiles and passed to EC2), manages their volumes, network
- * interfaces and the load balancers' security groups, registers pods in target groups, and envelope-encrypts
- * Secrets with the environment's key. Ending nodes, creating and deleting their instance profiles and deleting
- * volumes, snapshots and launch templates is EKS's service-linked role's (AmazonEKSServiceRolePolicy), which
- * carries no boundary, so none of that is listed here (AWS's policy documents as of 2026-07).
- */
-export const AUTO_MODE_CLUSTER_ACTIONS = [
-  // AmazonEKSComputePolicy
-  "ec2:CreateFleet",
-  "ec2:RunInstances",
-  "ec2:CreateLaunchTemplate",
-  "ec2:CreateTags",
-  "iam:AddRoleToInstanceProfile",
-  "iam:PassRole",
-  // AmazonEKSBlockStoragePolicy (and AmazonEKSClusterPolicy's DeleteVolume)
-  "ec2:CreateVolume",
-  "ec2:AttachVolume",
-  "ec2:DetachVolume",
-  "ec2:ModifyVolume",
-  "ec2:CreateSnapshot",
-  "ec2:DeleteVolume",
-  // AmazonEKSNetworkingPolicy
-  "ec2:CreateNetworkInterface",
-  "ec2:AttachNetworkInterface",
-  "ec2:DetachNetworkInterface",
-  "ec2:ModifyNetworkInterfaceAttribute",
-  "ec2:AssignPrivateIpAddresses",
-  "ec2:UnassignPrivateIpAddresses",
-  // AmazonEKSLoadBalancingPolicy and AmazonEKSClusterPolicy: security groups, and the pods in target groups
-  "ec2:CreateSecurityGroup",
-  "ec2:DeleteSecurityGroup",
-  "ec2:AuthorizeSecurityGroupIngress",
-  "ec2:RevokeSecurityGroupIngress",
-  "ec2:DescribeInstances",
-  "ec2:DescribeSecurityGroups",
-  "elasticloadbalancing:RegisterTargets",
-  "elasticloadbalancing:DeregisterTargets",
-  "elasticloadbalancing:DescribeTargetGroups",
-  "elasticloadbalancing:DescribeTargetHealth",
-  "kms:DescribeKey",
-] as const;
-
-/** What the node role's managed policies let a node do that the boundary must also allow. */
-export const AUTO_MODE_NODE_ACTIONS = [
-  // AmazonEC2ContainerRegistryPullOnly
-  "ecr:GetAuthorizationToken",
-  "ecr:BatchGetImage",
-  "ecr:GetDownloadUrlForLayer",
-  // AmazonEKSWorkerNodeMinimalPolicy: the Pod Identity agent on each node trades the node's identity for the pods' roles.
-  "eks-auth:AssumeRoleForPodIdentity",
-] as const;
-
 /** AWS managed policies of the Auto Mode node role: the minimal worker policy and image pull only. */
 export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"] as const;
 
