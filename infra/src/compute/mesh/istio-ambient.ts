@@ -20,8 +20,6 @@ import type { MeshMetrics } from "./mesh-metrics";
 export const ISTIO_VERSION = "1.30.5";
 /** Where Istio publishes its Helm charts. */
 export const ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
-/** Istio's namespace: named with the platform's other namespaces, whose Helm releases the drift role reads. */
-export { ISTIO_NAMESPACE };
 
 /**
  * Gateway API CRDs, pinned. Istio 1.30 wants at least v1.5.0; the experimental channel, because the HTTPRoute
