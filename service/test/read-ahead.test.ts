@@ -5,6 +5,8 @@ import { REDIS_URL, createTestDatabase, dropRedisKeys, randomPrefix } from "./su
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let ledger: Awaited<ReturnType<typeof testApp>>;
+/** The same service with a budget of failed authentications per address. */
+let guarded: Awaited<ReturnType<typeof testApp>>;
 let monitor: Redis;
 let prefix: string;
 let viewer: string;
@@ -16,6 +18,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   prefix = randomPrefix();
   ledger = await testApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: prefix });
+  guarded = await testApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: prefix, AUTH_FAILURES_PER_MINUTE: "2" });
   viewer = (await createKey(db.url, "viewer")).key;
   const deployer = (await createKey(db.url, "deployer")).key;
   const release = { service: "blip", environment: "prod", version: "1.0.0", imageDigest: digest(1), commitSha: sha(1), status: "succeeded" };
@@ -28,18 +31,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   monitor?.disconnect();
-  await ledger?.app.close();
+  await Promise.all([ledger?.app.close(), guarded?.app.close()]);
   await Promise.all([db?.drop(), dropRedisKeys()]);
 });
 
 const current = (key: string | undefined = viewer) => call(ledger.app, key, { url: "/v1/environments/prod/current" });
 const anonymous = () => call(ledger.app, undefined, { url: "/v1/environments/prod/current" });
 
-/** The Redis commands `work` caused, once MONITOR has reported them (a PING of our own marks the end). */
-async function commandsOf(work: () => Promise<unknown>): Promise<string[][]> {
-  const marker = `${prefix}end-${Math.random()}`;
-  sent.length = 0;
-  await work();
+/** Waits until MONITOR has reported everything sent before now (an ECHO of our own, seen last, marks the point). */
+async function monitorCaughtUp(): Promise<string> {
+  const marker = `${prefix}mark-${Math.random()}`;
   const probe = new Redis(REDIS_URL);
   try {
     await probe.echo(marker);
@@ -47,7 +48,16 @@ async function commandsOf(work: () => Promise<unknown>): Promise<string[][]> {
   } finally {
     probe.disconnect();
   }
-  return sent.filter((args) => !args.includes(marker));
+  return marker;
+}
+
+/** The Redis commands `work` caused. */
+async function commandsOf(work: () => Promise<unknown>): Promise<string[][]> {
+  await monitorCaughtUp();
+  sent.length = 0;
+  await work();
+  const end = await monitorCaughtUp();
+  return sent.filter((args) => !args.includes(end));
 }
 
 describe("GET /current with an API key and a warm cache", () => {
@@ -69,5 +79,16 @@ describe("GET /current with an API key and a warm cache", () => {
     const missing = await anonymous();
     expect(missing.statusCode).toBe(401);
     expect(missing.body).not.toContain("blip");
+  });
+
+  it("is not started for an address over its budget of failed authentications: that answer reads nothing", async () => {
+    const bad = () => call(guarded.app, "rlk_" + "y".repeat(43), { url: "/v1/environments/prod/current" });
+    expect((await bad()).statusCode).toBe(401);
+    expect((await bad()).statusCode).toBe(401);
+    let refused: { statusCode: number } | undefined;
+    const commands = await commandsOf(async () => (refused = await bad()));
+    expect(refused?.statusCode).toBe(429);
+    // (The earlier failures' counts may be sent meanwhile: the limiter sends them every 50 ms.)
+    expect(commands.filter(([name]) => name!.toLowerCase() !== "evalsha")).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
+import { type FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { type CachedValue } from "./redis";
 
 declare module "fastify" {
   interface FastifyContextConfig {
     /**
-     * A cache read the handler will need, started from the router's path parameters (not yet validated) as the
-     * request arrives, so that it joins the Redis read authentication makes in the same event-loop turn (the API
-     * key stamp; reads of one turn share one MGET) instead of costing a second round trip after it.
+     * A cache read the handler will need, started from the router's path parameters (not yet validated) by the auth
+     * hook, just before it reads the API key's stamp: reads of one event-loop turn share one MGET, so the answer
+     * costs no second round trip after authentication.
      */
     readAhead?: (params: Readonly<Record<string, string | undefined>>) => Promise<CachedValue | undefined>;
   }
@@ -19,17 +20,17 @@ declare module "fastify" {
   }
 }
 
-/** Registered before the auth plugin, whose hook then runs in the same turn. */
+/** Starts the route's read-ahead, if it has one (see FastifyContextConfig.readAhead). */
+export function startReadAhead(request: FastifyRequest): void {
+  const start = request.routeOptions.config.readAhead;
+  // The router's parameters are strings; validation (and so Fastify's typing of them) comes later.
+  if (start) request.readAhead = start(request.params as Record<string, string | undefined>);
+}
+
 export default fp(
   (app, _opts, done) => {
     app.decorateRequest("readAhead", undefined);
-    app.addHook("onRequest", (request, _reply, next) => {
-      const start = request.routeOptions.config.readAhead;
-      // The router's parameters are strings; validation (and so Fastify's typing of them) comes later.
-      if (start) request.readAhead = start(request.params as Record<string, string | undefined>);
-      next();
-    });
     done();
   },
-  { name: "read-ahead", dependencies: ["redis"] },
+  { name: "read-ahead" },
 );
