@@ -100,6 +100,8 @@ describe.skipIf(!executablePath)("the web page in a real browser, signed in thro
     browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
     context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: "en-GB", timezoneId: "UTC" });
     page = await context.newPage();
+    // Below the test's own 30 s, so a step that hangs fails naming itself rather than as a bare test timeout.
+    page.setDefaultTimeout(20_000);
     page.on("console", (message) => {
       if (message.type() === "error" && message.location().url.startsWith(base)) pageErrors.push(message.text());
     });
