@@ -131,6 +131,9 @@ const PROJECT_LAYER = new Map(Object.entries(LAYER_PROJECTS).map(([layer, projec
  * Turns what the Automation API throws into devctl's typed errors, each naming its fix. Unknown errors
  * become OPERATION_FAILED carrying the CLI's own error lines.
  */
+/** The Kubernetes API's refusal of an authenticated user (RBAC), as client-go and Helm print it. */
+const KUBERNETES_FORBIDDEN = /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)"| at the cluster scope)/;
+
 export function mapAutomationError(error: unknown, ref: StackRef): Error {
   if (error instanceof DevctlError) return error;
   const name = error instanceof Error ? error.name : "";
@@ -183,6 +186,19 @@ export function mapAutomationError(error: unknown, ref: StackRef): Error {
     return new DevctlError("USAGE", `cannot decrypt the secrets of ${stack}: the passphrase is missing or wrong`, "export the right PULUMI_CONFIG_PASSPHRASE", {
       cause: error,
     });
+  }
+  const refused = KUBERNETES_FORBIDDEN.exec(text);
+  if (refused) {
+    const [, user, verb, resource, namespace] = refused;
+    const role = /assumed-role\/([^/]+)/.exec(user!)?.[1] ?? user;
+    return new DevctlError(
+      "OPERATION_FAILED",
+      `${stack}: the cluster refused ${role}: it may not ${verb} "${resource}" ${namespace ? `in namespace ${namespace}` : "at the cluster scope"} (Kubernetes RBAC, not IAM)`,
+      // A cluster created before the drift role could read the Helm releases (RELEASE_READER) lacks that grant.
+      `on the eks platform a role's rights in the cluster are the access entries and policies the compute layer creates: ` +
+        `run devctl up ${ref.environment} --layer compute (deploy role) to bring them up to date; what each role may do is in docs/ci-cd.md`,
+      { cause: error },
+    );
   }
   // The SDK's text holds the CLI's stderr twice (as stderr and inside err) and stdout once: each line once.
   const errorLines = [

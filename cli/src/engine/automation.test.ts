@@ -140,6 +140,28 @@ describe("mapAutomationError", () => {
     expect(error.exitCode).toBe(ExitCode.Usage);
   });
 
+  it("says which cluster permission a role lacks when Kubernetes refuses it, and how an eks environment grants it", () => {
+    const error = mapAutomationError(
+      commandError(
+        "CommandError",
+        "    error: Preview failed: failed to read resource state due to: query: failed to query with labels: secrets is forbidden: " +
+          'User "arn:aws:sts::123456789012:assumed-role/platform-drift-staging/devctl" cannot list resource "secrets" in API group "" in the namespace "release-ledger"\n',
+      ),
+      ref,
+    ) as DevctlError;
+    expect(error.code).toBe("OPERATION_FAILED");
+    expect(error.message).toBe(
+      'data/staging: the cluster refused platform-drift-staging: it may not list "secrets" in namespace release-ledger (Kubernetes RBAC, not IAM)',
+    );
+    expect(error.suggestion).toContain("devctl up staging --layer compute");
+    expect(error.suggestion).toContain("docs/ci-cd.md");
+    const clusterWide = mapAutomationError(
+      commandError("CommandError", 'error: namespaces is forbidden: User "someone" cannot list resource "namespaces" in API group "" at the cluster scope\n'),
+      ref,
+    ) as DevctlError;
+    expect(clusterWide.message).toBe('data/staging: the cluster refused someone: it may not list "namespaces" at the cluster scope (Kubernetes RBAC, not IAM)');
+  });
+
   it("keeps the CLI's own error lines for anything else", () => {
     const error = mapAutomationError(
       commandError("CommandError", "Updating (staging)\n    error: aws:rds/instance:Instance resource 'db' has a problem: bad class\n"),
