@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { MANAGED_POLICIES } from "../iam/managed-policies";
 import { serviceRole, serviceTrustPolicy } from "../iam/service-role";
 import type { DatabaseEndpoint } from "./data-store-endpoints";
 import { databaseUserArn } from "./iam-policies";
@@ -63,6 +64,14 @@ export interface DoraSnapshotScheduleArgs {
 }
 
 /**
+ * The network-interface actions of AWS's policy for a Lambda function in a VPC, granted inline here without that
+ * policy's logs:* on every log group.
+ */
+const LAMBDA_VPC_NETWORK_ACTIONS = MANAGED_POLICIES.AWSLambdaVPCAccessExecutionRole.grants.flatMap((grant) =>
+  grant.actions.filter((action) => action.startsWith("ec2:")),
+);
+
+/**
  * The function's rights: its own log group, the network interfaces a function in a VPC needs (AWS accepts no
  * narrower resource for those), signing in to PostgreSQL as the application user (IAM database authentication),
  * and the on-failure queue.
@@ -80,14 +89,7 @@ export function doraSnapshotFunctionPolicy(refs: {
       {
         Sid: "VpcNetworkInterfaces",
         Effect: "Allow",
-        Action: [
-          "ec2:CreateNetworkInterface",
-          "ec2:DescribeNetworkInterfaces",
-          "ec2:DescribeSubnets",
-          "ec2:DeleteNetworkInterface",
-          "ec2:AssignPrivateIpAddresses",
-          "ec2:UnassignPrivateIpAddresses",
-        ],
+        Action: LAMBDA_VPC_NETWORK_ACTIONS,
         Resource: "*",
       },
       { Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: refs.databaseUserArn },
