@@ -167,7 +167,7 @@ export function createApiKeysRepository(db: Database, options: { cache?: Cache; 
      * remembered briefly.
      */
     async findActive(key: string): Promise<ActiveKey | undefined> {
-      const id = hashApiKey(key).toString("hex");
+      const id = hashApiKey(key);
       if (unknown.has(id)) return undefined;
       const read = cache && (await cache.read(KEYS_STAMP));
       const stamp = read?.value?.length ? read.value : undefined;
