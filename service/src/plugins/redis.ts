@@ -204,7 +204,10 @@ export function createRedis(config: RedisConfig, log: FastifyBaseLogger): Redis 
     commandTimeout: config.commandTimeoutMs,
     connectTimeout: config.connectTimeoutMs,
     maxRetriesPerRequest: 0,
-    enableAutoPipelining: true,
+    // Off: the hot path already sends one MGET per event-loop turn (Cache.read), and ioredis's own batching
+    // then only adds a pipeline per command (about 2 µs of CPU per cached request in the warm benchmark, and
+    // objects that live long enough to be promoted to the old generation).
+    enableAutoPipelining: false,
     // Keep trying for ever, at most every 2 s: the cache comes back by itself after an outage.
     retryStrategy: (times: number) => Math.min(times * 100, 2_000),
     ...(config.password !== undefined ? { password: config.password } : {}),
