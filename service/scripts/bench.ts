@@ -11,8 +11,6 @@
  * generate_series INSERT and reused by later runs; BENCH_DROP_DATABASE=true drops it at the end.
  * Redis keys get a random prefix (override the servers with BENCH_POSTGRES_URL / BENCH_REDIS_URL).
  * BENCH_SCENARIOS=warm runs only the first (no seeding either): under a minute, for comparing commits or Node versions.
- * The service runs as in its smallest task (BENCH_TASK_MEMORY_MB, default 512): with the image's NODE_OPTIONS, and
- * V8's heap as Node sizes it from that memory.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -39,13 +37,11 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const DATABASE = process.env.BENCH_DATABASE ?? "ledger_bench_1m";
 const DROP_DATABASE = process.env.BENCH_DROP_DATABASE === "true";
 const SCENARIOS = process.env.BENCH_SCENARIOS ?? "all";
-/** The memory of the task the service is run as: the smallest this platform allows (platform:serviceMemoryMb). */
-const TASK_MEMORY_MB = Number(process.env.BENCH_TASK_MEMORY_MB ?? 512);
 /**
- * How the service runs in that task, unless BENCH_NODE_OPTIONS says otherwise ("" for Node's defaults on this
- * machine): the image's NODE_OPTIONS (the Dockerfile's), and V8's heap as Node sizes it from the task's memory.
+ * What the production image gives the service (the Dockerfile's NODE_OPTIONS: V8's heap sized for a 512 MiB task),
+ * unless BENCH_NODE_OPTIONS says otherwise ("" for Node's defaults, which size the heap from this machine's memory).
  */
-const SERVICE_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? `${imageNodeOptions()} --max-old-space-size=${oldSpaceMbIn(TASK_MEMORY_MB)}`.trim();
+const SERVICE_NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
 const SEED = { count: 1_000_000, days: 730, services: 40, environments: ["prod", "staging", "dev"] } as const;
 const AIM = { ratio: 0.6, p99Ms: 10, rssMb: 200, doraP99Ms: 50 };
 // The loads of the million-row scenarios: the main pool's size for plain reads; the report pool's for
@@ -59,7 +55,6 @@ for (const [name, value, least] of [
 ] as const) {
   if (!Number.isInteger(value) || value < least || value > 60) throw new Error(`${name} must be a whole number of seconds from ${least} to 60`);
 }
-if (!Number.isInteger(TASK_MEMORY_MB) || TASK_MEMORY_MB < 512) throw new Error("BENCH_TASK_MEMORY_MB must be a whole number of MiB, at least 512");
 for (const url of [ADMIN_URL, REDIS_URL]) {
   // A load test never leaves this machine.
   if (!["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname)) throw new Error(`${url}: the benchmark only talks to 127.0.0.1`);
@@ -67,20 +62,11 @@ for (const url of [ADMIN_URL, REDIS_URL]) {
 if (!["all", "warm"].includes(SCENARIOS)) throw new Error(`BENCH_SCENARIOS must be all or warm, not ${SCENARIOS}`);
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DATABASE)) throw new Error("BENCH_DATABASE must be a plain lower-case PostgreSQL name");
 
-/**
- * The old generation Node gives V8 in a task of `memoryMb` MiB: half the memory it is given (the container's limit,
- * or the machine's total), from 256 to 4096 MB. Without it the service would run with the heap of this machine
- * (24 GB here: a 4 GB heap whose old generation may grow to about four times its live size between full
- * collections), which no task has. Checked by running node under a memory cgroup of 512, 1024, 2048, 4096 and
- * 16384 MiB: the same heap_size_limit as with this flag every time.
- */
-function oldSpaceMbIn(memoryMb: number): number {
-  return Math.min(4096, Math.max(256, Math.floor(memoryMb / 2)));
-}
-
 function imageNodeOptions(): string {
   const dockerfile = readFileSync(join(__dirname, "..", "Dockerfile"), "utf8");
-  return /^\s*NODE_OPTIONS=(\S*)/m.exec(dockerfile)?.[1] ?? "";
+  // ENV NODE_OPTIONS=--one or NODE_OPTIONS="--one --two"
+  const match = /^\s*NODE_OPTIONS=(?:"([^"]*)"|(\S*))/m.exec(dockerfile);
+  return match?.[1] ?? match?.[2] ?? "";
 }
 
 async function freePort(): Promise<number> {
@@ -282,7 +268,7 @@ async function main(): Promise<void> {
       `machine: ${process.platform} ${process.arch}, node ${process.version}, ${DURATION_S} s per load after ${WARMUP_S} s unmeasured, loopback, load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(" ")}`,
-      `warm cache, ${CONNECTIONS} connections, service NODE_OPTIONS "${SERVICE_NODE_OPTIONS}"${process.env.BENCH_NODE_OPTIONS === undefined ? ` (the image's, in a ${TASK_MEMORY_MB} MiB task)` : ""}${process.env.BENCH_SERVICE_NODE_ARGS ? ` and ${process.env.BENCH_SERVICE_NODE_ARGS}` : ""}:`,
+      `warm cache, ${CONNECTIONS} connections, service NODE_OPTIONS "${SERVICE_NODE_OPTIONS}"${process.env.BENCH_NODE_OPTIONS === undefined ? " (the image's)" : ""}${process.env.BENCH_SERVICE_NODE_ARGS ? ` and ${process.env.BENCH_SERVICE_NODE_ARGS}` : ""}:`,
       row("  bare Fastify hello-world", baseline),
       row(`  bare Fastify, the same ${answer.length}-byte body`, sameBody),
       row("  GET /v1/environments/:env/current (hit)", measured),
