@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MANAGED_POLICIES } from "../iam/managed-policies";
 import { serviceRole, serviceTrustPolicy } from "../iam/service-role";
 import type { DatabaseEndpoint } from "./data-store-endpoints";
 import { databaseUserArn } from "./iam-policies";
+import { VPC_NETWORK_INTERFACES } from "./lambda/lambda-policies";
 import { alarmDescription } from "../observability/runbooks";
 
 /** 02:15 UTC every night: after the working day in Europe and the Americas, before Asia's starts. */
@@ -64,14 +64,6 @@ export interface DoraSnapshotScheduleArgs {
 }
 
 /**
- * The network-interface actions of AWS's policy for a Lambda function in a VPC, granted inline here without that
- * policy's logs:* on every log group.
- */
-const LAMBDA_VPC_NETWORK_ACTIONS = MANAGED_POLICIES.AWSLambdaVPCAccessExecutionRole.grants.flatMap((grant) =>
-  grant.actions.filter((action) => action.startsWith("ec2:")),
-);
-
-/**
  * The function's rights: its own log group, the network interfaces a function in a VPC needs (AWS accepts no
  * narrower resource for those), signing in to PostgreSQL as the application user (IAM database authentication),
  * and the on-failure queue.
@@ -86,12 +78,7 @@ export function doraSnapshotFunctionPolicy(refs: {
     Version: "2012-10-17",
     Statement: [
       { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${refs.logGroupArn}:*` },
-      {
-        Sid: "VpcNetworkInterfaces",
-        Effect: "Allow",
-        Action: LAMBDA_VPC_NETWORK_ACTIONS,
-        Resource: "*",
-      },
+      VPC_NETWORK_INTERFACES,
       { Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: refs.databaseUserArn },
       { Sid: "OnFailure", Effect: "Allow", Action: "sqs:SendMessage", Resource: refs.deadLetterQueueArn },
     ],

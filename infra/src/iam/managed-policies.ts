@@ -4,7 +4,7 @@
  * its policies and the boundary allow: an action a managed policy needs but the boundary leaves out fails at run
  * time (a node that never launches, a certificate never issued), not at deploy time. test/ci/iam-policies.test.ts
  * holds the boundary to this table and the programs' attachments to its entries. Where a program grants part of
- * a managed policy inline instead (the DORA snapshot function's network interfaces), it takes the actions from here.
+ * a managed policy inline instead (the Lambda functions' network interfaces), it takes the actions from here.
  *
  * Source: each policy's page of the AWS Managed Policy reference, titled "<name> - AWS Managed Policy"
  * (docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html); the JSON policy document of the version

@@ -9,7 +9,7 @@ import type { LoadOptions } from "@platform/infra/environment";
 import { LAYER_OUTPUT_NAMES } from "@platform/infra/layers";
 import { evaluateRules } from "@platform/policy";
 import { fromWire } from "@platform/infra/testing";
-import { DATA, NETWORK, runComputeProgram, type ComputeRun } from "./compute-harness";
+import { DATA, NETWORK, TYPES, runComputeProgram, type ComputeRun } from "./compute-harness";
 
 const LAMBDA = {
   function: "aws:lambda/function:Function",
@@ -91,6 +91,22 @@ export function lambdaLayerSuite(environmentName: string, expected: LambdaExpect
         vpcSubnetIds: NETWORK.privateSubnetIds,
       });
       expect(one(LAMBDA.proxyTarget).inputs).toMatchObject({ targetGroupName: "default", dbInstanceIdentifier: DATA.dbInstanceIdentifier });
+    });
+
+    it("grants the function what a function in a VPC needs inline: no managed policy and its logs on every log group", () => {
+      // Neither Lambda function of the layer (the API, the DORA snapshot) takes AWS's Lambda policies.
+      expect(
+        run.recorder
+          .ofType(TYPES.attachment)
+          .map((a) => String(a.inputs.policyArn))
+          .filter((arn) => arn.includes("AWSLambda")),
+      ).toEqual([]);
+      const policy = JSON.parse(String(one(TYPES.rolePolicy, "service-function").inputs.policy)) as { Statement: { Sid: string; Action: string[] }[] };
+      expect(policy.Statement.find((s) => s.Sid === "VpcNetworkInterfaces")?.Action).toContain("ec2:CreateNetworkInterface");
+      expect(policy.Statement.flatMap((s) => [s.Action].flat()).filter((action) => action.startsWith("logs:"))).toEqual([
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+      ]);
     });
 
     it("keeps failed asynchronous events in an encrypted queue", () => {

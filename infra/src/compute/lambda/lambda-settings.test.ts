@@ -77,6 +77,15 @@ describe("the function's permissions", () => {
     expect(user).toBe("arn:aws:rds-db:eu-west-1:123456789012:dbuser:prx-0123456789abcdef0/ledger_app");
     const policy = apiFunctionPolicy({ logGroupArn: "arn:lg", proxyUserArn: user, secretArns: ["arn:s1"], failureQueueArn: "arn:q", kmsKeyArn: "arn:k" });
     expect(policy.Statement.find((s) => s.Sid === "DatabaseThroughProxy")).toMatchObject({ Action: "rds-db:connect", Resource: user });
-    expect(JSON.stringify(policy)).not.toContain('"*"');
+    // Only the network interfaces, for which AWS accepts no narrower resource, are granted on every resource.
+    expect(policy.Statement.filter((s) => JSON.stringify(s).includes('"*"')).map((s) => s.Sid)).toEqual(["VpcNetworkInterfaces"]);
+  });
+
+  it("place the function's network interfaces in the VPC, and write its own log group only (not AWSLambdaVPCAccessExecutionRole's logs on every group)", () => {
+    const policy = apiFunctionPolicy({ logGroupArn: "arn:lg", proxyUserArn: "arn:u", secretArns: ["arn:s1"], failureQueueArn: "arn:q", kmsKeyArn: "arn:k" });
+    const network = policy.Statement.find((s) => s.Sid === "VpcNetworkInterfaces");
+    expect(network?.Action).toEqual(expect.arrayContaining(["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"]));
+    const logs = policy.Statement.filter((s) => JSON.stringify(s.Action).includes("logs:"));
+    expect(logs).toEqual([{ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "arn:lg:*" }]);
   });
 });

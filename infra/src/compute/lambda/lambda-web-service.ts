@@ -202,11 +202,6 @@ export class LambdaWebService extends pulumi.ComponentResource {
       },
       parent,
     );
-    const vpcAccess = new aws.iam.RolePolicyAttachment(
-      `${name}-function-vpc`,
-      { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
-      parent,
-    );
     const rolePolicy = new aws.iam.RolePolicy(
       `${name}-function`,
       {
@@ -277,7 +272,7 @@ export class LambdaWebService extends pulumi.ComponentResource {
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
         tags,
       },
-      { parent: this, dependsOn: [vpcAccess, rolePolicy] },
+      { parent: this, dependsOn: [rolePolicy] },
     );
     new aws.lambda.FunctionEventInvokeConfig(
       `${name}-async`,
