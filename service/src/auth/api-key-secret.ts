@@ -9,8 +9,8 @@ export function generateApiKey(): { key: string; hash: Buffer; prefix: string } 
 }
 
 /**
- * The key's SHA-256, in hex. It runs on every request: one-shot `crypto.hash` straight to hex is about 0.2 µs,
- * where a Hash object, or a Buffer converted to hex, costs 0.6 µs more (the Buffer's allocation).
+ * The key's SHA-256, in hex. It runs on every request: one-shot `crypto.hash` straight to hex takes about 0.2 µs;
+ * asking it for a Buffer and converting that to hex, 0.8 µs (the Buffer's allocation).
  */
 export function hashApiKey(key: string): string {
   return hash("sha256", key, "hex");
