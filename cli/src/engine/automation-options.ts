@@ -127,13 +127,13 @@ function upstreamIn(text: string): Layer | undefined {
 
 const PROJECT_LAYER = new Map(Object.entries(LAYER_PROJECTS).map(([layer, project]) => [project, layer as Layer]));
 
+/** The Kubernetes API's refusal of an authenticated user (RBAC), as client-go and Helm print it. */
+const KUBERNETES_FORBIDDEN = /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)"| at the cluster scope)/;
+
 /**
  * Turns what the Automation API throws into devctl's typed errors, each naming its fix. Unknown errors
  * become OPERATION_FAILED carrying the CLI's own error lines.
  */
-/** The Kubernetes API's refusal of an authenticated user (RBAC), as client-go and Helm print it. */
-const KUBERNETES_FORBIDDEN = /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)"| at the cluster scope)/;
-
 export function mapAutomationError(error: unknown, ref: StackRef): Error {
   if (error instanceof DevctlError) return error;
   const name = error instanceof Error ? error.name : "";
