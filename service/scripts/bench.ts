@@ -11,7 +11,8 @@
  * The million rows live in one database (BENCH_DATABASE, default ledger_bench_1m) seeded once with one
  * generate_series INSERT and reused by later runs; BENCH_DROP_DATABASE=true drops it at the end.
  * Redis keys get a random prefix (override the servers with BENCH_POSTGRES_URL / BENCH_REDIS_URL).
- * BENCH_SCENARIOS=warm runs only the first (no seeding either): under a minute, for comparing commits or Node versions.
+ * BENCH_SCENARIOS=warm runs only the first (no seeding either): about a minute and a half with three rounds, for
+ * comparing commits or Node versions.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
