@@ -39,8 +39,10 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const DATABASE = process.env.BENCH_DATABASE ?? "ledger_bench_1m";
 const DROP_DATABASE = process.env.BENCH_DROP_DATABASE === "true";
 const SCENARIOS = process.env.BENCH_SCENARIOS ?? "all";
-// One load of each says as much about the machine's moment as about the code: hello-world alone moved by ±10 %
-// between runs here. Rounds in turn, and the median round, give the ratio a change of code can be judged by.
+/**
+ * One load of each says as much about the machine's moment as about the code: hello-world alone moved by ±10 %
+ * between runs here. Rounds in turn, and the median round, give the ratio a change of code can be judged by.
+ */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /**
  * What the production image gives the service (the Dockerfile's NODE_OPTIONS: V8's heap sized for a 512 MiB task),
@@ -288,12 +290,14 @@ async function main(): Promise<void> {
         .join(" ")}`,
       `warm cache, ${CONNECTIONS} connections, service NODE_OPTIONS "${SERVICE_NODE_OPTIONS}"${process.env.BENCH_NODE_OPTIONS === undefined ? " (the image's)" : ""}${process.env.BENCH_SERVICE_NODE_ARGS ? ` and ${process.env.BENCH_SERVICE_NODE_ARGS}` : ""}:`,
       ...(ROUNDS > 1
-        ? rounds.map(
-            (r, i) =>
-              `  round ${i + 1}: hello-world ${r.baseline.rps.toFixed(0)} req/s (${cpu(r.baseline.cpuUs.server)}), service ${r.measured.rps.toFixed(0)} req/s (${cpu(r.measured.cpuUs.server)}), ratio ${ratioText(r.ratio)}`,
-          )
+        ? [
+            ...rounds.map(
+              (r, i) =>
+                `  round ${i + 1}: hello-world ${r.baseline.rps.toFixed(0)} req/s (${cpu(r.baseline.cpuUs.server)}), service ${r.measured.rps.toFixed(0)} req/s (${cpu(r.measured.cpuUs.server)}), ratio ${ratioText(r.ratio)}`,
+            ),
+            `  the median round of ${ROUNDS}:`,
+          ]
         : []),
-      ...(ROUNDS > 1 ? [`  the median round of ${ROUNDS}:`] : []),
       row("  bare Fastify hello-world", baseline),
       row(`  bare Fastify, the same ${answer.length}-byte body`, sameBody),
       row("  GET /v1/environments/:env/current (hit)", measured),
